@@ -1,0 +1,264 @@
+/* timemory.h -- the public C API of libtimemory.
+ *
+ * Owns: life cycle, regions (push/pop), stand-alone component measurements, the hash registry,
+ * settings access, results as JSON/text and error codes. Every call that can fail returns a
+ * negative TIMEMORY_E* code; timemory_strerror() names it. Nothing here touches Python.
+ */
+#ifndef TIMEMORY_TIMEMORY_H
+#define TIMEMORY_TIMEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "timemory/components.h"
+#include "timemory/settings.h"
+#include "timemory/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#    define TIMEMORY_API __attribute__((visibility("default")))
+#else
+#    define TIMEMORY_API
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Error codes: one table, negative values.                                                  */
+#define TIMEMORY_ERRORS(X)                                                                      \
+    X(TIMEMORY_OK, 0, "success")                                                                \
+    X(TIMEMORY_EINVAL, -1, "invalid argument")                                                  \
+    X(TIMEMORY_ENOMEM, -2, "out of memory")                                                     \
+    X(TIMEMORY_EUNKNOWN, -3, "unknown name")                                                    \
+    X(TIMEMORY_ETYPE, -4, "wrong type for this setting")                                        \
+    X(TIMEMORY_EVALUE, -5, "value cannot be parsed or is out of range")                         \
+    X(TIMEMORY_EUNAVAILABLE, -6, "component is not available on this system")                  \
+    X(TIMEMORY_EUNBALANCED, -7, "pop without a matching push")                                  \
+    X(TIMEMORY_EIO, -8, "file could not be written or read")                                    \
+    X(TIMEMORY_ENOTINIT, -9, "library is not initialized")                                      \
+    X(TIMEMORY_EFINALIZED, -10, "library is already finalized")                                 \
+    X(TIMEMORY_EDISABLED, -11, "timemory is disabled (paused)")                                 \
+    X(TIMEMORY_ETHROTTLED, -12, "region is throttled")                                          \
+    X(TIMEMORY_ERANGE, -13, "too many components, records or nesting levels")                   \
+    X(TIMEMORY_ENOTFOUND, -14, "no such record or entry")                                       \
+    X(TIMEMORY_EFORMAT, -15, "input is not timemory JSON")
+
+enum timemory_error {
+#define TIMEMORY_ERROR_ENUM(name, value, msg) name = value,
+    TIMEMORY_ERRORS(TIMEMORY_ERROR_ENUM)
+#undef TIMEMORY_ERROR_ENUM
+};
+
+/* Message for an error code ("unknown error" for codes not in the table). */
+TIMEMORY_API const char* timemory_strerror(int code);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Life cycle                                                                                */
+
+/* Reads config files and TIMEMORY_* variables and sets the output folder from argv[0]
+ * ("timemory-<basename>-output"). Idempotent; argc == 0 only re-parses the environment. */
+TIMEMORY_API int  timemory_init(int argc, char** argv);
+/* Like timemory_init but with an explicit folder prefix and suffix (Python's initialize). */
+TIMEMORY_API int  timemory_init_ex(int argc, char** argv, const char* prefix, const char* suffix);
+TIMEMORY_API bool timemory_is_initialized(void);
+/* Pops what is still pushed (stack_clearing), merges threads, writes every output once
+ * (when auto_output), frees the data. Further pushes are ignored. Idempotent. */
+TIMEMORY_API int  timemory_finalize(void);
+TIMEMORY_API bool timemory_is_finalized(void);
+/* Writes every output now, keeping the data. */
+TIMEMORY_API int  timemory_report(void);
+/* Erases the data of the given components (0 = all) on every thread. */
+TIMEMORY_API int  timemory_clear(uint64_t components);
+
+/* enabled setting: paused means every push/pop returns at once. */
+TIMEMORY_API void timemory_pause(void);
+TIMEMORY_API void timemory_resume(void);
+TIMEMORY_API bool timemory_is_enabled(void);
+
+/* getrusage target: RUSAGE_THREAD (default), RUSAGE_SELF or RUSAGE_CHILDREN. */
+TIMEMORY_API void timemory_set_rusage_self(void);
+TIMEMORY_API void timemory_set_rusage_children(void);
+TIMEMORY_API void timemory_set_rusage_thread(void);
+
+/* Sticky error state of the hot path: the number of failed pushes/pops since the last call,
+ * and the last code. Reading it resets it. */
+TIMEMORY_API int timemory_take_errors(int* last_code);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Keys: 64-bit hashes of label strings, registered once.                                   */
+
+/* Hash of a string (libstdc++ std::hash compatible, MurmurHash64A seed 0xc70f6907). */
+TIMEMORY_API uint64_t    timemory_get_hash(const char* key);
+TIMEMORY_API uint64_t    timemory_get_hash_n(const char* key, size_t len);
+/* Registers key and returns its hash. Thread-safe. */
+TIMEMORY_API uint64_t    timemory_add_hash_id(const char* key);
+/* Registers an explicit id -> key mapping. */
+TIMEMORY_API int         timemory_add_hash_id_value(uint64_t id, const char* key);
+/* The registered string, or NULL when unknown. The pointer lives until the process ends. */
+TIMEMORY_API const char* timemory_get_hash_identifier(uint64_t id);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Components: bit sets over the enum of timemory/components.h.                             */
+
+typedef uint64_t timemory_components_t;
+#define TIMEMORY_COMPONENT_BIT(id) ((timemory_components_t) 1 << (id))
+
+/* Parses a list ("wall_clock, cpu_clock peak_rss"; separators , ; : space quotes) of names,
+ * ids, aliases or class names (case-insensitive). Unknown names: TIMEMORY_EUNKNOWN and *bad
+ * points at the first unknown word (NUL-terminated copy in a thread-local buffer). */
+TIMEMORY_API int timemory_components_parse(const char* list, timemory_components_t* out,
+                                           const char** bad);
+/* One name -> enum id, or TIMEMORY_EUNKNOWN. */
+TIMEMORY_API int timemory_component_find(const char* name);
+
+/* Static description of a component (table row). */
+typedef struct timemory_component_info {
+    int         id;           /* enum value */
+    const char* name;         /* "wall_clock" */
+    const char* class_name;   /* "WallClock" */
+    const char* label;        /* "wall" (file names, METRIC column) */
+    const char* ids;          /* extra string ids, comma-separated ("real_clock,virtual_clock") */
+    const char* description;  /* banner text */
+    const char* enum_name;    /* "WALL_CLOCK" */
+    int         value_count;  /* 0 = marker (no value), 1 = scalar, 2 = pair/array */
+    const char* labels[2];    /* per-element labels for multi-valued ("start peak rss", ...) */
+    const char* unit_repr[2]; /* built-in display unit ("sec", "MB", "%", "") */
+    double      unit_value[2];/* built-in unit multiplier (1 for sec, 1e6 for MB) */
+    bool        available;
+    const char* unavailable_reason; /* NULL when available */
+    unsigned    flags;        /* TIMEMORY_CFLAG_* */
+} timemory_component_info;
+
+#define TIMEMORY_CFLAG_TIMING 0x1u     /* honours timing_* settings */
+#define TIMEMORY_CFLAG_MEMORY 0x2u     /* honours memory_* settings (units too) */
+#define TIMEMORY_CFLAG_PERCENT 0x4u    /* width 6, precision 1 */
+#define TIMEMORY_CFLAG_INTEGER 0x8u    /* prints integers, no units column */
+#define TIMEMORY_CFLAG_NO_STATS 0x10u  /* trip_count, markers */
+#define TIMEMORY_CFLAG_FLAMEGRAPH 0x20u /* writes .flamegraph.json */
+#define TIMEMORY_CFLAG_NO_SUM 0x40u    /* current_peak_rss: no SUM column */
+#define TIMEMORY_CFLAG_MAX_ACCUM 0x80u /* accum = max(accum, value) instead of sum */
+#define TIMEMORY_CFLAG_NO_UNITS 0x100u /* no UNITS column */
+#define TIMEMORY_CFLAG_NO_MEAN 0x200u  /* no MEAN / % SELF columns (trip_count) */
+
+TIMEMORY_API int timemory_component_get_info(int id, timemory_component_info* out);
+
+/* Stand-alone measurement, for component objects that keep their own values:
+ * record() reads the component's sources now into raw[2] (base units: ns, bytes, counts). */
+TIMEMORY_API int timemory_component_record(int id, int64_t raw[2]);
+/* delta = stop-semantics of (start reading, stop reading): difference for most, the increase
+ * of the high-water mark for peak_rss, the (start, stop) pair for current_peak_rss. */
+TIMEMORY_API int timemory_component_delta(int id, const int64_t start[2], const int64_t stop[2],
+                                          int64_t delta[2]);
+/* accum += delta (or max, for MAX_ACCUM components). */
+TIMEMORY_API int timemory_component_accumulate(int id, int64_t accum[2], const int64_t delta[2]);
+/* Converts raw values into display units honouring timing_units/memory_units (get()). Returns
+ * the number of values written (1 or 2). */
+TIMEMORY_API int timemory_component_get(int id, const int64_t raw[2], double out[2]);
+/* Display unit in effect and its multiplier (settings-adjusted), element idx. */
+TIMEMORY_API const char* timemory_component_display_unit(int id, int idx);
+TIMEMORY_API double      timemory_component_unit(int id, int idx);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Regions: the hot path. One call-graph per thread.                                         */
+
+#define TIMEMORY_SCOPE_DEFAULT 0u  /* settings.flat_profile / timeline_profile decide */
+#define TIMEMORY_SCOPE_TREE 1u
+#define TIMEMORY_SCOPE_FLAT 2u
+#define TIMEMORY_SCOPE_TIMELINE 4u
+
+/* Pushes key onto the calling thread's graph and starts the components. components == 0
+ * pushes a node only: the values are supplied by timemory_pop_values(). No allocation after
+ * warm-up, no lock. Returns TIMEMORY_EDISABLED when paused (nothing recorded). */
+TIMEMORY_API int timemory_push(uint64_t key, timemory_components_t components, unsigned scope);
+/* Stops and pops the innermost open push of key (normally the top of the stack). */
+TIMEMORY_API int timemory_pop(uint64_t key);
+/* Pops a node-only push of key, adding raw delta values of one component (laps >= 0). */
+TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t delta[2],
+                                     uint64_t laps);
+/* Convenience: hash + register the name once, then push/pop with the default components
+ * (settings "components", then "global_components", then wall_clock). */
+TIMEMORY_API int timemory_push_region(const char* name);
+TIMEMORY_API int timemory_pop_region(const char* name);
+/* Depth of the calling thread's open pushes. */
+TIMEMORY_API int timemory_stack_depth(void);
+/* Default component set used by timemory_push_region (0 restores the settings' choice). */
+TIMEMORY_API int timemory_set_default_components(timemory_components_t components);
+TIMEMORY_API timemory_components_t timemory_get_default_components(void);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Results                                                                                   */
+
+/* Components that hold data now (on any thread). */
+TIMEMORY_API timemory_components_t timemory_components_with_data(void);
+/* JSON of the current data (OUTPUT.md §3 flat, §4 tree), for the given components (0 = all
+ * with data). Returns a malloc'd NUL-terminated string in *out; free with timemory_free. */
+TIMEMORY_API int timemory_get_json(timemory_components_t components, bool tree, char** out);
+/* Text tables (OUTPUT.md §2) of the given components, concatenated. */
+TIMEMORY_API int timemory_get_text(timemory_components_t components, char** out);
+/* Number of entries per component (flat, merged threads). */
+TIMEMORY_API int timemory_get_size(int component, size_t* out);
+TIMEMORY_API void timemory_free(void* ptr);
+
+/* Metadata (metadata.json "info" section): add a key (first value wins); value is JSON text. */
+TIMEMORY_API int timemory_add_metadata(const char* key, const char* json_value);
+/* The metadata object as JSON text (malloc'd). */
+TIMEMORY_API int timemory_get_metadata(char** out);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Settings by name (python name "flat_profile" or variable "TIMEMORY_FLAT_PROFILE").        */
+
+typedef enum timemory_setting_type {
+    TIMEMORY_SETTING_BOOL   = 0,
+    TIMEMORY_SETTING_INT    = 1, /* any integer type; see type_name for the C type */
+    TIMEMORY_SETTING_STRING = 2,
+    TIMEMORY_SETTING_DOUBLE = 3,
+} timemory_setting_type;
+
+typedef struct timemory_setting_info {
+    const char*           name;        /* python name */
+    const char*           env;         /* TIMEMORY_* variable */
+    timemory_setting_type type;
+    const char*           type_name;   /* "bool", "int", "unsigned short", "std::string" ... */
+    const char*           description;
+    const char*           cli_flags;   /* space-separated ("--timemory-flat-profile") */
+    const char*           default_text;/* the built-in default as text */
+    int64_t               min_value;   /* integer bounds */
+    int64_t               max_value;
+    const char*           choices;     /* comma-separated allowed values, or NULL */
+} timemory_setting_info;
+
+TIMEMORY_API int timemory_settings_count(void);
+TIMEMORY_API int timemory_settings_info(int index, timemory_setting_info* out);
+/* Index of a setting by python name or variable name, or TIMEMORY_EUNKNOWN. */
+TIMEMORY_API int timemory_settings_find(const char* name);
+/* Typed access: TIMEMORY_ETYPE when the setting is of another type, TIMEMORY_EVALUE when an
+ * integer is out of the setting's range or a choice is not allowed. */
+TIMEMORY_API int timemory_settings_get_bool(const char* name, bool* out);
+TIMEMORY_API int timemory_settings_set_bool(const char* name, bool value);
+TIMEMORY_API int timemory_settings_get_int(const char* name, int64_t* out);
+TIMEMORY_API int timemory_settings_set_int(const char* name, int64_t value);
+TIMEMORY_API int timemory_settings_get_double(const char* name, double* out);
+TIMEMORY_API int timemory_settings_set_double(const char* name, double value);
+/* The string is copied into buf (truncated to len-1); returns the full length or an error. */
+TIMEMORY_API int timemory_settings_get_string(const char* name, char* buf, size_t len);
+TIMEMORY_API int timemory_settings_set_string(const char* name, const char* value);
+/* Parses text as the setting's type (ON/OFF/true/false/yes/no/1/0 for bools). */
+TIMEMORY_API int timemory_settings_set_text(const char* name, const char* text);
+/* Current value as text ("true", "42", "sec"). Same return convention as get_string. */
+TIMEMORY_API int timemory_settings_get_text(const char* name, char* buf, size_t len);
+/* Re-reads every TIMEMORY_* variable present in the environment; a bad value prints one
+ * warning line naming the variable and the value and keeps the current value. Returns the
+ * number of bad values. */
+TIMEMORY_API int timemory_settings_parse_env(void);
+/* Reads a config file (text "KEY = VALUE" lines or JSON). Returns the number of bad entries
+ * or TIMEMORY_EIO when it cannot be opened. */
+TIMEMORY_API int timemory_settings_read_config(const char* path);
+/* Restores every setting to its built-in default. */
+TIMEMORY_API void timemory_settings_reset(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TIMEMORY_TIMEMORY_H */

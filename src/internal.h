@@ -1,0 +1,263 @@
+/* internal.h -- private to libtimemory (never installed): the types and tm__ functions that
+ * the src/ files share. Public names are timemory_*, internal tm__*, file-local static.
+ * Layers: components (sampling, units) and settings know nothing of the graph; the graph
+ * knows nothing of output; result builds merged per-component trees; writers format them.
+ */
+#ifndef TIMEMORY_INTERNAL_H
+#define TIMEMORY_INTERNAL_H
+
+#include "timemory/timemory.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define TM_MAX_BUNDLE 16 /* components in one push */
+#define TM_NCOMP 64      /* enum values 0..63 */
+
+#if defined(__GNUC__)
+#    define TM_LIKELY(x) __builtin_expect(!!(x), 1)
+#    define TM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#    define TM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#    define TM_LIKELY(x) (x)
+#    define TM_UNLIKELY(x) (x)
+#    define TM_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* diagnostics (util.c)                                                                        */
+
+/* One line on stderr: "[timemory] warning: ...". */
+void tm__warn(const char* fmt, ...) TM_PRINTF(1, 2);
+/* Sticky hot-path error: counted, turned into a warning/exception by the next API call. */
+void tm__set_error(int code);
+
+/* Growable text buffer used by every writer. */
+typedef struct tm__buf {
+    char*  data;
+    size_t len;
+    size_t cap;
+    bool   failed; /* an allocation failed: contents are incomplete */
+} tm__buf;
+
+void  tm__buf_init(tm__buf* b);
+void  tm__buf_free(tm__buf* b);
+void  tm__buf_append(tm__buf* b, const char* s, size_t n);
+void  tm__buf_puts(tm__buf* b, const char* s);
+void  tm__buf_putc(tm__buf* b, char c);
+void  tm__buf_printf(tm__buf* b, const char* fmt, ...) TM_PRINTF(2, 3);
+void  tm__buf_json_string(tm__buf* b, const char* s); /* quoted + escaped */
+void  tm__buf_json_double(tm__buf* b, double v);      /* shortest round-trip, finite */
+char* tm__buf_take(tm__buf* b);                       /* NUL-terminated, caller frees */
+char* tm__strdup(const char* s);
+
+/* Writes data to path atomically (temporary name in the same folder, then rename), creating
+ * the folder. TIMEMORY_EIO with errno preserved on failure; nothing partial is left. */
+int tm__write_file_atomic(const char* path, const char* data, size_t len);
+int tm__mkdir_p(const char* dir);
+
+/* ------------------------------------------------------------------------------------------ */
+/* settings (settings.c)                                                                       */
+
+typedef struct tm__settings_store {
+#define TM_SETTING_FIELD(name, env, kind, ctype, ...) ctype name;
+    TIMEMORY_SETTINGS(TM_SETTING_FIELD)
+#undef TM_SETTING_FIELD
+} tm__settings_store;
+
+/* The live values. Hot code reads fields directly; strings change only under the settings
+ * lock (tm__settings_lock) and are read at init/output time. */
+extern tm__settings_store tm__settings;
+void tm__settings_init(void); /* defaults, then environment; once, from the library ctor */
+void tm__settings_lock(void);
+void tm__settings_unlock(void);
+/* Snapshot of a string setting (malloc'd copy, caller frees). */
+char* tm__settings_string_copy(const char* name);
+/* Bumped on every settings change: cached derived values (units, default components) check it. */
+extern volatile unsigned tm__settings_generation;
+/* Setting entries "<ENV>": {...} for metadata.json. */
+void tm__settings_metadata_json(tm__buf* b);
+
+/* ------------------------------------------------------------------------------------------ */
+/* components (components.c)                                                                   */
+
+typedef struct tm__component_row {
+    int                   id;
+    const char*           enum_name;
+    const char*           name;
+    const char*           class_name;
+    const char*           label;
+    const char*           ids;
+    int                   source; /* TM_SRC_* (components.c) */
+    int                   nvalues;
+    unsigned              flags;
+    double                unit[2];
+    const char*           repr[2];
+    const char*           labels[2];
+    const char*           needs;
+    const char*           description;
+} tm__component_row;
+
+extern const tm__component_row tm__components[TM_NCOMP]; /* indexed by enum value */
+
+/* Reads every component of the set, each source once; out[i] for the i-th set bit in
+ * ascending enum order. */
+void tm__record_set(timemory_components_t set, int64_t (*out)[2]);
+/* Per-component stop semantics (see timemory_component_delta). */
+void tm__delta(int comp, const int64_t start[2], const int64_t stop[2], int64_t delta[2]);
+void tm__accumulate(int comp, int64_t accum[2], const int64_t delta[2]);
+/* Statistics sample of one pop in base units (ns, bytes, counts; percent for util). */
+int  tm__stat_sample(int comp, const int64_t delta[2], double out[2]);
+/* Base-unit value -> display units (settings-adjusted), per element: display = base * f. */
+double tm__display_factor(int comp, int idx);
+/* get(): display value(s) of an accumulated raw value. */
+int  tm__get(int comp, const int64_t raw[2], double out[2]);
+/* Output format of a component: width, precision, scientific (settings-adjusted). */
+void tm__format(int comp, int* width, int* precision, bool* scientific);
+/* Component availability: NULL when available, else the reason. */
+const char* tm__unavailable_reason(int comp);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hash registry (registry.c)                                                                  */
+
+uint64_t    tm__hash_bytes(const void* data, size_t len); /* libstdc++ _Hash_bytes, seed */
+uint64_t    tm__register(const char* key);                 /* hash + intern */
+const char* tm__lookup(uint64_t id);                       /* NULL if unknown */
+/* Every (id, string) pair, for functions.json. Callback order is unspecified. */
+void tm__registry_foreach(void (*fn)(uint64_t id, const char* key, void* arg), void* arg);
+
+/* ------------------------------------------------------------------------------------------ */
+/* call-graph storage (graph.c): one graph per thread                                          */
+
+typedef struct tm__stats {
+    double   sum[2];
+    double   sqr[2];
+    double   min[2];
+    double   max[2];
+    uint64_t count;
+} tm__stats;
+
+/* One component's accumulated data in one node. */
+typedef struct tm__record {
+    struct tm__record* next;
+    int                comp;
+    uint64_t           laps;
+    int64_t            accum[2];
+    tm__stats          stats; /* of tm__stat_sample() values (base units) */
+} tm__record;
+
+typedef struct tm__node {
+    uint64_t         id;  /* combine(key hash, insert depth [, timeline counter]) */
+    uint64_t         key; /* string hash */
+    struct tm__node* parent;
+    struct tm__node* first_child;
+    struct tm__node* last_child;
+    struct tm__node* next_sibling;
+    tm__record*      records;
+    uint32_t         depth; /* root 0, top level 1 */
+    bool             is_dummy;
+} tm__node;
+
+void tm__stats_add(tm__stats* s, const double v[2], int n);
+void tm__stats_merge(tm__stats* into, const tm__stats* from, int n);
+
+/* Every thread's graph, for the merge at output (lock held by the caller through
+ * tm__graphs_lock). Graphs outlive their threads until finalize/clear. */
+typedef struct tm__graph tm__graph;
+void             tm__graphs_lock(void);
+void             tm__graphs_unlock(void);
+size_t           tm__graphs_count(void);
+tm__graph*       tm__graphs_at(size_t i);
+const tm__node*  tm__graph_root(const tm__graph* g);
+int              tm__graph_tid(const tm__graph* g);
+/* Components that have records in any graph, in order of first use (creation order). */
+int              tm__components_in_use(int* out, int max);
+void             tm__graphs_clear(timemory_components_t comps); /* 0 = all */
+/* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
+void             tm__graph_unwind_current(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* merged results (result.c): one component's data over every thread                          */
+
+typedef struct tm__rnode {
+    uint64_t          id;
+    uint64_t          key;
+    const char*       label; /* registry string or "unknown-hash=N" (owned by result) */
+    int               depth; /* tree depth: placeholder root 0, top level 1 */
+    bool              is_dummy;
+    int*              tids; /* contributing thread ids, ascending */
+    int               ntids;
+    uint64_t          laps;
+    int64_t           accum[2];
+    tm__stats         stats;
+    struct tm__rnode* children;
+    size_t            nchildren;
+} tm__rnode;
+
+/* A flat entry (pre-order), as the table, flat JSON and flamegraph show it. */
+typedef struct tm__entry {
+    uint64_t    hash;
+    uint64_t    rolling_hash;
+    const char* label;  /* undecorated key */
+    char*       prefix; /* decorated: ">>> |_foo" (owned) */
+    int         depth;  /* 0 = top level */
+    int         tid;    /* thread of the entry; -1 when merged over threads */
+    uint64_t    laps;
+    int64_t     accum[2];
+    tm__stats   stats;
+} tm__entry;
+
+typedef struct tm__result {
+    int        comp;
+    tm__rnode  root; /* placeholder root (hash 0), children = top-level nodes */
+    tm__entry* entries;
+    size_t     nentries;
+    int        thread_count; /* threads that ever registered */
+    long       pid;
+    char*      banner;   /* NULL: description upper-cased; diff tables set their own */
+} tm__result;
+
+/* Builds the merged result of one component from every graph (collapse_threads decides the
+ * flat view). Returns TIMEMORY_ENOTFOUND when the component has no data. */
+int  tm__result_build(int comp, tm__result* out);
+void tm__result_free(tm__result* r);
+/* Exclusive values of a tree node (inclusive minus children), OUTPUT.md §4. */
+void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
+
+/* ------------------------------------------------------------------------------------------ */
+/* writers (output_text.c, output_json.c, output.c)                                           */
+
+void tm__write_text(tm__buf* b, const tm__result* r);
+/* Flat JSON document for several results ({"timemory":{...}}), OUTPUT.md §3. */
+void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n);
+/* Tree JSON document, OUTPUT.md §4 (graph_key "graph", or "mpi" with MPI). */
+void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n);
+/* Chrome trace-event JSON, OUTPUT.md §5. */
+void tm__write_flamegraph(tm__buf* b, const tm__result* r);
+/* Component metadata keys ("properties" .. "concurrency") shared by both JSON layouts. */
+void tm__write_json_metadata(tm__buf* b, const tm__result* r);
+
+/* File name of an output: <output_path>[/<time>]/<output_prefix><label><ext>. */
+int tm__output_filename(const char* label, const char* ext, char* buf, size_t len);
+/* Writes every file and the stdout table of one result (OUTPUT.md §1). */
+int tm__output_result(const tm__result* r);
+/* Every component with data, reverse creation order; then metadata.json/functions.json. */
+int tm__output_all(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* library state (library.c)                                                                   */
+
+extern volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
+int tm__rusage_who(void);
+
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* test hooks                                                                                  */
+
+/* Injectable clock: when set, tm__record_set() and timemory_component_record() return
+ * fn(comp, idx) for every element instead of reading the system. NULL restores the system. */
+typedef int64_t (*tm__test_reader)(int comp, int idx);
+void tm__set_test_reader(tm__test_reader fn);
+#endif /* TIMEMORY_INTERNAL_H */
