@@ -79,6 +79,20 @@ extern volatile unsigned tm__settings_generation;
 /* Setting entries "<ENV>": {...} for metadata.json. */
 void tm__settings_metadata_json(tm__buf* b);
 
+/* ---- added by task "Settings" (settings.c) ---- */
+/* Display units in effect (spec SETTINGS.md 3.4), cached by tm__settings_generation:
+ * timing_units "" -> 1 per second, "sec"; "msec" -> 1000, "msec"; memory_units "" -> 1e6 bytes,
+ * "MB"; "kb" -> 1000, "kb"; "KiB" -> 1024, "kib"; "B" -> 1, "byte". */
+double      tm__timing_unit_per_sec(void);
+const char* tm__timing_unit_repr(void);
+double      tm__memory_unit_bytes(void);
+const char* tm__memory_unit_repr(void);
+/* Reads every file of config_file (split on , ;) unless suppress_config, as timemory_init
+ * does: a missing default file is skipped silently, any other unreadable file is a warning.
+ * Returns the number of bad entries, or the last negative error (TIMEMORY_EIO, ..._EFORMAT). */
+int tm__settings_read_config_files(void);
+/* ---- end of block added by "Settings" ---- */
+
 /* ------------------------------------------------------------------------------------------ */
 /* components (components.c)                                                                   */
 
@@ -118,6 +132,13 @@ void tm__format(int comp, int* width, int* precision, bool* scientific);
 /* Component availability: NULL when available, else the reason. */
 const char* tm__unavailable_reason(int comp);
 
+/* ---- added by task "The component table" (components.c) ---- */
+/* Up to max known names and ids closest to an unknown name (edit distance, then enumeration
+ * order; a name containing it also qualifies), for "did you mean: wall_clock?". Returns the
+ * count; the strings live as long as the process. */
+int tm__component_close_matches(const char* name, const char** out, int max);
+/* ---- end of block added by "The component table" ---- */
+
 /* ------------------------------------------------------------------------------------------ */
 /* hash registry (registry.c)                                                                  */
 
@@ -142,6 +163,7 @@ typedef struct tm__stats {
 typedef struct tm__record {
     struct tm__record* next;
     int                comp;
+    bool               present; /* false after a clear, until the next pop */
     uint64_t           laps;
     int64_t            accum[2];
     tm__stats          stats; /* of tm__stat_sample() values (base units) */
@@ -174,6 +196,9 @@ int              tm__graph_tid(const tm__graph* g);
 /* Components that have records in any graph, in order of first use (creation order). */
 int              tm__components_in_use(int* out, int max);
 void             tm__graphs_clear(timemory_components_t comps); /* 0 = all */
+/* The push/pop fast path for wall_clock alone reads CLOCK_MONOTONIC directly; tests that
+ * inject a reader (tm__set_test_reader) turn it off. */
+extern bool tm__fast_wall;
 /* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
 void             tm__graph_unwind_current(void);
 

@@ -1,0 +1,104 @@
+/* bench_push_pop.c -- the cost of one region push/pop pair with wall_clock, against the two
+ * clock_gettime(CLOCK_MONOTONIC) reads it cannot avoid, in one run, best of several rounds;
+ * plus the cost when paused. A program, not a test: it prints figures and ratios.
+ *
+ *   bench_push_pop [pairs-per-round] [rounds]
+ * Under callgrind, the loops are separate functions (see bench/run_c_bench.sh), so
+ * --toggle-collect gives instructions per pair.
+ */
+#include "timemory/timemory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static volatile int64_t sink;
+
+__attribute__((noinline)) void loop_clock_reads(long n)
+{
+    struct timespec a, b;
+    for(long i = 0; i < n; ++i)
+    {
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        sink += b.tv_nsec - a.tv_nsec;
+    }
+}
+
+__attribute__((noinline)) void loop_push_pop_id(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+}
+
+__attribute__((noinline)) void loop_push_pop_region(long n, const char* name)
+{
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push_region(name);
+        timemory_pop_region(name);
+    }
+}
+
+__attribute__((noinline)) void loop_paused(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+}
+
+int main(int argc, char** argv)
+{
+    long n      = argc > 1 ? atol(argv[1]) : 2000000;
+    int  rounds = argc > 2 ? atoi(argv[2]) : 7;
+    timemory_settings_set_bool("auto_output", false);
+    timemory_settings_set_string("components", "wall_clock");
+
+    uint64_t    key  = timemory_add_hash_id("bench-region");
+    const char* name = "bench-region-by-name";
+    double      best[4] = { 1e30, 1e30, 1e30, 1e30 };
+    for(int r = 0; r < rounds; ++r)
+    {
+        /* interleaved: every round measures every variant */
+        int64_t t0 = now_ns();
+        loop_clock_reads(n);
+        int64_t t1 = now_ns();
+        loop_push_pop_id(n, key);
+        int64_t t2 = now_ns();
+        loop_push_pop_region(n, name);
+        int64_t t3 = now_ns();
+        timemory_pause();
+        loop_paused(n, key);
+        timemory_resume();
+        int64_t t4 = now_ns();
+        double v[4] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
+                        (double) (t4 - t3) / n };
+        for(int k = 0; k < 4; ++k)
+            if(v[k] < best[k]) best[k] = v[k];
+    }
+    printf("push/pop pairs with wall_clock: %ld pairs per round, best of %d rounds\n", n, rounds);
+    printf("  %-44s %8.1f ns/pair\n", "two clock_gettime(CLOCK_MONOTONIC)", best[0]);
+    printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n", "timemory_push/timemory_pop (key id)",
+           best[1], best[1] / best[0]);
+    printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n",
+           "timemory_push_region/pop_region (name)", best[2], best[2] / best[0]);
+    printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause)", best[3]);
+    size_t entries = 0;
+    timemory_get_size(TIMEMORY_WALL_CLOCK, &entries);
+    printf("  entries recorded: %zu (expected 2)\n", entries);
+    return entries == 2 ? 0 : 1;
+}

@@ -1,0 +1,64 @@
+/* ext.h -- shared by the files of the CPython extension (ext/): each file adds its types and
+ * functions to the module from the module's exec slot (ext/module.c calls these), and keeps
+ * the heap types it creates in the module state below so they die with the module.
+ * The extension includes only the public C headers: policy lives in the library or the package.
+ */
+#ifndef TIMEMORY_EXT_H
+#define TIMEMORY_EXT_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "timemory/library.h"
+#include "timemory/timemory.h"
+
+/* 3.9 has vectorcall under the public name; older spellings are not needed (3.9 is the floor). */
+#if PY_VERSION_HEX < 0x03090000
+#    error "timemory needs CPython 3.9 or newer"
+#endif
+
+/* Py_TPFLAGS_IMMUTABLETYPE (3.10+) keeps a Python-side __call__ assignment from bypassing the
+ * vectorcall slot; on 3.9 heap types are simply mutable. */
+#ifdef Py_TPFLAGS_IMMUTABLETYPE
+#    define TM_PY_TPFLAGS_IMMUTABLE Py_TPFLAGS_IMMUTABLETYPE
+#else
+#    define TM_PY_TPFLAGS_IMMUTABLE 0
+#endif
+
+#define TM_PY_MODULE_NAME "timemory.libs.libpytimemory"
+#define TM_PY_NCOMPONENTS 64
+
+/* The module state: every heap type the extension creates, owned by the module. */
+typedef struct tm_py_state {
+    PyTypeObject* component_base;                     /* Component */
+    PyTypeObject* component_types[TM_PY_NCOMPONENTS]; /* WallClock ...; NULL: no table row */
+    PyTypeObject* function_marker_type;               /* FunctionMarker */
+    PyTypeObject* scoped_marker_type;                 /* ScopedMarker */
+    /* For ext/profiler.c and ext/tracer.c: any objects they want kept for the module's life
+     * (traversed and cleared by module.c). */
+    PyObject* profiler_objects[4];
+    PyObject* tracer_objects[4];
+} tm_py_state;
+
+/* ext/module.c: the state of a module object of this extension. */
+tm_py_state* tm_py_get_state(PyObject* module);
+
+/* ext/module.c: raises the matching Python exception for a TIMEMORY_E* code; returns NULL.
+ * context names what failed ("settings.verbose", "push"); may be NULL. */
+PyObject* tm_py_raise(int code, const char* context);
+
+/* ext/module.c: checks the result of a push/pop-like call: paused, throttled or finalized
+ * record nothing and are not errors; an unbalanced pop warns (RuntimeWarning). Returns 0, or -1
+ * with an exception set. */
+int tm_py_check_region(int rc, const char* context);
+
+/* ext/components.c: the component classes and component.id values */
+int tm_py_add_components(PyObject* module);
+/* ext/marker.c: the C decorator wrapper and context-manager types */
+int tm_py_add_markers(PyObject* module);
+/* ext/profiler.c: the function profiler (C callbacks) */
+int tm_py_add_profiler(PyObject* module);
+/* ext/tracer.c: the line tracer (C callbacks) */
+int tm_py_add_tracer(PyObject* module);
+
+#endif

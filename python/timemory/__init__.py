@@ -1,0 +1,328 @@
+"""timemory -- performance measurement for Python and C programs.
+
+The package provides pre-configured scoped components (``timemory.util``: ``marker``,
+``auto_timer``, ``timer``, ``rss_usage``) usable as decorators or context managers, the
+function profiler (``timemory.profiler``) and line tracer (``timemory.trace``), the individual
+components (``timemory.component``), the call-graph data (``timemory.storage``) and the
+settings (``timemory.settings``, also set from TIMEMORY_* environment variables). The engine
+is the C library libtimemory, reached through the extension ``timemory.libs.libpytimemory``.
+
+Importing the package initializes timemory from sys.argv (outputs go to
+``timemory-<script>-output``) and registers finalize() to run at exit, which writes every
+output once. Call ``timemory.finalize()`` yourself to write them earlier.
+"""
+
+import atexit as _atexit
+import gc as _gc
+import importlib as _importlib
+import json as _json
+import os as _os
+import sys as _sys
+import traceback as _traceback
+import warnings as _warnings
+
+_os.environ.setdefault("TIMEMORY_BANNER", "OFF")
+_os.environ.setdefault("PROFILESELECTED", "1")
+
+
+def _truthy(text):
+    return str(text).strip().lower() in ("yes", "y", "true", "t", "1", "on")
+
+
+__license__ = "MIT"
+__status__ = "Development"
+
+_bindings = _truthy(_os.environ.get("TIMEMORY_PYTHON_BINDINGS", "yes")) and not _truthy(
+    _os.environ.get("TIMEMORY_CXX_PLOT_MODE", "no")
+)
+if _bindings:
+    try:
+        from .libs import libpytimemory
+    except Exception as _error:  # the extension is missing or broken: helpers only
+        print(f"[timemory]> the extension failed to import: {_error!r}", file=_sys.stderr)
+        _traceback.print_exc()
+        _bindings = False
+
+from . import common, mpi, mpi_support, roofline  # noqa: E402
+from .common import FILE, FRAME, FUNC, LINE, file, frame, func, line  # noqa: E402
+
+if not _bindings:
+    try:
+        from importlib.metadata import version as _dist_version
+
+        version = _dist_version("timemory")
+    except Exception:
+        version = "0.0.0"
+    version_info = tuple(int(part) for part in version.split(".")[:3] if part.isdigit())
+    build_info = {}
+    __version__ = version
+    __all__ = [
+        "version_info", "build_info", "version", "mpi_support", "roofline", "mpi",
+        "LINE", "FUNC", "FILE", "line", "func", "file", "frame",
+    ]  # fmt: skip
+else:
+    _sys.modules[__name__ + ".libpytimemory"] = libpytimemory
+    _lib = libpytimemory
+
+    version = _lib.version
+    version_info = tuple(int(part) for part in version.split(".")[:3])
+    build_info = dict(_lib.build_info)
+    __version__ = version
+
+    from . import (  # noqa: E402
+        api,
+        bundle,
+        component,
+        ert,
+        hardware_counters,
+        line_profiler,
+        notebook,
+        options,
+        plotting,
+        region,
+        settings,
+        signals,
+        storage,
+        units,
+        util,
+    )
+    from .signals import (  # noqa: E402
+        disable_signal_detection,
+        enable_signal_detection,
+        set_exit_action,
+    )
+    from .util import scope  # noqa: E402
+    from .util.bundles import (  # noqa: E402
+        auto_timer,
+        component_bundle,
+        manager,
+        rss_usage,
+        timer,
+    )
+
+    _sys.modules[__name__ + ".scope"] = scope
+
+    # ---- top-level functions ----------------------------------------------------------------
+
+    def initialize(argv=[], prefix="timemory-", suffix="-output"):  # noqa: B006
+        """Initialize timemory"""
+        if not argv:
+            return
+        _lib.initialize(list(argv), prefix, suffix)
+        settings.command_line = list(argv)
+        if _setting("enable_signal_handler", False):
+            signals.enable_signal_detection()
+
+    init = initialize
+
+    def timemory_init(argv=[], prefix="timemory-", suffix="-output"):  # noqa: B006
+        """Initialize timemory"""
+        initialize(argv, prefix, suffix)
+
+    def finalize():
+        """Finalize timemory (generate output) -- important to call if using MPI"""
+        if _lib.is_finalized() or _truthy(_os.environ.get("TIMEMORY_SKIP_FINALIZE", "no")):
+            return
+        try:
+            # destroy decorator/bundle objects still alive so that their pops happen first
+            _gc.collect()
+        except Exception:
+            settings.stack_clearing = False
+        try:
+            _lib.finalize()
+        except Exception:
+            _traceback.print_exc()
+
+    def timemory_finalize():
+        """Finalize timemory (generate output) -- important to call if using MPI"""
+        finalize()
+
+    def report(filename=""):
+        """Print the data"""
+        _lib.report(filename)
+
+    def enable():
+        """Enable timemory"""
+        _lib.enable()
+
+    def disable():
+        """Disable timemory"""
+        _lib.disable()
+
+    def toggle(on=True):
+        """Enable/disable timemory"""
+        _lib.toggle(bool(on))
+
+    def enabled():
+        """Return if timemory is enabled or disabled"""
+        return _lib.enabled()
+
+    def is_enabled():
+        """Return if timemory is enabled or disabled"""
+        return _lib.is_enabled()
+
+    def has_mpi_support():
+        """Return if the timemory library has MPI support"""
+        return _lib.has_mpi_support()
+
+    def set_rusage_children():
+        """Set the rusage to record child processes"""
+        _lib.set_rusage_children()
+
+    def set_rusage_self():
+        """Set the rusage to record the calling process (all its threads)"""
+        _lib.set_rusage_self()
+
+    def get_hash(key):
+        """Register key and return its 64-bit hash"""
+        return _lib.get_hash(key)
+
+    def add_hash_id(key):
+        """Register key and return its 64-bit hash"""
+        return _lib.add_hash_id(key)
+
+    def get_hash_identifier(hash_id):
+        """The string registered for a hash ("unknown-hash=<id>" when none)"""
+        return _lib.get_hash_identifier(hash_id)
+
+    def _mask(components):
+        return _lib.parse_components(list(components)) if components else 0
+
+    def get(hierarchy=False, components=[]):  # noqa: B006
+        """The current data as a dict (JSON layout: flat, or hierarchy=True for the tree) for
+        the given components (names or component.id values; empty: all with data)"""
+        return _json.loads(_lib.get_json(_mask(components), bool(hierarchy)))
+
+    def get_text(components=[]):  # noqa: B006
+        """The text tables of the given components (empty: all with data)"""
+        return _lib.get_text(_mask(components))
+
+    def clear(components=[]):  # noqa: B006
+        """Erase the stored data of the given components (empty: all)"""
+        _lib.clear(_mask(components))
+
+    def size(components=[]):  # noqa: B006
+        """{component id value: number of entries} for the given components (empty: all
+        available)"""
+        mask = _mask(components) or _lib.available_mask()
+        return {index: _lib.size(index) for index in range(64) if mask >> index & 1}
+
+    def add_arguments(parser, subparser=True):
+        """Add the timemory-config sub-command (every setting as an option) to parser"""
+        try:
+            return settings.add_arguments(parser, None, subparser)
+        except Exception as err:
+            print(f"[timemory_argparse]> Warning! {err}", file=_sys.stderr)
+            return parser
+
+    timemory_argparse = add_arguments
+
+    def _no_mpi(name):
+        print(f"timemory.{name}: this build has no MPI support", file=_sys.stderr)
+
+    def mpi_init():
+        """Initialize MPI (this build has no MPI: prints so)"""
+        _no_mpi("mpi_init")
+
+    def mpi_finalize():
+        """Finalize MPI (this build has no MPI: prints so)"""
+        _no_mpi("mpi_finalize")
+
+    def upcxx_init():
+        """Initialize UPC++ (this build has no UPC++: prints so)"""
+        print("timemory.upcxx_init: this build has no UPC++ support", file=_sys.stderr)
+
+    def upcxx_finalize():
+        """Finalize UPC++ (this build has no UPC++: prints so)"""
+        print("timemory.upcxx_finalize: this build has no UPC++ support", file=_sys.stderr)
+
+    def dmp_init():
+        """mpi_init() and upcxx_init()"""
+        mpi_init()
+        upcxx_init()
+
+    def dmp_finalize():
+        """mpi_finalize() and upcxx_finalize()"""
+        mpi_finalize()
+        upcxx_finalize()
+
+    def _wrapper_tool(name, needs):
+        def start():
+            _warnings.warn(
+                f"timemory.start_{name}: not available in this build ({needs}); nothing is "
+                "recorded",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return 0
+
+        def stop(idx):
+            return 0
+
+        start.__name__, stop.__name__ = f"start_{name}", f"stop_{name}"
+        start.__doc__ = f"Start the {name} function wrappers; returns their id (0: not started)"
+        stop.__doc__ = f"Stop the {name} function wrappers; returns the remaining count"
+        return start, stop
+
+    start_mpip, stop_mpip = _wrapper_tool("mpip", "needs MPI and GOTCHA")
+    start_ompt, stop_ompt = _wrapper_tool("ompt", "needs OpenMP tools support")
+    start_ncclp, stop_ncclp = _wrapper_tool("ncclp", "needs NCCL and GOTCHA")
+    start_mallocp, stop_mallocp = _wrapper_tool("mallocp", "needs GOTCHA")
+
+    def _setting(name, default):
+        try:
+            return _lib.settings_get(name)
+        except AttributeError:
+            return default
+
+    __all__ = [
+        "version_info", "build_info", "version", "libpytimemory",
+        "LINE", "FUNC", "FILE", "FRAME", "line", "func", "file", "frame",
+        "report", "toggle", "enable", "disable", "is_enabled", "enabled", "has_mpi_support",
+        "set_rusage_children", "set_rusage_self", "timemory_init", "timemory_finalize",
+        "init", "initialize", "finalize", "timemory_argparse", "add_arguments",
+        "get", "get_text", "clear", "size", "get_hash", "add_hash_id", "get_hash_identifier",
+        "enable_signal_detection", "disable_signal_detection", "set_exit_action",
+        "mpi_init", "mpi_finalize", "upcxx_init", "upcxx_finalize", "dmp_init", "dmp_finalize",
+        "start_mpip", "stop_mpip", "start_ompt", "stop_ompt", "start_ncclp", "stop_ncclp",
+        "start_mallocp", "stop_mallocp",
+        "auto_timer", "component_bundle", "manager", "rss_usage", "timer",
+    ]  # fmt: skip
+
+    # ---- the profiler and tracer packages (written separately): import them now, but do not
+    # let one that fails take the whole package down; using it then raises the real error.
+    _failed_subpackages = {}
+    for _name in ("profiler", "trace"):
+        try:
+            globals()[_name] = _importlib.import_module(f".{_name}", __name__)
+        except Exception as _error:  # noqa: BLE001
+            _failed_subpackages[_name] = _error
+            _warnings.warn(
+                f"timemory.{_name} failed to import: {_error!r}", RuntimeWarning, stacklevel=2
+            )
+
+    def __getattr__(name):
+        if name in _failed_subpackages:
+            return _importlib.import_module(f".{name}", __name__)
+        raise AttributeError(f"module 'timemory' has no attribute '{name}'")
+
+    # ---- automatic initialization from the command line, finalization at exit ---------------
+    def _init_arguments(argv):
+        args = list(argv)
+        if args and (args[0] == "-m" or _os.path.basename(args[0]).startswith("timemory-")):
+            # python -m timemory.<tool> and the timemory-* commands initialize themselves
+            _os.environ.setdefault("TIMEMORY_LIBRARY_CTOR", "0")
+        if "--" in args:
+            args = args[args.index("--") + 1 :]
+        while args and args[0].startswith("-"):
+            args.pop(0)
+        return args or ["python"]
+
+    _arguments = _init_arguments(getattr(_sys, "argv", []) or [])
+    if _truthy(_os.environ.get("TIMEMORY_LIBRARY_CTOR", "yes")):
+        initialize(_arguments)
+    if _truthy(_os.environ.get("TIMEMORY_LIBRARY_DTOR", "yes")):
+        _atexit.register(finalize)
+    if "python_exe" in settings.names():
+        settings.python_exe = _sys.executable
+    settings.command_line = list(getattr(_sys, "argv", []) or [])

@@ -1,0 +1,939 @@
+/* components.c -- the component table made real: name lookup, availability, sampling of the
+ * Linux sources, stop/accumulate semantics, unit conversion and display format.
+ * Owns no call-graph and no output: the graph stores what tm__record_set/tm__delta give it,
+ * the writers ask tm__get/tm__format how to print it. Policy: tm__record_set is the hot path
+ * (no allocation, no lock, no string built); raw values are integers in ns, bytes or counts.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- sources ------------------------------------------------------------------------------ */
+
+/* What the system must be asked for a sample; one bit per read, each done at most once. */
+enum
+{
+    TM_RD_MONO    = 1u << 0, /* clock_gettime(CLOCK_MONOTONIC): wall and monotonic clocks */
+    TM_RD_RAW     = 1u << 1, /* clock_gettime(CLOCK_MONOTONIC_RAW) */
+    TM_RD_THREAD  = 1u << 2, /* clock_gettime(CLOCK_THREAD_CPUTIME_ID) */
+    TM_RD_PROCESS = 1u << 3, /* clock_gettime(CLOCK_PROCESS_CPUTIME_ID) */
+    TM_RD_TIMES   = 1u << 4, /* times() */
+    TM_RD_RUSAGE  = 1u << 5, /* getrusage(tm__rusage_who()) */
+    TM_RD_STATM   = 1u << 6, /* /proc/self/statm */
+    TM_RD_IO      = 1u << 7, /* /proc/self/io */
+};
+
+/* S(name, reads): the samplers a table row names in its `source` column. */
+#define TM_SOURCES(S)                                                                              \
+    S(NONE, 0)                                                                                     \
+    S(TRIP, 0)                                                                                     \
+    S(WALL, TM_RD_MONO)                                                                            \
+    S(MONOTONIC, TM_RD_MONO)                                                                       \
+    S(MONOTONIC_RAW, TM_RD_RAW)                                                                    \
+    S(THREAD_CPU, TM_RD_THREAD)                                                                    \
+    S(PROCESS_CPU, TM_RD_PROCESS)                                                                  \
+    S(TIMES_CPU, TM_RD_TIMES)                                                                      \
+    S(TIMES_USER, TM_RD_TIMES)                                                                     \
+    S(TIMES_SYS, TM_RD_TIMES)                                                                      \
+    S(UTIL_CPU, TM_RD_TIMES | TM_RD_MONO)                                                          \
+    S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO)                                                  \
+    S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO)                                                \
+    S(RUSAGE_MAXRSS, TM_RD_RUSAGE)                                                                 \
+    S(RUSAGE_MAXRSS_ABS, TM_RD_RUSAGE)                                                             \
+    S(RUSAGE_UTIME, TM_RD_RUSAGE)                                                                  \
+    S(RUSAGE_STIME, TM_RD_RUSAGE)                                                                  \
+    S(RUSAGE_INBLOCK, TM_RD_RUSAGE)                                                                \
+    S(RUSAGE_OUBLOCK, TM_RD_RUSAGE)                                                                \
+    S(RUSAGE_MAJFLT, TM_RD_RUSAGE)                                                                 \
+    S(RUSAGE_MINFLT, TM_RD_RUSAGE)                                                                 \
+    S(RUSAGE_NVCSW, TM_RD_RUSAGE)                                                                  \
+    S(RUSAGE_NIVCSW, TM_RD_RUSAGE)                                                                 \
+    S(STATM_SIZE, TM_RD_STATM)                                                                     \
+    S(STATM_RESIDENT, TM_RD_STATM)                                                                 \
+    S(IO_READ_BYTES, TM_RD_IO | TM_RD_MONO)                                                        \
+    S(IO_WRITE_BYTES, TM_RD_IO | TM_RD_MONO)
+
+enum tm_source
+{
+#define TM_SOURCE_ENUM(name, reads) TM_SRC_##name,
+    TM_SOURCES(TM_SOURCE_ENUM)
+#undef TM_SOURCE_ENUM
+    TM_SRC_COUNT
+};
+
+enum
+{
+#define TM_SOURCE_READS(name, reads) TM_READS_OF_##name = (reads),
+    TM_SOURCES(TM_SOURCE_READS)
+#undef TM_SOURCE_READS
+};
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+#define TM_ROW(ENUM, value, name, class_name, label, ids, source, nvalues, flags, unit0, repr0,    \
+               label0, unit1, repr1, label1, needs, description)                                   \
+    [value] = {                                                                                    \
+        value,           #ENUM,      name,  class_name,     label,          ids,                   \
+        TM_SRC_##source, nvalues,    flags, {unit0, unit1}, {repr0, repr1}, {label0, label1},      \
+        needs,           description},
+/* a duplicated value is a duplicate designated initializer: -Woverride-init stops the build */
+const tm__component_row tm__components[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW)};
+#undef TM_ROW
+
+#define TM_ROW_READS(ENUM, value, name, class_name, label, ids, source, ...)                       \
+    [value] = TM_READS_OF_##source,
+static const uint8_t tm_reads_of[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
+#undef TM_ROW_READS
+
+#define TM_ROW_COUNT(...) +1
+_Static_assert(0 TIMEMORY_COMPONENTS(TM_ROW_COUNT) == TM_NCOMP, "one row per enum value 0..63");
+#undef TM_ROW_COUNT
+
+static inline bool tm_valid(int comp)
+{
+    return comp >= 0 && comp < TM_NCOMP;
+}
+static inline int tm_source(int comp)
+{
+    return tm__components[comp].source;
+}
+
+/* ---- reading the system ------------------------------------------------------------------- */
+
+typedef struct tm_sample
+{
+    int64_t       mono_ns, raw_ns, thread_ns, process_ns;
+    int64_t       times_user_ns, times_sys_ns; /* self + terminated children */
+    struct rusage ru;
+    int64_t       statm_size, statm_resident; /* bytes */
+    int64_t       io_read, io_write;          /* bytes */
+} tm_sample;
+
+static _Atomic tm__test_reader tm_test_reader_fn;
+static atomic_llong            tm_tick_ns;   /* ns per times() tick, 0 until first use */
+static atomic_llong            tm_page_size; /* bytes, 0 until first use */
+
+static inline int64_t tm_clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    if(TM_UNLIKELY(clock_gettime(id, &ts) != 0)) return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static inline int64_t tm_timeval_ns(struct timeval tv)
+{
+    return ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec) * 1000;
+}
+
+static int64_t tm_ticks_to_ns(clock_t ticks)
+{
+    long long per_tick = atomic_load_explicit(&tm_tick_ns, memory_order_relaxed);
+    if(TM_UNLIKELY(per_tick == 0))
+    {
+        long hz  = sysconf(_SC_CLK_TCK);
+        per_tick = hz > 0 ? 1000000000LL / hz : 10000000LL;
+        atomic_store_explicit(&tm_tick_ns, per_tick, memory_order_relaxed);
+    }
+    return (int64_t)ticks * per_tick;
+}
+
+static int64_t tm_page_bytes(void)
+{
+    long long size = atomic_load_explicit(&tm_page_size, memory_order_relaxed);
+    if(TM_UNLIKELY(size == 0))
+    {
+        long sz = sysconf(_SC_PAGESIZE);
+        size    = sz > 0 ? sz : 4096;
+        atomic_store_explicit(&tm_page_size, size, memory_order_relaxed);
+    }
+    return size;
+}
+
+/* Whole small /proc file into buf (NUL-terminated); length, or -1. */
+static ssize_t tm_read_proc(const char* path, char* buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if(fd < 0) return -1;
+    size_t len = 0;
+    while(len + 1 < cap)
+    {
+        ssize_t n = read(fd, buf + len, cap - 1 - len);
+        if(n < 0 && errno == EINTR) continue;
+        if(n <= 0) break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return (ssize_t)len;
+}
+
+/* The /proc files of the hot path stay open: pread at offset 0 regenerates their text at a
+ * quarter of the cost of open+read+close. /proc/self is resolved at open, so a forked child
+ * drops the parent's descriptors and opens its own. */
+typedef struct tm_proc_file
+{
+    const char* path;
+    atomic_int  fd;
+} tm_proc_file;
+
+static tm_proc_file   tm_statm_file  = {"/proc/self/statm", -1};
+static tm_proc_file   tm_io_file     = {"/proc/self/io", -1};
+static pthread_once_t tm_atfork_once = PTHREAD_ONCE_INIT;
+
+static void tm_proc_files_after_fork(void)
+{
+    tm_proc_file* files[] = {&tm_statm_file, &tm_io_file};
+    for(size_t i = 0; i < sizeof(files) / sizeof(files[0]); ++i)
+    {
+        int fd = atomic_exchange(&files[i]->fd, -1);
+        if(fd >= 0) close(fd);
+    }
+}
+
+static void tm_proc_files_register_fork(void)
+{
+    pthread_atfork(NULL, NULL, tm_proc_files_after_fork);
+}
+
+static int tm_proc_fd(tm_proc_file* f)
+{
+    int fd = atomic_load_explicit(&f->fd, memory_order_acquire);
+    if(TM_LIKELY(fd >= 0)) return fd;
+    pthread_once(&tm_atfork_once, tm_proc_files_register_fork);
+    int opened = open(f->path, O_RDONLY | O_CLOEXEC);
+    if(opened < 0) return -1;
+    int expected = -1;
+    if(atomic_compare_exchange_strong(&f->fd, &expected, opened)) return opened;
+    close(opened); /* another thread was first */
+    return expected;
+}
+
+static ssize_t tm_pread_proc(tm_proc_file* f, char* buf, size_t cap)
+{
+    for(int attempt = 0; attempt < 2; ++attempt)
+    {
+        int fd = tm_proc_fd(f);
+        if(fd < 0) break;
+        ssize_t n;
+        do n = pread(fd, buf, cap - 1, 0);
+        while(n < 0 && errno == EINTR);
+        if(n >= 0)
+        {
+            buf[n] = '\0';
+            return n;
+        }
+        if(errno != EBADF) break;
+        /* someone closed our descriptor (a daemon closing every fd): open it again */
+        atomic_compare_exchange_strong(&f->fd, &fd, -1);
+    }
+    buf[0] = '\0';
+    return -1;
+}
+
+static int64_t tm_parse_int(const char** p)
+{
+    const char* s = *p;
+    while(*s == ' ' || *s == '\t') ++s;
+    int64_t v = 0;
+    while(*s >= '0' && *s <= '9') v = v * 10 + (*s++ - '0');
+    *p = s;
+    return v;
+}
+
+static void tm_read_statm(tm_sample* smp)
+{
+    char        buf[256];
+    const char* p = buf;
+    if(tm_pread_proc(&tm_statm_file, buf, sizeof(buf)) <= 0) return;
+    int64_t page        = tm_page_bytes();
+    smp->statm_size     = tm_parse_int(&p) * page;
+    smp->statm_resident = tm_parse_int(&p) * page;
+}
+
+static void tm_read_io(tm_sample* smp)
+{
+    char buf[512];
+    if(tm_pread_proc(&tm_io_file, buf, sizeof(buf)) <= 0) return;
+    for(const char* line = buf; *line;)
+    {
+        /* line prefixes, so "cancelled_write_bytes" never matches "write_bytes" */
+        const char* p = line;
+        if(strncmp(line, "read_bytes:", 11) == 0)
+        {
+            p += 11;
+            smp->io_read = tm_parse_int(&p);
+        }
+        else if(strncmp(line, "write_bytes:", 12) == 0)
+        {
+            p += 12;
+            smp->io_write = tm_parse_int(&p);
+        }
+        const char* eol = strchr(p, '\n');
+        if(!eol) break;
+        line = eol + 1;
+    }
+}
+
+/* The slow sources first and the clocks last, so a start reading's clocks are the freshest. */
+static void tm_read_sources(tm_sample* smp, unsigned reads)
+{
+    if(reads & TM_RD_IO) tm_read_io(smp);
+    if(reads & TM_RD_STATM) tm_read_statm(smp);
+    if(reads & TM_RD_RUSAGE) getrusage(tm__rusage_who(), &smp->ru);
+    if(reads & TM_RD_TIMES)
+    {
+        struct tms t;
+        if(times(&t) != (clock_t)-1)
+        {
+            smp->times_user_ns = tm_ticks_to_ns(t.tms_utime + t.tms_cutime);
+            smp->times_sys_ns  = tm_ticks_to_ns(t.tms_stime + t.tms_cstime);
+        }
+    }
+    if(reads & TM_RD_PROCESS) smp->process_ns = tm_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    if(reads & TM_RD_THREAD) smp->thread_ns = tm_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    if(reads & TM_RD_RAW) smp->raw_ns = tm_clock_ns(CLOCK_MONOTONIC_RAW);
+    if(reads & TM_RD_MONO) smp->mono_ns = tm_clock_ns(CLOCK_MONOTONIC);
+}
+
+static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])
+{
+    int64_t a = 0, b = 0;
+    switch(tm_source(comp))
+    {
+    case TM_SRC_NONE:
+        break;
+    case TM_SRC_TRIP:
+        a = 1;
+        break;
+    case TM_SRC_WALL:
+    case TM_SRC_MONOTONIC:
+        a = s->mono_ns;
+        break;
+    case TM_SRC_MONOTONIC_RAW:
+        a = s->raw_ns;
+        break;
+    case TM_SRC_THREAD_CPU:
+        a = s->thread_ns;
+        break;
+    case TM_SRC_PROCESS_CPU:
+        a = s->process_ns;
+        break;
+    case TM_SRC_TIMES_CPU:
+        a = s->times_user_ns + s->times_sys_ns;
+        break;
+    case TM_SRC_TIMES_USER:
+        a = s->times_user_ns;
+        break;
+    case TM_SRC_TIMES_SYS:
+        a = s->times_sys_ns;
+        break;
+    case TM_SRC_UTIL_CPU:
+        a = s->times_user_ns + s->times_sys_ns;
+        b = s->mono_ns;
+        break;
+    case TM_SRC_UTIL_THREAD_CPU:
+        a = s->thread_ns;
+        b = s->mono_ns;
+        break;
+    case TM_SRC_UTIL_PROCESS_CPU:
+        a = s->process_ns;
+        b = s->mono_ns;
+        break;
+    /* Linux reports ru_maxrss in kB; the original multiplies by 1000 */
+    case TM_SRC_RUSAGE_MAXRSS:
+        a = (int64_t)s->ru.ru_maxrss * 1000;
+        break;
+    case TM_SRC_RUSAGE_MAXRSS_ABS:
+        a = b = (int64_t)s->ru.ru_maxrss * 1000;
+        break;
+    case TM_SRC_RUSAGE_UTIME:
+        a = tm_timeval_ns(s->ru.ru_utime);
+        break;
+    case TM_SRC_RUSAGE_STIME:
+        a = tm_timeval_ns(s->ru.ru_stime);
+        break;
+    case TM_SRC_RUSAGE_INBLOCK:
+        a = s->ru.ru_inblock;
+        break;
+    case TM_SRC_RUSAGE_OUBLOCK:
+        a = s->ru.ru_oublock;
+        break;
+    case TM_SRC_RUSAGE_MAJFLT:
+        a = s->ru.ru_majflt;
+        break;
+    case TM_SRC_RUSAGE_MINFLT:
+        a = s->ru.ru_minflt;
+        break;
+    case TM_SRC_RUSAGE_NVCSW:
+        a = s->ru.ru_nvcsw;
+        break;
+    case TM_SRC_RUSAGE_NIVCSW:
+        a = s->ru.ru_nivcsw;
+        break;
+    case TM_SRC_STATM_SIZE:
+        a = s->statm_size;
+        break;
+    case TM_SRC_STATM_RESIDENT:
+        a = s->statm_resident;
+        break;
+    case TM_SRC_IO_READ_BYTES:
+        a = s->io_read;
+        b = s->mono_ns;
+        break;
+    case TM_SRC_IO_WRITE_BYTES:
+        a = s->io_write;
+        b = s->mono_ns;
+        break;
+    default:
+        break;
+    }
+    out[0] = a;
+    out[1] = b;
+}
+
+void tm__set_test_reader(tm__test_reader fn)
+{
+    atomic_store_explicit(&tm_test_reader_fn, fn, memory_order_relaxed);
+}
+
+void tm__record_set(timemory_components_t set, int64_t (*out)[2])
+{
+    tm__test_reader fake = atomic_load_explicit(&tm_test_reader_fn, memory_order_relaxed);
+    if(TM_UNLIKELY(fake != NULL))
+    {
+        int i = 0;
+        for(uint64_t s = set; s; s &= s - 1, ++i)
+        {
+            int comp  = __builtin_ctzll(s);
+            int n     = tm__components[comp].nvalues;
+            out[i][0] = n > 0 ? fake(comp, 0) : 0;
+            out[i][1] = n > 1 ? fake(comp, 1) : 0;
+        }
+        return;
+    }
+    unsigned reads = 0;
+    for(uint64_t s = set; s; s &= s - 1) reads |= tm_reads_of[__builtin_ctzll(s)];
+    tm_sample smp;
+    memset(&smp, 0, sizeof(smp));
+    tm_read_sources(&smp, reads);
+    int i = 0;
+    for(uint64_t s = set; s; s &= s - 1, ++i) tm_extract(__builtin_ctzll(s), &smp, out[i]);
+}
+
+/* ---- stop, accumulate, statistics --------------------------------------------------------- */
+
+void tm__delta(int comp, const int64_t start[2], const int64_t stop[2], int64_t delta[2])
+{
+    int src  = tm_source(comp);
+    delta[0] = delta[1] = 0;
+    switch(src)
+    {
+    case TM_SRC_NONE:
+        return;
+    case TM_SRC_TRIP:
+        delta[0] = start[0];
+        return;                    /* each start counts once */
+    case TM_SRC_RUSAGE_MAXRSS_ABS: /* absolute (start, stop) pair */
+        delta[0] = start[0];
+        delta[1] = stop[0];
+        return;
+    /* the increase of a high-water mark; rusage times only count when they grew */
+    case TM_SRC_RUSAGE_MAXRSS:
+    case TM_SRC_RUSAGE_UTIME:
+    case TM_SRC_RUSAGE_STIME:
+        delta[0] = stop[0] > start[0] ? stop[0] - start[0] : 0;
+        return;
+    default:
+        delta[0] = stop[0] - start[0];
+        if(tm__components[comp].nvalues > 1) delta[1] = stop[1] - start[1];
+        return;
+    }
+}
+
+void tm__accumulate(int comp, int64_t accum[2], const int64_t delta[2])
+{
+    const tm__component_row* row = &tm__components[comp];
+    if(row->flags & TIMEMORY_CFLAG_MAX_ACCUM)
+    {
+        /* lexicographic pair comparison, as std::max of a std::pair */
+        if(delta[0] > accum[0] || (delta[0] == accum[0] && delta[1] > accum[1]))
+        {
+            accum[0] = delta[0];
+            accum[1] = delta[1];
+        }
+        return;
+    }
+    if(row->nvalues > 0) accum[0] += delta[0];
+    if(row->nvalues > 1) accum[1] += delta[1];
+}
+
+static inline bool tm_is_util(int src)
+{
+    return src == TM_SRC_UTIL_CPU || src == TM_SRC_UTIL_THREAD_CPU ||
+           src == TM_SRC_UTIL_PROCESS_CPU;
+}
+
+static inline bool tm_is_io(int src)
+{
+    return src == TM_SRC_IO_READ_BYTES || src == TM_SRC_IO_WRITE_BYTES;
+}
+
+static inline double tm_percent(int64_t cpu, int64_t wall)
+{
+    return wall != 0 ? 100.0 * (double)cpu / (double)wall : 0.0;
+}
+
+/* (bytes, elapsed ns) -> (bytes, bytes per second) */
+static inline void tm_io_rate(const int64_t raw[2], double out[2])
+{
+    out[0] = (double)raw[0];
+    out[1] = raw[1] > 0 ? (double)raw[0] / ((double)raw[1] * 1e-9) : 0.0;
+}
+
+/* Values in base units (ns, bytes, counts; percent; bytes/sec): the display dimension. */
+static int tm_base_values(int comp, const int64_t raw[2], double out[2])
+{
+    const tm__component_row* row = &tm__components[comp];
+    int                      src = row->source;
+    out[0] = out[1] = 0.0;
+    if(row->nvalues == 0) return 0;
+    if(tm_is_util(src))
+    {
+        out[0] = tm_percent(raw[0], raw[1]);
+        return 1;
+    }
+    if(tm_is_io(src))
+    {
+        tm_io_rate(raw, out);
+        return 2;
+    }
+    out[0] = (double)raw[0];
+    if(row->labels[1] == NULL) return 1;
+    out[1] = (double)raw[1];
+    return 2;
+}
+
+int tm__stat_sample(int comp, const int64_t delta[2], double out[2])
+{
+    if(tm__components[comp].flags & TIMEMORY_CFLAG_NO_STATS)
+    {
+        out[0] = out[1] = 0.0;
+        return 0;
+    }
+    return tm_base_values(comp, delta, out);
+}
+
+/* ---- units and format --------------------------------------------------------------------- */
+
+static inline bool tm_uses_timing_units(const tm__component_row* row)
+{
+    return (row->flags & TIMEMORY_CFLAG_TIMING) != 0;
+}
+
+/* The memory *category* also holds counts (page faults, context switches): only the byte
+ * valued ones follow memory_units. */
+static inline bool tm_uses_memory_units(const tm__component_row* row)
+{
+    return (row->flags & (TIMEMORY_CFLAG_MEMORY | TIMEMORY_CFLAG_INTEGER)) == TIMEMORY_CFLAG_MEMORY;
+}
+
+double tm__display_factor(int comp, int idx)
+{
+    const tm__component_row* row = &tm__components[comp];
+    (void)idx; /* every multi-valued component scales both elements alike */
+    if(tm_uses_timing_units(row)) return tm__timing_unit_per_sec() / 1e9;
+    if(tm_uses_memory_units(row)) return 1.0 / tm__memory_unit_bytes();
+    return 1.0;
+}
+
+int tm__get(int comp, const int64_t raw[2], double out[2])
+{
+    int n = tm_base_values(comp, raw, out);
+    for(int i = 0; i < n; ++i) out[i] *= tm__display_factor(comp, i);
+    return n;
+}
+
+void tm__format(int comp, int* width, int* precision, bool* scientific)
+{
+    const tm__component_row* row     = &tm__components[comp];
+    bool                     percent = (row->flags & TIMEMORY_CFLAG_PERCENT) != 0;
+    int                      w = percent ? 6 : 8, p = percent ? 1 : 3;
+    bool                     sci = tm__settings.scientific;
+    /* settings <= 0 mean "not set" */
+    if(tm__settings.width > 0) w = tm__settings.width;
+    if(tm__settings.precision > 0) p = tm__settings.precision;
+    if(row->flags & TIMEMORY_CFLAG_TIMING)
+    {
+        if(tm__settings.timing_width > 0) w = tm__settings.timing_width;
+        if(tm__settings.timing_precision > 0) p = tm__settings.timing_precision;
+        sci = sci || tm__settings.timing_scientific;
+    }
+    if(row->flags & TIMEMORY_CFLAG_MEMORY)
+    {
+        if(tm__settings.memory_width > 0) w = tm__settings.memory_width;
+        if(tm__settings.memory_precision > 0) p = tm__settings.memory_precision;
+        sci = sci || tm__settings.memory_scientific;
+    }
+    if(row->flags & TIMEMORY_CFLAG_INTEGER)
+    {
+        p   = 0;
+        sci = false;
+    }
+    if(width) *width = w;
+    if(precision) *precision = p;
+    if(scientific) *scientific = sci;
+}
+
+/* "<memory unit>/sec" without building strings on every call. */
+static const char* tm_rate_repr(const char* mem)
+{
+    static const char* const known[][2] = {
+        {"MB", "MB/sec"},   {"byte", "byte/sec"}, {"b", "b/sec"},     {"kb", "kb/sec"},
+        {"mb", "mb/sec"},   {"gb", "gb/sec"},     {"tb", "tb/sec"},   {"pb", "pb/sec"},
+        {"kib", "kib/sec"}, {"mib", "mib/sec"},   {"gib", "gib/sec"}, {"tib", "tib/sec"},
+        {"pib", "pib/sec"}, {"KB", "KB/sec"},     {"GB", "GB/sec"},
+    };
+    for(size_t i = 0; i < sizeof(known) / sizeof(known[0]); ++i)
+        if(strcmp(mem, known[i][0]) == 0) return known[i][1];
+    static _Thread_local char other[48];
+    snprintf(other, sizeof(other), "%s/sec", mem);
+    return other;
+}
+
+static const char* tm_display_unit(int comp, int idx)
+{
+    const tm__component_row* row = &tm__components[comp];
+    if(row->nvalues == 0) return "";
+    if(tm_uses_timing_units(row)) return tm__timing_unit_repr();
+    if(tm_uses_memory_units(row))
+    {
+        const char* mem = tm__memory_unit_repr();
+        return idx == 1 && tm_is_io(row->source) ? tm_rate_repr(mem) : mem;
+    }
+    const char* repr = row->repr[idx];
+    return repr ? repr : "";
+}
+
+static double tm_unit(int comp, int idx)
+{
+    const tm__component_row* row = &tm__components[comp];
+    if(row->nvalues == 0) return row->unit[idx];
+    if(tm_uses_timing_units(row)) return tm__timing_unit_per_sec();
+    if(tm_uses_memory_units(row)) return tm__memory_unit_bytes();
+    return row->unit[idx] != 0.0 ? row->unit[idx] : 1.0;
+}
+
+/* ---- availability ------------------------------------------------------------------------- */
+
+/* 0 not checked yet, 1 readable, -1 not */
+static atomic_int tm_statm_ok, tm_io_ok;
+
+static bool tm_proc_readable(atomic_int* state, const char* path)
+{
+    int s = atomic_load_explicit(state, memory_order_relaxed);
+    if(s == 0)
+    {
+        char buf[512];
+        s = tm_read_proc(path, buf, sizeof(buf)) > 0 ? 1 : -1;
+        atomic_store_explicit(state, s, memory_order_relaxed);
+    }
+    return s > 0;
+}
+
+const char* tm__unavailable_reason(int comp)
+{
+    if(!tm_valid(comp)) return "no such component";
+    const tm__component_row* row = &tm__components[comp];
+    if(row->needs) return row->needs;
+    int reads = tm_reads_of[comp];
+    if((reads & TM_RD_STATM) && !tm_proc_readable(&tm_statm_ok, "/proc/self/statm"))
+        return "requires /proc/self/statm (Linux procfs), which cannot be read here";
+    if((reads & TM_RD_IO) && !tm_proc_readable(&tm_io_ok, "/proc/self/io"))
+        return "requires /proc/self/io (Linux task I/O accounting), which cannot be read here";
+    return NULL;
+}
+
+/* ---- names -------------------------------------------------------------------------------- */
+
+static bool tm_equal_n(const char* word, size_t n, const char* name)
+{
+    return strncasecmp(word, name, n) == 0 && name[n] == '\0';
+}
+
+/* word (n chars) is one of the comma-separated ids */
+static bool tm_in_ids(const char* word, size_t n, const char* ids)
+{
+    for(const char* p = ids; *p;)
+    {
+        const char* comma = strchr(p, ',');
+        size_t      len   = comma ? (size_t)(comma - p) : strlen(p);
+        if(len == n && strncasecmp(word, p, n) == 0) return true;
+        if(!comma) break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+/* Names before aliases: "user_list_bundle" is member 52 although 51 lists it as a 3.2 alias. */
+static int tm_find_n(const char* word, size_t n)
+{
+    if(n == 0) return TIMEMORY_EUNKNOWN;
+    for(int c = 0; c < TM_NCOMP; ++c)
+    {
+        const tm__component_row* row = &tm__components[c];
+        if(tm_equal_n(word, n, row->name) || tm_equal_n(word, n, row->enum_name) ||
+           tm_equal_n(word, n, row->class_name))
+            return c;
+    }
+    for(int c = 0; c < TM_NCOMP; ++c)
+        if(tm_in_ids(word, n, tm__components[c].ids)) return c;
+    return TIMEMORY_EUNKNOWN;
+}
+
+int timemory_component_find(const char* name)
+{
+    if(!name) return TIMEMORY_EINVAL;
+    while(isspace((unsigned char)*name)) ++name;
+    size_t n = strlen(name);
+    while(n > 0 && isspace((unsigned char)name[n - 1])) --n;
+    return tm_find_n(name, n);
+}
+
+static inline bool tm_is_list_separator(char c)
+{
+    return c == '"' || c == '\'' || c == ',' || c == ';' || c == ':' || isspace((unsigned char)c);
+}
+
+int timemory_components_parse(const char* list, timemory_components_t* out, const char** bad)
+{
+    static _Thread_local char first_bad[128];
+    if(!out) return TIMEMORY_EINVAL;
+    timemory_components_t set    = 0;
+    int                   result = TIMEMORY_OK;
+    if(bad) *bad = NULL;
+    for(const char* p = list ? list : ""; *p;)
+    {
+        while(*p && tm_is_list_separator(*p)) ++p;
+        const char* word = p;
+        while(*p && !tm_is_list_separator(*p)) ++p;
+        size_t n = (size_t)(p - word);
+        if(n == 0) continue;
+        int comp = tm_find_n(word, n);
+        if(comp >= 0)
+        {
+            set |= TIMEMORY_COMPONENT_BIT(comp);
+        }
+        else if(result == TIMEMORY_OK)
+        {
+            result = TIMEMORY_EUNKNOWN;
+            if(n >= sizeof(first_bad)) n = sizeof(first_bad) - 1;
+            memcpy(first_bad, word, n);
+            first_bad[n] = '\0';
+            if(bad) *bad = first_bad;
+        }
+    }
+    *out = set; /* the known names, also when some were not */
+    return result;
+}
+
+/* Every name and id as its own string, built once for the suggestions. */
+#define TM_ROW_IDS_SIZE(ENUM, value, name, class_name, label, ids, ...) +sizeof(ids)
+enum
+{
+    TM_IDS_CHARS = 0 TIMEMORY_COMPONENTS(TM_ROW_IDS_SIZE)
+};
+#undef TM_ROW_IDS_SIZE
+
+static struct
+{
+    pthread_once_t once;
+    char           chars[TM_IDS_CHARS];
+    const char*    word[TM_NCOMP + TM_IDS_CHARS / 2];
+    int            nwords;
+} tm_words = {PTHREAD_ONCE_INIT, {0}, {0}, 0};
+
+static void tm_words_build(void)
+{
+    char* dst = tm_words.chars;
+    for(int c = 0; c < TM_NCOMP; ++c) tm_words.word[tm_words.nwords++] = tm__components[c].name;
+    for(int c = 0; c < TM_NCOMP; ++c)
+    {
+        const char* ids = tm__components[c].ids;
+        if(!*ids) continue;
+        size_t len = strlen(ids);
+        memcpy(dst, ids, len + 1);
+        char* start = dst;
+        for(char* q = dst; q <= dst + len; ++q)
+        {
+            if(*q == ',' || *q == '\0')
+            {
+                *q = '\0';
+                if(q > start) tm_words.word[tm_words.nwords++] = start;
+                start = q + 1;
+            }
+        }
+        dst += len + 1;
+    }
+}
+
+/* Optimal-string-alignment distance (insert, delete, substitute, swap neighbours), ignoring
+ * case; both strings are short names. */
+static int tm_edit_distance(const char* a, const char* b)
+{
+    enum
+    {
+        N = 64
+    };
+    size_t la = strlen(a), lb = strlen(b);
+    if(la >= N) la = N - 1;
+    if(lb >= N) lb = N - 1;
+    int d[N][N];
+    for(size_t i = 0; i <= la; ++i) d[i][0] = (int)i;
+    for(size_t j = 0; j <= lb; ++j) d[0][j] = (int)j;
+    for(size_t i = 1; i <= la; ++i)
+    {
+        for(size_t j = 1; j <= lb; ++j)
+        {
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int best = d[i - 1][j - 1] + (ca != cb);
+            if(d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if(d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if(i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+               tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+static bool tm_contains_nocase(const char* hay, const char* needle)
+{
+    size_t n = strlen(needle);
+    for(; *hay; ++hay)
+        if(strncasecmp(hay, needle, n) == 0) return true;
+    return false;
+}
+
+int tm__component_close_matches(const char* name, const char** out, int max)
+{
+    if(!name || !out || max <= 0) return 0;
+    pthread_once(&tm_words.once, tm_words_build);
+    size_t len   = strlen(name);
+    int    limit = len / 3 > 2 ? (int)(len / 3) : 2;
+    struct
+    {
+        const char* word;
+        int         score;
+    } found[TM_NCOMP + TM_IDS_CHARS / 2];
+    int nfound = 0;
+    for(int i = 0; i < tm_words.nwords; ++i)
+    {
+        const char* word  = tm_words.word[i];
+        int         score = tm_edit_distance(name, word);
+        /* "wall" -> wall_clock: a fragment of a name suggests it, after the near misses */
+        if(score > limit && !(len >= 3 && tm_contains_nocase(word, name))) continue;
+        bool dup = false;
+        for(int k = 0; k < nfound && !dup; ++k) dup = strcmp(found[k].word, word) == 0;
+        if(dup) continue;
+        found[nfound].word  = word;
+        found[nfound].score = score;
+        ++nfound;
+    }
+    /* stable insertion sort by score: equal scores keep enumeration order, names first */
+    for(int i = 1; i < nfound; ++i)
+    {
+        for(int k = i; k > 0 && found[k - 1].score > found[k].score; --k)
+        {
+            const char* w      = found[k].word;
+            int         s      = found[k].score;
+            found[k]           = found[k - 1];
+            found[k - 1].word  = w;
+            found[k - 1].score = s;
+        }
+    }
+    int n = nfound < max ? nfound : max;
+    for(int i = 0; i < n; ++i) out[i] = found[i].word;
+    return n;
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+int timemory_component_get_info(int id, timemory_component_info* out)
+{
+    if(!tm_valid(id) || !out) return TIMEMORY_EINVAL;
+    const tm__component_row* row = &tm__components[id];
+    memset(out, 0, sizeof(*out));
+    out->id                 = row->id;
+    out->name               = row->name;
+    out->class_name         = row->class_name;
+    out->label              = row->label;
+    out->ids                = row->ids;
+    out->description        = row->description;
+    out->enum_name          = row->enum_name;
+    out->value_count        = row->nvalues;
+    out->unavailable_reason = tm__unavailable_reason(id);
+    out->available          = out->unavailable_reason == NULL;
+    out->flags              = row->flags;
+    for(int i = 0; i < 2; ++i)
+    {
+        out->labels[i]     = row->labels[i];
+        out->unit_repr[i]  = row->repr[i] ? row->repr[i] : "";
+        out->unit_value[i] = row->unit[i];
+    }
+    return TIMEMORY_OK;
+}
+
+int timemory_component_record(int id, int64_t raw[2])
+{
+    if(!tm_valid(id) || !raw) return TIMEMORY_EINVAL;
+    if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
+    int64_t one[1][2];
+    tm__record_set(TIMEMORY_COMPONENT_BIT(id), one);
+    raw[0] = one[0][0];
+    raw[1] = one[0][1];
+    return TIMEMORY_OK;
+}
+
+int timemory_component_delta(int id, const int64_t start[2], const int64_t stop[2],
+                             int64_t delta[2])
+{
+    if(!tm_valid(id) || !start || !stop || !delta) return TIMEMORY_EINVAL;
+    tm__delta(id, start, stop, delta);
+    return TIMEMORY_OK;
+}
+
+int timemory_component_accumulate(int id, int64_t accum[2], const int64_t delta[2])
+{
+    if(!tm_valid(id) || !accum || !delta) return TIMEMORY_EINVAL;
+    tm__accumulate(id, accum, delta);
+    return TIMEMORY_OK;
+}
+
+int timemory_component_get(int id, const int64_t raw[2], double out[2])
+{
+    if(!tm_valid(id) || !raw || !out) return TIMEMORY_EINVAL;
+    return tm__get(id, raw, out);
+}
+
+const char* timemory_component_display_unit(int id, int idx)
+{
+    if(!tm_valid(id) || idx < 0 || idx > 1) return "";
+    return tm_display_unit(id, idx);
+}
+
+double timemory_component_unit(int id, int idx)
+{
+    if(!tm_valid(id) || idx < 0 || idx > 1) return 1.0;
+    return tm_unit(id, idx);
+}

@@ -1,0 +1,518 @@
+/* graph.c -- call-graph storage and the hot path: one graph per thread, push/pop by key id.
+ * Owns the per-thread graphs (nodes and records in arenas of fixed-size structs, children
+ * found through an open-addressing table keyed by (parent, id)) and the frame stack.
+ * Policy: after warm-up a push/pop allocates nothing, takes no lock and builds no string;
+ * failures never raise, they set the sticky error (tm__set_error) and return a code.
+ */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TM_NODES_PER_CHUNK 1024
+#define TM_RECORDS_PER_CHUNK 1024
+
+typedef struct tm__frame {
+    tm__node*             node;  /* NULL: beyond max_depth, nothing recorded */
+    tm__node*             saved; /* current before this push */
+    uint64_t              key;
+    timemory_components_t comps;
+    int                   ncomp;
+    tm__record*           rec[TM_MAX_BUNDLE];
+    int64_t               start[TM_MAX_BUNDLE][2];
+} tm__frame;
+
+typedef struct tm__slot {
+    const tm__node* parent;
+    uint64_t        id;
+    tm__node*       node;
+} tm__slot;
+
+typedef struct tm__chunk {
+    struct tm__chunk* next;
+    size_t            used;
+    size_t            cap;
+    size_t            size; /* element size */
+    _Alignas(16) unsigned char data[];
+} tm__chunk;
+
+struct tm__graph {
+    tm__node   root;
+    tm__node*  current;
+    int        tid;
+    long       pid;
+    tm__chunk* nodes;
+    tm__chunk* records;
+    tm__slot*  slots; /* open addressing, power-of-two capacity */
+    size_t     slot_cap;
+    size_t     slot_count;
+    uint64_t   timeline_counter;
+    tm__frame* frames;
+    size_t     nframes;
+    size_t     frame_cap;
+};
+
+/* ---- the registry of graphs (lock only at registration and output) ----------------------- */
+
+static pthread_mutex_t           tm__graphs_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tm__graph**               tm__graph_list;
+static size_t                    tm__graph_count;
+static size_t                    tm__graph_cap;
+static _Thread_local tm__graph*  tm__tls_graph;
+static _Atomic(timemory_components_t) tm__used_mask;
+static int                       tm__first_use[TM_NCOMP];
+static int                       tm__first_use_count;
+
+/* the fast path reads CLOCK_MONOTONIC directly when the set is wall_clock alone; tests that
+ * inject a reader turn it off */
+bool tm__fast_wall = true;
+
+void tm__graphs_lock(void) { pthread_mutex_lock(&tm__graphs_mutex); }
+void tm__graphs_unlock(void) { pthread_mutex_unlock(&tm__graphs_mutex); }
+size_t tm__graphs_count(void) { return tm__graph_count; }
+tm__graph* tm__graphs_at(size_t i) { return i < tm__graph_count ? tm__graph_list[i] : NULL; }
+const tm__node* tm__graph_root(const tm__graph* g) { return &g->root; }
+int tm__graph_tid(const tm__graph* g) { return g->tid; }
+
+int tm__components_in_use(int* out, int max)
+{
+    tm__graphs_lock();
+    int n = tm__first_use_count < max ? tm__first_use_count : max;
+    memcpy(out, tm__first_use, (size_t) n * sizeof(int));
+    tm__graphs_unlock();
+    return n;
+}
+
+static void tm__note_component_use(int comp)
+{
+    timemory_components_t bit = TIMEMORY_COMPONENT_BIT(comp);
+    if(atomic_load_explicit(&tm__used_mask, memory_order_relaxed) & bit) return;
+    tm__graphs_lock();
+    if(!(atomic_load(&tm__used_mask) & bit))
+    {
+        tm__first_use[tm__first_use_count++] = comp;
+        atomic_fetch_or(&tm__used_mask, bit);
+    }
+    tm__graphs_unlock();
+}
+
+static tm__graph* tm__graph_create(void)
+{
+    tm__graph* g = calloc(1, sizeof(*g));
+    if(!g) return NULL;
+    g->current  = &g->root;
+    g->pid      = (long) getpid();
+    g->slot_cap = 256;
+    g->slots    = calloc(g->slot_cap, sizeof(tm__slot));
+    g->frame_cap = 64;
+    g->frames   = malloc(g->frame_cap * sizeof(tm__frame));
+    if(!g->slots || !g->frames)
+    {
+        free(g->slots);
+        free(g->frames);
+        free(g);
+        return NULL;
+    }
+    tm__graphs_lock();
+    if(tm__graph_count == tm__graph_cap)
+    {
+        size_t      cap  = tm__graph_cap ? tm__graph_cap * 2 : 16;
+        tm__graph** list = realloc(tm__graph_list, cap * sizeof(*list));
+        if(!list)
+        {
+            tm__graphs_unlock();
+            free(g->slots);
+            free(g->frames);
+            free(g);
+            return NULL;
+        }
+        tm__graph_list = list;
+        tm__graph_cap  = cap;
+    }
+    g->tid                            = (int) tm__graph_count;
+    tm__graph_list[tm__graph_count++] = g;
+    tm__graphs_unlock();
+    return g;
+}
+
+static inline tm__graph* tm__graph_get(void)
+{
+    tm__graph* g = tm__tls_graph;
+    if(TM_LIKELY(g != NULL)) return g;
+    return (tm__tls_graph = tm__graph_create());
+}
+
+/* After fork() only the forking thread survives: the child keeps its data but is a new process. */
+void tm__graph_after_fork(void)
+{
+    long pid = (long) getpid();
+    for(size_t i = 0; i < tm__graph_count; ++i) tm__graph_list[i]->pid = pid;
+}
+
+/* ---- arenas ------------------------------------------------------------------------------ */
+
+static void* tm__arena_alloc(tm__chunk** head, size_t size, size_t per_chunk)
+{
+    tm__chunk* c = *head;
+    if(!c || c->used == c->cap)
+    {
+        tm__chunk* n = calloc(1, sizeof(tm__chunk) + size * per_chunk);
+        if(!n) return NULL;
+        n->cap  = per_chunk;
+        n->size = size;
+        n->next = c;
+        *head   = n;
+        c       = n;
+    }
+    return c->data + size * c->used++;
+}
+
+/* ---- child lookup ------------------------------------------------------------------------ */
+
+static inline size_t tm__slot_hash(const tm__node* parent, uint64_t id)
+{
+    uint64_t h = id ^ ((uint64_t) (uintptr_t) parent * 0x9e3779b97f4a7c15ull);
+    return (size_t) (h ^ (h >> 32));
+}
+
+static inline tm__node* tm__child_find(const tm__graph* g, const tm__node* parent, uint64_t id)
+{
+    size_t mask = g->slot_cap - 1;
+    for(size_t i = tm__slot_hash(parent, id) & mask;; i = (i + 1) & mask)
+    {
+        const tm__slot* s = &g->slots[i];
+        if(s->node == NULL) return NULL;
+        if(s->id == id && s->parent == parent) return s->node;
+    }
+}
+
+static void tm__slot_put(tm__slot* slots, size_t cap, tm__node* parent, uint64_t id,
+                         tm__node* node)
+{
+    size_t mask = cap - 1;
+    size_t i    = tm__slot_hash(parent, id) & mask;
+    while(slots[i].node) i = (i + 1) & mask;
+    slots[i].parent = parent;
+    slots[i].id     = id;
+    slots[i].node   = node;
+}
+
+static bool tm__slots_grow(tm__graph* g)
+{
+    size_t    cap   = g->slot_cap * 2;
+    tm__slot* slots = calloc(cap, sizeof(tm__slot));
+    if(!slots) return false;
+    for(size_t i = 0; i < g->slot_cap; ++i)
+        if(g->slots[i].node)
+            tm__slot_put(slots, cap, (tm__node*) g->slots[i].parent, g->slots[i].id,
+                         g->slots[i].node);
+    free(g->slots);
+    g->slots    = slots;
+    g->slot_cap = cap;
+    return true;
+}
+
+static tm__node* tm__child_add(tm__graph* g, tm__node* parent, uint64_t id, uint64_t key)
+{
+    if((g->slot_count + 1) * 2 > g->slot_cap && !tm__slots_grow(g)) return NULL;
+    tm__node* n = tm__arena_alloc(&g->nodes, sizeof(tm__node), TM_NODES_PER_CHUNK);
+    if(!n) return NULL;
+    n->id     = id;
+    n->key    = key;
+    n->parent = parent;
+    n->depth  = parent->depth + 1;
+    if(parent->last_child)
+        parent->last_child->next_sibling = n;
+    else
+        parent->first_child = n;
+    parent->last_child = n;
+    tm__slot_put(g->slots, g->slot_cap, parent, id, n);
+    ++g->slot_count;
+    return n;
+}
+
+static inline uint64_t tm__combine(uint64_t a, uint64_t b)
+{
+    return a ^ (b + 0x9e3779b9ull + (a << 6) + (a >> 2));
+}
+
+static tm__record* tm__record_get(tm__graph* g, tm__node* n, int comp)
+{
+    tm__record** link = &n->records;
+    for(tm__record* r = n->records; r; r = r->next)
+    {
+        if(r->comp == comp) return r;
+        link = &r->next;
+    }
+    tm__record* r = tm__arena_alloc(&g->records, sizeof(tm__record), TM_RECORDS_PER_CHUNK);
+    if(!r) return NULL;
+    r->comp = comp;
+    *link   = r;
+    tm__note_component_use(comp);
+    return r;
+}
+
+/* ---- statistics -------------------------------------------------------------------------- */
+
+void tm__stats_add(tm__stats* s, const double v[2], int n)
+{
+    for(int i = 0; i < n; ++i)
+    {
+        if(s->count == 0 || v[i] < s->min[i]) s->min[i] = v[i];
+        if(s->count == 0 || v[i] > s->max[i]) s->max[i] = v[i];
+        s->sum[i] += v[i];
+        s->sqr[i] += v[i] * v[i];
+    }
+    ++s->count;
+}
+
+void tm__stats_merge(tm__stats* into, const tm__stats* from, int n)
+{
+    if(from->count == 0) return;
+    for(int i = 0; i < n; ++i)
+    {
+        if(into->count == 0 || from->min[i] < into->min[i]) into->min[i] = from->min[i];
+        if(into->count == 0 || from->max[i] > into->max[i]) into->max[i] = from->max[i];
+        into->sum[i] += from->sum[i];
+        into->sqr[i] += from->sqr[i];
+    }
+    into->count += from->count;
+}
+
+/* ---- push / pop -------------------------------------------------------------------------- */
+
+static inline int64_t tm__monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static bool tm__frames_grow(tm__graph* g)
+{
+    size_t     cap = g->frame_cap * 2;
+    tm__frame* f   = realloc(g->frames, cap * sizeof(tm__frame));
+    if(!f) return false;
+    g->frames    = f;
+    g->frame_cap = cap;
+    return true;
+}
+
+static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
+{
+    if(scope == TIMEMORY_SCOPE_DEFAULT)
+        scope = tm__settings.flat_profile       ? TIMEMORY_SCOPE_FLAT
+                : tm__settings.timeline_profile ? TIMEMORY_SCOPE_TIMELINE
+                                                : TIMEMORY_SCOPE_TREE;
+    tm__node* parent = (scope & TIMEMORY_SCOPE_FLAT) ? &g->root : g->current;
+    if(parent->depth + 1 > (uint32_t) tm__settings.max_depth) return NULL;
+    uint64_t id = tm__combine(key, parent->depth + 1);
+    if(scope & TIMEMORY_SCOPE_TIMELINE) id = tm__combine(id, g->timeline_counter++);
+    tm__node* n = tm__child_find(g, parent, id);
+    if(TM_LIKELY(n != NULL)) return n;
+    n = tm__child_add(g, parent, id, key);
+    if(!n) tm__set_error(TIMEMORY_ENOMEM);
+    return n;
+}
+
+int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
+    tm__graph* g = tm__graph_get();
+    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
+    {
+        tm__set_error(TIMEMORY_ENOMEM);
+        return TIMEMORY_ENOMEM;
+    }
+    tm__frame* f = &g->frames[g->nframes];
+    f->key       = key;
+    f->saved     = g->current;
+    f->comps     = comps;
+    f->ncomp     = 0;
+    f->node      = tm__insert(g, key, scope);
+    ++g->nframes;
+    if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK; /* beyond max_depth: balanced, not recorded */
+    if(!(scope & TIMEMORY_SCOPE_FLAT) &&
+       !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
+        g->current = f->node;
+    if(comps == 0) return TIMEMORY_OK;
+
+    int n = 0;
+    for(timemory_components_t m = comps; m; m &= m - 1)
+    {
+        int comp = __builtin_ctzll(m);
+        if(TM_UNLIKELY(n == TM_MAX_BUNDLE)) break;
+        tm__record* r = f->node->records;
+        while(r && r->comp != comp) r = r->next;
+        if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
+        {
+            tm__set_error(TIMEMORY_ENOMEM);
+            break;
+        }
+        f->rec[n++] = r;
+    }
+    f->ncomp = n;
+    if(TM_LIKELY(comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall))
+        f->start[0][0] = tm__monotonic_ns();
+    else
+        tm__record_set(comps, f->start);
+    return TIMEMORY_OK;
+}
+
+/* Accumulates one component's delta into a record: laps, value and the statistics sample. */
+static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_t laps)
+{
+    int comp = r->comp;
+    tm__accumulate(comp, r->accum, delta);
+    r->laps += laps;
+    r->present = true;
+    double sample[2];
+    int    nv = tm__stat_sample(comp, delta, sample);
+    if(nv > 0) tm__stats_add(&r->stats, sample, nv);
+}
+
+static void tm__frame_remove(tm__graph* g, size_t idx)
+{
+    tm__frame* f = &g->frames[idx];
+    if(idx + 1 == g->nframes)
+        g->current = f->saved;
+    else
+    {
+        /* out of order (generators, coroutines): frames above that would return to this
+         * frame's node return to where this frame started instead */
+        for(size_t i = idx + 1; i < g->nframes; ++i)
+            if(f->node && g->frames[i].saved == f->node) g->frames[i].saved = f->saved;
+        if(g->current == f->node) g->current = f->saved;
+        memmove(f, f + 1, (g->nframes - idx - 1) * sizeof(tm__frame));
+    }
+    --g->nframes;
+}
+
+static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
+{
+    for(size_t i = g->nframes; i-- > 0;)
+        if(g->frames[i].key == key)
+        {
+            *idx = i;
+            return &g->frames[i];
+        }
+    return NULL;
+}
+
+int timemory_pop(uint64_t key)
+{
+    tm__graph* g = tm__tls_graph;
+    if(TM_UNLIKELY(!g || g->nframes == 0))
+    {
+        if(!tm__settings.enabled) return TIMEMORY_EDISABLED;
+        tm__set_error(TIMEMORY_EUNBALANCED);
+        return TIMEMORY_EUNBALANCED;
+    }
+    size_t     idx = g->nframes - 1;
+    tm__frame* f   = &g->frames[idx];
+    if(TM_UNLIKELY(f->key != key) && !(f = tm__frame_find(g, key, &idx)))
+    {
+        tm__set_error(TIMEMORY_EUNBALANCED);
+        return TIMEMORY_EUNBALANCED;
+    }
+    if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
+    {
+        int64_t     delta = tm__monotonic_ns() - f->start[0][0];
+        tm__record* r     = f->rec[0];
+        double      v     = (double) delta;
+        r->accum[0] += delta;
+        r->laps += 1;
+        r->present = true;
+        tm__stats* s = &r->stats;
+        if(s->count == 0 || v < s->min[0]) s->min[0] = v;
+        if(s->count == 0 || v > s->max[0]) s->max[0] = v;
+        s->sum[0] += v;
+        s->sqr[0] += v * v;
+        ++s->count;
+    }
+    else if(f->ncomp > 0)
+    {
+        int64_t now[TM_MAX_BUNDLE][2];
+        tm__record_set(f->comps, now);
+        for(int i = 0; i < f->ncomp; ++i)
+        {
+            int64_t delta[2];
+            tm__delta(f->rec[i]->comp, f->start[i], now[i], delta);
+            tm__record_add(f->rec[i], delta, 1);
+        }
+    }
+    tm__frame_remove(g, idx);
+    return TIMEMORY_OK;
+}
+
+int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t laps)
+{
+    if(comp < 0 || comp >= TM_NCOMP || !delta) return TIMEMORY_EINVAL;
+    tm__graph* g   = tm__tls_graph;
+    size_t     idx = 0;
+    tm__frame* f   = g ? tm__frame_find(g, key, &idx) : NULL;
+    if(!f)
+    {
+        tm__set_error(TIMEMORY_EUNBALANCED);
+        return TIMEMORY_EUNBALANCED;
+    }
+    int rc = TIMEMORY_OK;
+    if(f->node)
+    {
+        tm__record* r = tm__record_get(g, f->node, comp);
+        if(r)
+        {
+            if(laps > 0)
+                tm__record_add(r, delta, laps);
+            else /* a node that exists but never ran (tracer lines): present with no laps */
+            {
+                tm__accumulate(comp, r->accum, delta);
+                r->present = true;
+            }
+        }
+        else
+            rc = TIMEMORY_ENOMEM;
+    }
+    tm__frame_remove(g, idx);
+    return rc;
+}
+
+int timemory_stack_depth(void)
+{
+    tm__graph* g = tm__tls_graph;
+    return g ? (int) g->nframes : 0;
+}
+
+void tm__graph_unwind_current(void)
+{
+    tm__graph* g = tm__tls_graph;
+    while(g && g->nframes > 0) timemory_pop(g->frames[g->nframes - 1].key);
+}
+
+/* Zeroes the records of the selected components everywhere. The structure stays (open frames
+ * keep pointing at valid nodes); result building skips records with nothing in them. */
+void tm__graphs_clear(timemory_components_t comps)
+{
+    tm__graphs_lock();
+    for(size_t i = 0; i < tm__graph_count; ++i)
+    {
+        for(tm__chunk* c = tm__graph_list[i]->records; c; c = c->next)
+        {
+            tm__record* recs = (tm__record*) c->data;
+            for(size_t k = 0; k < c->used; ++k)
+            {
+                if(comps && !(comps & TIMEMORY_COMPONENT_BIT(recs[k].comp))) continue;
+                recs[k].laps     = 0;
+                recs[k].accum[0] = recs[k].accum[1] = 0;
+                memset(&recs[k].stats, 0, sizeof(tm__stats));
+                recs[k].present  = false;
+            }
+        }
+    }
+    tm__graphs_unlock();
+}

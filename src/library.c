@@ -1,0 +1,304 @@
+/* library.c -- the library's life cycle and the C API above the graph: init/finalize, pause,
+ * regions by name, records, component-set stacks and the throttled trace interface.
+ * Owns process-wide state (initialized/finalized, fork handling, default component sets) and
+ * per-thread name caches. Output formatting lives in output*.c, storage in graph.c.
+ */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
+
+static int             tm__rusage_target = RUSAGE_THREAD;
+static pthread_mutex_t tm__lib_mutex     = PTHREAD_MUTEX_INITIALIZER;
+
+int tm__rusage_who(void) { return tm__rusage_target; }
+void timemory_set_rusage_self(void) { tm__rusage_target = RUSAGE_SELF; }
+void timemory_set_rusage_children(void) { tm__rusage_target = RUSAGE_CHILDREN; }
+void timemory_set_rusage_thread(void) { tm__rusage_target = RUSAGE_THREAD; }
+
+/* ---- start-up, fork and exit -------------------------------------------------------------- */
+
+void tm__graph_after_fork(void); /* graph.c */
+
+static void tm__at_exit(void) { timemory_finalize(); }
+
+static void tm__after_fork_child(void)
+{
+    /* the child keeps a copy of the parent's data; it writes into a folder of its own so that
+     * it never overwrites its parent's files */
+    tm__graph_after_fork();
+    char* path = tm__settings_string_copy("output_path");
+    if(path)
+    {
+        char buf[4096];
+        snprintf(buf, sizeof(buf), "%s/fork-%ld", path, (long) getpid());
+        timemory_settings_set_string("output_path", buf);
+        free(path);
+    }
+}
+
+__attribute__((constructor)) static void tm__library_load(void)
+{
+    tm__settings_init();
+    pthread_atfork(NULL, NULL, tm__after_fork_child);
+    atexit(tm__at_exit);
+}
+
+/* ---- life cycle --------------------------------------------------------------------------- */
+
+/* "timemory-" + basename(argv0) without .py/.exe + "-output", '_' -> '-' (SETTINGS.md §4.1) */
+static void tm__default_output_path(const char* argv0, const char* prefix, const char* suffix,
+                                    char* out, size_t len)
+{
+    const char* exe = argv0 ? argv0 : "";
+    const char* s   = strrchr(exe, '\\');
+    if(s) exe = s + 1;
+    s = strrchr(exe, '/');
+    if(s) exe = s + 1;
+    char name[1024];
+    snprintf(name, sizeof(name), "%s", exe);
+    static const char* const exts[] = { ".py", ".exe" };
+    for(size_t i = 0; i < 2; ++i)
+    {
+        char* p = strstr(name, exts[i]);
+        if(!p) continue;
+        size_t cut = strlen(exts[i]) + (p[strlen(exts[i])] ? 1 : 0);
+        memmove(p, p + cut, strlen(p + cut) + 1);
+    }
+    char full[2048];
+    snprintf(full, sizeof(full), "%s%s%s", prefix ? prefix : "timemory-", name,
+             suffix ? suffix : "-output");
+    for(char* p = full; *p; ++p)
+        if(*p == '_') *p = '-';
+    char* dd;
+    while((dd = strstr(full, "--"))) memmove(dd, dd + 1, strlen(dd + 1) + 1);
+    snprintf(out, len, "%s", (name[0] && full[0]) ? full : "timemory-output");
+}
+
+int timemory_init_ex(int argc, char** argv, const char* prefix, const char* suffix)
+{
+    if(argc > 0 && argv && argv[0])
+    {
+        if(!tm__settings.suppress_config) tm__settings_read_config_files();
+        char path[2048];
+        tm__default_output_path(argv[0], prefix, suffix, path, sizeof(path));
+        timemory_settings_set_string("output_path", path);
+    }
+    timemory_settings_parse_env();
+    pthread_mutex_lock(&tm__lib_mutex);
+    if(tm__state == 0) tm__state = 1;
+    pthread_mutex_unlock(&tm__lib_mutex);
+    return TIMEMORY_OK;
+}
+
+int timemory_init(int argc, char** argv) { return timemory_init_ex(argc, argv, NULL, NULL); }
+
+bool timemory_is_initialized(void) { return tm__state >= 1; }
+bool timemory_is_finalized(void) { return tm__state >= 3; }
+
+int timemory_finalize(void)
+{
+    pthread_mutex_lock(&tm__lib_mutex);
+    if(tm__state >= 2)
+    {
+        pthread_mutex_unlock(&tm__lib_mutex);
+        return TIMEMORY_OK;
+    }
+    if(tm__settings.stack_clearing) tm__graph_unwind_current();
+    tm__state = 2;
+    pthread_mutex_unlock(&tm__lib_mutex);
+    int rc = TIMEMORY_OK;
+    if(tm__settings.auto_output) rc = tm__output_all();
+    tm__state = 3;
+    return rc;
+}
+
+int timemory_report(void) { return tm__output_all(); }
+
+int timemory_clear(uint64_t components)
+{
+    tm__graphs_clear(components);
+    return TIMEMORY_OK;
+}
+
+void timemory_pause(void) { timemory_settings_set_bool("enabled", false); }
+void timemory_resume(void) { timemory_settings_set_bool("enabled", true); }
+bool timemory_is_enabled(void) { return tm__settings.enabled; }
+
+/* ---- default components ------------------------------------------------------------------ */
+
+static timemory_components_t tm__explicit_default; /* set_default / set_default_components */
+static timemory_components_t tm__cached_default;
+static unsigned              tm__cached_generation = ~0u;
+
+static timemory_components_t tm__parse_setting(const char* name)
+{
+    char* text = tm__settings_string_copy(name);
+    timemory_components_t mask = 0;
+    if(text && *text)
+    {
+        const char* bad = NULL;
+        if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
+            tm__warn("%s: unknown component '%s' ignored", name, bad ? bad : "?");
+    }
+    free(text);
+    return mask;
+}
+
+timemory_components_t timemory_get_default_components(void)
+{
+    unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
+    if(TM_LIKELY(gen == tm__cached_generation)) return tm__cached_default;
+    timemory_components_t mask = tm__parse_setting("components");
+    if(!mask && tm__explicit_default) mask = tm__explicit_default;
+    if(!mask) mask = tm__parse_setting("global_components");
+    if(!mask) mask = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    tm__cached_default    = mask;
+    tm__cached_generation = gen;
+    return mask;
+}
+
+int timemory_set_default_components(timemory_components_t components)
+{
+    tm__explicit_default  = components;
+    tm__cached_generation = ~0u;
+    return TIMEMORY_OK;
+}
+
+/* ---- names -> ids, cached per thread by pointer ------------------------------------------- */
+
+typedef struct tm__name_slot {
+    const char* ptr;
+    const char* interned;
+    uint64_t    id;
+} tm__name_slot;
+
+static _Thread_local tm__name_slot tm__name_cache[128];
+
+static inline uint64_t tm__name_id(const char* name)
+{
+    tm__name_slot* s = &tm__name_cache[((uintptr_t) name >> 3) & 127];
+    if(TM_LIKELY(s->ptr == name && strcmp(s->interned, name) == 0)) return s->id;
+    uint64_t    id  = tm__register(name);
+    const char* str = tm__lookup(id);
+    if(str && strcmp(str, name) == 0) /* a hash collision keeps the first string: no caching */
+    {
+        s->ptr      = name;
+        s->interned = str;
+        s->id       = id;
+    }
+    return id;
+}
+
+int timemory_push_region(const char* name)
+{
+    if(TM_UNLIKELY(!name)) return TIMEMORY_EINVAL;
+    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    return timemory_push(tm__name_id(name), timemory_get_default_components(),
+                         TIMEMORY_SCOPE_DEFAULT);
+}
+
+int timemory_pop_region(const char* name)
+{
+    if(TM_UNLIKELY(!name)) return TIMEMORY_EINVAL;
+    int rc = timemory_pop(tm__name_id(name));
+    if(TM_UNLIKELY(rc == TIMEMORY_EUNBALANCED))
+        fprintf(stderr, "Warning! region '%s' does not exist!\n", name);
+    return rc;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+static int tm__collect(timemory_components_t comps, tm__result* results, int* n)
+{
+    int order[TM_NCOMP];
+    int nused = tm__components_in_use(order, TM_NCOMP);
+    *n        = 0;
+    for(int i = 0; i < nused; ++i)
+    {
+        int c = order[i];
+        if(comps && !(comps & TIMEMORY_COMPONENT_BIT(c))) continue;
+        int rc = tm__result_build(c, &results[*n]);
+        if(rc == TIMEMORY_OK)
+            ++*n;
+        else if(rc != TIMEMORY_ENOTFOUND)
+            return rc;
+    }
+    return TIMEMORY_OK;
+}
+
+static void tm__free_results(tm__result* results, int n)
+{
+    for(int i = 0; i < n; ++i) tm__result_free(&results[i]);
+}
+
+timemory_components_t timemory_components_with_data(void)
+{
+    tm__result results[TM_NCOMP];
+    int        n = 0;
+    if(tm__state >= 3 || tm__collect(0, results, &n) != TIMEMORY_OK) return 0;
+    timemory_components_t mask = 0;
+    for(int i = 0; i < n; ++i) mask |= TIMEMORY_COMPONENT_BIT(results[i].comp);
+    tm__free_results(results, n);
+    return mask;
+}
+
+int timemory_get_json(timemory_components_t comps, bool tree, char** out)
+{
+    if(!out) return TIMEMORY_EINVAL;
+    *out = NULL;
+    tm__result results[TM_NCOMP];
+    int        n  = 0;
+    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n);
+    if(rc != TIMEMORY_OK) return rc;
+    const tm__result* ptrs[TM_NCOMP];
+    for(int i = 0; i < n; ++i) ptrs[i] = &results[i];
+    tm__buf b;
+    tm__buf_init(&b);
+    if(tree)
+        tm__write_json_tree(&b, ptrs, (size_t) n);
+    else
+        tm__write_json_flat(&b, ptrs, (size_t) n);
+    tm__free_results(results, n);
+    *out = tm__buf_take(&b);
+    return *out ? TIMEMORY_OK : TIMEMORY_ENOMEM;
+}
+
+int timemory_get_text(timemory_components_t comps, char** out)
+{
+    if(!out) return TIMEMORY_EINVAL;
+    *out = NULL;
+    tm__result results[TM_NCOMP];
+    int        n  = 0;
+    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n);
+    if(rc != TIMEMORY_OK) return rc;
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__buf_puts(&b, "");
+    for(int i = 0; i < n; ++i) tm__write_text(&b, &results[i]);
+    tm__free_results(results, n);
+    *out = tm__buf_take(&b);
+    return *out ? TIMEMORY_OK : TIMEMORY_ENOMEM;
+}
+
+int timemory_get_size(int component, size_t* out)
+{
+    if(!out || component < 0 || component >= TM_NCOMP) return TIMEMORY_EINVAL;
+    *out = 0;
+    if(tm__state >= 3) return TIMEMORY_OK;
+    tm__result r;
+    int        rc = tm__result_build(component, &r);
+    if(rc == TIMEMORY_ENOTFOUND) return TIMEMORY_OK;
+    if(rc != TIMEMORY_OK) return rc;
+    *out = r.nentries;
+    tm__result_free(&r);
+    return TIMEMORY_OK;
+}

@@ -1,0 +1,983 @@
+/* output.c -- where and when results are written: output file names (SETTINGS.md §4), the
+ * per-component sequence of OUTPUT.md §1 (files, stdout table, dart tags, CTest notes), the
+ * pass over every component, metadata.json/functions.json (§8) and the user metadata of
+ * timemory_add_metadata. Never frees or clears graph data: the caller decides. A file that
+ * cannot be written is reported once on stderr and skipped; nothing partial is left.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char** environ;
+
+/* ------------------------------------------------------------------------------------------ */
+/* launch time and environment, captured once when the library loads                          */
+
+static time_t tm__launch_time;
+static char** tm__launch_environ; /* NAME=VALUE copies, NULL-terminated */
+
+__attribute__((constructor)) static void tm__output_capture_launch(void)
+{
+    tm__launch_time = time(NULL);
+    size_t n        = 0;
+    while(environ && environ[n]) ++n;
+    tm__launch_environ = calloc(n + 1, sizeof(char*));
+    for(size_t i = 0; tm__launch_environ && i < n; ++i)
+        tm__launch_environ[i] = tm__strdup(environ[i]);
+}
+
+static void tm__launch_strftime(const char* fmt, char* out, size_t len)
+{
+    struct tm local;
+    out[0] = '\0';
+    if(localtime_r(&tm__launch_time, &local)) strftime(out, len, fmt, &local);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* file names                                                                                 */
+
+static char* tm__setting_string_copy(char* const* field)
+{
+    tm__settings_lock();
+    char* s = tm__strdup(*field ? *field : "");
+    tm__settings_unlock();
+    return s;
+}
+
+static void tm__collapse_repeats(char* s, const char* pair)
+{
+    char* p;
+    while((p = strstr(s, pair)) != NULL) memmove(p, p + 1, strlen(p + 1) + 1);
+}
+
+int tm__output_filename(const char* label, const char* ext, char* buf, size_t len)
+{
+    if(!label || !buf || len == 0) return TIMEMORY_EINVAL;
+    char* path   = tm__setting_string_copy(&tm__settings.output_path);
+    char* prefix = tm__setting_string_copy(&tm__settings.output_prefix);
+    char* format = tm__setting_string_copy(&tm__settings.time_format);
+    if(!path || !prefix || !format)
+    {
+        free(path), free(prefix), free(format);
+        return TIMEMORY_ENOMEM;
+    }
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__buf_puts(&b, *path ? path : ".");
+    if(tm__settings.time_output)
+    {
+        char stamp[256];
+        tm__launch_strftime(format, stamp, sizeof(stamp));
+        if(*stamp && !strstr(b.data, stamp))
+        {
+            if(b.len > 0 && b.data[b.len - 1] != '/') tm__buf_putc(&b, '/');
+            tm__buf_puts(&b, stamp);
+        }
+    }
+    tm__buf_putc(&b, '/');
+    tm__buf_puts(&b, prefix);
+    free(path), free(prefix), free(format);
+    char* full = tm__buf_take(&b);
+    if(!full) return TIMEMORY_ENOMEM;
+
+    /* the directory + prefix part: ASCII only, and "pre" + "wall" reads "pre-wall" */
+    size_t w = 0;
+    for(size_t r = 0; full[r]; ++r)
+        if(!((unsigned char) full[r] & 0x80)) full[w++] = full[r];
+    full[w] = '\0';
+    tm__buf_init(&b);
+    tm__buf_puts(&b, full);
+    free(full);
+    if(b.len > 0 && b.data[b.len - 1] != '/' && isalnum((unsigned char) b.data[b.len - 1]))
+        tm__buf_putc(&b, '-');
+    tm__buf_puts(&b, label);
+    if(ext && *ext && *ext != '.') tm__buf_putc(&b, '.');
+    if(ext) tm__buf_puts(&b, ext);
+    char* result = tm__buf_take(&b);
+    if(!result) return TIMEMORY_ENOMEM;
+    tm__collapse_repeats(result, "--");
+    tm__collapse_repeats(result, "__");
+    tm__collapse_repeats(result, "//");
+    size_t n  = strlen(result);
+    int    rc = TIMEMORY_OK;
+    if(n >= len)
+        rc = TIMEMORY_ERANGE;
+    else
+        memcpy(buf, result, n + 1);
+    free(result);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* process-wide records: files written (metadata "output") and user metadata ("info")         */
+
+typedef struct tm__pair {
+    char* key;
+    char* value;
+} tm__pair;
+
+typedef struct tm__pairs {
+    tm__pair* items;
+    size_t    n;
+    size_t    cap;
+} tm__pairs;
+
+static pthread_mutex_t tm__output_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tm__pairs       tm__json_files; /* label -> path */
+static tm__pairs       tm__text_files;
+static tm__pairs       tm__user_metadata; /* key -> JSON text */
+
+static int tm__pairs_add(tm__pairs* p, const char* key, const char* value)
+{
+    if(p->n == p->cap)
+    {
+        size_t    cap   = p->cap ? p->cap * 2 : 16;
+        tm__pair* items = realloc(p->items, cap * sizeof(tm__pair));
+        if(!items) return TIMEMORY_ENOMEM;
+        p->items = items;
+        p->cap   = cap;
+    }
+    char* k = tm__strdup(key);
+    char* v = tm__strdup(value);
+    if(!k || !v)
+    {
+        free(k), free(v);
+        return TIMEMORY_ENOMEM;
+    }
+    p->items[p->n].key   = k;
+    p->items[p->n].value = v;
+    ++p->n;
+    return TIMEMORY_OK;
+}
+
+static bool tm__pairs_has(const tm__pairs* p, const char* key, const char* value)
+{
+    for(size_t i = 0; i < p->n; ++i)
+        if(strcmp(p->items[i].key, key) == 0 && (!value || strcmp(p->items[i].value, value) == 0))
+            return true;
+    return false;
+}
+
+static void tm__record_output(tm__pairs* p, const char* label, const char* path)
+{
+    pthread_mutex_lock(&tm__output_mutex);
+    if(!tm__pairs_has(p, label, path)) tm__pairs_add(p, label, path);
+    pthread_mutex_unlock(&tm__output_mutex);
+}
+
+/* [{"key": label, "value": [paths...]}, ...] in order of first output (lock held) */
+static void tm__put_outputs(tm__buf* b, const tm__pairs* p)
+{
+    tm__buf_putc(b, '[');
+    bool first = true;
+    for(size_t i = 0; i < p->n; ++i)
+    {
+        bool seen = false;
+        for(size_t j = 0; j < i && !seen; ++j) seen = strcmp(p->items[j].key, p->items[i].key) == 0;
+        if(seen) continue;
+        if(!first) tm__buf_putc(b, ',');
+        first = false;
+        tm__buf_puts(b, "{\"key\":");
+        tm__buf_json_string(b, p->items[i].key);
+        tm__buf_puts(b, ",\"value\":[");
+        bool first_path = true;
+        for(size_t j = i; j < p->n; ++j)
+        {
+            if(strcmp(p->items[j].key, p->items[i].key) != 0) continue;
+            if(!first_path) tm__buf_putc(b, ',');
+            first_path = false;
+            tm__buf_json_string(b, p->items[j].value);
+        }
+        tm__buf_puts(b, "]}");
+    }
+    tm__buf_putc(b, ']');
+}
+
+/* ---- JSON validation of user metadata values --------------------------------------------- */
+
+typedef struct tm__json_cursor {
+    const char* p;
+    int         depth;
+} tm__json_cursor;
+
+static bool tm__json_value(tm__json_cursor* c);
+
+static void tm__json_ws(tm__json_cursor* c)
+{
+    while(*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r') ++c->p;
+}
+
+static bool tm__json_string(tm__json_cursor* c)
+{
+    if(*c->p != '"') return false;
+    for(++c->p; *c->p != '"'; ++c->p)
+    {
+        unsigned char ch = (unsigned char) *c->p;
+        if(ch < 0x20) return false; /* includes the terminating NUL */
+        if(ch != '\\') continue;
+        ++c->p;
+        if(*c->p == 'u')
+        {
+            for(int i = 1; i <= 4; ++i)
+                if(!isxdigit((unsigned char) c->p[i])) return false;
+            c->p += 4;
+        }
+        else if(!*c->p || !strchr("\"\\/bfnrt", *c->p))
+            return false;
+    }
+    ++c->p;
+    return true;
+}
+
+static bool tm__json_number(tm__json_cursor* c)
+{
+    const char* p = c->p;
+    if(*p == '-') ++p;
+    if(*p == '0')
+        ++p;
+    else if(isdigit((unsigned char) *p))
+        while(isdigit((unsigned char) *p)) ++p;
+    else
+        return false;
+    if(*p == '.')
+    {
+        ++p;
+        if(!isdigit((unsigned char) *p)) return false;
+        while(isdigit((unsigned char) *p)) ++p;
+    }
+    if(*p == 'e' || *p == 'E')
+    {
+        ++p;
+        if(*p == '+' || *p == '-') ++p;
+        if(!isdigit((unsigned char) *p)) return false;
+        while(isdigit((unsigned char) *p)) ++p;
+    }
+    c->p = p;
+    return true;
+}
+
+static bool tm__json_container(tm__json_cursor* c, char close)
+{
+    if(++c->depth > 256) return false;
+    ++c->p;
+    tm__json_ws(c);
+    if(*c->p == close)
+    {
+        ++c->p;
+        --c->depth;
+        return true;
+    }
+    for(;;)
+    {
+        tm__json_ws(c);
+        if(close == '}')
+        {
+            if(!tm__json_string(c)) return false;
+            tm__json_ws(c);
+            if(*c->p++ != ':') return false;
+        }
+        if(!tm__json_value(c)) return false;
+        tm__json_ws(c);
+        if(*c->p == ',')
+        {
+            ++c->p;
+            continue;
+        }
+        if(*c->p != close) return false;
+        ++c->p;
+        --c->depth;
+        return true;
+    }
+}
+
+static bool tm__json_value(tm__json_cursor* c)
+{
+    tm__json_ws(c);
+    switch(*c->p)
+    {
+        case '{': return tm__json_container(c, '}');
+        case '[': return tm__json_container(c, ']');
+        case '"': return tm__json_string(c);
+        case 't': return strncmp(c->p, "true", 4) == 0 ? (c->p += 4, true) : false;
+        case 'f': return strncmp(c->p, "false", 5) == 0 ? (c->p += 5, true) : false;
+        case 'n': return strncmp(c->p, "null", 4) == 0 ? (c->p += 4, true) : false;
+        default: return tm__json_number(c);
+    }
+}
+
+static bool tm__is_json(const char* text)
+{
+    tm__json_cursor c = { text, 0 };
+    if(!tm__json_value(&c)) return false;
+    tm__json_ws(&c);
+    return *c.p == '\0';
+}
+
+int timemory_add_metadata(const char* key, const char* json_value)
+{
+    if(!key || !*key || !json_value || !tm__is_json(json_value)) return TIMEMORY_EINVAL;
+    pthread_mutex_lock(&tm__output_mutex);
+    int rc = TIMEMORY_OK;
+    if(!tm__pairs_has(&tm__user_metadata, key, NULL)) /* first value wins */
+        rc = tm__pairs_add(&tm__user_metadata, key, json_value);
+    pthread_mutex_unlock(&tm__output_mutex);
+    return rc;
+}
+
+/* ---- metadata "info": the machine and the run --------------------------------------------- */
+
+typedef struct tm__cpu_info {
+    char model[256];
+    char vendor[128];
+    char* features; /* space-separated */
+    long  mhz;
+    long  physical;
+} tm__cpu_info;
+
+static char* tm__trimmed_value(char* line)
+{
+    char* colon = strchr(line, ':');
+    if(!colon) return NULL;
+    char* v = colon + 1;
+    while(*v == ' ' || *v == '\t') ++v;
+    size_t n = strlen(v);
+    while(n > 0 && isspace((unsigned char) v[n - 1])) v[--n] = '\0';
+    return v;
+}
+
+static bool tm__key_is(const char* line, const char* key)
+{
+    size_t n = strlen(key);
+    return strncmp(line, key, n) == 0 && (line[n] == ' ' || line[n] == '\t' || line[n] == ':');
+}
+
+/* /proc/cpuinfo: first model/vendor/flags/MHz; physical cores = distinct (package, core) */
+static void tm__read_cpuinfo(tm__cpu_info* info)
+{
+    memset(info, 0, sizeof(*info));
+    info->mhz = -1;
+    FILE* f   = fopen("/proc/cpuinfo", "r");
+    if(!f) return;
+    char  line[8192];
+    long  package = 0, pairs[1024][2];
+    size_t npairs = 0;
+    while(fgets(line, sizeof(line), f))
+    {
+        char* v = tm__trimmed_value(line);
+        if(!v) continue;
+        if(!info->model[0] && tm__key_is(line, "model name"))
+            snprintf(info->model, sizeof(info->model), "%s", v);
+        else if(!info->vendor[0] && tm__key_is(line, "vendor_id"))
+            snprintf(info->vendor, sizeof(info->vendor), "%s", v);
+        else if(!info->features && (tm__key_is(line, "flags") || tm__key_is(line, "Features")))
+            info->features = tm__strdup(v);
+        else if(info->mhz < 0 && tm__key_is(line, "cpu MHz"))
+            info->mhz = atol(v);
+        else if(tm__key_is(line, "physical id"))
+            package = atol(v);
+        else if(tm__key_is(line, "core id"))
+        {
+            long   core = atol(v);
+            size_t i    = 0;
+            while(i < npairs && !(pairs[i][0] == package && pairs[i][1] == core)) ++i;
+            if(i == npairs && npairs < 1024)
+            {
+                pairs[npairs][0] = package;
+                pairs[npairs][1] = core;
+                ++npairs;
+            }
+        }
+    }
+    fclose(f);
+    info->physical = (long) npairs;
+}
+
+/* Cache size of a level: sysconf, else /sys (data or unified caches of cpu0). */
+static long tm__cache_size(int level)
+{
+    long v = -1;
+#if defined(_SC_LEVEL1_DCACHE_SIZE)
+    int names[3] = { _SC_LEVEL1_DCACHE_SIZE, _SC_LEVEL2_CACHE_SIZE, _SC_LEVEL3_CACHE_SIZE };
+    v            = sysconf(names[level - 1]);
+#endif
+    if(v > 0) return v;
+    for(int idx = 0; idx < 16; ++idx)
+    {
+        char path[128], text[64];
+        long lvl = -1;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", idx);
+        FILE* f = fopen(path, "r");
+        if(!f) break;
+        if(fgets(text, sizeof(text), f)) lvl = atol(text);
+        fclose(f);
+        if(lvl != level) continue;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/type", idx);
+        if(!(f = fopen(path, "r"))) continue;
+        bool usable = fgets(text, sizeof(text), f) && strncmp(text, "Instruction", 11) != 0;
+        fclose(f);
+        if(!usable) continue;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", idx);
+        if(!(f = fopen(path, "r"))) continue;
+        if(fgets(text, sizeof(text), f))
+        {
+            char* unit = NULL;
+            v          = strtol(text, &unit, 10);
+            if(unit && (*unit == 'K' || *unit == 'k')) v *= 1024;
+            if(unit && *unit == 'M') v *= 1024 * 1024;
+        }
+        fclose(f);
+        if(v > 0) return v;
+    }
+    return -1;
+}
+
+static bool tm__info_key(tm__buf* b, bool* first, const char* key)
+{
+    if(!*first) tm__buf_putc(b, ',');
+    *first = false;
+    tm__buf_json_string(b, key);
+    tm__buf_putc(b, ':');
+    return true;
+}
+
+static void tm__info_string(tm__buf* b, bool* first, const char* key, const char* value)
+{
+    if(!value) return;
+    tm__info_key(b, first, key);
+    tm__buf_json_string(b, value);
+}
+
+static void tm__info_long(tm__buf* b, bool* first, const char* key, long value)
+{
+    if(value < 0) return; /* not known on this machine: left out rather than guessed */
+    tm__info_key(b, first, key);
+    tm__buf_printf(b, "%ld", value);
+}
+
+static const char* const tm__builtin_info_keys[] = {
+    "SHELL",          "HOME",           "PWD",           "USER",          "LAUNCH_DATE",
+    "LAUNCH_TIME",    "TIMEMORY_API",   "TIMEMORY_VERSION", "CPU_MODEL",  "CPU_VENDOR",
+    "CPU_FEATURES",   "CPU_FREQUENCY",  "HW_CONCURRENCY", "HW_PHYSICAL_CPU",
+    "HW_L1_CACHE_SIZE", "HW_L2_CACHE_SIZE", "HW_L3_CACHE_SIZE"
+};
+
+static void tm__put_info(tm__buf* b)
+{
+    bool first = true;
+    tm__buf_putc(b, '{');
+    tm__info_string(b, &first, "SHELL", getenv("SHELL"));
+    tm__info_string(b, &first, "HOME", getenv("HOME"));
+    tm__info_string(b, &first, "PWD", getenv("PWD"));
+    tm__info_string(b, &first, "USER", getenv("USER") ? getenv("USER") : "nobody");
+    char text[64];
+    tm__launch_strftime("%D", text, sizeof(text));
+    tm__info_string(b, &first, "LAUNCH_DATE", text);
+    tm__launch_strftime("%H:%M", text, sizeof(text));
+    tm__info_string(b, &first, "LAUNCH_TIME", text);
+    tm__info_string(b, &first, "TIMEMORY_API", "tim::project::timemory");
+    tm__info_string(b, &first, "TIMEMORY_VERSION", TIMEMORY_VERSION_STRING);
+
+    tm__cpu_info cpu;
+    tm__read_cpuinfo(&cpu);
+    if(cpu.model[0]) tm__info_string(b, &first, "CPU_MODEL", cpu.model);
+    if(cpu.vendor[0]) tm__info_string(b, &first, "CPU_VENDOR", cpu.vendor);
+    if(cpu.features)
+    {
+        tm__info_key(b, &first, "CPU_FEATURES");
+        tm__buf_putc(b, '[');
+        bool first_feature = true;
+        for(char* tok = strtok(cpu.features, " \t"); tok; tok = strtok(NULL, " \t"))
+        {
+            if(!first_feature) tm__buf_putc(b, ',');
+            first_feature = false;
+            tm__buf_json_string(b, tok);
+        }
+        tm__buf_putc(b, ']');
+        free(cpu.features);
+    }
+    tm__info_long(b, &first, "CPU_FREQUENCY", cpu.mhz);
+    tm__info_long(b, &first, "HW_CONCURRENCY", sysconf(_SC_NPROCESSORS_ONLN));
+    tm__info_long(b, &first, "HW_PHYSICAL_CPU", cpu.physical > 0 ? cpu.physical : -1);
+    tm__info_long(b, &first, "HW_L1_CACHE_SIZE", tm__cache_size(1));
+    tm__info_long(b, &first, "HW_L2_CACHE_SIZE", tm__cache_size(2));
+    tm__info_long(b, &first, "HW_L3_CACHE_SIZE", tm__cache_size(3));
+
+    /* user keys (lock held by the caller); a built-in key was there first */
+    for(size_t i = 0; i < tm__user_metadata.n; ++i)
+    {
+        const tm__pair* p       = &tm__user_metadata.items[i];
+        bool            builtin = false;
+        for(size_t k = 0; k < sizeof(tm__builtin_info_keys) / sizeof(char*); ++k)
+            builtin = builtin || strcmp(p->key, tm__builtin_info_keys[k]) == 0;
+        if(builtin) continue;
+        tm__info_key(b, &first, p->key);
+        tm__buf_puts(b, p->value);
+    }
+    tm__buf_putc(b, '}');
+}
+
+static int tm__compare_env(const void* a, const void* b)
+{
+    return strcmp(*(const char* const*) a, *(const char* const*) b);
+}
+
+/* [{"key": VAR, "value": text}] of the TIMEMORY_* variables set now, sorted */
+static void tm__put_environment(tm__buf* b)
+{
+    size_t n = 0;
+    for(char** e = environ; e && *e; ++e)
+        if(strncmp(*e, "TIMEMORY_", 9) == 0) ++n;
+    const char** vars = calloc(n + 1, sizeof(char*));
+    size_t       m    = 0;
+    for(char** e = environ; vars && e && *e && m < n; ++e)
+        if(strncmp(*e, "TIMEMORY_", 9) == 0) vars[m++] = *e;
+    if(vars) qsort(vars, m, sizeof(char*), tm__compare_env);
+    tm__buf_putc(b, '[');
+    bool first = true;
+    for(size_t i = 0; i < m; ++i)
+    {
+        const char* eq = strchr(vars[i], '=');
+        if(!eq) continue;
+        if(!first) tm__buf_putc(b, ',');
+        first = false;
+        char name[256];
+        snprintf(name, sizeof(name), "%.*s", (int) (eq - vars[i]), vars[i]);
+        tm__buf_puts(b, "{\"key\":");
+        tm__buf_json_string(b, name);
+        tm__buf_puts(b, ",\"value\":");
+        tm__buf_json_string(b, eq + 1);
+        tm__buf_putc(b, '}');
+    }
+    tm__buf_putc(b, ']');
+    free(vars);
+}
+
+/* settings.command_line: the process's own argv, from /proc/self/cmdline */
+static void tm__put_command_line(tm__buf* b)
+{
+    tm__buf_putc(b, '[');
+    FILE* f = fopen("/proc/self/cmdline", "rb");
+    if(f)
+    {
+        tm__buf arg;
+        tm__buf_init(&arg);
+        bool first = true;
+        int  ch;
+        while((ch = fgetc(f)) != EOF)
+        {
+            if(ch != '\0')
+            {
+                tm__buf_putc(&arg, (char) ch);
+                continue;
+            }
+            if(!first) tm__buf_putc(b, ',');
+            first = false;
+            tm__buf_json_string(b, arg.data ? arg.data : "");
+            arg.len = 0;
+            if(arg.data) arg.data[0] = '\0';
+        }
+        tm__buf_free(&arg);
+        fclose(f);
+    }
+    tm__buf_putc(b, ']');
+}
+
+/* {"info","settings","output","environment"}: metadata.json's "metadata" object */
+static void tm__put_metadata(tm__buf* b)
+{
+    tm__buf_puts(b, "{\"info\":");
+    pthread_mutex_lock(&tm__output_mutex);
+    tm__put_info(b);
+    pthread_mutex_unlock(&tm__output_mutex);
+
+    tm__buf_puts(b, ",\"settings\":{\"cereal_class_version\":0");
+    size_t mark = b->len;
+    tm__buf_putc(b, ',');
+    tm__settings_metadata_json(b);
+    if(b->len == mark + 1) b->len = mark; /* no settings: drop the comma */
+    tm__buf_puts(b, ",\"command_line\":");
+    tm__put_command_line(b);
+    tm__buf_puts(b, ",\"environment\":[");
+    for(size_t i = 0; tm__launch_environ && tm__launch_environ[i]; ++i)
+    {
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__buf_json_string(b, tm__launch_environ[i]);
+    }
+    tm__buf_puts(b, "]},\"output\":{\"json\":");
+    pthread_mutex_lock(&tm__output_mutex);
+    tm__put_outputs(b, &tm__json_files);
+    tm__buf_puts(b, ",\"text\":");
+    tm__put_outputs(b, &tm__text_files);
+    pthread_mutex_unlock(&tm__output_mutex);
+    tm__buf_puts(b, "},\"environment\":");
+    tm__put_environment(b);
+    tm__buf_putc(b, '}');
+}
+
+int timemory_get_metadata(char** out)
+{
+    if(!out) return TIMEMORY_EINVAL;
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__put_metadata(&b);
+    *out = tm__buf_take(&b);
+    return *out ? TIMEMORY_OK : TIMEMORY_ENOMEM;
+}
+
+/* ---- functions.json ------------------------------------------------------------------------ */
+
+typedef struct tm__function {
+    uint64_t    id;
+    const char* key;
+} tm__function;
+
+typedef struct tm__functions {
+    tm__function* items;
+    size_t        n;
+    size_t        cap;
+    bool          failed;
+} tm__functions;
+
+static void tm__collect_function(uint64_t id, const char* key, void* arg)
+{
+    tm__functions* f = arg;
+    if(f->failed || !key) return;
+    if(f->n == f->cap)
+    {
+        size_t        cap   = f->cap ? f->cap * 2 : 256;
+        tm__function* items = realloc(f->items, cap * sizeof(tm__function));
+        if(!items)
+        {
+            f->failed = true;
+            return;
+        }
+        f->items = items;
+        f->cap   = cap;
+    }
+    f->items[f->n].id    = id;
+    f->items[f->n].key   = key;
+    ++f->n;
+}
+
+static int tm__compare_function(const void* a, const void* b)
+{
+    const tm__function* x = a;
+    const tm__function* y = b;
+    int                 c = strcmp(x->key, y->key);
+    if(c != 0) return c;
+    return x->id < y->id ? -1 : (x->id > y->id ? 1 : 0);
+}
+
+/* {"timemory":{"functions":{"<label>":[ids...]}}}: the registry inverted */
+static void tm__write_functions(tm__buf* b)
+{
+    tm__functions f;
+    memset(&f, 0, sizeof(f));
+    tm__registry_foreach(tm__collect_function, &f);
+    if(f.failed) b->failed = true;
+    if(f.n > 0) qsort(f.items, f.n, sizeof(tm__function), tm__compare_function);
+    tm__buf_puts(b, "{\"timemory\":{\"functions\":{");
+    for(size_t i = 0; i < f.n; ++i)
+    {
+        bool same = i > 0 && strcmp(f.items[i].key, f.items[i - 1].key) == 0;
+        if(same)
+            tm__buf_putc(b, ',');
+        else
+        {
+            if(i > 0) tm__buf_puts(b, "],");
+            tm__buf_json_string(b, f.items[i].key);
+            tm__buf_puts(b, ":[");
+        }
+        tm__buf_printf(b, "%" PRIu64, f.items[i].id);
+    }
+    if(f.n > 0) tm__buf_putc(b, ']');
+    tm__buf_puts(b, "}}}\n");
+    free(f.items);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* one component's outputs                                                                    */
+
+typedef struct tm__output_ctx {
+    int  error; /* first failure; later files are skipped (same folder, same reason) */
+    bool wrote; /* at least one file written */
+} tm__output_ctx;
+
+static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
+                         const char* ext, tm__buf* content, tm__pairs* kind, char* path_out,
+                         size_t path_len)
+{
+    char path[4096];
+    int  rc = tm__output_filename(tag, ext, path, sizeof(path));
+    if(rc != TIMEMORY_OK)
+    {
+        tm__warn("cannot compose the output file name for '%s%s': %s", tag, ext,
+                 timemory_strerror(rc));
+        return ctx->error = rc;
+    }
+    printf("[%s]|0> Outputting '%s'...\n", label, path);
+    fflush(stdout);
+    if(content->failed)
+    {
+        tm__warn("cannot write '%s': %s", path, timemory_strerror(TIMEMORY_ENOMEM));
+        return ctx->error = TIMEMORY_ENOMEM;
+    }
+    errno = 0;
+    rc    = tm__write_file_atomic(path, content->data ? content->data : "", content->len);
+    if(rc != TIMEMORY_OK)
+    {
+        int err = errno;
+        tm__warn("cannot write '%s': %s; the data stays in memory", path,
+                 err ? strerror(err) : timemory_strerror(rc));
+        return ctx->error = rc;
+    }
+    ctx->wrote = true;
+    tm__record_output(kind, label, path);
+    if(path_out) snprintf(path_out, path_len, "%s", path);
+    return TIMEMORY_OK;
+}
+
+/* Appends LIST(APPEND CTEST_NOTES_FILES "<path>") to <output_path>/CTestNotes.txt once. */
+static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
+{
+    char* dir = tm__setting_string_copy(&tm__settings.output_path);
+    if(!dir) return;
+    char notes[4096];
+    snprintf(notes, sizeof(notes), "%s/CTestNotes.txt", *dir ? dir : ".");
+    free(dir);
+    tm__buf content;
+    tm__buf_init(&content);
+    FILE* f = fopen(notes, "rb");
+    if(f)
+    {
+        char   chunk[4096];
+        size_t n;
+        while((n = fread(chunk, 1, sizeof(chunk), f)) > 0) tm__buf_append(&content, chunk, n);
+        fclose(f);
+    }
+    char line[4400];
+    snprintf(line, sizeof(line), "LIST(APPEND CTEST_NOTES_FILES \"%s\")\n", text_path);
+    if(!content.data || !strstr(content.data, line))
+    {
+        tm__buf_puts(&content, line);
+        if(content.failed ||
+           tm__write_file_atomic(notes, content.data, content.len) != TIMEMORY_OK)
+        {
+            tm__warn("cannot write '%s': %s", notes, strerror(errno));
+            ctx->error = TIMEMORY_EIO;
+        }
+    }
+    tm__buf_free(&content);
+}
+
+/* The measure's name in a DartMeasurement tag (OUTPUT.md §7). */
+static void tm__dart_name(tm__buf* b, const tm__result* r, int idx, const char* hierarchy)
+{
+    const tm__component_row* row  = &tm__components[r->comp];
+    const char*              unit = timemory_component_display_unit(r->comp, idx);
+    bool                     show_unit = unit && *unit && strcmp(unit, "%") != 0;
+    if(tm__settings.dart_label)
+        tm__buf_puts(b, row->label);
+    else
+    {
+        for(const char* p = row->label; *p; ++p) tm__buf_putc(b, (char) toupper((unsigned char) *p));
+        tm__buf_printf(b, "//%s", hierarchy);
+    }
+    if(show_unit) tm__buf_printf(b, "//%s", unit);
+}
+
+/* H of the dart name: the labels root..entry concatenated, cleaned of decoration */
+static char* tm__dart_hierarchy(const tm__result* r, size_t idx)
+{
+    const char* chain[512];
+    int         depth = r->entries[idx].depth;
+    if(depth < 0 || depth >= 512) return tm__strdup(r->entries[idx].label);
+    chain[depth] = r->entries[idx].label;
+    int want     = depth - 1;
+    for(size_t j = idx; j-- > 0 && want >= 0;)
+        if(r->entries[j].depth == want) chain[want--] = r->entries[j].label;
+    tm__buf b;
+    tm__buf_init(&b);
+    for(int d = want + 1; d <= depth; ++d) tm__buf_puts(&b, chain[d] ? chain[d] : "");
+    char* h = tm__buf_take(&b);
+    if(!h) return NULL;
+    char* p;
+    while((p = strstr(h, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
+    while((p = strstr(h, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
+    for(p = h; *p; ++p)
+        if(strchr("\t \n<>", *p)) *p = '_';
+    tm__collapse_repeats(h, "__");
+    size_t n = strlen(h);
+    if(n > 0 && h[n - 1] == '_') h[n - 1] = '\0';
+    return h;
+}
+
+static void tm__dart(const tm__result* r)
+{
+    const tm__component_row* row  = &tm__components[r->comp];
+    char*                    type = tm__setting_string_copy(&tm__settings.dart_type);
+    if(type && *type && strcmp(type, row->label) != 0 && strcmp(type, row->name) != 0)
+    {
+        free(type);
+        return;
+    }
+    free(type);
+    int  width = 8, precision = 3;
+    bool scientific = false;
+    tm__format(r->comp, &width, &precision, &scientific);
+    if(precision < 1) precision = 1;
+    int                k     = (row->labels[0] && row->labels[1]) ? 2 : 1;
+    unsigned long long limit = (unsigned long long) tm__settings.dart_count;
+    unsigned long long shown = 0;
+    for(size_t i = 0; i < r->nentries && (limit == 0 || shown < limit); ++i)
+    {
+        const tm__entry* e = &r->entries[i];
+        if(e->laps == 0 || e->depth < 0 || (long long) e->depth > (long long) tm__settings.max_depth)
+            continue;
+        double v[2] = { 0.0, 0.0 };
+        tm__get(r->comp, e->accum, v);
+        char*   hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i);
+        tm__buf names;
+        tm__buf_init(&names);
+        for(int j = 0; j < k; ++j)
+        {
+            if(j > 0) tm__buf_putc(&names, ',');
+            tm__dart_name(&names, r, j, hierarchy ? hierarchy : "");
+        }
+        for(int j = 0; j < k; ++j)
+        {
+            printf("<DartMeasurement type=\"numeric/double\" name=\"");
+            if(k > 1) printf("INDEX_%d ", j);
+            printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "", precision,
+                   v[j]);
+        }
+        tm__buf_free(&names);
+        free(hierarchy);
+        ++shown;
+    }
+}
+
+static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
+{
+    const tm__component_row* row   = &tm__components[r->comp];
+    const char*              label = row->label;
+    char                     tag[256];
+    tm__buf                  text;
+    tm__buf_init(&text);
+    bool have_text = false;
+
+    if(tm__settings.file_output && ctx->error == TIMEMORY_OK)
+    {
+        tm__buf b;
+        if(tm__settings.flamegraph_output && (row->flags & TIMEMORY_CFLAG_FLAMEGRAPH))
+        {
+            tm__buf_init(&b);
+            tm__write_flamegraph(&b, r);
+            snprintf(tag, sizeof(tag), "%s.flamegraph", label);
+            tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
+            tm__buf_free(&b);
+        }
+        if(tm__settings.json_output && ctx->error == TIMEMORY_OK)
+        {
+            tm__buf_init(&b);
+            tm__write_json_flat(&b, &r, 1);
+            tm__emit_file(ctx, label, label, ".json", &b, &tm__json_files, NULL, 0);
+            tm__buf_free(&b);
+        }
+        if(tm__settings.tree_output && ctx->error == TIMEMORY_OK)
+        {
+            tm__buf_init(&b);
+            tm__write_json_tree(&b, &r, 1);
+            snprintf(tag, sizeof(tag), "%s.tree", label);
+            tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
+            tm__buf_free(&b);
+        }
+        if(tm__settings.text_output && ctx->error == TIMEMORY_OK)
+        {
+            char path[4096];
+            tm__write_text(&text, r);
+            have_text = true;
+            if(tm__emit_file(ctx, label, label, ".txt", &text, &tm__text_files, path,
+                             sizeof(path)) == TIMEMORY_OK &&
+               tm__settings.ctest_notes)
+                tm__ctest_note(ctx, path);
+        }
+    }
+
+    if(tm__settings.cout_output)
+    {
+        if(!have_text) tm__write_text(&text, r);
+        printf("\n%s\n", text.data ? text.data : "");
+    }
+    else
+        printf("\n");
+    tm__buf_free(&text);
+    if(tm__settings.dart_output) tm__dart(r);
+    fflush(stdout);
+}
+
+int tm__output_result(const tm__result* r)
+{
+    if(!r || r->comp < 0 || r->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    tm__output_ctx ctx = { TIMEMORY_OK, false };
+    tm__output_one(r, &ctx);
+    return ctx.error;
+}
+
+static void tm__write_metadata_files(tm__output_ctx* ctx)
+{
+    char meta[4096], funcs[4096];
+    if(tm__output_filename("metadata", ".json", meta, sizeof(meta)) != TIMEMORY_OK ||
+       tm__output_filename("functions", ".json", funcs, sizeof(funcs)) != TIMEMORY_OK)
+        return;
+    if(tm__settings.verbose > 0 || tm__settings.banner || tm__settings.debug)
+        printf("\n[metadata::manager::finalize]> Outputting '%s' and '%s'...\n", meta, funcs);
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__buf_puts(&b, "{\"timemory\":{\"metadata\":");
+    tm__put_metadata(&b);
+    tm__buf_puts(&b, "}}\n");
+    int rc = b.failed ? TIMEMORY_ENOMEM : tm__write_file_atomic(meta, b.data, b.len);
+    if(rc != TIMEMORY_OK)
+    {
+        tm__warn("cannot write '%s': %s", meta, strerror(errno));
+        ctx->error = rc;
+    }
+    tm__buf_free(&b);
+    if(rc != TIMEMORY_OK) return;
+    tm__write_functions(&b);
+    rc = b.failed ? TIMEMORY_ENOMEM : tm__write_file_atomic(funcs, b.data, b.len);
+    if(rc != TIMEMORY_OK)
+    {
+        tm__warn("cannot write '%s': %s", funcs, strerror(errno));
+        ctx->error = rc;
+    }
+    tm__buf_free(&b);
+}
+
+int tm__output_all(void)
+{
+    int ids[TM_NCOMP];
+    int n = tm__components_in_use(ids, TM_NCOMP);
+    if(n > TM_NCOMP) n = TM_NCOMP;
+    tm__output_ctx ctx = { TIMEMORY_OK, false };
+    /* the component used first is reported last */
+    for(int i = n - 1; i >= 0; --i)
+    {
+        tm__result r;
+        if(tm__result_build(ids[i], &r) != TIMEMORY_OK) continue;
+        tm__output_one(&r, &ctx);
+        tm__result_free(&r);
+    }
+    if(tm__settings.file_output && ctx.wrote && ctx.error == TIMEMORY_OK)
+        tm__write_metadata_files(&ctx);
+    fflush(stdout);
+    return ctx.error;
+}

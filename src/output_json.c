@@ -1,0 +1,471 @@
+/* output_json.c -- the JSON documents of merged results: flat layout (OUTPUT.md §3), tree
+ * layout (§4, what hatchet reads), Chrome trace-event flamegraph (§5) and the per-component
+ * metadata keys both layouts share. Owns serialization only; values come from result.c and
+ * components.c. Raw values are written as integers, display values as shortest round-trip
+ * doubles; "cereal_class_version" marks the first object of each C++ type the original had.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The original's statistics<T> types: one cereal_class_version for each per document. */
+enum tm__stats_kind { STATS_DOUBLE, STATS_INTEGER, STATS_PAIR, STATS_ARRAY, STATS_KINDS };
+
+typedef struct tm__json_doc {
+    bool stats_versioned[STATS_KINDS];
+} tm__json_doc;
+
+static const tm__component_row* tm__row(int comp) { return &tm__components[comp]; }
+
+static bool tm__is_integer(int comp) { return (tm__row(comp)->flags & TIMEMORY_CFLAG_INTEGER) != 0; }
+
+/* written_bytes/written_char hold std::array values (JSON arrays); other two-valued
+ * components hold std::pair values ({"first","second"}). */
+static bool tm__is_array_valued(int comp)
+{
+    const char* name = tm__row(comp)->name;
+    return name && (strcmp(name, "written_bytes") == 0 || strcmp(name, "written_char") == 0);
+}
+
+static int tm__display_count(int comp)
+{
+    const tm__component_row* row = tm__row(comp);
+    return (row->labels[0] && row->labels[1]) ? 2 : 1;
+}
+
+static enum tm__stats_kind tm__stats_kind_of(int comp)
+{
+    if(tm__display_count(comp) == 2)
+        return tm__is_array_valued(comp) ? STATS_ARRAY : STATS_PAIR;
+    return tm__is_integer(comp) ? STATS_INTEGER : STATS_DOUBLE;
+}
+
+static void tm__put_key(tm__buf* b, const char* key)
+{
+    tm__buf_json_string(b, key);
+    tm__buf_putc(b, ':');
+}
+
+/* A number that is integral prints as an integer (unit_value 1, 1000000). */
+static void tm__put_plain_number(tm__buf* b, double v)
+{
+    if(isfinite(v) && v == floor(v) && fabs(v) < 9.0e15)
+        tm__buf_printf(b, "%.0f", v);
+    else
+        tm__buf_json_double(b, v);
+}
+
+static void tm__put_number(tm__buf* b, double v, bool integer)
+{
+    if(integer)
+        tm__buf_printf(b, "%lld", isfinite(v) ? (long long) llround(v) : 0LL);
+    else
+        tm__buf_json_double(b, v);
+}
+
+/* one or two values: scalar, {"first","second"} or [a,b] */
+static void tm__put_values(tm__buf* b, int comp, const double v[2], int k, bool integer)
+{
+    if(k < 2)
+    {
+        tm__put_number(b, v[0], integer);
+        return;
+    }
+    if(tm__is_array_valued(comp))
+    {
+        tm__buf_putc(b, '[');
+        tm__put_number(b, v[0], integer);
+        tm__buf_putc(b, ',');
+        tm__put_number(b, v[1], integer);
+        tm__buf_putc(b, ']');
+        return;
+    }
+    tm__buf_puts(b, "{\"first\":");
+    tm__put_number(b, v[0], integer);
+    tm__buf_puts(b, ",\"second\":");
+    tm__put_number(b, v[1], integer);
+    tm__buf_putc(b, '}');
+}
+
+static void tm__put_raw(tm__buf* b, int comp, const int64_t raw[2])
+{
+    if(tm__row(comp)->nvalues < 2)
+    {
+        tm__buf_printf(b, "%" PRId64, raw[0]);
+        return;
+    }
+    if(tm__is_array_valued(comp))
+        tm__buf_printf(b, "[%" PRId64 ",%" PRId64 "]", raw[0], raw[1]);
+    else
+        tm__buf_printf(b, "{\"first\":%" PRId64 ",\"second\":%" PRId64 "}", raw[0], raw[1]);
+}
+
+/* repr_display: the value itself for scalars; "   5.116 MB,    5.116 MB" for multi-valued */
+static void tm__put_repr_display(tm__buf* b, int comp, const double v[2], int k)
+{
+    if(k < 2)
+    {
+        tm__put_values(b, comp, v, 1, tm__is_integer(comp));
+        return;
+    }
+    int  width = 8, precision = 3;
+    bool scientific = false;
+    tm__format(comp, &width, &precision, &scientific);
+    if(precision < 0) precision = 0;
+    tm__buf text;
+    tm__buf_init(&text);
+    for(int i = 0; i < k; ++i)
+    {
+        if(i > 0) tm__buf_puts(&text, ", ");
+        double x = isfinite(v[i]) ? v[i] : 0.0;
+        if(tm__is_integer(comp))
+            tm__buf_printf(&text, "%*lld", width, (long long) x);
+        else if(scientific)
+            tm__buf_printf(&text, "%*.*e", width, precision, x);
+        else
+            tm__buf_printf(&text, "%*.*f", width, precision, x);
+        const char* unit = timemory_component_display_unit(comp, i);
+        if(unit && *unit) tm__buf_printf(&text, " %s", unit);
+    }
+    if(text.failed) b->failed = true;
+    tm__buf_json_string(b, text.data ? text.data : "");
+    tm__buf_free(&text);
+}
+
+/* {"laps","value","accum","repr_data","repr_display"} of one accumulated value */
+static void tm__put_component(tm__buf* b, int comp, uint64_t laps, const int64_t raw[2],
+                              bool versioned)
+{
+    double v[2] = { 0.0, 0.0 };
+    tm__get(comp, raw, v);
+    int k = tm__display_count(comp);
+    tm__buf_putc(b, '{');
+    if(versioned) tm__buf_puts(b, "\"cereal_class_version\":0,");
+    tm__buf_printf(b, "\"laps\":%" PRIu64 ",\"value\":", laps);
+    tm__put_raw(b, comp, raw);
+    tm__buf_puts(b, ",\"accum\":");
+    tm__put_raw(b, comp, raw);
+    tm__buf_puts(b, ",\"repr_data\":");
+    tm__put_values(b, comp, v, k, tm__is_integer(comp));
+    tm__buf_puts(b, ",\"repr_display\":");
+    tm__put_repr_display(b, comp, v, k);
+    tm__buf_putc(b, '}');
+}
+
+/* Statistics of the per-pop get() samples: base-unit sums converted per element. */
+static void tm__put_stats(tm__buf* b, tm__json_doc* doc, int comp, const tm__stats* s,
+                          bool allow_version)
+{
+    if(tm__row(comp)->flags & TIMEMORY_CFLAG_NO_STATS)
+    {
+        tm__buf_puts(b, "{\"sum\":{},\"count\":0,\"min\":{},\"max\":{},\"sqr\":{},\"mean\":{},"
+                        "\"stddev\":{}}");
+        return;
+    }
+    int    k = tm__display_count(comp);
+    double n = (double) s->count;
+    double sum[2] = { 0 }, sqr[2] = { 0 }, mn[2] = { 0 }, mx[2] = { 0 }, mean[2] = { 0 },
+           sdev[2] = { 0 };
+    for(int i = 0; i < k; ++i)
+    {
+        double f = tm__display_factor(comp, i);
+        sum[i]   = s->sum[i] * f;
+        sqr[i]   = s->sqr[i] * f * f;
+        mn[i]    = s->min[i] * f;
+        mx[i]    = s->max[i] * f;
+        mean[i]  = n > 0 ? sum[i] / n : 0.0;
+        sdev[i]  = n >= 2 ? sqrt(fabs((sqr[i] - sum[i] * sum[i] / n) / (n - 1.0))) : 0.0;
+    }
+    bool                integer = tm__is_integer(comp);
+    enum tm__stats_kind kind    = tm__stats_kind_of(comp);
+    tm__buf_putc(b, '{');
+    if(allow_version && !doc->stats_versioned[kind])
+    {
+        doc->stats_versioned[kind] = true;
+        tm__buf_puts(b, "\"cereal_class_version\":0,");
+    }
+    tm__buf_puts(b, "\"sum\":");
+    tm__put_values(b, comp, sum, k, integer);
+    tm__buf_printf(b, ",\"count\":%" PRIu64 ",\"min\":", s->count);
+    tm__put_values(b, comp, mn, k, integer);
+    tm__buf_puts(b, ",\"max\":");
+    tm__put_values(b, comp, mx, k, integer);
+    tm__buf_puts(b, ",\"sqr\":");
+    tm__put_values(b, comp, sqr, k, integer);
+    tm__buf_puts(b, ",\"mean\":");
+    tm__put_values(b, comp, mean, k, false);
+    tm__buf_puts(b, ",\"stddev\":");
+    tm__put_values(b, comp, sdev, k, false);
+    tm__buf_putc(b, '}');
+}
+
+static int tm__compare_strings(const void* a, const void* b)
+{
+    return strcmp(*(const char* const*) a, *(const char* const*) b);
+}
+
+/* "ids": the primary id and every alias, sorted, without duplicates */
+static void tm__put_ids(tm__buf* b, const tm__component_row* row)
+{
+    char* copy = tm__strdup(row->ids ? row->ids : "");
+    const char* ids[32];
+    size_t      n = 0;
+    ids[n++]      = row->name;
+    for(char* tok = copy ? strtok(copy, ", ") : NULL; tok && n < 32; tok = strtok(NULL, ", "))
+        ids[n++] = tok;
+    qsort(ids, n, sizeof(ids[0]), tm__compare_strings);
+    tm__buf_putc(b, '[');
+    for(size_t i = 0; i < n; ++i)
+    {
+        if(i > 0 && strcmp(ids[i], ids[i - 1]) == 0) continue;
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__buf_json_string(b, ids[i]);
+    }
+    tm__buf_putc(b, ']');
+    free(copy);
+}
+
+static void tm__put_component_key(tm__buf* b, int comp)
+{
+    char        key[128];
+    const char* name = tm__row(comp)->enum_name ? tm__row(comp)->enum_name : "";
+    size_t      i    = 0;
+    for(; name[i] && i + 1 < sizeof(key); ++i) key[i] = (char) tolower((unsigned char) name[i]);
+    key[i] = '\0';
+    tm__put_key(b, key);
+}
+
+void tm__write_json_metadata(tm__buf* b, const tm__result* r)
+{
+    const tm__component_row* row = tm__row(r->comp);
+    int                      k   = tm__display_count(r->comp);
+    tm__buf_printf(b, "\"properties\":{\"cereal_class_version\":0,\"value\":%d,\"enum\":", row->id);
+    tm__buf_json_string(b, row->enum_name);
+    tm__buf_puts(b, ",\"id\":");
+    tm__buf_json_string(b, row->name);
+    tm__buf_puts(b, ",\"ids\":");
+    tm__put_ids(b, row);
+    tm__buf_puts(b, "},\"type\":");
+    if(k == 2)
+    {
+        tm__buf_putc(b, '[');
+        tm__buf_json_string(b, row->labels[0]);
+        tm__buf_putc(b, ',');
+        tm__buf_json_string(b, row->labels[1]);
+        tm__buf_putc(b, ']');
+    }
+    else
+        tm__buf_json_string(b, row->label);
+    tm__buf_puts(b, ",\"description\":");
+    tm__buf_json_string(b, row->description);
+    tm__buf_puts(b, ",\"unit_value\":");
+    if(k == 2 && tm__is_array_valued(r->comp))
+    {
+        tm__buf_putc(b, '[');
+        tm__put_plain_number(b, row->unit[0]);
+        tm__buf_putc(b, ',');
+        tm__put_plain_number(b, row->unit[1]);
+        tm__buf_putc(b, ']');
+    }
+    else if(k == 2)
+    {
+        tm__buf_puts(b, "{\"first\":");
+        tm__put_plain_number(b, row->unit[0]);
+        tm__buf_puts(b, ",\"second\":");
+        tm__put_plain_number(b, row->unit[1]);
+        tm__buf_putc(b, '}');
+    }
+    else
+        tm__put_plain_number(b, row->unit[0]);
+    tm__buf_puts(b, ",\"unit_repr\":");
+    if(k == 2)
+    {
+        tm__buf_putc(b, '[');
+        tm__buf_json_string(b, row->repr[0]);
+        tm__buf_putc(b, ',');
+        tm__buf_json_string(b, row->repr[1]);
+        tm__buf_putc(b, ']');
+    }
+    else
+        tm__buf_json_string(b, row->repr[0]);
+    tm__buf_printf(b,
+                   ",\"thread_scope_only\":false,\"thread_count\":%d,\"mpi_size\":1,"
+                   "\"upcxx_size\":1,\"process_count\":1,\"num_ranks\":1,\"concurrency\":%d",
+                   r->thread_count, r->thread_count);
+}
+
+static bool tm__result_ok(const tm__result* r)
+{
+    return r && r->comp >= 0 && r->comp < TM_NCOMP;
+}
+
+static void tm__put_flat_entry(tm__buf* b, tm__json_doc* doc, int comp, const tm__entry* e,
+                               bool first)
+{
+    tm__buf_printf(b, "{\"hash\":%" PRIu64 ",\"prefix\":", e->hash);
+    tm__buf_json_string(b, e->prefix);
+    tm__buf_printf(b, ",\"depth\":%d,\"entry\":", e->depth);
+    tm__put_component(b, comp, e->laps, e->accum, first);
+    tm__buf_puts(b, ",\"stats\":");
+    tm__put_stats(b, doc, comp, &e->stats, true);
+    tm__buf_printf(b, ",\"rolling_hash\":%" PRIu64 "}", e->rolling_hash);
+}
+
+void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
+{
+    tm__json_doc doc;
+    memset(&doc, 0, sizeof(doc));
+    tm__buf_puts(b, "{\"timemory\":{");
+    bool first_comp = true;
+    for(size_t i = 0; i < n; ++i)
+    {
+        if(!tm__result_ok(r[i])) continue;
+        const tm__result* res = r[i];
+        if(!first_comp) tm__buf_putc(b, ',');
+        first_comp = false;
+        tm__put_component_key(b, res->comp);
+        tm__buf_putc(b, '{');
+        tm__write_json_metadata(b, res);
+        tm__buf_puts(b, ",\"ranks\":[");
+        if(res->nentries > 0)
+        {
+            tm__buf_printf(b, "{\"rank\":0,\"graph_size\":%zu,\"graph\":[", res->nentries);
+            for(size_t j = 0; j < res->nentries; ++j)
+            {
+                if(j > 0) tm__buf_putc(b, ',');
+                tm__put_flat_entry(b, &doc, res->comp, &res->entries[j], j == 0);
+            }
+            tm__buf_puts(b, "]}");
+        }
+        tm__buf_puts(b, "]}");
+    }
+    tm__buf_puts(b, "}}\n");
+}
+
+static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
+                         const tm__rnode* n, bool versioned)
+{
+    tm__buf_putc(b, '{');
+    if(versioned) tm__buf_puts(b, "\"cereal_class_version\":0,");
+    tm__buf_printf(b, "\"node\":{\"hash\":%" PRIu64 ",\"prefix\":", n->id);
+    tm__buf_json_string(b, n->label);
+    tm__buf_puts(b, ",\"tid\":[");
+    for(int i = 0; i < n->ntids; ++i) tm__buf_printf(b, i > 0 ? ",%d" : "%d", n->tids[i]);
+    tm__buf_printf(b, "],\"pid\":[%ld],\"depth\":%d,\"is_dummy\":%s,\"inclusive\":{\"entry\":",
+                   r->pid, n->depth, n->is_dummy ? "true" : "false");
+    tm__put_component(b, r->comp, n->laps, n->accum, false);
+    tm__buf_puts(b, ",\"stats\":");
+    tm__put_stats(b, doc, r->comp, &n->stats, false);
+
+    int64_t   excl[2] = { 0, 0 };
+    tm__stats excl_stats;
+    memset(&excl_stats, 0, sizeof(excl_stats));
+    tm__rnode_exclusive(r->comp, n, excl, &excl_stats);
+    tm__buf_puts(b, "},\"exclusive\":{\"entry\":");
+    tm__put_component(b, r->comp, n->laps, excl, false);
+    tm__buf_puts(b, ",\"stats\":");
+    tm__put_stats(b, doc, r->comp, &excl_stats, false);
+    tm__buf_puts(b, "}},\"children\":[");
+    for(size_t i = 0; i < n->nchildren; ++i)
+    {
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__put_tree(b, doc, r, &n->children[i], false);
+    }
+    tm__buf_puts(b, "]}");
+}
+
+void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
+{
+    tm__json_doc doc;
+    memset(&doc, 0, sizeof(doc));
+    tm__buf_puts(b, "{\"timemory\":{");
+    bool first_comp = true;
+    for(size_t i = 0; i < n; ++i)
+    {
+        if(!tm__result_ok(r[i])) continue;
+        if(!first_comp) tm__buf_putc(b, ',');
+        first_comp = false;
+        tm__put_component_key(b, r[i]->comp);
+        tm__buf_putc(b, '{');
+        tm__write_json_metadata(b, r[i]);
+        /* no distributed-memory backend: the key is "graph", one rank, one placeholder root */
+        tm__buf_puts(b, ",\"graph\":[[");
+        tm__put_tree(b, &doc, r[i], &r[i]->root, true);
+        tm__buf_puts(b, "]]}");
+    }
+    tm__buf_puts(b, "}}\n");
+}
+
+/* The original's name: everything through the first ">>>" dropped, and for nested entries
+ * everything through 2 chars past the first '|' or '_' (" foo", "bar"). */
+static const char* tm__flame_name(const char* prefix)
+{
+    if(!prefix) return "";
+    const char* s      = prefix;
+    const char* arrows = strstr(s, ">>>");
+    if(arrows) s = arrows + 3;
+    if(strstr(s, "|_"))
+    {
+        size_t pos = strcspn(s, "|_");
+        s += (pos + 2 <= strlen(s)) ? pos + 2 : strlen(s);
+    }
+    return s;
+}
+
+void tm__write_flamegraph(tm__buf* b, const tm__result* r)
+{
+    if(!tm__result_ok(r)) return;
+    int max_depth = 0;
+    for(size_t i = 0; i < r->nentries; ++i)
+        if(r->entries[i].depth > max_depth) max_depth = r->entries[i].depth;
+    size_t  levels = (size_t) max_depth + 1;
+    double* next   = calloc(levels, sizeof(double));
+    double* last   = calloc(levels, sizeof(double));
+    bool*   has    = calloc(levels, sizeof(bool));
+    if(!next || !last || !has)
+    {
+        b->failed = true;
+        free(next);
+        free(last);
+        free(has);
+        return;
+    }
+    tm__buf_puts(b, "{\"traceEvents\":[");
+    for(size_t i = 0; i < r->nentries; ++i)
+    {
+        const tm__entry* e = &r->entries[i];
+        size_t           d = e->depth < 0 ? 0 : (size_t) e->depth;
+        /* siblings are laid end to end; children start where their parent starts */
+        if(has[d])
+        {
+            next[d] += last[d];
+            for(size_t j = d + 1; j < levels; ++j)
+            {
+                next[j] = next[d];
+                has[j]  = false;
+            }
+            has[d] = false;
+        }
+        /* durations in microseconds: the flamegraph components count nanoseconds */
+        double dur = (double) e->accum[0] / 1000.0;
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__buf_puts(b, "{\"dur\":");
+        tm__buf_json_double(b, dur);
+        tm__buf_puts(b, ",\"name\":");
+        tm__buf_json_string(b, tm__flame_name(e->prefix));
+        tm__buf_printf(b, ",\"ph\":\"X\",\"pid\":%ld,\"tid\":%d,\"ts\":", r->pid,
+                       e->tid < 0 ? 0 : e->tid);
+        tm__buf_json_double(b, next[d]);
+        tm__buf_putc(b, '}');
+        last[d] = dur;
+        has[d]  = true;
+    }
+    tm__buf_puts(b, "]}\n");
+    free(next);
+    free(last);
+    free(has);
+}

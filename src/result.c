@@ -1,0 +1,232 @@
+/* result.c -- merged results: one component's data over every thread, as a tree (for tree
+ * JSON) and as the flat pre-order list the table, flat JSON and flamegraph show.
+ * Owns the projection of the shared graphs onto one component (nodes that carry no record of
+ * it are skipped and their children move up) and the merge of threads. Runs at output only.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static uint64_t tm__combine_id(uint64_t a, uint64_t b)
+{
+    return a ^ (b + 0x9e3779b9ull + (a << 6) + (a >> 2));
+}
+
+static const tm__record* tm__find_record(const tm__node* n, int comp)
+{
+    for(const tm__record* r = n->records; r; r = r->next)
+        if(r->comp == comp) return r->present ? r : NULL;
+    return NULL;
+}
+
+static char* tm__label_of(uint64_t key)
+{
+    const char* s = tm__lookup(key);
+    if(s) return tm__strdup(s);
+    char buf[48];
+    snprintf(buf, sizeof(buf), "unknown-hash=%llu", (unsigned long long) key);
+    return tm__strdup(buf);
+}
+
+static void tm__add_tid(tm__rnode* rn, int tid)
+{
+    int i = 0;
+    while(i < rn->ntids && rn->tids[i] < tid) ++i;
+    if(i < rn->ntids && rn->tids[i] == tid) return;
+    int* t = realloc(rn->tids, (size_t) (rn->ntids + 1) * sizeof(int));
+    if(!t) return;
+    memmove(t + i + 1, t + i, (size_t) (rn->ntids - i) * sizeof(int));
+    t[i]     = tid;
+    rn->tids = t;
+    ++rn->ntids;
+}
+
+/* Index of the child of parent with (id, key), appended when missing; -1 when out of memory. */
+static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dummy)
+{
+    for(size_t i = 0; i < parent->nchildren; ++i)
+        if(parent->children[i].id == id && parent->children[i].key == key) return (long) i;
+    tm__rnode* c = realloc(parent->children, (parent->nchildren + 1) * sizeof(tm__rnode));
+    if(!c) return -1;
+    parent->children = c;
+    tm__rnode* rn    = &c[parent->nchildren];
+    memset(rn, 0, sizeof(*rn));
+    rn->id       = id;
+    rn->key      = key;
+    rn->label    = tm__label_of(key);
+    rn->depth    = parent->depth + 1;
+    rn->is_dummy = is_dummy;
+    return (long) parent->nchildren++;
+}
+
+static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
+{
+    size_t added = 0;
+    for(const tm__node* c = gparent->first_child; c; c = c->next_sibling)
+    {
+        const tm__record* rec = tm__find_record(c, comp);
+        if(!rec)
+        {
+            added += tm__merge(comp, rparent, c, tid);
+            continue;
+        }
+        int      depth = rparent->depth + 1;
+        uint64_t id    = ((int) c->depth == depth) ? c->id : tm__combine_id(c->key, (uint64_t) depth);
+        long     idx   = tm__rchild(rparent, id, c->key, c->is_dummy);
+        if(idx < 0) continue;
+        tm__rnode* rn = &rparent->children[idx];
+        tm__accumulate(comp, rn->accum, rec->accum);
+        rn->laps += rec->laps;
+        tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
+        tm__add_tid(rn, tid);
+        added += 1 + tm__merge(comp, &rparent->children[idx], c, tid);
+    }
+    return added;
+}
+
+static void tm__rnode_free(tm__rnode* n)
+{
+    for(size_t i = 0; i < n->nchildren; ++i) tm__rnode_free(&n->children[i]);
+    free(n->children);
+    free(n->tids);
+    free((char*) n->label);
+}
+
+typedef struct tm__flat_builder {
+    tm__result* r;
+    size_t      cap;
+    const char* thread_part; /* "" or "|<tid>" */
+} tm__flat_builder;
+
+static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolling)
+{
+    for(size_t i = 0; i < n->nchildren; ++i)
+    {
+        const tm__rnode* c  = &n->children[i];
+        tm__result*      r  = fb->r;
+        uint64_t         rh = rolling + c->id;
+        if(r->nentries == fb->cap)
+        {
+            size_t     cap = fb->cap ? fb->cap * 2 : 64;
+            tm__entry* e   = realloc(r->entries, cap * sizeof(tm__entry));
+            if(!e) return;
+            r->entries = e;
+            fb->cap    = cap;
+        }
+        tm__entry* e = &r->entries[r->nentries++];
+        memset(e, 0, sizeof(*e));
+        e->hash         = c->id;
+        e->rolling_hash = rh;
+        e->depth        = c->depth - 1;
+        e->tid          = c->ntids > 0 ? c->tids[0] : 0;
+        e->laps         = c->laps;
+        e->accum[0]     = c->accum[0];
+        e->accum[1]     = c->accum[1];
+        e->stats        = c->stats;
+        tm__buf b;
+        tm__buf_init(&b);
+        tm__buf_printf(&b, "%s>>> ", fb->thread_part);
+        if(e->depth > 0)
+        {
+            for(int k = 1; k < e->depth; ++k) tm__buf_puts(&b, "  ");
+            tm__buf_puts(&b, "|_");
+        }
+        tm__buf_puts(&b, c->label);
+        e->prefix = tm__buf_take(&b);
+        /* the label is the tail of the prefix: entries own all their strings */
+        e->label = e->prefix ? e->prefix + strlen(e->prefix) - strlen(c->label) : NULL;
+        tm__flatten(fb, c, rh);
+    }
+}
+
+int tm__result_build(int comp, tm__result* out)
+{
+    memset(out, 0, sizeof(*out));
+    if(comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    out->comp       = comp;
+    out->pid        = (long) getpid();
+    out->root.label = tm__strdup("unknown-hash=0");
+
+    tm__graphs_lock();
+    size_t ngraphs    = tm__graphs_count();
+    out->thread_count = (int) ngraphs;
+    size_t total      = 0;
+    for(size_t i = 0; i < ngraphs; ++i)
+    {
+        const tm__graph* g = tm__graphs_at(i);
+        total += tm__merge(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
+    }
+    if(out->root.nchildren > 0) tm__add_tid(&out->root, 0);
+
+    tm__flat_builder fb = { out, 0, "" };
+    if(tm__settings.collapse_threads || ngraphs <= 1)
+        tm__flatten(&fb, &out->root, 0);
+    else
+    {
+        int digits = 1;
+        for(size_t n = ngraphs - 1; n >= 10; n /= 10) ++digits;
+        for(size_t i = 0; i < ngraphs; ++i)
+        {
+            const tm__graph* g = tm__graphs_at(i);
+            tm__rnode        one;
+            memset(&one, 0, sizeof(one));
+            if(tm__merge(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
+            char part[32];
+            if(ngraphs > 9)
+                snprintf(part, sizeof(part), "|%0*d", digits, tm__graph_tid(g));
+            else
+                snprintf(part, sizeof(part), "|%d", tm__graph_tid(g));
+            fb.thread_part = part;
+            size_t first   = out->nentries;
+            tm__flatten(&fb, &one, 0);
+            for(size_t k = first; k < out->nentries; ++k) out->entries[k].tid = tm__graph_tid(g);
+            tm__rnode_free(&one);
+        }
+    }
+    tm__graphs_unlock();
+    (void) total;
+    if(out->root.nchildren == 0)
+    {
+        tm__result_free(out);
+        out->comp = comp;
+        return TIMEMORY_ENOTFOUND;
+    }
+    return TIMEMORY_OK;
+}
+
+void tm__result_free(tm__result* r)
+{
+    for(size_t i = 0; i < r->nentries; ++i) free(r->entries[i].prefix);
+    free(r->entries);
+    free(r->banner);
+    tm__rnode_free(&r->root);
+    memset(r, 0, sizeof(*r));
+}
+
+void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats)
+{
+    int nv   = tm__components[comp].nvalues;
+    accum[0] = n->accum[0];
+    accum[1] = n->accum[1];
+    *stats   = n->stats;
+    for(size_t i = 0; i < n->nchildren; ++i)
+    {
+        const tm__rnode* c = &n->children[i];
+        accum[0] -= c->accum[0];
+        accum[1] -= c->accum[1];
+        for(int k = 0; k < nv && k < 2; ++k)
+        {
+            stats->sum[k] -= c->stats.sum[k];
+            stats->sqr[k] -= c->stats.sqr[k];
+            if(c->stats.count > 0)
+            {
+                if(stats->count == 0 || c->stats.min[k] < stats->min[k])
+                    stats->min[k] = c->stats.min[k];
+                if(stats->count == 0 || c->stats.max[k] > stats->max[k])
+                    stats->max[k] = c->stats.max[k];
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+/* test_graph.c -- call-graph storage and the hot path, with an injected clock so every value
+ * is exact: nesting, repeated keys, flat, timeline, max_depth, unbalanced and out-of-order
+ * pops, node-only pushes, clear, and threads. */
+#include "internal.h"
+#include "tm_test.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+static int64_t tm_fake_now;
+static int64_t tm_fake_reader(int comp, int idx)
+{
+    (void) comp;
+    return idx == 0 ? tm_fake_now : 0;
+}
+
+static void tm_fake_clock_on(void)
+{
+    tm__set_test_reader(tm_fake_reader);
+    tm__fast_wall = false;
+    tm_fake_now   = 0;
+}
+
+static void tm_fake_clock_off(void)
+{
+    tm__set_test_reader(NULL);
+    tm__fast_wall = true;
+}
+
+static const timemory_components_t WALL = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+
+static const tm__entry* tm_find_entry(const tm__result* r, const char* prefix)
+{
+    for(size_t i = 0; i < r->nentries; ++i)
+        if(strcmp(r->entries[i].prefix, prefix) == 0) return &r->entries[i];
+    return NULL;
+}
+
+TM_TEST(graph_nesting_and_repeats)
+{
+    timemory_clear(0);
+    tm_fake_clock_on();
+    uint64_t foo = timemory_add_hash_id("g-foo"), bar = timemory_add_hash_id("g-bar");
+    timemory_push(foo, WALL, TIMEMORY_SCOPE_TREE);
+    for(int i = 1; i <= 3; ++i)
+    {
+        timemory_push(bar, WALL, TIMEMORY_SCOPE_TREE);
+        tm_fake_now += i * 10;
+        CHECK_INT(timemory_pop(bar), TIMEMORY_OK);
+    }
+    tm_fake_now += 20;
+    CHECK_INT(timemory_pop(foo), TIMEMORY_OK);
+    CHECK_INT(timemory_stack_depth(), 0);
+    tm_fake_clock_off();
+
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* e1 = tm_find_entry(&r, ">>> g-foo");
+    const tm__entry* e2 = tm_find_entry(&r, ">>> |_g-bar");
+    CHECK(e1 && e2);
+    if(e1 && e2)
+    {
+        CHECK_INT(e1->accum[0], 80);
+        CHECK_INT(e1->laps, 1);
+        CHECK_INT(e1->depth, 0);
+        CHECK_INT(e2->accum[0], 60);
+        CHECK_INT(e2->laps, 3);
+        CHECK_INT(e2->depth, 1);
+        CHECK_INT(e2->stats.count, 3);
+        CHECK_NEAR(e2->stats.min[0], 10, 0);
+        CHECK_NEAR(e2->stats.max[0], 30, 0);
+        CHECK_NEAR(e2->stats.sqr[0], 100 + 400 + 900, 0);
+        /* node ids: combine(hash, depth) (spec NOTES.md §1.2); rolling hash sums the path */
+        CHECK(e2->rolling_hash == e1->hash + e2->hash);
+    }
+    tm__result_free(&r);
+}
+
+TM_TEST(graph_node_ids_match_original)
+{
+    timemory_clear(0);
+    uint64_t foo = timemory_add_hash_id("foo"), bar = timemory_add_hash_id("bar");
+    timemory_push(foo, WALL, TIMEMORY_SCOPE_TREE);
+    timemory_push(bar, WALL, TIMEMORY_SCOPE_TREE);
+    timemory_pop(bar);
+    timemory_pop(foo);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* e1 = tm_find_entry(&r, ">>> foo");
+    const tm__entry* e2 = tm_find_entry(&r, ">>> |_bar");
+    CHECK(e1 && e2);
+    if(e1 && e2)
+    {
+        CHECK(e1->hash == 1012012477271656842ull);
+        CHECK(e2->hash == 7523846677628039828ull);
+        CHECK(e2->rolling_hash == 8535859154899696670ull);
+    }
+    tm__result_free(&r);
+}
+
+TM_TEST(graph_flat_and_timeline)
+{
+    timemory_clear(0);
+    uint64_t a = timemory_add_hash_id("g-flat-a"), b = timemory_add_hash_id("g-flat-b");
+    timemory_push(a, WALL, TIMEMORY_SCOPE_FLAT);
+    timemory_push(b, WALL, TIMEMORY_SCOPE_FLAT);
+    timemory_pop(b);
+    timemory_pop(a);
+    uint64_t t = timemory_add_hash_id("g-timeline");
+    for(int i = 0; i < 3; ++i)
+    {
+        timemory_push(t, WALL, TIMEMORY_SCOPE_TIMELINE);
+        timemory_pop(t);
+    }
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* eb = tm_find_entry(&r, ">>> g-flat-b");
+    CHECK(eb != NULL);
+    if(eb) CHECK_INT(eb->depth, 0);
+    int timeline = 0;
+    for(size_t i = 0; i < r.nentries; ++i)
+        if(strcmp(r.entries[i].prefix, ">>> g-timeline") == 0)
+        {
+            ++timeline;
+            CHECK_INT(r.entries[i].laps, 1);
+        }
+    CHECK_INT(timeline, 3);
+    tm__result_free(&r);
+}
+
+TM_TEST(graph_max_depth_and_unbalanced)
+{
+    timemory_clear(0);
+    int64_t saved = tm__settings.max_depth;
+    timemory_settings_set_int("max_depth", 1);
+    uint64_t a = timemory_add_hash_id("g-depth-a"), b = timemory_add_hash_id("g-depth-b");
+    timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
+    timemory_push(b, WALL, TIMEMORY_SCOPE_TREE); /* too deep: balanced but not recorded */
+    CHECK_INT(timemory_pop(b), TIMEMORY_OK);
+    CHECK_INT(timemory_pop(a), TIMEMORY_OK);
+    timemory_settings_set_int("max_depth", saved);
+    size_t n = 0;
+    timemory_get_size(TIMEMORY_WALL_CLOCK, &n);
+    CHECK_INT(n, 1);
+
+    int last = 0;
+    timemory_take_errors(&last);
+    CHECK_INT(timemory_pop(timemory_get_hash("never-pushed")), TIMEMORY_EUNBALANCED);
+    CHECK_INT(timemory_take_errors(&last), 1);
+    CHECK_INT(last, TIMEMORY_EUNBALANCED);
+    CHECK_INT(timemory_stack_depth(), 0);
+}
+
+TM_TEST(graph_out_of_order_pop)
+{
+    timemory_clear(0);
+    uint64_t a = timemory_add_hash_id("g-ooo-a"), b = timemory_add_hash_id("g-ooo-b");
+    timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
+    timemory_push(b, WALL, TIMEMORY_SCOPE_TREE);
+    CHECK_INT(timemory_pop(a), TIMEMORY_OK); /* a generator finishing first */
+    CHECK_INT(timemory_stack_depth(), 1);
+    CHECK_INT(timemory_pop(b), TIMEMORY_OK);
+    CHECK_INT(timemory_stack_depth(), 0);
+    /* the graph is usable afterwards: a new push lands at top level */
+    timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
+    timemory_pop(a);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* ea = tm_find_entry(&r, ">>> g-ooo-a");
+    CHECK(ea != NULL);
+    if(ea) CHECK_INT(ea->laps, 2);
+    tm__result_free(&r);
+}
+
+TM_TEST(graph_node_only_push)
+{
+    timemory_clear(0);
+    uint64_t k = timemory_add_hash_id("g-values");
+    CHECK_INT(timemory_push(k, 0, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
+    int64_t d[2] = { 5000, 0 };
+    CHECK_INT(timemory_pop_values(k, TIMEMORY_WALL_CLOCK, d, 2), TIMEMORY_OK);
+    uint64_t never = timemory_add_hash_id("g-never-ran");
+    int64_t  z[2]  = { 0, 0 };
+    timemory_push(never, 0, TIMEMORY_SCOPE_TREE);
+    timemory_pop_values(never, TIMEMORY_WALL_CLOCK, z, 0);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* e = tm_find_entry(&r, ">>> g-values");
+    const tm__entry* n = tm_find_entry(&r, ">>> g-never-ran");
+    CHECK(e && n);
+    if(e) CHECK_INT(e->accum[0], 5000);
+    if(e) CHECK_INT(e->laps, 2);
+    if(n) CHECK_INT(n->laps, 0);
+    tm__result_free(&r);
+    timemory_clear(0);
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_ENOTFOUND);
+}
+
+static void* tm_thread_work(void* arg)
+{
+    (void) arg;
+    uint64_t k = timemory_add_hash_id("g-thread-work");
+    for(int i = 0; i < 100; ++i)
+    {
+        timemory_push(k, WALL, TIMEMORY_SCOPE_TREE);
+        timemory_pop(k);
+    }
+    return NULL;
+}
+
+TM_TEST(graph_threads_merge)
+{
+    timemory_clear(0);
+    tm_thread_work(NULL);
+    pthread_t t[3];
+    for(int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, tm_thread_work, NULL);
+    for(int i = 0; i < 3; ++i) pthread_join(t[i], NULL);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* e = tm_find_entry(&r, ">>> g-thread-work");
+    CHECK(e != NULL);
+    if(e) CHECK_INT(e->laps, 400);
+    CHECK(r.thread_count >= 4);
+    tm__result_free(&r);
+
+    bool saved = tm__settings.collapse_threads;
+    timemory_settings_set_bool("collapse_threads", false);
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    int per_thread = 0;
+    for(size_t i = 0; i < r.nentries; ++i)
+        if(strstr(r.entries[i].prefix, "g-thread-work") && r.entries[i].prefix[0] == '|')
+        {
+            ++per_thread;
+            CHECK_INT(r.entries[i].laps, 100);
+        }
+    CHECK(per_thread >= 4);
+    tm__result_free(&r);
+    timemory_settings_set_bool("collapse_threads", saved);
+}
+
+TM_TEST(graph_paused_records_nothing)
+{
+    timemory_clear(0);
+    timemory_pause();
+    uint64_t k = timemory_add_hash_id("g-paused");
+    CHECK_INT(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_EDISABLED);
+    CHECK_INT(timemory_pop(k), TIMEMORY_EDISABLED);
+    timemory_resume();
+    CHECK_INT(timemory_stack_depth(), 0);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_ENOTFOUND);
+}
