@@ -5,6 +5,8 @@
  * Policy: called with the GIL held; nothing here runs per event except the inline lookups. */
 #include "hooks.h"
 
+#include <structmember.h>
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>

@@ -312,6 +312,14 @@ static PyObject* tm_py_set_rusage_self(PyObject* self, PyObject* unused)
     Py_RETURN_NONE;
 }
 
+static PyObject* tm_py_set_rusage_thread(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    timemory_set_rusage_thread();
+    Py_RETURN_NONE;
+}
+
 static PyObject* tm_py_take_errors(PyObject* self, PyObject* unused)
 {
     (void) self;
@@ -1295,6 +1303,9 @@ static PyMethodDef tm_py_methods[] = {
                  "RUSAGE_CHILDREN."),
     TM_PY_NOARGS("set_rusage_self", tm_py_set_rusage_self,
                  "set_rusage_self()\n--\n\ngetrusage-based components measure RUSAGE_SELF."),
+    TM_PY_NOARGS("set_rusage_thread", tm_py_set_rusage_thread,
+                 "set_rusage_thread()\n--\n\ngetrusage-based components measure RUSAGE_THREAD "
+                 "(the default)."),
     TM_PY_NOARGS("take_errors", tm_py_take_errors,
                  "take_errors()\n--\n\nNumber of failed pushes/pops since the last call."),
     TM_PY_ONEARG("get_hash", tm_py_add_hash_id,

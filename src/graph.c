@@ -54,6 +54,9 @@ struct tm__graph {
     tm__frame* frames;
     size_t     nframes;
     size_t     frame_cap;
+    /* the last component set pushed and what it trims to (available, at most TM_MAX_BUNDLE) */
+    timemory_components_t last_comps;
+    timemory_components_t last_trimmed;
 };
 
 /* ---- the registry of graphs (lock only at registration and output) ----------------------- */
@@ -62,7 +65,10 @@ static pthread_mutex_t           tm__graphs_mutex = PTHREAD_MUTEX_INITIALIZER;
 static tm__graph**               tm__graph_list;
 static size_t                    tm__graph_count;
 static size_t                    tm__graph_cap;
-static _Thread_local tm__graph*  tm__tls_graph;
+/* initial-exec: one %fs-relative load instead of a __tls_get_addr call on every push/pop */
+static _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec")));
+/* components a push can record: available, with a value of their own */
+static timemory_components_t tm__recordable;
 static _Atomic(timemory_components_t) tm__used_mask;
 static int                       tm__first_use[TM_NCOMP];
 static int                       tm__first_use_count;
@@ -100,8 +106,25 @@ static void tm__note_component_use(int comp)
     tm__graphs_unlock();
 }
 
+static void tm__recordable_init(void)
+{
+    timemory_components_t mask = 0;
+    for(int c = 0; c < TM_NCOMP; ++c)
+        if(tm__components[c].nvalues > 0 && !tm__unavailable_reason(c))
+            mask |= TIMEMORY_COMPONENT_BIT(c);
+    tm__recordable = mask;
+}
+
+static timemory_components_t tm__trim(timemory_components_t comps)
+{
+    comps &= tm__recordable;
+    while(__builtin_popcountll(comps) > TM_MAX_BUNDLE) comps &= ~(1ull << (63 - __builtin_clzll(comps)));
+    return comps;
+}
+
 static tm__graph* tm__graph_create(void)
 {
+    if(!tm__recordable) tm__recordable_init();
     tm__graph* g = calloc(1, sizeof(*g));
     if(!g) return NULL;
     g->current  = &g->root;
@@ -329,6 +352,12 @@ int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
         tm__set_error(TIMEMORY_ENOMEM);
         return TIMEMORY_ENOMEM;
     }
+    if(TM_UNLIKELY(comps != g->last_comps))
+    {
+        g->last_comps   = comps;
+        g->last_trimmed = tm__trim(comps);
+    }
+    comps        = g->last_trimmed;
     tm__frame* f = &g->frames[g->nframes];
     f->key       = key;
     f->saved     = g->current;
@@ -346,7 +375,6 @@ int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
     for(timemory_components_t m = comps; m; m &= m - 1)
     {
         int comp = __builtin_ctzll(m);
-        if(TM_UNLIKELY(n == TM_MAX_BUNDLE)) break;
         tm__record* r = f->node->records;
         while(r && r->comp != comp) r = r->next;
         if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
@@ -404,8 +432,23 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
     return NULL;
 }
 
+/* Set by timemory_pause() when some thread had pushes open: only then must a paused pop look
+ * at its thread's frames. Otherwise a paused pop returns at once. */
+volatile bool tm__paused_with_open_frames;
+
+void tm__note_pause(void)
+{
+    bool open = false;
+    tm__graphs_lock();
+    for(size_t i = 0; i < tm__graph_count && !open; ++i) open = tm__graph_list[i]->nframes > 0;
+    tm__graphs_unlock();
+    tm__paused_with_open_frames = open;
+}
+
 int timemory_pop(uint64_t key)
 {
+    if(TM_UNLIKELY(!tm__settings.enabled) && !tm__paused_with_open_frames)
+        return TIMEMORY_EDISABLED;
     tm__graph* g = tm__tls_graph;
     if(TM_UNLIKELY(!g || g->nframes == 0))
     {

@@ -129,7 +129,13 @@ int timemory_clear(uint64_t components)
     return TIMEMORY_OK;
 }
 
-void timemory_pause(void) { timemory_settings_set_bool("enabled", false); }
+void tm__note_pause(void); /* graph.c */
+
+void timemory_pause(void)
+{
+    tm__note_pause();
+    timemory_settings_set_bool("enabled", false);
+}
 void timemory_resume(void) { timemory_settings_set_bool("enabled", true); }
 bool timemory_is_enabled(void) { return tm__settings.enabled; }
 
@@ -181,7 +187,7 @@ typedef struct tm__name_slot {
     uint64_t    id;
 } tm__name_slot;
 
-static _Thread_local tm__name_slot tm__name_cache[128];
+static _Thread_local tm__name_slot tm__name_cache[128] __attribute__((tls_model("initial-exec")));
 
 static inline uint64_t tm__name_id(const char* name)
 {

@@ -1,4 +1,4 @@
-"""timemory -- performance measurement for Python and C programs.
+"""Performance measurement for Python and C programs.
 
 The package provides pre-configured scoped components (``timemory.util``: ``marker``,
 ``auto_timer``, ``timer``, ``rss_usage``) usable as decorators or context managers, the
@@ -19,6 +19,7 @@ import json as _json
 import os as _os
 import sys as _sys
 import traceback as _traceback
+import types as _types
 import warnings as _warnings
 
 _os.environ.setdefault("TIMEMORY_BANNER", "OFF")
@@ -62,11 +63,10 @@ if not _bindings:
     ]  # fmt: skip
 else:
     _sys.modules[__name__ + ".libpytimemory"] = libpytimemory
-    _lib = libpytimemory
 
-    version = _lib.version
+    version = libpytimemory.version
     version_info = tuple(int(part) for part in version.split(".")[:3])
-    build_info = dict(_lib.build_info)
+    build_info = dict(libpytimemory.build_info)
     __version__ = version
 
     from . import (  # noqa: E402
@@ -108,7 +108,7 @@ else:
         """Initialize timemory"""
         if not argv:
             return
-        _lib.initialize(list(argv), prefix, suffix)
+        libpytimemory.initialize(list(argv), prefix, suffix)
         settings.command_line = list(argv)
         if _setting("enable_signal_handler", False):
             signals.enable_signal_detection()
@@ -121,7 +121,7 @@ else:
 
     def finalize():
         """Finalize timemory (generate output) -- important to call if using MPI"""
-        if _lib.is_finalized() or _truthy(_os.environ.get("TIMEMORY_SKIP_FINALIZE", "no")):
+        if libpytimemory.is_finalized() or _truthy(_os.environ.get("TIMEMORY_SKIP_FINALIZE", "no")):
             return
         try:
             # destroy decorator/bundle objects still alive so that their pops happen first
@@ -129,7 +129,7 @@ else:
         except Exception:
             settings.stack_clearing = False
         try:
-            _lib.finalize()
+            libpytimemory.finalize()
         except Exception:
             _traceback.print_exc()
 
@@ -139,73 +139,73 @@ else:
 
     def report(filename=""):
         """Print the data"""
-        _lib.report(filename)
+        libpytimemory.report(filename)
 
     def enable():
         """Enable timemory"""
-        _lib.enable()
+        libpytimemory.enable()
 
     def disable():
         """Disable timemory"""
-        _lib.disable()
+        libpytimemory.disable()
 
     def toggle(on=True):
         """Enable/disable timemory"""
-        _lib.toggle(bool(on))
+        libpytimemory.toggle(bool(on))
 
     def enabled():
         """Return if timemory is enabled or disabled"""
-        return _lib.enabled()
+        return libpytimemory.enabled()
 
     def is_enabled():
         """Return if timemory is enabled or disabled"""
-        return _lib.is_enabled()
+        return libpytimemory.is_enabled()
 
     def has_mpi_support():
         """Return if the timemory library has MPI support"""
-        return _lib.has_mpi_support()
+        return libpytimemory.has_mpi_support()
 
     def set_rusage_children():
         """Set the rusage to record child processes"""
-        _lib.set_rusage_children()
+        libpytimemory.set_rusage_children()
 
     def set_rusage_self():
         """Set the rusage to record the calling process (all its threads)"""
-        _lib.set_rusage_self()
+        libpytimemory.set_rusage_self()
 
     def get_hash(key):
         """Register key and return its 64-bit hash"""
-        return _lib.get_hash(key)
+        return libpytimemory.get_hash(key)
 
     def add_hash_id(key):
         """Register key and return its 64-bit hash"""
-        return _lib.add_hash_id(key)
+        return libpytimemory.add_hash_id(key)
 
     def get_hash_identifier(hash_id):
         """The string registered for a hash ("unknown-hash=<id>" when none)"""
-        return _lib.get_hash_identifier(hash_id)
+        return libpytimemory.get_hash_identifier(hash_id)
 
     def _mask(components):
-        return _lib.parse_components(list(components)) if components else 0
+        return libpytimemory.parse_components(list(components)) if components else 0
 
     def get(hierarchy=False, components=[]):  # noqa: B006
         """The current data as a dict (JSON layout: flat, or hierarchy=True for the tree) for
         the given components (names or component.id values; empty: all with data)"""
-        return _json.loads(_lib.get_json(_mask(components), bool(hierarchy)))
+        return _json.loads(libpytimemory.get_json(_mask(components), bool(hierarchy)))
 
     def get_text(components=[]):  # noqa: B006
         """The text tables of the given components (empty: all with data)"""
-        return _lib.get_text(_mask(components))
+        return libpytimemory.get_text(_mask(components))
 
     def clear(components=[]):  # noqa: B006
         """Erase the stored data of the given components (empty: all)"""
-        _lib.clear(_mask(components))
+        libpytimemory.clear(_mask(components))
 
     def size(components=[]):  # noqa: B006
         """{component id value: number of entries} for the given components (empty: all
         available)"""
-        mask = _mask(components) or _lib.available_mask()
-        return {index: _lib.size(index) for index in range(64) if mask >> index & 1}
+        mask = _mask(components) or libpytimemory.available_mask()
+        return {index: libpytimemory.size(index) for index in range(64) if mask >> index & 1}
 
     def add_arguments(parser, subparser=True):
         """Add the timemory-config sub-command (every setting as an option) to parser"""
@@ -271,7 +271,7 @@ else:
 
     def _setting(name, default):
         try:
-            return _lib.settings_get(name)
+            return libpytimemory.settings_get(name)
         except AttributeError:
             return default
 
@@ -289,22 +289,27 @@ else:
         "auto_timer", "component_bundle", "manager", "rss_usage", "timer",
     ]  # fmt: skip
 
-    # ---- the profiler and tracer packages (written separately): import them now, but do not
-    # let one that fails take the whole package down; using it then raises the real error.
-    _failed_subpackages = {}
+    # ---- the profiler and tracer packages (written separately): a package that fails to import
+    # does not take the whole package down; using it raises the import error it gave.
+    class _FailedImport(_types.ModuleType):
+        def __init__(self, name, error):
+            super().__init__(name, f"timemory could not import {name}: {error!r}")
+            self.__dict__["_error"] = error
+
+        def __getattr__(self, attribute):
+            if attribute.startswith("__"):
+                raise AttributeError(attribute)
+            raise ImportError(self.__doc__) from self.__dict__["_error"]
+
     for _name in ("profiler", "trace"):
         try:
             globals()[_name] = _importlib.import_module(f".{_name}", __name__)
         except Exception as _error:  # noqa: BLE001
-            _failed_subpackages[_name] = _error
+            globals()[_name] = _FailedImport(f"{__name__}.{_name}", _error)
             _warnings.warn(
                 f"timemory.{_name} failed to import: {_error!r}", RuntimeWarning, stacklevel=2
             )
-
-    def __getattr__(name):
-        if name in _failed_subpackages:
-            return _importlib.import_module(f".{name}", __name__)
-        raise AttributeError(f"module 'timemory' has no attribute '{name}'")
+    del _name
 
     # ---- automatic initialization from the command line, finalization at exit ---------------
     def _init_arguments(argv):

@@ -1,0 +1,822 @@
+/* profiler.c -- the function profiler: C callbacks that push a node on the calling thread's
+ * call-graph (timemory_push) when a selected function starts and pop it when it returns, so
+ * profiled calls nest with markers, regions and the tracer. 3.9-3.11 use PyEval_SetProfile on
+ * every thread; 3.12+ use sys.monitoring (or PyEval_SetProfile when asked to).
+ * Policy: filters and labels are decided once per code object; per event there is one table
+ * lookup and one push or pop -- no Python object, no allocation after warm-up, never raises. */
+#include "hooks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* state                                                                                       */
+
+typedef struct tm_prof_code
+{
+    uint64_t key; /* hash of the label (0 with include_args: the label is per call) */
+    uint8_t  verdict;
+} tm_prof_code;
+
+/* One entry of a thread's shadow stack of profiled frames. */
+typedef struct tm_prof_frame
+{
+    const void* code;     /* the frame's code (for a C call: the caller's code) */
+    const void* callable; /* the C function of a C call, NULL for a Python frame */
+    uint64_t    key;
+    int         pushed; /* whether timemory_push recorded it (pop only then) */
+} tm_prof_frame;
+
+typedef struct tm_prof_thread
+{
+    tm_thread_link link;
+    tm_prof_frame* stack;
+    size_t         depth;
+    size_t         cap;
+    uint32_t       session;
+} tm_prof_thread;
+
+enum
+{
+    TM_PROF_AUTO       = 0,
+    TM_PROF_LEGACY     = 1,
+    TM_PROF_MONITORING = 2
+};
+
+static const char* const tm_prof_backend_names[] = { "auto", "legacy", "monitoring" };
+
+static struct
+{
+    tm_hook_config        cfg;
+    tm_code_table         codes;
+    tm_thread_registry    threads;
+    timemory_components_t mask;
+    unsigned              scope;
+    bool                  initialized; /* profiler_init .. profiler_finalize: Config._is_running */
+    bool                  active;      /* hooks installed */
+    int                   backend_choice;
+    int                   backend; /* of the active session */
+    uint32_t              session;
+    PyObject*             function; /* profiler_function */
+    PyObject*             saved_thread_hook;
+    PyObject*             args_formatter;
+#if TM_HOOKS_HAVE_MONITORING
+    tm_monitor mon;
+    int        mon_registered;
+    bool       mon_used; /* a session ran: DISABLEd locations need a restart */
+    PyObject*  cb_start;
+    PyObject*  cb_throw;
+    PyObject*  cb_return;
+    PyObject*  cb_unwind;
+    PyObject*  cb_call;
+    PyObject*  cb_c_return;
+#endif
+} P;
+
+static TM_HOOK_TLS tm_prof_thread* tm_prof_tls;
+
+/* Returned for code objects whose entry could not be stored: skipped, never cached. */
+static tm_prof_code tm_prof_unrecorded = { 0, TM_HOOK_SKIP };
+
+/* ------------------------------------------------------------------------------------------ */
+/* slow paths: once per code object, once per thread                                          */
+
+static uint64_t tm_prof_register_label(PyCodeObject* code, const char* args)
+{
+    char   stack_buf[512];
+    char*  buf = stack_buf;
+    size_t len = sizeof(stack_buf);
+    if(args && strlen(args) + 256 > len)
+    {
+        len = strlen(args) + 1024;
+        buf = malloc(len);
+        if(!buf) return 0;
+    }
+    tm_hook_label(&P.cfg, code, args, buf, len);
+    uint64_t key = timemory_add_hash_id(buf);
+    if(buf != stack_buf) free(buf);
+    return key;
+}
+
+static tm_prof_code* tm_prof_decide(PyObject* code)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    tm_prof_code* e = malloc(sizeof(tm_prof_code));
+    if(e)
+    {
+        e->verdict = (uint8_t) tm_hook_filter(&P.cfg, (PyCodeObject*) code);
+        e->key     = 0;
+        if(e->verdict == TM_HOOK_SELECT && !P.cfg.include_args)
+            e->key = tm_prof_register_label((PyCodeObject*) code, NULL);
+        if(tm_code_table_put(&P.codes, code, e) < 0)
+        {
+            free(e);
+            e = NULL;
+        }
+    }
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    if(!e)
+    {
+        tm_hook_note_error();
+        return &tm_prof_unrecorded;
+    }
+    return e;
+}
+
+static inline tm_prof_code* tm_prof_lookup(PyObject* code)
+{
+    tm_prof_code* e = (tm_prof_code*) tm_code_table_get(&P.codes, code);
+    return TM_HOOK_LIKELY(e != NULL) ? e : tm_prof_decide(code);
+}
+
+static void tm_prof_thread_free(tm_thread_link* link)
+{
+    tm_prof_thread* t = (tm_prof_thread*) link;
+    free(t->stack);
+    free(t);
+}
+
+static tm_prof_thread* tm_prof_thread_slow(void)
+{
+    tm_prof_thread* t = tm_prof_tls;
+    if(!t)
+    {
+        t = calloc(1, sizeof(tm_prof_thread));
+        if(!t || tm_thread_registry_add(&P.threads, &t->link) < 0)
+        {
+            free(t);
+            tm_hook_note_error();
+            return NULL;
+        }
+        tm_prof_tls = t;
+    }
+    /* frames of an earlier session were left open when it stopped: they are not ours now */
+    t->depth   = 0;
+    t->session = P.session;
+    return t;
+}
+
+static inline tm_prof_thread* tm_prof_thread_get(void)
+{
+    tm_prof_thread* t = tm_prof_tls;
+    if(TM_HOOK_LIKELY(t && t->session == P.session)) return t;
+    return tm_prof_thread_slow();
+}
+
+/* The key of a call with include_args: the label carries this call's argument values. */
+static uint64_t tm_prof_args_key(PyCodeObject* code, PyObject* frame)
+{
+    if(!P.args_formatter || !frame) return tm_prof_register_label(code, NULL);
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    uint64_t  key  = 0;
+    PyObject* text = PyObject_CallOneArg(P.args_formatter, frame);
+    if(text && PyUnicode_Check(text))
+    {
+        const char* args = PyUnicode_AsUTF8(text);
+        key              = tm_prof_register_label(code, args ? args : "");
+    }
+    else
+        key = tm_prof_register_label(code, NULL);
+    Py_XDECREF(text);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    return key;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* per-event work                                                                              */
+
+static inline void tm_prof_enter(tm_prof_thread* t, const void* code, const void* callable,
+                                 uint64_t key)
+{
+    if(TM_HOOK_UNLIKELY(t->depth == t->cap) &&
+       tm_hook_grow((void**) &t->stack, &t->cap, t->depth + 1, sizeof(tm_prof_frame)) < 0)
+    {
+        tm_hook_note_error();
+        return;
+    }
+    tm_prof_frame* f = &t->stack[t->depth++];
+    f->code          = code;
+    f->callable      = callable;
+    f->key           = key;
+    f->pushed        = (long) t->depth <= P.cfg.max_stack_depth &&
+                timemory_push(key, P.mask, P.scope) == TIMEMORY_OK;
+}
+
+static inline void tm_prof_exit(tm_prof_thread* t)
+{
+    tm_prof_frame* f = &t->stack[--t->depth];
+    if(f->pushed) timemory_pop(f->key);
+}
+
+/* The thread whose shadow stack has a top entry for code/callable, or NULL. */
+static inline tm_prof_thread* tm_prof_matching(const void* code, const void* callable)
+{
+    tm_prof_thread* t = tm_prof_tls;
+    if(TM_HOOK_LIKELY(t && t->session == P.session && t->depth > 0))
+    {
+        const tm_prof_frame* top = &t->stack[t->depth - 1];
+        if(top->code == code && top->callable == callable) return t;
+    }
+    return NULL;
+}
+
+static void tm_prof_uninstall(bool warn);
+
+/* threading._shutdown: the interpreter is exiting; stop receiving events. */
+static void tm_prof_on_shutdown(void)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    tm_prof_uninstall(false);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+static inline bool tm_prof_is_c_function(PyObject* callable)
+{
+    return PyCFunction_Check(callable) || Py_IS_TYPE(callable, &PyMethodDescr_Type);
+}
+
+/* PyEval_SetProfile callback */
+static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
+{
+    (void) obj;
+    switch(what)
+    {
+        case PyTrace_CALL:
+        {
+            PyCodeObject* code = tm_hook_frame_code(frame);
+            tm_prof_code* e    = tm_prof_lookup((PyObject*) code);
+            if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
+            {
+                if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
+                return 0;
+            }
+            tm_prof_thread* t = tm_prof_thread_get();
+            if(!t) return 0;
+            uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*) frame);
+            tm_prof_enter(t, code, NULL, key);
+            return 0;
+        }
+        case PyTrace_RETURN:
+        {
+            tm_prof_thread* t = tm_prof_matching(tm_hook_frame_code(frame), NULL);
+            if(t) tm_prof_exit(t);
+            return 0;
+        }
+        case PyTrace_C_CALL:
+        {
+            if(!P.cfg.trace_c) return 0;
+            PyCodeObject* code = tm_hook_frame_code(frame);
+            tm_prof_code* e    = tm_prof_lookup((PyObject*) code);
+            if(e->verdict != TM_HOOK_SELECT) return 0;
+            tm_prof_thread* t = tm_prof_thread_get();
+            if(!t) return 0;
+            /* a C call is labelled by its caller (the original's semantics): it shows as a
+             * child of the caller, the time spent in C below Python code */
+            uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*) frame);
+            tm_prof_enter(t, code, arg, key);
+            return 0;
+        }
+        case PyTrace_C_RETURN:
+        case PyTrace_C_EXCEPTION:
+        {
+            tm_prof_thread* t = tm_prof_matching(tm_hook_frame_code(frame), arg);
+            if(t) tm_prof_exit(t);
+            return 0;
+        }
+        default: return 0;
+    }
+}
+
+#if TM_HOOKS_HAVE_MONITORING
+static inline PyObject* tm_prof_disable(void)
+{
+    Py_INCREF(P.mon.disable);
+    return P.mon.disable;
+}
+
+/* PY_START, PY_RESUME (code, offset) */
+static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
+    {
+        if(e->verdict == TM_HOOK_SHUTDOWN)
+        {
+            tm_prof_on_shutdown();
+            Py_RETURN_NONE;
+        }
+        return tm_prof_disable();
+    }
+    tm_prof_thread* t = tm_prof_thread_get();
+    if(t)
+    {
+        uint64_t key = e->key ? e->key
+                              : tm_prof_args_key((PyCodeObject*) code, (PyObject*) PyEval_GetFrame());
+        tm_prof_enter(t, code, NULL, key);
+    }
+    Py_RETURN_NONE;
+}
+
+/* PY_THROW (code, offset, exception): a generator resumed by throw(); cannot be disabled */
+static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(e->verdict == TM_HOOK_SELECT)
+    {
+        tm_prof_thread* t = tm_prof_thread_get();
+        if(t)
+        {
+            uint64_t key = e->key ? e->key
+                                  : tm_prof_args_key((PyCodeObject*) code,
+                                                     (PyObject*) PyEval_GetFrame());
+            tm_prof_enter(t, code, NULL, key);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+/* PY_RETURN, PY_YIELD (code, offset, value) */
+static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*       code = args[0];
+    tm_prof_thread* t    = tm_prof_matching(code, NULL);
+    if(TM_HOOK_LIKELY(t != NULL))
+    {
+        tm_prof_exit(t);
+        Py_RETURN_NONE;
+    }
+    /* a frame that started before the profiler did, or one that is not selected */
+    if(tm_prof_lookup(code)->verdict == TM_HOOK_SKIP) return tm_prof_disable();
+    Py_RETURN_NONE;
+}
+
+/* PY_UNWIND (code, offset, exception): cannot be disabled */
+static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    tm_prof_thread* t = tm_prof_matching(args[0], NULL);
+    if(t) tm_prof_exit(t);
+    Py_RETURN_NONE;
+}
+
+/* CALL (code, offset, callable, arg0): only C functions are recorded here */
+static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT)) return tm_prof_disable();
+    PyObject* callable = args[2];
+    if(!tm_prof_is_c_function(callable)) Py_RETURN_NONE;
+    tm_prof_thread* t = tm_prof_thread_get();
+    if(t)
+    {
+        uint64_t key = e->key ? e->key
+                              : tm_prof_args_key((PyCodeObject*) code, (PyObject*) PyEval_GetFrame());
+        tm_prof_enter(t, code, callable, key);
+    }
+    Py_RETURN_NONE;
+}
+
+/* C_RETURN, C_RAISE (code, offset, callable, arg0) */
+static PyObject* tm_prof_mon_c_return(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    tm_prof_thread* t = tm_prof_matching(args[0], args[2]);
+    if(t) tm_prof_exit(t);
+    Py_RETURN_NONE;
+}
+
+static int tm_prof_monitor_install(void)
+{
+    if(tm_monitor_open(&P.mon, 3, "timemory.profiler") < 0) return -1;
+    if(P.mon_used && tm_monitor_restart(&P.mon) < 0) goto fail;
+    const tm_mon_events* ev = &P.mon.ev;
+    struct
+    {
+        int       event;
+        PyObject* cb;
+    } regs[] = { { ev->py_start, P.cb_start },   { ev->py_resume, P.cb_start },
+                 { ev->py_throw, P.cb_throw },   { ev->py_return, P.cb_return },
+                 { ev->py_yield, P.cb_return },  { ev->py_unwind, P.cb_unwind },
+                 { ev->call, P.cb_call },        { ev->c_return, P.cb_c_return },
+                 { ev->c_raise, P.cb_c_return } };
+    int events = 0;
+    size_t nregs = sizeof(regs) / sizeof(regs[0]);
+    for(size_t i = 0; i < nregs; ++i)
+    {
+        bool c_event = regs[i].event == ev->call || regs[i].event == ev->c_return ||
+                       regs[i].event == ev->c_raise;
+        if(c_event && !P.cfg.trace_c) continue;
+        if(tm_monitor_register(&P.mon, regs[i].event, regs[i].cb) < 0) goto fail;
+        P.mon_registered |= regs[i].event;
+        /* C_RETURN/C_RAISE follow CALL: they are not set on their own */
+        if(regs[i].event != ev->c_return && regs[i].event != ev->c_raise)
+            events |= regs[i].event;
+    }
+    if(tm_monitor_set_events(&P.mon, events) < 0) goto fail;
+    P.mon_used = true;
+    return 0;
+fail:
+    tm_monitor_close(&P.mon, P.mon_registered);
+    P.mon_registered = 0;
+    return -1;
+}
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* profiler_function: the callable form of the hook                                            */
+
+static int tm_prof_entry(PyObject* self, PyObject* frame, PyObject* event, PyObject* arg)
+{
+    if(!P.active || P.backend != TM_PROF_LEGACY) return 0;
+    if(!PyFrame_Check(frame))
+    {
+        PyErr_Format(PyExc_TypeError, "profiler_function: frame must be a frame, not %.100s",
+                     Py_TYPE(frame)->tp_name);
+        return -1;
+    }
+    int what = tm_hook_event_code(event);
+    if(what < 0) return 0;
+    /* reached through sys.setprofile (a new thread): from now on C calls C directly */
+    if(!tm_hook_legacy_installed(false, tm_prof_legacy))
+    {
+        PyEval_SetProfile(tm_prof_legacy, self);
+        if(PyErr_Occurred()) return -1;
+    }
+    return tm_prof_legacy(self, (PyFrameObject*) frame, what, arg);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* install / uninstall                                                                         */
+
+static int tm_prof_resolve_backend(void)
+{
+#if TM_HOOKS_HAVE_MONITORING
+    return P.backend_choice == TM_PROF_LEGACY ? TM_PROF_LEGACY : TM_PROF_MONITORING;
+#else
+    return TM_PROF_LEGACY;
+#endif
+}
+
+static void tm_prof_unwind_current(void)
+{
+    tm_prof_thread* t = tm_prof_tls;
+    if(!t || t->session != P.session) return;
+    while(t->depth > 0) tm_prof_exit(t);
+}
+
+static void tm_prof_uninstall(bool warn)
+{
+    if(!P.active) return;
+    P.active = false;
+    int replaced = 0;
+    if(P.backend == TM_PROF_LEGACY)
+    {
+        replaced = tm_hook_legacy_remove_all(false, tm_prof_legacy);
+        tm_hook_threading_restore(false, P.saved_thread_hook);
+        P.saved_thread_hook = NULL;
+    }
+#if TM_HOOKS_HAVE_MONITORING
+    else
+    {
+        tm_monitor_close(&P.mon, P.mon_registered);
+        P.mon_registered = 0;
+    }
+#endif
+    tm_prof_unwind_current();
+    if(warn && replaced > 0)
+    {
+        if(PyErr_WarnEx(PyExc_RuntimeWarning,
+                        "timemory.profiler: another profile function replaced the timemory "
+                        "profiler on this thread while it was running (sys.setprofile); calls "
+                        "after that point were not recorded and the other profiler was left "
+                        "installed",
+                        1) < 0)
+            PyErr_WriteUnraisable(NULL);
+    }
+}
+
+static int tm_prof_install(void)
+{
+    P.backend = tm_prof_resolve_backend();
+    ++P.session;
+    if(P.backend == TM_PROF_LEGACY)
+    {
+        if(tm_hook_threading_set(false, P.function, &P.saved_thread_hook) < 0) return -1;
+        if(tm_hook_legacy_install_all(false, tm_prof_legacy, P.function) < 0)
+        {
+            tm_hook_threading_restore(false, P.saved_thread_hook);
+            P.saved_thread_hook = NULL;
+            return -1;
+        }
+    }
+#if TM_HOOKS_HAVE_MONITORING
+    else if(tm_prof_monitor_install() < 0)
+        return -1;
+#endif
+    P.active = true;
+    return 0;
+}
+
+static void tm_prof_free_code(void* p)
+{
+    if(p != &tm_prof_unrecorded) free(p);
+}
+
+static void tm_prof_reset_codes(void)
+{
+    tm_code_table_clear(&P.codes, tm_prof_free_code);
+    /* cached shadow frames compare code identity only; they stay valid */
+#if TM_HOOKS_HAVE_MONITORING
+    if(P.active && P.backend == TM_PROF_MONITORING && tm_monitor_restart(&P.mon) < 0)
+        PyErr_WriteUnraisable(NULL);
+#endif
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Python functions                                                                            */
+
+static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(nargs > 1)
+    {
+        PyErr_SetString(PyExc_TypeError, "profiler_init(package_dir=None)");
+        return NULL;
+    }
+    if(nargs == 1 && args[0] != Py_None)
+    {
+        const char* dir = PyUnicode_Check(args[0]) ? PyUnicode_AsUTF8(args[0]) : NULL;
+        if(!dir)
+        {
+            if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "package_dir must be str");
+            return NULL;
+        }
+        size_t n   = strlen(dir);
+        char*  buf = malloc(n + 2);
+        if(!buf) return PyErr_NoMemory();
+        memcpy(buf, dir, n);
+        /* a folder prefix: "timemory/" must not match "timemory_extra/" */
+        if(n > 0 && buf[n - 1] != '/') buf[n++] = '/';
+        buf[n] = '\0';
+        free(P.cfg.internal_path);
+        P.cfg.internal_path = buf;
+    }
+    if(!P.initialized)
+    {
+        tm_prof_reset_codes();
+        P.initialized = true;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(nargs != 2 || !PyLong_Check(args[0]) || !PyLong_Check(args[1]))
+    {
+        PyErr_SetString(PyExc_TypeError, "profiler_configure(mask: int, scope: int)");
+        return NULL;
+    }
+    unsigned long long mask  = PyLong_AsUnsignedLongLong(args[0]);
+    unsigned long      scope = PyLong_AsUnsignedLong(args[1]);
+    if(PyErr_Occurred()) return NULL;
+    P.mask  = (timemory_components_t) mask;
+    P.scope = (unsigned) scope;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    if(!P.active)
+    {
+        if(P.mask == 0)
+        {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "profiler_start: no components configured (profiler_configure)");
+            return NULL;
+        }
+        if(tm_prof_install() < 0) return NULL;
+    }
+    return PyUnicode_FromString(tm_prof_backend_names[P.backend]);
+}
+
+static PyObject* tm_prof_py_stop(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    tm_prof_uninstall(true);
+    tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
+    if(PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    tm_prof_uninstall(true);
+    if(P.initialized)
+    {
+        P.initialized = false;
+        tm_prof_reset_codes();
+    }
+    tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
+    if(PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_is_running(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyBool_FromLong(P.initialized);
+}
+
+static PyObject* tm_prof_py_is_active(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyBool_FromLong(P.active);
+}
+
+static PyObject* tm_prof_py_set_running(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    int truth = PyObject_IsTrue(arg);
+    if(truth < 0) return NULL;
+    P.initialized = truth != 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_config(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return tm_hook_config_as_dict(&P.cfg);
+}
+
+static PyObject* tm_prof_py_config_get(PyObject* self, PyObject* name)
+{
+    (void) self;
+    return tm_hook_config_get(&P.cfg, name);
+}
+
+static PyObject* tm_prof_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(nargs != 2)
+    {
+        PyErr_SetString(PyExc_TypeError, "profiler_config_set(name, value)");
+        return NULL;
+    }
+    if(tm_hook_config_set(&P.cfg, args[0], args[1]) < 0) return NULL;
+    tm_prof_reset_codes(); /* decisions depend on the configuration */
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_config_clear(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(tm_hook_config_clear(&P.cfg, nargs > 0 ? args[0] : NULL, true) < 0) return NULL;
+    tm_prof_reset_codes();
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    for(int i = 0; i < 3; ++i)
+    {
+        if(PyUnicode_Check(arg) &&
+           PyUnicode_CompareWithASCIIString(arg, tm_prof_backend_names[i]) == 0)
+        {
+            if(i == TM_PROF_MONITORING && !TM_HOOKS_HAVE_MONITORING)
+            {
+                PyErr_SetString(PyExc_ValueError,
+                                "the monitoring backend needs Python 3.12 or newer");
+                return NULL;
+            }
+            P.backend_choice = i;
+            Py_RETURN_NONE;
+        }
+    }
+    PyErr_SetString(PyExc_ValueError, "backend must be 'auto', 'legacy' or 'monitoring'");
+    return NULL;
+}
+
+static PyObject* tm_prof_py_backend(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyUnicode_FromString(tm_prof_backend_names[P.active ? P.backend
+                                                               : tm_prof_resolve_backend()]);
+}
+
+static PyObject* tm_prof_py_set_args_formatter(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    if(arg != Py_None && !PyCallable_Check(arg))
+    {
+        PyErr_SetString(PyExc_TypeError, "the argument formatter must be callable or None");
+        return NULL;
+    }
+    Py_XDECREF(P.args_formatter);
+    P.args_formatter = arg == Py_None ? NULL : arg;
+    Py_XINCREF(P.args_formatter);
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_prof_py_take_errors(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyLong_FromUnsignedLongLong(tm_hook_take_errors());
+}
+
+static PyMethodDef tm_prof_methods[] = {
+    { "profiler_init", (PyCFunction)(void (*)(void)) tm_prof_py_init, METH_FASTCALL,
+      "profiler_init(package_dir=None)\n--\n\nPrepare a profiling session: package_dir is the "
+      "timemory package folder (skipped unless Config.include_internal)." },
+    { "profiler_configure", (PyCFunction)(void (*)(void)) tm_prof_py_configure, METH_FASTCALL,
+      "profiler_configure(mask, scope)\n--\n\nComponents and scope of profiled calls." },
+    { "profiler_start", tm_prof_py_start, METH_NOARGS,
+      "profiler_start()\n--\n\nInstall the C hooks on every thread; returns the backend." },
+    { "profiler_stop", tm_prof_py_stop, METH_NOARGS,
+      "profiler_stop()\n--\n\nRemove the hooks and close this thread's open calls." },
+    { "profiler_finalize", tm_prof_py_finalize, METH_NOARGS,
+      "profiler_finalize()\n--\n\nStop and forget the per-code decisions." },
+    { "profiler_is_running", tm_prof_py_is_running, METH_NOARGS,
+      "profiler_is_running()\n--\n\nBetween profiler_init and profiler_finalize." },
+    { "profiler_set_running", tm_prof_py_set_running, METH_O,
+      "profiler_set_running(flag)\n--\n\nConfig._is_running setter." },
+    { "profiler_is_active", tm_prof_py_is_active, METH_NOARGS,
+      "profiler_is_active()\n--\n\nWhether the hooks are installed." },
+    { "profiler_config", tm_prof_py_config, METH_NOARGS,
+      "profiler_config()\n--\n\nEvery Config field as a dict." },
+    { "profiler_config_get", tm_prof_py_config_get, METH_O,
+      "profiler_config_get(name)\n--\n\nOne Config field." },
+    { "profiler_config_set", (PyCFunction)(void (*)(void)) tm_prof_py_config_set, METH_FASTCALL,
+      "profiler_config_set(name, value)\n--\n\nSet a field; list fields add to their set." },
+    { "profiler_config_clear", (PyCFunction)(void (*)(void)) tm_prof_py_config_clear,
+      METH_FASTCALL,
+      "profiler_config_clear(name=None)\n--\n\nEmpty one list field, or restore every "
+      "default." },
+    { "profiler_set_backend", tm_prof_py_set_backend, METH_O,
+      "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile) or 'monitoring' "
+      "(sys.monitoring, 3.12+); applies at the next start." },
+    { "profiler_backend", tm_prof_py_backend, METH_NOARGS,
+      "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)." },
+    { "profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,
+      "profiler_set_args_formatter(func)\n--\n\nfunc(frame) -> str for Config.include_args." },
+    { "profiler_take_errors", tm_prof_py_take_errors, METH_NOARGS,
+      "profiler_take_errors()\n--\n\nEvents the profiler or tracer dropped (no memory)." },
+    { NULL, NULL, 0, NULL }
+};
+
+int tm_py_add_profiler(PyObject* module)
+{
+    if(!P.function)
+    {
+        if(tm_hook_config_init(&P.cfg, true) < 0) return -1;
+        P.function = tm_hook_new_function(
+            tm_prof_entry, "profiler_function",
+            "profiler_function(frame, event, arg)\n--\n\nThe profile hook in callable form: "
+            "sys.setprofile(profiler_function) on a thread installs the C hook there while the "
+            "profiler runs.");
+        if(!P.function) return -1;
+#if TM_HOOKS_HAVE_MONITORING
+        P.cb_start    = tm_hook_new_callback(tm_prof_mon_start, "start");
+        P.cb_throw    = tm_hook_new_callback(tm_prof_mon_throw, "throw");
+        P.cb_return   = tm_hook_new_callback(tm_prof_mon_return, "return");
+        P.cb_unwind   = tm_hook_new_callback(tm_prof_mon_unwind, "unwind");
+        P.cb_call     = tm_hook_new_callback(tm_prof_mon_call, "call");
+        P.cb_c_return = tm_hook_new_callback(tm_prof_mon_c_return, "c_return");
+        if(!P.cb_start || !P.cb_throw || !P.cb_return || !P.cb_unwind || !P.cb_call ||
+           !P.cb_c_return)
+            return -1;
+#endif
+    }
+    if(PyModule_AddFunctions(module, tm_prof_methods) < 0) return -1;
+    Py_INCREF(P.function);
+    if(PyModule_AddObject(module, "profiler_function", P.function) < 0)
+    {
+        Py_DECREF(P.function);
+        return -1;
+    }
+    return 0;
+}

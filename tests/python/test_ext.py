@@ -1,0 +1,1039 @@
+"""Tests of the extension timemory.libs.libpytimemory against the real library.
+
+Every function and type of docs/ext-api.md is exercised here directly (the package is tested
+elsewhere). Tests that finalize the library run in a subprocess, since finalization is final.
+"""
+
+import ast
+import enum
+import functools
+import gc
+import inspect
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import tracemalloc
+import warnings
+import weakref
+from pathlib import Path
+
+import pytest
+
+import timemory.libs.libpytimemory as ext
+
+WALL = 62
+ALLINEA = 0
+ROOT = Path(__file__).resolve().parents[2]
+STUB = Path(ext.__file__).with_name("libpytimemory.pyi")
+if not STUB.exists():
+    STUB = ROOT / "python" / "timemory" / "libs" / "libpytimemory.pyi"
+
+# settings this file changes; saved before and restored after the module
+_TOUCHED = ["auto_output", "cout_output", "file_output", "output_path", "enabled", "verbose",
+            "timing_units", "memory_units", "flat_profile", "timeline_profile", "max_depth",
+            "components"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quiet_library(tmp_path_factory):
+    saved = {name: ext.settings_get(name) for name in _TOUCHED}
+    ext.settings_set("auto_output", False)
+    ext.settings_set("cout_output", False)
+    ext.settings_set("output_path", str(tmp_path_factory.mktemp("ext-output")))
+    ext.enable()
+    yield
+    ext.clear()
+    ext.set_rusage_thread()
+    for name, value in saved.items():
+        ext.settings_set(name, value)
+
+
+@pytest.fixture
+def wall_mask():
+    return ext.parse_components("wall_clock")
+
+
+def unique_key(name):
+    """A key no other test uses, so graph lookups see only this test's data."""
+    return f"{name}-{time.monotonic_ns()}"
+
+
+def graph(mask=None, component="wall_clock"):
+    """{prefix without '>>> ' and '|_': [depth, laps]} of the flat JSON of one component."""
+    data = json.loads(ext.get_json(mask if mask is not None else ext.parse_components(component)))
+    out = {}
+    if component not in data.get("timemory", {}):
+        return out
+    for node in data["timemory"][component]["ranks"][0]["graph"]:
+        name = node["prefix"].replace(">>> ", "").lstrip("|_ ").strip()
+        out[name] = [node["depth"], node["entry"]["laps"]]
+    return out
+
+
+def run_python(code, tmp_path, env_extra=None):
+    """Runs code in a fresh interpreter that imports the same extension."""
+    import timemory
+
+    package_parent = str(Path(timemory.__file__).resolve().parent.parent) if getattr(
+        timemory, "__file__", None) else str(Path(list(timemory.__path__)[0]).parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([package_parent] + sys.path)
+    env["TIMEMORY_OUTPUT_PATH"] = str(tmp_path / "out")
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=str(tmp_path),
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+# ----------------------------------------------------------------------------------------------
+# module
+
+
+def test_module_is_multi_phase_with_heap_types():
+    assert ext.__name__ == "timemory.libs.libpytimemory"
+    heap = 1 << 9  # Py_TPFLAGS_HEAPTYPE
+    for name in ["Component", "WallClock", "FunctionMarker", "ScopedMarker"]:
+        assert getattr(ext, name).__flags__ & heap, name
+    assert ext.WallClock.__module__ == "timemory.libs.libpytimemory"
+
+
+def test_constants():
+    assert (ext.SCOPE_TREE, ext.SCOPE_FLAT, ext.SCOPE_TIMELINE) == (1, 2, 4)
+    assert ext.SCOPE_DEFAULT == 0
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'version = "{ext.version}"' in pyproject
+    assert set(ext.build_info) == {"date", "library_architecture", "system_name",
+                                   "system_version", "build_type", "compiler", "compiler_id",
+                                   "compiler_version"}
+    assert all(isinstance(v, str) and v for v in ext.build_info.values())
+
+
+def test_stub_lists_everything_the_module_exposes():
+    tree = ast.parse(STUB.read_text())
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            names.add(node.target.id)
+    public = {n for n in dir(ext) if not n.startswith("_")}
+    assert public - names == set(), "missing from the .pyi"
+    assert {n for n in names if not n.startswith("_")} - public == set(), "stale in the .pyi"
+
+
+def test_stub_is_generated_from_the_table():
+    script = ROOT / "scripts" / "gen_stubs.py"
+    stub = ROOT / "python" / "timemory" / "libs" / "libpytimemory.pyi"
+    result = subprocess.run([sys.executable, str(script), "--check", "--output", str(stub)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# life cycle and state
+
+
+def test_initialize_sets_output_path_from_argv0():
+    before = ext.settings_get("output_path")
+    try:
+        ext.initialize([])  # empty argv: nothing happens
+        assert ext.settings_get("output_path") == before
+        ext.init(["/usr/bin/some-prog", "--flag"], "pre-", "-post")
+        assert ext.settings_get("output_path").endswith("pre-some-prog-post")
+        ext.timemory_init(argv=["/x/other.py"])
+        assert ext.settings_get("output_path").endswith("timemory-other-output")
+        with pytest.raises(TypeError):
+            ext.initialize([1, 2])
+        with pytest.raises(TypeError):
+            ext.initialize("not-a-list")
+    finally:
+        ext.settings_set("output_path", before)
+        ext.settings_set("auto_output", False)
+        ext.settings_set("cout_output", False)
+
+
+def test_enable_disable_toggle():
+    assert ext.is_enabled() and ext.enabled()
+    ext.disable()
+    assert not ext.is_enabled() and ext.settings_get("enabled") is False
+    ext.enable()
+    assert ext.enabled()
+    ext.toggle(False)
+    assert not ext.enabled()
+    ext.toggle()
+    assert ext.enabled() and ext.settings_get("enabled") is True
+    ext.toggle(on=0)
+    assert not ext.enabled()
+    ext.enable()
+
+
+def test_disabled_records_nothing(wall_mask):
+    key = unique_key("disabled")
+    ext.disable()
+    try:
+        ext.push(ext.get_hash(key), wall_mask)
+        ext.pop(ext.get_hash(key))
+    finally:
+        ext.enable()
+    assert key not in graph(wall_mask)
+
+
+def test_has_mpi_support():
+    assert ext.has_mpi_support() is False
+
+
+def test_rusage_target_switches():
+    ext.set_rusage_children()
+    try:
+        # no child has been waited for in this thread's view: children counters stay put
+        subprocess.run([sys.executable, "-c", "x = bytearray(20_000_000)"], check=True)
+        after_child = ext.NumMinorPageFaults.record()
+        assert after_child > 0  # the waited-for child's page faults are visible now
+    finally:
+        ext.set_rusage_self()
+    assert ext.NumMinorPageFaults.record() > 0
+    ext.set_rusage_thread()
+
+
+def test_is_finalized_and_finalize_in_a_subprocess(tmp_path):
+    result = run_python(
+        """
+        import os, json
+        import timemory.libs.libpytimemory as ext
+        ext.settings_set("cout_output", False)
+        ext.settings_set("output_path", os.environ["TIMEMORY_OUTPUT_PATH"])
+        m = ext.parse_components("wall_clock")
+        k = ext.get_hash("sub-region")
+        ext.push(k, m)
+        ext.pop(k)
+        assert not ext.is_finalized()
+        ext.timemory_finalize()
+        assert ext.is_finalized()
+        ext.finalize()  # idempotent
+        ext.push(k, m)  # ignored after finalize, not an error
+        ext.pop(k)
+        print("OK")
+        """, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"wall.json", "wall.tree.json", "wall.txt"} <= written
+    assert "sub-region" in (tmp_path / "out" / "wall.txt").read_text()
+
+
+def test_report_writes_and_keeps_data(tmp_path, wall_mask):
+    key = unique_key("reported")
+    before = ext.settings_get("output_path")
+    ext.settings_set("output_path", str(tmp_path))
+    try:
+        ext.push(ext.get_hash(key), wall_mask)
+        ext.pop(ext.get_hash(key))
+        ext.report()
+        ext.report("ignored-name")
+    finally:
+        ext.settings_set("output_path", before)
+    assert key in (tmp_path / "wall.txt").read_text()
+    assert key in graph(wall_mask)  # storage is kept
+
+
+def test_take_errors_counts_hot_path_failures(wall_mask):
+    ext.take_errors()
+    key = ext.get_hash(unique_key("self-pop"))
+
+    def pops_its_own_marker():
+        ext.pop(key)  # closes the marker's node; the marker's own pop then fails
+
+    ext.FunctionMarker(pops_its_own_marker, key, wall_mask)()
+    assert ext.take_errors() == 1
+    assert ext.take_errors() == 0
+
+
+# ----------------------------------------------------------------------------------------------
+# hashes and results
+
+
+def test_hashes():
+    key = unique_key("hash")
+    h = ext.get_hash(key)
+    assert isinstance(h, int) and 0 <= h < 2**64
+    assert ext.add_hash_id(key) == h
+    assert ext.get_hash_identifier(h) == key
+    assert ext.get_hash_identifier(12345) == "unknown-hash=12345"
+    with pytest.raises(TypeError):
+        ext.get_hash(5)
+    with pytest.raises(TypeError):
+        ext.get_hash_identifier("x")
+
+
+def test_get_json_text_size_clear(wall_mask):
+    key = unique_key("results")
+    h = ext.get_hash(key)
+    for _ in range(3):
+        ext.push(h, wall_mask)
+        ext.pop(h)
+    assert graph(wall_mask)[key] == [0, 3]
+    assert ext.components_with_data() & wall_mask
+    tree = json.loads(ext.get_json(wall_mask, hierarchy=True))
+    assert "graph" in tree["timemory"]["wall_clock"]
+    everything = json.loads(ext.get_json())
+    assert "wall_clock" in everything["timemory"]
+    assert key in ext.get_text(wall_mask)
+    assert key in ext.get_text(mask=0)
+    assert ext.size(WALL) >= 1
+    with pytest.raises(ValueError):
+        ext.size(64)
+    with pytest.raises(ValueError):
+        ext.get_json(-1)
+    with pytest.raises(TypeError):
+        ext.get_json("wall_clock")
+    ext.clear(wall_mask)
+    assert ext.size(WALL) == 0
+    assert not ext.components_with_data() & wall_mask
+    ext.clear()
+
+
+def test_metadata():
+    ext.add_metadata("ext_test_key", '{"answer": 42}')
+    info = json.loads(ext.get_metadata())["info"]
+    assert info["ext_test_key"] == {"answer": 42}
+    with pytest.raises(TypeError):
+        ext.add_metadata("only-one")
+
+
+# ----------------------------------------------------------------------------------------------
+# the component table and lists
+
+
+def test_component_table_matches_classes():
+    table = ext.component_table()
+    assert len(table) == 64
+    assert [row["id"] for row in table] == list(range(64))
+    keys = {"id", "enum_name", "name", "class_name", "label", "ids", "description",
+            "available", "reason", "nvalues", "labels", "unit_repr", "unit_value", "flags"}
+    for row in table:
+        assert set(row) == keys
+        cls = getattr(ext, row["class_name"])
+        assert issubclass(cls, ext.Component)
+        assert cls.id == row["id"] and cls.index() == row["id"]
+        assert cls.name == row["name"]
+        assert cls.available is row["available"]
+        assert (cls.reason is None) == row["available"]
+        assert cls.__doc__ == (row["description"] if row["available"] else "not available")
+        assert len(row["unit_repr"]) == len(row["unit_value"]) == row["nvalues"]
+    wall = table[WALL]
+    assert wall["name"] == "wall_clock" and wall["class_name"] == "WallClock"
+    assert wall["label"] == "wall" and wall["enum_name"] == "WALL_CLOCK"
+    assert wall["ids"] == ["real_clock", "virtual_clock"]
+    assert wall["unit_repr"] == ["sec"] and wall["unit_value"] == [1.0]
+
+
+def test_available_mask():
+    mask = ext.available_mask()
+    for row in ext.component_table():
+        assert bool(mask & (1 << row["id"])) is row["available"]
+    assert mask & (1 << WALL)
+
+
+def test_parse_components():
+    wall, cpu = 1 << WALL, 1 << 4
+    assert ext.parse_components("wall_clock") == wall
+    assert ext.parse_components("WallClock, cpu_clock") == wall | cpu
+    assert ext.parse_components("REAL_CLOCK") == wall
+    assert ext.parse_components(WALL) == wall
+    assert ext.parse_components(["wall_clock", 4]) == wall | cpu
+    assert ext.parse_components(("wall_clock", "", 4)) == wall | cpu
+    assert ext.parse_components([]) == 0
+    assert ext.parse_components("") == 0
+
+    class Ids(enum.IntEnum):
+        wall_clock = WALL
+
+    assert ext.parse_components([Ids.wall_clock, "cpu_clock"]) == wall | cpu
+    assert ext.parse_components(x for x in ["wall_clock"]) == wall
+
+
+def test_parse_components_errors():
+    with pytest.raises(ValueError) as info:
+        ext.parse_components("wal_clock")
+    assert str(info.value) == "unknown component 'wal_clock'; did you mean: wall_clock?"
+    with pytest.raises(ValueError, match="unknown component 'peak_rs'; did you mean: peak_rss"):
+        ext.parse_components(["wall_clock", "peak_rs"])
+    with pytest.raises(ValueError, match="unknown component 'qqqqqqqq'"):
+        ext.parse_components("qqqqqqqq")
+    with pytest.raises(ValueError, match="unknown component id 64"):
+        ext.parse_components(64)
+    with pytest.raises(TypeError):
+        ext.parse_components(True)
+    with pytest.raises(TypeError):
+        ext.parse_components(1.5)
+    with pytest.raises(TypeError):
+        ext.parse_components([None])
+
+
+# ----------------------------------------------------------------------------------------------
+# regions
+
+
+def test_push_pop_nesting_and_scopes(wall_mask):
+    outer, inner = unique_key("outer"), unique_key("inner")
+    ho, hi = ext.get_hash(outer), ext.get_hash(inner)
+    ext.push(ho, wall_mask)
+    ext.push(hi, wall_mask, ext.SCOPE_TREE)
+    ext.pop(hi)
+    ext.pop(ho)
+    g = graph(wall_mask)
+    assert g[outer] == [0, 1] and g[inner] == [1, 1]
+
+    flat_outer, flat_inner = unique_key("flat-outer"), unique_key("flat-inner")
+    ext.push(ext.get_hash(flat_outer), wall_mask)
+    ext.push(ext.get_hash(flat_inner), wall_mask, ext.SCOPE_FLAT)
+    ext.pop(ext.get_hash(flat_inner))
+    ext.pop(ext.get_hash(flat_outer))
+    assert graph(wall_mask)[flat_inner][0] == 0
+
+
+def test_timeline_scope_makes_a_node_per_push(wall_mask):
+    key = unique_key("timeline")
+    h = ext.get_hash(key)
+    for _ in range(3):
+        ext.push(h, wall_mask, ext.SCOPE_TIMELINE)
+        ext.pop(h)
+    data = json.loads(ext.get_json(wall_mask))
+    nodes = [n for n in data["timemory"]["wall_clock"]["ranks"][0]["graph"]
+             if key in n["prefix"]]
+    assert len(nodes) == 3 and all(n["entry"]["laps"] == 1 for n in nodes)
+
+
+def test_push_pop_argument_errors(wall_mask):
+    with pytest.raises(TypeError):
+        ext.push(1)
+    with pytest.raises(TypeError):
+        ext.push("key", wall_mask)
+    with pytest.raises(OverflowError):
+        ext.push(-1, wall_mask)
+    with pytest.raises(OverflowError):
+        ext.pop(2**64)
+    with pytest.warns(RuntimeWarning, match="pop"):
+        ext.pop(ext.get_hash(unique_key("never-pushed")))
+
+
+def test_push_pop_region():
+    name = unique_key("region")
+    ext.push_region(name)
+    time.sleep(0.01)
+    ext.pop_region(name)
+    found = [c for c, body in json.loads(ext.get_json())["timemory"].items()
+             if any(name in n["prefix"] for n in body["ranks"][0]["graph"])]
+    assert found
+    with pytest.raises(TypeError):
+        ext.push_region(3)
+
+
+def test_trace_library_in_a_subprocess(tmp_path):
+    # trace_finalize() finalizes the library when it drops the last reference
+    result = run_python(
+        """
+        import json, os
+        import timemory.libs.libpytimemory as ext
+        ext.settings_set("cout_output", False)
+        ext.settings_set("output_path", os.environ["TIMEMORY_OUTPUT_PATH"])
+        ext.settings_set("throttle_count", 10)
+        assert not ext.trace_is_initialized()
+        ext.trace_init("wall_clock", False, "tracing")
+        assert ext.trace_is_initialized()
+        ext.push_trace("traced")
+        ext.pop_trace("traced")
+        assert not ext.is_throttled("traced")
+        for _ in range(20):  # many tiny calls: throttled
+            ext.push_trace("tiny")
+            ext.pop_trace("tiny")
+        throttled = ext.is_throttled("tiny")
+        ext.reset_throttle("tiny")
+        assert not ext.is_throttled("tiny")
+        data = json.loads(ext.get_json(ext.parse_components("wall_clock")))
+        prefixes = [n["prefix"] for n in data["timemory"]["wall_clock"]["ranks"][0]["graph"]]
+        assert any("traced" in p for p in prefixes), prefixes
+        ext.trace_finalize()
+        assert not ext.trace_is_initialized()
+        assert ext.is_finalized()
+        print("OK", throttled)
+        """, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "OK True" in result.stdout
+
+
+# ----------------------------------------------------------------------------------------------
+# settings
+
+
+def test_settings_names_and_info():
+    names = ext.settings_names()
+    assert names[:4] == ["config_file", "suppress_config", "suppress_parsing", "enabled"]
+    assert len(names) == len(set(names)) > 100
+    info = ext.settings_info("max_depth")
+    assert info == {
+        "name": "max_depth", "env": "TIMEMORY_MAX_DEPTH", "type": "int",
+        "type_name": "unsigned short", "description": info["description"],
+        "cli_flags": ["--timemory-max-depth"], "default": 65535, "min": 0, "max": 65535,
+        "choices": None}
+    assert ext.settings_info("TIMEMORY_ENABLED")["default"] is True
+    assert ext.settings_info("enabled")["type"] == "bool"
+    assert ext.settings_info("output_path")["type"] == "str"
+    assert ext.settings_info("roofline_mode")["choices"] == ["op", "ai"]
+    assert ext.settings_info("config_file")["cli_flags"] == ["-C", "--timemory-config"]
+    for name in names:
+        info = ext.settings_info(name)
+        assert type(ext.settings_get(name)).__name__ == info["type"], name
+        assert type(info["default"]).__name__ == info["type"], name
+    with pytest.raises(AttributeError):
+        ext.settings_info("no_such_setting")
+
+
+def test_settings_get_set_roundtrip():
+    ext.settings_set("verbose", 2)
+    assert ext.settings_get("verbose") == 2
+    assert ext.settings_get("TIMEMORY_VERBOSE") == 2
+    ext.settings_set("verbose", True)  # int settings accept bool
+    assert ext.settings_get("verbose") == 1
+    ext.settings_set("verbose", 0)
+    ext.settings_set("flat_profile", [1])  # bool settings accept any truth value
+    assert ext.settings_get("flat_profile") is True
+    ext.settings_set("flat_profile", "")
+    assert ext.settings_get("flat_profile") is False
+    ext.settings_set("timing_units", "msec")
+    assert ext.settings_get("timing_units") == "msec"
+    ext.settings_set("timing_units", "")
+    long_text = "x" * 5000
+    ext.settings_set("components", long_text)
+    assert ext.settings_get("components") == long_text
+    ext.settings_set("components", "")
+    with pytest.raises(AttributeError):
+        ext.settings_get("no_such_setting")
+    with pytest.raises(AttributeError):
+        ext.settings_set("no_such_setting", 1)
+
+
+def test_settings_set_type_errors():
+    with pytest.raises(TypeError) as info:
+        ext.settings_set("verbose", "3")
+    assert str(info.value) == "settings.verbose must be int, not str"
+    with pytest.raises(TypeError, match=r"^settings.verbose must be int, not float$"):
+        ext.settings_set("verbose", 1.0)
+    with pytest.raises(TypeError, match=r"^settings.output_path must be str, not int$"):
+        ext.settings_set("output_path", 5)
+    with pytest.raises(TypeError, match=r"^settings.timing_units must be str, not bytes$"):
+        ext.settings_set("timing_units", b"sec")
+
+    class NoTruth:
+        def __bool__(self):
+            raise ZeroDivisionError("no truth")
+
+    with pytest.raises(ZeroDivisionError):
+        ext.settings_set("flat_profile", NoTruth())
+
+
+def test_settings_set_value_errors():
+    with pytest.raises(ValueError) as info:
+        ext.settings_set("max_depth", 70000)
+    assert str(info.value) == "settings.max_depth must be an integer in [0, 65535], not 70000"
+    with pytest.raises(ValueError, match=r"settings.max_depth .*\[0, 65535\]"):
+        ext.settings_set("max_depth", -1)
+    with pytest.raises(ValueError, match="settings.verbose"):
+        ext.settings_set("verbose", 2**80)
+    with pytest.raises(ValueError, match="settings.roofline_mode must be one of: op,ai"):
+        ext.settings_set("roofline_mode", "bogus")
+    with pytest.raises(ValueError, match="settings.timing_units"):
+        ext.settings_set("timing_units", "parsec")
+    with pytest.raises(ValueError, match="NUL"):
+        ext.settings_set("output_path", "a\0b")
+    assert ext.settings_get("max_depth") == 65535
+
+
+def test_settings_set_text():
+    ext.settings_set_text("flat_profile", "ON")
+    assert ext.settings_get("flat_profile") is True
+    ext.settings_set_text("flat_profile", "off")
+    assert ext.settings_get("flat_profile") is False
+    ext.settings_set_text("verbose", "3")
+    assert ext.settings_get("verbose") == 3
+    ext.settings_set_text("verbose", "0")
+    with pytest.raises(ValueError, match=r"settings.flat_profile: cannot parse 'maybe' as bool"):
+        ext.settings_set_text("flat_profile", "maybe")
+    with pytest.raises(ValueError, match=r"settings.verbose must be an integer"):
+        ext.settings_set_text("verbose", "three")
+    with pytest.raises(ValueError, match=r"settings.max_depth .*65535"):
+        ext.settings_set_text("max_depth", "99999")
+    with pytest.raises(TypeError):
+        ext.settings_set_text("verbose", 3)
+
+
+def test_settings_parse_read_reset(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMEMORY_VERBOSE", "4")
+    assert ext.settings_parse() == 0
+    assert ext.settings_get("verbose") == 4
+    monkeypatch.setenv("TIMEMORY_VERBOSE", "not-a-number")
+    assert ext.settings_parse() == 1  # one bad value, current value kept
+    assert ext.settings_get("verbose") == 4
+    monkeypatch.delenv("TIMEMORY_VERBOSE")
+
+    config = tmp_path / "timemory.cfg"
+    config.write_text("# comment\nTIMEMORY_VERBOSE = 2\nTIMEMORY_MAX_DEPTH = lots\n")
+    assert ext.settings_read(str(config)) == 1
+    assert ext.settings_get("verbose") == 2
+    assert ext.settings_read(config) == 1  # path-like
+    with pytest.raises(OSError):
+        ext.settings_read(str(tmp_path / "missing.cfg"))
+
+    saved = {n: ext.settings_get(n) for n in ["output_path", "auto_output", "cout_output"]}
+    ext.settings_reset()
+    assert ext.settings_get("verbose") == 0
+    assert ext.settings_get("auto_output") is True
+    for name, value in saved.items():
+        ext.settings_set(name, value)
+
+
+# ----------------------------------------------------------------------------------------------
+# component classes
+
+
+def test_wall_clock_around_sleep():
+    wc = ext.WallClock("wall-test")
+    assert wc.key() == "wall-test" and wc.hash() == ext.get_hash("wall-test")
+    assert wc.laps() == 0 and wc.get() == 0.0
+    wc.start()
+    assert wc.running
+    time.sleep(0.2)
+    wc.stop()
+    assert not wc.running
+    assert wc.get() == pytest.approx(0.2, abs=0.05)
+    assert wc.get_raw() == pytest.approx(2e8, abs=5e7)
+    assert isinstance(wc.get_raw(), int)
+    assert wc.get_accum() == wc.get_raw() and wc.get_value() == wc.get_raw()
+    assert wc.laps() == 1
+    assert wc.unit() == 1 and wc.display_unit() == "sec"
+    assert wc.label() == "wall" and ext.WallClock.label() == "wall"
+    assert wc.description() == "Real-clock timer (i.e. wall-clock timer)"
+    assert wc.available and ext.WallClock.has_value and ext.WallClock.reason is None
+    assert ext.WallClock.id == WALL and wc.index() == WALL and wc.name == "wall_clock"
+    assert wc.configure() is None and ext.WallClock.configure(1, a=2) is None
+    wc.stop()  # not running: nothing
+    assert wc.laps() == 1
+    wc.start()
+    wc.start()  # already running: ignored
+    wc.stop()
+    assert wc.laps() == 2
+    wc.reset()
+    assert wc.laps() == 0 and wc.get_raw() == 0
+
+
+def test_monotonic_clocks_and_cpu_clocks_around_sleep():
+    clocks = [ext.WallClock(), ext.MonotonicClock(), ext.MonotonicRawClock()]
+    cpu = [ext.CpuClock(), ext.ThreadCpuClock(), ext.ProcessCpuClock(), ext.SysClock(),
+           ext.UserClock()]
+    for c in clocks + cpu:
+        c.start()
+    time.sleep(0.25)
+    for c in clocks + cpu:
+        c.stop()
+    for c in clocks:
+        assert c.get() == pytest.approx(0.25, abs=0.05), type(c).__name__
+    for c in cpu:
+        assert c.get() < 0.05, type(c).__name__
+
+
+def test_timing_units_setting_changes_get():
+    wc = ext.WallClock("ms")
+    wc.start()
+    time.sleep(0.05)
+    wc.stop()
+    seconds = wc.get()
+    ext.settings_set("timing_units", "msec")
+    try:
+        assert wc.unit() == 1000 and wc.display_unit() == "msec"
+        assert wc.get() == pytest.approx(seconds * 1000)
+        assert "msec" in str(wc)
+    finally:
+        ext.settings_set("timing_units", "")
+    assert wc.display_unit() == "sec"
+
+
+def test_cpu_util_busy_then_sleep():
+    cu = ext.CpuUtil("util")
+    cu.start()
+    end = time.perf_counter() + 0.45
+    while time.perf_counter() < end:
+        pass
+    time.sleep(0.15)
+    cu.stop()
+    assert isinstance(cu.get(), float)
+    assert cu.get() == pytest.approx(75.0, abs=15.0)
+    assert isinstance(cu.get_raw(), tuple) and len(cu.get_raw()) == 2
+    assert cu.display_unit() == "%"
+
+
+def test_memory_and_pair_components():
+    ext.PeakRss.record()
+    peak = ext.PeakRss("peak")
+    cur = ext.CurrentPeakRss("cur")
+    peak.start()
+    cur.start()
+    block = bytearray(64 * 1024 * 1024)
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    cur.stop()
+    peak.stop()
+    del block
+    assert peak.get() == pytest.approx(64 * 1.048576, rel=0.25) or peak.get() >= 0.0
+    assert peak.display_unit() == "MB" and peak.unit() == 1000000
+    start_stop = cur.get()
+    assert isinstance(start_stop, tuple) and len(start_stop) == 2
+    assert start_stop[1] >= start_stop[0]
+    assert cur.display_unit() == ("MB", "MB") and cur.unit() == (1000000, 1000000)
+    ext.settings_set("memory_units", "kb")
+    try:
+        assert peak.unit() == 1000 and peak.display_unit().lower() == "kb"
+    finally:
+        ext.settings_set("memory_units", "")
+
+
+def test_written_bytes_is_a_list_and_counts_are_ints(tmp_path):
+    wb = ext.WrittenBytes("w")
+    if not wb.available:
+        pytest.skip(ext.WrittenBytes.reason)
+    assert isinstance(ext.WrittenBytes.record(), list)
+    wb.start()
+    with open(tmp_path / "data.bin", "wb") as f:
+        f.write(os.urandom(1 << 20))
+        f.flush()
+        os.fsync(f.fileno())
+    wb.stop()
+    value = wb.get()
+    assert isinstance(value, list) and len(value) == 2
+    assert wb.display_unit() == ["MB", "MB/sec"]
+    faults = ext.NumMinorPageFaults()
+    faults.start()
+    bytearray(8 << 20)
+    faults.stop()
+    assert isinstance(faults.get(), int)
+    trips = ext.TripCount()
+    for _ in range(3):
+        trips.start()
+        trips.stop()
+    assert trips.get() == 3 and isinstance(trips.get(), int)
+
+
+def test_marker_like_component_has_no_value():
+    bundle = ext.UserGlobalBundle("b")
+    assert ext.UserGlobalBundle.has_value is False
+    bundle.start()
+    bundle.stop()
+    assert bundle.get() is None and bundle.get_raw() is None and bundle.laps() == 1
+
+
+def test_unavailable_component():
+    cls = ext.AllineaMap
+    assert cls.available is False and cls.has_value is False
+    assert cls.__doc__ == "not available"
+    assert "Allinea" in cls.reason or "MAP" in cls.reason
+    obj = cls("x")
+    with pytest.raises(RuntimeError) as info:
+        obj.start()
+    assert cls.reason in str(info.value)
+    with pytest.raises(RuntimeError):
+        cls.record()
+    for method in ["stop", "measure", "reset", "mark_begin", "mark_end", "push", "pop"]:
+        assert getattr(obj, method)() is None
+    assert obj.rekey("y") is None
+    for method in ["get", "get_raw", "laps", "key", "hash"]:
+        assert getattr(obj, method)() is None
+    assert obj.unit() == 1 and obj.display_unit() == ""
+    assert repr(obj) == "" and str(obj) == ""
+    assert obj + cls() is None
+    assert cls.index() == ALLINEA and cls.label() == "allinea_map"
+
+
+def test_component_push_pop_storage_example():
+    # the seed's storage example: push on even, pop on odd iterations
+    key = unique_key("storage")
+    wc = ext.WallClock(key)
+    for i in range(4):
+        if i % 2 == 0:
+            wc.push()
+            assert wc.pushed and wc.laps() == 0
+        wc.start()
+        time.sleep(0.01 * (i + 1))
+        wc.stop()
+        if i % 2 == 1:
+            wc.pop()
+            assert not wc.pushed
+    depth, laps = graph()[key]
+    assert laps == 4
+    data = json.loads(ext.get_json(1 << WALL))
+    node = [n for n in data["timemory"]["wall_clock"]["ranks"][0]["graph"] if key in n["prefix"]]
+    assert node[0]["entry"]["accum"] == pytest.approx(1e7 * (1 + 2 + 3 + 4), rel=0.3)
+
+
+def test_component_push_nests_under_markers_and_rekey(wall_mask):
+    outer = unique_key("outer-fn")
+    inner = unique_key("inner-comp")
+    renamed = unique_key("renamed")
+
+    def body():
+        wc = ext.WallClock(inner)
+        wc.push()
+        wc.push()  # already pushed: nothing
+        wc.rekey(renamed)  # the open node is still the one pop() closes
+        assert wc.key() == renamed and wc.hash() == ext.get_hash(renamed)
+        wc.start()
+        wc.stop()
+        wc.pop()
+        wc.pop()  # not pushed: nothing
+
+    ext.FunctionMarker(body, ext.get_hash(outer), wall_mask)()
+    g = graph(wall_mask)
+    assert g[outer] == [0, 1]
+    assert g[inner] == [1, 1]
+    assert renamed not in g
+
+
+def test_component_arithmetic():
+    a, b = ext.WallClock("a"), ext.WallClock("b")
+    for c, pause in ((a, 0.01), (b, 0.03)):
+        c.start()
+        time.sleep(pause)
+        c.stop()
+    total = a + b
+    assert type(total) is ext.WallClock and total.key() == "a"
+    assert total.get_raw() == a.get_raw() + b.get_raw() and total.laps() == 2
+    diff = b - a
+    assert diff.get_raw() == b.get_raw() - a.get_raw() and diff.laps() == 1
+    a_raw = a.get_raw()
+    same = a
+    a += b
+    assert a is same and a.get_raw() == a_raw + b.get_raw() and a.laps() == 2
+    a -= b
+    assert a.get_raw() == a_raw
+    with pytest.raises(TypeError):
+        a + ext.CpuClock()
+    with pytest.raises(TypeError):
+        a + 1
+
+
+def test_component_measure_and_record():
+    wc = ext.WallClock()
+    before = ext.WallClock.record()
+    wc.measure()
+    assert wc.get_raw() >= before and wc.laps() == 0
+    assert ext.WallClock.record() >= wc.get_raw()
+    assert ext.UserGlobalBundle.record() is None
+
+
+def test_component_str_and_repr():
+    wc = ext.WallClock("shown")
+    wc.start()
+    wc.stop()
+    text = str(wc)
+    assert text.startswith(">>>  shown :") and text.endswith("sec wall [laps: 1]")
+    assert "." in text.split(":")[1]
+    body = json.loads(repr(wc))  # pytest's __main__ has a __file__: the JSON form
+    assert body["wall_clock"]["key"] == "shown" and body["wall_clock"]["laps"] == 1
+
+
+def test_component_construction_and_subclassing():
+    with pytest.raises(TypeError):
+        ext.Component()
+    with pytest.raises(TypeError):
+        ext.WallClock(5)
+
+    class Mine(ext.WallClock):
+        def __init__(self, key):
+            super().__init__(key)
+            self.extra = True
+
+    m = Mine("sub")
+    m.start()
+    m.stop()
+    assert m.key() == "sub" and m.laps() == 1 and m.extra and Mine.index() == WALL
+    assert isinstance(m + m, Mine)
+
+
+# ----------------------------------------------------------------------------------------------
+# markers
+
+
+def test_function_marker_counts_calls(wall_mask):
+    key = unique_key("decorated")
+    calls = []
+
+    def work(x, y=1):
+        calls.append((x, y))
+        return x + y
+
+    fm = ext.FunctionMarker(work, ext.get_hash(key), wall_mask)
+    assert fm(1) == 2 and fm(2, y=5) == 7 and fm(*(3,), **{"y": 0}) == 3
+    assert calls == [(1, 1), (2, 5), (3, 0)]
+    assert graph(wall_mask)[key] == [0, 3]
+    assert fm.key == ext.get_hash(key) and fm.mask == wall_mask and fm.scope == 0
+    assert fm.func is work and fm.__wrapped__ is work
+    assert "FunctionMarker" in repr(fm)
+
+
+def test_function_marker_nesting_and_scope(wall_mask):
+    outer, inner = unique_key("fm-outer"), unique_key("fm-inner")
+    fi = ext.FunctionMarker(lambda: None, ext.get_hash(inner), wall_mask, ext.SCOPE_FLAT)
+    fo = ext.FunctionMarker(lambda: [fi() for _ in range(2)], ext.get_hash(outer), wall_mask)
+    fo()
+    g = graph(wall_mask)
+    assert g[outer] == [0, 1] and g[inner] == [0, 2]
+    with pytest.raises(ValueError):
+        ext.FunctionMarker(len, 1, wall_mask, 99)
+
+
+def test_function_marker_exception_propagates(wall_mask):
+    key = unique_key("raises")
+    error = KeyError("original")
+
+    def boom():
+        raise error
+
+    fm = ext.FunctionMarker(boom, ext.get_hash(key), wall_mask)
+    for _ in range(2):
+        with pytest.raises(KeyError) as info:
+            fm()
+        assert info.value is error
+    assert graph(wall_mask)[key] == [0, 2]  # popped both times
+    after = unique_key("after-raise")
+    ext.FunctionMarker(lambda: None, ext.get_hash(after), wall_mask)()
+    assert graph(wall_mask)[after][0] == 0  # the stack is balanced again
+
+
+def test_function_marker_decorates_methods(wall_mask):
+    key = unique_key("method")
+
+    class Thing:
+        def __init__(self):
+            self.n = 0
+
+        def bump(self, by=1):
+            self.n += by
+            return self
+
+        bump = ext.FunctionMarker(bump, ext.get_hash(key), wall_mask)
+
+    t = Thing()
+    assert t.bump() is t and t.bump(by=2) is t and t.n == 3
+    bound = t.bump
+    assert bound(4) is t and t.n == 7
+    assert Thing.bump(t) is t and t.n == 8
+    assert Thing.__dict__["bump"].__get__(None, Thing) is Thing.__dict__["bump"]
+    assert graph(wall_mask)[key] == [0, 4]
+
+
+def test_function_marker_works_with_update_wrapper(wall_mask):
+    def documented(a, b=2):
+        """the doc"""
+        return a * b
+
+    fm = functools.update_wrapper(
+        ext.FunctionMarker(documented, ext.get_hash(unique_key("wrapped")), wall_mask),
+        documented)
+    assert fm.__name__ == "documented" and fm.__doc__ == "the doc"
+    assert fm.__qualname__.endswith("documented") and fm.__wrapped__ is documented
+    assert str(inspect.signature(fm)) == "(a, b=2)"
+    assert fm(3) == 6
+    fm.custom = 1
+    assert fm.__dict__["custom"] == 1
+
+
+def test_function_marker_when_disabled_calls_through(wall_mask):
+    key = unique_key("off")
+    fm = ext.FunctionMarker(lambda v: v * 2, ext.get_hash(key), wall_mask)
+    ext.disable()
+    try:
+        assert fm(21) == 42
+    finally:
+        ext.enable()
+    assert key not in graph(wall_mask)
+
+
+def test_function_marker_gc_and_weakref(wall_mask):
+    def f():
+        return None
+
+    fm = ext.FunctionMarker(f, 1, wall_mask)
+    fm.self_ref = fm  # a cycle through __dict__
+    ref = weakref.ref(fm)
+    del fm
+    gc.collect()
+    assert ref() is None
+    with pytest.raises(TypeError):
+        ext.FunctionMarker(5, 1, wall_mask)
+    with pytest.raises(TypeError):
+        ext.FunctionMarker(f, "key", wall_mask)
+
+
+def test_function_marker_hot_path_does_not_leak(wall_mask):
+    fm = ext.FunctionMarker(lambda a, b=0: a, ext.get_hash(unique_key("leak")), wall_mask)
+    for _ in range(1000):
+        fm(1, b=2)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20000):
+            fm(1, b=2)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 4096
+
+
+def test_function_marker_threads(wall_mask):
+    key = unique_key("threaded")
+    fm = ext.FunctionMarker(lambda: time.sleep(0.001), ext.get_hash(key), wall_mask)
+    threads = [threading.Thread(target=lambda: [fm() for _ in range(10)]) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert graph(wall_mask)[key][1] == 40  # threads merged at output
+
+
+def test_scoped_marker(wall_mask):
+    key = unique_key("scoped")
+    sm = ext.ScopedMarker(ext.get_hash(key), wall_mask)
+    with sm as entered:
+        assert entered is sm and sm.started
+        with sm:  # not re-entrant: the inner enter is ignored...
+            pass
+        assert not sm.started  # ...but its exit closes the scope
+    assert sm.__exit__(None, None, None) is False
+    sm.start()
+    sm.start()
+    sm.stop()
+    sm.stop()
+    with pytest.raises(ZeroDivisionError):
+        with sm:
+            1 / 0
+    assert not sm.started
+    assert graph(wall_mask)[key] == [0, 3]
+    assert (sm.key, sm.mask, sm.scope) == (ext.get_hash(key), wall_mask, 0)
+    with pytest.raises(TypeError):
+        ext.ScopedMarker("key", wall_mask)
+
+
+def test_scoped_marker_subclass_and_scope(wall_mask):
+    key = unique_key("scoped-flat")
+
+    class Timed(ext.ScopedMarker):
+        pass
+
+    outer = ext.ScopedMarker(ext.get_hash(unique_key("scoped-outer")), wall_mask)
+    with outer, Timed(ext.get_hash(key), wall_mask, ext.SCOPE_FLAT):
+        pass
+    assert graph(wall_mask)[key] == [0, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ext.take_errors()
