@@ -21,7 +21,13 @@ static int64_t now_ns(void)
 
 static volatile int64_t sink;
 
-__attribute__((noinline)) void loop_clock_reads(long n)
+/* exported so that callgrind --toggle-collect finds them by name */
+void loop_clock_reads(long n);
+void loop_push_pop_id(long n, uint64_t key);
+void loop_push_pop_region(long n, const char* name);
+void loop_paused(long n, uint64_t key);
+
+__attribute__((noinline, noclone)) void loop_clock_reads(long n)
 {
     struct timespec a, b;
     for(long i = 0; i < n; ++i)
@@ -32,7 +38,7 @@ __attribute__((noinline)) void loop_clock_reads(long n)
     }
 }
 
-__attribute__((noinline)) void loop_push_pop_id(long n, uint64_t key)
+__attribute__((noinline, noclone)) void loop_push_pop_id(long n, uint64_t key)
 {
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(long i = 0; i < n; ++i)
@@ -42,7 +48,7 @@ __attribute__((noinline)) void loop_push_pop_id(long n, uint64_t key)
     }
 }
 
-__attribute__((noinline)) void loop_push_pop_region(long n, const char* name)
+__attribute__((noinline, noclone)) void loop_push_pop_region(long n, const char* name)
 {
     for(long i = 0; i < n; ++i)
     {
@@ -51,7 +57,7 @@ __attribute__((noinline)) void loop_push_pop_region(long n, const char* name)
     }
 }
 
-__attribute__((noinline)) void loop_paused(long n, uint64_t key)
+__attribute__((noinline, noclone)) void loop_paused(long n, uint64_t key)
 {
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(long i = 0; i < n; ++i)

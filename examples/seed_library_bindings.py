@@ -1,15 +1,19 @@
 #!/usr/bin/env python
 """Seeds 000/001, "Library Bindings": the C library's trace and region calls from Python.
 The seed leaves work_milliseconds and sleep_milliseconds undefined: busy work and a sleep of
-that many milliseconds here (the seed's 1000 ms per call is kept)."""
+that many milliseconds here. The seed's 1000 ms per call is the default; the environment
+variable EXAMPLE_TIME_SCALE (e.g. 0.05) shortens every duration for quick runs."""
 
+import os
 import time
 
 import timemory
 
+SCALE = float(os.environ.get("EXAMPLE_TIME_SCALE", "1.0"))
+
 
 def work_milliseconds(n):
-    end = time.perf_counter() + n / 1000.0
+    end = time.perf_counter() + SCALE * n / 1000.0
     total = 0
     while time.perf_counter() < end:
         total += 1
@@ -17,7 +21,7 @@ def work_milliseconds(n):
 
 
 def sleep_milliseconds(n):
-    time.sleep(n / 1000.0)
+    time.sleep(SCALE * n / 1000.0)
     return n
 
 

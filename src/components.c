@@ -547,19 +547,26 @@ static inline bool tm_uses_memory_units(const tm__component_row* row)
     return (row->flags & (TIMEMORY_CFLAG_MEMORY | TIMEMORY_CFLAG_INTEGER)) == TIMEMORY_CFLAG_MEMORY;
 }
 
+/* base units per display unit (1e9 ns per sec, 1e6 bytes per MB): dividing by it keeps
+ * 80856527 ns -> 0.080856527 exact where multiplying by 1e-9 would not */
+static double tm_display_divisor(const tm__component_row* row)
+{
+    if(tm_uses_timing_units(row)) return 1e9 / tm__timing_unit_per_sec();
+    if(tm_uses_memory_units(row)) return tm__memory_unit_bytes();
+    return 1.0;
+}
+
 double tm__display_factor(int comp, int idx)
 {
-    const tm__component_row* row = &tm__components[comp];
     (void)idx; /* every multi-valued component scales both elements alike */
-    if(tm_uses_timing_units(row)) return tm__timing_unit_per_sec() / 1e9;
-    if(tm_uses_memory_units(row)) return 1.0 / tm__memory_unit_bytes();
-    return 1.0;
+    return 1.0 / tm_display_divisor(&tm__components[comp]);
 }
 
 int tm__get(int comp, const int64_t raw[2], double out[2])
 {
-    int n = tm_base_values(comp, raw, out);
-    for(int i = 0; i < n; ++i) out[i] *= tm__display_factor(comp, i);
+    int    n       = tm_base_values(comp, raw, out);
+    double divisor = tm_display_divisor(&tm__components[comp]);
+    for(int i = 0; i < n; ++i) out[i] /= divisor;
     return n;
 }
 

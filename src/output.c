@@ -787,7 +787,8 @@ static void tm__dart_name(tm__buf* b, const tm__result* r, int idx, const char* 
         tm__buf_puts(b, row->label);
     else
     {
-        for(const char* p = row->label; *p; ++p) tm__buf_putc(b, (char) toupper((unsigned char) *p));
+        for(const char* p = row->label; *p; ++p)
+            tm__buf_putc(b, (char) toupper((unsigned char) *p));
         tm__buf_printf(b, "//%s", hierarchy);
     }
     if(show_unit) tm__buf_printf(b, "//%s", unit);
@@ -839,8 +840,8 @@ static void tm__dart(const tm__result* r)
     for(size_t i = 0; i < r->nentries && (limit == 0 || shown < limit); ++i)
     {
         const tm__entry* e = &r->entries[i];
-        if(e->laps == 0 || e->depth < 0 || (long long) e->depth > (long long) tm__settings.max_depth)
-            continue;
+        long long depth = e->depth;
+        if(e->laps == 0 || depth < 0 || depth > (long long) tm__settings.max_depth) continue;
         double v[2] = { 0.0, 0.0 };
         tm__get(r->comp, e->accum, v);
         char*   hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i);

@@ -21,7 +21,10 @@ typedef struct tm__json_doc {
 
 static const tm__component_row* tm__row(int comp) { return &tm__components[comp]; }
 
-static bool tm__is_integer(int comp) { return (tm__row(comp)->flags & TIMEMORY_CFLAG_INTEGER) != 0; }
+static bool tm__is_integer(int comp)
+{
+    return (tm__row(comp)->flags & TIMEMORY_CFLAG_INTEGER) != 0;
+}
 
 /* written_bytes/written_char hold std::array values (JSON arrays); other two-valued
  * components hold std::pair values ({"first","second"}). */

@@ -211,12 +211,13 @@ void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__sta
     accum[0] = n->accum[0];
     accum[1] = n->accum[1];
     *stats   = n->stats;
+    bool placeholder = n->depth == 0; /* the root: exclusive values, statistics stay zero */
     for(size_t i = 0; i < n->nchildren; ++i)
     {
         const tm__rnode* c = &n->children[i];
         accum[0] -= c->accum[0];
         accum[1] -= c->accum[1];
-        for(int k = 0; k < nv && k < 2; ++k)
+        for(int k = 0; k < nv && k < 2 && !placeholder; ++k)
         {
             stats->sum[k] -= c->stats.sum[k];
             stats->sqr[k] -= c->stats.sqr[k];

@@ -151,6 +151,7 @@ void tm__buf_json_double(tm__buf* b, double v)
     if(!isfinite(v)) v = 0.0;
     char text[40];
     snprintf(text, sizeof(text), "%.15g", v);
+    if(strtod(text, NULL) != v) snprintf(text, sizeof(text), "%.16g", v);
     if(strtod(text, NULL) != v) snprintf(text, sizeof(text), "%.17g", v);
     /* keep floats recognisable as floats (1 -> 1.0) */
     if(!strpbrk(text, ".eEn")) strcat(text, ".0");

@@ -140,7 +140,8 @@ TM_TEST(output_json_flat_document)
         "{\"hash\":22,\"prefix\":\">>> |_bar\",\"depth\":1,"
         "\"entry\":{\"laps\":2,\"value\":40000000,\"accum\":40000000,\"repr_data\":0.04,"
         "\"repr_display\":0.04},"
-        "\"stats\":{\"sum\":0.04,\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,\"sqr\":0.0010000000000000002,"
+        "\"stats\":{\"sum\":0.04,\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,"
+        "\"sqr\":0.0010000000000000002,"
         "\"mean\":0.02,\"stddev\":0.014142135623730958},\"rolling_hash\":33},"
         "{\"hash\":33,\"prefix\":\">>> baz\",\"depth\":0,"
         "\"entry\":{\"laps\":1,\"value\":80000000,\"accum\":80000000,\"repr_data\":0.08,"
@@ -207,10 +208,12 @@ TM_TEST(output_json_tree_document)
         "\"children\":[{\"node\":{\"hash\":22,\"prefix\":\"bar\",\"tid\":[0],\"pid\":[4242],"
         "\"depth\":2,\"is_dummy\":false,\"inclusive\":{\"entry\":{\"laps\":2,\"value\":40000000,"
         "\"accum\":40000000,\"repr_data\":0.04,\"repr_display\":0.04},\"stats\":{\"sum\":0.04,"
-        "\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,\"sqr\":0.0010000000000000002,\"mean\":0.02,"
+        "\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,\"sqr\":0.0010000000000000002,"
+        "\"mean\":0.02,"
         "\"stddev\":0.014142135623730958}},\"exclusive\":{\"entry\":{\"laps\":2,"
         "\"value\":40000000,\"accum\":40000000,\"repr_data\":0.04,\"repr_display\":0.04},"
-        "\"stats\":{\"sum\":0.04,\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,\"sqr\":0.0010000000000000002,"
+        "\"stats\":{\"sum\":0.04,\"count\":2,\"min\":0.01,\"max\":0.030000000000000002,"
+        "\"sqr\":0.0010000000000000002,"
         "\"mean\":0.02,\"stddev\":0.014142135623730958}}},\"children\":[]}]},";
     CHECK(text && strstr(text, foo));
     const char* tail =
@@ -279,7 +282,8 @@ TM_TEST(output_json_flamegraph_ts)
                     "{\"dur\":30.0,\"name\":\"c\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":20.0},"
                     "{\"dur\":5.0,\"name\":\"d\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":20.0},"
                     "{\"dur\":50.0,\"name\":\" e\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":100.0},"
-                    "{\"dur\":7.0,\"name\":\"f\",\"ph\":\"X\",\"pid\":7,\"tid\":3,\"ts\":100.0}]}\n");
+                    "{\"dur\":7.0,\"name\":\"f\",\"ph\":\"X\",\"pid\":7,\"tid\":3,"
+                    "\"ts\":100.0}]}\n");
     free(text);
 }
 

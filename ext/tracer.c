@@ -1,0 +1,1003 @@
+/* tracer.c -- the line tracer: C callbacks that attribute the time between line events to the
+ * line being executed, per thread and per line, in plain C arrays; stop() then pushes one
+ * flat node per source line of every traced function (timemory_push with no components +
+ * timemory_pop_values), lines never run included with no laps. 3.9-3.11 use PyEval_SetTrace on
+ * every thread; 3.12+ use sys.monitoring with LINE enabled only on the selected code objects.
+ * Policy: labels come from the package (trace/tracer.py) once per code object; per event
+ * there is a compare, a clock read and two additions -- no Python object, no allocation. */
+#include "hooks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* state                                                                                       */
+
+#define TM_TR_MAXC 16 /* components in one tracer set */
+
+typedef struct tm_tr_code
+{
+    PyObject* code; /* strong */
+    uint8_t   verdict;
+    uint32_t  index;      /* order of first sight: output order, per-thread data index */
+    int32_t   first_line; /* line of labels[0] */
+    uint32_t  nlines;
+    int32_t   def_line; /* the "def" line showing calls and inclusive time; -1 none */
+    PyObject* labels;   /* tuple of str, nlines long (strong) */
+    uint8_t*  listed;   /* lines shown even when never run */
+    uint64_t* keys;     /* registered label hashes, 0 = not yet */
+    bool      local_events;
+} tm_tr_code;
+
+/* One entry of a thread's shadow stack of traced frames. */
+typedef struct tm_tr_frame
+{
+    const void* id; /* legacy: the frame object; monitoring: the code object */
+    tm_tr_code* entry;
+    int64_t*    data;  /* this thread's data for entry */
+    int64_t*    saved; /* the caller's line slot, resumed on return */
+} tm_tr_frame;
+
+typedef struct tm_tr_thread
+{
+    tm_thread_link link;
+    int64_t**      data; /* by code index: header + lines, see tm_tr_data_* */
+    size_t         data_cap;
+    int64_t*       cur; /* slot of the line being timed, NULL between lines */
+    int64_t        t0[2 * TM_TR_MAXC];
+    tm_tr_frame*   stack;
+    size_t         depth;
+    size_t         cap;
+    int64_t*       starts; /* call readings, width per depth */
+    size_t         starts_cap;
+    uint32_t       session;
+} tm_tr_thread;
+
+enum
+{
+    TM_TR_LEGACY     = 1,
+    TM_TR_MONITORING = 2
+};
+
+static struct
+{
+    tm_hook_config        cfg;
+    tm_code_table         codes;
+    tm_thread_registry    threads;
+    tm_tr_code**          entries; /* every entry, owned here; selected ones by index */
+    size_t                nentries;
+    size_t                entries_cap;
+    tm_tr_code**          selected;
+    size_t                nselected;
+    size_t                selected_cap;
+    timemory_components_t mask;
+    int                   ids[TM_TR_MAXC];
+    int                   ncomp;
+    int                   width;  /* int64 values per reading: 2 per component */
+    int                   stride; /* per line: laps + width */
+    bool                  fast;   /* wall_clock only */
+    bool                  initialized;
+    bool                  active;
+    int                   backend;
+    uint32_t              session;
+    PyObject*             function; /* tracer_function */
+    PyObject*             saved_thread_hook;
+    PyObject*             line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
+#if TM_HOOKS_HAVE_MONITORING
+    tm_monitor mon;
+    int        mon_registered;
+    int        local_events;
+    bool       mon_used;
+    PyObject*  cb_start;
+    PyObject*  cb_throw;
+    PyObject*  cb_resume;
+    PyObject*  cb_return;
+    PyObject*  cb_unwind;
+    PyObject*  cb_line;
+#endif
+} T;
+
+static TM_HOOK_TLS tm_tr_thread* tm_tr_tls;
+
+static tm_tr_code tm_tr_unrecorded = { NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, false };
+
+/* per-(thread, code) data: [0] active calls, [1] calls, [2, 2+width) inclusive values, then
+ * per line [laps, values(width)] */
+static inline size_t tm_tr_header(void) { return 2 + (size_t) T.width; }
+
+static inline int64_t* tm_tr_slot(int64_t* data, uint32_t line)
+{
+    return data + tm_tr_header() + (size_t) line * (size_t) T.stride;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* readings                                                                                    */
+
+static inline void tm_tr_read(int64_t* out)
+{
+    if(TM_HOOK_LIKELY(T.fast))
+    {
+        out[0] = tm_hook_now_ns();
+        return;
+    }
+    for(int i = 0; i < T.ncomp; ++i) timemory_component_record(T.ids[i], &out[2 * i]);
+}
+
+static inline void tm_tr_add(int64_t* acc, const int64_t* start, const int64_t* stop)
+{
+    if(TM_HOOK_LIKELY(T.fast))
+    {
+        acc[0] += stop[0] - start[0];
+        return;
+    }
+    for(int i = 0; i < T.ncomp; ++i)
+    {
+        int64_t delta[2];
+        timemory_component_delta(T.ids[i], &start[2 * i], &stop[2 * i], delta);
+        timemory_component_accumulate(T.ids[i], &acc[2 * i], delta);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* slow paths                                                                                  */
+
+static int tm_tr_append(tm_tr_code*** arr, size_t* n, size_t* cap, tm_tr_code* e)
+{
+    if(tm_hook_grow((void**) arr, cap, *n + 1, sizeof(tm_tr_code*)) < 0) return -1;
+    (*arr)[(*n)++] = e;
+    return 0;
+}
+
+/* Asks the package for the lines of a selected code object. 0, or -1 with an exception. */
+static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
+{
+    if(!T.line_info)
+    {
+        PyErr_SetString(PyExc_RuntimeError, "tracer: no line-information function set");
+        return -1;
+    }
+    PyObject* info = PyObject_CallOneArg(T.line_info, code);
+    if(!info) return -1;
+    long      first = 0, def_line = -1;
+    PyObject* labels = NULL;
+    PyObject* listed = NULL;
+    if(!PyArg_ParseTuple(info, "llOO;tracer line information: (first, def, labels, listed)",
+                         &first, &def_line, &labels, &listed))
+    {
+        Py_DECREF(info);
+        return -1;
+    }
+    PyObject* tuple = PySequence_Tuple(labels);
+    PyObject* flags = PySequence_Tuple(listed);
+    Py_DECREF(info);
+    if(!tuple || !flags || PyTuple_GET_SIZE(tuple) != PyTuple_GET_SIZE(flags))
+    {
+        if(tuple && flags)
+            PyErr_SetString(PyExc_ValueError, "tracer line information: sizes differ");
+        Py_XDECREF(tuple);
+        Py_XDECREF(flags);
+        return -1;
+    }
+    size_t n  = (size_t) PyTuple_GET_SIZE(tuple);
+    e->listed = calloc(n ? n : 1, 1);
+    e->keys   = calloc(n ? n : 1, sizeof(uint64_t));
+    if(!e->listed || !e->keys)
+    {
+        Py_DECREF(tuple);
+        Py_DECREF(flags);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for(size_t i = 0; i < n; ++i)
+    {
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(flags, (Py_ssize_t) i));
+        if(truth < 0 || !PyUnicode_Check(PyTuple_GET_ITEM(tuple, (Py_ssize_t) i)))
+        {
+            if(truth >= 0) PyErr_SetString(PyExc_TypeError, "tracer labels must be str");
+            Py_DECREF(tuple);
+            Py_DECREF(flags);
+            return -1;
+        }
+        e->listed[i] = (uint8_t) truth;
+    }
+    Py_DECREF(flags);
+    e->labels     = tuple;
+    e->first_line = (int32_t) first;
+    e->nlines     = (uint32_t) n;
+    e->def_line   = (int32_t) def_line;
+    /* the shown lines are registered now: their hashes are what output will look up */
+    for(size_t i = 0; i < n; ++i)
+    {
+        if(!e->listed[i]) continue;
+        const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(tuple, (Py_ssize_t) i));
+        if(!text) return -1;
+        e->keys[i] = timemory_add_hash_id(text);
+    }
+    return 0;
+}
+
+static void tm_tr_free_entry(tm_tr_code* e)
+{
+    if(!e || e == &tm_tr_unrecorded) return;
+    Py_XDECREF(e->code);
+    Py_XDECREF(e->labels);
+    free(e->listed);
+    free(e->keys);
+    free(e);
+}
+
+static void tm_tr_uninstall(bool warn);
+
+static tm_tr_code* tm_tr_decide(PyObject* code)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    uint32_t    session = T.session;
+    tm_tr_code* e       = calloc(1, sizeof(tm_tr_code));
+    if(!e || tm_tr_append(&T.entries, &T.nentries, &T.entries_cap, e) < 0)
+    {
+        free(e);
+        e = NULL;
+        goto done;
+    }
+    Py_INCREF(code);
+    e->code     = code;
+    e->def_line = -1;
+    e->verdict  = (uint8_t) tm_hook_filter(&T.cfg, (PyCodeObject*) code);
+    if(e->verdict == TM_HOOK_SELECT)
+    {
+        /* runs Python code: another thread may run meanwhile */
+        if(tm_tr_load_lines(e, code) < 0)
+        {
+            if(T.cfg.verbosity > 0) PyErr_WriteUnraisable(code);
+            PyErr_Clear();
+            e->verdict = TM_HOOK_SKIP;
+        }
+        else if(session != T.session ||
+                tm_tr_append(&T.selected, &T.nselected, &T.selected_cap, e) < 0)
+            e->verdict = TM_HOOK_SKIP;
+        else
+            e->index = (uint32_t)(T.nselected - 1);
+#if TM_HOOKS_HAVE_MONITORING
+        if(e->verdict == TM_HOOK_SELECT && T.active && T.backend == TM_TR_MONITORING)
+        {
+            if(tm_monitor_set_local(&T.mon, code, T.local_events) < 0)
+            {
+                PyErr_WriteUnraisable(code);
+                e->verdict = TM_HOOK_SKIP;
+            }
+            else
+                e->local_events = true;
+        }
+#endif
+    }
+    if(tm_code_table_put(&T.codes, code, e) < 0) e = NULL;
+done:
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    if(!e)
+    {
+        tm_hook_note_error();
+        return &tm_tr_unrecorded;
+    }
+    return e;
+}
+
+static inline tm_tr_code* tm_tr_lookup(PyObject* code)
+{
+    tm_tr_code* e = (tm_tr_code*) tm_code_table_get(&T.codes, code);
+    return TM_HOOK_LIKELY(e != NULL) ? e : tm_tr_decide(code);
+}
+
+static void tm_tr_thread_release_data(tm_tr_thread* t)
+{
+    for(size_t i = 0; i < t->data_cap; ++i)
+    {
+        free(t->data[i]);
+        t->data[i] = NULL;
+    }
+    t->cur   = NULL;
+    t->depth = 0;
+}
+
+static void tm_tr_thread_free(tm_thread_link* link)
+{
+    tm_tr_thread* t = (tm_tr_thread*) link;
+    tm_tr_thread_release_data(t);
+    free(t->data);
+    free(t->stack);
+    free(t->starts);
+    free(t);
+}
+
+static tm_tr_thread* tm_tr_thread_slow(void)
+{
+    tm_tr_thread* t = tm_tr_tls;
+    if(!t)
+    {
+        t = calloc(1, sizeof(tm_tr_thread));
+        if(!t || tm_thread_registry_add(&T.threads, &t->link) < 0)
+        {
+            free(t);
+            tm_hook_note_error();
+            return NULL;
+        }
+        tm_tr_tls = t;
+    }
+    t->cur     = NULL;
+    t->depth   = 0;
+    t->session = T.session;
+    return t;
+}
+
+static inline tm_tr_thread* tm_tr_thread_get(void)
+{
+    tm_tr_thread* t = tm_tr_tls;
+    if(TM_HOOK_LIKELY(t && t->session == T.session)) return t;
+    return tm_tr_thread_slow();
+}
+
+/* This thread's data for a code object (allocated at its first call on the thread). */
+static inline int64_t* tm_tr_data(tm_tr_thread* t, const tm_tr_code* e)
+{
+    if(TM_HOOK_LIKELY(e->index < t->data_cap && t->data[e->index])) return t->data[e->index];
+    if(tm_hook_grow((void**) &t->data, &t->data_cap, (size_t) e->index + 1, sizeof(int64_t*)) < 0)
+        return NULL;
+    size_t   n    = tm_tr_header() + (size_t) e->nlines * (size_t) T.stride;
+    int64_t* data = calloc(n, sizeof(int64_t));
+    t->data[e->index] = data;
+    return data;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* per-event work                                                                              */
+
+static inline void tm_tr_enter(tm_tr_thread* t, const void* id, tm_tr_code* e)
+{
+    int64_t* data = tm_tr_data(t, e);
+    if(TM_HOOK_UNLIKELY(!data)) goto oom;
+    if(TM_HOOK_UNLIKELY(t->depth == t->cap))
+    {
+        if(tm_hook_grow((void**) &t->stack, &t->cap, t->depth + 1, sizeof(tm_tr_frame)) < 0)
+            goto oom;
+    }
+    size_t need = (t->depth + 1) * (size_t) T.width;
+    if(TM_HOOK_UNLIKELY(need > t->starts_cap) &&
+       tm_hook_grow((void**) &t->starts, &t->starts_cap, need, sizeof(int64_t)) < 0)
+        goto oom;
+    int64_t* now = &t->starts[t->depth * (size_t) T.width];
+    tm_tr_read(now);
+    if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
+    tm_tr_frame* f = &t->stack[t->depth++];
+    f->id          = id;
+    f->entry       = e;
+    f->data        = data;
+    f->saved       = t->cur;
+    data[0] += 1; /* active */
+    data[1] += 1; /* calls */
+    t->cur = NULL;
+    return;
+oom:
+    tm_hook_note_error();
+}
+
+static inline void tm_tr_exit(tm_tr_thread* t)
+{
+    int64_t now[2 * TM_TR_MAXC];
+    tm_tr_read(now);
+    if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
+    tm_tr_frame* f = &t->stack[--t->depth];
+    /* recursion: the outermost activation carries the inclusive time */
+    if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t) T.width], now);
+    t->cur = f->saved;
+    if(t->cur) memcpy(t->t0, now, sizeof(int64_t) * (size_t) T.width);
+}
+
+static inline void tm_tr_line(tm_tr_thread* t, const tm_tr_frame* top, long lineno)
+{
+    int64_t now[2 * TM_TR_MAXC];
+    tm_tr_read(now);
+    if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
+    uint32_t idx = (uint32_t)(lineno - top->entry->first_line);
+    if(TM_HOOK_UNLIKELY(idx >= top->entry->nlines))
+    {
+        t->cur = NULL;
+        return;
+    }
+    int64_t* slot = tm_tr_slot(top->data, idx);
+    slot[0] += 1;
+    t->cur = slot;
+    if(TM_HOOK_LIKELY(T.fast))
+        t->t0[0] = now[0];
+    else
+        memcpy(t->t0, now, sizeof(int64_t) * (size_t) T.width);
+}
+
+/* The thread whose innermost traced frame is id, or NULL. */
+static inline tm_tr_thread* tm_tr_matching(const void* id)
+{
+    tm_tr_thread* t = tm_tr_tls;
+    if(TM_HOOK_LIKELY(t && t->session == T.session && t->depth > 0 &&
+                      t->stack[t->depth - 1].id == id))
+        return t;
+    return NULL;
+}
+
+static void tm_tr_on_shutdown(void)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    tm_tr_uninstall(false);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+static inline long tm_tr_frame_line(PyFrameObject* frame)
+{
+#if PY_VERSION_HEX >= 0x030A0000
+    return PyFrame_GetLineNumber(frame); /* f_lineno is set while a line event is delivered */
+#else
+    return frame->f_lineno;
+#endif
+}
+
+/* PyEval_SetTrace callback */
+static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
+{
+    (void) obj;
+    (void) arg;
+    switch(what)
+    {
+        case PyTrace_LINE:
+        {
+            tm_tr_thread* t = tm_tr_matching(frame);
+            if(TM_HOOK_LIKELY(t != NULL))
+                tm_tr_line(t, &t->stack[t->depth - 1], tm_tr_frame_line(frame));
+            return 0;
+        }
+        case PyTrace_CALL:
+        {
+            tm_tr_code* e = tm_tr_lookup((PyObject*) tm_hook_frame_code(frame));
+            if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
+            {
+                if(e->verdict == TM_HOOK_SHUTDOWN) tm_tr_on_shutdown();
+                return 0;
+            }
+            tm_tr_thread* t = tm_tr_thread_get();
+            if(t) tm_tr_enter(t, frame, e);
+            return 0;
+        }
+        case PyTrace_RETURN:
+        {
+            tm_tr_thread* t = tm_tr_matching(frame);
+            if(t) tm_tr_exit(t);
+            return 0;
+        }
+        default: return 0;
+    }
+}
+
+#if TM_HOOKS_HAVE_MONITORING
+/* PY_START (code, offset): discovers code objects; the others stop reporting */
+static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*   code = args[0];
+    tm_tr_code* e    = tm_tr_lookup(code);
+    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
+    {
+        if(e->verdict == TM_HOOK_SHUTDOWN)
+        {
+            tm_tr_on_shutdown();
+            Py_RETURN_NONE;
+        }
+        Py_INCREF(T.mon.disable);
+        return T.mon.disable;
+    }
+    tm_tr_thread* t = tm_tr_thread_get();
+    if(t) tm_tr_enter(t, code, e);
+    Py_RETURN_NONE;
+}
+
+/* PY_RESUME (local, selected codes only) and PY_THROW (global) */
+static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    PyObject*   code = args[0];
+    tm_tr_code* e    = (tm_tr_code*) tm_code_table_get(&T.codes, code);
+    if(e && e->verdict == TM_HOOK_SELECT)
+    {
+        tm_tr_thread* t = tm_tr_thread_get();
+        if(t) tm_tr_enter(t, code, e);
+    }
+    Py_RETURN_NONE;
+}
+
+/* PY_RETURN, PY_YIELD (local), PY_UNWIND (global) */
+static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    tm_tr_thread* t = tm_tr_matching(args[0]);
+    if(t) tm_tr_exit(t);
+    Py_RETURN_NONE;
+}
+
+/* LINE (code, line_number): local, selected codes only */
+static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
+{
+    (void) nargs;
+    tm_tr_thread* t = tm_tr_matching(args[0]);
+    if(TM_HOOK_LIKELY(t != NULL))
+    {
+        long lineno = PyLong_AsLong(args[1]);
+        tm_tr_line(t, &t->stack[t->depth - 1], lineno);
+    }
+    Py_RETURN_NONE;
+}
+
+static int tm_tr_monitor_install(void)
+{
+    if(tm_monitor_open(&T.mon, 4, "timemory.trace") < 0) return -1;
+    if(T.mon_used && tm_monitor_restart(&T.mon) < 0) goto fail;
+    const tm_mon_events* ev = &T.mon.ev;
+    T.local_events = ev->line | ev->py_return | ev->py_yield | ev->py_resume;
+    struct
+    {
+        int       event;
+        PyObject* cb;
+        bool      global;
+    } regs[] = { { ev->py_start, T.cb_start, true },    { ev->py_throw, T.cb_resume, true },
+                 { ev->py_unwind, T.cb_return, true },  { ev->py_resume, T.cb_resume, false },
+                 { ev->py_return, T.cb_return, false }, { ev->py_yield, T.cb_return, false },
+                 { ev->line, T.cb_line, false } };
+    int global = 0;
+    for(size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); ++i)
+    {
+        if(tm_monitor_register(&T.mon, regs[i].event, regs[i].cb) < 0) goto fail;
+        T.mon_registered |= regs[i].event;
+        if(regs[i].global) global |= regs[i].event;
+    }
+    if(tm_monitor_set_events(&T.mon, global) < 0) goto fail;
+    /* code objects selected in an earlier session of this init */
+    for(size_t i = 0; i < T.nselected; ++i)
+    {
+        tm_tr_code* e = T.selected[i];
+        if(e->verdict != TM_HOOK_SELECT) continue;
+        if(tm_monitor_set_local(&T.mon, e->code, T.local_events) < 0) goto fail;
+        e->local_events = true;
+    }
+    T.mon_used = true;
+    return 0;
+fail:
+    for(size_t i = 0; i < T.nselected; ++i) T.selected[i]->local_events = false;
+    tm_monitor_close(&T.mon, T.mon_registered);
+    T.mon_registered = 0;
+    return -1;
+}
+
+static void tm_tr_monitor_uninstall(void)
+{
+    for(size_t i = 0; i < T.nselected; ++i)
+    {
+        tm_tr_code* e = T.selected[i];
+        if(!e->local_events) continue;
+        e->local_events = false;
+        if(tm_monitor_set_local(&T.mon, e->code, 0) < 0) PyErr_WriteUnraisable(e->code);
+    }
+    tm_monitor_close(&T.mon, T.mon_registered);
+    T.mon_registered = 0;
+}
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* tracer_function: the callable form of the hook                                              */
+
+static int tm_tr_entry(PyObject* self, PyObject* frame, PyObject* event, PyObject* arg)
+{
+    if(!T.active || T.backend != TM_TR_LEGACY) return 0;
+    if(!PyFrame_Check(frame))
+    {
+        PyErr_Format(PyExc_TypeError, "tracer_function: frame must be a frame, not %.100s",
+                     Py_TYPE(frame)->tp_name);
+        return -1;
+    }
+    int what = tm_hook_event_code(event);
+    if(what < 0) return 0;
+    /* reached through sys.settrace (a new thread): from now on C calls C directly */
+    if(!tm_hook_legacy_installed(true, tm_tr_legacy))
+    {
+        PyEval_SetTrace(tm_tr_legacy, self);
+        if(PyErr_Occurred()) return -1;
+    }
+    return tm_tr_legacy(self, (PyFrameObject*) frame, what, arg);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* output: one flat node per line                                                              */
+
+static void tm_tr_flush(void)
+{
+    int64_t laps_line = 0;
+    int64_t values[2 * TM_TR_MAXC];
+    for(size_t s = 0; s < T.nselected; ++s)
+    {
+        tm_tr_code* e = T.selected[s];
+        if(e->verdict != TM_HOOK_SELECT) continue;
+        for(uint32_t i = 0; i < e->nlines; ++i)
+        {
+            bool is_def = e->def_line >= 0 && (int32_t) i == e->def_line - e->first_line;
+            laps_line   = 0;
+            memset(values, 0, sizeof(values));
+            for(tm_thread_link* l = T.threads.head; l; l = l->next)
+            {
+                tm_tr_thread* t = (tm_tr_thread*) l;
+                if(e->index >= t->data_cap || !t->data[e->index]) continue;
+                const int64_t* data = t->data[e->index];
+                const int64_t* src  = is_def ? data + 2 : tm_tr_slot((int64_t*) data, i) + 1;
+                laps_line += is_def ? data[1] : tm_tr_slot((int64_t*) data, i)[0];
+                if(T.fast)
+                    values[0] += src[0];
+                else
+                    for(int c = 0; c < T.ncomp; ++c)
+                        timemory_component_accumulate(T.ids[c], &values[2 * c], &src[2 * c]);
+            }
+            if(laps_line == 0 && !e->listed[i]) continue;
+            if(!e->keys[i])
+            {
+                const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(e->labels, (Py_ssize_t) i));
+                if(!text)
+                {
+                    PyErr_Clear();
+                    continue;
+                }
+                e->keys[i] = timemory_add_hash_id(text);
+            }
+            for(int c = 0; c < T.ncomp; ++c)
+            {
+                if(timemory_push(e->keys[i], 0, TIMEMORY_SCOPE_FLAT) != TIMEMORY_OK) break;
+                timemory_pop_values(e->keys[i], T.ids[c], &values[2 * c], (uint64_t) laps_line);
+            }
+        }
+    }
+    for(tm_thread_link* l = T.threads.head; l; l = l->next)
+        tm_tr_thread_release_data((tm_tr_thread*) l);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* install / uninstall                                                                         */
+
+static void tm_tr_uninstall(bool warn)
+{
+    if(!T.active) return;
+    T.active     = false;
+    int replaced = 0;
+    if(T.backend == TM_TR_LEGACY)
+    {
+        replaced = tm_hook_legacy_remove_all(true, tm_tr_legacy);
+        tm_hook_threading_restore(true, T.saved_thread_hook);
+        T.saved_thread_hook = NULL;
+    }
+#if TM_HOOKS_HAVE_MONITORING
+    else
+        tm_tr_monitor_uninstall();
+#endif
+    if(warn && replaced > 0)
+    {
+        if(PyErr_WarnEx(PyExc_RuntimeWarning,
+                        "timemory.trace: another trace function replaced the timemory tracer on "
+                        "this thread while it was running (sys.settrace); lines after that point "
+                        "were not recorded and the other trace function was left installed",
+                        1) < 0)
+            PyErr_WriteUnraisable(NULL);
+    }
+}
+
+static int tm_tr_install(void)
+{
+#if TM_HOOKS_HAVE_MONITORING
+    T.backend = TM_TR_MONITORING;
+#else
+    T.backend = TM_TR_LEGACY;
+#endif
+    ++T.session;
+    if(T.backend == TM_TR_LEGACY)
+    {
+        if(tm_hook_threading_set(true, T.function, &T.saved_thread_hook) < 0) return -1;
+        if(tm_hook_legacy_install_all(true, tm_tr_legacy, T.function) < 0)
+        {
+            tm_hook_threading_restore(true, T.saved_thread_hook);
+            T.saved_thread_hook = NULL;
+            return -1;
+        }
+    }
+#if TM_HOOKS_HAVE_MONITORING
+    else if(tm_tr_monitor_install() < 0)
+        return -1;
+#endif
+    T.active = true;
+    return 0;
+}
+
+static void tm_tr_reset_codes(void)
+{
+    /* nothing may point at the entries any more: per-thread data is indexed by them */
+    for(tm_thread_link* l = T.threads.head; l; l = l->next)
+        tm_tr_thread_release_data((tm_tr_thread*) l);
+    ++T.session;
+    tm_code_table_clear(&T.codes, NULL);
+    size_t       n       = T.nentries;
+    tm_tr_code** entries = T.entries;
+    T.entries            = NULL;
+    T.nentries = T.entries_cap = 0;
+    T.nselected                = 0;
+    for(size_t i = 0; i < n; ++i) tm_tr_free_entry(entries[i]);
+    free(entries);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Python functions                                                                            */
+
+static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(nargs > 1)
+    {
+        PyErr_SetString(PyExc_TypeError, "tracer_init(package_dir=None)");
+        return NULL;
+    }
+    if(nargs == 1 && args[0] != Py_None)
+    {
+        const char* dir = PyUnicode_Check(args[0]) ? PyUnicode_AsUTF8(args[0]) : NULL;
+        if(!dir)
+        {
+            if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "package_dir must be str");
+            return NULL;
+        }
+        size_t n   = strlen(dir);
+        char*  buf = malloc(n + 2);
+        if(!buf) return PyErr_NoMemory();
+        memcpy(buf, dir, n);
+        if(n > 0 && buf[n - 1] != '/') buf[n++] = '/';
+        buf[n] = '\0';
+        free(T.cfg.internal_path);
+        T.cfg.internal_path = buf;
+    }
+    if(!T.initialized && !T.active)
+    {
+        tm_tr_reset_codes();
+        T.initialized = true;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    if(!PyLong_Check(arg))
+    {
+        PyErr_SetString(PyExc_TypeError, "tracer_configure(mask: int)");
+        return NULL;
+    }
+    unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
+    if(PyErr_Occurred()) return NULL;
+    if(T.active)
+    {
+        PyErr_SetString(PyExc_RuntimeError, "tracer_configure: the tracer is running");
+        return NULL;
+    }
+    int n = 0;
+    for(unsigned long long m = mask; m; m &= m - 1)
+    {
+        if(n == TM_TR_MAXC)
+        {
+            PyErr_Format(PyExc_ValueError, "the tracer takes at most %d components", TM_TR_MAXC);
+            return NULL;
+        }
+        T.ids[n++] = __builtin_ctzll(m);
+    }
+    if(n != T.ncomp || mask != T.mask)
+    {
+        /* the per-thread data layout depends on the component count */
+        for(tm_thread_link* l = T.threads.head; l; l = l->next)
+            tm_tr_thread_release_data((tm_tr_thread*) l);
+        ++T.session;
+    }
+    T.mask   = (timemory_components_t) mask;
+    T.ncomp  = n;
+    T.width  = 2 * n;
+    T.stride = 1 + T.width;
+    T.fast   = mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    if(!T.active)
+    {
+        if(T.ncomp == 0)
+        {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "tracer_start: no components configured (tracer_configure)");
+            return NULL;
+        }
+        if(tm_tr_install() < 0) return NULL;
+    }
+    return PyUnicode_FromString(T.backend == TM_TR_LEGACY ? "legacy" : "monitoring");
+}
+
+static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    bool was_active = T.active;
+    tm_tr_uninstall(true);
+    if(was_active) tm_tr_flush();
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    if(PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    bool was_active = T.active;
+    tm_tr_uninstall(true);
+    if(was_active) tm_tr_flush();
+    if(T.initialized)
+    {
+        T.initialized = false;
+        tm_tr_reset_codes();
+    }
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    if(PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_is_running(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyBool_FromLong(T.initialized);
+}
+
+static PyObject* tm_tr_py_set_running(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    int truth = PyObject_IsTrue(arg);
+    if(truth < 0) return NULL;
+    T.initialized = truth != 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_is_active(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyBool_FromLong(T.active);
+}
+
+static PyObject* tm_tr_py_config(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return tm_hook_config_as_dict(&T.cfg);
+}
+
+static PyObject* tm_tr_py_config_get(PyObject* self, PyObject* name)
+{
+    (void) self;
+    return tm_hook_config_get(&T.cfg, name);
+}
+
+/* Decisions already taken stay until the next init: a running tracer keeps its line data. */
+static PyObject* tm_tr_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(nargs != 2)
+    {
+        PyErr_SetString(PyExc_TypeError, "tracer_config_set(name, value)");
+        return NULL;
+    }
+    if(tm_hook_config_set(&T.cfg, args[0], args[1]) < 0) return NULL;
+    if(!T.active) tm_tr_reset_codes();
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_config_clear(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void) self;
+    if(tm_hook_config_clear(&T.cfg, nargs > 0 ? args[0] : NULL, false) < 0) return NULL;
+    if(!T.active) tm_tr_reset_codes();
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_set_line_info(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    if(arg != Py_None && !PyCallable_Check(arg))
+    {
+        PyErr_SetString(PyExc_TypeError, "the line-information function must be callable");
+        return NULL;
+    }
+    Py_XDECREF(T.line_info);
+    T.line_info = arg == Py_None ? NULL : arg;
+    Py_XINCREF(T.line_info);
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_tr_py_backend(PyObject* self, PyObject* unused)
+{
+    (void) self;
+    (void) unused;
+    return PyUnicode_FromString(TM_HOOKS_HAVE_MONITORING ? "monitoring" : "legacy");
+}
+
+static PyMethodDef tm_tr_methods[] = {
+    { "tracer_init", (PyCFunction)(void (*)(void)) tm_tr_py_init, METH_FASTCALL,
+      "tracer_init(package_dir=None)\n--\n\nPrepare a tracing session: package_dir is the "
+      "timemory package folder (skipped unless Config.include_internal)." },
+    { "tracer_configure", tm_tr_py_configure, METH_O,
+      "tracer_configure(mask)\n--\n\nComponents measured per line." },
+    { "tracer_start", tm_tr_py_start, METH_NOARGS,
+      "tracer_start()\n--\n\nInstall the C hooks; returns the backend." },
+    { "tracer_stop", tm_tr_py_stop, METH_NOARGS,
+      "tracer_stop()\n--\n\nRemove the hooks and store one flat entry per traced line." },
+    { "tracer_finalize", tm_tr_py_finalize, METH_NOARGS,
+      "tracer_finalize()\n--\n\nStop and forget the per-code decisions." },
+    { "tracer_is_running", tm_tr_py_is_running, METH_NOARGS,
+      "tracer_is_running()\n--\n\nBetween tracer_init and tracer_finalize." },
+    { "tracer_set_running", tm_tr_py_set_running, METH_O,
+      "tracer_set_running(flag)\n--\n\nConfig._is_running setter." },
+    { "tracer_is_active", tm_tr_py_is_active, METH_NOARGS,
+      "tracer_is_active()\n--\n\nWhether the hooks are installed." },
+    { "tracer_config", tm_tr_py_config, METH_NOARGS,
+      "tracer_config()\n--\n\nEvery Config field as a dict." },
+    { "tracer_config_get", tm_tr_py_config_get, METH_O,
+      "tracer_config_get(name)\n--\n\nOne Config field." },
+    { "tracer_config_set", (PyCFunction)(void (*)(void)) tm_tr_py_config_set, METH_FASTCALL,
+      "tracer_config_set(name, value)\n--\n\nSet a field; list fields add to their set." },
+    { "tracer_config_clear", (PyCFunction)(void (*)(void)) tm_tr_py_config_clear, METH_FASTCALL,
+      "tracer_config_clear(name=None)\n--\n\nEmpty one list field, or restore every default." },
+    { "tracer_set_line_info", tm_tr_py_set_line_info, METH_O,
+      "tracer_set_line_info(func)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
+      "called once per traced code object." },
+    { "tracer_backend", tm_tr_py_backend, METH_NOARGS,
+      "tracer_backend()\n--\n\n'legacy' (PyEval_SetTrace) or 'monitoring' (3.12+)." },
+    { NULL, NULL, 0, NULL }
+};
+
+int tm_py_add_tracer(PyObject* module)
+{
+    if(!T.function)
+    {
+        if(tm_hook_config_init(&T.cfg, false) < 0) return -1;
+        T.function = tm_hook_new_function(
+            tm_tr_entry, "tracer_function",
+            "tracer_function(frame, event, arg)\n--\n\nThe trace hook in callable form: "
+            "sys.settrace(tracer_function) on a thread installs the C hook there while the "
+            "tracer runs.");
+        if(!T.function) return -1;
+#if TM_HOOKS_HAVE_MONITORING
+        T.cb_start  = tm_hook_new_callback(tm_tr_mon_start, "start");
+        T.cb_throw  = tm_hook_new_callback(tm_tr_mon_resume, "throw");
+        T.cb_resume = tm_hook_new_callback(tm_tr_mon_resume, "resume");
+        T.cb_return = tm_hook_new_callback(tm_tr_mon_return, "return");
+        T.cb_unwind = tm_hook_new_callback(tm_tr_mon_return, "unwind");
+        T.cb_line   = tm_hook_new_callback(tm_tr_mon_line, "line");
+        if(!T.cb_start || !T.cb_throw || !T.cb_resume || !T.cb_return || !T.cb_unwind ||
+           !T.cb_line)
+            return -1;
+#endif
+    }
+    if(PyModule_AddFunctions(module, tm_tr_methods) < 0) return -1;
+    Py_INCREF(T.function);
+    if(PyModule_AddObject(module, "tracer_function", T.function) < 0)
+    {
+        Py_DECREF(T.function);
+        return -1;
+    }
+    return 0;
+}
