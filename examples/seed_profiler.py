@@ -2,7 +2,6 @@
 """Seeds 000/001, "Profiler Example" (doc-profiler.py)."""
 
 import numpy as np
-
 import timemory
 from timemory.profiler import Config as ProfilerConfig
 from timemory.profiler import Profiler
@@ -12,7 +11,7 @@ def eval_func(arr, tol):
     """Dummy tolerance-checking function"""
     max = np.max(arr)
     avg = np.mean(arr)
-    return True if avg < tol and max < tol else False
+    return True if avg < tol and max < tol else False  # noqa: SIM210 (as the seed)
 
 
 @Profiler(["wall_clock", "cpu_clock"])

@@ -19,7 +19,7 @@ def foo():
     time.sleep(1 * SCALE)
 
     wc = WallClock("bar")
-    for i in range(0, 10):
+    for i in range(10):
         # push every even iteration
         if i % 2 == 0:
             wc.push()

@@ -8,12 +8,12 @@
 
 #include <string.h>
 
-typedef struct tm_py_component {
-    PyObject_HEAD
-    int               id;
-    unsigned          flags;     /* TIMEMORY_CFLAG_* of the row */
-    int               nvalues;   /* raw values: 0 marker, 1 scalar, 2 pair */
-    int               nout;      /* values get() returns */
+typedef struct tm_py_component
+{
+    PyObject_HEAD int id;
+    unsigned          flags;   /* TIMEMORY_CFLAG_* of the row */
+    int               nvalues; /* raw values: 0 marker, 1 scalar, 2 pair */
+    int               nout;    /* values get() returns */
     bool              available;
     bool              list_shape; /* results are lists (2-arrays), not tuples (pairs) */
     bool              running;
@@ -46,7 +46,7 @@ static int tm_py_class_component_id(PyObject* cls)
         PyErr_Clear();
         PyErr_Format(PyExc_TypeError,
                      "%.100s is not a component class (use a subclass such as WallClock)",
-                     ((PyTypeObject*) cls)->tp_name);
+                     ((PyTypeObject*)cls)->tp_name);
         return -1;
     }
     long id = PyLong_AsLong(attr);
@@ -57,7 +57,7 @@ static int tm_py_class_component_id(PyObject* cls)
         PyErr_Format(PyExc_ValueError, "bad component id %ld", id);
         return -1;
     }
-    return (int) id;
+    return (int)id;
 }
 
 static int tm_py_class_info(PyObject* cls, timemory_component_info* info)
@@ -78,8 +78,8 @@ static int tm_py_class_info(PyObject* cls, timemory_component_info* info)
 static int tm_py_output_count(const timemory_component_info* info)
 {
     if(info->value_count <= 0) return 0;
-    const int64_t zero[2] = { 0, 0 };
-    double        out[2]  = { 0.0, 0.0 };
+    const int64_t zero[2] = {0, 0};
+    double        out[2]  = {0.0, 0.0};
     int           n       = timemory_component_get(info->id, zero, out);
     if(n == 1 || n == 2) return n;
     return info->value_count > 2 ? 2 : info->value_count;
@@ -97,7 +97,7 @@ static bool tm_py_is_component(PyObject* obj)
     PyObject* mro = Py_TYPE(obj)->tp_mro;
     if(!mro) return false;
     for(Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); ++i)
-        if(((PyTypeObject*) PyTuple_GET_ITEM(mro, i))->tp_new == tm_py_component_new) return true;
+        if(((PyTypeObject*)PyTuple_GET_ITEM(mro, i))->tp_new == tm_py_component_new) return true;
     return false;
 }
 
@@ -130,16 +130,14 @@ static PyObject* tm_py_pack(int n, PyObject* items[2], bool as_list)
     for(int i = 0; i < n; ++i)
         if(!items[i])
         {
-            for(int j = 0; j < n; ++j)
-                Py_XDECREF(items[j]);
+            for(int j = 0; j < n; ++j) Py_XDECREF(items[j]);
             return NULL;
         }
     if(n == 1) return items[0];
     PyObject* seq = as_list ? PyList_New(n) : PyTuple_New(n);
     if(!seq)
     {
-        for(int j = 0; j < n; ++j)
-            Py_DECREF(items[j]);
+        for(int j = 0; j < n; ++j) Py_DECREF(items[j]);
         return NULL;
     }
     for(int i = 0; i < n; ++i)
@@ -156,20 +154,19 @@ static PyObject* tm_py_raw_object(int nvalues, const int64_t raw[2], bool as_lis
 {
     if(nvalues <= 0) Py_RETURN_NONE;
     int       n        = nvalues > 2 ? 2 : nvalues;
-    PyObject* items[2] = { NULL, NULL };
-    for(int i = 0; i < n; ++i)
-        items[i] = PyLong_FromLongLong(raw[i]);
+    PyObject* items[2] = {NULL, NULL};
+    for(int i = 0; i < n; ++i) items[i] = PyLong_FromLongLong(raw[i]);
     return tm_py_pack(n, items, as_list);
 }
 
 static PyObject* tm_py_display_object(const tm_py_component* self, const int64_t raw[2])
 {
-    double out[2] = { 0.0, 0.0 };
+    double out[2] = {0.0, 0.0};
     int    n      = timemory_component_get(self->id, raw, out);
     if(n < 0) return tm_py_raise(n, "get");
     if(n == 0) Py_RETURN_NONE;
     if(n > 2) n = 2;
-    PyObject* items[2] = { NULL, NULL };
+    PyObject* items[2] = {NULL, NULL};
     for(int i = 0; i < n; ++i)
         items[i] = (self->flags & TIMEMORY_CFLAG_INTEGER) ? PyLong_FromDouble(out[i])
                                                           : PyFloat_FromDouble(out[i]);
@@ -179,7 +176,7 @@ static PyObject* tm_py_display_object(const tm_py_component* self, const int64_t
 /* 1 -> int 1, 1e6 -> int 1000000, 0.5 -> float */
 static PyObject* tm_py_unit_number(double unit)
 {
-    if(unit == (double) (long long) unit) return PyLong_FromLongLong((long long) unit);
+    if(unit == (double)(long long)unit) return PyLong_FromLongLong((long long)unit);
     return PyFloat_FromDouble(unit);
 }
 
@@ -188,11 +185,11 @@ static PyObject* tm_py_unit_number(double unit)
 
 static PyObject* tm_py_component_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    (void) args;
-    (void) kwargs;
+    (void)args;
+    (void)kwargs;
     timemory_component_info info;
-    if(tm_py_class_info((PyObject*) type, &info) < 0) return NULL;
-    tm_py_component* self = (tm_py_component*) type->tp_alloc(type, 0);
+    if(tm_py_class_info((PyObject*)type, &info) < 0) return NULL;
+    tm_py_component* self = (tm_py_component*)type->tp_alloc(type, 0);
     if(!self) return NULL;
     self->id         = info.id;
     self->flags      = info.flags;
@@ -208,7 +205,7 @@ static PyObject* tm_py_component_new(PyTypeObject* type, PyObject* args, PyObjec
     }
     self->hash        = timemory_add_hash_id("");
     self->pushed_hash = self->hash;
-    return (PyObject*) self;
+    return (PyObject*)self;
 }
 
 static int tm_py_component_set_key(tm_py_component* self, PyObject* key)
@@ -228,16 +225,16 @@ static int tm_py_component_set_key(tm_py_component* self, PyObject* key)
 
 static int tm_py_component_init(PyObject* op, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = { "key", NULL };
+    static char* kwlist[] = {"key", NULL};
     PyObject*    key      = NULL;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|U:Component", kwlist, &key)) return -1;
     if(!key) return 0;
-    return tm_py_component_set_key((tm_py_component*) op, key);
+    return tm_py_component_set_key((tm_py_component*)op, key);
 }
 
 static void tm_py_component_dealloc(PyObject* op)
 {
-    tm_py_component* self = (tm_py_component*) op;
+    tm_py_component* self = (tm_py_component*)op;
     PyTypeObject*    type = Py_TYPE(op);
     Py_CLEAR(self->key);
     type->tp_free(op);
@@ -249,8 +246,8 @@ static void tm_py_component_dealloc(PyObject* op)
 
 static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) return tm_py_unavailable_error(self);
     if(self->running) Py_RETURN_NONE;
     if(self->nvalues > 0)
@@ -264,12 +261,12 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
 
 static PyObject* tm_py_component_stop(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available || !self->running) Py_RETURN_NONE;
     if(self->nvalues > 0)
     {
-        int64_t now[2] = { 0, 0 };
+        int64_t now[2] = {0, 0};
         int     rc     = timemory_component_record(self->id, now);
         if(rc >= 0) rc = timemory_component_delta(self->id, self->start, now, self->value);
         if(rc >= 0) rc = timemory_component_accumulate(self->id, self->accum, self->value);
@@ -282,8 +279,8 @@ static PyObject* tm_py_component_stop(PyObject* op, PyObject* unused)
 
 static PyObject* tm_py_component_measure(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available || self->nvalues <= 0) Py_RETURN_NONE;
     int rc = timemory_component_record(self->id, self->value);
     if(rc < 0) return tm_py_raise(rc, "measure");
@@ -293,8 +290,8 @@ static PyObject* tm_py_component_measure(PyObject* op, PyObject* unused)
 static PyObject* tm_py_component_mark(PyObject* op, PyObject* unused)
 {
     /* no component of this build forwards marks to an external tool */
-    (void) op;
-    (void) unused;
+    (void)op;
+    (void)unused;
     Py_RETURN_NONE;
 }
 
@@ -309,16 +306,16 @@ static void tm_py_component_zero(tm_py_component* self)
 
 static PyObject* tm_py_component_reset(PyObject* op, PyObject* unused)
 {
-    (void) unused;
-    tm_py_component_zero((tm_py_component*) op);
+    (void)unused;
+    tm_py_component_zero((tm_py_component*)op);
     Py_RETURN_NONE;
 }
 
 /* push(): a node-only push under the key; the values travel at pop() (timemory_pop_values). */
 static PyObject* tm_py_component_push(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available || self->nvalues <= 0 || self->pushed) Py_RETURN_NONE;
     int rc = timemory_push(self->hash, 0, TIMEMORY_SCOPE_DEFAULT);
     if(rc == TIMEMORY_OK)
@@ -336,8 +333,8 @@ static PyObject* tm_py_component_push(PyObject* op, PyObject* unused)
 
 static PyObject* tm_py_component_pop(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->pushed) Py_RETURN_NONE;
     self->pushed = false;
     int rc = timemory_pop_values(self->pushed_hash, self->id, tm_py_current_raw(self), self->laps);
@@ -350,48 +347,48 @@ static PyObject* tm_py_component_pop(PyObject* op, PyObject* unused)
 
 static PyObject* tm_py_component_get(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available || self->nvalues <= 0) Py_RETURN_NONE;
     return tm_py_display_object(self, tm_py_current_raw(self));
 }
 
 static PyObject* tm_py_component_get_raw(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return tm_py_raw_object(self->nvalues, tm_py_current_raw(self), self->list_shape);
 }
 
 static PyObject* tm_py_component_get_value(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return tm_py_raw_object(self->nvalues, self->value, self->list_shape);
 }
 
 static PyObject* tm_py_component_get_accum(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return tm_py_raw_object(self->nvalues, self->accum, self->list_shape);
 }
 
 static PyObject* tm_py_component_laps(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return PyLong_FromUnsignedLongLong(self->laps);
 }
 
 static PyObject* tm_py_component_key(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     Py_INCREF(self->key);
     return self->key;
@@ -399,28 +396,28 @@ static PyObject* tm_py_component_key(PyObject* op, PyObject* unused)
 
 static PyObject* tm_py_component_hash(PyObject* op, PyObject* unused)
 {
-    tm_py_component* self = (tm_py_component*) op;
-    (void) unused;
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return PyLong_FromUnsignedLongLong(self->hash);
 }
 
 static PyObject* tm_py_component_rekey(PyObject* op, PyObject* key)
 {
-    if(tm_py_component_set_key((tm_py_component*) op, key) < 0) return NULL;
+    if(tm_py_component_set_key((tm_py_component*)op, key) < 0) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_component_is_running(PyObject* op, void* closure)
 {
-    (void) closure;
-    return PyBool_FromLong(((tm_py_component*) op)->running);
+    (void)closure;
+    return PyBool_FromLong(((tm_py_component*)op)->running);
 }
 
 static PyObject* tm_py_component_is_pushed(PyObject* op, void* closure)
 {
-    (void) closure;
-    return PyBool_FromLong(((tm_py_component*) op)->pushed);
+    (void)closure;
+    return PyBool_FromLong(((tm_py_component*)op)->pushed);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -428,7 +425,7 @@ static PyObject* tm_py_component_is_pushed(PyObject* op, void* closure)
 
 static PyObject* tm_py_component_record(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     timemory_component_info info;
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     if(!info.available)
@@ -438,7 +435,7 @@ static PyObject* tm_py_component_record(PyObject* cls, PyObject* unused)
         return NULL;
     }
     if(info.value_count <= 0) Py_RETURN_NONE;
-    int64_t raw[2] = { 0, 0 };
+    int64_t raw[2] = {0, 0};
     int     rc     = timemory_component_record(info.id, raw);
     if(rc < 0) return tm_py_raise(rc, "record");
     return tm_py_raw_object(info.value_count, raw, tm_py_has_list_shape(&info));
@@ -446,7 +443,7 @@ static PyObject* tm_py_component_record(PyObject* cls, PyObject* unused)
 
 static PyObject* tm_py_component_label(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     timemory_component_info info;
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     return PyUnicode_FromString(info.label ? info.label : "");
@@ -454,7 +451,7 @@ static PyObject* tm_py_component_label(PyObject* cls, PyObject* unused)
 
 static PyObject* tm_py_component_description(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     timemory_component_info info;
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     return PyUnicode_FromString(info.description ? info.description : "");
@@ -462,7 +459,7 @@ static PyObject* tm_py_component_description(PyObject* cls, PyObject* unused)
 
 static PyObject* tm_py_component_index(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     int id = tm_py_class_component_id(cls);
     if(id < 0) return NULL;
     return PyLong_FromLong(id);
@@ -472,33 +469,32 @@ static PyObject* tm_py_component_configure(PyObject* cls, PyObject* args, PyObje
 {
     /* no component of this build takes configuration; accepted so that generic code can call
      * it on every class */
-    (void) args;
-    (void) kwargs;
+    (void)args;
+    (void)kwargs;
     if(tm_py_class_component_id(cls) < 0) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_component_unit(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     timemory_component_info info;
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     int n = info.available ? tm_py_output_count(&info) : 0;
     if(n == 0) return PyLong_FromLong(1);
-    PyObject* items[2] = { NULL, NULL };
-    for(int i = 0; i < n; ++i)
-        items[i] = tm_py_unit_number(timemory_component_unit(info.id, i));
+    PyObject* items[2] = {NULL, NULL};
+    for(int i = 0; i < n; ++i) items[i] = tm_py_unit_number(timemory_component_unit(info.id, i));
     return tm_py_pack(n, items, tm_py_has_list_shape(&info));
 }
 
 static PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
 {
-    (void) unused;
+    (void)unused;
     timemory_component_info info;
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     int n = info.available ? tm_py_output_count(&info) : 0;
     if(n == 0) return PyUnicode_FromString("");
-    PyObject* items[2] = { NULL, NULL };
+    PyObject* items[2] = {NULL, NULL};
     for(int i = 0; i < n; ++i)
     {
         const char* unit = timemory_component_display_unit(info.id, i);
@@ -513,8 +509,8 @@ static PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
 static PyObject* tm_py_component_combine(PyObject* a, PyObject* b, int sign, bool in_place)
 {
     if(!tm_py_is_component(a) || !tm_py_is_component(b)) Py_RETURN_NOTIMPLEMENTED;
-    tm_py_component* lhs = (tm_py_component*) a;
-    tm_py_component* rhs = (tm_py_component*) b;
+    tm_py_component* lhs = (tm_py_component*)a;
+    tm_py_component* rhs = (tm_py_component*)b;
     if(lhs->id != rhs->id) Py_RETURN_NOTIMPLEMENTED;
     if(!lhs->available || !rhs->available) Py_RETURN_NONE;
     tm_py_component* out = lhs;
@@ -523,7 +519,7 @@ static PyObject* tm_py_component_combine(PyObject* a, PyObject* b, int sign, boo
     else
     {
         PyTypeObject* type = Py_TYPE(a);
-        out                = (tm_py_component*) type->tp_alloc(type, 0);
+        out                = (tm_py_component*)type->tp_alloc(type, 0);
         if(!out) return NULL;
         out->id          = lhs->id;
         out->flags       = lhs->flags;
@@ -545,7 +541,7 @@ static PyObject* tm_py_component_combine(PyObject* a, PyObject* b, int sign, boo
         out->accum[i] += sign * rhs->accum[i];
     }
     if(sign > 0) out->laps += rhs->laps;
-    return (PyObject*) out;
+    return (PyObject*)out;
 }
 
 static PyObject* tm_py_component_add(PyObject* a, PyObject* b)
@@ -573,15 +569,15 @@ static int tm_py_format_setting(const char* category_name, const char* generic_n
 {
     int64_t value = -1;
     if(category_name && timemory_settings_get_int(category_name, &value) == 0 && value >= 0)
-        return (int) value;
-    if(timemory_settings_get_int(generic_name, &value) == 0 && value >= 0) return (int) value;
+        return (int)value;
+    if(timemory_settings_get_int(generic_name, &value) == 0 && value >= 0) return (int)value;
     return fallback;
 }
 
 /* ">>>  <key> : <value> <unit> <label> [laps: N]" with the component's width and precision. */
 static PyObject* tm_py_component_str(PyObject* op)
 {
-    tm_py_component* self = (tm_py_component*) op;
+    tm_py_component* self = (tm_py_component*)op;
     if(!self->available) return PyUnicode_FromString("");
     timemory_component_info info;
     int                     rc = timemory_component_get_info(self->id, &info);
@@ -592,21 +588,23 @@ static PyObject* tm_py_component_str(PyObject* op)
     char        precision_name[32], width_name[32];
     snprintf(precision_name, sizeof(precision_name), "%s_precision", category ? category : "");
     snprintf(width_name, sizeof(width_name), "%s_width", category ? category : "");
-    bool percent   = (self->flags & TIMEMORY_CFLAG_PERCENT) != 0;
-    int  precision = tm_py_format_setting(category ? precision_name : NULL, "precision",
-                                          percent ? 1 : 3);
-    int  width = tm_py_format_setting(category ? width_name : NULL, "width", percent ? 6 : 8);
+    bool percent = (self->flags & TIMEMORY_CFLAG_PERCENT) != 0;
+    int  precision =
+        tm_py_format_setting(category ? precision_name : NULL, "precision", percent ? 1 : 3);
+    int width = tm_py_format_setting(category ? width_name : NULL, "width", percent ? 6 : 8);
     if(precision > 30) precision = 30;
     if(width > 60) width = 60;
 
-    char   text[512];
-    size_t used = 0;
-    int    n    = snprintf(text, sizeof(text), ">>>  %s :", PyUnicode_AsUTF8(self->key));
+    char        text[512];
+    size_t      used = 0;
+    const char* key  = PyUnicode_AsUTF8(self->key);
+    if(!key) return NULL;
+    int n = snprintf(text, sizeof(text), ">>>  %s :", key);
     if(n < 0) n = 0;
-    used = (size_t) n < sizeof(text) ? (size_t) n : sizeof(text) - 1;
+    used = (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
     if(self->nvalues > 0)
     {
-        double out[2]  = { 0.0, 0.0 };
+        double out[2]  = {0.0, 0.0};
         int    nout    = timemory_component_get(self->id, tm_py_current_raw(self), out);
         bool   integer = (self->flags & TIMEMORY_CFLAG_INTEGER) != 0;
         for(int i = 0; i < nout && i < 2 && used < sizeof(text); ++i)
@@ -615,18 +613,18 @@ static PyObject* tm_py_component_str(PyObject* op)
             const char* label = (nout > 1 && info.labels[i]) ? info.labels[i] : info.label;
             if(integer)
                 n = snprintf(text + used, sizeof(text) - used, "%s %*lld%s%s %s", i ? "," : "",
-                             width, (long long) out[i], unit && *unit ? " " : "",
-                             unit ? unit : "", label ? label : "");
+                             width, (long long)out[i], unit && *unit ? " " : "", unit ? unit : "",
+                             label ? label : "");
             else
                 n = snprintf(text + used, sizeof(text) - used, "%s %*.*f%s%s %s", i ? "," : "",
-                             width, precision, out[i], unit && *unit ? " " : "",
-                             unit ? unit : "", label ? label : "");
+                             width, precision, out[i], unit && *unit ? " " : "", unit ? unit : "",
+                             label ? label : "");
             if(n < 0) break;
-            used += (size_t) n;
+            used += (size_t)n;
             if(used >= sizeof(text)) used = sizeof(text) - 1;
         }
     }
-    snprintf(text + used, sizeof(text) - used, " [laps: %llu]", (unsigned long long) self->laps);
+    snprintf(text + used, sizeof(text) - used, " [laps: %llu]", (unsigned long long)self->laps);
     return PyUnicode_FromString(text);
 }
 
@@ -653,18 +651,18 @@ static bool tm_py_repr_wanted(void)
 
 static PyObject* tm_py_component_repr(PyObject* op)
 {
-    tm_py_component* self = (tm_py_component*) op;
+    tm_py_component* self = (tm_py_component*)op;
     if(!self->available || !tm_py_repr_wanted()) return PyUnicode_FromString("");
     timemory_component_info info;
     int                     rc = timemory_component_get_info(self->id, &info);
     if(rc < 0) return tm_py_raise(rc, "repr");
     PyObject* value = tm_py_display_object(self, tm_py_current_raw(self));
-    PyObject* unit  = value ? tm_py_component_display_unit((PyObject*) Py_TYPE(op), NULL) : NULL;
+    PyObject* unit  = value ? tm_py_component_display_unit((PyObject*)Py_TYPE(op), NULL) : NULL;
     PyObject* body  = NULL;
     if(unit)
         body = Py_BuildValue("{s:O,s:K,s:O,s:O,s:s}", "key", self->key, "laps",
-                             (unsigned long long) self->laps, "value", value, "unit", unit,
-                             "label", info.label ? info.label : "");
+                             (unsigned long long)self->laps, "value", value, "unit", unit, "label",
+                             info.label ? info.label : "");
     Py_XDECREF(value);
     Py_XDECREF(unit);
     if(!body) return NULL;
@@ -690,7 +688,10 @@ static PyObject* tm_py_component_repr(PyObject* op)
 /* ------------------------------------------------------------------------------------------ */
 /* types                                                                                       */
 
-#define TM_PY_METHOD(name, func, flags, doc) { name, (PyCFunction) (void (*)(void)) func, flags, doc }
+#define TM_PY_METHOD(name, func, flags, doc)                                                       \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, flags, doc                                        \
+    }
 
 static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("start", tm_py_component_start, METH_NOARGS,
@@ -733,38 +734,34 @@ static PyMethodDef tm_py_component_methods[] = {
                  "description()\n--\n\nThe description."),
     TM_PY_METHOD("index", tm_py_component_index, METH_NOARGS | METH_CLASS,
                  "index()\n--\n\nThe enum value."),
-    TM_PY_METHOD("configure", tm_py_component_configure,
-                 METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+    TM_PY_METHOD("configure", tm_py_component_configure, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
                  "configure(*args, **kwargs)\n--\n\nComponent-specific configuration (none in "
                  "this build)."),
     TM_PY_METHOD("unit", tm_py_component_unit, METH_NOARGS | METH_CLASS,
                  "unit()\n--\n\nThe unit multiplier in effect."),
     TM_PY_METHOD("display_unit", tm_py_component_display_unit, METH_NOARGS | METH_CLASS,
                  "display_unit()\n--\n\nThe unit string in effect."),
-    { NULL, NULL, 0, NULL }
-};
+    {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_py_component_getset[] = {
-    { "running", tm_py_component_is_running, NULL, "True between start() and stop()", NULL },
-    { "pushed", tm_py_component_is_pushed, NULL, "True between push() and pop()", NULL },
-    { NULL, NULL, NULL, NULL, NULL }
-};
+    {"running", tm_py_component_is_running, NULL, "True between start() and stop()", NULL},
+    {"pushed", tm_py_component_is_pushed, NULL, "True between push() and pop()", NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static PyType_Slot tm_py_component_slots[] = {
-    { Py_tp_doc, "Base of the stand-alone component classes (abstract)." },
-    { Py_tp_new, (void*) tm_py_component_new },
-    { Py_tp_init, (void*) tm_py_component_init },
-    { Py_tp_dealloc, (void*) tm_py_component_dealloc },
-    { Py_tp_methods, tm_py_component_methods },
-    { Py_tp_getset, tm_py_component_getset },
-    { Py_tp_str, (void*) tm_py_component_str },
-    { Py_tp_repr, (void*) tm_py_component_repr },
-    { Py_nb_add, (void*) tm_py_component_add },
-    { Py_nb_subtract, (void*) tm_py_component_sub },
-    { Py_nb_inplace_add, (void*) tm_py_component_iadd },
-    { Py_nb_inplace_subtract, (void*) tm_py_component_isub },
-    { 0, NULL }
-};
+    {Py_tp_doc, "Base of the stand-alone component classes (abstract)."},
+    {Py_tp_new, (void*)tm_py_component_new},
+    {Py_tp_init, (void*)tm_py_component_init},
+    {Py_tp_dealloc, (void*)tm_py_component_dealloc},
+    {Py_tp_methods, tm_py_component_methods},
+    {Py_tp_getset, tm_py_component_getset},
+    {Py_tp_str, (void*)tm_py_component_str},
+    {Py_tp_repr, (void*)tm_py_component_repr},
+    {Py_nb_add, (void*)tm_py_component_add},
+    {Py_nb_subtract, (void*)tm_py_component_sub},
+    {Py_nb_inplace_add, (void*)tm_py_component_iadd},
+    {Py_nb_inplace_subtract, (void*)tm_py_component_isub},
+    {0, NULL}};
 
 static PyType_Spec tm_py_component_spec = {
     .name      = TM_PY_MODULE_NAME ".Component",
@@ -786,16 +783,16 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
                                            const timemory_component_info* info)
 {
     char* name = tm_py_component_type_names[info->id];
-    int   n = snprintf(name, sizeof(tm_py_component_type_names[0]), "%s.%s", TM_PY_MODULE_NAME,
-                       info->class_name);
-    if(n < 0 || (size_t) n >= sizeof(tm_py_component_type_names[0]))
+    int   n    = snprintf(name, sizeof(tm_py_component_type_names[0]), "%s.%s", TM_PY_MODULE_NAME,
+                          info->class_name);
+    if(n < 0 || (size_t)n >= sizeof(tm_py_component_type_names[0]))
     {
         PyErr_Format(PyExc_ValueError, "component class name too long: %s", info->class_name);
         return NULL;
     }
     const char* doc =
         info->available ? (info->description ? info->description : "") : "not available";
-    PyType_Slot slots[] = { { Py_tp_doc, (void*) doc }, { 0, NULL } };
+    PyType_Slot slots[] = {{Py_tp_doc, (void*)doc}, {0, NULL}};
     PyType_Spec spec    = {
            .name      = name,
            .basicsize = sizeof(tm_py_component),
@@ -827,7 +824,7 @@ int tm_py_add_components(PyObject* module)
     tm_py_state* state = tm_py_get_state(module);
     PyObject*    base  = PyType_FromModuleAndSpec(module, &tm_py_component_spec, NULL);
     if(!base) return -1;
-    state->component_base = (PyTypeObject*) base;
+    state->component_base = (PyTypeObject*)base;
     Py_INCREF(base);
     if(PyModule_AddObject(module, "Component", base) < 0)
     {
@@ -842,7 +839,7 @@ int tm_py_add_components(PyObject* module)
         if(timemory_component_get_info(id, &info) != 0 || !info.class_name) continue;
         PyObject* type = tm_py_make_component_type(module, bases, &info);
         if(!type) goto fail;
-        state->component_types[id] = (PyTypeObject*) type;
+        state->component_types[id] = (PyTypeObject*)type;
         Py_INCREF(type);
         if(PyModule_AddObject(module, info.class_name, type) < 0)
         {

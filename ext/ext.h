@@ -28,16 +28,14 @@
 #define TM_PY_MODULE_NAME "timemory.libs.libpytimemory"
 #define TM_PY_NCOMPONENTS 64
 
-/* The module state: every heap type the extension creates, owned by the module. */
-typedef struct tm_py_state {
+/* The module state: the heap types of components.c and marker.c, owned by the module.
+ * (profiler.c and tracer.c keep their own process-wide hook state.) */
+typedef struct tm_py_state
+{
     PyTypeObject* component_base;                     /* Component */
     PyTypeObject* component_types[TM_PY_NCOMPONENTS]; /* WallClock ...; NULL: no table row */
     PyTypeObject* function_marker_type;               /* FunctionMarker */
     PyTypeObject* scoped_marker_type;                 /* ScopedMarker */
-    /* For ext/profiler.c and ext/tracer.c: any objects they want kept for the module's life
-     * (traversed and cleared by module.c). */
-    PyObject* profiler_objects[4];
-    PyObject* tracer_objects[4];
 } tm_py_state;
 
 /* ext/module.c: the state of a module object of this extension. */

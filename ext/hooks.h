@@ -102,7 +102,7 @@ typedef struct tm_code_table
 static inline void* tm_code_table_get(const tm_code_table* t, const PyObject* code)
 {
     if(TM_HOOK_UNLIKELY(!t->slots)) return NULL;
-    size_t i = (size_t)(((uintptr_t) code * UINT64_C(0x9E3779B97F4A7C15)) >> t->shift);
+    size_t i = (size_t)(((uintptr_t)code * UINT64_C(0x9E3779B97F4A7C15)) >> t->shift);
     for(;;)
     {
         const tm_code_slot* s = &t->slots[i];
@@ -113,7 +113,7 @@ static inline void* tm_code_table_get(const tm_code_table* t, const PyObject* co
 }
 
 /* Inserts (code -> value), taking a reference to code. -1 on allocation failure. */
-int  tm_code_table_put(tm_code_table* t, PyObject* code, void* value);
+int tm_code_table_put(tm_code_table* t, PyObject* code, void* value);
 /* Drops every entry (releasing the code references and freeing values with free_value). */
 void tm_code_table_clear(tm_code_table* t, void (*free_value)(void*));
 
@@ -134,7 +134,7 @@ typedef struct tm_thread_registry
     bool            key_ready;
 } tm_thread_registry;
 
-int  tm_thread_registry_add(tm_thread_registry* reg, tm_thread_link* link);
+int tm_thread_registry_add(tm_thread_registry* reg, tm_thread_link* link);
 /* Frees every dead thread struct (free_fn) and unlinks it; returns how many live remain. */
 size_t tm_thread_registry_reap(tm_thread_registry* reg, void (*free_fn)(tm_thread_link*));
 
@@ -149,8 +149,7 @@ PyObject* tm_hook_new_callback(tm_hook_vectorfn fn, const char* name);
  * (frame, event, arg) from Python installs the direct C hook on the calling thread when the
  * hook is running and forwards the event, so threading.setprofile/settrace and sys.setprofile
  * reach C after one event. */
-typedef int (*tm_hook_entry_fn)(PyObject* self, PyObject* frame, PyObject* event,
-                                PyObject* arg);
+typedef int (*tm_hook_entry_fn)(PyObject* self, PyObject* frame, PyObject* event, PyObject* arg);
 PyObject* tm_hook_new_function(tm_hook_entry_fn fn, const char* name, const char* doc);
 
 /* PyTrace_* value of an event name, or -1. */
@@ -189,11 +188,11 @@ typedef struct tm_monitor
 
 /* Claims a tool id (preferred first, then any free one) under name. -1 + exception when
  * every id is taken. */
-int  tm_monitor_open(tm_monitor* m, int preferred, const char* name);
-int  tm_monitor_register(tm_monitor* m, int event, PyObject* callback);
-int  tm_monitor_set_events(tm_monitor* m, int events);
-int  tm_monitor_set_local(tm_monitor* m, PyObject* code, int events);
-int  tm_monitor_restart(tm_monitor* m);
+int tm_monitor_open(tm_monitor* m, int preferred, const char* name);
+int tm_monitor_register(tm_monitor* m, int event, PyObject* callback);
+int tm_monitor_set_events(tm_monitor* m, int events);
+int tm_monitor_set_local(tm_monitor* m, PyObject* code, int events);
+int tm_monitor_restart(tm_monitor* m);
 /* Unregisters every callback given in events, clears the events and frees the tool id. */
 void tm_monitor_close(tm_monitor* m, int registered_events);
 #endif
@@ -205,7 +204,7 @@ static inline int64_t tm_hook_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* The code object of a frame, borrowed (the frame keeps it alive). */

@@ -30,8 +30,8 @@ static int tm_py_u64_arg(PyObject* obj, uint64_t* out, const char* what)
         return -1;
     }
     unsigned long long value = PyLong_AsUnsignedLongLong(obj);
-    if(value == (unsigned long long) -1 && PyErr_Occurred()) return -1;
-    *out = (uint64_t) value;
+    if(value == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+    *out = (uint64_t)value;
     return 0;
 }
 
@@ -40,8 +40,8 @@ static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kw
                              Py_ssize_t first, PyObject** func, uint64_t* key,
                              timemory_components_t* mask, unsigned* scope)
 {
-    static char* kwlist_func[] = { "func", "key", "mask", "scope", NULL };
-    static char* kwlist[]      = { "key", "mask", "scope", NULL };
+    static char* kwlist_func[] = {"func", "key", "mask", "scope", NULL};
+    static char* kwlist[]      = {"key", "mask", "scope", NULL};
     PyObject *   key_obj = NULL, *mask_obj = NULL, *scope_obj = NULL;
     int          ok;
     if(first == 1)
@@ -60,20 +60,20 @@ static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kw
         PyErr_Format(PyExc_ValueError,
                      "%s scope must be 0 or a combination of SCOPE_TREE, SCOPE_FLAT and "
                      "SCOPE_TIMELINE, not %llu",
-                     type_name, (unsigned long long) scope64);
+                     type_name, (unsigned long long)scope64);
         return -1;
     }
-    *scope = (unsigned) scope64;
+    *scope = (unsigned)scope64;
     return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* FunctionMarker                                                                              */
 
-typedef struct tm_py_function_marker {
-    PyObject_HEAD
-    vectorcallfunc        vectorcall;
-    PyObject*             func;
+typedef struct tm_py_function_marker
+{
+    PyObject_HEAD vectorcallfunc vectorcall;
+    PyObject*                    func;
     PyObject*             wrapped; /* __wrapped__: informational (functools), not what is called */
     PyObject*             dict;
     PyObject*             weakreflist;
@@ -85,7 +85,7 @@ typedef struct tm_py_function_marker {
 static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const* args,
                                             size_t nargsf, PyObject* kwnames)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) callable;
+    tm_py_function_marker* self = (tm_py_function_marker*)callable;
     PyObject*              func = self->func;
     if(!func)
     {
@@ -96,7 +96,7 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
     int       pushed = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
     PyObject* result = PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* pop whether func returned or raised; the pending exception is left untouched */
-    if(pushed) (void) timemory_pop(self->key);
+    if(pushed) (void)timemory_pop(self->key);
     return result;
 }
 
@@ -114,7 +114,7 @@ static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, P
                      Py_TYPE(func)->tp_name);
         return NULL;
     }
-    tm_py_function_marker* self = (tm_py_function_marker*) type->tp_alloc(type, 0);
+    tm_py_function_marker* self = (tm_py_function_marker*)type->tp_alloc(type, 0);
     if(!self) return NULL;
     self->vectorcall = tm_py_function_marker_call;
     Py_INCREF(func);
@@ -124,12 +124,12 @@ static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, P
     self->key     = key;
     self->mask    = mask;
     self->scope   = scope;
-    return (PyObject*) self;
+    return (PyObject*)self;
 }
 
 static int tm_py_function_marker_traverse(PyObject* op, visitproc visit, void* arg)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
     Py_VISIT(Py_TYPE(op));
     Py_VISIT(self->func);
     Py_VISIT(self->wrapped);
@@ -139,7 +139,7 @@ static int tm_py_function_marker_traverse(PyObject* op, visitproc visit, void* a
 
 static int tm_py_function_marker_clear(PyObject* op)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
     Py_CLEAR(self->func);
     Py_CLEAR(self->wrapped);
     Py_CLEAR(self->dict);
@@ -148,11 +148,11 @@ static int tm_py_function_marker_clear(PyObject* op)
 
 static void tm_py_function_marker_dealloc(PyObject* op)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
     PyTypeObject*          type = Py_TYPE(op);
     PyObject_GC_UnTrack(op);
     if(self->weakreflist) PyObject_ClearWeakRefs(op);
-    (void) tm_py_function_marker_clear(op);
+    (void)tm_py_function_marker_clear(op);
     type->tp_free(op);
     Py_DECREF(type);
 }
@@ -160,7 +160,7 @@ static void tm_py_function_marker_dealloc(PyObject* op)
 /* Binds like a function, so a decorated method receives self. */
 static PyObject* tm_py_function_marker_descr_get(PyObject* op, PyObject* obj, PyObject* type)
 {
-    (void) type;
+    (void)type;
     if(!obj || obj == Py_None)
     {
         Py_INCREF(op);
@@ -171,16 +171,16 @@ static PyObject* tm_py_function_marker_descr_get(PyObject* op, PyObject* obj, Py
 
 static PyObject* tm_py_function_marker_repr(PyObject* op)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
     if(!self->func) return PyUnicode_FromString("<FunctionMarker (cleared)>");
     return PyUnicode_FromFormat("<FunctionMarker of %R key=%llu>", self->func,
-                                (unsigned long long) self->key);
+                                (unsigned long long)self->key);
 }
 
 static PyObject* tm_py_function_marker_get_wrapped(PyObject* op, void* closure)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
-    (void) closure;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
+    (void)closure;
     PyObject* wrapped = self->wrapped ? self->wrapped : Py_None;
     Py_INCREF(wrapped);
     return wrapped;
@@ -188,8 +188,8 @@ static PyObject* tm_py_function_marker_get_wrapped(PyObject* op, void* closure)
 
 static int tm_py_function_marker_set_wrapped(PyObject* op, PyObject* value, void* closure)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
-    (void) closure;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
+    (void)closure;
     Py_XINCREF(value);
     Py_XSETREF(self->wrapped, value);
     return 0;
@@ -197,53 +197,50 @@ static int tm_py_function_marker_set_wrapped(PyObject* op, PyObject* value, void
 
 static PyObject* tm_py_function_marker_get_func(PyObject* op, void* closure)
 {
-    tm_py_function_marker* self = (tm_py_function_marker*) op;
-    (void) closure;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
+    (void)closure;
     PyObject* func = self->func ? self->func : Py_None;
     Py_INCREF(func);
     return func;
 }
 
 static PyGetSetDef tm_py_function_marker_getset[] = {
-    { "__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
-      "the wrapped callable (as functools.update_wrapper sets it)", NULL },
-    { "func", tm_py_function_marker_get_func, NULL, "the callable this marker calls", NULL },
-    { "__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL },
-    { NULL, NULL, NULL, NULL, NULL }
-};
+    {"__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
+     "the wrapped callable (as functools.update_wrapper sets it)", NULL},
+    {"func", tm_py_function_marker_get_func, NULL, "the callable this marker calls", NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static PyMemberDef tm_py_function_marker_members[] = {
-    { "key", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, key), TM_PY_READONLY,
-      "hash of the key" },
-    { "mask", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, mask), TM_PY_READONLY,
-      "component mask" },
-    { "scope", TM_PY_T_UINT, offsetof(tm_py_function_marker, scope), TM_PY_READONLY,
-      "scope bits (0: settings decide)" },
-    { "__vectorcalloffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, vectorcall),
-      TM_PY_READONLY, NULL },
-    { "__dictoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, dict), TM_PY_READONLY,
-      NULL },
-    { "__weaklistoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, weakreflist),
-      TM_PY_READONLY, NULL },
-    { NULL, 0, 0, 0, NULL }
-};
+    {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, key), TM_PY_READONLY,
+     "hash of the key"},
+    {"mask", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, mask), TM_PY_READONLY,
+     "component mask"},
+    {"scope", TM_PY_T_UINT, offsetof(tm_py_function_marker, scope), TM_PY_READONLY,
+     "scope bits (0: settings decide)"},
+    {"__vectorcalloffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, vectorcall),
+     TM_PY_READONLY, NULL},
+    {"__dictoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, dict), TM_PY_READONLY,
+     NULL},
+    {"__weaklistoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, weakreflist),
+     TM_PY_READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}};
 
 static PyType_Slot tm_py_function_marker_slots[] = {
-    { Py_tp_doc, "FunctionMarker(func, key, mask, scope=0)\n--\n\n"
-                 "Calls func between a push and a pop of key with the components of mask; "
-                 "exceptions propagate unchanged. When timemory is disabled, calls func "
-                 "directly." },
-    { Py_tp_new, (void*) tm_py_function_marker_new },
-    { Py_tp_dealloc, (void*) tm_py_function_marker_dealloc },
-    { Py_tp_traverse, (void*) tm_py_function_marker_traverse },
-    { Py_tp_clear, (void*) tm_py_function_marker_clear },
-    { Py_tp_call, (void*) PyVectorcall_Call },
-    { Py_tp_descr_get, (void*) tm_py_function_marker_descr_get },
-    { Py_tp_repr, (void*) tm_py_function_marker_repr },
-    { Py_tp_getset, tm_py_function_marker_getset },
-    { Py_tp_members, tm_py_function_marker_members },
-    { 0, NULL }
-};
+    {Py_tp_doc, "FunctionMarker(func, key, mask, scope=0)\n--\n\n"
+                "Calls func between a push and a pop of key with the components of mask; "
+                "exceptions propagate unchanged. When timemory is disabled, calls func "
+                "directly."},
+    {Py_tp_new, (void*)tm_py_function_marker_new},
+    {Py_tp_dealloc, (void*)tm_py_function_marker_dealloc},
+    {Py_tp_traverse, (void*)tm_py_function_marker_traverse},
+    {Py_tp_clear, (void*)tm_py_function_marker_clear},
+    {Py_tp_call, (void*)PyVectorcall_Call},
+    {Py_tp_descr_get, (void*)tm_py_function_marker_descr_get},
+    {Py_tp_repr, (void*)tm_py_function_marker_repr},
+    {Py_tp_getset, tm_py_function_marker_getset},
+    {Py_tp_members, tm_py_function_marker_members},
+    {0, NULL}};
 
 /* METHOD_DESCRIPTOR: obj.method(...) calls the marker with obj first, without creating a
  * bound method per call (the __get__ above gives the same result when one is created). */
@@ -259,12 +256,12 @@ static PyType_Spec tm_py_function_marker_spec = {
 /* ------------------------------------------------------------------------------------------ */
 /* ScopedMarker                                                                                */
 
-typedef struct tm_py_scoped_marker {
-    PyObject_HEAD
-    uint64_t              key;
-    timemory_components_t mask;
-    unsigned              scope;
-    bool                  started;
+typedef struct tm_py_scoped_marker
+{
+    PyObject_HEAD uint64_t key;
+    timemory_components_t  mask;
+    unsigned               scope;
+    bool                   started;
 } tm_py_scoped_marker;
 
 static PyObject* tm_py_scoped_marker_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
@@ -274,12 +271,12 @@ static PyObject* tm_py_scoped_marker_new(PyTypeObject* type, PyObject* args, PyO
     unsigned              scope = 0;
     if(tm_py_marker_args("ScopedMarker", args, kwargs, 0, NULL, &key, &mask, &scope) < 0)
         return NULL;
-    tm_py_scoped_marker* self = (tm_py_scoped_marker*) type->tp_alloc(type, 0);
+    tm_py_scoped_marker* self = (tm_py_scoped_marker*)type->tp_alloc(type, 0);
     if(!self) return NULL;
     self->key   = key;
     self->mask  = mask;
     self->scope = scope;
-    return (PyObject*) self;
+    return (PyObject*)self;
 }
 
 static void tm_py_scoped_marker_dealloc(PyObject* op)
@@ -299,83 +296,79 @@ static void tm_py_scoped_marker_end(tm_py_scoped_marker* self)
 {
     if(!self->started) return;
     self->started = false;
-    (void) timemory_pop(self->key);
+    (void)timemory_pop(self->key);
 }
 
 static PyObject* tm_py_scoped_marker_enter(PyObject* op, PyObject* unused)
 {
-    (void) unused;
-    tm_py_scoped_marker_begin((tm_py_scoped_marker*) op);
+    (void)unused;
+    tm_py_scoped_marker_begin((tm_py_scoped_marker*)op);
     Py_INCREF(op);
     return op;
 }
 
 static PyObject* tm_py_scoped_marker_exit(PyObject* op, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) args;
-    (void) nargs;
-    tm_py_scoped_marker_end((tm_py_scoped_marker*) op);
+    (void)args;
+    (void)nargs;
+    tm_py_scoped_marker_end((tm_py_scoped_marker*)op);
     Py_RETURN_FALSE;
 }
 
 static PyObject* tm_py_scoped_marker_start(PyObject* op, PyObject* unused)
 {
-    (void) unused;
-    tm_py_scoped_marker_begin((tm_py_scoped_marker*) op);
+    (void)unused;
+    tm_py_scoped_marker_begin((tm_py_scoped_marker*)op);
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_scoped_marker_stop(PyObject* op, PyObject* unused)
 {
-    (void) unused;
-    tm_py_scoped_marker_end((tm_py_scoped_marker*) op);
+    (void)unused;
+    tm_py_scoped_marker_end((tm_py_scoped_marker*)op);
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_scoped_marker_get_started(PyObject* op, void* closure)
 {
-    (void) closure;
-    return PyBool_FromLong(((tm_py_scoped_marker*) op)->started);
+    (void)closure;
+    return PyBool_FromLong(((tm_py_scoped_marker*)op)->started);
 }
 
 static PyMethodDef tm_py_scoped_marker_methods[] = {
-    { "__enter__", (PyCFunction) (void (*)(void)) tm_py_scoped_marker_enter, METH_NOARGS,
-      "Push (unless already started); returns self." },
-    { "__exit__", (PyCFunction) (void (*)(void)) tm_py_scoped_marker_exit, METH_FASTCALL,
-      "Pop (if started); returns False." },
-    { "start", (PyCFunction) (void (*)(void)) tm_py_scoped_marker_start, METH_NOARGS,
-      "start()\n--\n\nPush (a second start while started is ignored)." },
-    { "stop", (PyCFunction) (void (*)(void)) tm_py_scoped_marker_stop, METH_NOARGS,
-      "stop()\n--\n\nPop (if started)." },
-    { NULL, NULL, 0, NULL }
-};
+    {"__enter__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_enter, METH_NOARGS,
+     "Push (unless already started); returns self."},
+    {"__exit__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_exit, METH_FASTCALL,
+     "Pop (if started); returns False."},
+    {"start", (PyCFunction)(void (*)(void))tm_py_scoped_marker_start, METH_NOARGS,
+     "start()\n--\n\nPush (a second start while started is ignored)."},
+    {"stop", (PyCFunction)(void (*)(void))tm_py_scoped_marker_stop, METH_NOARGS,
+     "stop()\n--\n\nPop (if started)."},
+    {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_py_scoped_marker_getset[] = {
-    { "started", tm_py_scoped_marker_get_started, NULL, "True between start and stop", NULL },
-    { NULL, NULL, NULL, NULL, NULL }
-};
+    {"started", tm_py_scoped_marker_get_started, NULL, "True between start and stop", NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static PyMemberDef tm_py_scoped_marker_members[] = {
-    { "key", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, key), TM_PY_READONLY,
-      "hash of the key" },
-    { "mask", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, mask), TM_PY_READONLY,
-      "component mask" },
-    { "scope", TM_PY_T_UINT, offsetof(tm_py_scoped_marker, scope), TM_PY_READONLY,
-      "scope bits (0: settings decide)" },
-    { NULL, 0, 0, 0, NULL }
-};
+    {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, key), TM_PY_READONLY,
+     "hash of the key"},
+    {"mask", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, mask), TM_PY_READONLY,
+     "component mask"},
+    {"scope", TM_PY_T_UINT, offsetof(tm_py_scoped_marker, scope), TM_PY_READONLY,
+     "scope bits (0: settings decide)"},
+    {NULL, 0, 0, 0, NULL}};
 
 static PyType_Slot tm_py_scoped_marker_slots[] = {
-    { Py_tp_doc, "ScopedMarker(key, mask, scope=0)\n--\n\n"
-                 "Context manager: __enter__ pushes key with the components of mask, __exit__ "
-                 "pops. Reusable, not re-entrant." },
-    { Py_tp_new, (void*) tm_py_scoped_marker_new },
-    { Py_tp_dealloc, (void*) tm_py_scoped_marker_dealloc },
-    { Py_tp_methods, tm_py_scoped_marker_methods },
-    { Py_tp_getset, tm_py_scoped_marker_getset },
-    { Py_tp_members, tm_py_scoped_marker_members },
-    { 0, NULL }
-};
+    {Py_tp_doc, "ScopedMarker(key, mask, scope=0)\n--\n\n"
+                "Context manager: __enter__ pushes key with the components of mask, __exit__ "
+                "pops. Reusable, not re-entrant."},
+    {Py_tp_new, (void*)tm_py_scoped_marker_new},
+    {Py_tp_dealloc, (void*)tm_py_scoped_marker_dealloc},
+    {Py_tp_methods, tm_py_scoped_marker_methods},
+    {Py_tp_getset, tm_py_scoped_marker_getset},
+    {Py_tp_members, tm_py_scoped_marker_members},
+    {0, NULL}};
 
 static PyType_Spec tm_py_scoped_marker_spec = {
     .name      = TM_PY_MODULE_NAME ".ScopedMarker",
@@ -392,7 +385,7 @@ static int tm_py_add_type(PyObject* module, PyType_Spec* spec, const char* name,
 {
     PyObject* type = PyType_FromModuleAndSpec(module, spec, NULL);
     if(!type) return -1;
-    *slot = (PyTypeObject*) type;
+    *slot = (PyTypeObject*)type;
     Py_INCREF(type);
     if(PyModule_AddObject(module, name, type) < 0)
     {

@@ -1,10 +1,8 @@
 /* module.c -- the module object of timemory.libs.libpytimemory: multi-phase init, the module
- * state, the error mapping, and the thin functions over the public C API (life cycle, hashes,
- * results, component lists, settings by name, trace library).
- * Owns no policy: the package decides what to call when; this file converts arguments, calls
- * the library once and maps its error code. Component classes, markers, profiler and tracer
- * live in their own files and are added from the exec slot.
- */
+ * state, the error mapping and the thin functions over the public C API (life cycle, hashes,
+ * results, component lists, settings by name, trace library). Owns no policy: it converts
+ * arguments, calls the library once and maps its error code. Component classes, markers,
+ * profiler and tracer live in their own files and are added from the exec slot. */
 #include "ext.h"
 
 #include <ctype.h>
@@ -12,7 +10,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-tm_py_state* tm_py_get_state(PyObject* module) { return (tm_py_state*) PyModule_GetState(module); }
+tm_py_state* tm_py_get_state(PyObject* module)
+{
+    return (tm_py_state*)PyModule_GetState(module);
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* errors                                                                                      */
@@ -21,13 +22,18 @@ static PyObject* tm_py_exception_for(int code)
 {
     switch(code)
     {
-        case TIMEMORY_EINVAL:
-        case TIMEMORY_EVALUE:
-        case TIMEMORY_EUNKNOWN: return PyExc_ValueError;
-        case TIMEMORY_ETYPE: return PyExc_TypeError;
-        case TIMEMORY_ENOMEM: return PyExc_MemoryError;
-        case TIMEMORY_EIO: return PyExc_OSError;
-        default: return PyExc_RuntimeError;
+    case TIMEMORY_EINVAL:
+    case TIMEMORY_EVALUE:
+    case TIMEMORY_EUNKNOWN:
+        return PyExc_ValueError;
+    case TIMEMORY_ETYPE:
+        return PyExc_TypeError;
+    case TIMEMORY_ENOMEM:
+        return PyExc_MemoryError;
+    case TIMEMORY_EIO:
+        return PyExc_OSError;
+    default:
+        return PyExc_RuntimeError;
     }
 }
 
@@ -40,8 +46,8 @@ PyObject* tm_py_raise(int code, const char* context)
                      timemory_strerror(code), strerror(saved));
         return NULL;
     }
-    PyErr_Format(tm_py_exception_for(code), "%s%s%s", context ? context : "",
-                 context ? ": " : "", timemory_strerror(code));
+    PyErr_Format(tm_py_exception_for(code), "%s%s%s", context ? context : "", context ? ": " : "",
+                 timemory_strerror(code));
     return NULL;
 }
 
@@ -51,14 +57,15 @@ int tm_py_check_region(int rc, const char* context)
 {
     switch(rc)
     {
-        case TIMEMORY_OK:
-        case TIMEMORY_EDISABLED:
-        case TIMEMORY_ETHROTTLED:
-        case TIMEMORY_EFINALIZED: return 0;
-        case TIMEMORY_EUNBALANCED:
-            return PyErr_WarnFormat(PyExc_RuntimeWarning, 1, "%s: %s", context,
-                                    timemory_strerror(rc));
-        default: break;
+    case TIMEMORY_OK:
+    case TIMEMORY_EDISABLED:
+    case TIMEMORY_ETHROTTLED:
+    case TIMEMORY_EFINALIZED:
+        return 0;
+    case TIMEMORY_EUNBALANCED:
+        return PyErr_WarnFormat(PyExc_RuntimeWarning, 1, "%s: %s", context, timemory_strerror(rc));
+    default:
+        break;
     }
     if(rc > 0) return 0;
     tm_py_raise(rc, context);
@@ -101,12 +108,12 @@ static int tm_py_mask_converter(PyObject* obj, void* out)
         return 0;
     }
     unsigned long long mask = PyLong_AsUnsignedLongLong(obj);
-    if(mask == (unsigned long long) -1 && PyErr_Occurred())
+    if(mask == (unsigned long long)-1 && PyErr_Occurred())
     {
         PyErr_SetString(PyExc_ValueError, "component mask must be in [0, 2**64)");
         return 0;
     }
-    *(timemory_components_t*) out = (timemory_components_t) mask;
+    *(timemory_components_t*)out = (timemory_components_t)mask;
     return 1;
 }
 
@@ -119,8 +126,8 @@ static int tm_py_u64_converter(PyObject* obj, void* out)
         return 0;
     }
     unsigned long long value = PyLong_AsUnsignedLongLong(obj);
-    if(value == (unsigned long long) -1 && PyErr_Occurred()) return 0;
-    *(uint64_t*) out = (uint64_t) value;
+    if(value == (unsigned long long)-1 && PyErr_Occurred()) return 0;
+    *(uint64_t*)out = (uint64_t)value;
     return 1;
 }
 
@@ -135,7 +142,7 @@ static PyObject* tm_py_split_words(const char* text, const char* seps)
         p += strspn(p, seps);
         size_t n = strcspn(p, seps);
         if(n == 0) break;
-        PyObject* word = PyUnicode_FromStringAndSize(p, (Py_ssize_t) n);
+        PyObject* word = PyUnicode_FromStringAndSize(p, (Py_ssize_t)n);
         if(!word || PyList_Append(list, word) < 0)
         {
             Py_XDECREF(word);
@@ -172,11 +179,11 @@ static PyObject* tm_py_take_string(int rc, char* text, const char* context)
 
 static PyObject* tm_py_initialize(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = { "argv", "prefix", "suffix", NULL };
+    static char* kwlist[] = {"argv", "prefix", "suffix", NULL};
     PyObject*    argv     = NULL;
     const char*  prefix   = "timemory-";
     const char*  suffix   = "-output";
-    (void) self;
+    (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|Oss:initialize", kwlist, &argv, &prefix,
                                     &suffix))
         return NULL;
@@ -200,7 +207,7 @@ static PyObject* tm_py_initialize(PyObject* self, PyObject* args, PyObject* kwar
         PyErr_SetString(PyExc_ValueError, "initialize() argv is too long");
         return NULL;
     }
-    char** cargv = PyMem_Calloc((size_t) argc + 1, sizeof(char*));
+    char** cargv = PyMem_Calloc((size_t)argc + 1, sizeof(char*));
     if(!cargv)
     {
         Py_DECREF(seq);
@@ -216,10 +223,10 @@ static PyObject* tm_py_initialize(PyObject* self, PyObject* args, PyObject* kwar
             goto fail;
         }
         /* the UTF-8 buffer lives as long as the str, which seq keeps alive */
-        cargv[i] = (char*) PyUnicode_AsUTF8(item);
+        cargv[i] = (char*)PyUnicode_AsUTF8(item);
         if(!cargv[i]) goto fail;
     }
-    int rc = timemory_init_ex((int) argc, cargv, prefix, suffix);
+    int rc = timemory_init_ex((int)argc, cargv, prefix, suffix);
     PyMem_Free(cargv);
     Py_DECREF(seq);
     return tm_py_none_or_raise(rc, "initialize");
@@ -231,23 +238,23 @@ fail:
 
 static PyObject* tm_py_finalize(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_py_none_or_raise(timemory_finalize(), "finalize");
 }
 
 static PyObject* tm_py_is_finalized(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(timemory_is_finalized());
 }
 
 static PyObject* tm_py_report(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = { "filename", NULL };
+    static char* kwlist[] = {"filename", NULL};
     const char*  filename = "";
-    (void) self;
+    (void)self;
     /* filename is accepted for compatibility: outputs go where the settings say */
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|s:report", kwlist, &filename)) return NULL;
     return tm_py_none_or_raise(timemory_report(), "report");
@@ -255,25 +262,25 @@ static PyObject* tm_py_report(PyObject* self, PyObject* args, PyObject* kwargs)
 
 static PyObject* tm_py_enable(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_resume();
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_disable(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_pause();
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_toggle(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = { "on", NULL };
+    static char* kwlist[] = {"on", NULL};
     int          on       = 1;
-    (void) self;
+    (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|p:toggle", kwlist, &on)) return NULL;
     if(on)
         timemory_resume();
@@ -284,46 +291,46 @@ static PyObject* tm_py_toggle(PyObject* self, PyObject* args, PyObject* kwargs)
 
 static PyObject* tm_py_is_enabled(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(timemory_is_enabled());
 }
 
 static PyObject* tm_py_has_mpi_support(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     Py_RETURN_FALSE;
 }
 
 static PyObject* tm_py_set_rusage_children(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_set_rusage_children();
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_set_rusage_self(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_set_rusage_self();
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_set_rusage_thread(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_set_rusage_thread();
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_take_errors(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     int last = 0;
     return PyLong_FromLong(timemory_take_errors(&last));
 }
@@ -333,7 +340,7 @@ static PyObject* tm_py_take_errors(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_add_hash_id(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     if(!PyUnicode_Check(arg))
     {
         PyErr_Format(PyExc_TypeError, "key must be str, not %.100s", Py_TYPE(arg)->tp_name);
@@ -347,11 +354,11 @@ static PyObject* tm_py_add_hash_id(PyObject* self, PyObject* arg)
 static PyObject* tm_py_get_hash_identifier(PyObject* self, PyObject* arg)
 {
     uint64_t id = 0;
-    (void) self;
+    (void)self;
     if(!tm_py_u64_converter(arg, &id)) return NULL;
     const char* key = timemory_get_hash_identifier(id);
     if(key) return PyUnicode_FromString(key);
-    return PyUnicode_FromFormat("unknown-hash=%llu", (unsigned long long) id);
+    return PyUnicode_FromFormat("unknown-hash=%llu", (unsigned long long)id);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -359,47 +366,46 @@ static PyObject* tm_py_get_hash_identifier(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_get_json(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[]  = { "mask", "hierarchy", NULL };
+    static char*          kwlist[]  = {"mask", "hierarchy", NULL};
     timemory_components_t mask      = 0;
     int                   hierarchy = 0;
-    (void) self;
+    (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_mask_converter,
                                     &mask, &hierarchy))
         return NULL;
     char* text = NULL;
-    int   rc;
-    Py_BEGIN_ALLOW_THREADS rc = timemory_get_json(mask, hierarchy != 0, &text);
-    Py_END_ALLOW_THREADS return tm_py_take_string(rc, text, "get_json");
+    /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
+    int rc = timemory_get_json(mask, hierarchy != 0, &text);
+    return tm_py_take_string(rc, text, "get_json");
 }
 
 static PyObject* tm_py_get_text(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = { "mask", NULL };
+    static char*          kwlist[] = {"mask", NULL};
     timemory_components_t mask     = 0;
-    (void) self;
+    (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_mask_converter,
                                     &mask))
         return NULL;
     char* text = NULL;
-    int   rc;
-    Py_BEGIN_ALLOW_THREADS rc = timemory_get_text(mask, &text);
-    Py_END_ALLOW_THREADS return tm_py_take_string(rc, text, "get_text");
+    /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
+    int rc = timemory_get_text(mask, &text);
+    return tm_py_take_string(rc, text, "get_text");
 }
 
 static PyObject* tm_py_clear(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = { "mask", NULL };
+    static char*          kwlist[] = {"mask", NULL};
     timemory_components_t mask     = 0;
-    (void) self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_mask_converter,
-                                    &mask))
+    (void)self;
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_mask_converter, &mask))
         return NULL;
     return tm_py_none_or_raise(timemory_clear(mask), "clear");
 }
 
 static PyObject* tm_py_size(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     long id = PyLong_AsLong(arg);
     if(id == -1 && PyErr_Occurred()) return NULL;
     if(id < 0 || id >= TM_PY_NCOMPONENTS)
@@ -409,21 +415,21 @@ static PyObject* tm_py_size(PyObject* self, PyObject* arg)
         return NULL;
     }
     size_t n  = 0;
-    int    rc = timemory_get_size((int) id, &n);
+    int    rc = timemory_get_size((int)id, &n);
     if(rc < 0) return tm_py_raise(rc, "size");
     return PyLong_FromSize_t(n);
 }
 
 static PyObject* tm_py_components_with_data(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyLong_FromUnsignedLongLong(timemory_components_with_data());
 }
 
 static PyObject* tm_py_add_metadata(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2)
     {
         PyErr_Format(PyExc_TypeError, "add_metadata(key, json_text) takes 2 arguments (%zd given)",
@@ -438,8 +444,8 @@ static PyObject* tm_py_add_metadata(PyObject* self, PyObject* const* args, Py_ss
 
 static PyObject* tm_py_get_metadata(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     char* text = NULL;
     int   rc   = timemory_get_metadata(&text);
     return tm_py_take_string(rc, text, "get_metadata");
@@ -450,8 +456,8 @@ static PyObject* tm_py_get_metadata(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_available_mask(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_components_t   mask = 0;
     timemory_component_info info;
     for(int id = 0; id < TM_PY_NCOMPONENTS; ++id)
@@ -472,8 +478,8 @@ static PyObject* tm_py_component_row(const timemory_component_info* info)
 {
     PyObject* row = PyDict_New();
     if(!row) return NULL;
-    int n = info->value_count < 0 ? 0 : (info->value_count > 2 ? 2 : info->value_count);
-    PyObject* labels     = PyList_New(0);
+    int       n      = info->value_count < 0 ? 0 : (info->value_count > 2 ? 2 : info->value_count);
+    PyObject* labels = PyList_New(0);
     PyObject* unit_repr  = PyList_New(0);
     PyObject* unit_value = PyList_New(0);
     if(!labels || !unit_repr || !unit_value) goto fail_lists;
@@ -535,8 +541,8 @@ fail_lists:
 
 static PyObject* tm_py_component_table(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     PyObject* table = PyList_New(0);
     if(!table) return NULL;
     timemory_component_info info;
@@ -558,20 +564,22 @@ static PyObject* tm_py_component_table(PyObject* self, PyObject* unused)
 /* Case-insensitive Levenshtein distance of two short names (longer names are "far"). */
 static int tm_py_name_distance(const char* a, const char* b)
 {
-    enum { max_len = 63 };
+    enum
+    {
+        max_len = 63
+    };
     size_t na = strlen(a), nb = strlen(b);
     if(na > max_len || nb > max_len) return max_len + 1;
     int row[max_len + 1];
-    for(size_t j = 0; j <= nb; ++j)
-        row[j] = (int) j;
+    for(size_t j = 0; j <= nb; ++j) row[j] = (int)j;
     for(size_t i = 1; i <= na; ++i)
     {
         int diag = row[0];
-        row[0]   = (int) i;
+        row[0]   = (int)i;
         for(size_t j = 1; j <= nb; ++j)
         {
             int up   = row[j];
-            int cost = tolower((unsigned char) a[i - 1]) != tolower((unsigned char) b[j - 1]);
+            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
             int best = diag + cost;
             if(up + 1 < best) best = up + 1;
             if(row[j - 1] + 1 < best) best = row[j - 1] + 1;
@@ -614,7 +622,7 @@ static void tm_py_unknown_component(const char* word)
     int                     dist[TM_PY_NCOMPONENTS];
     int                     order[TM_PY_NCOMPONENTS];
     int                     count = 0;
-    int                     limit = (int) strlen(word) / 3;
+    int                     limit = (int)strlen(word) / 3;
     timemory_component_info info;
     if(limit < 2) limit = 2;
     for(int id = 0; id < TM_PY_NCOMPONENTS; ++id)
@@ -645,8 +653,8 @@ static void tm_py_unknown_component(const char* word)
     {
         if(timemory_component_get_info(order[i], &info) != 0) continue;
         int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", info.name);
-        if(n < 0 || (size_t) n >= sizeof(names) - used) break;
-        used += (size_t) n;
+        if(n < 0 || (size_t)n >= sizeof(names) - used) break;
+        used += (size_t)n;
     }
     PyErr_Format(PyExc_ValueError, "unknown component '%s'; did you mean: %s?", word, names);
 }
@@ -686,7 +694,7 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
         Py_DECREF(index);
         if(id == -1 && PyErr_Occurred()) return -1;
         timemory_component_info info;
-        if(id < 0 || id >= TM_PY_NCOMPONENTS || timemory_component_get_info((int) id, &info) != 0)
+        if(id < 0 || id >= TM_PY_NCOMPONENTS || timemory_component_get_info((int)id, &info) != 0)
         {
             PyErr_Format(PyExc_ValueError, "unknown component id %ld (valid: 0..%d)", id,
                          TM_PY_NCOMPONENTS - 1);
@@ -724,7 +732,7 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
 
 static PyObject* tm_py_parse_components(PyObject* self, PyObject* obj)
 {
-    (void) self;
+    (void)self;
     timemory_components_t mask = 0;
     if(tm_py_parse_components_into(obj, &mask) < 0) return NULL;
     return PyLong_FromUnsignedLongLong(mask);
@@ -741,14 +749,14 @@ static int tm_py_fast_u64(PyObject* obj, uint64_t* out, const char* what)
         return -1;
     }
     unsigned long long value = PyLong_AsUnsignedLongLong(obj);
-    if(value == (unsigned long long) -1 && PyErr_Occurred()) return -1;
-    *out = (uint64_t) value;
+    if(value == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+    *out = (uint64_t)value;
     return 0;
 }
 
 static PyObject* tm_py_push(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs < 2 || nargs > 3)
     {
         PyErr_Format(PyExc_TypeError, "push(key, mask, scope=0) takes 2 or 3 arguments (%zd given)",
@@ -759,13 +767,13 @@ static PyObject* tm_py_push(PyObject* self, PyObject* const* args, Py_ssize_t na
     if(tm_py_fast_u64(args[0], &key, "key") < 0 || tm_py_fast_u64(args[1], &mask, "mask") < 0 ||
        (nargs == 3 && tm_py_fast_u64(args[2], &scope, "scope") < 0))
         return NULL;
-    if(tm_py_check_region(timemory_push(key, mask, (unsigned) scope), "push") < 0) return NULL;
+    if(tm_py_check_region(timemory_push(key, mask, (unsigned)scope), "push") < 0) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_pop(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     uint64_t key = 0;
     if(tm_py_fast_u64(arg, &key, "key") < 0) return NULL;
     if(tm_py_check_region(timemory_pop(key), "pop") < 0) return NULL;
@@ -774,7 +782,7 @@ static PyObject* tm_py_pop(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_push_region(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name || tm_py_check_region(timemory_push_region(name), "push_region") < 0) return NULL;
     Py_RETURN_NONE;
@@ -782,7 +790,7 @@ static PyObject* tm_py_push_region(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_pop_region(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name || tm_py_check_region(timemory_pop_region(name), "pop_region") < 0) return NULL;
     Py_RETURN_NONE;
@@ -793,11 +801,11 @@ static PyObject* tm_py_pop_region(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_trace_init(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[]          = { "components", "read_command_line", "cmd", NULL };
+    static char* kwlist[]          = {"components", "read_command_line", "cmd", NULL};
     const char*  components        = "";
     int          read_command_line = 0;
     const char*  cmd               = "";
-    (void) self;
+    (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|sps:trace_init", kwlist, &components,
                                     &read_command_line, &cmd))
         return NULL;
@@ -817,21 +825,21 @@ static PyObject* tm_py_trace_init(PyObject* self, PyObject* args, PyObject* kwar
 
 static PyObject* tm_py_trace_finalize(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_py_none_or_raise(timemory_trace_finalize(), "trace_finalize");
 }
 
 static PyObject* tm_py_trace_is_initialized(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(timemory_trace_is_initialized());
 }
 
 static PyObject* tm_py_push_trace(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name || tm_py_check_region(timemory_push_trace(name), "push_trace") < 0) return NULL;
     Py_RETURN_NONE;
@@ -839,7 +847,7 @@ static PyObject* tm_py_push_trace(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_pop_trace(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name || tm_py_check_region(timemory_pop_trace(name), "pop_trace") < 0) return NULL;
     Py_RETURN_NONE;
@@ -847,7 +855,7 @@ static PyObject* tm_py_pop_trace(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_is_throttled(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name) return NULL;
     return PyBool_FromLong(timemory_is_throttled(name));
@@ -855,7 +863,7 @@ static PyObject* tm_py_is_throttled(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_reset_throttle(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = tm_py_name_arg(arg, "name");
     if(!name) return NULL;
     timemory_reset_throttle(name);
@@ -869,10 +877,14 @@ static const char* tm_py_setting_type_name(timemory_setting_type type)
 {
     switch(type)
     {
-        case TIMEMORY_SETTING_BOOL: return "bool";
-        case TIMEMORY_SETTING_INT: return "int";
-        case TIMEMORY_SETTING_STRING: return "str";
-        case TIMEMORY_SETTING_DOUBLE: return "float";
+    case TIMEMORY_SETTING_BOOL:
+        return "bool";
+    case TIMEMORY_SETTING_INT:
+        return "int";
+    case TIMEMORY_SETTING_STRING:
+        return "str";
+    case TIMEMORY_SETTING_DOUBLE:
+        return "float";
     }
     return "unknown";
 }
@@ -900,7 +912,7 @@ static int tm_py_setting_lookup(PyObject* name_obj, timemory_setting_info* info)
 
 static bool tm_py_text_is_true(const char* text)
 {
-    static const char* const truthy[] = { "1", "true", "on", "yes", "y", "t" };
+    static const char* const truthy[] = {"1", "true", "on", "yes", "y", "t"};
     for(size_t i = 0; i < sizeof(truthy) / sizeof(truthy[0]); ++i)
         if(strcasecmp(text, truthy[i]) == 0) return true;
     return false;
@@ -912,27 +924,30 @@ static PyObject* tm_py_setting_default(const timemory_setting_info* info)
     const char* text = info->default_text ? info->default_text : "";
     switch(info->type)
     {
-        case TIMEMORY_SETTING_BOOL: return PyBool_FromLong(tm_py_text_is_true(text));
-        case TIMEMORY_SETTING_INT:
+    case TIMEMORY_SETTING_BOOL:
+        return PyBool_FromLong(tm_py_text_is_true(text));
+    case TIMEMORY_SETTING_INT:
+    {
+        PyObject* value = PyLong_FromString(text, NULL, 0);
+        if(!value)
         {
-            PyObject* value = PyLong_FromString(text, NULL, 0);
-            if(!value)
-            {
-                PyErr_Clear();
-                return PyLong_FromLong(0);
-            }
-            return value;
+            PyErr_Clear();
+            return PyLong_FromLong(0);
         }
-        case TIMEMORY_SETTING_DOUBLE: return PyFloat_FromDouble(strtod(text, NULL));
-        case TIMEMORY_SETTING_STRING: break;
+        return value;
+    }
+    case TIMEMORY_SETTING_DOUBLE:
+        return PyFloat_FromDouble(strtod(text, NULL));
+    case TIMEMORY_SETTING_STRING:
+        break;
     }
     return PyUnicode_FromString(text);
 }
 
 static PyObject* tm_py_settings_names(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     PyObject* names = PyList_New(0);
     if(!names) return NULL;
     int                   count = timemory_settings_count();
@@ -954,7 +969,7 @@ static PyObject* tm_py_settings_names(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_settings_info(PyObject* self, PyObject* name)
 {
-    (void) self;
+    (void)self;
     timemory_setting_info info;
     if(tm_py_setting_lookup(name, &info) < 0) return NULL;
     PyObject* dict = PyDict_New();
@@ -967,8 +982,7 @@ static PyObject* tm_py_settings_info(PyObject* self, PyObject* name)
         choices = tm_py_none_ref();
     if(tm_py_dict_set(dict, "name", PyUnicode_FromString(info.name)) < 0 ||
        tm_py_dict_set(dict, "env", tm_py_str_or_none(info.env)) < 0 ||
-       tm_py_dict_set(dict, "type", PyUnicode_FromString(tm_py_setting_type_name(info.type))) <
-           0 ||
+       tm_py_dict_set(dict, "type", PyUnicode_FromString(tm_py_setting_type_name(info.type))) < 0 ||
        tm_py_dict_set(dict, "type_name", tm_py_str_or_none(info.type_name)) < 0 ||
        tm_py_dict_set(dict, "description", tm_py_str_or_none(info.description)) < 0 ||
        tm_py_dict_set(dict, "cli_flags", tm_py_split_words(info.cli_flags, " ")) < 0 ||
@@ -990,40 +1004,40 @@ static PyObject* tm_py_settings_get_info(const timemory_setting_info* info)
     int rc = 0;
     switch(info->type)
     {
-        case TIMEMORY_SETTING_BOOL:
-        {
-            bool value = false;
-            if((rc = timemory_settings_get_bool(info->env, &value)) < 0) break;
-            return PyBool_FromLong(value);
-        }
-        case TIMEMORY_SETTING_INT:
-        {
-            int64_t value = 0;
-            if((rc = timemory_settings_get_int(info->env, &value)) < 0) break;
-            return PyLong_FromLongLong(value);
-        }
-        case TIMEMORY_SETTING_DOUBLE:
-        {
-            double value = 0.0;
-            if((rc = timemory_settings_get_double(info->env, &value)) < 0) break;
-            return PyFloat_FromDouble(value);
-        }
-        case TIMEMORY_SETTING_STRING:
-        {
-            char small[256];
-            rc = timemory_settings_get_string(info->env, small, sizeof(small));
-            if(rc < 0) break;
-            if((size_t) rc < sizeof(small)) return PyUnicode_FromString(small);
-            /* longer than the stack buffer: ask again with the full length */
-            size_t len = (size_t) rc + 1;
-            char*  big = PyMem_Malloc(len);
-            if(!big) return PyErr_NoMemory();
-            rc = timemory_settings_get_string(info->env, big, len);
-            PyObject* value = rc < 0 ? NULL : PyUnicode_FromString(big);
-            PyMem_Free(big);
-            if(rc < 0) break;
-            return value;
-        }
+    case TIMEMORY_SETTING_BOOL:
+    {
+        bool value = false;
+        if((rc = timemory_settings_get_bool(info->env, &value)) < 0) break;
+        return PyBool_FromLong(value);
+    }
+    case TIMEMORY_SETTING_INT:
+    {
+        int64_t value = 0;
+        if((rc = timemory_settings_get_int(info->env, &value)) < 0) break;
+        return PyLong_FromLongLong(value);
+    }
+    case TIMEMORY_SETTING_DOUBLE:
+    {
+        double value = 0.0;
+        if((rc = timemory_settings_get_double(info->env, &value)) < 0) break;
+        return PyFloat_FromDouble(value);
+    }
+    case TIMEMORY_SETTING_STRING:
+    {
+        char small[256];
+        rc = timemory_settings_get_string(info->env, small, sizeof(small));
+        if(rc < 0) break;
+        if((size_t)rc < sizeof(small)) return PyUnicode_FromString(small);
+        /* longer than the stack buffer: ask again with the full length */
+        size_t len = (size_t)rc + 1;
+        char*  big = PyMem_Malloc(len);
+        if(!big) return PyErr_NoMemory();
+        rc              = timemory_settings_get_string(info->env, big, len);
+        PyObject* value = rc < 0 ? NULL : PyUnicode_FromString(big);
+        PyMem_Free(big);
+        if(rc < 0) break;
+        return value;
+    }
     }
     char context[160];
     snprintf(context, sizeof(context), "settings.%s", info->name);
@@ -1032,7 +1046,7 @@ static PyObject* tm_py_settings_get_info(const timemory_setting_info* info)
 
 static PyObject* tm_py_settings_get(PyObject* self, PyObject* name)
 {
-    (void) self;
+    (void)self;
     timemory_setting_info info;
     if(tm_py_setting_lookup(name, &info) < 0) return NULL;
     return tm_py_settings_get_info(&info);
@@ -1046,7 +1060,7 @@ static void tm_py_setting_value_error(const timemory_setting_info* info, PyObjec
                      info->choices, given);
     else if(info->type == TIMEMORY_SETTING_INT)
         PyErr_Format(PyExc_ValueError, "settings.%s must be an integer in [%lld, %lld], not %R",
-                     info->name, (long long) info->min_value, (long long) info->max_value, given);
+                     info->name, (long long)info->min_value, (long long)info->max_value, given);
     else
         PyErr_Format(PyExc_ValueError, "settings.%s must be a valid %s, not %R", info->name,
                      tm_py_setting_type_name(info->type), given);
@@ -1074,7 +1088,7 @@ static PyObject* tm_py_settings_type_error(const timemory_setting_info* info, Py
 
 static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2)
     {
         PyErr_Format(PyExc_TypeError, "settings_set(name, value) takes 2 arguments (%zd given)",
@@ -1086,61 +1100,63 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
     if(tm_py_setting_lookup(args[0], &info) < 0) return NULL;
     switch(info.type)
     {
-        case TIMEMORY_SETTING_BOOL:
+    case TIMEMORY_SETTING_BOOL:
+    {
+        int truth = PyObject_IsTrue(value);
+        if(truth < 0) return NULL;
+        return tm_py_setting_result(timemory_settings_set_bool(info.env, truth != 0), &info, value);
+    }
+    case TIMEMORY_SETTING_INT:
+    {
+        /* int, bool or any integer type (__index__: IntEnum, numpy integers) */
+        if(PyFloat_Check(value) || !PyIndex_Check(value))
+            return tm_py_settings_type_error(&info, value);
+        PyObject* index = PyNumber_Index(value);
+        if(!index) return NULL;
+        int       overflow = 0;
+        long long v        = PyLong_AsLongLongAndOverflow(index, &overflow);
+        Py_DECREF(index);
+        if(v == -1 && PyErr_Occurred()) return NULL;
+        if(overflow)
         {
-            int truth = PyObject_IsTrue(value);
-            if(truth < 0) return NULL;
-            return tm_py_setting_result(timemory_settings_set_bool(info.env, truth != 0), &info,
-                                        value);
+            tm_py_setting_value_error(&info, value);
+            return NULL;
         }
-        case TIMEMORY_SETTING_INT:
+        return tm_py_setting_result(timemory_settings_set_int(info.env, (int64_t)v), &info, value);
+    }
+    case TIMEMORY_SETTING_DOUBLE:
+    {
+        if(!PyFloat_Check(value) && !PyLong_Check(value))
+            return tm_py_settings_type_error(&info, value);
+        double v = PyFloat_AsDouble(value);
+        if(v == -1.0 && PyErr_Occurred()) return NULL;
+        return tm_py_setting_result(timemory_settings_set_double(info.env, v), &info, value);
+    }
+    case TIMEMORY_SETTING_STRING:
+    {
+        if(!PyUnicode_Check(value)) return tm_py_settings_type_error(&info, value);
+        Py_ssize_t  len  = 0;
+        const char* text = PyUnicode_AsUTF8AndSize(value, &len);
+        if(!text) return NULL;
+        if((size_t)len != strlen(text))
         {
-            if(!PyLong_Check(value)) return tm_py_settings_type_error(&info, value);
-            int       overflow = 0;
-            long long v        = PyLong_AsLongLongAndOverflow(value, &overflow);
-            if(v == -1 && PyErr_Occurred()) return NULL;
-            if(overflow)
-            {
-                tm_py_setting_value_error(&info, value);
-                return NULL;
-            }
-            return tm_py_setting_result(timemory_settings_set_int(info.env, (int64_t) v), &info,
-                                        value);
+            PyErr_Format(PyExc_ValueError, "settings.%s must not contain NUL characters",
+                         info.name);
+            return NULL;
         }
-        case TIMEMORY_SETTING_DOUBLE:
-        {
-            if(!PyFloat_Check(value) && !PyLong_Check(value))
-                return tm_py_settings_type_error(&info, value);
-            double v = PyFloat_AsDouble(value);
-            if(v == -1.0 && PyErr_Occurred()) return NULL;
-            return tm_py_setting_result(timemory_settings_set_double(info.env, v), &info, value);
-        }
-        case TIMEMORY_SETTING_STRING:
-        {
-            if(!PyUnicode_Check(value)) return tm_py_settings_type_error(&info, value);
-            Py_ssize_t  len  = 0;
-            const char* text = PyUnicode_AsUTF8AndSize(value, &len);
-            if(!text) return NULL;
-            if((size_t) len != strlen(text))
-            {
-                PyErr_Format(PyExc_ValueError, "settings.%s must not contain NUL characters",
-                             info.name);
-                return NULL;
-            }
-            return tm_py_setting_result(timemory_settings_set_string(info.env, text), &info,
-                                        value);
-        }
+        return tm_py_setting_result(timemory_settings_set_string(info.env, text), &info, value);
+    }
     }
     return tm_py_settings_type_error(&info, value);
 }
 
 static PyObject* tm_py_settings_set_text(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2)
     {
-        PyErr_Format(PyExc_TypeError,
-                     "settings_set_text(name, text) takes 2 arguments (%zd given)", nargs);
+        PyErr_Format(PyExc_TypeError, "settings_set_text(name, text) takes 2 arguments (%zd given)",
+                     nargs);
         return NULL;
     }
     timemory_setting_info info;
@@ -1170,8 +1186,8 @@ static PyObject* tm_py_settings_set_text(PyObject* self, PyObject* const* args, 
 
 static PyObject* tm_py_settings_parse(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     int rc = timemory_settings_parse_env();
     if(rc < 0) return tm_py_raise(rc, "settings_parse");
     return PyLong_FromLong(rc);
@@ -1179,7 +1195,7 @@ static PyObject* tm_py_settings_parse(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_settings_read(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     PyObject* path_bytes = NULL;
     if(!PyUnicode_FSConverter(arg, &path_bytes)) return NULL;
     errno  = 0;
@@ -1199,8 +1215,8 @@ static PyObject* tm_py_settings_read(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_settings_reset(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     timemory_settings_reset();
     Py_RETURN_NONE;
 }
@@ -1217,29 +1233,29 @@ static PyObject* tm_py_build_info(void)
 #if defined(__x86_64__)
     const char* arch = "x86_64";
 #elif defined(__aarch64__)
-    const char* arch = "aarch64";
+    const char* arch             = "aarch64";
 #elif defined(__powerpc64__)
-    const char* arch = "ppc64le";
+    const char* arch        = "ppc64le";
 #else
     const char* arch = have_uname ? un.machine : "unknown";
 #endif
 #if defined(__clang__)
     const char* compiler_id = "Clang";
 #elif defined(__GNUC__)
-    const char* compiler_id = "GNU";
+    const char* compiler_id      = "GNU";
 #else
     const char* compiler_id = "unknown";
 #endif
 #ifdef NDEBUG
     const char* build_type = "Release";
 #else
-    const char* build_type = "Debug";
+    const char* build_type       = "Debug";
 #endif
 #if defined(__GNUC__)
     PyObject* compiler_version =
         PyUnicode_FromFormat("%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
 #else
-    PyObject* compiler_version = PyUnicode_FromString("unknown");
+    PyObject*   compiler_version = PyUnicode_FromString("unknown");
 #endif
     if(tm_py_dict_set(info, "date", PyUnicode_FromString(__DATE__ " " __TIME__)) < 0 ||
        tm_py_dict_set(info, "library_architecture", PyUnicode_FromString(arch)) < 0 ||
@@ -1265,20 +1281,31 @@ static PyObject* tm_py_build_info(void)
 /* ------------------------------------------------------------------------------------------ */
 /* the module                                                                                  */
 
-#define TM_PY_NOARGS(name, func, doc) { name, (PyCFunction) (void (*)(void)) func, METH_NOARGS, doc }
-#define TM_PY_ONEARG(name, func, doc) { name, (PyCFunction) (void (*)(void)) func, METH_O, doc }
-#define TM_PY_KWARGS(name, func, doc)                                                             \
-    { name, (PyCFunction) (void (*)(void)) func, METH_VARARGS | METH_KEYWORDS, doc }
-#define TM_PY_FASTCALL(name, func, doc)                                                           \
-    { name, (PyCFunction) (void (*)(void)) func, METH_FASTCALL, doc }
+#define TM_PY_NOARGS(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_NOARGS, doc                                  \
+    }
+#define TM_PY_ONEARG(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_O, doc                                       \
+    }
+#define TM_PY_KWARGS(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_VARARGS | METH_KEYWORDS, doc                 \
+    }
+#define TM_PY_FASTCALL(name, func, doc)                                                            \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_FASTCALL, doc                                \
+    }
 
 static PyMethodDef tm_py_methods[] = {
     TM_PY_KWARGS("initialize", tm_py_initialize,
                  "initialize(argv=[], prefix='timemory-', suffix='-output')\n--\n\n"
                  "Read config files and the environment; set the output folder from argv[0]. "
                  "An empty argv does nothing."),
-    TM_PY_KWARGS("init", tm_py_initialize, "init(argv=[], prefix='timemory-', suffix='-output')\n"
-                                           "--\n\nAlias of initialize()."),
+    TM_PY_KWARGS("init", tm_py_initialize,
+                 "init(argv=[], prefix='timemory-', suffix='-output')\n"
+                 "--\n\nAlias of initialize()."),
     TM_PY_KWARGS("timemory_init", tm_py_initialize,
                  "timemory_init(argv=[], prefix='timemory-', suffix='-output')\n--\n\n"
                  "Alias of initialize()."),
@@ -1294,8 +1321,7 @@ static PyMethodDef tm_py_methods[] = {
     TM_PY_NOARGS("disable", tm_py_disable, "disable()\n--\n\nsettings.enabled = False"),
     TM_PY_KWARGS("toggle", tm_py_toggle, "toggle(on=True)\n--\n\nsettings.enabled = on"),
     TM_PY_NOARGS("enabled", tm_py_is_enabled, "enabled()\n--\n\nValue of settings.enabled."),
-    TM_PY_NOARGS("is_enabled", tm_py_is_enabled,
-                 "is_enabled()\n--\n\nValue of settings.enabled."),
+    TM_PY_NOARGS("is_enabled", tm_py_is_enabled, "is_enabled()\n--\n\nValue of settings.enabled."),
     TM_PY_NOARGS("has_mpi_support", tm_py_has_mpi_support,
                  "has_mpi_support()\n--\n\nFalse: this build has no MPI."),
     TM_PY_NOARGS("set_rusage_children", tm_py_set_rusage_children,
@@ -1376,8 +1402,7 @@ static PyMethodDef tm_py_methods[] = {
                  "is_throttled(name)\n--\n\nWhether name is throttled on this thread."),
     TM_PY_ONEARG("reset_throttle", tm_py_reset_throttle,
                  "reset_throttle(name)\n--\n\nClear the throttle of name on this thread."),
-    { NULL, NULL, 0, NULL }
-};
+    {NULL, NULL, 0, NULL}};
 
 static int tm_py_module_exec(PyObject* module)
 {
@@ -1404,14 +1429,9 @@ static int tm_py_module_traverse(PyObject* module, visitproc visit, void* arg)
     tm_py_state* state = tm_py_get_state(module);
     if(!state) return 0;
     Py_VISIT(state->component_base);
-    for(int i = 0; i < TM_PY_NCOMPONENTS; ++i)
-        Py_VISIT(state->component_types[i]);
+    for(int i = 0; i < TM_PY_NCOMPONENTS; ++i) Py_VISIT(state->component_types[i]);
     Py_VISIT(state->function_marker_type);
     Py_VISIT(state->scoped_marker_type);
-    for(size_t i = 0; i < sizeof(state->profiler_objects) / sizeof(PyObject*); ++i)
-        Py_VISIT(state->profiler_objects[i]);
-    for(size_t i = 0; i < sizeof(state->tracer_objects) / sizeof(PyObject*); ++i)
-        Py_VISIT(state->tracer_objects[i]);
     return 0;
 }
 
@@ -1420,21 +1440,18 @@ static int tm_py_module_clear(PyObject* module)
     tm_py_state* state = tm_py_get_state(module);
     if(!state) return 0;
     Py_CLEAR(state->component_base);
-    for(int i = 0; i < TM_PY_NCOMPONENTS; ++i)
-        Py_CLEAR(state->component_types[i]);
+    for(int i = 0; i < TM_PY_NCOMPONENTS; ++i) Py_CLEAR(state->component_types[i]);
     Py_CLEAR(state->function_marker_type);
     Py_CLEAR(state->scoped_marker_type);
-    for(size_t i = 0; i < sizeof(state->profiler_objects) / sizeof(PyObject*); ++i)
-        Py_CLEAR(state->profiler_objects[i]);
-    for(size_t i = 0; i < sizeof(state->tracer_objects) / sizeof(PyObject*); ++i)
-        Py_CLEAR(state->tracer_objects[i]);
     return 0;
 }
 
-static void tm_py_module_free(void* module) { (void) tm_py_module_clear((PyObject*) module); }
+static void tm_py_module_free(void* module)
+{
+    (void)tm_py_module_clear((PyObject*)module);
+}
 
-static PyModuleDef_Slot tm_py_slots[] = { { Py_mod_exec, (void*) tm_py_module_exec },
-                                          { 0, NULL } };
+static PyModuleDef_Slot tm_py_slots[] = {{Py_mod_exec, (void*)tm_py_module_exec}, {0, NULL}};
 
 static struct PyModuleDef tm_py_module_def = {
     PyModuleDef_HEAD_INIT,
@@ -1449,4 +1466,7 @@ static struct PyModuleDef tm_py_module_def = {
     .m_free     = tm_py_module_free,
 };
 
-PyMODINIT_FUNC PyInit_libpytimemory(void) { return PyModuleDef_Init(&tm_py_module_def); }
+PyMODINIT_FUNC PyInit_libpytimemory(void)
+{
+    return PyModuleDef_Init(&tm_py_module_def);
+}

@@ -65,7 +65,9 @@ static pthread_mutex_t           tm__graphs_mutex = PTHREAD_MUTEX_INITIALIZER;
 static tm__graph**               tm__graph_list;
 static size_t                    tm__graph_count;
 static size_t                    tm__graph_cap;
-/* initial-exec: one %fs-relative load instead of a __tls_get_addr call on every push/pop */
+/* initial-exec: one %fs-relative load instead of a __tls_get_addr call on every push/pop.
+ * Only this one pointer (8 bytes) uses it: dlopen() still finds room for it in the static TLS
+ * surplus glibc keeps for such libraries. */
 static _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec")));
 /* components a push can record: available, with a value of their own */
 static timemory_components_t tm__recordable;

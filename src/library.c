@@ -187,21 +187,33 @@ typedef struct tm__name_slot {
     uint64_t    id;
 } tm__name_slot;
 
-static _Thread_local tm__name_slot tm__name_cache[128] __attribute__((tls_model("initial-exec")));
+/* On the heap, reached through one pointer: the library is often dlopen()ed (Python), where
+ * static TLS is scarce, and graph.c's initial-exec pointer makes all of our TLS static. */
+static _Thread_local tm__name_slot* tm__name_cache;
 
-static inline uint64_t tm__name_id(const char* name)
+static uint64_t tm__name_id_slow(const char* name, tm__name_slot* s)
 {
-    tm__name_slot* s = &tm__name_cache[((uintptr_t) name >> 3) & 127];
-    if(TM_LIKELY(s->ptr == name && strcmp(s->interned, name) == 0)) return s->id;
     uint64_t    id  = tm__register(name);
     const char* str = tm__lookup(id);
-    if(str && strcmp(str, name) == 0) /* a hash collision keeps the first string: no caching */
+    if(s && str && strcmp(str, name) == 0) /* a hash collision keeps the first string */
     {
         s->ptr      = name;
         s->interned = str;
         s->id       = id;
     }
     return id;
+}
+
+static inline uint64_t tm__name_id(const char* name)
+{
+    if(TM_UNLIKELY(!tm__name_cache))
+    {
+        tm__name_cache = calloc(128, sizeof(tm__name_slot));
+        if(!tm__name_cache) return tm__name_id_slow(name, NULL);
+    }
+    tm__name_slot* s = &tm__name_cache[((uintptr_t) name >> 3) & 127];
+    if(TM_LIKELY(s->ptr == name && strcmp(s->interned, name) == 0)) return s->id;
+    return tm__name_id_slow(name, s);
 }
 
 int timemory_push_region(const char* name)

@@ -4,6 +4,8 @@
  *
  *   cc nested_regions.c $(pkg-config --cflags --libs timemory) -lpthread -o nested_regions
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+
 #include <timemory/library.h>
 #include <timemory/timemory.h>
 

@@ -39,27 +39,41 @@ _bindings = _truthy(_os.environ.get("TIMEMORY_PYTHON_BINDINGS", "yes")) and not 
 if _bindings:
     try:
         from .libs import libpytimemory
-    except Exception as _error:  # the extension is missing or broken: helpers only
+    except ImportError as _error:  # the extension is missing or broken: helpers only
         print(f"[timemory]> the extension failed to import: {_error!r}", file=_sys.stderr)
         _traceback.print_exc()
         _bindings = False
 
-from . import common, mpi, mpi_support, roofline  # noqa: E402
-from .common import FILE, FRAME, FUNC, LINE, file, frame, func, line  # noqa: E402
+from . import common as common
+from . import mpi as mpi
+from . import mpi_support as mpi_support
+from . import roofline as roofline
+from .common import FILE, FRAME, FUNC, LINE, file, frame, func, line
 
 if not _bindings:
-    try:
-        from importlib.metadata import version as _dist_version
+    from importlib import metadata as _metadata
 
-        version = _dist_version("timemory")
-    except Exception:
+    try:
+        version = _metadata.version("timemory")
+    except _metadata.PackageNotFoundError:
         version = "0.0.0"
     version_info = tuple(int(part) for part in version.split(".")[:3] if part.isdigit())
     build_info = {}
     __version__ = version
     __all__ = [
-        "version_info", "build_info", "version", "mpi_support", "roofline", "mpi",
-        "LINE", "FUNC", "FILE", "line", "func", "file", "frame",
+        "FILE",
+        "FUNC",
+        "LINE",
+        "build_info",
+        "file",
+        "frame",
+        "func",
+        "line",
+        "mpi",
+        "mpi_support",
+        "roofline",
+        "version",
+        "version_info",
     ]  # fmt: skip
 else:
     _sys.modules[__name__ + ".libpytimemory"] = libpytimemory
@@ -69,30 +83,28 @@ else:
     build_info = dict(libpytimemory.build_info)
     __version__ = version
 
-    from . import (  # noqa: E402
-        api,
-        bundle,
-        component,
-        ert,
-        hardware_counters,
-        line_profiler,
-        notebook,
-        options,
-        plotting,
-        region,
-        settings,
-        signals,
-        storage,
-        units,
-        util,
-    )
-    from .signals import (  # noqa: E402
+    from . import api as api
+    from . import bundle as bundle
+    from . import component as component
+    from . import ert as ert
+    from . import hardware_counters as hardware_counters
+    from . import line_profiler as line_profiler
+    from . import notebook as notebook
+    from . import options as options
+    from . import plotting as plotting
+    from . import region as region
+    from . import settings as settings
+    from . import signals as signals
+    from . import storage as storage
+    from . import units as units
+    from . import util as util
+    from .signals import (
         disable_signal_detection,
         enable_signal_detection,
         set_exit_action,
     )
-    from .util import scope  # noqa: E402
-    from .util.bundles import (  # noqa: E402
+    from .util import scope
+    from .util.bundles import (
         auto_timer,
         component_bundle,
         manager,
@@ -126,11 +138,11 @@ else:
         try:
             # destroy decorator/bundle objects still alive so that their pops happen first
             _gc.collect()
-        except Exception:
+        except Exception:  # noqa: BLE001 (a finalizer failed: do not pop what it left)
             settings.stack_clearing = False
         try:
             libpytimemory.finalize()
-        except Exception:
+        except Exception:  # noqa: BLE001 (never raise from the exit hook; show it)
             _traceback.print_exc()
 
     def timemory_finalize():
@@ -211,7 +223,7 @@ else:
         """Add the timemory-config sub-command (every setting as an option) to parser"""
         try:
             return settings.add_arguments(parser, None, subparser)
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 (warn, do not break the user's parser)
             print(f"[timemory_argparse]> Warning! {err}", file=_sys.stderr)
             return parser
 
@@ -276,17 +288,63 @@ else:
             return default
 
     __all__ = [
-        "version_info", "build_info", "version", "libpytimemory",
-        "LINE", "FUNC", "FILE", "FRAME", "line", "func", "file", "frame",
-        "report", "toggle", "enable", "disable", "is_enabled", "enabled", "has_mpi_support",
-        "set_rusage_children", "set_rusage_self", "timemory_init", "timemory_finalize",
-        "init", "initialize", "finalize", "timemory_argparse", "add_arguments",
-        "get", "get_text", "clear", "size", "get_hash", "add_hash_id", "get_hash_identifier",
-        "enable_signal_detection", "disable_signal_detection", "set_exit_action",
-        "mpi_init", "mpi_finalize", "upcxx_init", "upcxx_finalize", "dmp_init", "dmp_finalize",
-        "start_mpip", "stop_mpip", "start_ompt", "stop_ompt", "start_ncclp", "stop_ncclp",
-        "start_mallocp", "stop_mallocp",
-        "auto_timer", "component_bundle", "manager", "rss_usage", "timer",
+        "FILE",
+        "FRAME",
+        "FUNC",
+        "LINE",
+        "add_arguments",
+        "add_hash_id",
+        "auto_timer",
+        "build_info",
+        "clear",
+        "component_bundle",
+        "disable",
+        "disable_signal_detection",
+        "dmp_finalize",
+        "dmp_init",
+        "enable",
+        "enable_signal_detection",
+        "enabled",
+        "file",
+        "finalize",
+        "frame",
+        "func",
+        "get",
+        "get_hash",
+        "get_hash_identifier",
+        "get_text",
+        "has_mpi_support",
+        "init",
+        "initialize",
+        "is_enabled",
+        "libpytimemory",
+        "line",
+        "manager",
+        "mpi_finalize",
+        "mpi_init",
+        "report",
+        "rss_usage",
+        "set_exit_action",
+        "set_rusage_children",
+        "set_rusage_self",
+        "size",
+        "start_mallocp",
+        "start_mpip",
+        "start_ncclp",
+        "start_ompt",
+        "stop_mallocp",
+        "stop_mpip",
+        "stop_ncclp",
+        "stop_ompt",
+        "timemory_argparse",
+        "timemory_finalize",
+        "timemory_init",
+        "timer",
+        "toggle",
+        "upcxx_finalize",
+        "upcxx_init",
+        "version",
+        "version_info",
     ]  # fmt: skip
 
     # ---- the profiler and tracer packages (written separately): a package that fails to import

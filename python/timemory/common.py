@@ -11,28 +11,28 @@ import subprocess
 import sys
 
 __all__ = [
-    "file",
-    "func",
-    "line",
-    "frame",
-    "is_generator",
-    "is_coroutine",
-    "execute_",
-    "PY3",
-    "PY35",
     "FILE",
+    "FRAME",
     "FUNC",
     "LINE",
-    "FRAME",
-    "popen",
+    "PY3",
+    "PY35",
     "dart_measurement",
     "dart_measurement_file",
-    "write_ctest_notes",
+    "execute_",
+    "file",
+    "frame",
+    "func",
     "get_bin_script",
+    "is_coroutine",
+    "is_generator",
+    "line",
+    "popen",
     "which",
+    "write_ctest_notes",
 ]
 
-PY3 = sys.version_info[0] == 3
+PY3 = sys.version_info >= (3,)
 PY35 = sys.version_info >= (3, 5)
 
 
@@ -121,7 +121,7 @@ def dart_measurement(name, value):
     print(f'<DartMeasurement name="{name}" type="numeric/double">{value}</DartMeasurement>')
 
 
-def dart_measurement_file(name, path, format="png", type="image"):  # noqa: A002
+def dart_measurement_file(name, path, format="png", type="image"):
     """Print a CDash measurement-file tag for path."""
     print(
         f'<DartMeasurementFile name="{name}" type="{type}/{format}">'

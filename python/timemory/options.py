@@ -13,16 +13,16 @@ import sys
 from . import settings as _settings
 
 __all__ = [
-    "echo_dart",
-    "ctest_notes",
-    "matplotlib_backend",
-    "safe_mkdir",
-    "ensure_directory_exists",
-    "add_arguments",
-    "parse_args",
-    "parse_known_args",
     "add_args_and_parse",
     "add_args_and_parse_known",
+    "add_arguments",
+    "ctest_notes",
+    "echo_dart",
+    "ensure_directory_exists",
+    "matplotlib_backend",
+    "parse_args",
+    "parse_known_args",
+    "safe_mkdir",
 ]
 
 echo_dart = bool(_settings.dart_output)

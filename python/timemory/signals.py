@@ -25,10 +25,10 @@ from .libs import libpytimemory as _lib
 
 __all__ = [
     "Signal",
-    "enable_signal_detection",
     "disable_signal_detection",
-    "set_exit_action",
+    "enable_signal_detection",
     "enabled_signals",
+    "set_exit_action",
 ]
 
 

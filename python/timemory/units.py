@@ -5,9 +5,24 @@ units are bytes (decimal, as the tables print them; binary KiB..PiB are ``kibiby
 """
 
 __all__ = [
-    "psec", "nsec", "usec", "msec", "csec", "dsec", "sec",
-    "byte", "kilobyte", "megabyte", "gigabyte", "terabyte", "petabyte",
-    "kibibyte", "mebibyte", "gibibyte", "tebibyte", "pebibyte",
+    "byte",
+    "csec",
+    "dsec",
+    "gibibyte",
+    "gigabyte",
+    "kibibyte",
+    "kilobyte",
+    "mebibyte",
+    "megabyte",
+    "msec",
+    "nsec",
+    "pebibyte",
+    "petabyte",
+    "psec",
+    "sec",
+    "tebibyte",
+    "terabyte",
+    "usec",
 ]  # fmt: skip
 
 psec = 10**12

@@ -64,6 +64,7 @@ def run_python(tmp_path):
             capture_output=True,
             text=True,
             timeout=timeout,
+            check=False,
         )
         if check and result.returncode != 0:
             raise AssertionError(

@@ -6,7 +6,6 @@ import re
 import time
 
 import pytest
-
 import timemory
 from timemory import storage
 
@@ -22,7 +21,7 @@ def test_timer(clean_data, capsys):
     t.start()
     time.sleep(0.05)
     t.stop()
-    assert t.real_elapsed() == pytest.approx(0.05, abs=0.03)
+    assert 0.05 <= t.real_elapsed() < 0.5
     assert t.user_elapsed() >= 0 and t.sys_elapsed() >= 0
     values = t.get()
     assert set(values) == {"wall", "cpu", "cpu_util", "peak_rss"}
@@ -126,7 +125,7 @@ def test_manager_ctest_notes(tmp_path):
     finally:
         manager.text_files.clear()
     assert path == str(tmp_path / "notes" / "CTestNotes.cmake")
-    assert open(path).read() == (
+    assert (tmp_path / "notes" / "CTestNotes.cmake").read_text() == (
         "IF(NOT DEFINED CTEST_NOTES_FILES)\n    SET(CTEST_NOTES_FILES )\n"
         "ENDIF(NOT DEFINED CTEST_NOTES_FILES)\n\n"
         'LIST(APPEND CTEST_NOTES_FILES "a.txt")\nLIST(APPEND CTEST_NOTES_FILES "b.txt")\n\n'

@@ -5,22 +5,23 @@ import json
 import re
 
 import pytest
-
 from conftest import EXAMPLES
 
 FAST = {"EXAMPLE_TIME_SCALE": "0.05"}
 
 
 def table_rows(text, banner):
-    """The LABEL/COUNT/DEPTH cells of the text table with this banner."""
+    """The cells of the text table with this banner, cut at the column positions of its
+    separator line (labels may contain "|")."""
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if banner in line)
+    separator = next(line for line in lines[start:] if line.startswith("|") and "-|-" in line)
+    bounds = [i for i, char in enumerate(separator) if char == "|"]
     rows = []
-    for line in lines[start + 4 :]:
+    for line in lines[lines.index(separator, start) + 1 :]:
         if line.startswith("|---"):
             break
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        rows.append(cells)
+        rows.append([line[a + 1 : b].strip() for a, b in zip(bounds, bounds[1:])])
     return rows
 
 
@@ -64,17 +65,17 @@ def test_decorators_example(run_python, tmp_path):
     assert "fibonacci_instrumented(15) = 610" in result.stdout
     folder = tmp_path / "timemory-seed-decorators-output"
     trips = flat_graph(folder, "trip_count", "trip_count")
-    assert [(e["prefix"], e["entry"]["laps"]) for e in trips] == [
-        (">>> fibonacci_instrumented", 3)
-    ]
+    assert [(e["prefix"], e["entry"]["laps"]) for e in trips] == [(">>> fibonacci_instrumented", 3)]
     wall = flat_graph(folder, "wall", "wall_clock")
     assert [e["prefix"] for e in wall] == [">>> fibonacci_timed"]
     for label in ("cpu", "cpu_util", "peak_rss"):
         assert (folder / f"{label}.json").is_file()
-    outputs_once(result.stdout, "timemory-seed-decorators-output",
-                 ["wall.json", "wall.tree.json", "wall.txt", "wall.flamegraph.json"])
-    assert table_rows(result.stdout, "REAL-CLOCK TIMER")[0][:3] == [">>> fibonacci_timed", "1",
-                                                                     "0"]
+    outputs_once(
+        result.stdout,
+        "timemory-seed-decorators-output",
+        ["wall.json", "wall.tree.json", "wall.txt", "wall.flamegraph.json"],
+    )
+    assert table_rows(result.stdout, "REAL-CLOCK TIMER")[0][:3] == [">>> fibonacci_timed", "1", "0"]
 
 
 def test_context_manager_example(run_python, tmp_path):
@@ -93,19 +94,25 @@ def test_context_manager_example(run_python, tmp_path):
 def test_component_example(run_python):
     result = run_python(EXAMPLES / "seed_component.py", check=True)
     match = re.match(r"result = (\d+\.\d+) sec, laps = 1", result.stdout)
-    assert match and abs(float(match[1]) - 2.0) < 0.1
+    assert match and 2.0 <= float(match[1]) < 2.5
 
 
 def test_storage_example(run_python, tmp_path):
     result = run_python(EXAMPLES / "seed_storage.py", env=FAST, check=True)
     out = result.stdout
     flat = out.split("# Storage Result")[1].split("# Storage Tree")[0]
-    assert re.search(r"  Depth {16}: 0\n  Hash {17}: (\d+)\n  Rolling hash {9}: \1\n"
-                     r"  Prefix {15}: >>> foo\n  Hierarchy {12}: \[\1\]\n", flat)
+    assert re.search(
+        r"  Depth {16}: 0\n  Hash {17}: (\d+)\n  Rolling hash {9}: \1\n"
+        r"  Prefix {15}: >>> foo\n  Hierarchy {12}: \[\1\]\n",
+        flat,
+    )
     assert "  Prefix               : >>> |_bar\n" in flat
     assert re.search(r"  Data object          : +\d+\.\d{3} sec wall\n", flat)
-    assert re.search(r"  Statistics           : \[sum: [\d.e-]+\] \[min: [\d.e-]+\] "
-                     r"\[max: [\d.e-]+\] \[sqr: [\d.e-]+\] \[count: 5\]", flat)
+    assert re.search(
+        r"  Statistics           : \[sum: [\d.e-]+\] \[min: [\d.e-]+\] "
+        r"\[max: [\d.e-]+\] \[sqr: [\d.e-]+\] \[count: 5\]",
+        flat,
+    )
     assert "  Thread id            : 0\n" in flat
     tree = out.split("# Storage Tree\n")[1]
     assert "Thread id            : {0}\n" in tree
@@ -121,8 +128,11 @@ def test_storage_example(run_python, tmp_path):
 
 def test_scoped_basic_example(run_python, tmp_path):
     result = run_python(EXAMPLES / "seed_scoped_basic.py", check=True)
-    outputs_once(result.stdout, "timemory-seed-scoped-basic-output",
-                 ["wall.flamegraph.json", "wall.json", "wall.tree.json", "wall.txt"])
+    outputs_once(
+        result.stdout,
+        "timemory-seed-scoped-basic-output",
+        ["wall.flamegraph.json", "wall.json", "wall.tree.json", "wall.txt"],
+    )
     (row,) = table_rows(result.stdout, "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)")
     assert row[:5] == [">>> run", "1", "0", "wall", "sec"]
     assert re.fullmatch(r"\d\.\d{3}e[-+]\d\d", row[5])  # scientific = True
@@ -191,8 +201,11 @@ def test_profiler_example(run_python, tmp_path):
     _needs("timemory.profiler", "Profiler")
     result = run_python(EXAMPLES / "seed_profiler.py", check=True)
     folder = tmp_path / "timemory-seed-profiler-output"
-    outputs_once(result.stdout, "timemory-seed-profiler-output",
-                 ["wall.json", "wall.tree.json", "wall.txt", "cpu.json", "cpu.txt"])
+    outputs_once(
+        result.stdout,
+        "timemory-seed-profiler-output",
+        ["wall.json", "wall.tree.json", "wall.txt", "cpu.json", "cpu.txt"],
+    )
     rows = table_rows(result.stdout, "REAL-CLOCK TIMER")
     assert rows[0][0].startswith(">>> profile_func/seed_profiler.py:")
     assert rows[1][0].startswith(">>> |_eval_func/seed_profiler.py:")
@@ -203,8 +216,11 @@ def test_tracer_example(run_python, tmp_path):
     pytest.importorskip("numpy")
     _needs("timemory.trace", "Tracer")
     result = run_python(EXAMPLES / "seed_tracer.py", check=True)
-    outputs_once(result.stdout, "timemory-seed-tracer-output",
-                 ["wall.json", "wall.tree.json", "wall.txt", "cpu.json", "cpu.txt"])
+    outputs_once(
+        result.stdout,
+        "timemory-seed-tracer-output",
+        ["wall.json", "wall.tree.json", "wall.txt", "cpu.json", "cpu.txt"],
+    )
     rows = table_rows(result.stdout, "REAL-CLOCK TIMER")
     assert any("while not eval_func(arr, tol):" in row[0] for row in rows)
     assert all(row[2] in ("0", "") for row in rows)

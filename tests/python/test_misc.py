@@ -5,7 +5,6 @@ import os
 import sys
 
 import pytest
-
 import timemory
 from timemory import common, scope, units
 
@@ -47,7 +46,7 @@ def test_generators_and_coroutines():
 
 
 def test_popen(tmp_path, capsys):
-    code, out, err = common.popen([sys.executable, "-c", "print('hi')"], outf=tmp_path / "o")
+    code, out, _ = common.popen([sys.executable, "-c", "print('hi')"], outf=tmp_path / "o")
     assert (code, out) == (0, "hi\n") and (tmp_path / "o").read_text() == "hi\n"
     code, _, _ = common.popen([sys.executable, "-c", "raise SystemExit(3)"])
     assert code == 3 and "failed with exit code 3" in capsys.readouterr().err
@@ -61,8 +60,10 @@ def test_dart_and_ctest(tmp_path, capsys):
     common.dart_measurement_file("plot", "x.png")
     out = capsys.readouterr().out.splitlines()
     assert out[0] == '<DartMeasurement name="wall" type="numeric/double">1.5</DartMeasurement>'
-    assert out[1] == (f'<DartMeasurementFile name="plot" type="image/png">'
-                      f'{os.path.abspath("x.png")}</DartMeasurementFile>')
+    assert out[1] == (
+        f'<DartMeasurementFile name="plot" type="image/png">'
+        f"{os.path.abspath('x.png')}</DartMeasurementFile>"
+    )
     target = tmp_path / "wall.txt"
     common.write_ctest_notes(str(target))
     assert (tmp_path / "CTestNotes.txt").read_text() == (
@@ -102,15 +103,15 @@ def test_mpi_support_info(capsys):
 
 
 def test_notebook_is_an_empty_placeholder():
-    import timemory.notebook as notebook
+    from timemory import notebook
 
     assert notebook.__all__ == []
 
 
 def test_gperftools_helper_reports_missing_tools():
-    from timemory.api import gperftools
-
     import ctypes.util
+
+    from timemory.api import gperftools
 
     if ctypes.util.find_library("profiler") is None:
         with pytest.raises(RuntimeError, match="gperftools is not installed"):

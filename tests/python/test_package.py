@@ -7,7 +7,6 @@ import sys
 import textwrap
 
 import pytest
-
 import timemory
 
 SEED_CONTENTS = [
@@ -69,7 +68,9 @@ SEED_DOCS = {
 def test_help_lists_the_seed_package_contents(run_python):
     result = run_python("-c", "import timemory; help(timemory)", check=True)
     text = result.stdout
-    listed = [line.strip() for line in text.split("PACKAGE CONTENTS")[1].split("\n\n")[0].splitlines()]
+    listed = [
+        line.strip() for line in text.split("PACKAGE CONTENTS")[1].split("\n\n")[0].splitlines()
+    ]
     assert sorted(set(listed) - {""}) == sorted(SEED_CONTENTS + ["storage (package)"])
     submodules = text.split("SUBMODULES")[1].split("\n\n")[0].split()
     assert submodules == ["scope"]
@@ -250,10 +251,11 @@ def test_output_path_from_the_environment_wins(run_python, tmp_path):
     assert (tmp_path / "custom-out" / "wall.json").is_file()
 
 
-def test_library_dtor_off_skips_the_exit_hook(run_python, tmp_path):
-    result = run_python(PROGRAM, name="nodtor.py", env={"TIMEMORY_LIBRARY_DTOR": "OFF"})
-    assert result.returncode == 0
-    assert not (tmp_path / "timemory-nodtor-output").exists()
+def test_library_dtor_off_skips_the_exit_hook(run_python):
+    code = "import atexit, timemory; print('HOOKS', atexit._ncallbacks())"
+    on = run_python("-c", code, check=True).stdout.split()
+    off = run_python("-c", code, env={"TIMEMORY_LIBRARY_DTOR": "OFF"}, check=True).stdout.split()
+    assert int(on[on.index("HOOKS") + 1]) == int(off[off.index("HOOKS") + 1]) + 1
 
 
 def test_initialize_sets_output_path(restore_settings):
@@ -267,9 +269,7 @@ def test_initialize_sets_output_path(restore_settings):
 
 
 def test_dash_c_program_is_named_python(run_python):
-    result = run_python(
-        "-c", "import timemory; print(timemory.settings.output_path)", check=True
-    )
+    result = run_python("-c", "import timemory; print(timemory.settings.output_path)", check=True)
     assert result.stdout.strip() == "timemory-python-output"
 
 
@@ -283,3 +283,13 @@ def test_self_check_package(run_python):
     result = run_python("-m", "timemory.test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK" in result.stderr
+
+
+def test_no_bindings_mode_loads_only_the_helpers(run_python):
+    code = (
+        "import sys, timemory; "
+        "print(timemory.version, timemory.mpi_support.is_supported(), "
+        "'timemory.libs.libpytimemory' in sys.modules, hasattr(timemory, 'settings'))"
+    )
+    result = run_python("-c", code, env={"TIMEMORY_PYTHON_BINDINGS": "0"}, check=True)
+    assert result.stdout.split() == [timemory.version, "False", "False", "False"]

@@ -42,3 +42,21 @@ def test_begin_end(clean_data, restore_settings):
     assert region.begin("off") == 2**64 - 1
     timemory.enable()
     assert entries() == [(">>> record", 0)]
+
+
+def test_component_set_stack_says_when_missing(restore_settings):
+    lib = timemory.libpytimemory
+    if hasattr(lib, "set_default"):
+        region.set_default(["wall_clock"])
+        return
+    for call in (
+        lambda: region.set_default(["wall_clock"]),
+        lambda: region.add_components("cpu_clock"),
+        lambda: region.pop_components(),
+    ):
+        try:
+            call()
+        except RuntimeError as err:
+            assert "not exposed" in str(err)
+        else:
+            raise AssertionError("expected RuntimeError")

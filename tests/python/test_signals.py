@@ -5,7 +5,6 @@ import signal
 import textwrap
 
 import pytest
-
 from timemory import signals
 
 PROGRAM = textwrap.dedent(
@@ -76,8 +75,13 @@ def test_signal_enum():
 
 
 def test_default_set(monkeypatch):
-    assert signals.enabled_signals() == [signals.Quit, signals.Illegal, signals.Abort,
-                                         signals.Bus, signals.SegFault]
+    assert signals.enabled_signals() == [
+        signals.Quit,
+        signals.Illegal,
+        signals.Abort,
+        signals.Bus,
+        signals.SegFault,
+    ]
     monkeypatch.setenv("SIGNAL_ENABLE_USER2", "1")
     monkeypatch.setenv("SIGNAL_DISABLE_QUIT", "ON")
     chosen = signals.enabled_signals()

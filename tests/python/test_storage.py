@@ -5,7 +5,6 @@ import json
 import time
 
 import pytest
-
 import timemory
 from timemory import storage
 from timemory.component import WallClock
@@ -19,7 +18,7 @@ def make_data():
     def foo():
         time.sleep(0.01)
         wc = WallClock("bar")
-        for i in range(0, 10):
+        for i in range(10):
             if i % 2 == 0:
                 wc.push()
             wc.start()
@@ -37,8 +36,12 @@ def test_classes_exist_for_available_components_with_values():
         expected = row["available"] and row["nvalues"] > 0
         assert hasattr(storage, name) == expected, name
         if expected:
-            for suffix in ("StorageResult", "StorageTree", "StorageTreeEntry",
-                           "StorageTreeEntryValue"):
+            for suffix in (
+                "StorageResult",
+                "StorageTree",
+                "StorageTreeEntry",
+                "StorageTreeEntryValue",
+            ):
                 assert hasattr(storage, row["class_name"] + suffix)
     assert storage.get_storage_class("wall_clock") is Wall
 
@@ -60,7 +63,7 @@ def test_flat_layout(clean_data):
     assert bar.rolling_hash() == (foo.hash() + bar.hash()) % 2**64
     assert bar.data().laps() == 10
     assert bar.stats().count() == 5
-    assert bar.data().get() == pytest.approx(0.055, abs=0.03)
+    assert 0.055 <= bar.data().get() < 0.5
     assert foo.data().get() > bar.data().get()
     assert str(foo.data()).endswith(" sec wall") and len(str(foo.data()).split()[0]) >= 5
     text = repr(bar.stats())
@@ -133,3 +136,12 @@ def test_statistics_arithmetic():
     assert (c.count(), c.sum(), c.min(), c.max(), c.sqr()) == (2, 6.0, 2.0, 4.0, 20.0)
     assert c.mean() == 3.0 and c.variance() == pytest.approx(2.0)
     assert repr(c) == "[sum: 6] [min: 2] [max: 4] [sqr: 20] [count: 2]"
+
+
+def test_stub_lists_every_storage_class():
+    import os
+
+    with open(os.path.join(os.path.dirname(storage.__file__), "__init__.pyi")) as handle:
+        text = handle.read()
+    for name in storage.__all__:
+        assert f"class {name}" in text or f"def {name}(" in text, name

@@ -7,7 +7,6 @@ import sys
 import time
 
 import pytest
-
 import timemory
 from timemory import component, storage
 from timemory.util import auto_timer, marker, rss_usage, timer
@@ -21,7 +20,7 @@ def prefixes():
 
 
 def test_bundle_is_util():
-    import timemory.bundle as bundle
+    from timemory import bundle
 
     for name in ("marker", "auto_timer", "timer", "rss_usage", "base_decorator", "auto_tuple"):
         assert getattr(bundle, name) is getattr(timemory.util, name)
@@ -104,13 +103,18 @@ def test_nesting_builds_the_call_graph(clean_data):
 
     with marker(["wall_clock"], key="top"):
         fib(4)
-    entries = prefixes()
-    assert entries[0] == (">>> top", 0)
-    assert entries[1] == (">>> |_fib", 1)
-    assert max(depth for _, depth in entries) == 4
+    # calls of the same key under the same parent share a node: one node per depth
+    entries = [(r.prefix(), r.depth(), r.data().laps()) for r in Wall.get()]
+    assert entries == [
+        (">>> top", 0, 1),
+        (">>> |_fib", 1, 1),
+        (">>>   |_fib", 2, 2),
+        (">>>     |_fib", 3, 4),
+        (">>>       |_fib", 4, 2),
+    ]
     data = timemory.get(components=["wall_clock"])
     graph = data["timemory"]["wall_clock"]["ranks"][0]["graph"]
-    assert graph[-1]["depth"] == 3  # fib(4)->fib(3)->...: the last entry is fib(0) under fib(2)
+    assert graph[-1]["depth"] == 4
 
 
 def test_flat_and_timeline(clean_data, restore_settings):
@@ -176,9 +180,8 @@ def test_exception_stops_the_measurement(clean_data, capsys):
 
     with pytest.raises(KeyError):
         fails()
-    with pytest.raises(ZeroDivisionError):
-        with marker(["wall_clock"], key="block"):
-            1 / 0  # noqa: B018
+    with pytest.raises(ZeroDivisionError), marker(["wall_clock"], key="block"):
+        1 / 0  # noqa: B018
     assert "ZeroDivisionError" in capsys.readouterr().err  # printed by __exit__
     results = Wall.get()
     assert [r.prefix() for r in results] == [">>> fails", ">>> block"]
@@ -210,9 +213,8 @@ def test_methods_are_decorated(clean_data):
 
 def test_reused_marker_object_nests(clean_data):
     outer = marker(["wall_clock"], key="same")
-    with outer:
-        with outer:
-            pass
+    with outer, outer:
+        pass
     assert prefixes() == [(">>> same", 0), (">>> |_same", 1)]
 
 
@@ -254,13 +256,13 @@ def test_timer_helper_prints(clean_data, capsys):
         time.sleep(0.01)
 
     work()
-    with timer(key="block"):
+    with timer(key="timer_block"):
         pass
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(">>>  work : ") and " sec wall, " in out[0]
     assert " % cpu_util, " in out[0] and " MB peak_rss [laps: 1]" in out[0]
-    assert out[1].startswith(">>>  block : ")
-    assert [p for p, _ in prefixes()] == [">>> work", ">>> block"]
+    assert out[1].startswith(">>>  timer_block : ")
+    assert [p for p, _ in prefixes()] == [">>> work", ">>> timer_block"]
 
 
 def test_rss_usage_helper_prints_the_difference(clean_data, capsys):

@@ -4,4 +4,4 @@ saying so (the cupti queries answer with empty lists)."""
 
 from . import cuda, cupti, gperftools, papi
 
-__all__ = ["papi", "cuda", "cupti", "gperftools"]
+__all__ = ["cuda", "cupti", "gperftools", "papi"]

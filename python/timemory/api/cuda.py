@@ -1,7 +1,7 @@
 """timemory.api.cuda -- CUDA streams. This build has no CUDA support: stream() raises
 RuntimeError."""
 
-__all__ = ["stream", "default_stream", "REASON"]
+__all__ = ["REASON", "default_stream", "stream"]
 
 REASON = "timemory.api.cuda: this build has no CUDA support (libtimemory was built without CUDA)"
 

@@ -3,14 +3,13 @@ function raises RuntimeError."""
 
 REASON = "timemory.api.papi: this build has no PAPI support (libtimemory was built without PAPI)"
 
-_FUNCTIONS = (
-    "working set_debug register_thread get_event_code_name detach query_event shutdown "
-    "print_hw_info enable_multiplexing destroy_event_set start reset add_event remove_event "
-    "assign_event_set_component init init_threading init_multiplexing init_library attach "
-    "get_event_code create_event_set stop read write accum add_events remove_events"
-).split()
-
-__all__ = _FUNCTIONS + ["REASON"]
+__all__ = [
+    "REASON", "accum", "add_event", "add_events", "assign_event_set_component", "attach",
+    "create_event_set", "destroy_event_set", "detach", "enable_multiplexing", "get_event_code",
+    "get_event_code_name", "init", "init_library", "init_multiplexing", "init_threading",
+    "print_hw_info", "query_event", "read", "register_thread", "remove_event", "remove_events",
+    "reset", "set_debug", "shutdown", "start", "stop", "working", "write",
+]  # fmt: skip
 
 
 def _unavailable(name):
@@ -22,4 +21,31 @@ def _unavailable(name):
     return function
 
 
-globals().update({name: _unavailable(name) for name in _FUNCTIONS})
+accum = _unavailable("accum")
+add_event = _unavailable("add_event")
+add_events = _unavailable("add_events")
+assign_event_set_component = _unavailable("assign_event_set_component")
+attach = _unavailable("attach")
+create_event_set = _unavailable("create_event_set")
+destroy_event_set = _unavailable("destroy_event_set")
+detach = _unavailable("detach")
+enable_multiplexing = _unavailable("enable_multiplexing")
+get_event_code = _unavailable("get_event_code")
+get_event_code_name = _unavailable("get_event_code_name")
+init = _unavailable("init")
+init_library = _unavailable("init_library")
+init_multiplexing = _unavailable("init_multiplexing")
+init_threading = _unavailable("init_threading")
+print_hw_info = _unavailable("print_hw_info")
+query_event = _unavailable("query_event")
+read = _unavailable("read")
+register_thread = _unavailable("register_thread")
+remove_event = _unavailable("remove_event")
+remove_events = _unavailable("remove_events")
+reset = _unavailable("reset")
+set_debug = _unavailable("set_debug")
+shutdown = _unavailable("shutdown")
+start = _unavailable("start")
+stop = _unavailable("stop")
+working = _unavailable("working")
+write = _unavailable("write")

@@ -2,4 +2,4 @@
 
 from ..util import auto_timer, auto_tuple, base_decorator, marker, rss_usage, timer
 
-__all__ = ["base_decorator", "auto_timer", "auto_tuple", "timer", "rss_usage", "marker"]
+__all__ = ["auto_timer", "auto_tuple", "base_decorator", "marker", "rss_usage", "timer"]

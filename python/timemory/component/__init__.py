@@ -42,7 +42,7 @@ class _ComponentId(_enum.IntEnum):
         return _BY_ID[int(self)]["description"]
 
 
-id = _ComponentId("id", [(row["name"], row["id"]) for row in _TABLE], module=__name__)  # noqa: A001
+id = _ComponentId("id", [(row["name"], row["id"]) for row in _TABLE], module=__name__)
 id.__doc__ = _id_doc()
 id.__qualname__ = "id"
 

@@ -5,7 +5,7 @@ timing_*/memory_* variants. Used by the Python bundles and the storage results."
 
 from ..libs import libpytimemory as _lib
 
-__all__ = ["format_values", "format_number", "display_units"]
+__all__ = ["display_units", "format_number", "format_values"]
 
 _TIMING = 0x1
 _MEMORY = 0x2
@@ -44,7 +44,7 @@ def format_number(flags, value):
     """One value in the component's table format."""
     width, precision, scientific = _layout(flags)
     if flags & _INTEGER:
-        return f"{int(round(value)):>{width}d}"
+        return f"{round(value):>{width}d}"
     if scientific:
         return f"{float(value):>{width}.{precision}e}"
     return f"{float(value):>{width}.{precision}f}"
@@ -55,7 +55,7 @@ def display_units(row):
     cls = getattr(_lib, row["class_name"])
     try:
         units = cls.display_unit()
-    except Exception:  # an unavailable component has no unit in effect
+    except (RuntimeError, TypeError, ValueError):  # unavailable: no unit in effect
         units = None
     if units is None:
         units = row["unit_repr"]

@@ -4,7 +4,7 @@ Not available in this build: the ERT micro-kernels and their driver are not part
 (the roofline components that use them need PAPI or CUPTI, which this build lacks).
 """
 
-__all__ = ["run", "REASON"]
+__all__ = ["REASON", "run"]
 
 REASON = (
     "timemory.ert: the Empirical Roofline Toolkit is not part of this build (its roofline "

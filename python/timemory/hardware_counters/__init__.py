@@ -8,7 +8,7 @@ import enum
 
 from .. import component as _component
 
-__all__ = ["api", "Info", "preset", "available"]
+__all__ = ["Info", "api", "available", "preset"]
 
 _REASON = (
     "timemory.hardware_counters: this build has no PAPI support "

@@ -5,7 +5,7 @@ Not available in this build: the line profiler is an optional part of the origin
 for per-line measurements.
 """
 
-__all__ = ["LineProfiler", "REASON"]
+__all__ = ["REASON", "LineProfiler"]
 
 REASON = (
     "timemory.line_profiler: the line-by-line profiler is not part of this build "

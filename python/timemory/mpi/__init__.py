@@ -2,4 +2,4 @@
 
 from ..mpi_support import enable_mpip, is_supported, mpi_c_info, mpi_cxx_info, mpi_exe_info
 
-__all__ = ["mpi_exe_info", "mpi_c_info", "mpi_cxx_info", "is_supported", "enable_mpip"]
+__all__ = ["enable_mpip", "is_supported", "mpi_c_info", "mpi_cxx_info", "mpi_exe_info"]

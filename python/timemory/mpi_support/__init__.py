@@ -4,7 +4,9 @@ This build has no MPI support: the info functions print "MPI not supported", is_
 is False and enable_mpip() raises RuntimeError.
 """
 
-__all__ = ["mpi_exe_info", "mpi_c_info", "mpi_cxx_info", "is_supported", "enable_mpip"]
+import sys
+
+__all__ = ["enable_mpip", "is_supported", "mpi_c_info", "mpi_cxx_info", "mpi_exe_info"]
 
 _NOT_SUPPORTED = "MPI not supported"
 
@@ -26,11 +28,9 @@ def mpi_cxx_info():
 
 def is_supported():
     """Whether timemory was built with MPI."""
-    try:
-        from ..libs import libpytimemory
-    except ImportError:  # helpers-only mode: no extension, so no MPI either
-        return False
-    return bool(libpytimemory.has_mpi_support())
+    # without the extension loaded (helpers-only mode) there is no MPI support to use
+    extension = sys.modules.get("timemory.libs.libpytimemory")
+    return bool(extension is not None and extension.has_mpi_support())
 
 
 def enable_mpip(permit=(), reject=()):

@@ -5,7 +5,7 @@ and the plotting code), so plot() and the ``timemory-plotter`` command report th
 drawing anything, and the setting plot_output cannot produce images.
 """
 
-__all__ = ["plot", "read", "plot_parameters", "REASON"]
+__all__ = ["REASON", "plot", "plot_parameters", "read"]
 
 REASON = (
     "timemory.plotting: plotting is not part of this build yet "

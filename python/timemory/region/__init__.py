@@ -12,17 +12,17 @@ import threading as _threading
 from ..libs import libpytimemory as _lib
 
 __all__ = [
-    "push",
-    "pop",
-    "pause",
-    "resume",
+    "add_components",
     "begin",
     "end",
-    "set_default",
-    "add_components",
-    "remove_components",
-    "push_components",
+    "pause",
+    "pop",
     "pop_components",
+    "push",
+    "push_components",
+    "remove_components",
+    "resume",
+    "set_default",
 ]
 
 
@@ -59,7 +59,9 @@ def _need(name):
 def _text(types):
     if isinstance(types, str):
         return types
-    return ",".join(item if isinstance(item, str) else str(getattr(item, "name", item)) for item in types)
+    return ",".join(
+        item if isinstance(item, str) else str(getattr(item, "name", item)) for item in types
+    )
 
 
 def set_default(types):

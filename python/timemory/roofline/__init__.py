@@ -4,7 +4,7 @@ Not available in this build: the roofline components need PAPI floating-point co
 or CUPTI (GPU), neither of which this build has, so there is no data to plot.
 """
 
-__all__ = ["plot_roofline", "run", "REASON"]
+__all__ = ["REASON", "plot_roofline", "run"]
 
 REASON = (
     "timemory.roofline: this build has no roofline support (the roofline components need "

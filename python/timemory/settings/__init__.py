@@ -21,16 +21,16 @@ import types as _types
 from ..libs import libpytimemory as _lib
 
 __all__ = [
+    "Snapshot",
+    "add_argparse",
+    "add_arguments",
+    "command_line",
+    "environment",
+    "info",
+    "names",
     "parse",
     "read",
     "reset",
-    "names",
-    "info",
-    "add_arguments",
-    "add_argparse",
-    "command_line",
-    "environment",
-    "Snapshot",
 ]
 
 # Python-side properties of the original's settings class that are not entries of the store.
@@ -174,7 +174,7 @@ class _HelpFormatter(_argparse.ArgumentDefaultsHelpFormatter):
 
     def _format_args(self, action, default_metavar):
         if isinstance(action, _SettingAction) and action.nargs == _argparse.OPTIONAL:
-            return "%s" % self._metavar_formatter(action, default_metavar)(1)
+            return str(self._metavar_formatter(action, default_metavar)(1)[0])
         return super()._format_args(action, default_metavar)
 
 
@@ -306,21 +306,19 @@ def add_arguments(parser=None, instance=None, subparser=True):
                 "--" + flag[len("--timemory-") :] if flag.startswith("--timemory-") else flag
                 for flag in flags
             ]
-        current = (
-            _lib.settings_get(name) if instance is None else getattr(instance, name)
-        )
+        current = _lib.settings_get(name) if instance is None else getattr(instance, name)
         description = str(entry["description"]).replace("%", "%%")
-        options = dict(
-            action=_SettingAction,
-            setting=name,
-            instance=instance,
-            dest=name,
-            metavar="VALUE",
-            type=str,
-            default=_value_text(current),
-            required=False,
-            help=f"{description} [env: {entry['env']}, type: {entry['type_name']}]",
-        )
+        options = {
+            "action": _SettingAction,
+            "setting": name,
+            "instance": instance,
+            "dest": name,
+            "metavar": "VALUE",
+            "type": str,
+            "default": _value_text(current),
+            "required": False,
+            "help": f"{description} [env: {entry['env']}, type: {entry['type_name']}]",
+        }
         if entry["type"] == "bool":
             options["nargs"] = _argparse.OPTIONAL
             options["const"] = "true"

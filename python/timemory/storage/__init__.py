@@ -51,8 +51,13 @@ class Statistics:
 
     def __init__(self, data=None):
         if data is not None and not isinstance(data, dict):
-            data = {"sum": data, "count": 1, "min": data, "max": data,
-                    "sqr": _elementwise(data, data, lambda x, y: x * y)}
+            data = {
+                "sum": data,
+                "count": 1,
+                "min": data,
+                "max": data,
+                "sqr": _elementwise(data, data, lambda x, y: x * y),
+            }
         self._data = dict(data or {})
 
     def _get(self, key, default=0.0):
@@ -354,7 +359,9 @@ def _document(source):
             return _json.loads(text)
         with open(text) as handle:
             return _json.load(handle)
-    raise TypeError(f"expected JSON text, a file name or a file object, not {type(source).__name__}")
+    raise TypeError(
+        f"expected JSON text, a file name or a file object, not {type(source).__name__}"
+    )
 
 
 def _find_component(document, name):
@@ -461,7 +468,9 @@ class _Storage:
         items = [item for rank in ranks for item in rank]
         kinds = {type(item) for item in items}
         if items and not all(issubclass(k, (StorageResult, StorageTree)) for k in kinds):
-            raise TypeError("dumps() takes what get(), dmp_get(), get_tree() or dmp_get_tree() returned")
+            raise TypeError(
+                "dumps() takes what get(), dmp_get(), get_tree() or dmp_get_tree() returned"
+            )
         component = next((r.component for r in ranks if getattr(r, "component", None)), None)
         if component is None or not items:
             return {"timemory": {}}
@@ -509,7 +518,12 @@ class _Storage:
         if hasattr(source, "read"):
             source = _json.load(source)
         errors = []
-        for loader in (cls.load_json, cls.load_json_dmp, cls.load_json_tree, cls.load_json_tree_dmp):
+        for loader in (
+            cls.load_json,
+            cls.load_json_dmp,
+            cls.load_json_tree,
+            cls.load_json_tree_dmp,
+        ):
             try:
                 return loader(source)
             except (ValueError, KeyError, TypeError, OSError) as err:
@@ -530,7 +544,9 @@ def _make_classes(row):
     entry_class = type(
         f"{name}StorageTreeEntry", (StorageTreeEntry,), dict(attributes, _value_class=value_class)
     )
-    tree_class = type(f"{name}StorageTree", (StorageTree,), dict(attributes, _entry_class=entry_class))
+    tree_class = type(
+        f"{name}StorageTree", (StorageTree,), dict(attributes, _entry_class=entry_class)
+    )
     result_class = type(
         f"{name}StorageResult", (StorageResult,), dict(attributes, _data_class=data_class)
     )

@@ -14,7 +14,9 @@ __all__ = ["run"]
 def run(verbosity=2):
     """Run the self-check; returns True when every test passed."""
     loader = unittest.TestLoader()
-    suite = loader.discover(os.path.dirname(os.path.abspath(__file__)), pattern="test_*.py",
-                            top_level_dir=os.path.dirname(os.path.dirname(
-                                os.path.dirname(os.path.abspath(__file__)))))
+    suite = loader.discover(
+        os.path.dirname(os.path.abspath(__file__)),
+        pattern="test_*.py",
+        top_level_dir=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    )
     return unittest.TextTestRunner(verbosity=verbosity).run(suite).wasSuccessful()

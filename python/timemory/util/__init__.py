@@ -27,7 +27,7 @@ from ..libs import libpytimemory as _lib
 from . import bundles as _bundles
 from . import scope
 
-__all__ = ["base_decorator", "auto_timer", "auto_tuple", "timer", "rss_usage", "marker", "scope"]
+__all__ = ["auto_timer", "auto_tuple", "base_decorator", "marker", "rss_usage", "scope", "timer"]
 
 _MODES = ("blank", "basic", "full", "defer")
 
@@ -37,7 +37,11 @@ def _format_bound(signature, args, kwargs):
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError:
-        return "(" + ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]) + ")"
+        return (
+            "("
+            + ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
+            + ")"
+        )
     bound.apply_defaults()
     parts = []
     for name, value in bound.arguments.items():

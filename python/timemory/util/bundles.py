@@ -9,12 +9,13 @@ get()/str(). Unavailable components are left out of a bundle.
 
 import json as _json
 import os as _os
+from typing import ClassVar as _ClassVar
 
 from .. import component as _component
 from ..component import display as _display
 from ..libs import libpytimemory as _lib
 
-__all__ = ["timer", "auto_timer", "rss_usage", "component_bundle", "manager"]
+__all__ = ["auto_timer", "component_bundle", "manager", "rss_usage", "timer"]
 
 
 def _rows(names):
@@ -194,7 +195,7 @@ class auto_timer(_Bundle):
     def __del__(self):
         try:
             self.stop()
-        except Exception:  # never raise from a destructor (e.g. at interpreter shutdown)
+        except Exception:  # noqa: BLE001, S110 (never raise from a destructor, e.g. at shutdown)
             pass
 
 
@@ -358,8 +359,8 @@ def _metadata_value(label, data):
 class manager:
     """manager() -- handle to the global manager: metadata.json info and CTest notes."""
 
-    text_files = []
-    json_files = []
+    text_files: _ClassVar[list] = []
+    json_files: _ClassVar[list] = []
 
     @classmethod
     def write_ctest_notes(cls, directory=".", append=False):

@@ -8,7 +8,7 @@ a (flat, timeline) choice into the bits the extension takes; unset parts follow 
 
 from ..libs import libpytimemory as _lib
 
-__all__ = ["TREE", "FLAT", "TIMELINE", "config", "bits"]
+__all__ = ["FLAT", "TIMELINE", "TREE", "bits", "config"]
 
 
 class _scope:

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 
-__all__ = ["find_library", "cpu_profiler", "heap_profiler", "post_process"]
+__all__ = ["cpu_profiler", "find_library", "heap_profiler", "post_process"]
 
 
 def find_library(name):

@@ -1,0 +1,507 @@
+"""The line tracer: ``Tracer`` (decorator, context manager, run/runctx/runcall), ``Config`` and
+``TraceBundle``.
+
+The hooks are C callbacks (the extension's ``tracer_*`` functions). For every selected
+function the tracer shows each of its source lines (blank lines, comments and doc-strings
+left out) as one flat entry labelled ``<source line>   [func/file.py:NN]``: COUNT = times the
+line ran, SUM = time from that line's start to the next line event of the thread (time in
+traced functions it calls excluded); the ``def`` line shows the calls and their inclusive
+time; lines never run are listed with empty cells. This module computes the labels, once per
+code object (``_LineLabels``); the C side does the rest.
+"""
+
+import ast as _ast
+import dis as _dis
+import functools as _functools
+import inspect as _inspect
+import linecache as _linecache
+import os as _os
+import sys as _sys
+import textwrap as _textwrap
+import warnings as _warnings
+
+from ..libs import libpytimemory as _lib
+from ..profiler.profiler import (
+    _PACKAGE_DIR,
+    _setting,
+    _with_absolute_paths,
+    component_list,
+    make_config_type,
+)
+
+__all__ = [
+    "Tracer",
+    "FakeTracer",
+    "Config",
+    "TraceBundle",
+    "tracer_function",
+    "tracer_init",
+    "tracer_finalize",
+    "config",
+    "trace",
+    "notrace",
+]
+
+tracer_function = _lib.tracer_function
+
+_TRACER_FIELDS = {
+    "include_internal": "trace the functions of the timemory package",
+    "include_args": "kept for compatibility: line labels carry no argument values",
+    "include_line": "append ':<line>' inside the label's brackets",
+    "include_filename": "append '/<file>' inside the label's brackets",
+    "full_filepath": "use the full path instead of the file's base name",
+    "verbosity": "logging level",
+    "only_functions": "trace only these function names (setting adds to the set)",
+    "only_filenames": "trace only these files: base names or full paths (adds)",
+    "skip_functions": "never trace these function names (adds)",
+    "skip_filenames": "never trace these files: base names or full paths (adds)",
+}
+
+
+def _tracer_set(field, value):
+    if field == "only_filenames":
+        value = _with_absolute_paths(value)
+    _lib.tracer_config_set(field, value)
+
+
+Config = make_config_type(
+    "Config",
+    """Tracer configuration (static properties). Setting a list property ADDS to the set;
+    ``Config.clear("only_filenames")`` empties one, ``Config.clear()`` restores the defaults.""",
+    _TRACER_FIELDS,
+    _lib.tracer_config_get,
+    _tracer_set,
+    lambda field: _lib.tracer_config_clear(field) if field else _lib.tracer_config_clear(),
+    _lib.tracer_is_running,
+    _lib.tracer_set_running,
+)
+
+config = Config
+
+
+# ------------------------------------------------------------------------------------------
+# labels
+
+
+class _File:
+    """A source file as the tracer labels it: every line, padded to the widest line seen when
+    the file was first met, with ``[func/file:NN]`` right-aligned (func: the function that
+    caused the file to be read; NN zero-padded to the digits of the file's line count)."""
+
+    def __init__(self, filename, func, width):
+        self.raw = [line.rstrip("\n\r") for line in _linecache.getlines(filename)]
+        self.lines = [line.strip("\n\r\t") for line in self.raw]
+        longest = max((len(line) for line in self.lines), default=0)
+        self.width = max(width, longest + 1)
+        self.digits = len(str(len(self.lines))) if self.lines else 1
+        self.func = func
+        self.filename = filename
+
+    def label(self, lineno, include_filename, include_line, full_filepath, max_width, margin):
+        bracket = self.func
+        if include_filename:
+            name = self.filename if full_filepath else _os.path.basename(self.filename)
+            bracket += f"/{name}"
+        if include_line:
+            bracket += f":{lineno:0{self.digits}d}"
+        bracket = f"[{bracket}]"
+        source = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        width = self.width
+        # keep the bracket visible: the table cuts cells longer than max_width
+        room = max_width - len(bracket) - 1 - margin
+        if room > 20 and len(source) > room:
+            source = source[: room - 3] + "..."
+            width = room
+        elif room > 20:
+            width = min(width, room)
+        pad = max(0, max_width - width - len(bracket) - margin)
+        return f"{source:<{width}}{'':>{pad}} {bracket}"
+
+
+class _LineLabels:
+    """code -> (first line, def line, labels, listed): called by the C tracer once per traced
+    code object."""
+
+    def __init__(self):
+        self.files = {}
+        self.width = 0
+
+    def __call__(self, code):
+        filename = code.co_filename
+        info = self.files.get(filename)
+        if info is None:
+            info = _File(filename, code.co_name, self.width)
+            self.width = max(self.width, info.width)
+            self.files[filename] = info
+        first, body, def_line = self._function_lines(code, info)
+        last = max(body) if body else first
+        for lineno in _code_lines(code):
+            last = max(last, lineno)
+            if lineno < first:
+                first = lineno
+        max_width = int(_setting("max_width", 120) or 120)
+        margin = 3 + 3 * bool(_setting("collapse_threads", True))
+        margin += 3 * bool(_setting("collapse_processes", True))
+        labels = []
+        listed = []
+        cfg = _lib.tracer_config()
+        for lineno in range(first, last + 1):
+            labels.append(
+                info.label(
+                    lineno,
+                    cfg["include_filename"],
+                    cfg["include_line"],
+                    cfg["full_filepath"],
+                    max_width,
+                    margin,
+                )
+            )
+            listed.append(lineno in body)
+        return (first, def_line, labels, listed)
+
+    @staticmethod
+    def _function_lines(code, info):
+        """(first line, set of lines to show, def line or -1) from the source."""
+        lines = info.raw
+        if not lines:
+            first = code.co_firstlineno
+            return first, set(_code_lines(code)), -1
+        if code.co_name == "<module>":
+            start, block = 1, lines
+        else:
+            start = code.co_firstlineno
+            try:
+                block = [line + "\n" for line in _inspect.getblock(
+                    [line + "\n" for line in lines[start - 1 :]]
+                )]  # fmt: skip
+            except Exception:  # noqa: BLE001 - tokenizer errors on odd sources
+                block = lines[start - 1 : start]
+            block = [line.rstrip("\n") for line in block]
+        docstrings = _docstring_lines(block, start)
+        body = set()
+        def_line = -1
+        for offset, text in enumerate(block):
+            lineno = start + offset
+            stripped = text.strip()
+            if not stripped or stripped.startswith("#") or lineno in docstrings:
+                continue
+            body.add(lineno)
+            if def_line < 0 and code.co_name != "<module>":
+                if stripped.startswith(("def ", "async def ", "class ")):
+                    def_line = lineno
+        return start, body, def_line
+
+
+def _code_lines(code):
+    """Lines that have instructions."""
+    try:
+        if hasattr(code, "co_lines"):
+            return {line for _, _, line in code.co_lines() if line is not None}
+        return {line for _, line in _dis.findlinestarts(code)}
+    except Exception:  # noqa: BLE001
+        return set()
+
+
+def _docstring_lines(block, start):
+    """Line numbers of the doc-strings of the definitions in block (absolute numbers)."""
+    try:
+        tree = _ast.parse(_textwrap.dedent("\n".join(block)))
+    except SyntaxError:
+        return {
+            start + offset
+            for offset, text in enumerate(block)
+            if text.strip().startswith(('"""', "'''", 'r"""', "r'''"))
+        }
+    result = set()
+    kinds = (_ast.Module, _ast.FunctionDef, _ast.AsyncFunctionDef, _ast.ClassDef)
+    for node in _ast.walk(tree):
+        if not isinstance(node, kinds) or not node.body:
+            continue
+        head = node.body[0]
+        if (
+            isinstance(head, _ast.Expr)
+            and isinstance(head.value, _ast.Constant)
+            and isinstance(head.value.value, str)
+        ):
+            end = getattr(head, "end_lineno", head.lineno)
+            result.update(range(start + head.lineno - 1, start + end))
+    return result
+
+
+_line_labels = _LineLabels()
+_lib.tracer_set_line_info(_line_labels)
+
+
+def tracer_init():
+    """Prepare a tracing session: records the timemory package folder, forgets earlier
+    decisions and marks the tracer running (``Config._is_running``)."""
+    _lib.tracer_init(_PACKAGE_DIR)
+
+
+def tracer_finalize():
+    """End the tracing session: removes the hooks if installed and stores the line entries."""
+    _lib.tracer_finalize()
+    errors = _lib.profiler_take_errors()
+    if errors:
+        _warnings.warn(
+            f"timemory.trace: {errors} events were dropped (out of memory)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+
+class TraceBundle:
+    """TraceBundle(func, file, line, extra=[]) -- the component set of the tracer, also usable
+    on its own: key ``"<func>@<file>:<line>"`` (+ ``"/" + "/".join(extra)``).
+    ``configure(components, flat_profile, timeline_profile)`` sets what traced lines record
+    (line entries are always flat)."""
+
+    _mask = 0
+    _scope = 0
+
+    def __init__(self, func, file, line, extra=()):
+        key = f"{func}@{file}:{line}"
+        if extra:
+            key += "/" + "/".join(str(item) for item in extra)
+        self._key = key
+        self._marker = None
+
+    @staticmethod
+    def configure(components=(), flat_profile=True, timeline_profile=False):
+        """Set the components (empty: wall_clock) of traced lines."""
+        components = list(components) or ["wall_clock"]
+        mask = _lib.parse_components(components)
+        scope = _lib.SCOPE_FLAT if flat_profile else _lib.SCOPE_TREE
+        if timeline_profile:
+            scope |= _lib.SCOPE_TIMELINE
+        TraceBundle._mask, TraceBundle._scope = mask, scope
+        _lib.tracer_configure(mask)
+
+    @staticmethod
+    def reset():
+        """Remove the configured components."""
+        TraceBundle._mask = TraceBundle._scope = 0
+
+    @staticmethod
+    def bundle_size():
+        return bin(TraceBundle._mask).count("1")
+
+    def key(self):
+        return self._key
+
+    def start(self):
+        if self._marker is not None or not TraceBundle._mask or not _lib.enabled():
+            return
+        self._marker = _lib.ScopedMarker(
+            _lib.add_hash_id(self._key), TraceBundle._mask, TraceBundle._scope
+        )
+        self._marker.start()
+
+    def stop(self):
+        marker, self._marker = self._marker, None
+        if marker is not None:
+            marker.stop()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+# ------------------------------------------------------------------------------------------
+# Tracer
+
+
+def _always():
+    return True
+
+
+class Tracer:
+    """Tracer(components=[], **kwargs) -- trace the lines of the functions called while it
+    runs: as a decorator, a context manager, or with start()/stop(), run(cmd),
+    runctx(cmd, globals, locals) and runcall(func, *args, **kwargs).
+
+    components: a list of names, one name, or a callable returning them (joined with
+    settings.trace_components)."""
+
+    _conditional_functor = staticmethod(_always)
+
+    @staticmethod
+    def condition(functor):
+        """A zero-argument predicate deciding whether start() traces (default: always)."""
+        Tracer._conditional_functor = staticmethod(functor)
+
+    @staticmethod
+    def is_enabled():
+        try:
+            return bool(Tracer._conditional_functor())
+        except Exception:  # noqa: BLE001
+            return False
+
+    def __init__(self, components=[], **kwargs):  # noqa: B006
+        self.components = components
+        self.debug = bool(kwargs.get("debug", False))
+        self._original_function = _sys.gettrace()
+        self._unset = 0
+        self._owner = False
+
+    def configure(self):
+        """Start a tracing session with this tracer's components."""
+        tracer_init()
+        names = component_list(self.components, "trace_components")
+        try:
+            TraceBundle.configure(names, True, False)
+        except Exception as err:  # noqa: BLE001
+            print(f"[timemory.trace]> {err}", file=_sys.stderr)
+            TraceBundle.configure(["wall_clock"], True, False)
+        if self.debug:
+            print(f"[timemory.trace]> components: {names}", file=_sys.stderr)
+
+    def start(self):
+        """Install the tracer (when none runs and is_enabled()); nests: returns the count."""
+        if (
+            not self._owner
+            and not _lib.tracer_is_active()
+            and not Config._is_running
+            and self.is_enabled()
+            and _sys.gettrace() is self._original_function
+        ):
+            self.configure()
+            try:
+                backend = _lib.tracer_start()
+            except Exception:
+                _lib.tracer_finalize()
+                raise
+            self._owner = True
+            if self.debug:
+                print(f"[timemory.trace]> started ({backend})", file=_sys.stderr)
+        self._unset += 1
+        return self._unset
+
+    def stop(self):
+        """Undo one start(); the last one removes the hooks and stores the line entries."""
+        if self._unset > 0:
+            self._unset -= 1
+        if self._unset == 0 and self._owner:
+            self._owner = False
+            try:
+                _lib.tracer_stop()
+            finally:
+                tracer_finalize()
+        return self._unset
+
+    def __call__(self, func):
+        """Decorator: trace every call of func (and what it calls)."""
+        if _inspect.iscoroutinefunction(func):
+
+            @_functools.wraps(func)
+            async def coroutine_wrapper(*args, **kwargs):
+                self.start()
+                try:
+                    return await func(*args, **kwargs)
+                finally:
+                    self.stop()
+
+            return coroutine_wrapper
+
+        @_functools.wraps(func)
+        def function_wrapper(*args, **kwargs):
+            self.start()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.stop()
+
+        return function_wrapper
+
+    def __enter__(self, *args, **kwargs):
+        self.start()
+        return self
+
+    def __exit__(self, exec_type, exec_value, exec_tb):
+        self.stop()
+        return False
+
+    def run(self, cmd):
+        """Trace exec(cmd) in __main__'s namespace."""
+        import __main__
+
+        namespace = __main__.__dict__
+        return self.runctx(cmd, namespace, namespace)
+
+    def runctx(self, cmd, globals, locals):  # noqa: A002
+        """Trace exec(cmd, globals, locals)."""
+        self.start()
+        try:
+            exec(cmd, globals, locals)
+        finally:
+            self.stop()
+        return self
+
+    def runcall(self, func, *args, **kwargs):
+        """Trace func(*args, **kwargs) and return its result."""
+        self.start()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.stop()
+
+    def __del__(self):
+        try:
+            while self._owner and self._unset > 0:
+                self.stop()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+class FakeTracer:
+    """FakeTracer(*args, **kwargs) -- the Tracer interface doing nothing (notrace)."""
+
+    @staticmethod
+    def condition(functor):
+        pass
+
+    @staticmethod
+    def is_enabled():
+        return False
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def configure(self):
+        pass
+
+    def start(self):
+        return 0
+
+    def stop(self):
+        return 0
+
+    def __call__(self, func):
+        return func
+
+    def __enter__(self, *args, **kwargs):
+        return self
+
+    def __exit__(self, exec_type, exec_value, exec_tb):
+        return False
+
+    def run(self, cmd):
+        import __main__
+
+        exec(cmd, __main__.__dict__, __main__.__dict__)
+        return self
+
+    def runctx(self, cmd, globals, locals):  # noqa: A002
+        exec(cmd, globals, locals)
+        return self
+
+    def runcall(self, func, *args, **kwargs):
+        return func(*args, **kwargs)
+
+
+trace = Tracer
+notrace = FakeTracer
