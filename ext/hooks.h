@@ -207,6 +207,23 @@ static inline int64_t tm_hook_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Ticks of the time-stamp counter where it is a usable wall clock (x86 with an invariant
+ * TSC that the kernel itself uses as its clock source), else monotonic nanoseconds: the
+ * tracer's per-line clock. tm_hook_ticks_to_ns converts a tick count (calibrated against
+ * CLOCK_MONOTONIC over the life of the process). */
+bool tm_hook_ticks_are_tsc(void);
+double tm_hook_ticks_to_ns(void);
+
+static inline int64_t tm_hook_ticks(bool tsc)
+{
+#if defined(__x86_64__)
+    if(TM_HOOK_LIKELY(tsc)) return (int64_t) __builtin_ia32_rdtsc();
+#else
+    (void) tsc;
+#endif
+    return tm_hook_now_ns();
+}
+
 /* The code object of a frame, borrowed (the frame keeps it alive). */
 static inline PyCodeObject* tm_hook_frame_code(PyFrameObject* frame)
 {

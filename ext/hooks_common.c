@@ -41,6 +41,55 @@ int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* tick clock                                                                                  */
+
+static int     tm_tsc_state; /* 0 unknown, 1 usable, -1 not */
+static int64_t tm_tsc_anchor_ticks;
+static int64_t tm_tsc_anchor_ns;
+
+bool tm_hook_ticks_are_tsc(void)
+{
+#if defined(__x86_64__)
+    if(tm_tsc_state == 0)
+    {
+        /* the kernel keeps tsc as its clock source only when it is invariant and in step
+         * across CPUs; then a tick count converts to nanoseconds by one ratio */
+        char  source[32] = { 0 };
+        FILE* f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+        if(f)
+        {
+            if(!fgets(source, sizeof(source), f)) source[0] = '\0';
+            fclose(f);
+        }
+        tm_tsc_state = strncmp(source, "tsc", 3) == 0 && (source[3] == '\n' || !source[3]) ? 1 : -1;
+        if(tm_tsc_state > 0)
+        {
+            tm_tsc_anchor_ns    = tm_hook_now_ns();
+            tm_tsc_anchor_ticks = (int64_t) __builtin_ia32_rdtsc();
+        }
+    }
+    return tm_tsc_state > 0;
+#else
+    return false;
+#endif
+}
+
+double tm_hook_ticks_to_ns(void)
+{
+    if(!tm_hook_ticks_are_tsc()) return 1.0;
+    int64_t ns    = tm_hook_now_ns();
+    int64_t ticks = tm_hook_ticks(true);
+    /* too short a span to measure the ratio yet: wait a little (first use only) */
+    while(ns - tm_tsc_anchor_ns < 1000000)
+    {
+        ns    = tm_hook_now_ns();
+        ticks = tm_hook_ticks(true);
+    }
+    if(ticks <= tm_tsc_anchor_ticks) return 1.0;
+    return (double) (ns - tm_tsc_anchor_ns) / (double) (ticks - tm_tsc_anchor_ticks);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* string sets                                                                                 */
 
 static bool tm_strset_has(const tm_strset* s, const char* v)

@@ -796,6 +796,59 @@ static PyObject* tm_py_pop_region(PyObject* self, PyObject* arg)
     Py_RETURN_NONE;
 }
 
+/* The component-set stack of the region API (timemory.region). */
+static PyObject* tm_py_region_set(PyObject* arg, void (*fn)(const char*), const char* what)
+{
+    const char* text = tm_py_name_arg(arg, what);
+    if(!text) return NULL;
+    timemory_components_t mask = 0;
+    const char*           bad  = NULL;
+    if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
+        return PyErr_Format(PyExc_ValueError, "%s: unknown component '%s'", what,
+                            bad ? bad : "?");
+    fn(text);
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_py_set_default(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    return tm_py_region_set(arg, timemory_set_default, "set_default");
+}
+
+static PyObject* tm_py_add_components_fn(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    return tm_py_region_set(arg, timemory_add_components, "add_components");
+}
+
+static PyObject* tm_py_remove_components(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    return tm_py_region_set(arg, timemory_remove_components, "remove_components");
+}
+
+static PyObject* tm_py_push_components(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    return tm_py_region_set(arg, timemory_push_components, "push_components");
+}
+
+static PyObject* tm_py_pop_components(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    timemory_pop_components();
+    Py_RETURN_NONE;
+}
+
+static PyObject* tm_py_get_default_components(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    return PyLong_FromUnsignedLongLong(timemory_get_default_components());
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* trace library                                                                               */
 
@@ -1365,6 +1418,19 @@ static PyMethodDef tm_py_methods[] = {
     TM_PY_ONEARG("push_region", tm_py_push_region,
                  "push_region(name)\n--\n\nPush a named region (default components)."),
     TM_PY_ONEARG("pop_region", tm_py_pop_region, "pop_region(name)\n--\n\nPop a named region."),
+    TM_PY_ONEARG("set_default", tm_py_set_default,
+                 "set_default(components)\n--\n\nDefault component list of the region API."),
+    TM_PY_ONEARG("add_components", tm_py_add_components_fn,
+                 "add_components(components)\n--\n\nAdd components to the current set."),
+    TM_PY_ONEARG("remove_components", tm_py_remove_components,
+                 "remove_components(components)\n--\n\nRemove components from the current set."),
+    TM_PY_ONEARG("push_components", tm_py_push_components,
+                 "push_components(components)\n--\n\nMake components the current set, keeping "
+                 "the previous one on a stack."),
+    TM_PY_NOARGS("pop_components", tm_py_pop_components,
+                 "pop_components()\n--\n\nBack to the previous set (the last is never popped)."),
+    TM_PY_NOARGS("get_default_components", tm_py_get_default_components,
+                 "get_default_components()\n--\n\nMask of the region API's current set."),
     TM_PY_FASTCALL("add_metadata", tm_py_add_metadata,
                    "add_metadata(key, json_text)\n--\n\nAdd a metadata.json info entry (JSON "
                    "text value; the first value of a key wins)."),

@@ -75,7 +75,8 @@ static struct
     int                   ncomp;
     int                   width;  /* int64 values per reading: 2 per component */
     int                   stride; /* per line: laps + width */
-    bool                  fast;   /* wall_clock only */
+    bool                  fast;   /* wall_clock only: values are ticks (tm_hook_ticks) */
+    bool                  tsc;    /* the ticks are time-stamp-counter ticks */
     bool                  initialized;
     bool                  active;
     int                   backend;
@@ -117,7 +118,7 @@ static inline void tm_tr_read(int64_t* out)
 {
     if(TM_HOOK_LIKELY(T.fast))
     {
-        out[0] = tm_hook_now_ns();
+        out[0] = tm_hook_ticks(T.tsc);
         return;
     }
     for(int i = 0; i < T.ncomp; ++i) timemory_component_record(T.ids[i], &out[2 * i]);
@@ -617,6 +618,7 @@ static int tm_tr_entry(PyObject* self, PyObject* frame, PyObject* event, PyObjec
 
 static void tm_tr_flush(void)
 {
+    double  scale     = T.fast && T.tsc ? tm_hook_ticks_to_ns() : 1.0;
     int64_t laps_line = 0;
     int64_t values[2 * TM_TR_MAXC];
     for(size_t s = 0; s < T.nselected; ++s)
@@ -642,6 +644,7 @@ static void tm_tr_flush(void)
                         timemory_component_accumulate(T.ids[c], &values[2 * c], &src[2 * c]);
             }
             if(laps_line == 0 && !e->listed[i]) continue;
+            if(T.fast) values[0] = (int64_t)((double) values[0] * scale + 0.5);
             if(!e->keys[i])
             {
                 const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(e->labels, (Py_ssize_t) i));
@@ -807,6 +810,7 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     T.width  = 2 * n;
     T.stride = 1 + T.width;
     T.fast   = mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    T.tsc    = T.fast && tm_hook_ticks_are_tsc();
     Py_RETURN_NONE;
 }
 

@@ -171,6 +171,10 @@ static inline tm__graph* tm__graph_get(void)
     return (tm__tls_graph = tm__graph_create());
 }
 
+/* The thread that loads the library is the main thread: its graph is thread 0 whichever
+ * thread pushes first. */
+void tm__graph_register_thread(void) { (void) tm__graph_get(); }
+
 /* After fork() only the forking thread survives: the child keeps its data but is a new process. */
 void tm__graph_after_fork(void)
 {
@@ -330,9 +334,8 @@ static bool tm__frames_grow(tm__graph* g)
 static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
 {
     if(scope == TIMEMORY_SCOPE_DEFAULT)
-        scope = tm__settings.flat_profile       ? TIMEMORY_SCOPE_FLAT
-                : tm__settings.timeline_profile ? TIMEMORY_SCOPE_TIMELINE
-                                                : TIMEMORY_SCOPE_TREE;
+        scope = (tm__settings.flat_profile ? TIMEMORY_SCOPE_FLAT : TIMEMORY_SCOPE_TREE) |
+                (tm__settings.timeline_profile ? TIMEMORY_SCOPE_TIMELINE : 0u);
     tm__node* parent = (scope & TIMEMORY_SCOPE_FLAT) ? &g->root : g->current;
     if(parent->depth + 1 > (uint32_t) tm__settings.max_depth) return NULL;
     uint64_t id = tm__combine(key, parent->depth + 1);

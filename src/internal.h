@@ -199,6 +199,8 @@ void             tm__graphs_clear(timemory_components_t comps); /* 0 = all */
 /* The push/pop fast path for wall_clock alone reads CLOCK_MONOTONIC directly; tests that
  * inject a reader (tm__set_test_reader) turn it off. */
 extern bool tm__fast_wall;
+/* Creates the calling thread's graph now (the library constructor: main thread = tid 0). */
+void             tm__graph_register_thread(void);
 /* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
 void             tm__graph_unwind_current(void);
 

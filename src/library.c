@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,7 +29,15 @@ void timemory_set_rusage_thread(void) { tm__rusage_target = RUSAGE_THREAD; }
 
 void tm__graph_after_fork(void); /* graph.c */
 
-static void tm__at_exit(void) { timemory_finalize(); }
+static void tm__at_exit(void)
+{
+    /* TIMEMORY_LIBRARY_DTOR=OFF: the program finalizes itself (or wants no output at exit) */
+    const char* dtor = getenv("TIMEMORY_LIBRARY_DTOR");
+    if(dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") || !strcmp(dtor, "0") ||
+                !strcasecmp(dtor, "no")))
+        return;
+    timemory_finalize();
+}
 
 static void tm__after_fork_child(void)
 {
@@ -48,6 +57,7 @@ static void tm__after_fork_child(void)
 __attribute__((constructor)) static void tm__library_load(void)
 {
     tm__settings_init();
+    tm__graph_register_thread();
     pthread_atfork(NULL, NULL, tm__after_fork_child);
     atexit(tm__at_exit);
 }

@@ -125,8 +125,21 @@ class _LineLabels:
     def __init__(self):
         self.files = {}
         self.width = 0
+        self.cache = {}
 
     def __call__(self, code):
+        max_width = int(_setting("max_width", 120) or 120)
+        margin = 3 + 3 * bool(_setting("collapse_threads", True))
+        margin += 3 * bool(_setting("collapse_processes", True))
+        cfg = _lib.tracer_config()
+        options = (cfg["include_filename"], cfg["include_line"], cfg["full_filepath"])
+        key = (code, options, max_width, margin)
+        result = self.cache.get(key)
+        if result is None:
+            result = self.cache[key] = self._compute(code, options, max_width, margin)
+        return result
+
+    def _compute(self, code, options, max_width, margin):
         filename = code.co_filename
         info = self.files.get(filename)
         if info is None:
@@ -139,25 +152,12 @@ class _LineLabels:
             last = max(last, lineno)
             if lineno < first:
                 first = lineno
-        max_width = int(_setting("max_width", 120) or 120)
-        margin = 3 + 3 * bool(_setting("collapse_threads", True))
-        margin += 3 * bool(_setting("collapse_processes", True))
         labels = []
         listed = []
-        cfg = _lib.tracer_config()
         for lineno in range(first, last + 1):
-            labels.append(
-                info.label(
-                    lineno,
-                    cfg["include_filename"],
-                    cfg["include_line"],
-                    cfg["full_filepath"],
-                    max_width,
-                    margin,
-                )
-            )
+            labels.append(info.label(lineno, *options, max_width, margin))
             listed.append(lineno in body)
-        return (first, def_line, labels, listed)
+        return (first, def_line, tuple(labels), tuple(listed))
 
     @staticmethod
     def _function_lines(code, info):
