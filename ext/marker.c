@@ -82,6 +82,9 @@ typedef struct tm_py_function_marker
     unsigned              scope;
 } tm_py_function_marker;
 
+/* the library's enabled flag, read without a call on every decorated call */
+static const volatile bool* tm_py_enabled;
+
 static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const* args,
                                             size_t nargsf, PyObject* kwnames)
 {
@@ -92,7 +95,7 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
         PyErr_SetString(PyExc_RuntimeError, "FunctionMarker was cleared");
         return NULL;
     }
-    if(!timemory_is_enabled()) return PyObject_Vectorcall(func, args, nargsf, kwnames);
+    if(!*tm_py_enabled) return PyObject_Vectorcall(func, args, nargsf, kwnames);
     int       pushed = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
     PyObject* result = PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* pop whether func returned or raised; the pending exception is left untouched */
@@ -397,6 +400,7 @@ static int tm_py_add_type(PyObject* module, PyType_Spec* spec, const char* name,
 
 int tm_py_add_markers(PyObject* module)
 {
+    tm_py_enabled = timemory_enabled_flag();
     tm_py_state* state = tm_py_get_state(module);
     if(tm_py_add_type(module, &tm_py_function_marker_spec, "FunctionMarker",
                       &state->function_marker_type) < 0 ||

@@ -1,9 +1,9 @@
 /* profiler.c -- the function profiler: C callbacks that push a node on the calling thread's
  * call-graph (timemory_push) when a selected function starts and pop it when it returns, so
- * profiled calls nest with markers, regions and the tracer. 3.9-3.11 use PyEval_SetProfile on
- * every thread; 3.12+ use sys.monitoring (or PyEval_SetProfile when asked to).
- * Policy: filters and labels are decided once per code object; per event there is one table
- * lookup and one push or pop -- no Python object, no allocation after warm-up, never raises. */
+ * profiled calls nest with markers, regions and the tracer. 3.9-3.11: PyEval_SetProfile on
+ * every thread, or (without C functions) a PEP 523 frame-evaluation hook, far cheaper there;
+ * 3.12+: sys.monitoring. Policy: filters and labels are decided once per code object; per
+ * event there is one table lookup and one push or pop -- no Python object, no allocation. */
 #include "hooks.h"
 
 #include <stdlib.h>
@@ -40,10 +40,19 @@ enum
 {
     TM_PROF_AUTO       = 0,
     TM_PROF_LEGACY     = 1,
-    TM_PROF_MONITORING = 2
+    TM_PROF_MONITORING = 2,
+    TM_PROF_EVALFRAME  = 3,
+    TM_PROF_NBACKENDS  = 4
 };
 
-static const char* const tm_prof_backend_names[] = { "auto", "legacy", "monitoring" };
+static const char* const tm_prof_backend_names[] = { "auto", "legacy", "monitoring",
+                                                     "evalframe" };
+
+#if PY_VERSION_HEX < 0x030C0000
+#    define TM_PROF_HAVE_EVALFRAME 1
+#else
+#    define TM_PROF_HAVE_EVALFRAME 0
+#endif
 
 static struct
 {
@@ -293,6 +302,63 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
     }
 }
 
+#if TM_PROF_HAVE_EVALFRAME
+/* PEP 523: every evaluation of a Python frame (a call, or a generator resumed) passes through
+ * here. The interpreter then makes no frame objects and runs no tracing machinery, which is
+ * most of what a PyEval_SetProfile hook costs before 3.12. */
+#    if PY_VERSION_HEX >= 0x030B0000
+typedef struct _PyInterpreterFrame tm_eval_frame;
+/* the leading members of 3.11's _PyInterpreterFrame (internal/pycore_frame.h), unchanged
+ * through the 3.11 releases */
+typedef struct tm_frame311
+{
+    PyObject*     f_func;
+    PyObject*     f_globals;
+    PyObject*     f_builtins;
+    PyObject*     f_locals;
+    PyCodeObject* f_code;
+} tm_frame311;
+#        define TM_EVAL_FRAME_CODE(f) (((tm_frame311*) (void*) (f))->f_code)
+#    else
+typedef PyFrameObject tm_eval_frame;
+#        define TM_EVAL_FRAME_CODE(f) ((f)->f_code)
+#    endif
+
+static _PyFrameEvalFunction tm_prof_saved_eval;
+
+static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int throwflag)
+{
+    PyObject* code = (PyObject*) TM_EVAL_FRAME_CODE(frame);
+    if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code)))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    tm_prof_code* e = tm_prof_lookup(code);
+    if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
+    {
+        if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    }
+    tm_prof_thread* t = tm_prof_thread_get();
+    if(!t) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+#    if PY_VERSION_HEX >= 0x030B0000
+    uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*) code, NULL);
+#    else
+    uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*) code, (PyObject*) frame);
+#    endif
+    tm_prof_enter(t, code, NULL, key);
+    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    tm_prof_thread* same = tm_prof_matching(code, NULL);
+    if(same) tm_prof_exit(same);
+    return result;
+}
+
+/* The interpreter-wide hook is free (nobody else evaluates frames). */
+static bool tm_prof_evalframe_free(void)
+{
+    PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+    return _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
+}
+#endif
+
 #if TM_HOOKS_HAVE_MONITORING
 static inline PyObject* tm_prof_disable(void)
 {
@@ -466,6 +532,12 @@ static int tm_prof_resolve_backend(void)
 #if TM_HOOKS_HAVE_MONITORING
     return P.backend_choice == TM_PROF_LEGACY ? TM_PROF_LEGACY : TM_PROF_MONITORING;
 #else
+    if(P.backend_choice == TM_PROF_LEGACY) return TM_PROF_LEGACY;
+    /* the frame hook sees no C function, and (3.11) no frame object for argument values */
+    bool can_eval = !P.cfg.trace_c && !(P.cfg.include_args && PY_VERSION_HEX >= 0x030B0000);
+    if(can_eval && (P.backend_choice == TM_PROF_EVALFRAME || P.backend_choice == TM_PROF_AUTO) &&
+       (P.active ? P.backend == TM_PROF_EVALFRAME : tm_prof_evalframe_free()))
+        return TM_PROF_EVALFRAME;
     return TM_PROF_LEGACY;
 #endif
 }
@@ -488,6 +560,21 @@ static void tm_prof_uninstall(bool warn)
         tm_hook_threading_restore(false, P.saved_thread_hook);
         P.saved_thread_hook = NULL;
     }
+#if TM_PROF_HAVE_EVALFRAME
+    else if(P.backend == TM_PROF_EVALFRAME)
+    {
+        PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+        if(_PyInterpreterState_GetEvalFrameFunc(interp) == tm_prof_eval)
+            _PyInterpreterState_SetEvalFrameFunc(interp, tm_prof_saved_eval);
+        else if(warn &&
+                PyErr_WarnEx(PyExc_RuntimeWarning,
+                             "timemory.profiler: another tool replaced the frame-evaluation "
+                             "hook (PEP 523) while the profiler was running; calls after that "
+                             "point were not recorded and the other hook was left installed",
+                             1) < 0)
+            PyErr_WriteUnraisable(NULL);
+    }
+#endif
 #if TM_HOOKS_HAVE_MONITORING
     else
     {
@@ -522,6 +609,14 @@ static int tm_prof_install(void)
             return -1;
         }
     }
+#if TM_PROF_HAVE_EVALFRAME
+    else if(P.backend == TM_PROF_EVALFRAME)
+    {
+        PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+        tm_prof_saved_eval         = _PyInterpreterState_GetEvalFrameFunc(interp);
+        _PyInterpreterState_SetEvalFrameFunc(interp, tm_prof_eval);
+    }
+#endif
 #if TM_HOOKS_HAVE_MONITORING
     else if(tm_prof_monitor_install() < 0)
         return -1;
@@ -700,7 +795,7 @@ static PyObject* tm_prof_py_config_clear(PyObject* self, PyObject* const* args, 
 static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
 {
     (void) self;
-    for(int i = 0; i < 3; ++i)
+    for(int i = 0; i < TM_PROF_NBACKENDS; ++i)
     {
         if(PyUnicode_Check(arg) &&
            PyUnicode_CompareWithASCIIString(arg, tm_prof_backend_names[i]) == 0)
@@ -711,11 +806,19 @@ static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
                                 "the monitoring backend needs Python 3.12 or newer");
                 return NULL;
             }
+            if(i == TM_PROF_EVALFRAME && !TM_PROF_HAVE_EVALFRAME)
+            {
+                PyErr_SetString(PyExc_ValueError,
+                                "the evalframe backend is for Python 3.9-3.11 (3.12+ monitors)");
+                return NULL;
+            }
             P.backend_choice = i;
             Py_RETURN_NONE;
         }
     }
-    PyErr_SetString(PyExc_ValueError, "backend must be 'auto', 'legacy' or 'monitoring'");
+    PyErr_SetString(PyExc_ValueError,
+                    "backend must be 'auto', 'legacy', 'monitoring' (3.12+) or 'evalframe' "
+                    "(3.9-3.11)");
     return NULL;
 }
 
@@ -777,8 +880,9 @@ static PyMethodDef tm_prof_methods[] = {
       "profiler_config_clear(name=None)\n--\n\nEmpty one list field, or restore every "
       "default." },
     { "profiler_set_backend", tm_prof_py_set_backend, METH_O,
-      "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile) or 'monitoring' "
-      "(sys.monitoring, 3.12+); applies at the next start." },
+      "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
+      "(sys.monitoring, 3.12+) or 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c); "
+      "applies at the next start." },
     { "profiler_backend", tm_prof_py_backend, METH_NOARGS,
       "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)." },
     { "profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,

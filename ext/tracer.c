@@ -7,6 +7,8 @@
  * there is a compare, a clock read and two additions -- no Python object, no allocation. */
 #include "hooks.h"
 
+#include <structmember.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -442,6 +444,30 @@ static inline long tm_tr_frame_line(PyFrameObject* frame)
 #endif
 }
 
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+/* 3.11 keeps the frame struct private: its f_trace_lines member is found through the type */
+static Py_ssize_t tm_tr_trace_lines_offset = -1;
+
+static void tm_tr_find_trace_lines(void)
+{
+    for(PyMemberDef* m = PyFrame_Type.tp_members; m && m->name; ++m)
+        if(strcmp(m->name, "f_trace_lines") == 0 && m->type == T_BOOL)
+            tm_tr_trace_lines_offset = m->offset;
+}
+#endif
+
+/* No line events from a frame that is not traced: the interpreter skips the call entirely. */
+static inline void tm_tr_quiet_frame(PyFrameObject* frame)
+{
+#if PY_VERSION_HEX < 0x030B0000
+    frame->f_trace_lines = 0;
+#elif PY_VERSION_HEX < 0x030C0000
+    if(tm_tr_trace_lines_offset > 0) *((char*) frame + tm_tr_trace_lines_offset) = 0;
+#else
+    (void) frame;
+#endif
+}
+
 /* PyEval_SetTrace callback */
 static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
@@ -461,7 +487,10 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
             tm_tr_code* e = tm_tr_lookup((PyObject*) tm_hook_frame_code(frame));
             if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
             {
-                if(e->verdict == TM_HOOK_SHUTDOWN) tm_tr_on_shutdown();
+                if(e->verdict == TM_HOOK_SHUTDOWN)
+                    tm_tr_on_shutdown();
+                else
+                    tm_tr_quiet_frame(frame);
                 return 0;
             }
             tm_tr_thread* t = tm_tr_thread_get();
@@ -977,6 +1006,9 @@ int tm_py_add_tracer(PyObject* module)
 {
     if(!T.function)
     {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+        tm_tr_find_trace_lines();
+#endif
         if(tm_hook_config_init(&T.cfg, false) < 0) return -1;
         T.function = tm_hook_new_function(
             tm_tr_entry, "tracer_function",

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +26,6 @@ enum
     TM_RD_RAW     = 1u << 1, /* clock_gettime(CLOCK_MONOTONIC_RAW) */
     TM_RD_THREAD  = 1u << 2, /* clock_gettime(CLOCK_THREAD_CPUTIME_ID) */
     TM_RD_PROCESS = 1u << 3, /* clock_gettime(CLOCK_PROCESS_CPUTIME_ID) */
-    TM_RD_TIMES   = 1u << 4, /* times() */
     TM_RD_RUSAGE  = 1u << 5, /* getrusage(tm__rusage_who()) */
     TM_RD_STATM   = 1u << 6, /* /proc/self/statm */
     TM_RD_IO      = 1u << 7, /* /proc/self/io */
@@ -42,10 +40,10 @@ enum
     S(MONOTONIC_RAW, TM_RD_RAW)                                                                    \
     S(THREAD_CPU, TM_RD_THREAD)                                                                    \
     S(PROCESS_CPU, TM_RD_PROCESS)                                                                  \
-    S(TIMES_CPU, TM_RD_TIMES)                                                                      \
-    S(TIMES_USER, TM_RD_TIMES)                                                                     \
-    S(TIMES_SYS, TM_RD_TIMES)                                                                      \
-    S(UTIL_CPU, TM_RD_TIMES | TM_RD_MONO)                                                          \
+    S(TIMES_CPU, TM_RD_RUSAGE)                                                                     \
+    S(TIMES_USER, TM_RD_RUSAGE)                                                                    \
+    S(TIMES_SYS, TM_RD_RUSAGE)                                                                     \
+    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO)                                                         \
     S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO)                                                  \
     S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO)                                                \
     S(RUSAGE_MAXRSS, TM_RD_RUSAGE)                                                                 \
@@ -113,14 +111,12 @@ static inline int tm_source(int comp)
 typedef struct tm_sample
 {
     int64_t       mono_ns, raw_ns, thread_ns, process_ns;
-    int64_t       times_user_ns, times_sys_ns; /* self + terminated children */
     struct rusage ru;
     int64_t       statm_size, statm_resident; /* bytes */
     int64_t       io_read, io_write;          /* bytes */
 } tm_sample;
 
 static _Atomic tm__test_reader tm_test_reader_fn;
-static atomic_llong            tm_tick_ns;   /* ns per times() tick, 0 until first use */
 static atomic_llong            tm_page_size; /* bytes, 0 until first use */
 
 static inline int64_t tm_clock_ns(clockid_t id)
@@ -133,18 +129,6 @@ static inline int64_t tm_clock_ns(clockid_t id)
 static inline int64_t tm_timeval_ns(struct timeval tv)
 {
     return ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec) * 1000;
-}
-
-static int64_t tm_ticks_to_ns(clock_t ticks)
-{
-    long long per_tick = atomic_load_explicit(&tm_tick_ns, memory_order_relaxed);
-    if(TM_UNLIKELY(per_tick == 0))
-    {
-        long hz  = sysconf(_SC_CLK_TCK);
-        per_tick = hz > 0 ? 1000000000LL / hz : 10000000LL;
-        atomic_store_explicit(&tm_tick_ns, per_tick, memory_order_relaxed);
-    }
-    return (int64_t)ticks * per_tick;
 }
 
 static int64_t tm_page_bytes(void)
@@ -290,15 +274,6 @@ static void tm_read_sources(tm_sample* smp, unsigned reads)
     if(reads & TM_RD_IO) tm_read_io(smp);
     if(reads & TM_RD_STATM) tm_read_statm(smp);
     if(reads & TM_RD_RUSAGE) getrusage(tm__rusage_who(), &smp->ru);
-    if(reads & TM_RD_TIMES)
-    {
-        struct tms t;
-        if(times(&t) != (clock_t)-1)
-        {
-            smp->times_user_ns = tm_ticks_to_ns(t.tms_utime + t.tms_cutime);
-            smp->times_sys_ns  = tm_ticks_to_ns(t.tms_stime + t.tms_cstime);
-        }
-    }
     if(reads & TM_RD_PROCESS) smp->process_ns = tm_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
     if(reads & TM_RD_THREAD) smp->thread_ns = tm_clock_ns(CLOCK_THREAD_CPUTIME_ID);
     if(reads & TM_RD_RAW) smp->raw_ns = tm_clock_ns(CLOCK_MONOTONIC_RAW);
@@ -328,17 +303,19 @@ static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])
     case TM_SRC_PROCESS_CPU:
         a = s->process_ns;
         break;
+    /* user/sys/cpu clocks come from the getrusage() the set reads anyway (µs resolution, the
+     * rusage target of set_rusage_*) rather than times() (10 ms ticks, a second syscall) */
     case TM_SRC_TIMES_CPU:
-        a = s->times_user_ns + s->times_sys_ns;
+        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
         break;
     case TM_SRC_TIMES_USER:
-        a = s->times_user_ns;
+        a = tm_timeval_ns(s->ru.ru_utime);
         break;
     case TM_SRC_TIMES_SYS:
-        a = s->times_sys_ns;
+        a = tm_timeval_ns(s->ru.ru_stime);
         break;
     case TM_SRC_UTIL_CPU:
-        a = s->times_user_ns + s->times_sys_ns;
+        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
         b = s->mono_ns;
         break;
     case TM_SRC_UTIL_THREAD_CPU:

@@ -76,6 +76,9 @@ TIMEMORY_API int  timemory_clear(uint64_t components);
 TIMEMORY_API void timemory_pause(void);
 TIMEMORY_API void timemory_resume(void);
 TIMEMORY_API bool timemory_is_enabled(void);
+/* Address of the enabled flag, for callers that check it on every call without a function
+ * call (the Python decorators). Read it; change it only through pause/resume. */
+TIMEMORY_API const volatile bool* timemory_enabled_flag(void);
 
 /* getrusage target: RUSAGE_THREAD (default), RUSAGE_SELF or RUSAGE_CHILDREN. */
 TIMEMORY_API void timemory_set_rusage_self(void);
