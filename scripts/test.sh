@@ -30,6 +30,21 @@ cmake --build build-asan -j2 --target timemory_c_tests >/dev/null
 echo "== ruff"
 "$venv/bin/python" -m ruff check python tests bench examples
 
-echo "== pytest"
+# The other CPython versions this machine has (pyenv): build, install and run the tests of
+# the extension, the profiler and the tracer on each. TIMEMORY_TEST_VERSIONS="" skips this.
+versions=${TIMEMORY_TEST_VERSIONS-3.9 3.10 3.12 3.13}
+for v in $versions; do
+    py=$(ls -d /root/.pyenv/versions/$v.*/bin/python 2>/dev/null | tail -1 || true)
+    [ -n "$py" ] || { echo "== Python $v: not installed here, skipped"; continue; }
+    echo "== Python $v ($py)"
+    vvenv="$root/.venv-test-$v"
+    [ -x "$vvenv/bin/python" ] || "$py" -m venv "$vvenv"
+    "$vvenv/bin/python" -m pip install -q --upgrade pip
+    "$vvenv/bin/python" -m pip install -q ".[test]"
+    (cd tests/python && "$vvenv/bin/python" -m pytest -q -p no:cacheprovider \
+        test_ext.py test_package.py test_util.py $(ls test_profiler*.py test_trace*.py 2>/dev/null))
+done
+
+echo "== pytest (Python $("$venv/bin/python" -c 'import sys; print(sys.version.split()[0])'))"
 cd tests/python
 "$venv/bin/python" -m pytest -q -p no:cacheprovider .
