@@ -347,9 +347,31 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
     return n;
 }
 
+/* Set by timemory_pause() when some thread had pushes open: only then must a paused pop look
+ * at its thread's frames. Otherwise a paused pop returns at once. */
+volatile bool tm__paused_with_open_frames;
+
+static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
+static int tm__pop(uint64_t key);
+
+/* The entry points check the pause flag before anything else and leave the work to functions
+ * of their own, so a paused call costs a load and a return (no prologue, no TLS). */
 int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
 {
     if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    return tm__push(key, comps, scope);
+}
+
+int timemory_pop(uint64_t key)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled) && !tm__paused_with_open_frames)
+        return TIMEMORY_EDISABLED;
+    return tm__pop(key);
+}
+
+__attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_t comps,
+                                              unsigned scope)
+{
     if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
     tm__graph* g = tm__graph_get();
     if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
@@ -437,9 +459,6 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
     return NULL;
 }
 
-/* Set by timemory_pause() when some thread had pushes open: only then must a paused pop look
- * at its thread's frames. Otherwise a paused pop returns at once. */
-volatile bool tm__paused_with_open_frames;
 
 void tm__note_pause(void)
 {
@@ -450,10 +469,8 @@ void tm__note_pause(void)
     tm__paused_with_open_frames = open;
 }
 
-int timemory_pop(uint64_t key)
+__attribute__((noinline)) static int tm__pop(uint64_t key)
 {
-    if(TM_UNLIKELY(!tm__settings.enabled) && !tm__paused_with_open_frames)
-        return TIMEMORY_EDISABLED;
     tm__graph* g = tm__tls_graph;
     if(TM_UNLIKELY(!g || g->nframes == 0))
     {
