@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -806,25 +807,30 @@ static char* tm__dart_hierarchy(const tm__result* r, size_t idx)
         if(r->entries[j].depth == want) chain[want--] = r->entries[j].label;
     tm__buf b;
     tm__buf_init(&b);
-    for(int d = want + 1; d <= depth; ++d) tm__buf_puts(&b, chain[d] ? chain[d] : "");
-    char* h = tm__buf_take(&b);
-    if(!h) return NULL;
-    char* p;
-    while((p = strstr(h, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
-    while((p = strstr(h, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
-    for(p = h; *p; ++p)
-        if(strchr("\t \n<>", *p)) *p = '_';
-    tm__collapse_repeats(h, "__");
-    size_t n = strlen(h);
-    if(n > 0 && h[n - 1] == '_') h[n - 1] = '\0';
-    return h;
+    /* each label is cleaned on its own, then they are joined (OUTPUT.md §7) */
+    for(int d = want + 1; d <= depth; ++d)
+    {
+        char* part = tm__strdup(chain[d] ? chain[d] : "");
+        if(!part) continue;
+        char* p;
+        while((p = strstr(part, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
+        while((p = strstr(part, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
+        for(p = part; *p; ++p)
+            if(strchr("\t \n<>", *p)) *p = '_';
+        tm__collapse_repeats(part, "__");
+        size_t n = strlen(part);
+        if(n > 0 && part[n - 1] == '_') part[n - 1] = '\0';
+        tm__buf_puts(&b, part);
+        free(part);
+    }
+    return tm__buf_take(&b);
 }
 
 static void tm__dart(const tm__result* r)
 {
     const tm__component_row* row  = &tm__components[r->comp];
     char*                    type = tm__setting_string_copy(&tm__settings.dart_type);
-    if(type && *type && strcmp(type, row->label) != 0 && strcmp(type, row->name) != 0)
+    if(type && *type && strcasecmp(type, row->label) != 0 && strcasecmp(type, row->name) != 0)
     {
         free(type);
         return;
@@ -856,13 +862,48 @@ static void tm__dart(const tm__result* r)
         {
             printf("<DartMeasurement type=\"numeric/double\" name=\"");
             if(k > 1) printf("INDEX_%d ", j);
-            printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "", precision,
-                   v[j]);
+            if(row->flags & TIMEMORY_CFLAG_INTEGER) /* a count: every digit */
+                printf("%s\">%.0f</DartMeasurement>\n", names.data ? names.data : "", v[j]);
+            else
+                printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "",
+                       precision, v[j]);
         }
         tm__buf_free(&names);
         free(hierarchy);
         ++shown;
     }
+}
+
+/* diff_output (OUTPUT.md §6): the difference files and table, after the run's own outputs */
+static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
+{
+    const char* label = tm__components[d->comp].label;
+    char        tag[256];
+    snprintf(tag, sizeof(tag), "%s.diff", label);
+    tm__buf text;
+    tm__buf_init(&text);
+    tm__write_text(&text, d);
+    if(tm__settings.file_output && tm__settings.json_output && ctx->error == TIMEMORY_OK)
+    {
+        tm__buf b;
+        tm__buf_init(&b);
+        tm__write_json_flat(&b, &d, 1);
+        tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
+        tm__buf_free(&b);
+    }
+    if(tm__settings.file_output && tm__settings.text_output && ctx->error == TIMEMORY_OK)
+    {
+        char path[4096];
+        if(tm__emit_file(ctx, label, tag, ".txt", &text, &tm__text_files, path, sizeof(path)) ==
+               TIMEMORY_OK &&
+           tm__settings.ctest_notes)
+            tm__ctest_note(ctx, path);
+    }
+    if(tm__settings.cout_output)
+        printf("\n%s\n", text.data ? text.data : "");
+    else
+        printf("\n");
+    tm__buf_free(&text);
 }
 
 static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
@@ -873,6 +914,9 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     tm__buf                  text;
     tm__buf_init(&text);
     bool have_text = false;
+    /* the previous run is read before this run's files can replace it */
+    tm__result diff;
+    bool have_diff = tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
 
     if(tm__settings.file_output && ctx->error == TIMEMORY_OK)
     {
@@ -884,6 +928,13 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             snprintf(tag, sizeof(tag), "%s.flamegraph", label);
             tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
             tm__buf_free(&b);
+            if(ctx->error == TIMEMORY_OK) /* the same flame graph for a browser */
+            {
+                tm__buf_init(&b);
+                tm__write_flamegraph_svg(&b, r);
+                tm__emit_file(ctx, label, tag, ".svg", &b, &tm__text_files, NULL, 0);
+                tm__buf_free(&b);
+            }
         }
         if(tm__settings.json_output && ctx->error == TIMEMORY_OK)
         {
@@ -921,6 +972,11 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         printf("\n");
     tm__buf_free(&text);
     if(tm__settings.dart_output) tm__dart(r);
+    if(have_diff)
+    {
+        tm__output_diff(&diff, ctx);
+        tm__result_free(&diff);
+    }
     fflush(stdout);
 }
 

@@ -144,6 +144,8 @@ else:
             libpytimemory.finalize()
         except Exception:  # noqa: BLE001 (never raise from the exit hook; show it)
             _traceback.print_exc()
+        if _setting("plot_output", False):  # charts of the flat JSON files just written
+            plotting.plot_outputs()
 
     def timemory_finalize():
         """Finalize timemory (generate output) -- important to call if using MPI"""

@@ -306,14 +306,15 @@ TM_TEST(output_result_files_and_console)
     tm__write_text(&table, &f.r);
     tm__buf expected;
     tm__buf_init(&expected);
-    const char* names[4] = { "wall.flamegraph.json", "wall.json", "wall.tree.json", "wall.txt" };
-    for(int i = 0; i < 4; ++i)
+    const char* names[5] = { "wall.flamegraph.json", "wall.flamegraph.svg", "wall.json",
+                             "wall.tree.json", "wall.txt" };
+    for(int i = 0; i < 5; ++i)
         tm__buf_printf(&expected, "[wall]|0> Outputting '%s/%s'...\n", out, names[i]);
     tm__buf_printf(&expected, "\n%s\n", table.data);
     CHECK_STR(console, expected.data);
 
     /* the files hold what the writers produce, and nothing else is left in the folder */
-    CHECK_INT(tm_count_files(out), 4);
+    CHECK_INT(tm_count_files(out), 5);
     char path[1024];
     snprintf(path, sizeof(path), "%s/wall.txt", out);
     char* txt = tm_read_file(path);
@@ -328,8 +329,9 @@ TM_TEST(output_result_files_and_console)
     CHECK_STR(tree, doc.data);
     free(tree);
     tm__buf_free(&doc);
-    for(int i = 0; i < 3; ++i)
+    for(int i = 0; i < 4; ++i)
     {
+        if(i == 1) continue; /* the SVG: tests/c/test_output_svg.c */
         snprintf(path, sizeof(path), "%s/%s", out, names[i]);
         tm_check_python_loads_file(path);
     }
@@ -361,11 +363,12 @@ TM_TEST(output_result_switches)
     char  expected[2048];
     snprintf(expected, sizeof(expected),
              "[wall]|0> Outputting '%s/wall.flamegraph.json'...\n"
+             "[wall]|0> Outputting '%s/wall.flamegraph.svg'...\n"
              "[wall]|0> Outputting '%s/wall.txt'...\n\n",
-             dir, dir);
+             dir, dir, dir);
     CHECK_STR(console, expected);
     free(console);
-    CHECK_INT(tm_count_files(dir), 2);
+    CHECK_INT(tm_count_files(dir), 3);
 
     /* peak_rss has no flamegraph; file_output off writes nothing */
     f.r.comp = TIMEMORY_PEAK_RSS;
@@ -619,9 +622,10 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     CHECK(trip && wall && (trip_at < wall_at ? wall < trip : trip < wall));
     free(console);
 
-    const char* names[] = { "wall.flamegraph.json", "wall.json",      "wall.tree.json",
-                            "wall.txt",             "trip_count.json", "trip_count.tree.json",
-                            "trip_count.txt",       "metadata.json",   "functions.json" };
+    const char* names[] = { "wall.flamegraph.json", "wall.flamegraph.svg",  "wall.json",
+                            "wall.tree.json",       "wall.txt",             "trip_count.json",
+                            "trip_count.tree.json", "trip_count.txt",       "metadata.json",
+                            "functions.json" };
     for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
     {
         char path[512];

@@ -153,7 +153,7 @@ def test_get_size_clear(clean_data):
 
 
 def test_later_subpackages_say_what_is_missing():
-    from timemory import ert, hardware_counters, line_profiler, plotting, roofline
+    from timemory import ert, hardware_counters, line_profiler, roofline
     from timemory.api import cuda, cupti, papi
 
     checks = [
@@ -161,7 +161,6 @@ def test_later_subpackages_say_what_is_missing():
         (lambda: timemory.mpi.enable_mpip(), "MPI"),
         (lambda: roofline.plot_roofline(), "roofline"),
         (lambda: ert.run(), "Empirical Roofline"),
-        (lambda: plotting.plot(), "plotting"),
         (lambda: line_profiler.LineProfiler(), "line-by-line"),
         (lambda: papi.start(1), "PAPI"),
         (lambda: cuda.stream(), "CUDA"),
@@ -173,12 +172,6 @@ def test_later_subpackages_say_what_is_missing():
     assert cupti.available_events() == [] and cupti.is_available() is False
     assert hardware_counters.available() is False
     assert [n for n in vars(hardware_counters.preset) if not n.startswith("_")] == []
-
-
-def test_plotting_command_reports(run_python):
-    result = run_python("-m", "timemory.plotting")
-    assert result.returncode == 1
-    assert "plotting is not part of this build" in result.stderr
 
 
 PROGRAM = textwrap.dedent(

@@ -17,8 +17,10 @@ import sys as _sys
 from .. import component as _component
 from ..component import display as _display
 from ..libs import libpytimemory as _lib
+from . import frames as frames  # pandas DataFrames (pandas is imported on first use)
+from .frames import to_dataframe as to_dataframe
 
-__all__ = ["Statistics", "get_storage_class"]
+__all__ = ["Statistics", "frames", "get_storage_class", "to_dataframe"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,6 +458,8 @@ class _Storage:
 
     mpi_get_tree = dmp_get_tree
     upcxx_get_tree = dmp_get_tree
+
+    to_dataframe = classmethod(frames.storage_to_dataframe)
 
     # -- writing --------------------------------------------------------------------------
     @classmethod
