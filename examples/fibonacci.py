@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """A small program to profile: recursive and iterative Fibonacci plus a bit of list work.
 
-    python -m timemory.profiler -c wall_clock cpu_clock -- examples/fibonacci.py [n]
-    python -m timemory.trace -- examples/fibonacci.py [n]
+python -m timemory.profiler -c wall_clock cpu_clock -- examples/fibonacci.py [n]
+python -m timemory.trace -- examples/fibonacci.py [n]
 """
 
 import sys

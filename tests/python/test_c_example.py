@@ -19,8 +19,9 @@ PKGCONFIG = Path(sys.prefix) / "lib" / "pkgconfig"
 
 def _pkg_config(*args: str) -> list[str]:
     env = dict(os.environ, PKG_CONFIG_PATH=str(PKGCONFIG))
-    out = subprocess.run(["pkg-config", *args, "timemory"], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pkg-config", *args, "timemory"], env=env, check=True, capture_output=True, text=True
+    ).stdout
     return out.split()
 
 
@@ -31,8 +32,18 @@ def nested_regions(tmp_path_factory) -> Path:
     assert (PKGCONFIG / "timemory.pc").exists(), "pip install . puts timemory.pc in <prefix>/lib"
     work = tmp_path_factory.mktemp("cexample")
     exe = work / "nested_regions"
-    cmd = ["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", str(ROOT / "examples/c/nested_regions.c"),
-           *_pkg_config("--cflags", "--libs"), "-lpthread", "-o", str(exe)]
+    cmd = [
+        "cc",
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        str(ROOT / "examples/c/nested_regions.c"),
+        *_pkg_config("--cflags", "--libs"),
+        "-lpthread",
+        "-o",
+        str(exe),
+    ]
     subprocess.run(cmd, check=True)
     return exe
 
@@ -43,9 +54,13 @@ def test_pkg_config_describes_the_installed_library():
     inc = Path(cflags[0][2:])
     assert (inc / "timemory" / "timemory.h").exists()
     assert (inc / "timemory" / "library.h").exists()
-    version = subprocess.run(["pkg-config", "--modversion", "timemory"], check=True, text=True,
-                             capture_output=True,
-                             env=dict(os.environ, PKG_CONFIG_PATH=str(PKGCONFIG))).stdout.strip()
+    version = subprocess.run(
+        ["pkg-config", "--modversion", "timemory"],
+        check=True,
+        text=True,
+        capture_output=True,
+        env=dict(os.environ, PKG_CONFIG_PATH=str(PKGCONFIG)),
+    ).stdout.strip()
     import timemory
 
     assert version == timemory.version
@@ -53,14 +68,23 @@ def test_pkg_config_describes_the_installed_library():
 
 def test_c_example_runs_and_writes_its_files(nested_regions, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIMEMORY_")}
-    proc = subprocess.run([str(nested_regions)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [str(nested_regions)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "unbalanced pop: pop without a matching push" in proc.stdout
     assert "Warning! region 'never-pushed' does not exist!" in proc.stderr
     out = tmp_path / "timemory-nested-regions-output"
-    for name in ("wall.txt", "wall.json", "wall.tree.json", "wall.flamegraph.json", "cpu.txt",
-                 "cpu.json", "peak_rss.txt", "peak_rss.json"):
+    for name in (
+        "wall.txt",
+        "wall.json",
+        "wall.tree.json",
+        "wall.flamegraph.json",
+        "cpu.txt",
+        "cpu.json",
+        "peak_rss.txt",
+        "peak_rss.json",
+    ):
         assert (out / name).is_file(), name
     assert f"Outputting '{out.name}/wall.json'..." in proc.stdout
 
@@ -68,8 +92,13 @@ def test_c_example_runs_and_writes_its_files(nested_regions, tmp_path):
     graph = flat["ranks"][0]["graph"]
     rows = [(e["prefix"], e["depth"], e["entry"]["laps"]) for e in graph]
     # pre-order: the main thread's tree, then the worker's (threads merged at output)
-    assert rows == [(">>> main-outer", 0, 1), (">>> |_inner", 1, 3), (">>> record", 0, 1),
-                    (">>> worker-outer", 0, 1), (">>> |_inner", 1, 2)]
+    assert rows == [
+        (">>> main-outer", 0, 1),
+        (">>> |_inner", 1, 3),
+        (">>> record", 0, 1),
+        (">>> worker-outer", 0, 1),
+        (">>> |_inner", 1, 2),
+    ]
     assert flat["thread_count"] == 2
     inner = graph[1]["stats"]
     assert inner["count"] == 3

@@ -3,9 +3,9 @@ component table (available components with a value)."""
 
 from typing import IO, Any
 
-from . import frames as frames
-
 from typing_extensions import Self, TypeAlias
+
+from . import frames as frames
 
 _Json: TypeAlias = dict[str, Any]
 _Source: TypeAlias = str | bytes | IO[str] | _Json
