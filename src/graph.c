@@ -347,9 +347,6 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
     return n;
 }
 
-/* Set by timemory_pause() when some thread had pushes open: only then must a paused pop look
- * at its thread's frames. Otherwise a paused pop returns at once. */
-volatile bool tm__paused_with_open_frames;
 
 static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
 static int tm__pop(uint64_t key);
@@ -364,8 +361,12 @@ int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
 
 int timemory_pop(uint64_t key)
 {
-    if(TM_UNLIKELY(!tm__settings.enabled) && !tm__paused_with_open_frames)
-        return TIMEMORY_EDISABLED;
+    /* paused: pops of pushes made before the pause still balance; nothing else to do */
+    if(TM_UNLIKELY(!tm__settings.enabled))
+    {
+        const tm__graph* g = tm__tls_graph;
+        if(!g || g->nframes == 0) return TIMEMORY_EDISABLED;
+    }
     return tm__pop(key);
 }
 
@@ -460,14 +461,6 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
 }
 
 
-void tm__note_pause(void)
-{
-    bool open = false;
-    tm__graphs_lock();
-    for(size_t i = 0; i < tm__graph_count && !open; ++i) open = tm__graph_list[i]->nframes > 0;
-    tm__graphs_unlock();
-    tm__paused_with_open_frames = open;
-}
 
 __attribute__((noinline)) static int tm__pop(uint64_t key)
 {

@@ -139,13 +139,7 @@ int timemory_clear(uint64_t components)
     return TIMEMORY_OK;
 }
 
-void tm__note_pause(void); /* graph.c */
-
-void timemory_pause(void)
-{
-    tm__note_pause();
-    timemory_settings_set_bool("enabled", false);
-}
+void timemory_pause(void) { timemory_settings_set_bool("enabled", false); }
 void timemory_resume(void) { timemory_settings_set_bool("enabled", true); }
 bool timemory_is_enabled(void) { return tm__settings.enabled; }
 const volatile bool* timemory_enabled_flag(void) { return &tm__settings.enabled; }

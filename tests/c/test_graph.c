@@ -250,3 +250,19 @@ TM_TEST(graph_paused_records_nothing)
     tm__result r;
     CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_ENOTFOUND);
 }
+
+TM_TEST(graph_pause_between_push_and_pop_stays_balanced)
+{
+    timemory_clear(0);
+    uint64_t k = timemory_add_hash_id("g-pause-mid");
+    CHECK_INT(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
+    timemory_settings_set_bool("enabled", false); /* as Python's timemory.disable() may do */
+    CHECK_INT(timemory_pop(k), TIMEMORY_OK);
+    CHECK_INT(timemory_stack_depth(), 0);
+    CHECK_INT(timemory_pop(k), TIMEMORY_EDISABLED); /* nothing open: returns at once */
+    timemory_resume();
+    size_t n = 0;
+    timemory_get_size(TIMEMORY_WALL_CLOCK, &n);
+    CHECK_INT(n, 1);
+    timemory_clear(0);
+}
