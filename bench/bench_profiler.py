@@ -113,7 +113,7 @@ def main():
 
     calls = calls_of(args.n)
     best = {name: float("inf") for name in tools}
-    for name, run in tools.items():  # warm-up: first-call costs (label registration, imports)
+    for run in tools.values():  # warm-up: first-call costs (label registration, imports)
         run(min(args.n, 15))
     for _ in range(args.repeat):
         for name, run in tools.items():

@@ -211,15 +211,15 @@ static inline int64_t tm_hook_now_ns(void)
  * TSC that the kernel itself uses as its clock source), else monotonic nanoseconds: the
  * tracer's per-line clock. tm_hook_ticks_to_ns converts a tick count (calibrated against
  * CLOCK_MONOTONIC over the life of the process). */
-bool tm_hook_ticks_are_tsc(void);
+bool   tm_hook_ticks_are_tsc(void);
 double tm_hook_ticks_to_ns(void);
 
 static inline int64_t tm_hook_ticks(bool tsc)
 {
 #if defined(__x86_64__)
-    if(TM_HOOK_LIKELY(tsc)) return (int64_t) __builtin_ia32_rdtsc();
+    if(TM_HOOK_LIKELY(tsc)) return (int64_t)__builtin_ia32_rdtsc();
 #else
-    (void) tsc;
+    (void)tsc;
 #endif
     return tm_hook_now_ns();
 }

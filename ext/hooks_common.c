@@ -23,9 +23,15 @@ PyAPI_FUNC(int) _PyEval_SetProfile(PyThreadState* tstate, Py_tracefunc func, PyO
 
 static atomic_uint_fast64_t tm_hook_errors;
 
-void tm_hook_note_error(void) { atomic_fetch_add(&tm_hook_errors, 1); }
+void tm_hook_note_error(void)
+{
+    atomic_fetch_add(&tm_hook_errors, 1);
+}
 
-uint64_t tm_hook_take_errors(void) { return atomic_exchange(&tm_hook_errors, 0); }
+uint64_t tm_hook_take_errors(void)
+{
+    return atomic_exchange(&tm_hook_errors, 0);
+}
 
 int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem)
 {
@@ -34,7 +40,7 @@ int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem)
     while(ncap < need) ncap *= 2;
     void* p = realloc(*buf, ncap * elem);
     if(!p) return -1;
-    memset((char*) p + *cap * elem, 0, (ncap - *cap) * elem);
+    memset((char*)p + *cap * elem, 0, (ncap - *cap) * elem);
     *buf = p;
     *cap = ncap;
     return 0;
@@ -54,7 +60,7 @@ bool tm_hook_ticks_are_tsc(void)
     {
         /* the kernel keeps tsc as its clock source only when it is invariant and in step
          * across CPUs; then a tick count converts to nanoseconds by one ratio */
-        char  source[32] = { 0 };
+        char  source[32] = {0};
         FILE* f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
         if(f)
         {
@@ -65,7 +71,7 @@ bool tm_hook_ticks_are_tsc(void)
         if(tm_tsc_state > 0)
         {
             tm_tsc_anchor_ns    = tm_hook_now_ns();
-            tm_tsc_anchor_ticks = (int64_t) __builtin_ia32_rdtsc();
+            tm_tsc_anchor_ticks = (int64_t)__builtin_ia32_rdtsc();
         }
     }
     return tm_tsc_state > 0;
@@ -86,7 +92,7 @@ double tm_hook_ticks_to_ns(void)
         ticks = tm_hook_ticks(true);
     }
     if(ticks <= tm_tsc_anchor_ticks) return 1.0;
-    return (double) (ns - tm_tsc_anchor_ns) / (double) (ticks - tm_tsc_anchor_ticks);
+    return (double)(ns - tm_tsc_anchor_ns) / (double)(ticks - tm_tsc_anchor_ticks);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -102,7 +108,7 @@ static bool tm_strset_has(const tm_strset* s, const char* v)
 static int tm_strset_add(tm_strset* s, const char* v)
 {
     if(tm_strset_has(s, v)) return 0;
-    if(tm_hook_grow((void**) &s->items, &s->cap, s->count + 1, sizeof(char*)) < 0) return -1;
+    if(tm_hook_grow((void**)&s->items, &s->cap, s->count + 1, sizeof(char*)) < 0) return -1;
     size_t n   = strlen(v);
     char*  dup = malloc(n + 1);
     if(!dup) return -1;
@@ -127,7 +133,7 @@ static void tm_strset_free(tm_strset* s)
 
 static PyObject* tm_strset_list(const tm_strset* s)
 {
-    PyObject* out = PyList_New((Py_ssize_t) s->count);
+    PyObject* out = PyList_New((Py_ssize_t)s->count);
     if(!out) return NULL;
     for(size_t i = 0; i < s->count; ++i)
     {
@@ -137,7 +143,7 @@ static PyObject* tm_strset_list(const tm_strset* s)
             Py_DECREF(out);
             return NULL;
         }
-        PyList_SET_ITEM(out, (Py_ssize_t) i, str);
+        PyList_SET_ITEM(out, (Py_ssize_t)i, str);
     }
     return out;
 }
@@ -146,14 +152,12 @@ static PyObject* tm_strset_list(const tm_strset* s)
 /* configuration                                                                               */
 
 static const char* const tm_default_skip_functions[] = {
-    "FILE",     "FUNC",      "LINE",    "get_fcode", "__exit__", "_handle_fromlist",
-    "<module>", "_shutdown", "isclass", "isfunction", "basename", "_get_sep"
-};
+    "FILE",     "FUNC",      "LINE",    "get_fcode",  "__exit__", "_handle_fromlist",
+    "<module>", "_shutdown", "isclass", "isfunction", "basename", "_get_sep"};
 
 static const char* const tm_default_skip_filenames[] = {
-    "__init__.py",     "__main__.py", "functools.py", "<frozen importlib._bootstrap>",
-    "_pylab_helpers.py", "threading.py", "encoder.py",   "decoder.py"
-};
+    "__init__.py",       "__main__.py",  "functools.py", "<frozen importlib._bootstrap>",
+    "_pylab_helpers.py", "threading.py", "encoder.py",   "decoder.py"};
 
 static int tm_hook_config_defaults(tm_hook_config* cfg, bool profiler)
 {
@@ -184,7 +188,7 @@ static int tm_hook_config_defaults(tm_hook_config* cfg, bool profiler)
     bool    debug   = false;
     if(timemory_settings_get_int("verbose", &verbose) < 0) verbose = 0;
     if(timemory_settings_get_bool("debug", &debug) < 0) debug = false;
-    cfg->verbosity = (long) verbose + (debug ? 16 : 0);
+    cfg->verbosity = (long)verbose + (debug ? 16 : 0);
     return 0;
 }
 
@@ -225,18 +229,18 @@ typedef struct tm_field
 } tm_field;
 
 static const tm_field tm_fields[] = {
-    { "trace_c", TM_FIELD_BOOL, offsetof(tm_hook_config, trace_c), true },
-    { "include_internal", TM_FIELD_BOOL, offsetof(tm_hook_config, include_internal), false },
-    { "include_args", TM_FIELD_BOOL, offsetof(tm_hook_config, include_args), false },
-    { "include_line", TM_FIELD_BOOL, offsetof(tm_hook_config, include_line), false },
-    { "include_filename", TM_FIELD_BOOL, offsetof(tm_hook_config, include_filename), false },
-    { "full_filepath", TM_FIELD_BOOL, offsetof(tm_hook_config, full_filepath), false },
-    { "max_stack_depth", TM_FIELD_LONG, offsetof(tm_hook_config, max_stack_depth), true },
-    { "verbosity", TM_FIELD_LONG, offsetof(tm_hook_config, verbosity), false },
-    { "only_functions", TM_FIELD_SET, offsetof(tm_hook_config, only_functions), false },
-    { "only_filenames", TM_FIELD_SET, offsetof(tm_hook_config, only_filenames), false },
-    { "skip_functions", TM_FIELD_SET, offsetof(tm_hook_config, skip_functions), false },
-    { "skip_filenames", TM_FIELD_SET, offsetof(tm_hook_config, skip_filenames), false },
+    {"trace_c", TM_FIELD_BOOL, offsetof(tm_hook_config, trace_c), true},
+    {"include_internal", TM_FIELD_BOOL, offsetof(tm_hook_config, include_internal), false},
+    {"include_args", TM_FIELD_BOOL, offsetof(tm_hook_config, include_args), false},
+    {"include_line", TM_FIELD_BOOL, offsetof(tm_hook_config, include_line), false},
+    {"include_filename", TM_FIELD_BOOL, offsetof(tm_hook_config, include_filename), false},
+    {"full_filepath", TM_FIELD_BOOL, offsetof(tm_hook_config, full_filepath), false},
+    {"max_stack_depth", TM_FIELD_LONG, offsetof(tm_hook_config, max_stack_depth), true},
+    {"verbosity", TM_FIELD_LONG, offsetof(tm_hook_config, verbosity), false},
+    {"only_functions", TM_FIELD_SET, offsetof(tm_hook_config, only_functions), false},
+    {"only_filenames", TM_FIELD_SET, offsetof(tm_hook_config, only_filenames), false},
+    {"skip_functions", TM_FIELD_SET, offsetof(tm_hook_config, skip_functions), false},
+    {"skip_filenames", TM_FIELD_SET, offsetof(tm_hook_config, skip_filenames), false},
 };
 
 #define TM_NFIELDS (sizeof(tm_fields) / sizeof(tm_fields[0]))
@@ -260,12 +264,15 @@ static const tm_field* tm_field_find(const tm_hook_config* cfg, PyObject* name)
 
 static PyObject* tm_field_value(const tm_hook_config* cfg, const tm_field* f)
 {
-    const char* base = (const char*) cfg;
+    const char* base = (const char*)cfg;
     switch(f->kind)
     {
-        case TM_FIELD_BOOL: return PyBool_FromLong(*(const bool*) (base + f->offset));
-        case TM_FIELD_LONG: return PyLong_FromLong(*(const long*) (base + f->offset));
-        case TM_FIELD_SET: return tm_strset_list((const tm_strset*) (base + f->offset));
+    case TM_FIELD_BOOL:
+        return PyBool_FromLong(*(const bool*)(base + f->offset));
+    case TM_FIELD_LONG:
+        return PyLong_FromLong(*(const long*)(base + f->offset));
+    case TM_FIELD_SET:
+        return tm_strset_list((const tm_strset*)(base + f->offset));
     }
     Py_RETURN_NONE;
 }
@@ -345,31 +352,31 @@ int tm_hook_config_set(tm_hook_config* cfg, PyObject* name, PyObject* value)
 {
     const tm_field* f = tm_field_find(cfg, name);
     if(!f) return -1;
-    char* base = (char*) cfg;
+    char* base = (char*)cfg;
     switch(f->kind)
     {
-        case TM_FIELD_BOOL:
+    case TM_FIELD_BOOL:
+    {
+        int truth = PyObject_IsTrue(value);
+        if(truth < 0) return -1;
+        *(bool*)(base + f->offset) = truth != 0;
+        return 0;
+    }
+    case TM_FIELD_LONG:
+    {
+        if(!PyLong_Check(value))
         {
-            int truth = PyObject_IsTrue(value);
-            if(truth < 0) return -1;
-            *(bool*) (base + f->offset) = truth != 0;
-            return 0;
+            PyErr_Format(PyExc_TypeError, "Config.%s must be int, not %.100s", f->name,
+                         Py_TYPE(value)->tp_name);
+            return -1;
         }
-        case TM_FIELD_LONG:
-        {
-            if(!PyLong_Check(value))
-            {
-                PyErr_Format(PyExc_TypeError, "Config.%s must be int, not %.100s", f->name,
-                             Py_TYPE(value)->tp_name);
-                return -1;
-            }
-            long v = PyLong_AsLong(value);
-            if(v == -1 && PyErr_Occurred()) return -1;
-            *(long*) (base + f->offset) = v;
-            return 0;
-        }
-        case TM_FIELD_SET:
-            return tm_strset_add_object((tm_strset*) (base + f->offset), value, f->name);
+        long v = PyLong_AsLong(value);
+        if(v == -1 && PyErr_Occurred()) return -1;
+        *(long*)(base + f->offset) = v;
+        return 0;
+    }
+    case TM_FIELD_SET:
+        return tm_strset_add_object((tm_strset*)(base + f->offset), value, f->name);
     }
     return 0;
 }
@@ -392,7 +399,7 @@ int tm_hook_config_clear(tm_hook_config* cfg, PyObject* name, bool profiler)
         PyErr_Format(PyExc_ValueError, "Config.%s is not a list field", f->name);
         return -1;
     }
-    tm_strset_clear((tm_strset*) ((char*) cfg + f->offset));
+    tm_strset_clear((tm_strset*)((char*)cfg + f->offset));
     return 0;
 }
 
@@ -448,16 +455,16 @@ size_t tm_hook_label(const tm_hook_config* cfg, PyCodeObject* code, const char* 
     const char* file = cfg->full_filepath ? full : tm_basename(full);
     int         n    = snprintf(buf, len, "%s%s", func, args ? args : "");
     if(n < 0) n = 0;
-    size_t used = (size_t) n < len ? (size_t) n : len - 1;
+    size_t used = (size_t)n < len ? (size_t)n : len - 1;
     if(cfg->include_filename)
     {
         n    = snprintf(buf + used, len - used, "/%s", file);
-        used = n < 0 ? used : ((size_t) n < len - used ? used + (size_t) n : len - 1);
+        used = n < 0 ? used : ((size_t)n < len - used ? used + (size_t)n : len - 1);
     }
     if(cfg->include_line)
     {
         n    = snprintf(buf + used, len - used, ":%d", code->co_firstlineno);
-        used = n < 0 ? used : ((size_t) n < len - used ? used + (size_t) n : len - 1);
+        used = n < 0 ? used : ((size_t)n < len - used ? used + (size_t)n : len - 1);
     }
     return used;
 }
@@ -470,14 +477,14 @@ static int tm_code_table_resize(tm_code_table* t, size_t cap)
     tm_code_slot* slots = calloc(cap, sizeof(tm_code_slot));
     if(!slots) return -1;
     unsigned bits = 0;
-    while(((size_t) 1 << bits) < cap) ++bits;
+    while(((size_t)1 << bits) < cap) ++bits;
     unsigned shift = 64 - bits;
     size_t   mask  = cap - 1;
     for(size_t i = 0; t->slots && i <= t->mask; ++i)
     {
         tm_code_slot* s = &t->slots[i];
         if(!s->code) continue;
-        size_t j = (size_t)(((uintptr_t) s->code * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
+        size_t j = (size_t)(((uintptr_t)s->code * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
         while(slots[j].code) j = (j + 1) & mask;
         slots[j] = *s;
     }
@@ -496,7 +503,7 @@ int tm_code_table_put(tm_code_table* t, PyObject* code, void* value)
         size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
         if(tm_code_table_resize(t, cap) < 0) return -1;
     }
-    size_t i = (size_t)(((uintptr_t) code * UINT64_C(0x9E3779B97F4A7C15)) >> t->shift);
+    size_t i = (size_t)(((uintptr_t)code * UINT64_C(0x9E3779B97F4A7C15)) >> t->shift);
     while(t->slots[i].code && t->slots[i].code != code) i = (i + 1) & t->mask;
     if(!t->slots[i].code)
     {
@@ -531,7 +538,7 @@ void tm_code_table_clear(tm_code_table* t, void (*free_value)(void*))
 
 static void tm_thread_exit(void* p)
 {
-    if(p) atomic_store(&((tm_thread_link*) p)->dead, 1);
+    if(p) atomic_store(&((tm_thread_link*)p)->dead, 1);
 }
 
 int tm_thread_registry_add(tm_thread_registry* reg, tm_thread_link* link)
@@ -540,11 +547,11 @@ int tm_thread_registry_add(tm_thread_registry* reg, tm_thread_link* link)
     {
         pthread_key_t key;
         if(pthread_key_create(&key, tm_thread_exit) != 0) return -1;
-        reg->key       = (unsigned long) key;
+        reg->key       = (unsigned long)key;
         reg->key_ready = true;
     }
     atomic_store(&link->dead, 0);
-    pthread_setspecific((pthread_key_t) reg->key, link);
+    pthread_setspecific((pthread_key_t)reg->key, link);
     link->next = reg->head;
     reg->head  = link;
     return 0;
@@ -583,43 +590,39 @@ typedef struct tm_callback_object
 static PyObject* tm_callback_vectorcall(PyObject* self, PyObject* const* args, size_t nargsf,
                                         PyObject* kwnames)
 {
-    (void) kwnames;
-    return ((tm_callback_object*) self)->fn(args, (size_t) PyVectorcall_NARGS(nargsf));
+    (void)kwnames;
+    return ((tm_callback_object*)self)->fn(args, (size_t)PyVectorcall_NARGS(nargsf));
 }
 
 static PyMemberDef tm_callback_members[] = {
-    { "__vectorcalloffset__", T_PYSSIZET, offsetof(tm_callback_object, vectorcall), READONLY,
-      NULL },
-    { NULL, 0, 0, 0, NULL }
-};
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tm_callback_object, vectorcall), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}};
 
 static PyType_Slot tm_callback_slots[] = {
-    { Py_tp_call, (void*) PyVectorcall_Call },
-    { Py_tp_members, tm_callback_members },
-    { Py_tp_doc, (void*) "A sys.monitoring callback implemented in C." },
-    { 0, NULL }
-};
+    {Py_tp_call, (void*)PyVectorcall_Call},
+    {Py_tp_members, tm_callback_members},
+    {Py_tp_doc, (void*)"A sys.monitoring callback implemented in C."},
+    {0, NULL}};
 
 static PyType_Spec tm_callback_spec = {
     "timemory.libs.libpytimemory.MonitoringCallback", sizeof(tm_callback_object), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_callback_slots
-};
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_callback_slots};
 
 static PyTypeObject* tm_callback_type;
 
 PyObject* tm_hook_new_callback(tm_hook_vectorfn fn, const char* name)
 {
-    (void) name;
+    (void)name;
     if(!tm_callback_type)
     {
-        tm_callback_type = (PyTypeObject*) PyType_FromSpec(&tm_callback_spec);
+        tm_callback_type = (PyTypeObject*)PyType_FromSpec(&tm_callback_spec);
         if(!tm_callback_type) return NULL;
     }
     tm_callback_object* obj = PyObject_New(tm_callback_object, tm_callback_type);
     if(!obj) return NULL;
     obj->vectorcall = tm_callback_vectorcall;
     obj->fn         = fn;
-    return (PyObject*) obj;
+    return (PyObject*)obj;
 }
 
 typedef struct tm_function_object
@@ -637,48 +640,43 @@ static PyObject* tm_function_vectorcall(PyObject* self, PyObject* const* args, s
     if(nargs != 3 || (kwnames && PyTuple_GET_SIZE(kwnames) > 0))
     {
         PyErr_Format(PyExc_TypeError, "%U() takes exactly 3 arguments (frame, event, arg)",
-                     ((tm_function_object*) self)->name);
+                     ((tm_function_object*)self)->name);
         return NULL;
     }
-    if(((tm_function_object*) self)->fn(self, args[0], args[1], args[2]) < 0) return NULL;
+    if(((tm_function_object*)self)->fn(self, args[0], args[1], args[2]) < 0) return NULL;
     Py_RETURN_NONE;
 }
 
 static void tm_function_dealloc(PyObject* self)
 {
     PyTypeObject* tp = Py_TYPE(self);
-    Py_XDECREF(((tm_function_object*) self)->name);
-    Py_XDECREF(((tm_function_object*) self)->doc);
+    Py_XDECREF(((tm_function_object*)self)->name);
+    Py_XDECREF(((tm_function_object*)self)->doc);
     PyObject_Free(self);
     Py_DECREF(tp);
 }
 
 static PyObject* tm_function_repr(PyObject* self)
 {
-    return PyUnicode_FromFormat("<built-in hook %U>", ((tm_function_object*) self)->name);
+    return PyUnicode_FromFormat("<built-in hook %U>", ((tm_function_object*)self)->name);
 }
 
 static PyMemberDef tm_function_members[] = {
-    { "__vectorcalloffset__", T_PYSSIZET, offsetof(tm_function_object, vectorcall), READONLY,
-      NULL },
-    { "__name__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL },
-    { "__qualname__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL },
-    { "__doc__", T_OBJECT, offsetof(tm_function_object, doc), READONLY, NULL },
-    { NULL, 0, 0, 0, NULL }
-};
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tm_function_object, vectorcall), READONLY, NULL},
+    {"__name__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL},
+    {"__qualname__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL},
+    {"__doc__", T_OBJECT, offsetof(tm_function_object, doc), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}};
 
-static PyType_Slot tm_function_slots[] = {
-    { Py_tp_call, (void*) PyVectorcall_Call },
-    { Py_tp_dealloc, (void*) tm_function_dealloc },
-    { Py_tp_repr, (void*) tm_function_repr },
-    { Py_tp_members, tm_function_members },
-    { 0, NULL }
-};
+static PyType_Slot tm_function_slots[] = {{Py_tp_call, (void*)PyVectorcall_Call},
+                                          {Py_tp_dealloc, (void*)tm_function_dealloc},
+                                          {Py_tp_repr, (void*)tm_function_repr},
+                                          {Py_tp_members, tm_function_members},
+                                          {0, NULL}};
 
 static PyType_Spec tm_function_spec = {
     "timemory.libs.libpytimemory.HookFunction", sizeof(tm_function_object), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_function_slots
-};
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_function_slots};
 
 static PyTypeObject* tm_function_type;
 
@@ -686,7 +684,7 @@ PyObject* tm_hook_new_function(tm_hook_entry_fn fn, const char* name, const char
 {
     if(!tm_function_type)
     {
-        tm_function_type = (PyTypeObject*) PyType_FromSpec(&tm_function_spec);
+        tm_function_type = (PyTypeObject*)PyType_FromSpec(&tm_function_spec);
         if(!tm_function_type) return NULL;
     }
     tm_function_object* obj = PyObject_New(tm_function_object, tm_function_type);
@@ -700,7 +698,7 @@ PyObject* tm_hook_new_function(tm_hook_entry_fn fn, const char* name, const char
         Py_DECREF(obj);
         return NULL;
     }
-    return (PyObject*) obj;
+    return (PyObject*)obj;
 }
 
 int tm_hook_event_code(PyObject* event)
@@ -709,10 +707,14 @@ int tm_hook_event_code(PyObject* event)
     {
         const char* name;
         int         what;
-    } events[] = { { "call", PyTrace_CALL },         { "return", PyTrace_RETURN },
-                   { "line", PyTrace_LINE },         { "exception", PyTrace_EXCEPTION },
-                   { "c_call", PyTrace_C_CALL },     { "c_return", PyTrace_C_RETURN },
-                   { "c_exception", PyTrace_C_EXCEPTION }, { "opcode", PyTrace_OPCODE } };
+    } events[] = {{"call", PyTrace_CALL},
+                  {"return", PyTrace_RETURN},
+                  {"line", PyTrace_LINE},
+                  {"exception", PyTrace_EXCEPTION},
+                  {"c_call", PyTrace_C_CALL},
+                  {"c_return", PyTrace_C_RETURN},
+                  {"c_exception", PyTrace_C_EXCEPTION},
+                  {"opcode", PyTrace_OPCODE}};
     if(!PyUnicode_Check(event)) return -1;
     for(size_t i = 0; i < sizeof(events) / sizeof(events[0]); ++i)
         if(PyUnicode_CompareWithASCIIString(event, events[i].name) == 0) return events[i].what;
@@ -739,7 +741,7 @@ static int tm_set_thread_hook(bool trace, PyThreadState* ts, Py_tracefunc fn, Py
     if(trace) return _PyEval_SetTrace(ts, fn, obj);
     /* declared as data by the 3.9-3.12 headers although it is the function */
     tm_set_hook_fn set_profile;
-    void*          addr = (void*) &_PyEval_SetProfile;
+    void*          addr = (void*)&_PyEval_SetProfile;
     memcpy(&set_profile, &addr, sizeof(set_profile));
     return set_profile(ts, fn, obj);
 #else
@@ -752,7 +754,7 @@ int tm_hook_legacy_install_all(bool trace, Py_tracefunc fn, PyObject* obj)
 {
     PyThreadState* me = PyThreadState_Get();
 #if PY_VERSION_HEX >= 0x030C0000
-    (void) me;
+    (void)me;
     if(trace)
         PyEval_SetTraceAllThreads(fn, obj);
     else
@@ -760,7 +762,7 @@ int tm_hook_legacy_install_all(bool trace, Py_tracefunc fn, PyObject* obj)
     return PyErr_Occurred() ? -1 : 0;
 #else
     for(PyThreadState* ts = PyInterpreterState_ThreadHead(PyThreadState_GetInterpreter(me)); ts;
-        ts = PyThreadState_Next(ts))
+        ts                = PyThreadState_Next(ts))
     {
         if(tm_set_thread_hook(trace, ts, fn, obj) < 0) return -1;
     }
@@ -780,7 +782,7 @@ int tm_hook_legacy_remove_all(bool trace, Py_tracefunc fn)
     int            replaced = 0;
     if((trace ? me->c_tracefunc : me->c_profilefunc) != fn) ++replaced;
     for(PyThreadState* ts = PyInterpreterState_ThreadHead(PyThreadState_GetInterpreter(me)); ts;
-        ts = PyThreadState_Next(ts))
+        ts                = PyThreadState_Next(ts))
     {
         if((trace ? ts->c_tracefunc : ts->c_profilefunc) != fn) continue;
         if(tm_set_thread_hook(trace, ts, NULL, NULL) != 0)
@@ -849,7 +851,7 @@ static int tm_monitor_event(PyObject* events, const char* name, int* out)
     long bit = PyLong_AsLong(v);
     Py_DECREF(v);
     if(bit == -1 && PyErr_Occurred()) return -1;
-    *out = (int) bit;
+    *out = (int)bit;
     return 0;
 }
 
@@ -862,7 +864,7 @@ int tm_monitor_open(tm_monitor* m, int preferred, const char* name)
     m->module = PyObject_GetAttrString(sys, "monitoring");
     Py_DECREF(sys);
     if(!m->module) return -1;
-    m->disable        = PyObject_GetAttrString(m->module, "DISABLE");
+    m->disable       = PyObject_GetAttrString(m->module, "DISABLE");
     PyObject* events = PyObject_GetAttrString(m->module, "events");
     if(!m->disable || !events) goto fail;
     if(tm_monitor_event(events, "PY_START", &m->ev.py_start) < 0 ||
@@ -878,7 +880,7 @@ int tm_monitor_open(tm_monitor* m, int preferred, const char* name)
         goto fail;
     Py_CLEAR(events);
     /* the preferred id first, then ids no convention claims, then any free one */
-    int order[] = { preferred, 3, 4, 1, 0, 5, 2 };
+    int order[] = {preferred, 3, 4, 1, 0, 5, 2};
     for(size_t i = 0; i < sizeof(order) / sizeof(order[0]); ++i)
     {
         PyObject* cur = PyObject_CallMethod(m->module, "get_tool", "i", order[i]);
@@ -896,8 +898,8 @@ int tm_monitor_open(tm_monitor* m, int preferred, const char* name)
         m->tool = order[i];
         return 0;
     }
-    PyErr_Format(PyExc_RuntimeError,
-                 "%s: every sys.monitoring tool id is in use by other tools", name);
+    PyErr_Format(PyExc_RuntimeError, "%s: every sys.monitoring tool id is in use by other tools",
+                 name);
 fail:
     Py_XDECREF(events);
     Py_CLEAR(m->disable);
@@ -924,8 +926,7 @@ int tm_monitor_set_events(tm_monitor* m, int events)
 
 int tm_monitor_set_local(tm_monitor* m, PyObject* code, int events)
 {
-    PyObject* rc =
-        PyObject_CallMethod(m->module, "set_local_events", "iOi", m->tool, code, events);
+    PyObject* rc = PyObject_CallMethod(m->module, "set_local_events", "iOi", m->tool, code, events);
     if(!rc) return -1;
     Py_DECREF(rc);
     return 0;

@@ -21,9 +21,11 @@ typedef struct tm_prof_code
 /* One entry of a thread's shadow stack of profiled frames. */
 typedef struct tm_prof_frame
 {
-    const void* code;     /* the frame's code (for a C call: the caller's code) */
+    const void* code;     /* what identifies the frame: its code object, or (legacy hooks) the
+                             frame object; for a C call, the caller's */
     const void* callable; /* the C function of a C call, NULL for a Python frame */
     uint64_t    key;
+    int64_t     start;  /* ticks at the call (wall_clock-only sets) */
     int         pushed; /* whether timemory_push recorded it (pop only then) */
 } tm_prof_frame;
 
@@ -45,8 +47,7 @@ enum
     TM_PROF_NBACKENDS  = 4
 };
 
-static const char* const tm_prof_backend_names[] = { "auto", "legacy", "monitoring",
-                                                     "evalframe" };
+static const char* const tm_prof_backend_names[] = {"auto", "legacy", "monitoring", "evalframe"};
 
 #if PY_VERSION_HEX < 0x030C0000
 #    define TM_PROF_HAVE_EVALFRAME 1
@@ -61,14 +62,19 @@ static struct
     tm_thread_registry    threads;
     timemory_components_t mask;
     unsigned              scope;
-    bool                  initialized; /* profiler_init .. profiler_finalize: Config._is_running */
-    bool                  active;      /* hooks installed */
-    int                   backend_choice;
-    int                   backend; /* of the active session */
-    uint32_t              session;
-    PyObject*             function; /* profiler_function */
-    PyObject*             saved_thread_hook;
-    PyObject*             args_formatter;
+    /* wall_clock alone: the node is pushed without components and the profiler times the
+     * call with its own tick clock (the TSC where usable), handing the engine the delta */
+    bool      own_clock;
+    bool      tsc;
+    double    ns_per_tick;
+    bool      initialized; /* profiler_init .. profiler_finalize: Config._is_running */
+    bool      active;      /* hooks installed */
+    int       backend_choice;
+    int       backend; /* of the active session */
+    uint32_t  session;
+    PyObject* function; /* profiler_function */
+    PyObject* saved_thread_hook;
+    PyObject* args_formatter;
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
@@ -83,9 +89,12 @@ static struct
 } P;
 
 static TM_HOOK_TLS tm_prof_thread* tm_prof_tls;
+/* Set while this thread runs Python code for the profiler (Config.include_args): the frame
+ * hook, unlike the event APIs, does not mute itself then. */
+static TM_HOOK_TLS int tm_prof_busy;
 
 /* Returned for code objects whose entry could not be stored: skipped, never cached. */
-static tm_prof_code tm_prof_unrecorded = { 0, TM_HOOK_SKIP };
+static tm_prof_code tm_prof_unrecorded = {0, TM_HOOK_SKIP};
 
 /* ------------------------------------------------------------------------------------------ */
 /* slow paths: once per code object, once per thread                                          */
@@ -114,10 +123,10 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
     tm_prof_code* e = malloc(sizeof(tm_prof_code));
     if(e)
     {
-        e->verdict = (uint8_t) tm_hook_filter(&P.cfg, (PyCodeObject*) code);
+        e->verdict = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
         e->key     = 0;
         if(e->verdict == TM_HOOK_SELECT && !P.cfg.include_args)
-            e->key = tm_prof_register_label((PyCodeObject*) code, NULL);
+            e->key = tm_prof_register_label((PyCodeObject*)code, NULL);
         if(tm_code_table_put(&P.codes, code, e) < 0)
         {
             free(e);
@@ -136,13 +145,13 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
 
 static inline tm_prof_code* tm_prof_lookup(PyObject* code)
 {
-    tm_prof_code* e = (tm_prof_code*) tm_code_table_get(&P.codes, code);
+    tm_prof_code* e = (tm_prof_code*)tm_code_table_get(&P.codes, code);
     return TM_HOOK_LIKELY(e != NULL) ? e : tm_prof_decide(code);
 }
 
 static void tm_prof_thread_free(tm_thread_link* link)
 {
-    tm_prof_thread* t = (tm_prof_thread*) link;
+    tm_prof_thread* t = (tm_prof_thread*)link;
     free(t->stack);
     free(t);
 }
@@ -180,8 +189,10 @@ static uint64_t tm_prof_args_key(PyCodeObject* code, PyObject* frame)
     if(!P.args_formatter || !frame) return tm_prof_register_label(code, NULL);
     PyObject *exc_type, *exc_value, *exc_tb;
     PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    uint64_t  key  = 0;
+    uint64_t key = 0;
+    ++tm_prof_busy;
     PyObject* text = PyObject_CallOneArg(P.args_formatter, frame);
+    --tm_prof_busy;
     if(text && PyUnicode_Check(text))
     {
         const char* args = PyUnicode_AsUTF8(text);
@@ -202,7 +213,7 @@ static inline void tm_prof_enter(tm_prof_thread* t, const void* code, const void
                                  uint64_t key)
 {
     if(TM_HOOK_UNLIKELY(t->depth == t->cap) &&
-       tm_hook_grow((void**) &t->stack, &t->cap, t->depth + 1, sizeof(tm_prof_frame)) < 0)
+       tm_hook_grow((void**)&t->stack, &t->cap, t->depth + 1, sizeof(tm_prof_frame)) < 0)
     {
         tm_hook_note_error();
         return;
@@ -211,14 +222,29 @@ static inline void tm_prof_enter(tm_prof_thread* t, const void* code, const void
     f->code          = code;
     f->callable      = callable;
     f->key           = key;
-    f->pushed        = (long) t->depth <= P.cfg.max_stack_depth &&
-                timemory_push(key, P.mask, P.scope) == TIMEMORY_OK;
+    if(TM_HOOK_UNLIKELY((long)t->depth > P.cfg.max_stack_depth))
+        f->pushed = 0;
+    else if(TM_HOOK_LIKELY(P.own_clock))
+    {
+        f->pushed = timemory_push(key, 0, P.scope) == TIMEMORY_OK;
+        f->start  = tm_hook_ticks(P.tsc);
+    }
+    else
+        f->pushed = timemory_push(key, P.mask, P.scope) == TIMEMORY_OK;
 }
 
 static inline void tm_prof_exit(tm_prof_thread* t)
 {
     tm_prof_frame* f = &t->stack[--t->depth];
-    if(f->pushed) timemory_pop(f->key);
+    if(!f->pushed) return;
+    if(TM_HOOK_LIKELY(P.own_clock))
+    {
+        int64_t ticks    = tm_hook_ticks(P.tsc) - f->start;
+        int64_t delta[2] = {P.tsc ? (int64_t)((double)ticks * P.ns_per_tick + 0.5) : ticks, 0};
+        timemory_pop_values(f->key, TIMEMORY_WALL_CLOCK, delta, 1);
+    }
+    else
+        timemory_pop(f->key);
 }
 
 /* The thread whose shadow stack has a top entry for code/callable, or NULL. */
@@ -233,14 +259,14 @@ static inline tm_prof_thread* tm_prof_matching(const void* code, const void* cal
     return NULL;
 }
 
-static void tm_prof_uninstall(bool warn);
+static int tm_prof_uninstall(void);
 
 /* threading._shutdown: the interpreter is exiting; stop receiving events. */
 static void tm_prof_on_shutdown(void)
 {
     PyObject *exc_type, *exc_value, *exc_tb;
     PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    tm_prof_uninstall(false);
+    tm_prof_uninstall();
     PyErr_Clear();
     PyErr_Restore(exc_type, exc_value, exc_tb);
 }
@@ -253,52 +279,53 @@ static inline bool tm_prof_is_c_function(PyObject* callable)
 /* PyEval_SetProfile callback */
 static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
-    (void) obj;
+    (void)obj;
     switch(what)
     {
-        case PyTrace_CALL:
+    case PyTrace_CALL:
+    {
+        PyCodeObject* code = tm_hook_frame_code(frame);
+        tm_prof_code* e    = tm_prof_lookup((PyObject*)code);
+        if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
         {
-            PyCodeObject* code = tm_hook_frame_code(frame);
-            tm_prof_code* e    = tm_prof_lookup((PyObject*) code);
-            if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
-            {
-                if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
-                return 0;
-            }
-            tm_prof_thread* t = tm_prof_thread_get();
-            if(!t) return 0;
-            uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*) frame);
-            tm_prof_enter(t, code, NULL, key);
+            if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
             return 0;
         }
-        case PyTrace_RETURN:
-        {
-            tm_prof_thread* t = tm_prof_matching(tm_hook_frame_code(frame), NULL);
-            if(t) tm_prof_exit(t);
-            return 0;
-        }
-        case PyTrace_C_CALL:
-        {
-            if(!P.cfg.trace_c) return 0;
-            PyCodeObject* code = tm_hook_frame_code(frame);
-            tm_prof_code* e    = tm_prof_lookup((PyObject*) code);
-            if(e->verdict != TM_HOOK_SELECT) return 0;
-            tm_prof_thread* t = tm_prof_thread_get();
-            if(!t) return 0;
-            /* a C call is labelled by its caller (the original's semantics): it shows as a
-             * child of the caller, the time spent in C below Python code */
-            uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*) frame);
-            tm_prof_enter(t, code, arg, key);
-            return 0;
-        }
-        case PyTrace_C_RETURN:
-        case PyTrace_C_EXCEPTION:
-        {
-            tm_prof_thread* t = tm_prof_matching(tm_hook_frame_code(frame), arg);
-            if(t) tm_prof_exit(t);
-            return 0;
-        }
-        default: return 0;
+        tm_prof_thread* t = tm_prof_thread_get();
+        if(!t) return 0;
+        uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
+        tm_prof_enter(t, frame, NULL, key);
+        return 0;
+    }
+    case PyTrace_RETURN:
+    {
+        tm_prof_thread* t = tm_prof_matching(frame, NULL);
+        if(t) tm_prof_exit(t);
+        return 0;
+    }
+    case PyTrace_C_CALL:
+    {
+        if(!P.cfg.trace_c) return 0;
+        PyCodeObject* code = tm_hook_frame_code(frame);
+        tm_prof_code* e    = tm_prof_lookup((PyObject*)code);
+        if(e->verdict != TM_HOOK_SELECT) return 0;
+        tm_prof_thread* t = tm_prof_thread_get();
+        if(!t) return 0;
+        /* a C call is labelled by its caller (the original's semantics): it shows as a
+         * child of the caller, the time spent in C below Python code */
+        uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
+        tm_prof_enter(t, frame, arg, key);
+        return 0;
+    }
+    case PyTrace_C_RETURN:
+    case PyTrace_C_EXCEPTION:
+    {
+        tm_prof_thread* t = tm_prof_matching(frame, arg);
+        if(t) tm_prof_exit(t);
+        return 0;
+    }
+    default:
+        return 0;
     }
 }
 
@@ -317,22 +344,35 @@ typedef struct tm_frame311
     PyObject*     f_builtins;
     PyObject*     f_locals;
     PyCodeObject* f_code;
+    PyObject*     frame_obj;
+    void*         previous;
+    _Py_CODEUNIT* prev_instr;
 } tm_frame311;
-#        define TM_EVAL_FRAME_CODE(f) (((tm_frame311*) (void*) (f))->f_code)
+#        define TM_EVAL_FRAME_CODE(f) (((tm_frame311*)(void*)(f))->f_code)
+/* 3.11 evaluates a generator function's new frame once to create the generator (its
+ * RETURN_GENERATOR): that is not a call of the function's body */
+#        define TM_EVAL_FRAME_CREATES(f, code)                                                     \
+            ((((PyCodeObject*)(code))->co_flags &                                                  \
+              (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&                               \
+             ((tm_frame311*)(void*)(f))->prev_instr ==                                             \
+                 (_Py_CODEUNIT*)((PyCodeObject*)(code))->co_code_adaptive - 1)
 #    else
 typedef PyFrameObject tm_eval_frame;
 #        define TM_EVAL_FRAME_CODE(f) ((f)->f_code)
+#        define TM_EVAL_FRAME_CREATES(f, code) 0
 #    endif
 
 static _PyFrameEvalFunction tm_prof_saved_eval;
 
 static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int throwflag)
 {
-    PyObject* code = (PyObject*) TM_EVAL_FRAME_CODE(frame);
-    if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code)))
+    PyObject* code = (PyObject*)TM_EVAL_FRAME_CODE(frame);
+    /* code run by a trace or profile function (ours included) is not the program's: the
+     * event APIs mute themselves there, the frame hook must do it itself */
+    if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     tm_prof_code* e = tm_prof_lookup(code);
-    if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
+    if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT) || TM_EVAL_FRAME_CREATES(frame, code))
     {
         if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
@@ -340,13 +380,13 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int t
     tm_prof_thread* t = tm_prof_thread_get();
     if(!t) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
 #    if PY_VERSION_HEX >= 0x030B0000
-    uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*) code, NULL);
+    uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*)code, NULL);
 #    else
-    uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*) code, (PyObject*) frame);
+    uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
 #    endif
     tm_prof_enter(t, code, NULL, key);
-    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
-    tm_prof_thread* same = tm_prof_matching(code, NULL);
+    PyObject*       result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    tm_prof_thread* same   = tm_prof_matching(code, NULL);
     if(same) tm_prof_exit(same);
     return result;
 }
@@ -360,8 +400,10 @@ static bool tm_prof_evalframe_free(void)
 #endif
 
 #if TM_HOOKS_HAVE_MONITORING
-static inline PyObject* tm_prof_disable(void)
+/* DISABLE for a code object decided "not profiled" (an undecided one is asked again). */
+static inline PyObject* tm_prof_disable(const tm_prof_code* e)
 {
+    if(e == &tm_prof_unrecorded) Py_RETURN_NONE;
     Py_INCREF(P.mon.disable);
     return P.mon.disable;
 }
@@ -369,7 +411,7 @@ static inline PyObject* tm_prof_disable(void)
 /* PY_START, PY_RESUME (code, offset) */
 static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*     code = args[0];
     tm_prof_code* e    = tm_prof_lookup(code);
     if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
@@ -379,13 +421,13 @@ static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
             tm_prof_on_shutdown();
             Py_RETURN_NONE;
         }
-        return tm_prof_disable();
+        return tm_prof_disable(e);
     }
     tm_prof_thread* t = tm_prof_thread_get();
     if(t)
     {
-        uint64_t key = e->key ? e->key
-                              : tm_prof_args_key((PyCodeObject*) code, (PyObject*) PyEval_GetFrame());
+        uint64_t key =
+            e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
         tm_prof_enter(t, code, NULL, key);
     }
     Py_RETURN_NONE;
@@ -394,7 +436,7 @@ static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
 /* PY_THROW (code, offset, exception): a generator resumed by throw(); cannot be disabled */
 static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*     code = args[0];
     tm_prof_code* e    = tm_prof_lookup(code);
     if(e->verdict == TM_HOOK_SELECT)
@@ -402,9 +444,9 @@ static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
         tm_prof_thread* t = tm_prof_thread_get();
         if(t)
         {
-            uint64_t key = e->key ? e->key
-                                  : tm_prof_args_key((PyCodeObject*) code,
-                                                     (PyObject*) PyEval_GetFrame());
+            uint64_t key =
+                e->key ? e->key
+                       : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
             tm_prof_enter(t, code, NULL, key);
         }
     }
@@ -414,7 +456,7 @@ static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
 /* PY_RETURN, PY_YIELD (code, offset, value) */
 static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*       code = args[0];
     tm_prof_thread* t    = tm_prof_matching(code, NULL);
     if(TM_HOOK_LIKELY(t != NULL))
@@ -423,14 +465,15 @@ static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
         Py_RETURN_NONE;
     }
     /* a frame that started before the profiler did, or one that is not selected */
-    if(tm_prof_lookup(code)->verdict == TM_HOOK_SKIP) return tm_prof_disable();
+    tm_prof_code* e = tm_prof_lookup(code);
+    if(e->verdict == TM_HOOK_SKIP) return tm_prof_disable(e);
     Py_RETURN_NONE;
 }
 
 /* PY_UNWIND (code, offset, exception): cannot be disabled */
 static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     tm_prof_thread* t = tm_prof_matching(args[0], NULL);
     if(t) tm_prof_exit(t);
     Py_RETURN_NONE;
@@ -439,17 +482,17 @@ static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
 /* CALL (code, offset, callable, arg0): only C functions are recorded here */
 static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*     code = args[0];
     tm_prof_code* e    = tm_prof_lookup(code);
-    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT)) return tm_prof_disable();
+    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT)) return tm_prof_disable(e);
     PyObject* callable = args[2];
     if(!tm_prof_is_c_function(callable)) Py_RETURN_NONE;
     tm_prof_thread* t = tm_prof_thread_get();
     if(t)
     {
-        uint64_t key = e->key ? e->key
-                              : tm_prof_args_key((PyCodeObject*) code, (PyObject*) PyEval_GetFrame());
+        uint64_t key =
+            e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
         tm_prof_enter(t, code, callable, key);
     }
     Py_RETURN_NONE;
@@ -458,7 +501,7 @@ static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
 /* C_RETURN, C_RAISE (code, offset, callable, arg0) */
 static PyObject* tm_prof_mon_c_return(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     tm_prof_thread* t = tm_prof_matching(args[0], args[2]);
     if(t) tm_prof_exit(t);
     Py_RETURN_NONE;
@@ -473,13 +516,12 @@ static int tm_prof_monitor_install(void)
     {
         int       event;
         PyObject* cb;
-    } regs[] = { { ev->py_start, P.cb_start },   { ev->py_resume, P.cb_start },
-                 { ev->py_throw, P.cb_throw },   { ev->py_return, P.cb_return },
-                 { ev->py_yield, P.cb_return },  { ev->py_unwind, P.cb_unwind },
-                 { ev->call, P.cb_call },        { ev->c_return, P.cb_c_return },
-                 { ev->c_raise, P.cb_c_return } };
-    int events = 0;
-    size_t nregs = sizeof(regs) / sizeof(regs[0]);
+    } regs[] = {
+        {ev->py_start, P.cb_start},   {ev->py_resume, P.cb_start},   {ev->py_throw, P.cb_throw},
+        {ev->py_return, P.cb_return}, {ev->py_yield, P.cb_return},   {ev->py_unwind, P.cb_unwind},
+        {ev->call, P.cb_call},        {ev->c_return, P.cb_c_return}, {ev->c_raise, P.cb_c_return}};
+    int    events = 0;
+    size_t nregs  = sizeof(regs) / sizeof(regs[0]);
     for(size_t i = 0; i < nregs; ++i)
     {
         bool c_event = regs[i].event == ev->call || regs[i].event == ev->c_return ||
@@ -488,8 +530,7 @@ static int tm_prof_monitor_install(void)
         if(tm_monitor_register(&P.mon, regs[i].event, regs[i].cb) < 0) goto fail;
         P.mon_registered |= regs[i].event;
         /* C_RETURN/C_RAISE follow CALL: they are not set on their own */
-        if(regs[i].event != ev->c_return && regs[i].event != ev->c_raise)
-            events |= regs[i].event;
+        if(regs[i].event != ev->c_return && regs[i].event != ev->c_raise) events |= regs[i].event;
     }
     if(tm_monitor_set_events(&P.mon, events) < 0) goto fail;
     P.mon_used = true;
@@ -521,7 +562,7 @@ static int tm_prof_entry(PyObject* self, PyObject* frame, PyObject* event, PyObj
         PyEval_SetProfile(tm_prof_legacy, self);
         if(PyErr_Occurred()) return -1;
     }
-    return tm_prof_legacy(self, (PyFrameObject*) frame, what, arg);
+    return tm_prof_legacy(self, (PyFrameObject*)frame, what, arg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -549,10 +590,12 @@ static void tm_prof_unwind_current(void)
     while(t->depth > 0) tm_prof_exit(t);
 }
 
-static void tm_prof_uninstall(bool warn)
+/* Removes the hooks; returns how many threads had their hook replaced by another tool
+ * meanwhile (the package warns). */
+static int tm_prof_uninstall(void)
 {
-    if(!P.active) return;
-    P.active = false;
+    if(!P.active) return 0;
+    P.active     = false;
     int replaced = 0;
     if(P.backend == TM_PROF_LEGACY)
     {
@@ -566,13 +609,8 @@ static void tm_prof_uninstall(bool warn)
         PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
         if(_PyInterpreterState_GetEvalFrameFunc(interp) == tm_prof_eval)
             _PyInterpreterState_SetEvalFrameFunc(interp, tm_prof_saved_eval);
-        else if(warn &&
-                PyErr_WarnEx(PyExc_RuntimeWarning,
-                             "timemory.profiler: another tool replaced the frame-evaluation "
-                             "hook (PEP 523) while the profiler was running; calls after that "
-                             "point were not recorded and the other hook was left installed",
-                             1) < 0)
-            PyErr_WriteUnraisable(NULL);
+        else
+            replaced = 1;
     }
 #endif
 #if TM_HOOKS_HAVE_MONITORING
@@ -583,21 +621,15 @@ static void tm_prof_uninstall(bool warn)
     }
 #endif
     tm_prof_unwind_current();
-    if(warn && replaced > 0)
-    {
-        if(PyErr_WarnEx(PyExc_RuntimeWarning,
-                        "timemory.profiler: another profile function replaced the timemory "
-                        "profiler on this thread while it was running (sys.setprofile); calls "
-                        "after that point were not recorded and the other profiler was left "
-                        "installed",
-                        1) < 0)
-            PyErr_WriteUnraisable(NULL);
-    }
+    return replaced;
 }
 
 static int tm_prof_install(void)
 {
-    P.backend = tm_prof_resolve_backend();
+    P.backend     = tm_prof_resolve_backend();
+    P.own_clock   = P.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    P.tsc         = P.own_clock && tm_hook_ticks_are_tsc();
+    P.ns_per_tick = P.tsc ? tm_hook_ticks_to_ns() : 1.0;
     ++P.session;
     if(P.backend == TM_PROF_LEGACY)
     {
@@ -645,7 +677,7 @@ static void tm_prof_reset_codes(void)
 
 static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs > 1)
     {
         PyErr_SetString(PyExc_TypeError, "profiler_init(package_dir=None)");
@@ -679,7 +711,7 @@ static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize
 
 static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2 || !PyLong_Check(args[0]) || !PyLong_Check(args[1]))
     {
         PyErr_SetString(PyExc_TypeError, "profiler_configure(mask: int, scope: int)");
@@ -688,15 +720,15 @@ static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_
     unsigned long long mask  = PyLong_AsUnsignedLongLong(args[0]);
     unsigned long      scope = PyLong_AsUnsignedLong(args[1]);
     if(PyErr_Occurred()) return NULL;
-    P.mask  = (timemory_components_t) mask;
-    P.scope = (unsigned) scope;
+    P.mask  = (timemory_components_t)mask;
+    P.scope = (unsigned)scope;
     Py_RETURN_NONE;
 }
 
 static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     if(!P.active)
     {
         if(P.mask == 0)
@@ -710,21 +742,22 @@ static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
     return PyUnicode_FromString(tm_prof_backend_names[P.backend]);
 }
 
+/* Returns the number of threads whose hook another tool had replaced. */
 static PyObject* tm_prof_py_stop(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
-    tm_prof_uninstall(true);
+    (void)self;
+    (void)unused;
+    int replaced = tm_prof_uninstall();
     tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
     if(PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
+    return PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
-    tm_prof_uninstall(true);
+    (void)self;
+    (void)unused;
+    int replaced = tm_prof_uninstall();
     if(P.initialized)
     {
         P.initialized = false;
@@ -732,26 +765,26 @@ static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
     }
     tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
     if(PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
+    return PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_prof_py_is_running(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(P.initialized);
 }
 
 static PyObject* tm_prof_py_is_active(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(P.active);
 }
 
 static PyObject* tm_prof_py_set_running(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     int truth = PyObject_IsTrue(arg);
     if(truth < 0) return NULL;
     P.initialized = truth != 0;
@@ -760,20 +793,20 @@ static PyObject* tm_prof_py_set_running(PyObject* self, PyObject* arg)
 
 static PyObject* tm_prof_py_config(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_hook_config_as_dict(&P.cfg);
 }
 
 static PyObject* tm_prof_py_config_get(PyObject* self, PyObject* name)
 {
-    (void) self;
+    (void)self;
     return tm_hook_config_get(&P.cfg, name);
 }
 
 static PyObject* tm_prof_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2)
     {
         PyErr_SetString(PyExc_TypeError, "profiler_config_set(name, value)");
@@ -786,7 +819,7 @@ static PyObject* tm_prof_py_config_set(PyObject* self, PyObject* const* args, Py
 
 static PyObject* tm_prof_py_config_clear(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(tm_hook_config_clear(&P.cfg, nargs > 0 ? args[0] : NULL, true) < 0) return NULL;
     tm_prof_reset_codes();
     Py_RETURN_NONE;
@@ -794,7 +827,7 @@ static PyObject* tm_prof_py_config_clear(PyObject* self, PyObject* const* args, 
 
 static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     for(int i = 0; i < TM_PROF_NBACKENDS; ++i)
     {
         if(PyUnicode_Check(arg) &&
@@ -824,15 +857,15 @@ static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
 
 static PyObject* tm_prof_py_backend(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
-    return PyUnicode_FromString(tm_prof_backend_names[P.active ? P.backend
-                                                               : tm_prof_resolve_backend()]);
+    (void)self;
+    (void)unused;
+    return PyUnicode_FromString(
+        tm_prof_backend_names[P.active ? P.backend : tm_prof_resolve_backend()]);
 }
 
 static PyObject* tm_prof_py_set_args_formatter(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     if(arg != Py_None && !PyCallable_Check(arg))
     {
         PyErr_SetString(PyExc_TypeError, "the argument formatter must be callable or None");
@@ -846,51 +879,51 @@ static PyObject* tm_prof_py_set_args_formatter(PyObject* self, PyObject* arg)
 
 static PyObject* tm_prof_py_take_errors(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyLong_FromUnsignedLongLong(tm_hook_take_errors());
 }
 
 static PyMethodDef tm_prof_methods[] = {
-    { "profiler_init", (PyCFunction)(void (*)(void)) tm_prof_py_init, METH_FASTCALL,
-      "profiler_init(package_dir=None)\n--\n\nPrepare a profiling session: package_dir is the "
-      "timemory package folder (skipped unless Config.include_internal)." },
-    { "profiler_configure", (PyCFunction)(void (*)(void)) tm_prof_py_configure, METH_FASTCALL,
-      "profiler_configure(mask, scope)\n--\n\nComponents and scope of profiled calls." },
-    { "profiler_start", tm_prof_py_start, METH_NOARGS,
-      "profiler_start()\n--\n\nInstall the C hooks on every thread; returns the backend." },
-    { "profiler_stop", tm_prof_py_stop, METH_NOARGS,
-      "profiler_stop()\n--\n\nRemove the hooks and close this thread's open calls." },
-    { "profiler_finalize", tm_prof_py_finalize, METH_NOARGS,
-      "profiler_finalize()\n--\n\nStop and forget the per-code decisions." },
-    { "profiler_is_running", tm_prof_py_is_running, METH_NOARGS,
-      "profiler_is_running()\n--\n\nBetween profiler_init and profiler_finalize." },
-    { "profiler_set_running", tm_prof_py_set_running, METH_O,
-      "profiler_set_running(flag)\n--\n\nConfig._is_running setter." },
-    { "profiler_is_active", tm_prof_py_is_active, METH_NOARGS,
-      "profiler_is_active()\n--\n\nWhether the hooks are installed." },
-    { "profiler_config", tm_prof_py_config, METH_NOARGS,
-      "profiler_config()\n--\n\nEvery Config field as a dict." },
-    { "profiler_config_get", tm_prof_py_config_get, METH_O,
-      "profiler_config_get(name)\n--\n\nOne Config field." },
-    { "profiler_config_set", (PyCFunction)(void (*)(void)) tm_prof_py_config_set, METH_FASTCALL,
-      "profiler_config_set(name, value)\n--\n\nSet a field; list fields add to their set." },
-    { "profiler_config_clear", (PyCFunction)(void (*)(void)) tm_prof_py_config_clear,
-      METH_FASTCALL,
-      "profiler_config_clear(name=None)\n--\n\nEmpty one list field, or restore every "
-      "default." },
-    { "profiler_set_backend", tm_prof_py_set_backend, METH_O,
-      "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
-      "(sys.monitoring, 3.12+) or 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c); "
-      "applies at the next start." },
-    { "profiler_backend", tm_prof_py_backend, METH_NOARGS,
-      "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)." },
-    { "profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,
-      "profiler_set_args_formatter(func)\n--\n\nfunc(frame) -> str for Config.include_args." },
-    { "profiler_take_errors", tm_prof_py_take_errors, METH_NOARGS,
-      "profiler_take_errors()\n--\n\nEvents the profiler or tracer dropped (no memory)." },
-    { NULL, NULL, 0, NULL }
-};
+    {"profiler_init", (PyCFunction)(void (*)(void))tm_prof_py_init, METH_FASTCALL,
+     "profiler_init(package_dir=None)\n--\n\nPrepare a profiling session: package_dir is the "
+     "timemory package folder (skipped unless Config.include_internal)."},
+    {"profiler_configure", (PyCFunction)(void (*)(void))tm_prof_py_configure, METH_FASTCALL,
+     "profiler_configure(mask, scope)\n--\n\nComponents and scope of profiled calls."},
+    {"profiler_start", tm_prof_py_start, METH_NOARGS,
+     "profiler_start()\n--\n\nInstall the C hooks on every thread; returns the backend."},
+    {"profiler_stop", tm_prof_py_stop, METH_NOARGS,
+     "profiler_stop()\n--\n\nRemove the hooks and close this thread's open calls; returns "
+     "how many threads had the hook replaced by another tool meanwhile."},
+    {"profiler_finalize", tm_prof_py_finalize, METH_NOARGS,
+     "profiler_finalize()\n--\n\nStop (returns as profiler_stop) and forget the per-code "
+     "decisions."},
+    {"profiler_is_running", tm_prof_py_is_running, METH_NOARGS,
+     "profiler_is_running()\n--\n\nBetween profiler_init and profiler_finalize."},
+    {"profiler_set_running", tm_prof_py_set_running, METH_O,
+     "profiler_set_running(flag)\n--\n\nConfig._is_running setter."},
+    {"profiler_is_active", tm_prof_py_is_active, METH_NOARGS,
+     "profiler_is_active()\n--\n\nWhether the hooks are installed."},
+    {"profiler_config", tm_prof_py_config, METH_NOARGS,
+     "profiler_config()\n--\n\nEvery Config field as a dict."},
+    {"profiler_config_get", tm_prof_py_config_get, METH_O,
+     "profiler_config_get(name)\n--\n\nOne Config field."},
+    {"profiler_config_set", (PyCFunction)(void (*)(void))tm_prof_py_config_set, METH_FASTCALL,
+     "profiler_config_set(name, value)\n--\n\nSet a field; list fields add to their set."},
+    {"profiler_config_clear", (PyCFunction)(void (*)(void))tm_prof_py_config_clear, METH_FASTCALL,
+     "profiler_config_clear(name=None)\n--\n\nEmpty one list field, or restore every "
+     "default."},
+    {"profiler_set_backend", tm_prof_py_set_backend, METH_O,
+     "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
+     "(sys.monitoring, 3.12+) or 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c); "
+     "applies at the next start."},
+    {"profiler_backend", tm_prof_py_backend, METH_NOARGS,
+     "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)."},
+    {"profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,
+     "profiler_set_args_formatter(func)\n--\n\nfunc(frame) -> str for Config.include_args."},
+    {"profiler_take_errors", tm_prof_py_take_errors, METH_NOARGS,
+     "profiler_take_errors()\n--\n\nEvents the profiler or tracer dropped (no memory)."},
+    {NULL, NULL, 0, NULL}};
 
 int tm_py_add_profiler(PyObject* module)
 {

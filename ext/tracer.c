@@ -102,15 +102,18 @@ static struct
 
 static TM_HOOK_TLS tm_tr_thread* tm_tr_tls;
 
-static tm_tr_code tm_tr_unrecorded = { NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, false };
+static tm_tr_code tm_tr_unrecorded = {NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, false};
 
 /* per-(thread, code) data: [0] active calls, [1] calls, [2, 2+width) inclusive values, then
  * per line [laps, values(width)] */
-static inline size_t tm_tr_header(void) { return 2 + (size_t) T.width; }
+static inline size_t tm_tr_header(void)
+{
+    return 2 + (size_t)T.width;
+}
 
 static inline int64_t* tm_tr_slot(int64_t* data, uint32_t line)
 {
-    return data + tm_tr_header() + (size_t) line * (size_t) T.stride;
+    return data + tm_tr_header() + (size_t)line * (size_t)T.stride;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -146,7 +149,7 @@ static inline void tm_tr_add(int64_t* acc, const int64_t* start, const int64_t* 
 
 static int tm_tr_append(tm_tr_code*** arr, size_t* n, size_t* cap, tm_tr_code* e)
 {
-    if(tm_hook_grow((void**) arr, cap, *n + 1, sizeof(tm_tr_code*)) < 0) return -1;
+    if(tm_hook_grow((void**)arr, cap, *n + 1, sizeof(tm_tr_code*)) < 0) return -1;
     (*arr)[(*n)++] = e;
     return 0;
 }
@@ -164,8 +167,8 @@ static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
     long      first = 0, def_line = -1;
     PyObject* labels = NULL;
     PyObject* listed = NULL;
-    if(!PyArg_ParseTuple(info, "llOO;tracer line information: (first, def, labels, listed)",
-                         &first, &def_line, &labels, &listed))
+    if(!PyArg_ParseTuple(info, "llOO;tracer line information: (first, def, labels, listed)", &first,
+                         &def_line, &labels, &listed))
     {
         Py_DECREF(info);
         return -1;
@@ -181,7 +184,7 @@ static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
         Py_XDECREF(flags);
         return -1;
     }
-    size_t n  = (size_t) PyTuple_GET_SIZE(tuple);
+    size_t n  = (size_t)PyTuple_GET_SIZE(tuple);
     e->listed = calloc(n ? n : 1, 1);
     e->keys   = calloc(n ? n : 1, sizeof(uint64_t));
     if(!e->listed || !e->keys)
@@ -193,26 +196,26 @@ static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
     }
     for(size_t i = 0; i < n; ++i)
     {
-        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(flags, (Py_ssize_t) i));
-        if(truth < 0 || !PyUnicode_Check(PyTuple_GET_ITEM(tuple, (Py_ssize_t) i)))
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(flags, (Py_ssize_t)i));
+        if(truth < 0 || !PyUnicode_Check(PyTuple_GET_ITEM(tuple, (Py_ssize_t)i)))
         {
             if(truth >= 0) PyErr_SetString(PyExc_TypeError, "tracer labels must be str");
             Py_DECREF(tuple);
             Py_DECREF(flags);
             return -1;
         }
-        e->listed[i] = (uint8_t) truth;
+        e->listed[i] = (uint8_t)truth;
     }
     Py_DECREF(flags);
     e->labels     = tuple;
-    e->first_line = (int32_t) first;
-    e->nlines     = (uint32_t) n;
-    e->def_line   = (int32_t) def_line;
+    e->first_line = (int32_t)first;
+    e->nlines     = (uint32_t)n;
+    e->def_line   = (int32_t)def_line;
     /* the shown lines are registered now: their hashes are what output will look up */
     for(size_t i = 0; i < n; ++i)
     {
         if(!e->listed[i]) continue;
-        const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(tuple, (Py_ssize_t) i));
+        const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(tuple, (Py_ssize_t)i));
         if(!text) return -1;
         e->keys[i] = timemory_add_hash_id(text);
     }
@@ -229,7 +232,7 @@ static void tm_tr_free_entry(tm_tr_code* e)
     free(e);
 }
 
-static void tm_tr_uninstall(bool warn);
+static int tm_tr_uninstall(void);
 
 static tm_tr_code* tm_tr_decide(PyObject* code)
 {
@@ -237,27 +240,35 @@ static tm_tr_code* tm_tr_decide(PyObject* code)
     PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
     uint32_t    session = T.session;
     tm_tr_code* e       = calloc(1, sizeof(tm_tr_code));
-    if(!e || tm_tr_append(&T.entries, &T.nentries, &T.entries_cap, e) < 0)
-    {
-        free(e);
-        e = NULL;
-        goto done;
-    }
+    if(!e) goto done;
     Py_INCREF(code);
     e->code     = code;
     e->def_line = -1;
-    e->verdict  = (uint8_t) tm_hook_filter(&T.cfg, (PyCodeObject*) code);
+    e->verdict  = (uint8_t)tm_hook_filter(&T.cfg, (PyCodeObject*)code);
+    /* the line labels come from Python code: another thread may run meanwhile, even stop
+     * the tracer or reset its decisions -- nothing shared is touched before it returns */
+    if(e->verdict == TM_HOOK_SELECT && tm_tr_load_lines(e, code) < 0)
+    {
+        if(T.cfg.verbosity > 0) PyErr_WriteUnraisable(code);
+        PyErr_Clear();
+        e->verdict = TM_HOOK_SKIP;
+    }
+    if(session != T.session)
+    {
+        tm_tr_free_entry(e); /* decided for a session that has ended: decide again later */
+        PyErr_Clear();
+        PyErr_Restore(exc_type, exc_value, exc_tb);
+        return &tm_tr_unrecorded;
+    }
+    if(tm_tr_append(&T.entries, &T.nentries, &T.entries_cap, e) < 0)
+    {
+        tm_tr_free_entry(e);
+        e = NULL;
+        goto done;
+    }
     if(e->verdict == TM_HOOK_SELECT)
     {
-        /* runs Python code: another thread may run meanwhile */
-        if(tm_tr_load_lines(e, code) < 0)
-        {
-            if(T.cfg.verbosity > 0) PyErr_WriteUnraisable(code);
-            PyErr_Clear();
-            e->verdict = TM_HOOK_SKIP;
-        }
-        else if(session != T.session ||
-                tm_tr_append(&T.selected, &T.nselected, &T.selected_cap, e) < 0)
+        if(tm_tr_append(&T.selected, &T.nselected, &T.selected_cap, e) < 0)
             e->verdict = TM_HOOK_SKIP;
         else
             e->index = (uint32_t)(T.nselected - 1);
@@ -274,7 +285,7 @@ static tm_tr_code* tm_tr_decide(PyObject* code)
         }
 #endif
     }
-    if(tm_code_table_put(&T.codes, code, e) < 0) e = NULL;
+    if(tm_code_table_put(&T.codes, code, e) < 0) e = NULL; /* owned by T.entries */
 done:
     PyErr_Clear();
     PyErr_Restore(exc_type, exc_value, exc_tb);
@@ -288,7 +299,7 @@ done:
 
 static inline tm_tr_code* tm_tr_lookup(PyObject* code)
 {
-    tm_tr_code* e = (tm_tr_code*) tm_code_table_get(&T.codes, code);
+    tm_tr_code* e = (tm_tr_code*)tm_code_table_get(&T.codes, code);
     return TM_HOOK_LIKELY(e != NULL) ? e : tm_tr_decide(code);
 }
 
@@ -305,7 +316,7 @@ static void tm_tr_thread_release_data(tm_tr_thread* t)
 
 static void tm_tr_thread_free(tm_thread_link* link)
 {
-    tm_tr_thread* t = (tm_tr_thread*) link;
+    tm_tr_thread* t = (tm_tr_thread*)link;
     tm_tr_thread_release_data(t);
     free(t->data);
     free(t->stack);
@@ -344,10 +355,10 @@ static inline tm_tr_thread* tm_tr_thread_get(void)
 static inline int64_t* tm_tr_data(tm_tr_thread* t, const tm_tr_code* e)
 {
     if(TM_HOOK_LIKELY(e->index < t->data_cap && t->data[e->index])) return t->data[e->index];
-    if(tm_hook_grow((void**) &t->data, &t->data_cap, (size_t) e->index + 1, sizeof(int64_t*)) < 0)
+    if(tm_hook_grow((void**)&t->data, &t->data_cap, (size_t)e->index + 1, sizeof(int64_t*)) < 0)
         return NULL;
-    size_t   n    = tm_tr_header() + (size_t) e->nlines * (size_t) T.stride;
-    int64_t* data = calloc(n, sizeof(int64_t));
+    size_t   n        = tm_tr_header() + (size_t)e->nlines * (size_t)T.stride;
+    int64_t* data     = calloc(n, sizeof(int64_t));
     t->data[e->index] = data;
     return data;
 }
@@ -361,14 +372,14 @@ static inline void tm_tr_enter(tm_tr_thread* t, const void* id, tm_tr_code* e)
     if(TM_HOOK_UNLIKELY(!data)) goto oom;
     if(TM_HOOK_UNLIKELY(t->depth == t->cap))
     {
-        if(tm_hook_grow((void**) &t->stack, &t->cap, t->depth + 1, sizeof(tm_tr_frame)) < 0)
+        if(tm_hook_grow((void**)&t->stack, &t->cap, t->depth + 1, sizeof(tm_tr_frame)) < 0)
             goto oom;
     }
-    size_t need = (t->depth + 1) * (size_t) T.width;
+    size_t need = (t->depth + 1) * (size_t)T.width;
     if(TM_HOOK_UNLIKELY(need > t->starts_cap) &&
-       tm_hook_grow((void**) &t->starts, &t->starts_cap, need, sizeof(int64_t)) < 0)
+       tm_hook_grow((void**)&t->starts, &t->starts_cap, need, sizeof(int64_t)) < 0)
         goto oom;
-    int64_t* now = &t->starts[t->depth * (size_t) T.width];
+    int64_t* now = &t->starts[t->depth * (size_t)T.width];
     tm_tr_read(now);
     if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
     tm_tr_frame* f = &t->stack[t->depth++];
@@ -391,9 +402,9 @@ static inline void tm_tr_exit(tm_tr_thread* t)
     if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
     tm_tr_frame* f = &t->stack[--t->depth];
     /* recursion: the outermost activation carries the inclusive time */
-    if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t) T.width], now);
+    if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t)T.width], now);
     t->cur = f->saved;
-    if(t->cur) memcpy(t->t0, now, sizeof(int64_t) * (size_t) T.width);
+    if(t->cur) memcpy(t->t0, now, sizeof(int64_t) * (size_t)T.width);
 }
 
 static inline void tm_tr_line(tm_tr_thread* t, const tm_tr_frame* top, long lineno)
@@ -413,7 +424,7 @@ static inline void tm_tr_line(tm_tr_thread* t, const tm_tr_frame* top, long line
     if(TM_HOOK_LIKELY(T.fast))
         t->t0[0] = now[0];
     else
-        memcpy(t->t0, now, sizeof(int64_t) * (size_t) T.width);
+        memcpy(t->t0, now, sizeof(int64_t) * (size_t)T.width);
 }
 
 /* The thread whose innermost traced frame is id, or NULL. */
@@ -430,7 +441,7 @@ static void tm_tr_on_shutdown(void)
 {
     PyObject *exc_type, *exc_value, *exc_tb;
     PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    tm_tr_uninstall(false);
+    tm_tr_uninstall();
     PyErr_Clear();
     PyErr_Restore(exc_type, exc_value, exc_tb);
 }
@@ -462,48 +473,49 @@ static inline void tm_tr_quiet_frame(PyFrameObject* frame)
 #if PY_VERSION_HEX < 0x030B0000
     frame->f_trace_lines = 0;
 #elif PY_VERSION_HEX < 0x030C0000
-    if(tm_tr_trace_lines_offset > 0) *((char*) frame + tm_tr_trace_lines_offset) = 0;
+    if(tm_tr_trace_lines_offset > 0) *((char*)frame + tm_tr_trace_lines_offset) = 0;
 #else
-    (void) frame;
+    (void)frame;
 #endif
 }
 
 /* PyEval_SetTrace callback */
 static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
-    (void) obj;
-    (void) arg;
+    (void)obj;
+    (void)arg;
     switch(what)
     {
-        case PyTrace_LINE:
+    case PyTrace_LINE:
+    {
+        tm_tr_thread* t = tm_tr_matching(frame);
+        if(TM_HOOK_LIKELY(t != NULL))
+            tm_tr_line(t, &t->stack[t->depth - 1], tm_tr_frame_line(frame));
+        return 0;
+    }
+    case PyTrace_CALL:
+    {
+        tm_tr_code* e = tm_tr_lookup((PyObject*)tm_hook_frame_code(frame));
+        if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
         {
-            tm_tr_thread* t = tm_tr_matching(frame);
-            if(TM_HOOK_LIKELY(t != NULL))
-                tm_tr_line(t, &t->stack[t->depth - 1], tm_tr_frame_line(frame));
+            if(e->verdict == TM_HOOK_SHUTDOWN)
+                tm_tr_on_shutdown();
+            else
+                tm_tr_quiet_frame(frame);
             return 0;
         }
-        case PyTrace_CALL:
-        {
-            tm_tr_code* e = tm_tr_lookup((PyObject*) tm_hook_frame_code(frame));
-            if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
-            {
-                if(e->verdict == TM_HOOK_SHUTDOWN)
-                    tm_tr_on_shutdown();
-                else
-                    tm_tr_quiet_frame(frame);
-                return 0;
-            }
-            tm_tr_thread* t = tm_tr_thread_get();
-            if(t) tm_tr_enter(t, frame, e);
-            return 0;
-        }
-        case PyTrace_RETURN:
-        {
-            tm_tr_thread* t = tm_tr_matching(frame);
-            if(t) tm_tr_exit(t);
-            return 0;
-        }
-        default: return 0;
+        tm_tr_thread* t = tm_tr_thread_get();
+        if(t) tm_tr_enter(t, frame, e);
+        return 0;
+    }
+    case PyTrace_RETURN:
+    {
+        tm_tr_thread* t = tm_tr_matching(frame);
+        if(t) tm_tr_exit(t);
+        return 0;
+    }
+    default:
+        return 0;
     }
 }
 
@@ -511,7 +523,7 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
 /* PY_START (code, offset): discovers code objects; the others stop reporting */
 static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*   code = args[0];
     tm_tr_code* e    = tm_tr_lookup(code);
     if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
@@ -521,6 +533,7 @@ static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
             tm_tr_on_shutdown();
             Py_RETURN_NONE;
         }
+        if(e == &tm_tr_unrecorded) Py_RETURN_NONE; /* undecided: ask again next time */
         Py_INCREF(T.mon.disable);
         return T.mon.disable;
     }
@@ -532,9 +545,9 @@ static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
 /* PY_RESUME (local, selected codes only) and PY_THROW (global) */
 static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     PyObject*   code = args[0];
-    tm_tr_code* e    = (tm_tr_code*) tm_code_table_get(&T.codes, code);
+    tm_tr_code* e    = (tm_tr_code*)tm_code_table_get(&T.codes, code);
     if(e && e->verdict == TM_HOOK_SELECT)
     {
         tm_tr_thread* t = tm_tr_thread_get();
@@ -546,7 +559,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
 /* PY_RETURN, PY_YIELD (local), PY_UNWIND (global) */
 static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(t) tm_tr_exit(t);
     Py_RETURN_NONE;
@@ -555,7 +568,7 @@ static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 /* LINE (code, line_number): local, selected codes only */
 static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
 {
-    (void) nargs;
+    (void)nargs;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(TM_HOOK_LIKELY(t != NULL))
     {
@@ -570,16 +583,16 @@ static int tm_tr_monitor_install(void)
     if(tm_monitor_open(&T.mon, 4, "timemory.trace") < 0) return -1;
     if(T.mon_used && tm_monitor_restart(&T.mon) < 0) goto fail;
     const tm_mon_events* ev = &T.mon.ev;
-    T.local_events = ev->line | ev->py_return | ev->py_yield | ev->py_resume;
+    T.local_events          = ev->line | ev->py_return | ev->py_yield | ev->py_resume;
     struct
     {
         int       event;
         PyObject* cb;
         bool      global;
-    } regs[] = { { ev->py_start, T.cb_start, true },    { ev->py_throw, T.cb_resume, true },
-                 { ev->py_unwind, T.cb_return, true },  { ev->py_resume, T.cb_resume, false },
-                 { ev->py_return, T.cb_return, false }, { ev->py_yield, T.cb_return, false },
-                 { ev->line, T.cb_line, false } };
+    } regs[]   = {{ev->py_start, T.cb_start, true},    {ev->py_throw, T.cb_resume, true},
+                  {ev->py_unwind, T.cb_return, true},  {ev->py_resume, T.cb_resume, false},
+                  {ev->py_return, T.cb_return, false}, {ev->py_yield, T.cb_return, false},
+                  {ev->line, T.cb_line, false}};
     int global = 0;
     for(size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); ++i)
     {
@@ -639,7 +652,7 @@ static int tm_tr_entry(PyObject* self, PyObject* frame, PyObject* event, PyObjec
         PyEval_SetTrace(tm_tr_legacy, self);
         if(PyErr_Occurred()) return -1;
     }
-    return tm_tr_legacy(self, (PyFrameObject*) frame, what, arg);
+    return tm_tr_legacy(self, (PyFrameObject*)frame, what, arg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -656,16 +669,16 @@ static void tm_tr_flush(void)
         if(e->verdict != TM_HOOK_SELECT) continue;
         for(uint32_t i = 0; i < e->nlines; ++i)
         {
-            bool is_def = e->def_line >= 0 && (int32_t) i == e->def_line - e->first_line;
+            bool is_def = e->def_line >= 0 && (int32_t)i == e->def_line - e->first_line;
             laps_line   = 0;
             memset(values, 0, sizeof(values));
             for(tm_thread_link* l = T.threads.head; l; l = l->next)
             {
-                tm_tr_thread* t = (tm_tr_thread*) l;
+                tm_tr_thread* t = (tm_tr_thread*)l;
                 if(e->index >= t->data_cap || !t->data[e->index]) continue;
                 const int64_t* data = t->data[e->index];
-                const int64_t* src  = is_def ? data + 2 : tm_tr_slot((int64_t*) data, i) + 1;
-                laps_line += is_def ? data[1] : tm_tr_slot((int64_t*) data, i)[0];
+                const int64_t* src  = is_def ? data + 2 : tm_tr_slot((int64_t*)data, i) + 1;
+                laps_line += is_def ? data[1] : tm_tr_slot((int64_t*)data, i)[0];
                 if(T.fast)
                     values[0] += src[0];
                 else
@@ -673,10 +686,10 @@ static void tm_tr_flush(void)
                         timemory_component_accumulate(T.ids[c], &values[2 * c], &src[2 * c]);
             }
             if(laps_line == 0 && !e->listed[i]) continue;
-            if(T.fast) values[0] = (int64_t)((double) values[0] * scale + 0.5);
+            if(T.fast) values[0] = (int64_t)((double)values[0] * scale + 0.5);
             if(!e->keys[i])
             {
-                const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(e->labels, (Py_ssize_t) i));
+                const char* text = PyUnicode_AsUTF8(PyTuple_GET_ITEM(e->labels, (Py_ssize_t)i));
                 if(!text)
                 {
                     PyErr_Clear();
@@ -687,20 +700,22 @@ static void tm_tr_flush(void)
             for(int c = 0; c < T.ncomp; ++c)
             {
                 if(timemory_push(e->keys[i], 0, TIMEMORY_SCOPE_FLAT) != TIMEMORY_OK) break;
-                timemory_pop_values(e->keys[i], T.ids[c], &values[2 * c], (uint64_t) laps_line);
+                timemory_pop_values(e->keys[i], T.ids[c], &values[2 * c], (uint64_t)laps_line);
             }
         }
     }
     for(tm_thread_link* l = T.threads.head; l; l = l->next)
-        tm_tr_thread_release_data((tm_tr_thread*) l);
+        tm_tr_thread_release_data((tm_tr_thread*)l);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* install / uninstall                                                                         */
 
-static void tm_tr_uninstall(bool warn)
+/* Removes the hooks; returns how many threads had their hook replaced by another tool
+ * meanwhile (the package warns). */
+static int tm_tr_uninstall(void)
 {
-    if(!T.active) return;
+    if(!T.active) return 0;
     T.active     = false;
     int replaced = 0;
     if(T.backend == TM_TR_LEGACY)
@@ -713,15 +728,7 @@ static void tm_tr_uninstall(bool warn)
     else
         tm_tr_monitor_uninstall();
 #endif
-    if(warn && replaced > 0)
-    {
-        if(PyErr_WarnEx(PyExc_RuntimeWarning,
-                        "timemory.trace: another trace function replaced the timemory tracer on "
-                        "this thread while it was running (sys.settrace); lines after that point "
-                        "were not recorded and the other trace function was left installed",
-                        1) < 0)
-            PyErr_WriteUnraisable(NULL);
-    }
+    return replaced;
 }
 
 static int tm_tr_install(void)
@@ -754,7 +761,7 @@ static void tm_tr_reset_codes(void)
 {
     /* nothing may point at the entries any more: per-thread data is indexed by them */
     for(tm_thread_link* l = T.threads.head; l; l = l->next)
-        tm_tr_thread_release_data((tm_tr_thread*) l);
+        tm_tr_thread_release_data((tm_tr_thread*)l);
     ++T.session;
     tm_code_table_clear(&T.codes, NULL);
     size_t       n       = T.nentries;
@@ -771,7 +778,7 @@ static void tm_tr_reset_codes(void)
 
 static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs > 1)
     {
         PyErr_SetString(PyExc_TypeError, "tracer_init(package_dir=None)");
@@ -804,7 +811,7 @@ static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t
 
 static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     if(!PyLong_Check(arg))
     {
         PyErr_SetString(PyExc_TypeError, "tracer_configure(mask: int)");
@@ -831,10 +838,10 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     {
         /* the per-thread data layout depends on the component count */
         for(tm_thread_link* l = T.threads.head; l; l = l->next)
-            tm_tr_thread_release_data((tm_tr_thread*) l);
+            tm_tr_thread_release_data((tm_tr_thread*)l);
         ++T.session;
     }
-    T.mask   = (timemory_components_t) mask;
+    T.mask   = (timemory_components_t)mask;
     T.ncomp  = n;
     T.width  = 2 * n;
     T.stride = 1 + T.width;
@@ -845,8 +852,8 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
 
 static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     if(!T.active)
     {
         if(T.ncomp == 0)
@@ -862,22 +869,22 @@ static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
 
 static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     bool was_active = T.active;
-    tm_tr_uninstall(true);
+    int  replaced   = tm_tr_uninstall();
     if(was_active) tm_tr_flush();
     tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
     if(PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
+    return PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     bool was_active = T.active;
-    tm_tr_uninstall(true);
+    int  replaced   = tm_tr_uninstall();
     if(was_active) tm_tr_flush();
     if(T.initialized)
     {
@@ -886,19 +893,19 @@ static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
     }
     tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
     if(PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
+    return PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_tr_py_is_running(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(T.initialized);
 }
 
 static PyObject* tm_tr_py_set_running(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     int truth = PyObject_IsTrue(arg);
     if(truth < 0) return NULL;
     T.initialized = truth != 0;
@@ -907,28 +914,28 @@ static PyObject* tm_tr_py_set_running(PyObject* self, PyObject* arg)
 
 static PyObject* tm_tr_py_is_active(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyBool_FromLong(T.active);
 }
 
 static PyObject* tm_tr_py_config(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_hook_config_as_dict(&T.cfg);
 }
 
 static PyObject* tm_tr_py_config_get(PyObject* self, PyObject* name)
 {
-    (void) self;
+    (void)self;
     return tm_hook_config_get(&T.cfg, name);
 }
 
 /* Decisions already taken stay until the next init: a running tracer keeps its line data. */
 static PyObject* tm_tr_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(nargs != 2)
     {
         PyErr_SetString(PyExc_TypeError, "tracer_config_set(name, value)");
@@ -941,7 +948,7 @@ static PyObject* tm_tr_py_config_set(PyObject* self, PyObject* const* args, Py_s
 
 static PyObject* tm_tr_py_config_clear(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
-    (void) self;
+    (void)self;
     if(tm_hook_config_clear(&T.cfg, nargs > 0 ? args[0] : NULL, false) < 0) return NULL;
     if(!T.active) tm_tr_reset_codes();
     Py_RETURN_NONE;
@@ -949,7 +956,7 @@ static PyObject* tm_tr_py_config_clear(PyObject* self, PyObject* const* args, Py
 
 static PyObject* tm_tr_py_set_line_info(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     if(arg != Py_None && !PyCallable_Check(arg))
     {
         PyErr_SetString(PyExc_TypeError, "the line-information function must be callable");
@@ -963,44 +970,44 @@ static PyObject* tm_tr_py_set_line_info(PyObject* self, PyObject* arg)
 
 static PyObject* tm_tr_py_backend(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return PyUnicode_FromString(TM_HOOKS_HAVE_MONITORING ? "monitoring" : "legacy");
 }
 
 static PyMethodDef tm_tr_methods[] = {
-    { "tracer_init", (PyCFunction)(void (*)(void)) tm_tr_py_init, METH_FASTCALL,
-      "tracer_init(package_dir=None)\n--\n\nPrepare a tracing session: package_dir is the "
-      "timemory package folder (skipped unless Config.include_internal)." },
-    { "tracer_configure", tm_tr_py_configure, METH_O,
-      "tracer_configure(mask)\n--\n\nComponents measured per line." },
-    { "tracer_start", tm_tr_py_start, METH_NOARGS,
-      "tracer_start()\n--\n\nInstall the C hooks; returns the backend." },
-    { "tracer_stop", tm_tr_py_stop, METH_NOARGS,
-      "tracer_stop()\n--\n\nRemove the hooks and store one flat entry per traced line." },
-    { "tracer_finalize", tm_tr_py_finalize, METH_NOARGS,
-      "tracer_finalize()\n--\n\nStop and forget the per-code decisions." },
-    { "tracer_is_running", tm_tr_py_is_running, METH_NOARGS,
-      "tracer_is_running()\n--\n\nBetween tracer_init and tracer_finalize." },
-    { "tracer_set_running", tm_tr_py_set_running, METH_O,
-      "tracer_set_running(flag)\n--\n\nConfig._is_running setter." },
-    { "tracer_is_active", tm_tr_py_is_active, METH_NOARGS,
-      "tracer_is_active()\n--\n\nWhether the hooks are installed." },
-    { "tracer_config", tm_tr_py_config, METH_NOARGS,
-      "tracer_config()\n--\n\nEvery Config field as a dict." },
-    { "tracer_config_get", tm_tr_py_config_get, METH_O,
-      "tracer_config_get(name)\n--\n\nOne Config field." },
-    { "tracer_config_set", (PyCFunction)(void (*)(void)) tm_tr_py_config_set, METH_FASTCALL,
-      "tracer_config_set(name, value)\n--\n\nSet a field; list fields add to their set." },
-    { "tracer_config_clear", (PyCFunction)(void (*)(void)) tm_tr_py_config_clear, METH_FASTCALL,
-      "tracer_config_clear(name=None)\n--\n\nEmpty one list field, or restore every default." },
-    { "tracer_set_line_info", tm_tr_py_set_line_info, METH_O,
-      "tracer_set_line_info(func)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
-      "called once per traced code object." },
-    { "tracer_backend", tm_tr_py_backend, METH_NOARGS,
-      "tracer_backend()\n--\n\n'legacy' (PyEval_SetTrace) or 'monitoring' (3.12+)." },
-    { NULL, NULL, 0, NULL }
-};
+    {"tracer_init", (PyCFunction)(void (*)(void))tm_tr_py_init, METH_FASTCALL,
+     "tracer_init(package_dir=None)\n--\n\nPrepare a tracing session: package_dir is the "
+     "timemory package folder (skipped unless Config.include_internal)."},
+    {"tracer_configure", tm_tr_py_configure, METH_O,
+     "tracer_configure(mask)\n--\n\nComponents measured per line."},
+    {"tracer_start", tm_tr_py_start, METH_NOARGS,
+     "tracer_start()\n--\n\nInstall the C hooks; returns the backend."},
+    {"tracer_stop", tm_tr_py_stop, METH_NOARGS,
+     "tracer_stop()\n--\n\nRemove the hooks and store one flat entry per traced line; returns "
+     "how many threads had the hook replaced by another tool meanwhile."},
+    {"tracer_finalize", tm_tr_py_finalize, METH_NOARGS,
+     "tracer_finalize()\n--\n\nStop and forget the per-code decisions."},
+    {"tracer_is_running", tm_tr_py_is_running, METH_NOARGS,
+     "tracer_is_running()\n--\n\nBetween tracer_init and tracer_finalize."},
+    {"tracer_set_running", tm_tr_py_set_running, METH_O,
+     "tracer_set_running(flag)\n--\n\nConfig._is_running setter."},
+    {"tracer_is_active", tm_tr_py_is_active, METH_NOARGS,
+     "tracer_is_active()\n--\n\nWhether the hooks are installed."},
+    {"tracer_config", tm_tr_py_config, METH_NOARGS,
+     "tracer_config()\n--\n\nEvery Config field as a dict."},
+    {"tracer_config_get", tm_tr_py_config_get, METH_O,
+     "tracer_config_get(name)\n--\n\nOne Config field."},
+    {"tracer_config_set", (PyCFunction)(void (*)(void))tm_tr_py_config_set, METH_FASTCALL,
+     "tracer_config_set(name, value)\n--\n\nSet a field; list fields add to their set."},
+    {"tracer_config_clear", (PyCFunction)(void (*)(void))tm_tr_py_config_clear, METH_FASTCALL,
+     "tracer_config_clear(name=None)\n--\n\nEmpty one list field, or restore every default."},
+    {"tracer_set_line_info", tm_tr_py_set_line_info, METH_O,
+     "tracer_set_line_info(func)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
+     "called once per traced code object."},
+    {"tracer_backend", tm_tr_py_backend, METH_NOARGS,
+     "tracer_backend()\n--\n\n'legacy' (PyEval_SetTrace) or 'monitoring' (3.12+)."},
+    {NULL, NULL, 0, NULL}};
 
 int tm_py_add_tracer(PyObject* module)
 {
@@ -1023,8 +1030,7 @@ int tm_py_add_tracer(PyObject* module)
         T.cb_return = tm_hook_new_callback(tm_tr_mon_return, "return");
         T.cb_unwind = tm_hook_new_callback(tm_tr_mon_return, "unwind");
         T.cb_line   = tm_hook_new_callback(tm_tr_mon_line, "line");
-        if(!T.cb_start || !T.cb_throw || !T.cb_resume || !T.cb_return || !T.cb_unwind ||
-           !T.cb_line)
+        if(!T.cb_start || !T.cb_throw || !T.cb_resume || !T.cb_return || !T.cb_unwind || !T.cb_line)
             return -1;
 #endif
     }

@@ -22,8 +22,23 @@ STUB = ROOT / "python" / "timemory" / "libs" / "libpytimemory.pyi"
 # X(ENUM, value, name, class_name, label, ids, source, nvalues, flags,
 #   unit0, repr0, label0, unit1, repr1, label1, needs, description)
 COLUMNS = [
-    "enum", "value", "name", "class_name", "label", "ids", "source", "nvalues", "flags",
-    "unit0", "repr0", "label0", "unit1", "repr1", "label1", "needs", "description",
+    "enum",
+    "value",
+    "name",
+    "class_name",
+    "label",
+    "ids",
+    "source",
+    "nvalues",
+    "flags",
+    "unit0",
+    "repr0",
+    "label0",
+    "unit1",
+    "repr1",
+    "label1",
+    "needs",
+    "description",
 ]
 
 
@@ -33,7 +48,7 @@ def _macro_body(text):
     if not match:
         raise SystemExit(f"{TABLE}: no TIMEMORY_COMPONENTS_TABLE(X) definition")
     body = []
-    for line in text[match.end():].splitlines():
+    for line in text[match.end() :].splitlines():
         stripped = line.rstrip()
         body.append(stripped.removesuffix("\\"))
         if not stripped.endswith("\\"):
@@ -50,7 +65,7 @@ def _split_args(text, start):
             j = i + 1
             while text[j] != '"':
                 j += 2 if text[j] == "\\" else 1
-            current.append(text[i:j + 1])
+            current.append(text[i : j + 1])
             i = j + 1
             continue
         if ch == "(":

@@ -135,6 +135,14 @@ else:
         """Finalize timemory (generate output) -- important to call if using MPI"""
         if libpytimemory.is_finalized() or _truthy(_os.environ.get("TIMEMORY_SKIP_FINALIZE", "no")):
             return
+        # a profiler or tracer still running hands over its data first (the tracer keeps
+        # its line counts in C until it stops)
+        for active, stop in (("tracer_is_active", "tracer_stop"), ("profiler_is_active", "profiler_stop")):
+            if getattr(libpytimemory, active, lambda: False)():
+                try:
+                    getattr(libpytimemory, stop)()
+                except Exception:  # noqa: BLE001 (never raise from the exit hook; show it)
+                    _traceback.print_exc()
         try:
             # destroy decorator/bundle objects still alive so that their pops happen first
             _gc.collect()

@@ -95,6 +95,10 @@ TM_TEST(library_components_with_data_and_size)
 
 TM_TEST(library_output_path_from_argv)
 {
+    /* the runner may be given TIMEMORY_OUTPUT_PATH; it would win over argv */
+    const char* env   = getenv("TIMEMORY_OUTPUT_PATH");
+    char*       saved = env ? tm__strdup(env) : NULL;
+    unsetenv("TIMEMORY_OUTPUT_PATH");
     char  path[256];
     char* argv1[] = { (char*) "/usr/bin/doc-profiler.py", NULL };
     timemory_init(1, argv1);
@@ -114,7 +118,10 @@ TM_TEST(library_output_path_from_argv)
     timemory_settings_get_string("output_path", path, sizeof(path));
     CHECK_STR(path, "from-env");
     unsetenv("TIMEMORY_OUTPUT_PATH");
+    if(saved) setenv("TIMEMORY_OUTPUT_PATH", saved, 1);
+    free(saved);
     timemory_settings_reset();
+    timemory_settings_parse_env();
     CHECK(timemory_is_initialized());
 }
 

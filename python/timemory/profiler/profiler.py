@@ -99,6 +99,29 @@ def scope_flags(flat, timeline):
     return scope
 
 
+def warn_replaced(tool, count, what):
+    """The warning for a hook that another tool replaced while ours ran, attributed to the
+    first caller outside the timemory package."""
+    if not count:
+        return
+    level, frame = 1, _sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR + _os.sep):
+        frame, level = frame.f_back, level + 1
+    _warnings.warn(
+        f"timemory.{tool}: another tool replaced the timemory hook ({what}) on {count} "
+        f"thread{'s' if count > 1 else ''} while it was running; events after that point were "
+        "not recorded and the other tool's hook was left in place",
+        RuntimeWarning,
+        stacklevel=level,
+    )
+
+
+_REPLACED_WHAT = {
+    "legacy": "sys.setprofile / PyEval_SetProfile",
+    "evalframe": "the PEP 523 frame-evaluation hook",
+}
+
+
 def _format_args(frame):
     """Config.include_args: the call's argument values, as inspect.formatargvalues gives them."""
     try:
@@ -213,7 +236,8 @@ def profiler_init():
 
 def profiler_finalize():
     """End the profiling session: removes the hooks if installed, clears the decisions."""
-    _lib.profiler_finalize()
+    backend = _lib.profiler_backend()
+    warn_replaced("profiler", _lib.profiler_finalize(), _REPLACED_WHAT.get(backend, backend))
     errors = _lib.profiler_take_errors()
     if errors:
         _warnings.warn(
@@ -366,10 +390,12 @@ class Profiler:
             self._unset -= 1
         if self._unset == 0 and self._owner:
             self._owner = False
+            backend = _lib.profiler_backend()
             try:
-                _lib.profiler_stop()
+                replaced = _lib.profiler_stop()
             finally:
                 profiler_finalize()
+            warn_replaced("profiler", replaced, _REPLACED_WHAT.get(backend, backend))
         return self._unset
 
     def __call__(self, func):

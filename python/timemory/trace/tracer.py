@@ -27,6 +27,7 @@ from ..profiler.profiler import (
     _with_absolute_paths,
     component_list,
     make_config_type,
+    warn_replaced,
 )
 
 __all__ = [
@@ -143,9 +144,10 @@ class _LineLabels:
         filename = code.co_filename
         info = self.files.get(filename)
         if info is None:
-            info = _File(filename, code.co_name, self.width)
+            # reading the file may let another thread label a code object of the same file:
+            # the first one stored wins
+            info = self.files.setdefault(filename, _File(filename, code.co_name, self.width))
             self.width = max(self.width, info.width)
-            self.files[filename] = info
         first, body, def_line = self._function_lines(code, info)
         last = max(body) if body else first
         for lineno in _code_lines(code):
@@ -240,7 +242,7 @@ def tracer_init():
 
 def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
-    _lib.tracer_finalize()
+    warn_replaced("trace", _lib.tracer_finalize(), "sys.settrace / PyEval_SetTrace")
     errors = _lib.profiler_take_errors()
     if errors:
         _warnings.warn(
@@ -388,9 +390,10 @@ class Tracer:
         if self._unset == 0 and self._owner:
             self._owner = False
             try:
-                _lib.tracer_stop()
+                replaced = _lib.tracer_stop()
             finally:
                 tracer_finalize()
+            warn_replaced("trace", replaced, "sys.settrace / PyEval_SetTrace")
         return self._unset
 
     def __call__(self, func):
