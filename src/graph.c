@@ -420,6 +420,21 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     return TIMEMORY_OK;
 }
 
+/* One lap of wall_clock: what tm__record_add does, without the per-component dispatch. */
+static inline void tm__wall_add(tm__record* r, int64_t delta)
+{
+    double v = (double) delta;
+    r->accum[0] += delta;
+    r->laps += 1;
+    r->present   = true;
+    tm__stats* s = &r->stats;
+    if(s->count == 0 || v < s->min[0]) s->min[0] = v;
+    if(s->count == 0 || v > s->max[0]) s->max[0] = v;
+    s->sum[0] += v;
+    s->sqr[0] += v * v;
+    ++s->count;
+}
+
 /* Accumulates one component's delta into a record: laps, value and the statistics sample. */
 static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_t laps)
 {
@@ -479,20 +494,7 @@ __attribute__((noinline)) static int tm__pop(uint64_t key)
         return TIMEMORY_EUNBALANCED;
     }
     if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
-    {
-        int64_t     delta = tm__monotonic_ns() - f->start[0][0];
-        tm__record* r     = f->rec[0];
-        double      v     = (double) delta;
-        r->accum[0] += delta;
-        r->laps += 1;
-        r->present = true;
-        tm__stats* s = &r->stats;
-        if(s->count == 0 || v < s->min[0]) s->min[0] = v;
-        if(s->count == 0 || v > s->max[0]) s->max[0] = v;
-        s->sum[0] += v;
-        s->sqr[0] += v * v;
-        ++s->count;
-    }
+        tm__wall_add(f->rec[0], tm__monotonic_ns() - f->start[0][0]);
     else if(f->ncomp > 0)
     {
         int64_t now[TM_MAX_BUNDLE][2];
@@ -512,9 +514,11 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
 {
     if(comp < 0 || comp >= TM_NCOMP || !delta) return TIMEMORY_EINVAL;
     tm__graph* g   = tm__tls_graph;
-    size_t     idx = 0;
-    tm__frame* f   = g ? tm__frame_find(g, key, &idx) : NULL;
-    if(!f)
+    size_t     idx = g && g->nframes ? g->nframes - 1 : 0;
+    tm__frame* f   = g && g->nframes && g->frames[idx].key == key ? &g->frames[idx]
+                     : g                                          ? tm__frame_find(g, key, &idx)
+                                                                  : NULL;
+    if(TM_UNLIKELY(!f))
     {
         tm__set_error(TIMEMORY_EUNBALANCED);
         return TIMEMORY_EUNBALANCED;
@@ -525,7 +529,9 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
         tm__record* r = tm__record_get(g, f->node, comp);
         if(r)
         {
-            if(laps > 0)
+            if(comp == TIMEMORY_WALL_CLOCK && laps == 1)
+                tm__wall_add(r, delta[0]);
+            else if(laps > 0)
                 tm__record_add(r, delta, laps);
             else /* a node that exists but never ran (tracer lines): present with no laps */
             {
