@@ -26,6 +26,7 @@ void loop_clock_reads(long n);
 void loop_push_pop_id(long n, uint64_t key);
 void loop_push_pop_region(long n, const char* name);
 void loop_paused(long n, uint64_t key);
+void loop_paused_inline(long n, uint64_t key);
 
 __attribute__((noinline, noclone)) void loop_clock_reads(long n)
 {
@@ -67,6 +68,16 @@ __attribute__((noinline, noclone)) void loop_paused(long n, uint64_t key)
     }
 }
 
+__attribute__((noinline, noclone)) void loop_paused_inline(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push_inline(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop_inline(key);
+    }
+}
+
 int main(int argc, char** argv)
 {
     long n      = argc > 1 ? atol(argv[1]) : 2000000;
@@ -76,7 +87,7 @@ int main(int argc, char** argv)
 
     uint64_t    key  = timemory_add_hash_id("bench-region");
     const char* name = "bench-region-by-name";
-    double      best[4] = { 1e30, 1e30, 1e30, 1e30 };
+    double      best[5] = { 1e30, 1e30, 1e30, 1e30, 1e30 };
     for(int r = 0; r < rounds; ++r)
     {
         /* interleaved: every round measures every variant */
@@ -89,11 +100,13 @@ int main(int argc, char** argv)
         int64_t t3 = now_ns();
         timemory_pause();
         loop_paused(n, key);
-        timemory_resume();
         int64_t t4 = now_ns();
-        double v[4] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
-                        (double) (t4 - t3) / n };
-        for(int k = 0; k < 4; ++k)
+        loop_paused_inline(n, key);
+        timemory_resume();
+        int64_t t5 = now_ns();
+        double v[5] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
+                        (double) (t4 - t3) / n, (double) (t5 - t4) / n };
+        for(int k = 0; k < 5; ++k)
             if(v[k] < best[k]) best[k] = v[k];
     }
     printf("push/pop pairs with wall_clock: %ld pairs per round, best of %d rounds\n", n, rounds);
@@ -102,7 +115,8 @@ int main(int argc, char** argv)
            best[1], best[1] / best[0]);
     printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n",
            "timemory_push_region/pop_region (name)", best[2], best[2] / best[0]);
-    printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause)", best[3]);
+    printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause), push/pop calls", best[3]);
+    printf("  %-44s %8.1f ns/pair\n", "paused, timemory_push_inline/pop_inline", best[4]);
     size_t entries = 0;
     timemory_get_size(TIMEMORY_WALL_CLOCK, &entries);
     printf("  entries recorded: %zu (expected 2)\n", entries);

@@ -69,6 +69,8 @@ static size_t                    tm__graph_cap;
  * Only this one pointer (8 bytes) uses it: dlopen() still finds room for it in the static TLS
  * surplus glibc keeps for such libraries. */
 static _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec")));
+/* open pushes of this thread, exported for the inline paused check of timemory.h */
+__thread unsigned timemory_thread_open_pushes __attribute__((tls_model("initial-exec")));
 /* components a push can record: available, with a value of their own */
 static timemory_components_t tm__recordable;
 static _Atomic(timemory_components_t) tm__used_mask;
@@ -392,7 +394,7 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     f->comps     = comps;
     f->ncomp     = 0;
     f->node      = tm__insert(g, key, scope);
-    ++g->nframes;
+    timemory_thread_open_pushes = (unsigned) ++g->nframes;
     if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK; /* beyond max_depth: balanced, not recorded */
     if(!(scope & TIMEMORY_SCOPE_FLAT) &&
        !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
@@ -461,7 +463,7 @@ static void tm__frame_remove(tm__graph* g, size_t idx)
         if(g->current == f->node) g->current = f->saved;
         memmove(f, f + 1, (g->nframes - idx - 1) * sizeof(tm__frame));
     }
-    --g->nframes;
+    timemory_thread_open_pushes = (unsigned) --g->nframes;
 }
 
 static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)

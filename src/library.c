@@ -143,6 +143,7 @@ void timemory_pause(void) { timemory_settings_set_bool("enabled", false); }
 void timemory_resume(void) { timemory_settings_set_bool("enabled", true); }
 bool timemory_is_enabled(void) { return tm__settings.enabled; }
 const volatile bool* timemory_enabled_flag(void) { return &tm__settings.enabled; }
+const volatile bool* const timemory_enabled_address = &tm__settings.enabled;
 
 /* ---- default components ------------------------------------------------------------------ */
 

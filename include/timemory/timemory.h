@@ -180,6 +180,25 @@ TIMEMORY_API int timemory_pop(uint64_t key);
 /* Pops a node-only push of key, adding raw delta values of one component (laps >= 0). */
 TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t delta[2],
                                      uint64_t laps);
+/* Inline forms of timemory_push/timemory_pop for instrumented hot loops: while timemory is
+ * paused and the calling thread has no push open they return without calling into the
+ * library (a load and a branch); otherwise they are the calls above. */
+TIMEMORY_API extern const volatile bool* const timemory_enabled_address;
+TIMEMORY_API extern __thread unsigned          timemory_thread_open_pushes;
+
+static inline int timemory_push_inline(uint64_t key, timemory_components_t components,
+                                       unsigned scope)
+{
+    if(!*timemory_enabled_address) return TIMEMORY_EDISABLED;
+    return timemory_push(key, components, scope);
+}
+
+static inline int timemory_pop_inline(uint64_t key)
+{
+    if(!*timemory_enabled_address && timemory_thread_open_pushes == 0) return TIMEMORY_EDISABLED;
+    return timemory_pop(key);
+}
+
 /* Convenience: hash + register the name once, then push/pop with the default components
  * (settings "components", then "global_components", then wall_clock). */
 TIMEMORY_API int timemory_push_region(const char* name);

@@ -266,3 +266,21 @@ TM_TEST(graph_pause_between_push_and_pop_stays_balanced)
     CHECK_INT(n, 1);
     timemory_clear(0);
 }
+
+TM_TEST(graph_inline_entry_points)
+{
+    timemory_clear(0);
+    uint64_t k = timemory_add_hash_id("g-inline");
+    CHECK_INT(timemory_push_inline(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
+    CHECK_INT(timemory_thread_open_pushes, 1);
+    timemory_pause();
+    CHECK_INT(timemory_push_inline(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_EDISABLED);
+    CHECK_INT(timemory_pop_inline(k), TIMEMORY_OK); /* opened before the pause: still pops */
+    CHECK_INT(timemory_thread_open_pushes, 0);
+    CHECK_INT(timemory_pop_inline(k), TIMEMORY_EDISABLED);
+    timemory_resume();
+    size_t n = 0;
+    timemory_get_size(TIMEMORY_WALL_CLOCK, &n);
+    CHECK_INT(n, 1);
+    timemory_clear(0);
+}
