@@ -74,6 +74,7 @@ typedef struct tm_py_function_marker
 {
     PyObject_HEAD vectorcallfunc vectorcall;
     PyObject*                    func;
+    vectorcallfunc               func_vectorcall; /* func's own entry (NULL: generic call) */
     PyObject*             wrapped; /* __wrapped__: informational (functools), not what is called */
     PyObject*             dict;
     PyObject*             weakreflist;
@@ -95,9 +96,14 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
         PyErr_SetString(PyExc_RuntimeError, "FunctionMarker was cleared");
         return NULL;
     }
-    if(!*tm_py_enabled) return PyObject_Vectorcall(func, args, nargsf, kwnames);
+    /* calling func's vectorcall entry directly skips the generic dispatch of every call */
+    vectorcallfunc call = self->func_vectorcall;
+    if(!*tm_py_enabled)
+        return call ? call(func, args, nargsf, kwnames)
+                    : PyObject_Vectorcall(func, args, nargsf, kwnames);
     int       pushed = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
-    PyObject* result = PyObject_Vectorcall(func, args, nargsf, kwnames);
+    PyObject* result = call ? call(func, args, nargsf, kwnames)
+                            : PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* pop whether func returned or raised; the pending exception is left untouched */
     if(pushed) (void)timemory_pop(self->key);
     return result;
@@ -122,6 +128,9 @@ static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, P
     self->vectorcall = tm_py_function_marker_call;
     Py_INCREF(func);
     self->func = func;
+    /* only plain Python functions: their entry checks its own result; others go through
+     * PyObject_Vectorcall, which checks results of C callables */
+    self->func_vectorcall = PyFunction_Check(func) ? PyVectorcall_Function(func) : NULL;
     Py_INCREF(func);
     self->wrapped = func;
     self->key     = key;
