@@ -198,6 +198,24 @@ void tm_monitor_close(tm_monitor* m, int registered_events);
 #endif
 
 /* ---------------------------------------------------------------------------------------- */
+/* Python-facing plumbing shared by the profiler_* and tracer_* functions (never per event) */
+
+/* <hook>_init(package_dir=None): stores package_dir (as a folder prefix ending in '/') in
+ * cfg->internal_path; usage is the TypeError message for too many arguments. */
+int tm_hook_py_set_package_dir(tm_hook_config* cfg, PyObject* const* args, Py_ssize_t nargs,
+                               const char* usage);
+/* <hook>_config_set(name, value) on cfg; usage is the TypeError message for a bad call. */
+int tm_hook_py_config_set(tm_hook_config* cfg, PyObject* const* args, Py_ssize_t nargs,
+                          const char* usage);
+/* Sets *flag to the truth of arg (<hook>_set_running); None, or NULL + exception. */
+PyObject* tm_hook_py_set_flag(bool* flag, PyObject* arg);
+/* Replaces the callable held in *slot by arg (None clears it); not_callable is the
+ * TypeError message for anything else. Returns None, or NULL + exception. */
+PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* not_callable);
+/* Adds methods and the hook's callable form (under name) to module. */
+int tm_hook_py_add(PyObject* module, PyMethodDef* methods, PyObject* function, const char* name);
+
+/* ---------------------------------------------------------------------------------------- */
 /* small helpers                                                                             */
 
 static inline int64_t tm_hook_now_ns(void)

@@ -966,3 +966,81 @@ void tm_monitor_close(tm_monitor* m, int registered_events)
     Py_CLEAR(m->module);
 }
 #endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Python-facing plumbing of profiler_* / tracer_*                                              */
+
+int tm_hook_py_set_package_dir(tm_hook_config* cfg, PyObject* const* args, Py_ssize_t nargs,
+                               const char* usage)
+{
+    if(nargs > 1)
+    {
+        PyErr_SetString(PyExc_TypeError, usage);
+        return -1;
+    }
+    if(nargs == 0 || args[0] == Py_None) return 0;
+    const char* dir = PyUnicode_Check(args[0]) ? PyUnicode_AsUTF8(args[0]) : NULL;
+    if(!dir)
+    {
+        if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "package_dir must be str");
+        return -1;
+    }
+    size_t n   = strlen(dir);
+    char*  buf = malloc(n + 2);
+    if(!buf)
+    {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(buf, dir, n);
+    /* a folder prefix: "timemory/" must not match "timemory_extra/" */
+    if(n > 0 && buf[n - 1] != '/') buf[n++] = '/';
+    buf[n] = '\0';
+    free(cfg->internal_path);
+    cfg->internal_path = buf;
+    return 0;
+}
+
+int tm_hook_py_config_set(tm_hook_config* cfg, PyObject* const* args, Py_ssize_t nargs,
+                          const char* usage)
+{
+    if(nargs != 2)
+    {
+        PyErr_SetString(PyExc_TypeError, usage);
+        return -1;
+    }
+    return tm_hook_config_set(cfg, args[0], args[1]);
+}
+
+PyObject* tm_hook_py_set_flag(bool* flag, PyObject* arg)
+{
+    int truth = PyObject_IsTrue(arg);
+    if(truth < 0) return NULL;
+    *flag = truth != 0;
+    Py_RETURN_NONE;
+}
+
+PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* not_callable)
+{
+    if(arg != Py_None && !PyCallable_Check(arg))
+    {
+        PyErr_SetString(PyExc_TypeError, not_callable);
+        return NULL;
+    }
+    Py_XDECREF(*slot);
+    *slot = arg == Py_None ? NULL : arg;
+    Py_XINCREF(*slot);
+    Py_RETURN_NONE;
+}
+
+int tm_hook_py_add(PyObject* module, PyMethodDef* methods, PyObject* function, const char* name)
+{
+    if(PyModule_AddFunctions(module, methods) < 0) return -1;
+    Py_INCREF(function);
+    if(PyModule_AddObject(module, name, function) < 0)
+    {
+        Py_DECREF(function);
+        return -1;
+    }
+    return 0;
+}

@@ -678,29 +678,8 @@ static void tm_prof_reset_codes(void)
 static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(nargs > 1)
-    {
-        PyErr_SetString(PyExc_TypeError, "profiler_init(package_dir=None)");
+    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs, "profiler_init(package_dir=None)") < 0)
         return NULL;
-    }
-    if(nargs == 1 && args[0] != Py_None)
-    {
-        const char* dir = PyUnicode_Check(args[0]) ? PyUnicode_AsUTF8(args[0]) : NULL;
-        if(!dir)
-        {
-            if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "package_dir must be str");
-            return NULL;
-        }
-        size_t n   = strlen(dir);
-        char*  buf = malloc(n + 2);
-        if(!buf) return PyErr_NoMemory();
-        memcpy(buf, dir, n);
-        /* a folder prefix: "timemory/" must not match "timemory_extra/" */
-        if(n > 0 && buf[n - 1] != '/') buf[n++] = '/';
-        buf[n] = '\0';
-        free(P.cfg.internal_path);
-        P.cfg.internal_path = buf;
-    }
     if(!P.initialized)
     {
         tm_prof_reset_codes();
@@ -785,10 +764,7 @@ static PyObject* tm_prof_py_is_active(PyObject* self, PyObject* unused)
 static PyObject* tm_prof_py_set_running(PyObject* self, PyObject* arg)
 {
     (void)self;
-    int truth = PyObject_IsTrue(arg);
-    if(truth < 0) return NULL;
-    P.initialized = truth != 0;
-    Py_RETURN_NONE;
+    return tm_hook_py_set_flag(&P.initialized, arg);
 }
 
 static PyObject* tm_prof_py_config(PyObject* self, PyObject* unused)
@@ -807,12 +783,8 @@ static PyObject* tm_prof_py_config_get(PyObject* self, PyObject* name)
 static PyObject* tm_prof_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(nargs != 2)
-    {
-        PyErr_SetString(PyExc_TypeError, "profiler_config_set(name, value)");
+    if(tm_hook_py_config_set(&P.cfg, args, nargs, "profiler_config_set(name, value)") < 0)
         return NULL;
-    }
-    if(tm_hook_config_set(&P.cfg, args[0], args[1]) < 0) return NULL;
     tm_prof_reset_codes(); /* decisions depend on the configuration */
     Py_RETURN_NONE;
 }
@@ -866,15 +838,8 @@ static PyObject* tm_prof_py_backend(PyObject* self, PyObject* unused)
 static PyObject* tm_prof_py_set_args_formatter(PyObject* self, PyObject* arg)
 {
     (void)self;
-    if(arg != Py_None && !PyCallable_Check(arg))
-    {
-        PyErr_SetString(PyExc_TypeError, "the argument formatter must be callable or None");
-        return NULL;
-    }
-    Py_XDECREF(P.args_formatter);
-    P.args_formatter = arg == Py_None ? NULL : arg;
-    Py_XINCREF(P.args_formatter);
-    Py_RETURN_NONE;
+    return tm_hook_py_set_callable(&P.args_formatter, arg,
+                                   "the argument formatter must be callable or None");
 }
 
 static PyObject* tm_prof_py_take_errors(PyObject* self, PyObject* unused)
@@ -948,12 +913,5 @@ int tm_py_add_profiler(PyObject* module)
             return -1;
 #endif
     }
-    if(PyModule_AddFunctions(module, tm_prof_methods) < 0) return -1;
-    Py_INCREF(P.function);
-    if(PyModule_AddObject(module, "profiler_function", P.function) < 0)
-    {
-        Py_DECREF(P.function);
-        return -1;
-    }
-    return 0;
+    return tm_hook_py_add(module, tm_prof_methods, P.function, "profiler_function");
 }

@@ -779,28 +779,8 @@ static void tm_tr_reset_codes(void)
 static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(nargs > 1)
-    {
-        PyErr_SetString(PyExc_TypeError, "tracer_init(package_dir=None)");
+    if(tm_hook_py_set_package_dir(&T.cfg, args, nargs, "tracer_init(package_dir=None)") < 0)
         return NULL;
-    }
-    if(nargs == 1 && args[0] != Py_None)
-    {
-        const char* dir = PyUnicode_Check(args[0]) ? PyUnicode_AsUTF8(args[0]) : NULL;
-        if(!dir)
-        {
-            if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "package_dir must be str");
-            return NULL;
-        }
-        size_t n   = strlen(dir);
-        char*  buf = malloc(n + 2);
-        if(!buf) return PyErr_NoMemory();
-        memcpy(buf, dir, n);
-        if(n > 0 && buf[n - 1] != '/') buf[n++] = '/';
-        buf[n] = '\0';
-        free(T.cfg.internal_path);
-        T.cfg.internal_path = buf;
-    }
     if(!T.initialized && !T.active)
     {
         tm_tr_reset_codes();
@@ -906,10 +886,7 @@ static PyObject* tm_tr_py_is_running(PyObject* self, PyObject* unused)
 static PyObject* tm_tr_py_set_running(PyObject* self, PyObject* arg)
 {
     (void)self;
-    int truth = PyObject_IsTrue(arg);
-    if(truth < 0) return NULL;
-    T.initialized = truth != 0;
-    Py_RETURN_NONE;
+    return tm_hook_py_set_flag(&T.initialized, arg);
 }
 
 static PyObject* tm_tr_py_is_active(PyObject* self, PyObject* unused)
@@ -936,12 +913,8 @@ static PyObject* tm_tr_py_config_get(PyObject* self, PyObject* name)
 static PyObject* tm_tr_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(nargs != 2)
-    {
-        PyErr_SetString(PyExc_TypeError, "tracer_config_set(name, value)");
+    if(tm_hook_py_config_set(&T.cfg, args, nargs, "tracer_config_set(name, value)") < 0)
         return NULL;
-    }
-    if(tm_hook_config_set(&T.cfg, args[0], args[1]) < 0) return NULL;
     if(!T.active) tm_tr_reset_codes();
     Py_RETURN_NONE;
 }
@@ -957,15 +930,8 @@ static PyObject* tm_tr_py_config_clear(PyObject* self, PyObject* const* args, Py
 static PyObject* tm_tr_py_set_line_info(PyObject* self, PyObject* arg)
 {
     (void)self;
-    if(arg != Py_None && !PyCallable_Check(arg))
-    {
-        PyErr_SetString(PyExc_TypeError, "the line-information function must be callable");
-        return NULL;
-    }
-    Py_XDECREF(T.line_info);
-    T.line_info = arg == Py_None ? NULL : arg;
-    Py_XINCREF(T.line_info);
-    Py_RETURN_NONE;
+    return tm_hook_py_set_callable(&T.line_info, arg,
+                                   "the line-information function must be callable");
 }
 
 static PyObject* tm_tr_py_backend(PyObject* self, PyObject* unused)
@@ -1034,12 +1000,5 @@ int tm_py_add_tracer(PyObject* module)
             return -1;
 #endif
     }
-    if(PyModule_AddFunctions(module, tm_tr_methods) < 0) return -1;
-    Py_INCREF(T.function);
-    if(PyModule_AddObject(module, "tracer_function", T.function) < 0)
-    {
-        Py_DECREF(T.function);
-        return -1;
-    }
-    return 0;
+    return tm_hook_py_add(module, tm_tr_methods, T.function, "tracer_function");
 }

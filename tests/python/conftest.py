@@ -96,3 +96,43 @@ def restore_settings():
     for name, value in saved.items():
         if getattr(timemory.settings, name) != value:
             setattr(timemory.settings, name, value)
+
+
+# The seed's profiler and tracer examples (docs "Profiler" / "Tracer"): one program, in which
+# only the class, the module and the function's name differ.
+_SEED_HOOK_EXAMPLE = '''#!/usr/bin/env python
+
+import numpy as np
+import timemory
+
+from timemory.{module} import {cls}
+from timemory.{module} import Config as {cls}Config
+
+def eval_func(arr, tol):
+    """Dummy tolerance-checking function"""
+    max = np.max(arr)
+    avg = np.mean(arr)
+    return True if avg < tol and max < tol else False
+
+@{cls}(["wall_clock", "cpu_clock"])
+def {verb}_func(arr, tol):
+    """Dummy function for {verb_ing}"""
+    while not eval_func(arr, tol):
+        arr = arr - np.power(arr, 3)
+
+if __name__ == "__main__":
+
+    {cls}Config.only_filenames = [__file__, "_methods.py"]
+    {verb}_func(np.random.rand(100, 100), 1.0e-2)
+
+    timemory.finalize()
+'''
+
+
+def seed_hook_example(kind):
+    """The seed's example program of kind "profiler" or "tracer", as the docs print it."""
+    words = {
+        "profiler": dict(module="profiler", cls="Profiler", verb="profile", verb_ing="profiling"),
+        "tracer": dict(module="trace", cls="Tracer", verb="trace", verb_ing="tracing"),
+    }[kind]
+    return _SEED_HOOK_EXAMPLE.format(**words)

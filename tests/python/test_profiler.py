@@ -10,7 +10,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import clean_environment
+from conftest import clean_environment, seed_hook_example
 
 BACKENDS = ["legacy", "evalframe"] if sys.version_info < (3, 12) else ["monitoring", "legacy"]
 
@@ -24,33 +24,7 @@ print("ENTRIES=" + _json.dumps([[e["prefix"][4:] if e["prefix"].startswith(">>> 
                                  e["entry"]["repr_data"]] for e in _graph]))
 """
 
-SEED_PROFILER = '''#!/usr/bin/env python
-
-import numpy as np
-import timemory
-
-from timemory.profiler import Profiler
-from timemory.profiler import Config as ProfilerConfig
-
-def eval_func(arr, tol):
-    """Dummy tolerance-checking function"""
-    max = np.max(arr)
-    avg = np.mean(arr)
-    return True if avg < tol and max < tol else False
-
-@Profiler(["wall_clock", "cpu_clock"])
-def profile_func(arr, tol):
-    """Dummy function for profiling"""
-    while not eval_func(arr, tol):
-        arr = arr - np.power(arr, 3)
-
-if __name__ == "__main__":
-
-    ProfilerConfig.only_filenames = [__file__, "_methods.py"]
-    profile_func(np.random.rand(100, 100), 1.0e-2)
-
-    timemory.finalize()
-'''
+SEED_PROFILER = seed_hook_example("profiler")
 
 
 def entries(result):

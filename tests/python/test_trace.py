@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import clean_environment
+from conftest import clean_environment, seed_hook_example
 
 DUMP = """
 import json as _json
@@ -20,33 +20,7 @@ print("ENTRIES=" + _json.dumps([[e["prefix"][4:], e["depth"], e["entry"]["laps"]
                                 for e in _graph]))
 """
 
-SEED_TRACER = '''#!/usr/bin/env python
-
-import numpy as np
-import timemory
-
-from timemory.trace import Tracer
-from timemory.trace import Config as TracerConfig
-
-def eval_func(arr, tol):
-    """Dummy tolerance-checking function"""
-    max = np.max(arr)
-    avg = np.mean(arr)
-    return True if avg < tol and max < tol else False
-
-@Tracer(["wall_clock", "cpu_clock"])
-def trace_func(arr, tol):
-    """Dummy function for tracing"""
-    while not eval_func(arr, tol):
-        arr = arr - np.power(arr, 3)
-
-if __name__ == "__main__":
-
-    TracerConfig.only_filenames = [__file__, "_methods.py"]
-    trace_func(np.random.rand(100, 100), 1.0e-2)
-
-    timemory.finalize()
-'''
+SEED_TRACER = seed_hook_example("tracer")
 
 SEED_LIBRARY = """
 import time

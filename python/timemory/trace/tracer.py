@@ -12,23 +12,21 @@ code object (``_LineLabels``); the C side does the rest.
 
 import ast as _ast
 import dis as _dis
-import functools as _functools
 import inspect as _inspect
 import linecache as _linecache
 import os as _os
 import sys as _sys
 import textwrap as _textwrap
-import warnings as _warnings
 
 from ..libs import libpytimemory as _lib
-from ..profiler.profiler import (
-    _PACKAGE_DIR,
-    _setting,
-    _with_absolute_paths,
-    component_list,
-    make_config_type,
-    warn_replaced,
-)
+from ..profiler._hooks import PACKAGE_DIR as _PACKAGE_DIR
+from ..profiler._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
+from ..profiler._hooks import fake_session as _fake_session
+from ..profiler._hooks import get_setting as _setting
+from ..profiler._hooks import hook_bundle as _hook_bundle
+from ..profiler._hooks import hook_config_type as _hook_config_type
+from ..profiler._hooks import hook_session as _hook_session
+from ..profiler._hooks import warn_dropped as _warn_dropped
 
 __all__ = [
     "Tracer",
@@ -59,22 +57,12 @@ _TRACER_FIELDS = {
 }
 
 
-def _tracer_set(field, value):
-    if field == "only_filenames":
-        value = _with_absolute_paths(value)
-    _lib.tracer_config_set(field, value)
-
-
-Config = make_config_type(
-    "Config",
+Config = _hook_config_type(
+    "tracer",
     """Tracer configuration (static properties). Setting a list property ADDS to the set;
     ``Config.clear("only_filenames")`` empties one, ``Config.clear()`` restores the defaults.""",
     _TRACER_FIELDS,
-    _lib.tracer_config_get,
-    _tracer_set,
-    lambda field: _lib.tracer_config_clear(field) if field else _lib.tracer_config_clear(),
-    _lib.tracer_is_running,
-    _lib.tracer_set_running,
+    __name__,
 )
 
 config = Config
@@ -242,40 +230,26 @@ def tracer_init():
 
 def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
-    warn_replaced("trace", _lib.tracer_finalize(), "sys.settrace / PyEval_SetTrace")
-    errors = _lib.profiler_take_errors()
-    if errors:
-        _warnings.warn(
-            f"timemory.trace: {errors} events were dropped (out of memory)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT)
+    _warn_dropped("trace", _lib.profiler_take_errors())
 
 
+_REPLACED_WHAT = "sys.settrace / PyEval_SetTrace"
+
+
+@_hook_bundle
 class TraceBundle:
     """TraceBundle(func, file, line, extra=[]) -- the component set of the tracer, also usable
     on its own: key ``"<func>@<file>:<line>"`` (+ ``"/" + "/".join(extra)``).
     ``configure(components, flat_profile, timeline_profile)`` sets what traced lines record
     (line entries are always flat)."""
 
-    _mask = 0
-    _scope = 0
-
-    def __init__(self, func, file, line, extra=()):
-        key = f"{func}@{file}:{line}"
-        if extra:
-            key += "/" + "/".join(str(item) for item in extra)
-        self._key = key
-        self._marker = None
-
     @staticmethod
     def configure(components=(), flat_profile=True, timeline_profile=False):
         """Set the components (empty: wall_clock) of traced lines."""
         components = list(components) or ["wall_clock"]
         mask = _lib.parse_components(components)
-        scope = _lib.SCOPE_FLAT if flat_profile else _lib.SCOPE_TREE
-        if timeline_profile:
-            scope |= _lib.SCOPE_TIMELINE
+        scope = scope_flags(flat_profile, timeline_profile)
         TraceBundle._mask, TraceBundle._scope = mask, scope
         _lib.tracer_configure(mask)
 
@@ -284,43 +258,18 @@ class TraceBundle:
         """Remove the configured components."""
         TraceBundle._mask = TraceBundle._scope = 0
 
-    @staticmethod
-    def bundle_size():
-        return bin(TraceBundle._mask).count("1")
-
-    def key(self):
-        return self._key
-
-    def start(self):
-        if self._marker is not None or not TraceBundle._mask or not _lib.enabled():
-            return
-        self._marker = _lib.ScopedMarker(
-            _lib.add_hash_id(self._key), TraceBundle._mask, TraceBundle._scope
-        )
-        self._marker.start()
-
-    def stop(self):
-        marker, self._marker = self._marker, None
-        if marker is not None:
-            marker.stop()
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
 
 # ------------------------------------------------------------------------------------------
 # Tracer
 
 
-def _always():
-    return True
-
-
+@_hook_session(
+    tool="tracer",
+    verb="trace",
+    Verb="Trace",
+    verbs="traces",
+    last_stop="stores the line entries",
+)
 class Tracer:
     """Tracer(components=[], **kwargs) -- trace the lines of the functions called while it
     runs: as a decorator, a context manager, or with start()/stop(), run(cmd),
@@ -329,26 +278,21 @@ class Tracer:
     components: a list of names, one name, or a callable returning them (joined with
     settings.trace_components)."""
 
-    _conditional_functor = staticmethod(_always)
+    _prefix = "tracer"
+    _tool = "trace"
+    _config = Config
+    _get_hook = staticmethod(_sys.gettrace)
 
     @staticmethod
-    def condition(functor):
-        """A zero-argument predicate deciding whether start() traces (default: always)."""
-        Tracer._conditional_functor = staticmethod(functor)
+    def _session_finalize():
+        tracer_finalize()
 
     @staticmethod
-    def is_enabled():
-        try:
-            return bool(Tracer._conditional_functor())
-        except Exception:  # noqa: BLE001
-            return False
+    def _replaced_what():
+        return _REPLACED_WHAT
 
     def __init__(self, components=[], **kwargs):  # noqa: B006
-        self.components = components
-        self.debug = bool(kwargs.get("debug", False))
-        self._original_function = _sys.gettrace()
-        self._unset = 0
-        self._owner = False
+        self._init_session(components, kwargs)
 
     def configure(self):
         """Start a tracing session with this tracer's components."""
@@ -362,148 +306,10 @@ class Tracer:
         if self.debug:
             print(f"[timemory.trace]> components: {names}", file=_sys.stderr)
 
-    def start(self):
-        """Install the tracer (when none runs and is_enabled()); nests: returns the count."""
-        if (
-            not self._owner
-            and not _lib.tracer_is_active()
-            and not Config._is_running
-            and self.is_enabled()
-            and _sys.gettrace() is self._original_function
-        ):
-            self.configure()
-            try:
-                backend = _lib.tracer_start()
-            except Exception:
-                _lib.tracer_finalize()
-                raise
-            self._owner = True
-            if self.debug:
-                print(f"[timemory.trace]> started ({backend})", file=_sys.stderr)
-        self._unset += 1
-        return self._unset
 
-    def stop(self):
-        """Undo one start(); the last one removes the hooks and stores the line entries."""
-        if self._unset > 0:
-            self._unset -= 1
-        if self._unset == 0 and self._owner:
-            self._owner = False
-            try:
-                replaced = _lib.tracer_stop()
-            finally:
-                tracer_finalize()
-            warn_replaced("trace", replaced, "sys.settrace / PyEval_SetTrace")
-        return self._unset
-
-    def __call__(self, func):
-        """Decorator: trace every call of func (and what it calls)."""
-        if _inspect.iscoroutinefunction(func):
-
-            @_functools.wraps(func)
-            async def coroutine_wrapper(*args, **kwargs):
-                self.start()
-                try:
-                    return await func(*args, **kwargs)
-                finally:
-                    self.stop()
-
-            return coroutine_wrapper
-
-        @_functools.wraps(func)
-        def function_wrapper(*args, **kwargs):
-            self.start()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self.stop()
-
-        return function_wrapper
-
-    def __enter__(self, *args, **kwargs):
-        self.start()
-        return self
-
-    def __exit__(self, exec_type, exec_value, exec_tb):
-        self.stop()
-        return False
-
-    def run(self, cmd):
-        """Trace exec(cmd) in __main__'s namespace."""
-        import __main__
-
-        namespace = __main__.__dict__
-        return self.runctx(cmd, namespace, namespace)
-
-    def runctx(self, cmd, globals, locals):  # noqa: A002
-        """Trace exec(cmd, globals, locals)."""
-        self.start()
-        try:
-            exec(cmd, globals, locals)
-        finally:
-            self.stop()
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        """Trace func(*args, **kwargs) and return its result."""
-        self.start()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            self.stop()
-
-    def __del__(self):
-        try:
-            while self._owner and self._unset > 0:
-                self.stop()
-        except Exception:  # noqa: BLE001
-            pass
-
-
+@_fake_session
 class FakeTracer:
     """FakeTracer(*args, **kwargs) -- the Tracer interface doing nothing (notrace)."""
-
-    @staticmethod
-    def condition(functor):
-        pass
-
-    @staticmethod
-    def is_enabled():
-        return False
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def configure(self):
-        pass
-
-    def start(self):
-        return 0
-
-    def stop(self):
-        return 0
-
-    def __call__(self, func):
-        return func
-
-    def __enter__(self, *args, **kwargs):
-        return self
-
-    def __exit__(self, exec_type, exec_value, exec_tb):
-        return False
-
-    def run(self, cmd):
-        import __main__
-
-        exec(cmd, __main__.__dict__, __main__.__dict__)
-        return self
-
-    def runctx(self, cmd, globals, locals):  # noqa: A002
-        exec(cmd, globals, locals)
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        return func(*args, **kwargs)
 
 
 trace = Tracer
