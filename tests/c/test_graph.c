@@ -2,6 +2,7 @@
  * is exact: nesting, repeated keys, flat, timeline, max_depth, unbalanced and out-of-order
  * pops, node-only pushes, clear, and threads. */
 #include "internal.h"
+#include "timemory/library.h"
 #include "tm_test.h"
 
 #include <pthread.h>
@@ -282,5 +283,45 @@ TM_TEST(graph_inline_entry_points)
     size_t n = 0;
     timemory_get_size(TIMEMORY_WALL_CLOCK, &n);
     CHECK_INT(n, 1);
+    timemory_clear(0);
+}
+
+extern unsigned long tm_test_allocations; /* alloc_count.c */
+
+static void tm_hot_loops(int n)
+{
+    const timemory_components_t three = WALL | TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_CLOCK) |
+                                        TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS);
+    uint64_t a = timemory_add_hash_id("g-alloc-a"), b = timemory_add_hash_id("g-alloc-b");
+    int64_t  d[2] = { 10, 0 };
+    for(int i = 0; i < n; ++i)
+    {
+        timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
+        timemory_push(b, three, TIMEMORY_SCOPE_TREE);
+        timemory_pop(b);
+        timemory_push(b, 0, TIMEMORY_SCOPE_TREE);
+        timemory_pop_values(b, TIMEMORY_WALL_CLOCK, d, 1);
+        timemory_pop(a);
+        timemory_push_region("g-alloc-region");
+        timemory_pop_region("g-alloc-region");
+        timemory_push_trace_hash(a);
+        timemory_pop_trace_hash(a);
+        timemory_push(a, WALL, TIMEMORY_SCOPE_FLAT);
+        timemory_pop(a);
+    }
+}
+
+TM_TEST(graph_hot_path_allocates_nothing_after_warm_up)
+{
+    timemory_clear(0);
+    timemory_settings_set_int("throttle_count", 1000000); /* keep the trace key live */
+    unsigned long start = tm_test_allocations;
+    tm_hot_loops(100); /* warm-up: nodes, records, caches */
+    unsigned long before = tm_test_allocations;
+    CHECK(before > start); /* the counter sees the library's allocations */
+    tm_hot_loops(20000);
+    CHECK_INT(tm_test_allocations - before, 0);
+    CHECK_INT(timemory_stack_depth(), 0);
+    timemory_settings_reset();
     timemory_clear(0);
 }
