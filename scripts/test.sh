@@ -42,7 +42,8 @@ for v in $versions; do
     "$vvenv/bin/python" -m pip install -q --upgrade pip
     "$vvenv/bin/python" -m pip install -q ".[test]"
     (cd tests/python && "$vvenv/bin/python" -m pytest -q -p no:cacheprovider \
-        test_ext.py test_package.py test_util.py $(ls test_profiler*.py test_trace*.py 2>/dev/null))
+        test_ext.py test_package.py test_util.py test_hot_path.py \
+        $(ls test_profiler*.py test_trace*.py 2>/dev/null))
 done
 
 echo "== pytest (Python $("$venv/bin/python" -c 'import sys; print(sys.version.split()[0])'))"
