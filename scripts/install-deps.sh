@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the build and the tests need (run as root; CI runs it too).
 # gcc/make/pkg-config build the C library and the C example; valgrind counts instructions in
-# the benchmarks; python3-venv makes the test environment where the system Python is used.
+# the benchmarks; librsvg2-bin (rsvg-convert) renders the SVG flame graphs in a test.
 set -euo pipefail
 need=()
-for pkg in gcc make pkg-config valgrind; do
+for pkg in gcc make pkg-config valgrind librsvg2-bin; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
