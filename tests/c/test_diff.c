@@ -61,51 +61,6 @@ static void tm_diff_restore(tm_diff_saved* s)
 #undef TM_RESTORE
 }
 
-/* ---- stdout / stderr capture ---------------------------------------------------------------- */
-
-typedef struct tm_diff_capture {
-    int  fd;
-    int  saved;
-    char path[64];
-} tm_diff_capture;
-
-static void tm_diff_capture_begin(tm_diff_capture* c, int fd)
-{
-    fflush(stdout);
-    fflush(stderr);
-    snprintf(c->path, sizeof(c->path), "/tmp/tm_diff_capture_XXXXXX");
-    int tmp  = mkstemp(c->path);
-    c->fd    = fd;
-    c->saved = dup(fd);
-    dup2(tmp, fd);
-    close(tmp);
-}
-
-static char* tm_diff_read(const char* path)
-{
-    FILE* f = fopen(path, "rb");
-    if(!f) return NULL;
-    tm__buf b;
-    tm__buf_init(&b);
-    char   chunk[4096];
-    size_t n;
-    while((n = fread(chunk, 1, sizeof(chunk), f)) > 0) tm__buf_append(&b, chunk, n);
-    fclose(f);
-    tm__buf_append(&b, "", 0);
-    return tm__buf_take(&b);
-}
-
-static char* tm_diff_capture_end(tm_diff_capture* c)
-{
-    fflush(stdout);
-    fflush(stderr);
-    dup2(c->saved, c->fd);
-    close(c->saved);
-    char* text = tm_diff_read(c->path);
-    unlink(c->path);
-    return text;
-}
-
 static void tm_diff_write(const char* path, const char* text)
 {
     FILE* f = fopen(path, "wb");
@@ -542,12 +497,12 @@ TM_TEST(diff_build_reads_the_previous_output)
     tm_diff_run run;
     tm_diff_run_init(&run);
     tm__result      diff;
-    tm_diff_capture out, err;
-    tm_diff_capture_begin(&err, 2);
-    tm_diff_capture_begin(&out, 1);
+    tm_capture out, err;
+    tm_capture_begin(&err, 2);
+    tm_capture_begin(&out, 1);
     int   rc      = tm__diff_build(&run.r, &diff);
-    char* console = tm_diff_capture_end(&out);
-    char* errors  = tm_diff_capture_end(&err);
+    char* console = tm_capture_end(&out);
+    char* errors  = tm_capture_end(&err);
     CHECK_INT(rc, TIMEMORY_OK);
     char expected[4096];
     snprintf(expected, sizeof(expected),
@@ -578,11 +533,11 @@ TM_TEST(diff_build_reads_the_previous_output)
     for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i)
     {
         tm_diff_write(path, bad[i].content);
-        tm_diff_capture_begin(&err, 2);
-        tm_diff_capture_begin(&out, 1);
+        tm_capture_begin(&err, 2);
+        tm_capture_begin(&out, 1);
         rc      = tm__diff_build(&run.r, &diff);
-        console = tm_diff_capture_end(&out);
-        errors  = tm_diff_capture_end(&err);
+        console = tm_capture_end(&out);
+        errors  = tm_capture_end(&err);
         CHECK_INT(rc, TIMEMORY_ENOTFOUND);
         CHECK_INT(diff.nentries, 0);
         snprintf(expected, sizeof(expected),
@@ -602,11 +557,11 @@ TM_TEST(diff_build_reads_the_previous_output)
         fclose(probe);
     else
     {
-        tm_diff_capture_begin(&err, 2);
-        tm_diff_capture_begin(&out, 1);
+        tm_capture_begin(&err, 2);
+        tm_capture_begin(&out, 1);
         rc = tm__diff_build(&run.r, &diff);
-        free(tm_diff_capture_end(&out));
-        errors = tm_diff_capture_end(&err);
+        free(tm_capture_end(&out));
+        errors = tm_capture_end(&err);
         CHECK_INT(rc, TIMEMORY_ENOTFOUND);
         snprintf(expected, sizeof(expected),
                  "[wall]|0> Failure opening '%s' for input... (Permission denied)\n", path);
@@ -626,11 +581,11 @@ TM_TEST(diff_build_reads_the_previous_output)
         memcpy(addr.sun_path, path, strlen(path) + 1); /* length checked above */
         if(bind(sock, (struct sockaddr*) &addr, sizeof(addr)) == 0)
         {
-            tm_diff_capture_begin(&err, 2);
-            tm_diff_capture_begin(&out, 1);
+            tm_capture_begin(&err, 2);
+            tm_capture_begin(&out, 1);
             rc      = tm__diff_build(&run.r, &diff);
-            console = tm_diff_capture_end(&out);
-            errors  = tm_diff_capture_end(&err);
+            console = tm_capture_end(&out);
+            errors  = tm_capture_end(&err);
             CHECK_INT(rc, TIMEMORY_ENOTFOUND);
             snprintf(expected, sizeof(expected), "[wall]|0> Reading '%s'...\n", path);
             CHECK(console && strstr(console, expected));
@@ -648,11 +603,11 @@ TM_TEST(diff_build_reads_the_previous_output)
 
     /* nothing there: every candidate probed, one warning */
     unlink(path);
-    tm_diff_capture_begin(&err, 2);
-    tm_diff_capture_begin(&out, 1);
+    tm_capture_begin(&err, 2);
+    tm_capture_begin(&out, 1);
     rc      = tm__diff_build(&run.r, &diff);
-    console = tm_diff_capture_end(&out);
-    errors  = tm_diff_capture_end(&err);
+    console = tm_capture_end(&out);
+    errors  = tm_capture_end(&err);
     CHECK_INT(rc, TIMEMORY_ENOTFOUND);
     snprintf(expected, sizeof(expected),
              "Checking for existing input at %s/wall.json...\n"
@@ -670,11 +625,11 @@ TM_TEST(diff_build_reads_the_previous_output)
     /* an XML input is named, not parsed */
     snprintf(path, sizeof(path), "%s/wall.xml", prev_dir);
     tm_diff_write(path, "<?xml version=\"1.0\"?>");
-    tm_diff_capture_begin(&err, 2);
-    tm_diff_capture_begin(&out, 1);
+    tm_capture_begin(&err, 2);
+    tm_capture_begin(&out, 1);
     rc = tm__diff_build(&run.r, &diff);
-    free(tm_diff_capture_end(&out));
-    errors = tm_diff_capture_end(&err);
+    free(tm_capture_end(&out));
+    errors = tm_capture_end(&err);
     CHECK_INT(rc, TIMEMORY_ENOTFOUND);
     snprintf(expected, sizeof(expected),
              "[timemory] warning: [wall] cannot compare with '%s': only JSON input is read, "
@@ -710,10 +665,10 @@ TM_TEST(diff_output_writes_difference_files)
 
     tm_diff_run run;
     tm_diff_run_init(&run);
-    tm_diff_capture out;
-    tm_diff_capture_begin(&out, 1);
+    tm_capture out;
+    tm_capture_begin(&out, 1);
     int   rc      = tm__output_result(&run.r);
-    char* console = tm_diff_capture_end(&out);
+    char* console = tm_capture_end(&out);
     CHECK_INT(rc, TIMEMORY_OK);
     char expected[4096];
     snprintf(expected, sizeof(expected),
@@ -730,14 +685,14 @@ TM_TEST(diff_output_writes_difference_files)
     free(console);
 
     snprintf(path, sizeof(path), "%s/wall.diff.txt", dir);
-    char* table = tm_diff_read(path);
+    char* table = tm_read_file(path);
     CHECK(table && strstr(table, "| >>> foo   |      1 |      0 | wall   | sec    |  0.300 |"));
     snprintf(expected, sizeof(expected), "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER) vs. %s/wall.json",
              dir);
     CHECK(table && strstr(table, expected) != NULL);
     free(table);
     snprintf(path, sizeof(path), "%s/wall.diff.json", dir);
-    char*      doc = tm_diff_read(path);
+    char*      doc = tm_read_file(path);
     tm__result back;
     char       why[512];
     CHECK_INT(doc ? tm_diff_load_text(doc, TIMEMORY_WALL_CLOCK, &back, why, sizeof(why)) : -1,
@@ -749,16 +704,16 @@ TM_TEST(diff_output_writes_difference_files)
 
     /* this run's wall.json replaced the previous one: the next diff is against it */
     snprintf(path, sizeof(path), "%s/wall.json", dir);
-    doc = tm_diff_read(path);
+    doc = tm_read_file(path);
     CHECK(doc && strstr(doc, "\"value\":800000000"));
     free(doc);
 
     /* with cout_output the difference table follows on stdout */
     tm__settings.cout_output = true;
     tm__settings.file_output = false;
-    tm_diff_capture_begin(&out, 1);
+    tm_capture_begin(&out, 1);
     tm__output_result(&run.r);
-    console = tm_diff_capture_end(&out);
+    console = tm_capture_end(&out);
     const char* second = console ? strstr(console, "vs. ") : NULL;
     CHECK(second != NULL);
     CHECK(second && strstr(second, "| >>> foo   |      1 |      0 | wall   | sec    |  0.000 |"));

@@ -58,59 +58,6 @@ static void tm_restore(tm_saved* s)
 #undef TM_RESTORE
 }
 
-/* ---- capture of stdout / stderr ------------------------------------------------------------- */
-
-typedef struct tm_capture {
-    int  fd;
-    int  saved;
-    char path[64];
-} tm_capture;
-
-static void tm_capture_begin(tm_capture* c, int fd)
-{
-    fflush(stdout);
-    fflush(stderr);
-    snprintf(c->path, sizeof(c->path), "/tmp/tm_capture_XXXXXX");
-    int tmp  = mkstemp(c->path);
-    c->fd    = fd;
-    c->saved = dup(fd);
-    dup2(tmp, fd);
-    close(tmp);
-}
-
-/* the captured text (caller frees) */
-static char* tm_capture_end(tm_capture* c)
-{
-    fflush(stdout);
-    fflush(stderr);
-    dup2(c->saved, c->fd);
-    close(c->saved);
-    FILE*   f = fopen(c->path, "rb");
-    tm__buf b;
-    tm__buf_init(&b);
-    char   chunk[4096];
-    size_t n;
-    while(f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) tm__buf_append(&b, chunk, n);
-    if(f) fclose(f);
-    unlink(c->path);
-    tm__buf_append(&b, "", 0);
-    return tm__buf_take(&b);
-}
-
-static char* tm_read_file(const char* path)
-{
-    FILE* f = fopen(path, "rb");
-    if(!f) return NULL;
-    tm__buf b;
-    tm__buf_init(&b);
-    char   chunk[4096];
-    size_t n;
-    while((n = fread(chunk, 1, sizeof(chunk), f)) > 0) tm__buf_append(&b, chunk, n);
-    fclose(f);
-    tm__buf_append(&b, "", 0);
-    return tm__buf_take(&b);
-}
-
 static int tm_count_files(const char* dir)
 {
     DIR* d = opendir(dir);

@@ -29,39 +29,6 @@ enum { tm_required_fields_size = 0 TM_REQUIRED_FIELDS(TM_FIELD_SIZE) };
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-typedef struct stderr_capture {
-    int   saved;
-    FILE* file;
-} stderr_capture;
-
-static void capture_begin(stderr_capture* c)
-{
-    fflush(stderr);
-    c->file  = tmpfile();
-    c->saved = dup(2);
-    if(c->file) dup2(fileno(c->file), 2);
-}
-
-/* What was written to stderr since capture_begin (malloc'd). */
-static char* capture_end(stderr_capture* c)
-{
-    fflush(stderr);
-    dup2(c->saved, 2);
-    close(c->saved);
-    char* text = calloc(1, 1);
-    if(!c->file) return text;
-    long n = ftell(c->file);
-    rewind(c->file);
-    if(n > 0)
-    {
-        free(text);
-        text = calloc((size_t) n + 1, 1);
-        if(text && fread(text, 1, (size_t) n, c->file) != (size_t) n) text[0] = '\0';
-    }
-    fclose(c->file);
-    return text;
-}
-
 static int count_of(const char* hay, const char* needle)
 {
     int n = 0;
@@ -276,10 +243,10 @@ TM_TEST(settings_env_bad_values_warn_and_keep)
     setenv("TIMEMORY_MEMORY_UNITS", "parsec", 1);
     setenv("TIMEMORY_PRECISION", "99999", 1);
     setenv("TIMEMORY_ROOFLINE_MODE", "xyz", 1);
-    stderr_capture cap;
-    capture_begin(&cap);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
     int   bad = timemory_settings_parse_env();
-    char* err = capture_end(&cap);
+    char* err = tm_capture_end(&cap);
     CHECK_INT(bad, 5);
     CHECK_INT(count_of(err, "\n"), 5);
     CHECK(strstr(err, "TIMEMORY_MAX_DEPTH") && strstr(err, "\"abc\""));
@@ -307,11 +274,11 @@ TM_TEST(settings_suppress_parsing)
     timemory_settings_reset();
     CHECK_INT(timemory_settings_set_bool("suppress_parsing", true), TIMEMORY_OK);
     setenv("TIMEMORY_MAX_DEPTH", "5", 1);
-    stderr_capture cap;
-    capture_begin(&cap);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
     CHECK_INT(timemory_settings_parse_env(), 0);
     CHECK_INT(timemory_settings_parse_env(), 0);
-    char* err = capture_end(&cap);
+    char* err = tm_capture_end(&cap);
     CHECK_INT(count_of(err, "settings parsing has been suppressed"), 1);
     free(err);
     CHECK_INT(get_int("max_depth"), 65535);
@@ -521,10 +488,10 @@ TM_TEST(settings_config_text)
                        "timing_units\t=\tmsec";
     char path[256];
     CHECK_INT(write_temp(text, ".cfg", path, sizeof(path)), 0);
-    stderr_capture cap;
-    capture_begin(&cap);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
     int   bad = timemory_settings_read_config(path);
-    char* err = capture_end(&cap);
+    char* err = tm_capture_end(&cap);
     CHECK_INT(bad, 2);
     CHECK(strstr(err, "WARNING! Unknown setting ignored: 'no_such_setting' (value = '1')"));
     CHECK(strstr(err, "TIMEMORY_PRECISION") || strstr(err, "banana"));
@@ -577,10 +544,10 @@ TM_TEST(settings_config_json)
     for(size_t k = 0; k < sizeof(broken) / sizeof(broken[0]); ++k)
     {
         CHECK_INT(write_temp(broken[k], ".json", path, sizeof(path)), 0);
-        stderr_capture cap;
-        capture_begin(&cap);
+        tm_capture cap;
+        tm_capture_begin(&cap, 2);
         CHECK_INT(timemory_settings_read_config(path), TIMEMORY_EFORMAT);
-        char* err = capture_end(&cap);
+        char* err = tm_capture_end(&cap);
         CHECK_INT(count_of(err, "\n"), 1);
         free(err);
         unlink(path);
@@ -592,10 +559,10 @@ TM_TEST(settings_config_json)
                         "\"TIMEMORY_NOPE\": {\"value\": 1}, \"TIMEMORY_VERBOSE\": {\"value\": 2},"
                         "\"TIMEMORY_DEBUG\": {\"initial\": false}}}}";
     CHECK_INT(write_temp(mixed, ".json", path, sizeof(path)), 0);
-    stderr_capture cap;
-    capture_begin(&cap);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
     CHECK_INT(timemory_settings_read_config(path), 3);
-    free(capture_end(&cap));
+    free(tm_capture_end(&cap));
     unlink(path);
     CHECK_INT(get_int("max_depth"), 65535);
     CHECK_INT(get_int("verbose"), 2);
@@ -663,10 +630,10 @@ TM_TEST(settings_config_files_list)
     char        list[1024];
     snprintf(list, sizeof(list), "%s/.timemory-test-missing.cfg,%s", home ? home : "", path);
     CHECK_INT(timemory_settings_set_string("config_file", list), TIMEMORY_OK);
-    stderr_capture cap;
-    capture_begin(&cap);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
     int   rc  = tm__settings_read_config_files();
-    char* err = capture_end(&cap);
+    char* err = tm_capture_end(&cap);
     /* the missing file is not one of the four defaults, so it is reported */
     CHECK_INT(rc, TIMEMORY_EIO);
     CHECK(strstr(err, ".timemory-test-missing.cfg") != NULL);

@@ -12,6 +12,16 @@ typedef void (*tm_test_fn)(void);
 void tm_test_register(const char* name, tm_test_fn fn);
 extern int tm_test_failures; /* failures of the test in progress */
 
+/* tm_capture.c: what a call writes to a file descriptor (1 or 2), and whole files. */
+typedef struct tm_capture {
+    int  fd;
+    int  saved;
+    char path[64];
+} tm_capture;
+void  tm_capture_begin(tm_capture* c, int fd);
+char* tm_capture_end(tm_capture* c); /* the captured text (caller frees) */
+char* tm_read_file(const char* path); /* NULL when it cannot be opened (caller frees) */
+
 #define TM_TEST(name)                                                                           \
     static void tm_test_##name(void);                                                           \
     __attribute__((constructor)) static void tm_test_reg_##name(void)                           \
