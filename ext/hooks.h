@@ -243,9 +243,29 @@ static inline int64_t tm_hook_ticks(bool tsc)
 }
 
 /* The code object of a frame, borrowed (the frame keeps it alive). */
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+/* 3.11's frame object and the head of the interpreter frame it points to
+ * (internal/pycore_frame.h), unchanged through the 3.11 releases: the code object is two loads
+ * away, without PyFrame_GetCode's call and reference count */
+typedef struct tm_hook_frame311
+{
+    PyObject_HEAD PyFrameObject* f_back;
+    struct
+    {
+        PyObject*     f_func;
+        PyObject*     f_globals;
+        PyObject*     f_builtins;
+        PyObject*     f_locals;
+        PyCodeObject* f_code;
+    } * f_frame;
+} tm_hook_frame311;
+#endif
+
 static inline PyCodeObject* tm_hook_frame_code(PyFrameObject* frame)
 {
-#if PY_VERSION_HEX >= 0x030B0000
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    return ((tm_hook_frame311*)(void*)frame)->f_frame->f_code;
+#elif PY_VERSION_HEX >= 0x030B0000
     PyCodeObject* code = PyFrame_GetCode(frame);
     Py_DECREF(code);
     return code;

@@ -1,9 +1,10 @@
 /* profiler.c -- the function profiler: C callbacks that push a node on the calling thread's
- * call-graph (timemory_push) when a selected function starts and pop it when it returns, so
- * profiled calls nest with markers, regions and the tracer. 3.9-3.11: PyEval_SetProfile on
- * every thread, or (without C functions) a PEP 523 frame-evaluation hook, far cheaper there;
- * 3.12+: sys.monitoring. Policy: filters and labels are decided once per code object; per
- * event there is one table lookup and one push or pop -- no Python object, no allocation. */
+ * call-graph (timemory_hook_push, tagged by the call's code object or frame) when a selected
+ * function starts and pop it when it returns, so profiled calls nest with markers, regions
+ * and the tracer on the engine's one stack. 3.9-3.11: PyEval_SetProfile on every thread, or
+ * (without C functions) a PEP 523 frame-evaluation hook, far cheaper there; 3.12+:
+ * sys.monitoring. Policy: filters and labels are decided once per code object; per event
+ * there is one table lookup and one push or pop -- no Python object, no allocation. */
 #include "hooks.h"
 
 #include <stdlib.h>
@@ -16,25 +17,21 @@ typedef struct tm_prof_code
 {
     uint64_t key; /* hash of the label (0 with include_args: the label is per call) */
     uint8_t  verdict;
+#if TM_HOOKS_HAVE_MONITORING
+    /* per CALL site (code unit): how many times it called something other than a C function
+     * (TM_PROF_SITE_C: it called a C function once, so it is watched for good) */
+    uint8_t* sites;
+    size_t   nsites;
+#endif
 } tm_prof_code;
 
-/* One entry of a thread's shadow stack of profiled frames. */
-typedef struct tm_prof_frame
-{
-    const void* code;     /* what identifies the frame: its code object, or (legacy hooks) the
-                             frame object; for a C call, the caller's */
-    const void* callable; /* the C function of a C call, NULL for a Python frame */
-    uint64_t    key;
-    int64_t     start;  /* ticks at the call (wall_clock-only sets) */
-    int         pushed; /* whether timemory_push recorded it (pop only then) */
-} tm_prof_frame;
-
+/* A thread's profiling state. Its open calls are hook pushes on the engine's own stack,
+ * tagged by what identifies the call (code object or frame, and the C function of a C call),
+ * so the profiler keeps no stack of its own. */
 typedef struct tm_prof_thread
 {
     tm_thread_link link;
-    tm_prof_frame* stack;
-    size_t         depth;
-    size_t         cap;
+    long           depth; /* open hook pushes of this session (Config.max_stack_depth) */
     uint32_t       session;
 } tm_prof_thread;
 
@@ -94,7 +91,7 @@ static TM_HOOK_TLS tm_prof_thread* tm_prof_tls;
 static TM_HOOK_TLS int tm_prof_busy;
 
 /* Returned for code objects whose entry could not be stored: skipped, never cached. */
-static tm_prof_code tm_prof_unrecorded = {0, TM_HOOK_SKIP};
+static tm_prof_code tm_prof_unrecorded = {.key = 0, .verdict = TM_HOOK_SKIP};
 
 /* ------------------------------------------------------------------------------------------ */
 /* slow paths: once per code object, once per thread                                          */
@@ -125,6 +122,10 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
     {
         e->verdict = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
         e->key     = 0;
+#if TM_HOOKS_HAVE_MONITORING
+        e->sites  = NULL;
+        e->nsites = 0;
+#endif
         if(e->verdict == TM_HOOK_SELECT && !P.cfg.include_args)
             e->key = tm_prof_register_label((PyCodeObject*)code, NULL);
         if(tm_code_table_put(&P.codes, code, e) < 0)
@@ -151,9 +152,7 @@ static inline tm_prof_code* tm_prof_lookup(PyObject* code)
 
 static void tm_prof_thread_free(tm_thread_link* link)
 {
-    tm_prof_thread* t = (tm_prof_thread*)link;
-    free(t->stack);
-    free(t);
+    free(link);
 }
 
 static tm_prof_thread* tm_prof_thread_slow(void)
@@ -170,7 +169,9 @@ static tm_prof_thread* tm_prof_thread_slow(void)
         }
         tm_prof_tls = t;
     }
-    /* frames of an earlier session were left open when it stopped: they are not ours now */
+    /* calls of an earlier session left open on this thread when it stopped are not this
+     * session's: they close unrecorded */
+    if(t->session != P.session) timemory_hook_pop_all(0, 1.0, 0);
     t->depth   = 0;
     t->session = P.session;
     return t;
@@ -209,54 +210,29 @@ static uint64_t tm_prof_args_key(PyCodeObject* code, PyObject* frame)
 /* ------------------------------------------------------------------------------------------ */
 /* per-event work                                                                              */
 
-static inline void tm_prof_enter(tm_prof_thread* t, const void* code, const void* callable,
+/* A selected call starts: a hook push tagged (tag, callable) -- the code object or frame,
+ * and the C function of a C call. */
+static inline void tm_prof_enter(tm_prof_thread* t, const void* tag, const void* callable,
                                  uint64_t key)
 {
-    if(TM_HOOK_UNLIKELY(t->depth == t->cap) &&
-       tm_hook_grow((void**)&t->stack, &t->cap, t->depth + 1, sizeof(tm_prof_frame)) < 0)
-    {
-        tm_hook_note_error();
-        return;
-    }
-    tm_prof_frame* f = &t->stack[t->depth++];
-    f->code          = code;
-    f->callable      = callable;
-    f->key           = key;
-    if(TM_HOOK_UNLIKELY((long)t->depth > P.cfg.max_stack_depth))
-        f->pushed = 0;
-    else if(TM_HOOK_LIKELY(P.own_clock))
-    {
-        f->pushed = timemory_push(key, 0, P.scope) == TIMEMORY_OK;
-        f->start  = tm_hook_ticks(P.tsc);
-    }
-    else
-        f->pushed = timemory_push(key, P.mask, P.scope) == TIMEMORY_OK;
-}
-
-static inline void tm_prof_exit(tm_prof_thread* t)
-{
-    tm_prof_frame* f = &t->stack[--t->depth];
-    if(!f->pushed) return;
+    unsigned scope = P.scope;
+    if(TM_HOOK_UNLIKELY(t->depth >= P.cfg.max_stack_depth)) scope |= TIMEMORY_SCOPE_NONE;
+    int rc;
     if(TM_HOOK_LIKELY(P.own_clock))
-    {
-        int64_t ticks    = tm_hook_ticks(P.tsc) - f->start;
-        int64_t delta[2] = {P.tsc ? (int64_t)((double)ticks * P.ns_per_tick + 0.5) : ticks, 0};
-        timemory_pop_values(f->key, TIMEMORY_WALL_CLOCK, delta, 1);
-    }
+        rc = timemory_hook_push(key, 0, scope, tag, callable, tm_hook_ticks(P.tsc));
     else
-        timemory_pop(f->key);
+        rc = timemory_hook_push(key, P.mask, scope, tag, callable, 0);
+    t->depth += rc == TIMEMORY_OK;
 }
 
-/* The thread whose shadow stack has a top entry for code/callable, or NULL. */
-static inline tm_prof_thread* tm_prof_matching(const void* code, const void* callable)
+/* A selected call ends: its hook push is popped (none when it started before the profiler or
+ * while timemory was paused). */
+static inline void tm_prof_exit(const void* tag, const void* callable)
 {
     tm_prof_thread* t = tm_prof_tls;
-    if(TM_HOOK_LIKELY(t && t->session == P.session && t->depth > 0))
-    {
-        const tm_prof_frame* top = &t->stack[t->depth - 1];
-        if(top->code == code && top->callable == callable) return t;
-    }
-    return NULL;
+    if(TM_HOOK_UNLIKELY(!t || t->session != P.session || t->depth <= 0)) return;
+    int64_t end = P.own_clock ? tm_hook_ticks(P.tsc) : 0;
+    if(timemory_hook_pop(tag, callable, end, P.ns_per_tick) == TIMEMORY_OK) --t->depth;
 }
 
 static int tm_prof_uninstall(void);
@@ -276,13 +252,11 @@ static inline bool tm_prof_is_c_function(PyObject* callable)
     return PyCFunction_Check(callable) || Py_IS_TYPE(callable, &PyMethodDescr_Type);
 }
 
-/* PyEval_SetProfile callback */
+/* PyEval_SetProfile callback. Calls are tagged by their frame object (unique while it runs). */
 static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
     (void)obj;
-    switch(what)
-    {
-    case PyTrace_CALL:
+    if(what == PyTrace_CALL)
     {
         PyCodeObject* code = tm_hook_frame_code(frame);
         tm_prof_code* e    = tm_prof_lookup((PyObject*)code);
@@ -297,13 +271,12 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
         tm_prof_enter(t, frame, NULL, key);
         return 0;
     }
-    case PyTrace_RETURN:
+    if(what == PyTrace_RETURN)
     {
-        tm_prof_thread* t = tm_prof_matching(frame, NULL);
-        if(t) tm_prof_exit(t);
+        tm_prof_exit(frame, NULL);
         return 0;
     }
-    case PyTrace_C_CALL:
+    if(what == PyTrace_C_CALL)
     {
         if(!P.cfg.trace_c) return 0;
         PyCodeObject* code = tm_hook_frame_code(frame);
@@ -317,16 +290,8 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
         tm_prof_enter(t, frame, arg, key);
         return 0;
     }
-    case PyTrace_C_RETURN:
-    case PyTrace_C_EXCEPTION:
-    {
-        tm_prof_thread* t = tm_prof_matching(frame, arg);
-        if(t) tm_prof_exit(t);
-        return 0;
-    }
-    default:
-        return 0;
-    }
+    if(what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION) tm_prof_exit(frame, arg);
+    return 0;
 }
 
 #if TM_PROF_HAVE_EVALFRAME
@@ -364,6 +329,7 @@ typedef PyFrameObject tm_eval_frame;
 
 static _PyFrameEvalFunction tm_prof_saved_eval;
 
+/* Calls are tagged by the interpreter frame evaluated (unique while it runs). */
 static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int throwflag)
 {
     PyObject* code = (PyObject*)TM_EVAL_FRAME_CODE(frame);
@@ -384,10 +350,9 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int t
 #    else
     uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
 #    endif
-    tm_prof_enter(t, code, NULL, key);
-    PyObject*       result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
-    tm_prof_thread* same   = tm_prof_matching(code, NULL);
-    if(same) tm_prof_exit(same);
+    tm_prof_enter(t, frame, NULL, key);
+    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    tm_prof_exit(frame, NULL);
     return result;
 }
 
@@ -400,6 +365,9 @@ static bool tm_prof_evalframe_free(void)
 #endif
 
 #if TM_HOOKS_HAVE_MONITORING
+/* Calls are tagged by their code object: a recursive call's push sits above its caller's, so
+ * the innermost push of a code object is always the one that returns. */
+
 /* DISABLE for a code object decided "not profiled" (an undecided one is asked again). */
 static inline PyObject* tm_prof_disable(const tm_prof_code* e)
 {
@@ -408,86 +376,8 @@ static inline PyObject* tm_prof_disable(const tm_prof_code* e)
     return P.mon.disable;
 }
 
-/* PY_START, PY_RESUME (code, offset) */
-static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
+static inline PyObject* tm_prof_mon_enter(PyObject* code, const tm_prof_code* e, PyObject* callable)
 {
-    (void)nargs;
-    PyObject*     code = args[0];
-    tm_prof_code* e    = tm_prof_lookup(code);
-    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT))
-    {
-        if(e->verdict == TM_HOOK_SHUTDOWN)
-        {
-            tm_prof_on_shutdown();
-            Py_RETURN_NONE;
-        }
-        return tm_prof_disable(e);
-    }
-    tm_prof_thread* t = tm_prof_thread_get();
-    if(t)
-    {
-        uint64_t key =
-            e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
-        tm_prof_enter(t, code, NULL, key);
-    }
-    Py_RETURN_NONE;
-}
-
-/* PY_THROW (code, offset, exception): a generator resumed by throw(); cannot be disabled */
-static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
-{
-    (void)nargs;
-    PyObject*     code = args[0];
-    tm_prof_code* e    = tm_prof_lookup(code);
-    if(e->verdict == TM_HOOK_SELECT)
-    {
-        tm_prof_thread* t = tm_prof_thread_get();
-        if(t)
-        {
-            uint64_t key =
-                e->key ? e->key
-                       : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
-            tm_prof_enter(t, code, NULL, key);
-        }
-    }
-    Py_RETURN_NONE;
-}
-
-/* PY_RETURN, PY_YIELD (code, offset, value) */
-static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
-{
-    (void)nargs;
-    PyObject*       code = args[0];
-    tm_prof_thread* t    = tm_prof_matching(code, NULL);
-    if(TM_HOOK_LIKELY(t != NULL))
-    {
-        tm_prof_exit(t);
-        Py_RETURN_NONE;
-    }
-    /* a frame that started before the profiler did, or one that is not selected */
-    tm_prof_code* e = tm_prof_lookup(code);
-    if(e->verdict == TM_HOOK_SKIP) return tm_prof_disable(e);
-    Py_RETURN_NONE;
-}
-
-/* PY_UNWIND (code, offset, exception): cannot be disabled */
-static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
-{
-    (void)nargs;
-    tm_prof_thread* t = tm_prof_matching(args[0], NULL);
-    if(t) tm_prof_exit(t);
-    Py_RETURN_NONE;
-}
-
-/* CALL (code, offset, callable, arg0): only C functions are recorded here */
-static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
-{
-    (void)nargs;
-    PyObject*     code = args[0];
-    tm_prof_code* e    = tm_prof_lookup(code);
-    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT)) return tm_prof_disable(e);
-    PyObject* callable = args[2];
-    if(!tm_prof_is_c_function(callable)) Py_RETURN_NONE;
     tm_prof_thread* t = tm_prof_thread_get();
     if(t)
     {
@@ -498,12 +388,109 @@ static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
     Py_RETURN_NONE;
 }
 
+/* PY_START, PY_RESUME (code, offset) */
+static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_LIKELY(e->verdict == TM_HOOK_SELECT)) return tm_prof_mon_enter(code, e, NULL);
+    if(e->verdict == TM_HOOK_SHUTDOWN)
+    {
+        tm_prof_on_shutdown();
+        Py_RETURN_NONE;
+    }
+    return tm_prof_disable(e);
+}
+
+/* PY_THROW (code, offset, exception): a generator resumed by throw(); cannot be disabled */
+static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(e->verdict == TM_HOOK_SELECT) return tm_prof_mon_enter(code, e, NULL);
+    Py_RETURN_NONE;
+}
+
+/* PY_RETURN, PY_YIELD (code, offset, value) */
+static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_LIKELY(e->verdict == TM_HOOK_SELECT))
+    {
+        tm_prof_exit(code, NULL);
+        Py_RETURN_NONE;
+    }
+    return e->verdict == TM_HOOK_SKIP ? tm_prof_disable(e) : Py_NewRef(Py_None);
+}
+
+/* PY_UNWIND (code, offset, exception): cannot be disabled */
+static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    tm_prof_exit(args[0], NULL);
+    Py_RETURN_NONE;
+}
+
+/* A call site that has called something other than a C function this many times, and never
+ * a C function, stops reporting CALL events (DISABLE): the interpreter's cost of the event,
+ * paid on every Python-to-Python call, is most of the profiler's on 3.12+. A site that calls
+ * a C function even once keeps reporting. */
+#    define TM_PROF_SITE_LIMIT 16
+#    define TM_PROF_SITE_C 0xFF
+
+/* The counter of the call site at a byte offset, or NULL (allocated once per code object). */
+static uint8_t* tm_prof_site(tm_prof_code* e, PyObject* code, PyObject* offset)
+{
+    if(TM_HOOK_UNLIKELY(!e->sites))
+    {
+        if(e == &tm_prof_unrecorded) return NULL;
+        size_t n = (size_t)Py_SIZE(code); /* code units */
+        e->sites = calloc(n ? n : 1, 1);
+        if(!e->sites) return NULL;
+        e->nsites = n;
+    }
+    size_t unit = (size_t)PyLong_AsSsize_t(offset) / 2;
+    if(TM_HOOK_UNLIKELY(unit >= e->nsites))
+    {
+        PyErr_Clear();
+        return NULL;
+    }
+    return &e->sites[unit];
+}
+
+/* CALL (code, offset, callable, arg0): C functions are pushed here (their Python callees get
+ * PY_START) */
+static PyObject* tm_prof_mon_call(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_UNLIKELY(e->verdict != TM_HOOK_SELECT)) return tm_prof_disable(e);
+    PyObject* callable = args[2];
+    uint8_t*  site     = tm_prof_site(e, code, args[1]);
+    if(tm_prof_is_c_function(callable))
+    {
+        if(site) *site = TM_PROF_SITE_C;
+        return tm_prof_mon_enter(code, e, callable);
+    }
+    if(site && *site != TM_PROF_SITE_C && ++*site >= TM_PROF_SITE_LIMIT)
+    {
+        *site = TM_PROF_SITE_LIMIT;
+        Py_INCREF(P.mon.disable);
+        return P.mon.disable;
+    }
+    Py_RETURN_NONE;
+}
+
 /* C_RETURN, C_RAISE (code, offset, callable, arg0) */
 static PyObject* tm_prof_mon_c_return(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
-    tm_prof_thread* t = tm_prof_matching(args[0], args[2]);
-    if(t) tm_prof_exit(t);
+    tm_prof_exit(args[0], args[2]);
     Py_RETURN_NONE;
 }
 
@@ -583,11 +570,13 @@ static int tm_prof_resolve_backend(void)
 #endif
 }
 
+/* The calling thread's open calls end with the session (recorded up to now). */
 static void tm_prof_unwind_current(void)
 {
     tm_prof_thread* t = tm_prof_tls;
     if(!t || t->session != P.session) return;
-    while(t->depth > 0) tm_prof_exit(t);
+    timemory_hook_pop_all(P.own_clock ? tm_hook_ticks(P.tsc) : 0, P.ns_per_tick, 1);
+    t->depth = 0;
 }
 
 /* Removes the hooks; returns how many threads had their hook replaced by another tool
@@ -659,13 +648,17 @@ static int tm_prof_install(void)
 
 static void tm_prof_free_code(void* p)
 {
-    if(p != &tm_prof_unrecorded) free(p);
+    if(p == &tm_prof_unrecorded) return;
+#if TM_HOOKS_HAVE_MONITORING
+    free(((tm_prof_code*)p)->sites);
+#endif
+    free(p);
 }
 
 static void tm_prof_reset_codes(void)
 {
     tm_code_table_clear(&P.codes, tm_prof_free_code);
-    /* cached shadow frames compare code identity only; they stay valid */
+    /* open hook pushes are tagged by code identity only; they stay valid */
 #if TM_HOOKS_HAVE_MONITORING
     if(P.active && P.backend == TM_PROF_MONITORING && tm_monitor_restart(&P.mon) < 0)
         PyErr_WriteUnraisable(NULL);

@@ -16,23 +16,33 @@
 #define TM_NODES_PER_CHUNK 1024
 #define TM_RECORDS_PER_CHUNK 1024
 
-typedef struct tm__frame {
-    tm__node*             node;  /* NULL: beyond max_depth, nothing recorded */
+/* One open push. The first cache line holds everything a hook push touches (frames are
+ * 64-byte aligned); the component arrays follow. */
+typedef struct tm__frame
+{
+    _Alignas(64) tm__node* node; /* NULL: beyond max_depth, nothing recorded */
     tm__node*             saved; /* current before this push */
+    const void*           tag_a; /* hook pushes: what their pop names; NULL otherwise */
+    const void*           tag_b;
+    tm__record*           hook_rec;   /* hook push timed by its caller: the wall_clock record */
+    int64_t               hook_start; /* ... and its start, in the caller's ticks */
     uint64_t              key;
-    timemory_components_t comps;
     int                   ncomp;
+    bool                  caller_clock; /* a hook push timed by its caller */
+    timemory_components_t comps;
     tm__record*           rec[TM_MAX_BUNDLE];
     int64_t               start[TM_MAX_BUNDLE][2];
 } tm__frame;
 
-typedef struct tm__slot {
+typedef struct tm__slot
+{
     const tm__node* parent;
     uint64_t        id;
     tm__node*       node;
 } tm__slot;
 
-typedef struct tm__chunk {
+typedef struct tm__chunk
+{
     struct tm__chunk* next;
     size_t            used;
     size_t            cap;
@@ -40,7 +50,8 @@ typedef struct tm__chunk {
     _Alignas(16) unsigned char data[];
 } tm__chunk;
 
-struct tm__graph {
+struct tm__graph
+{
     tm__node   root;
     tm__node*  current;
     int        tid;
@@ -54,6 +65,9 @@ struct tm__graph {
     tm__frame* frames;
     size_t     nframes;
     size_t     frame_cap;
+    /* hook pushes timed by the caller: its ns_per_tick, as a 32.32 fixed-point multiplier */
+    double   tick_ratio;
+    uint64_t tick_mult;
     /* the last component set pushed and what it trims to (available, at most TM_MAX_BUNDLE) */
     timemory_components_t last_comps;
     timemory_components_t last_trimmed;
@@ -61,10 +75,10 @@ struct tm__graph {
 
 /* ---- the registry of graphs (lock only at registration and output) ----------------------- */
 
-static pthread_mutex_t           tm__graphs_mutex = PTHREAD_MUTEX_INITIALIZER;
-static tm__graph**               tm__graph_list;
-static size_t                    tm__graph_count;
-static size_t                    tm__graph_cap;
+static pthread_mutex_t tm__graphs_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tm__graph**     tm__graph_list;
+static size_t          tm__graph_count;
+static size_t          tm__graph_cap;
 /* initial-exec: one %fs-relative load instead of a __tls_get_addr call on every push/pop.
  * Only this one pointer (8 bytes) uses it: dlopen() still finds room for it in the static TLS
  * surplus glibc keeps for such libraries. */
@@ -72,27 +86,45 @@ static _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-
 /* open pushes of this thread, exported for the inline paused check of timemory.h */
 __thread unsigned timemory_thread_open_pushes __attribute__((tls_model("initial-exec")));
 /* components a push can record: available, with a value of their own */
-static timemory_components_t tm__recordable;
+static timemory_components_t          tm__recordable;
 static _Atomic(timemory_components_t) tm__used_mask;
-static int                       tm__first_use[TM_NCOMP];
-static int                       tm__first_use_count;
+static int                            tm__first_use[TM_NCOMP];
+static int                            tm__first_use_count;
 
 /* the fast path reads CLOCK_MONOTONIC directly when the set is wall_clock alone; tests that
  * inject a reader turn it off */
 bool tm__fast_wall = true;
 
-void tm__graphs_lock(void) { pthread_mutex_lock(&tm__graphs_mutex); }
-void tm__graphs_unlock(void) { pthread_mutex_unlock(&tm__graphs_mutex); }
-size_t tm__graphs_count(void) { return tm__graph_count; }
-tm__graph* tm__graphs_at(size_t i) { return i < tm__graph_count ? tm__graph_list[i] : NULL; }
-const tm__node* tm__graph_root(const tm__graph* g) { return &g->root; }
-int tm__graph_tid(const tm__graph* g) { return g->tid; }
+void tm__graphs_lock(void)
+{
+    pthread_mutex_lock(&tm__graphs_mutex);
+}
+void tm__graphs_unlock(void)
+{
+    pthread_mutex_unlock(&tm__graphs_mutex);
+}
+size_t tm__graphs_count(void)
+{
+    return tm__graph_count;
+}
+tm__graph* tm__graphs_at(size_t i)
+{
+    return i < tm__graph_count ? tm__graph_list[i] : NULL;
+}
+const tm__node* tm__graph_root(const tm__graph* g)
+{
+    return &g->root;
+}
+int tm__graph_tid(const tm__graph* g)
+{
+    return g->tid;
+}
 
 int tm__components_in_use(int* out, int max)
 {
     tm__graphs_lock();
     int n = tm__first_use_count < max ? tm__first_use_count : max;
-    memcpy(out, tm__first_use, (size_t) n * sizeof(int));
+    memcpy(out, tm__first_use, (size_t)n * sizeof(int));
     tm__graphs_unlock();
     return n;
 }
@@ -122,7 +154,8 @@ static void tm__recordable_init(void)
 static timemory_components_t tm__trim(timemory_components_t comps)
 {
     comps &= tm__recordable;
-    while(__builtin_popcountll(comps) > TM_MAX_BUNDLE) comps &= ~(1ull << (63 - __builtin_clzll(comps)));
+    while(__builtin_popcountll(comps) > TM_MAX_BUNDLE)
+        comps &= ~(1ull << (63 - __builtin_clzll(comps)));
     return comps;
 }
 
@@ -131,12 +164,12 @@ static tm__graph* tm__graph_create(void)
     if(!tm__recordable) tm__recordable_init();
     tm__graph* g = calloc(1, sizeof(*g));
     if(!g) return NULL;
-    g->current  = &g->root;
-    g->pid      = (long) getpid();
-    g->slot_cap = 256;
-    g->slots    = calloc(g->slot_cap, sizeof(tm__slot));
+    g->current   = &g->root;
+    g->pid       = (long)getpid();
+    g->slot_cap  = 256;
+    g->slots     = calloc(g->slot_cap, sizeof(tm__slot));
     g->frame_cap = 64;
-    g->frames   = malloc(g->frame_cap * sizeof(tm__frame));
+    g->frames    = aligned_alloc(_Alignof(tm__frame), g->frame_cap * sizeof(tm__frame));
     if(!g->slots || !g->frames)
     {
         free(g->slots);
@@ -160,7 +193,7 @@ static tm__graph* tm__graph_create(void)
         tm__graph_list = list;
         tm__graph_cap  = cap;
     }
-    g->tid                            = (int) tm__graph_count;
+    g->tid                            = (int)tm__graph_count;
     tm__graph_list[tm__graph_count++] = g;
     tm__graphs_unlock();
     return g;
@@ -175,12 +208,15 @@ static inline tm__graph* tm__graph_get(void)
 
 /* The thread that loads the library is the main thread: its graph is thread 0 whichever
  * thread pushes first. */
-void tm__graph_register_thread(void) { (void) tm__graph_get(); }
+void tm__graph_register_thread(void)
+{
+    (void)tm__graph_get();
+}
 
 /* After fork() only the forking thread survives: the child keeps its data but is a new process. */
 void tm__graph_after_fork(void)
 {
-    long pid = (long) getpid();
+    long pid = (long)getpid();
     for(size_t i = 0; i < tm__graph_count; ++i) tm__graph_list[i]->pid = pid;
 }
 
@@ -206,8 +242,8 @@ static void* tm__arena_alloc(tm__chunk** head, size_t size, size_t per_chunk)
 
 static inline size_t tm__slot_hash(const tm__node* parent, uint64_t id)
 {
-    uint64_t h = id ^ ((uint64_t) (uintptr_t) parent * 0x9e3779b97f4a7c15ull);
-    return (size_t) (h ^ (h >> 32));
+    uint64_t h = id ^ ((uint64_t)(uintptr_t)parent * 0x9e3779b97f4a7c15ull);
+    return (size_t)(h ^ (h >> 32));
 }
 
 static inline tm__node* tm__child_find(const tm__graph* g, const tm__node* parent, uint64_t id)
@@ -221,8 +257,7 @@ static inline tm__node* tm__child_find(const tm__graph* g, const tm__node* paren
     }
 }
 
-static void tm__slot_put(tm__slot* slots, size_t cap, tm__node* parent, uint64_t id,
-                         tm__node* node)
+static void tm__slot_put(tm__slot* slots, size_t cap, tm__node* parent, uint64_t id, tm__node* node)
 {
     size_t mask = cap - 1;
     size_t i    = tm__slot_hash(parent, id) & mask;
@@ -239,7 +274,7 @@ static bool tm__slots_grow(tm__graph* g)
     if(!slots) return false;
     for(size_t i = 0; i < g->slot_cap; ++i)
         if(g->slots[i].node)
-            tm__slot_put(slots, cap, (tm__node*) g->slots[i].parent, g->slots[i].id,
+            tm__slot_put(slots, cap, (tm__node*)g->slots[i].parent, g->slots[i].id,
                          g->slots[i].node);
     free(g->slots);
     g->slots    = slots;
@@ -283,6 +318,7 @@ static tm__record* tm__record_get(tm__graph* g, tm__node* n, int comp)
     if(!r) return NULL;
     r->comp = comp;
     *link   = r;
+    if(comp == TIMEMORY_WALL_CLOCK) n->wall = r;
     tm__note_component_use(comp);
     return r;
 }
@@ -320,14 +356,16 @@ static inline int64_t tm__monotonic_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static bool tm__frames_grow(tm__graph* g)
 {
     size_t     cap = g->frame_cap * 2;
-    tm__frame* f   = realloc(g->frames, cap * sizeof(tm__frame));
+    tm__frame* f   = aligned_alloc(_Alignof(tm__frame), cap * sizeof(tm__frame));
     if(!f) return false;
+    memcpy(f, g->frames, g->nframes * sizeof(tm__frame));
+    free(g->frames);
     g->frames    = f;
     g->frame_cap = cap;
     return true;
@@ -339,16 +377,21 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
         scope = (tm__settings.flat_profile ? TIMEMORY_SCOPE_FLAT : TIMEMORY_SCOPE_TREE) |
                 (tm__settings.timeline_profile ? TIMEMORY_SCOPE_TIMELINE : 0u);
     tm__node* parent = (scope & TIMEMORY_SCOPE_FLAT) ? &g->root : g->current;
-    if(parent->depth + 1 > (uint32_t) tm__settings.max_depth) return NULL;
+    if(parent->depth + 1 > (uint32_t)tm__settings.max_depth) return NULL;
     uint64_t id = tm__combine(key, parent->depth + 1);
     if(scope & TIMEMORY_SCOPE_TIMELINE) id = tm__combine(id, g->timeline_counter++);
+    /* the child entered last from this parent, most often the one entered again */
+    if(TM_LIKELY(parent->hot_child != NULL && parent->hot_id == id)) return parent->hot_child;
     tm__node* n = tm__child_find(g, parent, id);
-    if(TM_LIKELY(n != NULL)) return n;
-    n = tm__child_add(g, parent, id, key);
-    if(!n) tm__set_error(TIMEMORY_ENOMEM);
+    if(TM_UNLIKELY(!n) && !(n = tm__child_add(g, parent, id, key)))
+    {
+        tm__set_error(TIMEMORY_ENOMEM);
+        return NULL;
+    }
+    parent->hot_id    = id;
+    parent->hot_child = n;
     return n;
 }
-
 
 static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
 static int tm__pop(uint64_t key);
@@ -387,14 +430,17 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
         g->last_comps   = comps;
         g->last_trimmed = tm__trim(comps);
     }
-    comps        = g->last_trimmed;
-    tm__frame* f = &g->frames[g->nframes];
-    f->key       = key;
-    f->saved     = g->current;
-    f->comps     = comps;
-    f->ncomp     = 0;
-    f->node      = tm__insert(g, key, scope);
-    timemory_thread_open_pushes = (unsigned) ++g->nframes;
+    comps                       = g->last_trimmed;
+    tm__frame* f                = &g->frames[g->nframes];
+    f->key                      = key;
+    f->saved                    = g->current;
+    f->comps                    = comps;
+    f->ncomp                    = 0;
+    f->caller_clock             = false;
+    f->tag_a                    = NULL;
+    f->tag_b                    = NULL;
+    f->node                     = tm__insert(g, key, scope);
+    timemory_thread_open_pushes = (unsigned)++g->nframes;
     if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK; /* beyond max_depth: balanced, not recorded */
     if(!(scope & TIMEMORY_SCOPE_FLAT) &&
        !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
@@ -404,8 +450,8 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     int n = 0;
     for(timemory_components_t m = comps; m; m &= m - 1)
     {
-        int comp = __builtin_ctzll(m);
-        tm__record* r = f->node->records;
+        int         comp = __builtin_ctzll(m);
+        tm__record* r    = f->node->records;
         while(r && r->comp != comp) r = r->next;
         if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
         {
@@ -425,7 +471,7 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
 /* One lap of wall_clock: what tm__record_add does, without the per-component dispatch. */
 static inline void tm__wall_add(tm__record* r, int64_t delta)
 {
-    double v = (double) delta;
+    double v = (double)delta;
     r->accum[0] += delta;
     r->laps += 1;
     r->present   = true;
@@ -463,13 +509,13 @@ static void tm__frame_remove(tm__graph* g, size_t idx)
         if(g->current == f->node) g->current = f->saved;
         memmove(f, f + 1, (g->nframes - idx - 1) * sizeof(tm__frame));
     }
-    timemory_thread_open_pushes = (unsigned) --g->nframes;
+    timemory_thread_open_pushes = (unsigned)--g->nframes;
 }
 
 static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
 {
     for(size_t i = g->nframes; i-- > 0;)
-        if(g->frames[i].key == key)
+        if(g->frames[i].key == key && !g->frames[i].tag_a)
         {
             *idx = i;
             return &g->frames[i];
@@ -477,24 +523,9 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
     return NULL;
 }
 
-
-
-__attribute__((noinline)) static int tm__pop(uint64_t key)
+/* Stops the components of an engine-timed frame and adds the lap to its records. */
+static inline void tm__frame_stop(tm__frame* f)
 {
-    tm__graph* g = tm__tls_graph;
-    if(TM_UNLIKELY(!g || g->nframes == 0))
-    {
-        if(!tm__settings.enabled) return TIMEMORY_EDISABLED;
-        tm__set_error(TIMEMORY_EUNBALANCED);
-        return TIMEMORY_EUNBALANCED;
-    }
-    size_t     idx = g->nframes - 1;
-    tm__frame* f   = &g->frames[idx];
-    if(TM_UNLIKELY(f->key != key) && !(f = tm__frame_find(g, key, &idx)))
-    {
-        tm__set_error(TIMEMORY_EUNBALANCED);
-        return TIMEMORY_EUNBALANCED;
-    }
     if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
         tm__wall_add(f->rec[0], tm__monotonic_ns() - f->start[0][0]);
     else if(f->ncomp > 0)
@@ -508,6 +539,25 @@ __attribute__((noinline)) static int tm__pop(uint64_t key)
             tm__record_add(f->rec[i], delta, 1);
         }
     }
+}
+
+__attribute__((noinline)) static int tm__pop(uint64_t key)
+{
+    tm__graph* g = tm__tls_graph;
+    if(TM_UNLIKELY(!g || g->nframes == 0))
+    {
+        if(!tm__settings.enabled) return TIMEMORY_EDISABLED;
+        tm__set_error(TIMEMORY_EUNBALANCED);
+        return TIMEMORY_EUNBALANCED;
+    }
+    size_t     idx = g->nframes - 1;
+    tm__frame* f   = &g->frames[idx];
+    if(TM_UNLIKELY(f->key != key || f->tag_a) && !(f = tm__frame_find(g, key, &idx)))
+    {
+        tm__set_error(TIMEMORY_EUNBALANCED);
+        return TIMEMORY_EUNBALANCED;
+    }
+    tm__frame_stop(f);
     tm__frame_remove(g, idx);
     return TIMEMORY_OK;
 }
@@ -517,9 +567,10 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
     if(comp < 0 || comp >= TM_NCOMP || !delta) return TIMEMORY_EINVAL;
     tm__graph* g   = tm__tls_graph;
     size_t     idx = g && g->nframes ? g->nframes - 1 : 0;
-    tm__frame* f   = g && g->nframes && g->frames[idx].key == key ? &g->frames[idx]
-                     : g                                          ? tm__frame_find(g, key, &idx)
-                                                                  : NULL;
+    tm__frame* f   = g && g->nframes && g->frames[idx].key == key && !g->frames[idx].tag_a
+                         ? &g->frames[idx]
+                     : g ? tm__frame_find(g, key, &idx)
+                         : NULL;
     if(TM_UNLIKELY(!f))
     {
         tm__set_error(TIMEMORY_EUNBALANCED);
@@ -548,16 +599,174 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
     return rc;
 }
 
+/* ---- hook pushes ------------------------------------------------------------------------- */
+
+/* Every case of a hook push: components, scopes, depth limits, the first push of a node. */
+__attribute__((noinline)) static int tm__hook_push_general(uint64_t              key,
+                                                           timemory_components_t comps,
+                                                           unsigned scope, const void* tag_a,
+                                                           const void* tag_b, int64_t start_ticks)
+{
+    if(TM_UNLIKELY(!tag_a)) return TIMEMORY_EINVAL;
+    if(comps != 0 && !(scope & TIMEMORY_SCOPE_NONE))
+    {
+        int rc = tm__push(key, comps, scope);
+        if(rc != TIMEMORY_OK) return rc;
+        tm__frame* f = &tm__tls_graph->frames[tm__tls_graph->nframes - 1];
+        f->tag_a     = tag_a;
+        f->tag_b     = tag_b;
+        return TIMEMORY_OK;
+    }
+    /* the caller times it: a node and its wall_clock record, nothing else */
+    if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
+    tm__graph* g = tm__graph_get();
+    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
+    {
+        tm__set_error(TIMEMORY_ENOMEM);
+        return TIMEMORY_ENOMEM;
+    }
+    tm__frame* f                = &g->frames[g->nframes];
+    f->key                      = key;
+    f->saved                    = g->current;
+    f->caller_clock             = true;
+    f->tag_a                    = tag_a;
+    f->tag_b                    = tag_b;
+    f->hook_start               = start_ticks;
+    f->node                     = (scope & TIMEMORY_SCOPE_NONE) ? NULL : tm__insert(g, key, scope);
+    f->hook_rec                 = NULL;
+    timemory_thread_open_pushes = (unsigned)++g->nframes;
+    if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK;
+    if(!f->node->wall)
+    {
+        f->node->wall = tm__record_get(g, f->node, TIMEMORY_WALL_CLOCK);
+        if(!f->node->wall) tm__set_error(TIMEMORY_ENOMEM);
+    }
+    f->hook_rec = f->node->wall;
+    if(!(scope & TIMEMORY_SCOPE_FLAT) &&
+       !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
+        g->current = f->node;
+    return TIMEMORY_OK;
+}
+
+/* The common case inline: the caller's clock, a tree push under the current node, a child
+ * entered before from there (the parent's hot child), room on the stack. */
+int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope, const void* tag_a,
+                       const void* tag_b, int64_t start_ticks)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    tm__graph* g    = tm__tls_graph;
+    bool       tree = scope == TIMEMORY_SCOPE_TREE ||
+                (scope == TIMEMORY_SCOPE_DEFAULT && !tm__settings.flat_profile &&
+                 !tm__settings.timeline_profile);
+    if(TM_UNLIKELY(!g || comps != 0 || !tree || !tag_a || g->nframes == g->frame_cap))
+        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    tm__node* parent = g->current;
+    uint32_t  depth  = parent->depth + 1;
+    tm__node* n      = parent->hot_child;
+    if(TM_UNLIKELY(!n || parent->hot_id != tm__combine(key, depth) || !n->wall ||
+                   depth > (uint32_t)tm__settings.max_depth || tm__state >= 2))
+        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    tm__frame* f                = &g->frames[g->nframes];
+    f->node                     = n;
+    f->saved                    = parent;
+    f->tag_a                    = tag_a;
+    f->tag_b                    = tag_b;
+    f->hook_rec                 = n->wall;
+    f->hook_start               = start_ticks;
+    f->key                      = key;
+    f->caller_clock             = true;
+    g->current                  = n;
+    timemory_thread_open_pushes = (unsigned)++g->nframes;
+    return TIMEMORY_OK;
+}
+
+/* Caller ticks to ns: an integer multiply (the ratio changes once per session at most). */
+static inline int64_t tm__ticks_to_ns(tm__graph* g, int64_t ticks, double ns_per_tick)
+{
+    if(ns_per_tick == 1.0) return ticks;
+    if(TM_UNLIKELY(g->tick_ratio != ns_per_tick))
+    {
+        g->tick_ratio = ns_per_tick;
+        g->tick_mult  = ns_per_tick > 0.0 && ns_per_tick < 1048576.0
+                            ? (uint64_t)(ns_per_tick * 4294967296.0 + 0.5)
+                            : (uint64_t)1 << 32;
+    }
+    __extension__ typedef __int128 tm__i128;
+    return (int64_t)(((tm__i128)ticks * (tm__i128)g->tick_mult) >> 32);
+}
+
+static inline void tm__hook_finish(tm__frame* f, int64_t end_ticks, double ns_per_tick)
+{
+    if(!f->caller_clock)
+        tm__frame_stop(f);
+    else if(TM_LIKELY(f->hook_rec != NULL))
+        tm__wall_add(f->hook_rec,
+                     tm__ticks_to_ns(tm__tls_graph, end_ticks - f->hook_start, ns_per_tick));
+}
+
+int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, double ns_per_tick)
+{
+    tm__graph* g = tm__tls_graph;
+    if(TM_UNLIKELY(!g || g->nframes == 0)) return TIMEMORY_ENOTFOUND;
+    size_t     idx = g->nframes - 1;
+    tm__frame* f   = &g->frames[idx];
+    if(TM_LIKELY(f->tag_a == tag_a && f->tag_b == tag_b && f->hook_rec && f->caller_clock &&
+                 f->node))
+    {
+        /* the common case inline: the top of the stack, timed by the caller */
+        tm__wall_add(f->hook_rec, tm__ticks_to_ns(g, end_ticks - f->hook_start, ns_per_tick));
+        g->current                  = f->saved;
+        timemory_thread_open_pushes = (unsigned)--g->nframes;
+        return TIMEMORY_OK;
+    }
+    if(TM_UNLIKELY(f->tag_a != tag_a || f->tag_b != tag_b))
+    {
+        /* something pushed inside the call was left open (an exception skipped its pop):
+         * the hook push is found below it and removed out of order */
+        for(f = NULL; idx-- > 0;)
+            if(g->frames[idx].tag_a == tag_a && g->frames[idx].tag_b == tag_b)
+            {
+                f = &g->frames[idx];
+                break;
+            }
+        if(!f) return TIMEMORY_ENOTFOUND;
+    }
+    if(TM_LIKELY(f->node != NULL)) tm__hook_finish(f, end_ticks, ns_per_tick);
+    tm__frame_remove(g, idx);
+    return TIMEMORY_OK;
+}
+
+int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record)
+{
+    tm__graph* g = tm__tls_graph;
+    int        n = 0;
+    for(size_t i = g ? g->nframes : 0; i-- > 0;)
+    {
+        tm__frame* f = &g->frames[i];
+        if(!f->tag_a) continue;
+        if(record && f->node) tm__hook_finish(f, end_ticks, ns_per_tick);
+        tm__frame_remove(g, i);
+        ++n;
+    }
+    return n;
+}
+
 int timemory_stack_depth(void)
 {
     tm__graph* g = tm__tls_graph;
-    return g ? (int) g->nframes : 0;
+    return g ? (int)g->nframes : 0;
 }
 
 void tm__graph_unwind_current(void)
 {
     tm__graph* g = tm__tls_graph;
-    while(g && g->nframes > 0) timemory_pop(g->frames[g->nframes - 1].key);
+    while(g && g->nframes > 0)
+    {
+        tm__frame* f = &g->frames[g->nframes - 1];
+        /* a hook push timed by its caller has no end to read here: it closes unrecorded */
+        if(f->node && !f->caller_clock) tm__frame_stop(f);
+        tm__frame_remove(g, g->nframes - 1);
+    }
 }
 
 /* Zeroes the records of the selected components everywhere. The structure stays (open frames
@@ -569,14 +778,14 @@ void tm__graphs_clear(timemory_components_t comps)
     {
         for(tm__chunk* c = tm__graph_list[i]->records; c; c = c->next)
         {
-            tm__record* recs = (tm__record*) c->data;
+            tm__record* recs = (tm__record*)c->data;
             for(size_t k = 0; k < c->used; ++k)
             {
                 if(comps && !(comps & TIMEMORY_COMPONENT_BIT(recs[k].comp))) continue;
                 recs[k].laps     = 0;
                 recs[k].accum[0] = recs[k].accum[1] = 0;
                 memset(&recs[k].stats, 0, sizeof(tm__stats));
-                recs[k].present  = false;
+                recs[k].present = false;
             }
         }
     }

@@ -177,6 +177,9 @@ typedef struct tm__node {
     struct tm__node* last_child;
     struct tm__node* next_sibling;
     tm__record*      records;
+    tm__record*      wall;      /* the wall_clock record among records, or NULL */
+    uint64_t         hot_id;    /* the child entered last (push fast path), or NULL */
+    struct tm__node* hot_child;
     uint32_t         depth; /* root 0, top level 1 */
     bool             is_dummy;
 } tm__node;

@@ -180,6 +180,28 @@ TIMEMORY_API int timemory_pop(uint64_t key);
 /* Pops a node-only push of key, adding raw delta values of one component (laps >= 0). */
 TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t delta[2],
                                      uint64_t laps);
+
+/* Pushes and pops for a language runtime's function hooks (the Python profiler). A hook push
+ * is tagged by two pointers (a code object or frame, and a C callable or NULL) that its pop
+ * names instead of a key, and may be timed by the caller's own tick clock:
+ *   components != 0: the engine starts and stops them, as timemory_push; ticks are unused.
+ *   components == 0: wall_clock is the caller's: start_ticks at the push, end_ticks at the
+ *                    pop, and the engine adds (end_ticks - start_ticks) * ns_per_tick.
+ * scope may add TIMEMORY_SCOPE_NONE: a balanced frame that records nothing (depth limits).
+ * Ordinary pops never match a hook push, nor hook pops an ordinary one. */
+#define TIMEMORY_SCOPE_NONE 8u
+TIMEMORY_API int timemory_hook_push(uint64_t key, timemory_components_t components,
+                                    unsigned scope, const void* tag_a, const void* tag_b,
+                                    int64_t start_ticks);
+/* Pops the innermost open hook push tagged (tag_a, tag_b), normally the top of the stack.
+ * TIMEMORY_ENOTFOUND, with no error recorded, when there is none: the event belongs to a call
+ * that started before the hooks did. */
+TIMEMORY_API int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks,
+                                   double ns_per_tick);
+/* Pops every hook push still open on the calling thread, innermost first (the end of a
+ * session): recorded as ending at end_ticks, or dropped unrecorded when record is 0.
+ * Returns how many were popped. */
+TIMEMORY_API int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record);
 /* Inline forms of timemory_push/timemory_pop for instrumented hot loops: while timemory is
  * paused and the calling thread has no push open they return without calling into the
  * library (a load and a branch); otherwise they are the calls above. */

@@ -1,6 +1,6 @@
 /* test_graph.c -- call-graph storage and the hot path, with an injected clock so every value
  * is exact: nesting, repeated keys, flat, timeline, max_depth, unbalanced and out-of-order
- * pops, node-only pushes, clear, and threads. */
+ * pops, node-only pushes, hook pushes (tags, caller ticks), clear, and threads. */
 #include "internal.h"
 #include "timemory/library.h"
 #include "tm_test.h"
@@ -11,7 +11,7 @@
 static int64_t tm_fake_now;
 static int64_t tm_fake_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_fake_now : 0;
 }
 
@@ -178,10 +178,10 @@ TM_TEST(graph_node_only_push)
     timemory_clear(0);
     uint64_t k = timemory_add_hash_id("g-values");
     CHECK_INT(timemory_push(k, 0, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
-    int64_t d[2] = { 5000, 0 };
+    int64_t d[2] = {5000, 0};
     CHECK_INT(timemory_pop_values(k, TIMEMORY_WALL_CLOCK, d, 2), TIMEMORY_OK);
     uint64_t never = timemory_add_hash_id("g-never-ran");
-    int64_t  z[2]  = { 0, 0 };
+    int64_t  z[2]  = {0, 0};
     timemory_push(never, 0, TIMEMORY_SCOPE_TREE);
     timemory_pop_values(never, TIMEMORY_WALL_CLOCK, z, 0);
     tm__result r;
@@ -199,7 +199,7 @@ TM_TEST(graph_node_only_push)
 
 static void* tm_thread_work(void* arg)
 {
-    (void) arg;
+    (void)arg;
     uint64_t k = timemory_add_hash_id("g-thread-work");
     for(int i = 0; i < 100; ++i)
     {
@@ -293,7 +293,7 @@ static void tm_hot_loops(int n)
     const timemory_components_t three = WALL | TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_CLOCK) |
                                         TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS);
     uint64_t a = timemory_add_hash_id("g-alloc-a"), b = timemory_add_hash_id("g-alloc-b");
-    int64_t  d[2] = { 10, 0 };
+    int64_t  d[2] = {10, 0};
     for(int i = 0; i < n; ++i)
     {
         timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
@@ -308,6 +308,10 @@ static void tm_hot_loops(int n)
         timemory_pop_trace_hash(a);
         timemory_push(a, WALL, TIMEMORY_SCOPE_FLAT);
         timemory_pop(a);
+        timemory_hook_push(a, 0, TIMEMORY_SCOPE_TREE, &d[0], NULL, i);
+        timemory_hook_push(b, 0, TIMEMORY_SCOPE_TREE, &d[0], &d[1], i);
+        timemory_hook_pop(&d[0], &d[1], i + 3, 0.5);
+        timemory_hook_pop(&d[0], NULL, i + 5, 0.5);
     }
 }
 
@@ -323,5 +327,101 @@ TM_TEST(graph_hot_path_allocates_nothing_after_warm_up)
     CHECK_INT(tm_test_allocations - before, 0);
     CHECK_INT(timemory_stack_depth(), 0);
     timemory_settings_reset();
+    timemory_clear(0);
+}
+
+/* Hook pushes: tags name the pop, the caller's ticks time it, nesting is shared with ordinary
+ * pushes, and a pop for a call that never pushed is told apart without an error. */
+TM_TEST(graph_hook_push_tags_and_ticks)
+{
+    timemory_clear(0);
+    int      code_a, code_b, cfunc;
+    uint64_t fa = timemory_add_hash_id("g-hook-a"), fb = timemory_add_hash_id("g-hook-b");
+    uint64_t region = timemory_add_hash_id("g-hook-region");
+    for(int i = 0; i < 3; ++i)
+    {
+        CHECK_INT(timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, &code_a, NULL, 1000), TIMEMORY_OK);
+        /* a region opened inside the profiled call nests below it */
+        CHECK_INT(timemory_push(region, 0, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
+        CHECK_INT(timemory_hook_push(fb, 0, TIMEMORY_SCOPE_TREE, &code_b, &cfunc, 1100),
+                  TIMEMORY_OK);
+        /* a pop of another tag (a call that started before the hooks) finds nothing */
+        CHECK_INT(timemory_hook_pop(&code_b, NULL, 1200, 1.0), TIMEMORY_ENOTFOUND);
+        CHECK_INT(timemory_hook_pop(&code_b, &cfunc, 1300, 0.5), TIMEMORY_OK); /* 100 ns */
+        int64_t d[2] = {7, 0};
+        CHECK_INT(timemory_pop_values(region, TIMEMORY_WALL_CLOCK, d, 1), TIMEMORY_OK);
+        CHECK_INT(timemory_hook_pop(&code_a, NULL, 2000, 0.5), TIMEMORY_OK); /* 500 ns */
+    }
+    CHECK_INT(timemory_stack_depth(), 0);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* ea = tm_find_entry(&r, ">>> g-hook-a");
+    const tm__entry* er = tm_find_entry(&r, ">>> |_g-hook-region");
+    const tm__entry* eb = tm_find_entry(&r, ">>>   |_g-hook-b");
+    CHECK(ea && er && eb);
+    if(ea && er && eb)
+    {
+        CHECK_INT(ea->accum[0], 1500);
+        CHECK_INT(ea->laps, 3);
+        CHECK_NEAR(ea->stats.max[0], 500, 0);
+        CHECK_INT(er->accum[0], 21);
+        CHECK_INT(eb->accum[0], 300);
+        CHECK_INT(eb->laps, 3);
+    }
+    tm__result_free(&r);
+    timemory_clear(0);
+}
+
+TM_TEST(graph_hook_push_out_of_order_and_unwind)
+{
+    timemory_clear(0);
+    int      code_a, code_b;
+    uint64_t fa = timemory_add_hash_id("g-hook-ooo-a"), fb = timemory_add_hash_id("g-hook-ooo-b");
+    uint64_t left_open = timemory_add_hash_id("g-hook-left-open");
+    /* an ordinary pop never takes a hook push, even of the same key */
+    timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, &code_a, NULL, 0);
+    CHECK_INT(timemory_pop(fa), TIMEMORY_EUNBALANCED);
+    (void)timemory_take_errors(NULL);
+    /* a region left open inside the call (an exception skipped its pop): the hook pop still
+     * finds its push below it, and the region is left for its own pop */
+    timemory_push(left_open, WALL, TIMEMORY_SCOPE_TREE);
+    CHECK_INT(timemory_hook_pop(&code_a, NULL, 40, 1.0), TIMEMORY_OK);
+    CHECK_INT(timemory_stack_depth(), 1);
+    CHECK_INT(timemory_pop(left_open), TIMEMORY_OK);
+    /* depth limits: a balanced frame that records nothing */
+    CHECK_INT(
+        timemory_hook_push(fb, 0, TIMEMORY_SCOPE_TREE | TIMEMORY_SCOPE_NONE, &code_b, NULL, 0),
+        TIMEMORY_OK);
+    CHECK_INT(timemory_hook_pop(&code_b, NULL, 99, 1.0), TIMEMORY_OK);
+    /* components instead of caller ticks */
+    CHECK_INT(timemory_hook_push(fb, WALL, TIMEMORY_SCOPE_TREE, &code_b, NULL, 0), TIMEMORY_OK);
+    CHECK_INT(timemory_hook_pop(&code_b, NULL, 0, 1.0), TIMEMORY_OK);
+    /* the end of a session: every open hook push of the thread, recorded or dropped */
+    timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, &code_a, NULL, 100);
+    timemory_hook_push(fb, 0, TIMEMORY_SCOPE_TREE, &code_b, NULL, 150);
+    CHECK_INT(timemory_hook_pop_all(200, 1.0, 1), 2);
+    timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, &code_a, NULL, 0);
+    CHECK_INT(timemory_hook_pop_all(1000000, 1.0, 0), 1);
+    CHECK_INT(timemory_stack_depth(), 0);
+    /* paused: nothing is pushed, and the pop finds nothing */
+    timemory_pause();
+    CHECK_INT(timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, &code_a, NULL, 0), TIMEMORY_EDISABLED);
+    timemory_resume();
+    CHECK_INT(timemory_hook_pop(&code_a, NULL, 0, 1.0), TIMEMORY_ENOTFOUND);
+    CHECK_INT(timemory_hook_push(fa, 0, TIMEMORY_SCOPE_TREE, NULL, NULL, 0), TIMEMORY_EINVAL);
+
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__entry* ea = tm_find_entry(&r, ">>> g-hook-ooo-a");
+    const tm__entry* eb = tm_find_entry(&r, ">>> |_g-hook-ooo-b");
+    CHECK(ea && eb);
+    if(ea) CHECK_INT(ea->accum[0], 40 + 100); /* the dropped one adds nothing */
+    if(ea) CHECK_INT(ea->laps, 2);
+    if(eb) CHECK_INT(eb->laps, 1); /* the session end; the NONE frame recorded nothing */
+    if(eb) CHECK_INT(eb->accum[0], 50);
+    const tm__entry* top_b = tm_find_entry(&r, ">>> g-hook-ooo-b");
+    CHECK(top_b != NULL); /* the components push */
+    if(top_b) CHECK_INT(top_b->laps, 1);
+    tm__result_free(&r);
     timemory_clear(0);
 }

@@ -383,6 +383,34 @@ def test_stack_balance(run_python, backend, trace_c):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_c_calls_counted_exactly_beside_python_calls(run_python, backend):
+    # 3.12+: call sites that only ever called Python functions stop reporting CALL events
+    # (the interpreter's cost of them); C calls elsewhere, and at a site whose callee was a C
+    # function once, are all still recorded
+    body = """
+    def pyfunc(x):
+        return x
+
+    def main():
+        for i in range(100):
+            pyfunc(i)
+            len("abc")
+        for fn in [len] + [pyfunc] * 50 + [len] * 3:
+            fn("ab")
+
+    Config.only_filenames = [__file__]
+    Profiler(["wall_clock"]).runcall(main)
+    """
+    code = program(body, backend, True)
+    rows = entries(run_python(code))
+    main_line, py_line = line_of(code, "def main("), line_of(code, "def pyfunc(")
+    c_calls = [row for row in rows if row[0] == f"|_main/prog.py:{main_line}"]
+    py_calls = [row for row in rows if row[0] == f"|_pyfunc/prog.py:{py_line}"]
+    assert c_calls and c_calls[0][2] == 104, rows
+    assert py_calls and py_calls[0][2] == 150, rows
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_threads_before_and_after_start(run_python, backend):
     body = """
     timemory.settings.collapse_threads = False
