@@ -1,8 +1,10 @@
 /* tracer.c -- the line tracer: C callbacks that attribute the time between line events to the
  * line being executed, per thread and per line, in plain C arrays; stop() then pushes one
  * flat node per source line of every traced function (timemory_push with no components +
- * timemory_pop_values), lines never run included with no laps. 3.9-3.11 use PyEval_SetTrace on
- * every thread; 3.12+ use sys.monitoring with LINE enabled only on the selected code objects.
+ * timemory_pop_values), lines never run included with no laps. 3.9-3.11 use PyEval_SetTrace,
+ * switched on by a PEP 523 frame hook only while selected frames run ("scoped"; on every
+ * thread throughout with the "legacy" backend); 3.12+ use sys.monitoring with LINE enabled only
+ * on the selected code objects.
  * Policy: labels come from the package (trace/tracer.py) once per code object; per event
  * there is a compare, a clock read and two additions -- no Python object, no allocation. */
 #include "hooks.h"
@@ -57,9 +59,20 @@ typedef struct tm_tr_thread
 
 enum
 {
+    TM_TR_AUTO       = 0,
     TM_TR_LEGACY     = 1,
-    TM_TR_MONITORING = 2
+    TM_TR_MONITORING = 2,
+    TM_TR_SCOPED     = 3, /* 3.9-3.11: PyEval_SetTrace switched on only in selected frames */
+    TM_TR_NBACKENDS  = 4
 };
+
+static const char* const tm_tr_backend_names[] = {"auto", "legacy", "monitoring", "scoped"};
+
+#if PY_VERSION_HEX < 0x030C0000
+#    define TM_TR_HAVE_SCOPED 1
+#else
+#    define TM_TR_HAVE_SCOPED 0
+#endif
 
 static struct
 {
@@ -82,6 +95,8 @@ static struct
     bool                  initialized;
     bool                  active;
     int                   backend;
+    int                   backend_choice;
+    bool                  displaced; /* scoped: another tool's trace hook kept us out */
     uint32_t              session;
     PyObject*             function; /* tracer_function */
     PyObject*             saved_thread_hook;
@@ -101,6 +116,8 @@ static struct
 } T;
 
 static TM_HOOK_TLS tm_tr_thread* tm_tr_tls;
+/* Set while this thread decides a code object (Python code runs): the frame hook passes. */
+static TM_HOOK_TLS int tm_tr_busy;
 
 static tm_tr_code tm_tr_unrecorded = {NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, false};
 
@@ -300,7 +317,11 @@ done:
 static inline tm_tr_code* tm_tr_lookup(PyObject* code)
 {
     tm_tr_code* e = (tm_tr_code*)tm_code_table_get(&T.codes, code);
-    return TM_HOOK_LIKELY(e != NULL) ? e : tm_tr_decide(code);
+    if(TM_HOOK_LIKELY(e != NULL)) return e;
+    ++tm_tr_busy;
+    e = tm_tr_decide(code);
+    --tm_tr_busy;
+    return e;
 }
 
 static void tm_tr_thread_release_data(tm_tr_thread* t)
@@ -519,6 +540,105 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
     }
 }
 
+#if TM_TR_HAVE_SCOPED
+/* The scoped backend (3.9-3.11): a PEP 523 frame hook switches the thread's PyEval_SetTrace
+ * hook on for the evaluation of a selected frame and off for any other, so the code a traced
+ * function calls (numpy's Python code, say) runs without the interpreter's tracing mode --
+ * which, paid on every instruction of every frame, is most of what a trace hook costs there.
+ * A thread whose trace hook is another tool's is left alone. */
+#    if PY_VERSION_HEX >= 0x030B0000
+typedef struct _PyInterpreterFrame tm_tr_eval_frame;
+#        define TM_TR_EVAL_CODE(f) (((PyCodeObject**)(void*)(f))[4]) /* f_code, 5th member */
+#    else
+typedef PyFrameObject tm_tr_eval_frame;
+#        define TM_TR_EVAL_CODE(f) ((f)->f_code)
+#    endif
+
+/* Switches the calling thread's hook on or off; false when that did not happen. */
+static bool tm_tr_switch(bool on)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyEval_SetTrace(on ? tm_tr_legacy : NULL, on ? T.function : NULL);
+    bool ok = !PyErr_Occurred();
+    if(!ok)
+    {
+        PyErr_Clear();
+        tm_hook_note_error();
+    }
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    return ok;
+}
+
+/* Deciding a code object runs Python code (line information): like code run by a trace
+ * hook, it is muted for every hook, the profiler's included. */
+static tm_tr_code* tm_tr_decide_muted(PyThreadState* tstate, PyObject* code)
+{
+#    if PY_VERSION_HEX >= 0x030B0000
+    PyThreadState_EnterTracing(tstate);
+    tm_tr_code* e = tm_tr_lookup(code);
+    PyThreadState_LeaveTracing(tstate);
+#    else
+    ++tstate->tracing;
+#        if PY_VERSION_HEX >= 0x030A0000
+    tstate->cframe->use_tracing = 0;
+#        else
+    tstate->use_tracing = 0;
+#        endif
+    tm_tr_code* e               = tm_tr_lookup(code);
+    --tstate->tracing;
+    int use                     = tstate->c_tracefunc != NULL || tstate->c_profilefunc != NULL;
+#        if PY_VERSION_HEX >= 0x030A0000
+    tstate->cframe->use_tracing = use;
+#        else
+    tstate->use_tracing = use;
+#        endif
+#    endif
+    return e;
+}
+
+static PyObject* tm_tr_eval(PyThreadState* tstate, tm_tr_eval_frame* frame, int throwflag)
+{
+    PyObject*    code    = (PyObject*)TM_TR_EVAL_CODE(frame);
+    Py_tracefunc have_fn = tstate->c_tracefunc;
+    if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_tr_busy || tstate->tracing))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    if(TM_HOOK_UNLIKELY(have_fn != NULL && have_fn != tm_tr_legacy))
+    {
+        /* another tool's trace hook: a selected frame it keeps from us is counted (stop
+         * warns that the hook was replaced) */
+        tm_tr_code* seen = (tm_tr_code*)tm_code_table_get(&T.codes, code);
+        if(seen && seen->verdict == TM_HOOK_SELECT) T.displaced = true;
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    }
+    tm_tr_code* e = (tm_tr_code*)tm_code_table_get(&T.codes, code);
+    if(TM_HOOK_UNLIKELY(!e)) e = tm_tr_decide_muted(tstate, code);
+    if(TM_HOOK_UNLIKELY(e->verdict == TM_HOOK_SHUTDOWN))
+    {
+        tm_tr_on_shutdown();
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    }
+    bool want = e->verdict == TM_HOOK_SELECT;
+    bool have = have_fn != NULL;
+    if(TM_HOOK_LIKELY(want == have) || !T.active || !tm_tr_switch(want))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    uint32_t  session = T.session;
+    PyObject* result  = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    /* back to the caller's state, unless the tracer stopped (or another tool took the hook)
+     * meanwhile */
+    if(T.active && T.session == session && T.backend == TM_TR_SCOPED &&
+       tstate->c_tracefunc == (want ? tm_tr_legacy : NULL))
+        tm_tr_switch(have);
+    return result;
+}
+
+static bool tm_tr_evalframe_free(void)
+{
+    PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+    return _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
+}
+#endif
+
 #if TM_HOOKS_HAVE_MONITORING
 /* PY_START (code, offset): discovers code objects; the others stop reporting */
 static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
@@ -724,6 +844,21 @@ static int tm_tr_uninstall(void)
         tm_hook_threading_restore(true, T.saved_thread_hook);
         T.saved_thread_hook = NULL;
     }
+#if TM_TR_HAVE_SCOPED
+    else if(T.backend == TM_TR_SCOPED)
+    {
+        PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+        if(_PyInterpreterState_GetEvalFrameFunc(interp) == tm_tr_eval)
+            _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
+        else
+            replaced = 1;
+        /* threads inside a selected frame have the hook on: switched off everywhere; a
+         * thread whose hook another tool took while it ran selected code counts as replaced */
+        (void)tm_hook_legacy_remove_all(true, tm_tr_legacy);
+        replaced += T.displaced;
+        T.displaced = false;
+    }
+#endif
 #if TM_HOOKS_HAVE_MONITORING
     else
         tm_tr_monitor_uninstall();
@@ -731,14 +866,31 @@ static int tm_tr_uninstall(void)
     return replaced;
 }
 
-static int tm_tr_install(void)
+static int tm_tr_resolve_backend(void)
 {
 #if TM_HOOKS_HAVE_MONITORING
-    T.backend = TM_TR_MONITORING;
+    return T.backend_choice == TM_TR_LEGACY ? TM_TR_LEGACY : TM_TR_MONITORING;
 #else
-    T.backend = TM_TR_LEGACY;
+    if(T.backend_choice == TM_TR_LEGACY) return TM_TR_LEGACY;
+    /* the frame hook is the interpreter's one: taken (by the profiler, say), plain legacy */
+    return (T.active ? T.backend == TM_TR_SCOPED : tm_tr_evalframe_free()) ? TM_TR_SCOPED
+                                                                           : TM_TR_LEGACY;
 #endif
+}
+
+static int tm_tr_install(void)
+{
+    T.backend = tm_tr_resolve_backend();
     ++T.session;
+#if TM_TR_HAVE_SCOPED
+    if(T.backend == TM_TR_SCOPED)
+    {
+        PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+        _PyInterpreterState_SetEvalFrameFunc(interp, tm_tr_eval);
+        T.active = true;
+        return 0;
+    }
+#endif
     if(T.backend == TM_TR_LEGACY)
     {
         if(tm_hook_threading_set(true, T.function, &T.saved_thread_hook) < 0) return -1;
@@ -938,7 +1090,31 @@ static PyObject* tm_tr_py_backend(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    return PyUnicode_FromString(TM_HOOKS_HAVE_MONITORING ? "monitoring" : "legacy");
+    return PyUnicode_FromString(
+        tm_tr_backend_names[T.active ? T.backend : tm_tr_resolve_backend()]);
+}
+
+static PyObject* tm_tr_py_set_backend(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    for(int i = 0; i < TM_TR_NBACKENDS; ++i)
+    {
+        if(!PyUnicode_Check(arg) ||
+           PyUnicode_CompareWithASCIIString(arg, tm_tr_backend_names[i]) != 0)
+            continue;
+        if((i == TM_TR_MONITORING && !TM_HOOKS_HAVE_MONITORING) ||
+           (i == TM_TR_SCOPED && !TM_TR_HAVE_SCOPED))
+        {
+            PyErr_Format(PyExc_ValueError, "the %s tracer backend is not for this Python",
+                         tm_tr_backend_names[i]);
+            return NULL;
+        }
+        T.backend_choice = i;
+        Py_RETURN_NONE;
+    }
+    PyErr_SetString(PyExc_ValueError, "backend must be 'auto', 'legacy', 'monitoring' (3.12+) "
+                                      "or 'scoped' (3.9-3.11)");
+    return NULL;
 }
 
 static PyMethodDef tm_tr_methods[] = {
@@ -972,7 +1148,12 @@ static PyMethodDef tm_tr_methods[] = {
      "tracer_set_line_info(func)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
      "called once per traced code object."},
     {"tracer_backend", tm_tr_py_backend, METH_NOARGS,
-     "tracer_backend()\n--\n\n'legacy' (PyEval_SetTrace) or 'monitoring' (3.12+)."},
+     "tracer_backend()\n--\n\nThe backend in use (or that the next start would use): "
+     "'scoped' (3.9-3.11: PyEval_SetTrace, switched on only inside selected frames by a PEP 523 "
+     "frame hook), 'legacy' (PyEval_SetTrace everywhere) or 'monitoring' (3.12+)."},
+    {"tracer_set_backend", tm_tr_py_set_backend, METH_O,
+     "tracer_set_backend(name)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
+     "(3.9-3.11); applies at the next start."},
     {NULL, NULL, 0, NULL}};
 
 int tm_py_add_tracer(PyObject* module)

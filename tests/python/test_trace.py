@@ -66,10 +66,16 @@ def entries(result):
     raise AssertionError("no ENTRIES line in:\n" + result.stdout + result.stderr)
 
 
-def program(body):
+# 3.9-3.11: "scoped" (PyEval_SetTrace switched on in selected frames only) and "legacy"
+BACKENDS = ["scoped", "legacy"] if sys.version_info < (3, 12) else ["monitoring"]
+
+
+def program(body, backend=None):
     head = "import os, sys, threading\nimport timemory\n"
     head += "from timemory.trace import Tracer, Config\n"
     head += "from timemory.libs import libpytimemory as _lib\n"
+    if backend:
+        head += f"_lib.tracer_set_backend({backend!r})\n"
     head += "Config.only_filenames = [os.path.abspath(__file__)]\n"
     return head + textwrap.dedent(body) + DUMP
 
@@ -135,7 +141,8 @@ def test_seed_tracer_example(run_python, tmp_path):
     assert [row[0] for row in cpu] == labels
 
 
-def test_line_counts(run_python):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_line_counts(run_python, backend):
     body = """
     def work(n):
         s = 0
@@ -169,10 +176,12 @@ def test_line_counts(run_python):
 
     with Tracer(["wall_clock"]):
         main()
+        print("BACKEND", _lib.tracer_backend())
     print("GETTRACE", sys.gettrace())
     print("ERRORS", _lib.take_errors(), _lib.profiler_take_errors())
     """
-    result = run_python(program(body))
+    result = run_python(program(body, backend))
+    assert f"BACKEND {backend}" in result.stdout
     assert "GETTRACE None" in result.stdout and "ERRORS 0 0" in result.stdout
     lines = by_source(entries(result))
     counts = {source: value[0] for source, value in lines.items()}
@@ -195,7 +204,8 @@ def test_line_counts(run_python):
     assert main_time >= body_time * 0.5
 
 
-def test_threads_before_and_after_start(run_python):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_threads_before_and_after_start(run_python, backend):
     body = """
     def work(n):
         s = 0
@@ -220,7 +230,7 @@ def test_threads_before_and_after_start(run_python):
     work(5)
     print("GETTRACE", sys.gettrace())
     """
-    result = run_python(program(body))
+    result = run_python(program(body, backend))
     assert "GETTRACE None" in result.stdout
     counts = {source: value[0] for source, value in by_source(entries(result)).items()}
     assert counts["def work(n):"] == 6  # both threads; nothing after stop
@@ -267,7 +277,8 @@ def test_several_components_and_profiler_together(run_python):
     assert cpu_lines["def spin():"] > 0.02
 
 
-def test_foreign_tracer(run_python):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_foreign_tracer(run_python, backend):
     body = """
     import warnings
 
@@ -287,7 +298,7 @@ def test_foreign_tracer(run_python):
     sys.settrace(None)
     print("WARNINGS", [str(w.message)[:38] for w in caught])
     """
-    result = run_python(program(body))
+    result = run_python(program(body, backend))
     counts = {source: value[0] for source, value in by_source(entries(result)).items()}
     assert "GETTRACE_FOREIGN True" in result.stdout
     if sys.version_info < (3, 12):

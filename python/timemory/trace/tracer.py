@@ -230,11 +230,15 @@ def tracer_init():
 
 def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
-    warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT)
+    backend = _lib.tracer_backend()
+    warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT.get(backend, backend))
     _warn_dropped("trace", _lib.profiler_take_errors())
 
 
-_REPLACED_WHAT = "sys.settrace / PyEval_SetTrace"
+_REPLACED_WHAT = {
+    "legacy": "sys.settrace / PyEval_SetTrace",
+    "scoped": "the PEP 523 frame-evaluation hook",
+}
 
 
 @_hook_bundle
@@ -289,7 +293,8 @@ class Tracer:
 
     @staticmethod
     def _replaced_what():
-        return _REPLACED_WHAT
+        backend = _lib.tracer_backend()
+        return _REPLACED_WHAT.get(backend, backend)
 
     def __init__(self, components=[], **kwargs):  # noqa: B006
         self._init_session(components, kwargs)
