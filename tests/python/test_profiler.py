@@ -252,6 +252,41 @@ def test_markers_regions_and_profiler_share_one_call_graph(run_python):
     assert depth[f"leaf/prog.py:{line_of(code, '@marker')}"] == 4
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_region_left_open_inside_a_profiled_call(run_python, backend):
+    # an exception skips a region's pop inside a profiled function: the function's own pop
+    # still finds its push below the region, and the calls after it nest where they should
+    body = """
+    def fails():
+        timemory.region.push("left_open")
+        raise ValueError("x")
+
+    def after():
+        return 1
+
+    def main():
+        try:
+            fails()
+        except ValueError:
+            pass
+        timemory.region.pop("left_open")
+        after()
+
+    Config.only_filenames = [__file__]
+    Profiler(["wall_clock"]).runcall(main)
+    print("ERRORS", _lib.take_errors(), _lib.profiler_take_errors())
+    """
+    code = program(body, backend, False)
+    result = run_python(code)
+    rows = entries(result)
+    assert "ERRORS 0 0" in result.stdout
+    depth = {row[0].strip().lstrip("|_"): (row[1], row[2]) for row in rows}
+    assert depth[f"main/prog.py:{line_of(code, 'def main')}"] == (0, 1), rows
+    assert depth[f"fails/prog.py:{line_of(code, 'def fails')}"] == (1, 1), rows
+    assert depth["left_open"] == (2, 1), rows
+    assert depth[f"after/prog.py:{line_of(code, 'def after')}"] == (1, 1), rows
+
+
 def test_flat_and_timeline(run_python):
     body = """
     def inner():

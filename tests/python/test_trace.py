@@ -277,6 +277,36 @@ def test_several_components_and_profiler_together(run_python):
     assert cpu_lines["def spin():"] > 0.02
 
 
+def test_tracer_beside_the_profilers_frame_hook(run_python):
+    # 3.9-3.11: the profiler without C calls holds the PEP 523 frame hook; a tracer started
+    # then uses PyEval_SetTrace throughout, and both record
+    body = """
+    from timemory.profiler import Profiler, Config as ProfilerConfig
+
+    def work(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+
+    ProfilerConfig.trace_c = False
+    ProfilerConfig.only_filenames = [__file__]
+    with Profiler(["wall_clock"]):
+        with Tracer(["wall_clock"]):
+            print("BACKENDS", _lib.profiler_backend(), _lib.tracer_backend())
+            work(3)
+    """
+    result = run_python(program(body))
+    expected = "evalframe legacy" if sys.version_info < (3, 12) else "monitoring monitoring"
+    assert f"BACKENDS {expected}" in result.stdout, result.stdout + result.stderr
+    rows = entries(result)
+    counts = {
+        source: value[0] for source, value in by_source([r for r in rows if "[" in r[0]]).items()
+    }
+    assert counts["s += i"] == 3
+    assert any(row[0].startswith("work/prog.py:") for row in rows), rows
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_foreign_tracer(run_python, backend):
     body = """
