@@ -242,25 +242,48 @@ static inline int64_t tm_hook_ticks(bool tsc)
     return tm_hook_now_ns();
 }
 
-/* The code object of a frame, borrowed (the frame keeps it alive). */
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
-/* 3.11's frame object and the head of the interpreter frame it points to
- * (internal/pycore_frame.h), unchanged through the 3.11 releases: the code object is two loads
- * away, without PyFrame_GetCode's call and reference count */
+/* 3.11's interpreter frame and frame object, their leading members (internal/pycore_frame.h),
+ * unchanged through the 3.11 releases: the code object is a load or two away, without
+ * PyFrame_GetCode's call and reference count */
+typedef struct tm_hook_iframe311
+{
+    PyObject*     f_func;
+    PyObject*     f_globals;
+    PyObject*     f_builtins;
+    PyObject*     f_locals;
+    PyCodeObject* f_code;
+    PyObject*     frame_obj;
+    void*         previous;
+    _Py_CODEUNIT* prev_instr;
+} tm_hook_iframe311;
+
 typedef struct tm_hook_frame311
 {
     PyObject_HEAD PyFrameObject* f_back;
-    struct
-    {
-        PyObject*     f_func;
-        PyObject*     f_globals;
-        PyObject*     f_builtins;
-        PyObject*     f_locals;
-        PyCodeObject* f_code;
-    } * f_frame;
+    tm_hook_iframe311*           f_frame;
 } tm_hook_frame311;
 #endif
 
+#if PY_VERSION_HEX < 0x030C0000
+/* What a PEP 523 frame-evaluation hook receives, and its code object. */
+#    if PY_VERSION_HEX >= 0x030B0000
+typedef struct _PyInterpreterFrame tm_hook_eval_frame;
+#        define TM_HOOK_EVAL_FRAME_CODE(f) (((tm_hook_iframe311*)(void*)(f))->f_code)
+#    else
+typedef PyFrameObject tm_hook_eval_frame;
+#        define TM_HOOK_EVAL_FRAME_CODE(f) ((f)->f_code)
+#    endif
+
+/* The interpreter-wide frame hook is free (nobody else evaluates frames). */
+static inline bool tm_hook_evalframe_free(void)
+{
+    PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
+    return _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
+}
+#endif
+
+/* The code object of a frame, borrowed (the frame keeps it alive). */
 static inline PyCodeObject* tm_hook_frame_code(PyFrameObject* frame)
 {
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000

@@ -299,40 +299,23 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
  * here. The interpreter then makes no frame objects and runs no tracing machinery, which is
  * most of what a PyEval_SetProfile hook costs before 3.12. */
 #    if PY_VERSION_HEX >= 0x030B0000
-typedef struct _PyInterpreterFrame tm_eval_frame;
-/* the leading members of 3.11's _PyInterpreterFrame (internal/pycore_frame.h), unchanged
- * through the 3.11 releases */
-typedef struct tm_frame311
-{
-    PyObject*     f_func;
-    PyObject*     f_globals;
-    PyObject*     f_builtins;
-    PyObject*     f_locals;
-    PyCodeObject* f_code;
-    PyObject*     frame_obj;
-    void*         previous;
-    _Py_CODEUNIT* prev_instr;
-} tm_frame311;
-#        define TM_EVAL_FRAME_CODE(f) (((tm_frame311*)(void*)(f))->f_code)
 /* 3.11 evaluates a generator function's new frame once to create the generator (its
  * RETURN_GENERATOR): that is not a call of the function's body */
 #        define TM_EVAL_FRAME_CREATES(f, code)                                                     \
             ((((PyCodeObject*)(code))->co_flags &                                                  \
               (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&                               \
-             ((tm_frame311*)(void*)(f))->prev_instr ==                                             \
+             ((tm_hook_iframe311*)(void*)(f))->prev_instr ==                                       \
                  (_Py_CODEUNIT*)((PyCodeObject*)(code))->co_code_adaptive - 1)
 #    else
-typedef PyFrameObject tm_eval_frame;
-#        define TM_EVAL_FRAME_CODE(f) ((f)->f_code)
 #        define TM_EVAL_FRAME_CREATES(f, code) 0
 #    endif
 
 static _PyFrameEvalFunction tm_prof_saved_eval;
 
 /* Calls are tagged by the interpreter frame evaluated (unique while it runs). */
-static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int throwflag)
+static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag)
 {
-    PyObject* code = (PyObject*)TM_EVAL_FRAME_CODE(frame);
+    PyObject* code = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     /* code run by a trace or profile function (ours included) is not the program's: the
      * event APIs mute themselves there, the frame hook must do it itself */
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
@@ -356,12 +339,6 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_eval_frame* frame, int t
     return result;
 }
 
-/* The interpreter-wide hook is free (nobody else evaluates frames). */
-static bool tm_prof_evalframe_free(void)
-{
-    PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
-    return _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
-}
 #endif
 
 #if TM_HOOKS_HAVE_MONITORING
@@ -564,7 +541,7 @@ static int tm_prof_resolve_backend(void)
     /* the frame hook sees no C function, and (3.11) no frame object for argument values */
     bool can_eval = !P.cfg.trace_c && !(P.cfg.include_args && PY_VERSION_HEX >= 0x030B0000);
     if(can_eval && (P.backend_choice == TM_PROF_EVALFRAME || P.backend_choice == TM_PROF_AUTO) &&
-       (P.active ? P.backend == TM_PROF_EVALFRAME : tm_prof_evalframe_free()))
+       (P.active ? P.backend == TM_PROF_EVALFRAME : tm_hook_evalframe_free()))
         return TM_PROF_EVALFRAME;
     return TM_PROF_LEGACY;
 #endif

@@ -546,14 +546,6 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
  * function calls (numpy's Python code, say) runs without the interpreter's tracing mode --
  * which, paid on every instruction of every frame, is most of what a trace hook costs there.
  * A thread whose trace hook is another tool's is left alone. */
-#    if PY_VERSION_HEX >= 0x030B0000
-typedef struct _PyInterpreterFrame tm_tr_eval_frame;
-#        define TM_TR_EVAL_CODE(f) (((PyCodeObject**)(void*)(f))[4]) /* f_code, 5th member */
-#    else
-typedef PyFrameObject tm_tr_eval_frame;
-#        define TM_TR_EVAL_CODE(f) ((f)->f_code)
-#    endif
-
 /* Switches the calling thread's hook on or off; false when that did not happen. */
 static bool tm_tr_switch(bool on)
 {
@@ -597,9 +589,9 @@ static tm_tr_code* tm_tr_decide_muted(PyThreadState* tstate, PyObject* code)
     return e;
 }
 
-static PyObject* tm_tr_eval(PyThreadState* tstate, tm_tr_eval_frame* frame, int throwflag)
+static PyObject* tm_tr_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag)
 {
-    PyObject*    code    = (PyObject*)TM_TR_EVAL_CODE(frame);
+    PyObject*    code    = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     Py_tracefunc have_fn = tstate->c_tracefunc;
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_tr_busy || tstate->tracing))
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
@@ -632,11 +624,6 @@ static PyObject* tm_tr_eval(PyThreadState* tstate, tm_tr_eval_frame* frame, int 
     return result;
 }
 
-static bool tm_tr_evalframe_free(void)
-{
-    PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
-    return _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
-}
 #endif
 
 #if TM_HOOKS_HAVE_MONITORING
@@ -873,8 +860,8 @@ static int tm_tr_resolve_backend(void)
 #else
     if(T.backend_choice == TM_TR_LEGACY) return TM_TR_LEGACY;
     /* the frame hook is the interpreter's one: taken (by the profiler, say), plain legacy */
-    return (T.active ? T.backend == TM_TR_SCOPED : tm_tr_evalframe_free()) ? TM_TR_SCOPED
-                                                                           : TM_TR_LEGACY;
+    return (T.active ? T.backend == TM_TR_SCOPED : tm_hook_evalframe_free()) ? TM_TR_SCOPED
+                                                                             : TM_TR_LEGACY;
 #endif
 }
 

@@ -495,7 +495,7 @@ static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_
     if(nv > 0) tm__stats_add(&r->stats, sample, nv);
 }
 
-static void tm__frame_remove(tm__graph* g, size_t idx)
+static inline void tm__frame_remove(tm__graph* g, size_t idx)
 {
     tm__frame* f = &g->frames[idx];
     if(idx + 1 == g->nframes)
@@ -695,13 +695,13 @@ static inline int64_t tm__ticks_to_ns(tm__graph* g, int64_t ticks, double ns_per
     return (int64_t)(((tm__i128)ticks * (tm__i128)g->tick_mult) >> 32);
 }
 
-static inline void tm__hook_finish(tm__frame* f, int64_t end_ticks, double ns_per_tick)
+static inline void tm__hook_finish(tm__graph* g, tm__frame* f, int64_t end_ticks,
+                                   double ns_per_tick)
 {
     if(!f->caller_clock)
         tm__frame_stop(f);
     else if(TM_LIKELY(f->hook_rec != NULL))
-        tm__wall_add(f->hook_rec,
-                     tm__ticks_to_ns(tm__tls_graph, end_ticks - f->hook_start, ns_per_tick));
+        tm__wall_add(f->hook_rec, tm__ticks_to_ns(g, end_ticks - f->hook_start, ns_per_tick));
 }
 
 int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, double ns_per_tick)
@@ -710,15 +710,6 @@ int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, d
     if(TM_UNLIKELY(!g || g->nframes == 0)) return TIMEMORY_ENOTFOUND;
     size_t     idx = g->nframes - 1;
     tm__frame* f   = &g->frames[idx];
-    if(TM_LIKELY(f->tag_a == tag_a && f->tag_b == tag_b && f->hook_rec && f->caller_clock &&
-                 f->node))
-    {
-        /* the common case inline: the top of the stack, timed by the caller */
-        tm__wall_add(f->hook_rec, tm__ticks_to_ns(g, end_ticks - f->hook_start, ns_per_tick));
-        g->current                  = f->saved;
-        timemory_thread_open_pushes = (unsigned)--g->nframes;
-        return TIMEMORY_OK;
-    }
     if(TM_UNLIKELY(f->tag_a != tag_a || f->tag_b != tag_b))
     {
         /* something pushed inside the call was left open (an exception skipped its pop):
@@ -731,7 +722,7 @@ int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, d
             }
         if(!f) return TIMEMORY_ENOTFOUND;
     }
-    if(TM_LIKELY(f->node != NULL)) tm__hook_finish(f, end_ticks, ns_per_tick);
+    if(TM_LIKELY(f->node != NULL)) tm__hook_finish(g, f, end_ticks, ns_per_tick);
     tm__frame_remove(g, idx);
     return TIMEMORY_OK;
 }
@@ -744,7 +735,7 @@ int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record)
     {
         tm__frame* f = &g->frames[i];
         if(!f->tag_a) continue;
-        if(record && f->node) tm__hook_finish(f, end_ticks, ns_per_tick);
+        if(record && f->node) tm__hook_finish(g, f, end_ticks, ns_per_tick);
         tm__frame_remove(g, i);
         ++n;
     }
