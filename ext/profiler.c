@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if PY_VERSION_HEX < 0x030C0000
+#    include <opcode.h> /* call instructions (scoped backend) */
+#endif
+
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
@@ -17,13 +21,33 @@ typedef struct tm_prof_code
 {
     uint64_t key; /* hash of the label (0 with include_args: the label is per call) */
     uint8_t  verdict;
-#if TM_HOOKS_HAVE_MONITORING
+    uint8_t  mode; /* scoped backend: TM_PROF_MODE_* */
     /* per CALL site (code unit): how many times it called something other than a C function
-     * (TM_PROF_SITE_C: it called a C function once, so it is watched for good) */
-    uint8_t* sites;
-    size_t   nsites;
-#endif
+     * (TM_PROF_SITE_C: it called a C function once, so it is watched for good;
+     * TM_PROF_SITE_NONE: no call instruction there) */
+    uint8_t*    sites;
+    size_t      nsites;
+    uint32_t    unlearned; /* scoped: call sites below TM_PROF_SITE_LIMIT */
+    const void* code;      /* scoped: the code object (borrowed; the table holds it) */
 } tm_prof_code;
+
+/* A call site that has called something other than a C function this many times, and never
+ * a C function, is "learned": on 3.12+ it stops reporting CALL events (DISABLE); on 3.9-3.11
+ * a code object whose call sites are all learned runs without the profile hook (scoped). */
+#define TM_PROF_SITE_LIMIT 16
+#define TM_PROF_SITE_NONE 0xFE
+#define TM_PROF_SITE_C 0xFF
+
+/* What the scoped backend (3.9-3.11) does with a selected code object's frames: the profile
+ * hook (the only source of C-call events there) is on while they run until the code object
+ * is known not to call C functions. */
+enum
+{
+    TM_PROF_MODE_NEW      = 0, /* call sites not yet listed */
+    TM_PROF_MODE_LEARNING = 1, /* hook on; Python calls counted per call site */
+    TM_PROF_MODE_QUIET    = 2, /* every call site learned (or none): hook off, frame hook only */
+    TM_PROF_MODE_CALLS_C  = 3  /* called a C function: hook on for good */
+};
 
 /* A thread's profiling state. Its open calls are hook pushes on the engine's own stack,
  * tagged by what identifies the call (code object or frame, and the C function of a C call),
@@ -41,10 +65,12 @@ enum
     TM_PROF_LEGACY     = 1,
     TM_PROF_MONITORING = 2,
     TM_PROF_EVALFRAME  = 3,
-    TM_PROF_NBACKENDS  = 4
+    TM_PROF_SCOPED     = 4, /* 3.9-3.11 with C calls: frame hook + PyEval_SetProfile where needed */
+    TM_PROF_NBACKENDS  = 5
 };
 
-static const char* const tm_prof_backend_names[] = {"auto", "legacy", "monitoring", "evalframe"};
+static const char* const tm_prof_backend_names[] = {"auto", "legacy", "monitoring", "evalframe",
+                                                    "scoped"};
 
 #if PY_VERSION_HEX < 0x030C0000
 #    define TM_PROF_HAVE_EVALFRAME 1
@@ -72,6 +98,7 @@ static struct
     PyObject* function; /* profiler_function */
     PyObject* saved_thread_hook;
     PyObject* args_formatter;
+    bool      displaced; /* scoped: another tool's profile hook kept us out of a thread */
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
@@ -89,6 +116,10 @@ static TM_HOOK_TLS tm_prof_thread* tm_prof_tls;
 /* Set while this thread runs Python code for the profiler (Config.include_args): the frame
  * hook, unlike the event APIs, does not mute itself then. */
 static TM_HOOK_TLS int tm_prof_busy;
+#if TM_PROF_HAVE_EVALFRAME
+/* scoped: the selected code object whose frame this thread's frame hook evaluates now */
+static TM_HOOK_TLS tm_prof_code* tm_prof_current;
+#endif
 
 /* Returned for code objects whose entry could not be stored: skipped, never cached. */
 static tm_prof_code tm_prof_unrecorded = {.key = 0, .verdict = TM_HOOK_SKIP};
@@ -120,12 +151,13 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
     tm_prof_code* e = malloc(sizeof(tm_prof_code));
     if(e)
     {
-        e->verdict = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
-        e->key     = 0;
-#if TM_HOOKS_HAVE_MONITORING
-        e->sites  = NULL;
-        e->nsites = 0;
-#endif
+        e->verdict   = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
+        e->key       = 0;
+        e->mode      = TM_PROF_MODE_NEW;
+        e->sites     = NULL;
+        e->nsites    = 0;
+        e->unlearned = 0;
+        e->code      = code;
         if(e->verdict == TM_HOOK_SELECT && !P.cfg.include_args)
             e->key = tm_prof_register_label((PyCodeObject*)code, NULL);
         if(tm_code_table_put(&P.codes, code, e) < 0)
@@ -331,11 +363,192 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, 
 #    if PY_VERSION_HEX >= 0x030B0000
     uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*)code, NULL);
 #    else
-    uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
+    uint64_t  key   = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
 #    endif
     tm_prof_enter(t, frame, NULL, key);
     PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     tm_prof_exit(frame, NULL);
+    return result;
+}
+
+/* ---- scoped: the frame hook above for Python calls, plus PyEval_SetProfile (the only
+ * source of C-call events before 3.12) switched on only while frames that may call a C
+ * function run. A selected code object starts "learning": the hook is on in its frames and
+ * the Python calls each of its call sites makes are counted; once every call site has made
+ * TM_PROF_SITE_LIMIT calls and none was a C call (or it has no call site at all) it is
+ * "quiet" and its frames run with the hook off -- no tracing mode, no frame objects, no
+ * events. One C call makes it "calls C" for good. As with 3.12+'s DISABLEd call sites, a
+ * learned site that calls a C function later is not seen. */
+
+#    if PY_VERSION_HEX >= 0x030B0000
+#        define TM_PROF_IS_CALL_OP(op) ((op) == CALL || (op) == CALL_FUNCTION_EX)
+#    else
+#        define TM_PROF_IS_CALL_OP(op)                                                             \
+            ((op) == CALL_FUNCTION || (op) == CALL_FUNCTION_KW || (op) == CALL_FUNCTION_EX ||      \
+             (op) == CALL_METHOD)
+#    endif
+
+/* Lists the call instructions of a selected code object (once): learning, or quiet when
+ * there are none. Anything failing leaves it "calls C" (the hook stays on: nothing lost). */
+static void tm_prof_list_sites(tm_prof_code* e, PyObject* code)
+{
+    if(e == &tm_prof_unrecorded) return;
+    e->mode = TM_PROF_MODE_CALLS_C;
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+#    if PY_VERSION_HEX >= 0x030B0000
+    PyObject* bytes = PyCode_GetCode((PyCodeObject*)code); /* the unspecialised instructions */
+#    else
+    PyObject* bytes = ((PyCodeObject*)code)->co_code;
+    Py_XINCREF(bytes);
+#    endif
+    if(bytes && PyBytes_Check(bytes))
+    {
+        size_t               n     = (size_t)PyBytes_GET_SIZE(bytes) / 2;
+        const unsigned char* units = (const unsigned char*)PyBytes_AS_STRING(bytes);
+        uint8_t*             sites = malloc(n ? n : 1);
+        if(sites)
+        {
+            uint32_t count = 0;
+            for(size_t i = 0; i < n; ++i)
+            {
+                bool call = TM_PROF_IS_CALL_OP(units[2 * i]);
+                sites[i]  = call ? 0 : TM_PROF_SITE_NONE;
+                count += call;
+            }
+            free(e->sites);
+            e->sites     = sites;
+            e->nsites    = n;
+            e->unlearned = count;
+            e->mode      = count ? TM_PROF_MODE_LEARNING : TM_PROF_MODE_QUIET;
+        }
+    }
+    Py_XDECREF(bytes);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+/* A Python call made by a learning code object's frame: counted at the caller's call site
+ * (the instruction its frame executes now). Calls made from elsewhere (a C function the
+ * frame called, an operator) land on no call site or on a C one. */
+static void tm_prof_learn(PyThreadState* tstate, tm_hook_eval_frame* frame, tm_prof_code* caller)
+{
+#    if PY_VERSION_HEX >= 0x030B0000
+    (void)frame;
+    const tm_hook_iframe311* from = (const tm_hook_iframe311*)(void*)tstate->cframe->current_frame;
+    if(!from || (const void*)from->f_code != caller->code) return;
+    ptrdiff_t unit = from->prev_instr - (_Py_CODEUNIT*)from->f_code->co_code_adaptive;
+#    else
+    (void)tstate;
+    const PyFrameObject* from = frame->f_back;
+    if(!from || (const void*)from->f_code != caller->code) return;
+#        if PY_VERSION_HEX >= 0x030A0000
+    ptrdiff_t unit = from->f_lasti; /* instructions */
+#        else
+    ptrdiff_t unit = from->f_lasti / 2; /* bytes */
+#        endif
+#    endif
+    if(unit < 0 || (size_t)unit >= caller->nsites) return;
+    uint8_t* site = &caller->sites[unit];
+    if(*site >= TM_PROF_SITE_LIMIT) return;
+    if(++*site == TM_PROF_SITE_LIMIT && --caller->unlearned == 0 &&
+       caller->mode == TM_PROF_MODE_LEARNING)
+        caller->mode = TM_PROF_MODE_QUIET;
+}
+
+/* The scoped backend's PyEval_SetProfile callback: C calls only (the frame hook pushes and
+ * pops every Python call). A C call is tagged by the caller's frame object and the C
+ * function; the caller is almost always the frame the hook evaluates now. */
+static int tm_prof_scoped_c(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
+{
+    (void)obj;
+    if(what == PyTrace_C_CALL)
+    {
+        if(!P.cfg.trace_c) return 0;
+        PyCodeObject* code = tm_hook_frame_code(frame);
+        tm_prof_code* e    = tm_prof_current;
+        if(!e || e->code != (const void*)code) e = tm_prof_lookup((PyObject*)code);
+        if(e->verdict != TM_HOOK_SELECT) return 0;
+        /* the profile hook stays on in this code object's frames from now on */
+        if(e != &tm_prof_unrecorded) e->mode = TM_PROF_MODE_CALLS_C;
+        tm_prof_thread* t = tm_prof_thread_get();
+        if(!t) return 0;
+        uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
+        tm_prof_enter(t, frame, arg, key);
+    }
+    else if(what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION)
+        tm_prof_exit(frame, arg);
+    return 0;
+}
+
+/* The calling thread's profile hook on or off (the pending exception, if any, kept). */
+static bool tm_prof_switch(bool on)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyEval_SetProfile(on ? tm_prof_scoped_c : NULL, on ? P.function : NULL);
+    bool ok = !PyErr_Occurred();
+    if(!ok)
+    {
+        PyErr_Clear();
+        tm_hook_note_error();
+    }
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    return ok;
+}
+
+static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* frame,
+                                     int throwflag)
+{
+    PyObject* code = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
+    if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    tm_prof_code* caller = tm_prof_current;
+    if(TM_HOOK_UNLIKELY(caller != NULL && caller->mode == TM_PROF_MODE_LEARNING))
+        tm_prof_learn(tstate, frame, caller);
+    tm_prof_code* e        = tm_prof_lookup(code);
+    Py_tracefunc  hook     = tstate->c_profilefunc;
+    bool          have     = hook == tm_prof_scoped_c;
+    bool          selected = e->verdict == TM_HOOK_SELECT;
+    if(TM_HOOK_UNLIKELY(!selected))
+    {
+        if(e->verdict == TM_HOOK_SHUTDOWN)
+        {
+            tm_prof_on_shutdown();
+            return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        }
+        /* not profiled, and neither are its C calls: the hook is not needed while it runs */
+        if(TM_HOOK_LIKELY(!have)) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    }
+    else if(TM_HOOK_UNLIKELY(TM_EVAL_FRAME_CREATES(frame, code)))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    /* another tool's profile hook: left in place (the stop warns); calls are pushed here */
+    bool foreign = hook != NULL && !have;
+    if(TM_HOOK_UNLIKELY(foreign) && selected) P.displaced = true;
+    if(TM_HOOK_UNLIKELY(selected && e->mode == TM_PROF_MODE_NEW)) tm_prof_list_sites(e, code);
+    bool     want    = selected && !foreign && e->mode != TM_PROF_MODE_QUIET;
+    bool     on      = have;
+    uint32_t session = P.session;
+    if(TM_HOOK_UNLIKELY(want != have) && !foreign && P.active && tm_prof_switch(want)) on = want;
+    tm_prof_thread* t = selected ? tm_prof_thread_get() : NULL;
+    if(t)
+    {
+#    if PY_VERSION_HEX >= 0x030B0000
+        uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*)code, NULL);
+#    else
+        uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
+#    endif
+        tm_prof_enter(t, frame, NULL, key);
+    }
+    if(selected) tm_prof_current = e;
+    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    if(selected) tm_prof_current = caller;
+    if(t) tm_prof_exit(frame, NULL);
+    /* back to the caller's state, unless the profiler stopped (or another tool took the hook)
+     * meanwhile */
+    if(TM_HOOK_UNLIKELY(on != have) && P.active && P.session == session &&
+       P.backend == TM_PROF_SCOPED && tstate->c_profilefunc == (on ? tm_prof_scoped_c : NULL))
+        tm_prof_switch(have);
     return result;
 }
 
@@ -412,12 +625,9 @@ static PyObject* tm_prof_mon_unwind(PyObject* const* args, size_t nargs)
     Py_RETURN_NONE;
 }
 
-/* A call site that has called something other than a C function this many times, and never
- * a C function, stops reporting CALL events (DISABLE): the interpreter's cost of the event,
- * paid on every Python-to-Python call, is most of the profiler's on 3.12+. A site that calls
- * a C function even once keeps reporting. */
-#    define TM_PROF_SITE_LIMIT 16
-#    define TM_PROF_SITE_C 0xFF
+/* A learned call site (TM_PROF_SITE_LIMIT) stops reporting CALL events (DISABLE): the
+ * interpreter's cost of the event, paid on every Python-to-Python call, is most of the
+ * profiler's on 3.12+. A site that calls a C function even once keeps reporting. */
 
 /* The counter of the call site at a byte offset, or NULL (allocated once per code object). */
 static uint8_t* tm_prof_site(tm_prof_code* e, PyObject* code, PyObject* offset)
@@ -538,12 +748,13 @@ static int tm_prof_resolve_backend(void)
     return P.backend_choice == TM_PROF_LEGACY ? TM_PROF_LEGACY : TM_PROF_MONITORING;
 #else
     if(P.backend_choice == TM_PROF_LEGACY) return TM_PROF_LEGACY;
-    /* the frame hook sees no C function, and (3.11) no frame object for argument values */
-    bool can_eval = !P.cfg.trace_c && !(P.cfg.include_args && PY_VERSION_HEX >= 0x030B0000);
-    if(can_eval && (P.backend_choice == TM_PROF_EVALFRAME || P.backend_choice == TM_PROF_AUTO) &&
-       (P.active ? P.backend == TM_PROF_EVALFRAME : tm_hook_evalframe_free()))
-        return TM_PROF_EVALFRAME;
-    return TM_PROF_LEGACY;
+    /* the frame hook is the interpreter's one (taken: by the tracer, a debugger), and (3.11)
+     * gives no frame object for argument values */
+    bool hook_free = P.active ? P.backend != TM_PROF_LEGACY : tm_hook_evalframe_free();
+    if(!hook_free || (P.cfg.include_args && PY_VERSION_HEX >= 0x030B0000)) return TM_PROF_LEGACY;
+    /* without C functions the frame hook alone; with them, the scoped profile hook too */
+    if(!P.cfg.trace_c) return TM_PROF_EVALFRAME;
+    return P.backend_choice == TM_PROF_EVALFRAME ? TM_PROF_LEGACY : TM_PROF_SCOPED;
 #endif
 }
 
@@ -570,13 +781,26 @@ static int tm_prof_uninstall(void)
         P.saved_thread_hook = NULL;
     }
 #if TM_PROF_HAVE_EVALFRAME
-    else if(P.backend == TM_PROF_EVALFRAME)
+    else if(P.backend == TM_PROF_EVALFRAME || P.backend == TM_PROF_SCOPED)
     {
-        PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
-        if(_PyInterpreterState_GetEvalFrameFunc(interp) == tm_prof_eval)
+        _PyFrameEvalFunction ours =
+            P.backend == TM_PROF_SCOPED ? tm_prof_scoped_eval : tm_prof_eval;
+        PyThreadState*      me     = PyThreadState_Get();
+        PyInterpreterState* interp = PyThreadState_GetInterpreter(me);
+        if(_PyInterpreterState_GetEvalFrameFunc(interp) == ours)
             _PyInterpreterState_SetEvalFrameFunc(interp, tm_prof_saved_eval);
         else
             replaced = 1;
+        if(P.backend == TM_PROF_SCOPED)
+        {
+            /* threads running frames that may call C have the profile hook on: off
+             * everywhere; a thread whose hook another tool holds counts as replaced */
+            if(me->c_profilefunc != NULL && me->c_profilefunc != tm_prof_scoped_c)
+                P.displaced = true;
+            (void)tm_hook_legacy_remove_all(false, tm_prof_scoped_c);
+            replaced += P.displaced;
+            P.displaced = false;
+        }
     }
 #endif
 #if TM_HOOKS_HAVE_MONITORING
@@ -608,11 +832,18 @@ static int tm_prof_install(void)
         }
     }
 #if TM_PROF_HAVE_EVALFRAME
-    else if(P.backend == TM_PROF_EVALFRAME)
+    else if(P.backend == TM_PROF_EVALFRAME || P.backend == TM_PROF_SCOPED)
     {
+        /* scoped: frames already running (this thread's callers, other threads) may call C
+         * functions; they keep the profile hook until they return */
+        P.displaced = false;
+        if(P.backend == TM_PROF_SCOPED &&
+           tm_hook_legacy_install_all(false, tm_prof_scoped_c, P.function) < 0)
+            return -1;
         PyInterpreterState* interp = PyThreadState_GetInterpreter(PyThreadState_Get());
         tm_prof_saved_eval         = _PyInterpreterState_GetEvalFrameFunc(interp);
-        _PyInterpreterState_SetEvalFrameFunc(interp, tm_prof_eval);
+        _PyInterpreterState_SetEvalFrameFunc(
+            interp, P.backend == TM_PROF_SCOPED ? tm_prof_scoped_eval : tm_prof_eval);
     }
 #endif
 #if TM_HOOKS_HAVE_MONITORING
@@ -626,9 +857,7 @@ static int tm_prof_install(void)
 static void tm_prof_free_code(void* p)
 {
     if(p == &tm_prof_unrecorded) return;
-#if TM_HOOKS_HAVE_MONITORING
     free(((tm_prof_code*)p)->sites);
-#endif
     free(p);
 }
 
@@ -781,10 +1010,11 @@ static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
                                 "the monitoring backend needs Python 3.12 or newer");
                 return NULL;
             }
-            if(i == TM_PROF_EVALFRAME && !TM_PROF_HAVE_EVALFRAME)
+            if((i == TM_PROF_EVALFRAME || i == TM_PROF_SCOPED) && !TM_PROF_HAVE_EVALFRAME)
             {
-                PyErr_SetString(PyExc_ValueError,
-                                "the evalframe backend is for Python 3.9-3.11 (3.12+ monitors)");
+                PyErr_Format(PyExc_ValueError,
+                             "the %s backend is for Python 3.9-3.11 (3.12+ monitors)",
+                             tm_prof_backend_names[i]);
                 return NULL;
             }
             P.backend_choice = i;
@@ -792,8 +1022,8 @@ static PyObject* tm_prof_py_set_backend(PyObject* self, PyObject* arg)
         }
     }
     PyErr_SetString(PyExc_ValueError,
-                    "backend must be 'auto', 'legacy', 'monitoring' (3.12+) or 'evalframe' "
-                    "(3.9-3.11)");
+                    "backend must be 'auto', 'legacy', 'monitoring' (3.12+), 'evalframe' or "
+                    "'scoped' (3.9-3.11)");
     return NULL;
 }
 
@@ -810,6 +1040,23 @@ static PyObject* tm_prof_py_set_args_formatter(PyObject* self, PyObject* arg)
     (void)self;
     return tm_hook_py_set_callable(&P.args_formatter, arg,
                                    "the argument formatter must be callable or None");
+}
+
+/* What the profiler has decided about a code object (tests, debugging). */
+static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
+{
+    (void)self;
+    if(!PyCode_Check(code))
+    {
+        PyErr_Format(PyExc_TypeError, "profiler_code_state: expected a code object, not %.100s",
+                     Py_TYPE(code)->tp_name);
+        return NULL;
+    }
+    const tm_prof_code* e = (const tm_prof_code*)tm_code_table_get(&P.codes, code);
+    if(!e) Py_RETURN_NONE;
+    if(e->verdict != TM_HOOK_SELECT) return PyUnicode_FromString("skipped");
+    static const char* const modes[] = {"selected", "learning", "quiet", "calls C"};
+    return PyUnicode_FromString(modes[e->mode]);
 }
 
 static PyObject* tm_prof_py_take_errors(PyObject* self, PyObject* unused)
@@ -850,12 +1097,17 @@ static PyMethodDef tm_prof_methods[] = {
      "default."},
     {"profiler_set_backend", tm_prof_py_set_backend, METH_O,
      "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
-     "(sys.monitoring, 3.12+) or 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c); "
-     "applies at the next start."},
+     "(sys.monitoring, 3.12+), 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c) or "
+     "'scoped' (3.9-3.11: PEP 523, plus PyEval_SetProfile only in frames that may call C "
+     "functions; the default with Config.trace_c); applies at the next start."},
     {"profiler_backend", tm_prof_py_backend, METH_NOARGS,
      "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)."},
     {"profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,
      "profiler_set_args_formatter(func)\n--\n\nfunc(frame) -> str for Config.include_args."},
+    {"profiler_code_state", tm_prof_py_code_state, METH_O,
+     "profiler_code_state(code)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
+     "profiled code object 'selected', 'learning', 'quiet' or 'calls C' (the scoped backend's "
+     "state: whether its frames run with the profile hook)."},
     {"profiler_take_errors", tm_prof_py_take_errors, METH_NOARGS,
      "profiler_take_errors()\n--\n\nEvents the profiler or tracer dropped (no memory)."},
     {NULL, NULL, 0, NULL}};

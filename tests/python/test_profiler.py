@@ -12,7 +12,8 @@ import textwrap
 import pytest
 from conftest import clean_environment, seed_hook_example
 
-BACKENDS = ["legacy", "evalframe"] if sys.version_info < (3, 12) else ["monitoring", "legacy"]
+# 3.9-3.11: "scoped" resolves to the frame hook alone ("evalframe") when Config.trace_c is off
+BACKENDS = ["legacy", "scoped"] if sys.version_info < (3, 12) else ["monitoring", "legacy"]
 
 # prints the wall_clock entries as JSON: [prefix, depth, laps, seconds]
 DUMP = """
@@ -528,6 +529,88 @@ def test_nested_profilers_and_decorated_recursion(run_python):
     assert "GETPROFILE None" in result.stdout
     rec = sorted(row[1] for row in rows if "rec/prog.py" in row[0])
     assert rec[:4] == [0, 1, 2, 3]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the scoped backend is for 3.9-3.11")
+def test_scoped_backend_learns_which_code_calls_c(run_python):
+    # the profile hook (C-call events) runs only in frames of code that may call C: code with
+    # no call site, or whose call sites all made 16 Python calls, runs with the frame hook
+    # alone; a call site never run keeps its code watched, so its later C calls are counted
+    body = """
+    def leaf(x):
+        return x + 1
+
+    def pyonly(n):
+        return leaf(n)
+
+    def late(i, use_c):
+        if use_c:
+            return len("abc")
+        return leaf(i)
+
+    def withc():
+        return len("ab")
+
+    def main():
+        for i in range(100):
+            pyonly(i)
+            late(i, False)
+            withc()
+        for i in range(5):
+            late(i, True)
+
+    Config.only_filenames = [__file__]
+    profiler = Profiler(["wall_clock"])
+    profiler.start()
+    main()
+    print("BACKEND", _lib.profiler_backend())
+    states = [_lib.profiler_code_state(f.__code__) for f in (leaf, pyonly, late, withc, main)]
+    profiler.stop()
+    print("STATES", states)
+    print("GETPROFILE", sys.getprofile())
+    """
+    code = program(body, "scoped", True)
+    result = run_python(code)
+    rows = entries(result)
+    assert "BACKEND scoped" in result.stdout
+    assert "STATES ['quiet', 'quiet', 'calls C', 'calls C', 'learning']" in result.stdout
+    assert "GETPROFILE None" in result.stdout
+    line = {name: line_of(code, f"def {name}(") for name in ("leaf", "late", "withc", "main")}
+    laps = {}
+    for prefix, _depth, count, _value in rows:
+        name = prefix.strip().lstrip("|_")
+        laps[name] = laps.get(name, 0) + count
+    assert laps.get(f"leaf/prog.py:{line['leaf']}") == 200, rows
+    assert laps[f"withc/prog.py:{line['withc']}"] == 200, rows  # 100 calls + 100 len()
+    assert laps[f"late/prog.py:{line['late']}"] == 110, rows  # 105 calls + 5 len()
+    assert laps[f"main/prog.py:{line['main']}"] == 1, rows
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the scoped backend is for 3.9-3.11")
+def test_scoped_backend_beside_a_foreign_profiler(run_python):
+    # another tool's profile hook is left in place (the stop warns); the frame hook still
+    # records the Python calls
+    body = """
+    import warnings
+
+    def f():
+        return sum(range(10))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with Profiler(["wall_clock"]):
+            f()
+            sys.setprofile(lambda *args: None)
+            f()
+    print("GETPROFILE_FOREIGN", sys.getprofile() is not None)
+    sys.setprofile(None)
+    print("WARNINGS", [str(w.message)[:40] for w in caught])
+    """
+    result = run_python(program(body, "scoped", True))
+    rows = entries(result)
+    assert "GETPROFILE_FOREIGN True" in result.stdout
+    assert "timemory.profiler: another tool replaced" in result.stdout
+    assert sum(row[2] for row in rows if row[0].startswith("f/")) == 2, rows
 
 
 def test_foreign_profiler_warns(run_python):

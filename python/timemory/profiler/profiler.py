@@ -40,6 +40,7 @@ profiler_function = _lib.profiler_function
 _REPLACED_WHAT = {
     "legacy": "sys.setprofile / PyEval_SetProfile",
     "evalframe": "the PEP 523 frame-evaluation hook",
+    "scoped": "the PEP 523 frame-evaluation hook or sys.setprofile / PyEval_SetProfile",
 }
 
 
