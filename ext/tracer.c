@@ -589,6 +589,27 @@ static tm_tr_code* tm_tr_decide_muted(PyThreadState* tstate, PyObject* code)
     return e;
 }
 
+/* 3.10-3.11: tracing mode is a flag of the caller's C frame that the frame evaluated next
+ * copies. Inside a traced region (our hook installed, no profile hook, which needs the flag
+ * too) an unselected callee is run untraced by clearing the flag, and a selected one inside
+ * such a callee by setting it again -- far cheaper than PyEval_SetTrace, which audits and swaps
+ * references. Entering and leaving the region itself still installs and removes the hook. */
+#    if PY_VERSION_HEX >= 0x030B0000
+#        define TM_TR_CAN_FLIP 1
+#        define TM_TR_TRACING_ON 255
+#    elif PY_VERSION_HEX >= 0x030A0000
+#        define TM_TR_CAN_FLIP 1
+#        define TM_TR_TRACING_ON 1
+#    else
+#        define TM_TR_CAN_FLIP 0
+#    endif
+
+/* Whether the region's flag may be flipped: our hook, and no profile hook, on this thread. */
+static inline bool tm_tr_flippable(const PyThreadState* tstate)
+{
+    return tstate->c_tracefunc == tm_tr_legacy && tstate->c_profilefunc == NULL;
+}
+
 static PyObject* tm_tr_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag)
 {
     PyObject*    code    = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
@@ -603,17 +624,42 @@ static PyObject* tm_tr_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, in
         if(seen && seen->verdict == TM_HOOK_SELECT) T.displaced = true;
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     }
+#    if TM_TR_CAN_FLIP
+    bool flip = tm_tr_flippable(tstate);
+    int  flag = tstate->cframe->use_tracing;
+    bool have = have_fn != NULL && (!flip || flag != 0);
+#    else
+    bool have                   = have_fn != NULL;
+#    endif
     tm_tr_code* e = (tm_tr_code*)tm_code_table_get(&T.codes, code);
-    if(TM_HOOK_UNLIKELY(!e)) e = tm_tr_decide_muted(tstate, code);
+    if(TM_HOOK_UNLIKELY(!e))
+    {
+        e = tm_tr_decide_muted(tstate, code);
+#    if TM_TR_CAN_FLIP
+        /* deciding recomputed the flag from the hooks installed: the region's state again */
+        if(flip && tm_tr_flippable(tstate)) tstate->cframe->use_tracing = flag;
+#    endif
+    }
     if(TM_HOOK_UNLIKELY(e->verdict == TM_HOOK_SHUTDOWN))
     {
         tm_tr_on_shutdown();
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     }
     bool want = e->verdict == TM_HOOK_SELECT;
-    bool have = have_fn != NULL;
-    if(TM_HOOK_LIKELY(want == have) || !T.active || !tm_tr_switch(want))
+    if(TM_HOOK_LIKELY(want == have) || !T.active)
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+#    if TM_TR_CAN_FLIP
+    if(flip)
+    {
+        tstate->cframe->use_tracing = want ? TM_TR_TRACING_ON : 0;
+        uint32_t  session           = T.session;
+        PyObject* result            = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        if(T.active && T.session == session && T.backend == TM_TR_SCOPED && tm_tr_flippable(tstate))
+            tstate->cframe->use_tracing = have ? TM_TR_TRACING_ON : 0;
+        return result;
+    }
+#    endif
+    if(!tm_tr_switch(want)) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     uint32_t  session = T.session;
     PyObject* result  = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     /* back to the caller's state, unless the tracer stopped (or another tool took the hook)

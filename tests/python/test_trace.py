@@ -204,6 +204,52 @@ def test_line_counts(run_python, backend):
     assert main_time >= body_time * 0.5
 
 
+@pytest.mark.parametrize("with_profiler", [False, True])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_selected_code_called_back_from_unselected_code(run_python, backend, with_profiler):
+    # traced -> untraced module -> traced again: on 3.10-3.11 the scoped backend runs the
+    # untraced callee by clearing the tracing flag and the callback by setting it again (with
+    # a profile hook also installed, by switching PyEval_SetTrace instead)
+    body = f"""
+    import pathlib
+    here = os.path.dirname(os.path.abspath(__file__))
+    pathlib.Path(here, "helper_mod.py").write_text(
+        "def apply(fn, x):\\n    y = fn(x)\\n    return y\\n")
+    sys.path.insert(0, here)
+    import helper_mod
+    from timemory.profiler import Profiler
+
+    def cb(x):
+        y = x + 1
+        return y
+
+    def outer():
+        total = 0
+        for i in range(3):
+            total += helper_mod.apply(cb, i)
+        return total
+
+    profiler = Profiler(["wall_clock"]) if {with_profiler} else None
+    if profiler:
+        _lib.profiler_set_backend("legacy")
+        profiler.start()
+    with Tracer(["wall_clock"]):
+        outer()
+        outer()
+    if profiler:
+        profiler.stop()
+    print("HOOKS", sys.gettrace(), sys.getprofile())
+    """
+    result = run_python(program(body, backend))
+    assert "HOOKS None None" in result.stdout, result.stdout + result.stderr
+    rows = [row for row in entries(result) if "[" in row[0]]
+    counts = {source: value[0] for source, value in by_source(rows).items()}
+    assert counts["def cb(x):"] == 6 and counts["y = x + 1"] == 6, counts
+    assert counts["total += helper_mod.apply(cb, i)"] == 6, counts
+    assert counts["def outer():"] == 2 and counts["return total"] == 2, counts
+    assert "y = fn(x)" not in counts
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_threads_before_and_after_start(run_python, backend):
     body = """
