@@ -97,10 +97,13 @@ static struct
     int                   backend;
     int                   backend_choice;
     bool                  displaced; /* scoped: another tool's trace hook kept us out */
-    uint32_t              session;
-    PyObject*             function; /* tracer_function */
-    PyObject*             saved_thread_hook;
-    PyObject*             line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
+    /* benchmarks: the callbacks return at once (events received and dropped, hooks switched
+     * as usual) -- what the interpreter's delivery of the events costs without our work */
+    bool      calibrating;
+    uint32_t  session;
+    PyObject* function; /* tracer_function */
+    PyObject* saved_thread_hook;
+    PyObject* line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
@@ -509,6 +512,7 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
     {
     case PyTrace_LINE:
     {
+        if(TM_HOOK_UNLIKELY(T.calibrating)) return 0;
         tm_tr_thread* t = tm_tr_matching(frame);
         if(TM_HOOK_LIKELY(t != NULL))
             tm_tr_line(t, &t->stack[t->depth - 1], tm_tr_frame_line(frame));
@@ -525,12 +529,14 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
                 tm_tr_quiet_frame(frame);
             return 0;
         }
+        if(TM_HOOK_UNLIKELY(T.calibrating)) return 0;
         tm_tr_thread* t = tm_tr_thread_get();
         if(t) tm_tr_enter(t, frame, e);
         return 0;
     }
     case PyTrace_RETURN:
     {
+        if(TM_HOOK_UNLIKELY(T.calibrating)) return 0;
         tm_tr_thread* t = tm_tr_matching(frame);
         if(t) tm_tr_exit(t);
         return 0;
@@ -690,6 +696,7 @@ static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
         Py_INCREF(T.mon.disable);
         return T.mon.disable;
     }
+    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_thread_get();
     if(t) tm_tr_enter(t, code, e);
     Py_RETURN_NONE;
@@ -701,7 +708,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
     (void)nargs;
     PyObject*   code = args[0];
     tm_tr_code* e    = (tm_tr_code*)tm_code_table_get(&T.codes, code);
-    if(e && e->verdict == TM_HOOK_SELECT)
+    if(e && e->verdict == TM_HOOK_SELECT && !T.calibrating)
     {
         tm_tr_thread* t = tm_tr_thread_get();
         if(t) tm_tr_enter(t, code, e);
@@ -713,6 +720,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
+    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(t) tm_tr_exit(t);
     Py_RETURN_NONE;
@@ -722,6 +730,7 @@ static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
+    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(TM_HOOK_LIKELY(t != NULL))
     {
@@ -1127,6 +1136,20 @@ static PyObject* tm_tr_py_backend(PyObject* self, PyObject* unused)
         tm_tr_backend_names[T.active ? T.backend : tm_tr_resolve_backend()]);
 }
 
+static PyObject* tm_tr_py_calibrate(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    int flag = PyObject_IsTrue(arg);
+    if(flag < 0) return NULL;
+    if(T.active)
+    {
+        PyErr_SetString(PyExc_RuntimeError, "tracer_calibrate: the tracer is running");
+        return NULL;
+    }
+    T.calibrating = flag != 0;
+    Py_RETURN_NONE;
+}
+
 static PyObject* tm_tr_py_set_backend(PyObject* self, PyObject* arg)
 {
     (void)self;
@@ -1184,6 +1207,11 @@ static PyMethodDef tm_tr_methods[] = {
      "tracer_backend()\n--\n\nThe backend in use (or that the next start would use): "
      "'scoped' (3.9-3.11: PyEval_SetTrace, switched on only inside selected frames by a PEP 523 "
      "frame hook), 'legacy' (PyEval_SetTrace everywhere) or 'monitoring' (3.12+)."},
+    {"tracer_calibrate", tm_tr_py_calibrate, METH_O,
+     "tracer_calibrate(flag)\n--\n\nFor benchmarks (not while running): with flag true the "
+     "tracer's callbacks return at once -- the same hooks, switched the same way, receive the "
+     "same events and record nothing -- so a run measures what the interpreter's delivery of "
+     "the events costs, the floor below the tracer's own work."},
     {"tracer_set_backend", tm_tr_py_set_backend, METH_O,
      "tracer_set_backend(name)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
      "(3.9-3.11); applies at the next start."},

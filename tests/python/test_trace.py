@@ -387,6 +387,33 @@ def test_foreign_tracer(run_python, backend):
         assert counts["return 1"] == 2
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_calibrating_tracer_receives_events_and_records_nothing(run_python, backend):
+    # bench/bench_tracer.py's floor: the same hooks with callbacks that return at once
+    body = """
+    def work(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+
+    _lib.tracer_calibrate(True)
+    with Tracer(["wall_clock"]):
+        work(3)
+        try:
+            _lib.tracer_calibrate(False)
+        except RuntimeError as err:
+            print("RUNNING", err)
+    _lib.tracer_calibrate(False)
+    print("GETTRACE", sys.gettrace())
+    """
+    result = run_python(program(body, backend))
+    assert "RUNNING tracer_calibrate: the tracer is running" in result.stdout, result.stderr
+    assert "GETTRACE None" in result.stdout
+    counts = {source: value[0] for source, value in by_source(entries(result)).items()}
+    assert "s += i" in counts and set(counts.values()) == {0}, counts
+
+
 def test_config_filters(run_python):
     body = """
     def kept():
