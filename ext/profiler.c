@@ -119,6 +119,14 @@ static TM_HOOK_TLS int tm_prof_busy;
 #if TM_PROF_HAVE_EVALFRAME
 /* scoped: the selected code object whose frame this thread's frame hook evaluates now */
 static TM_HOOK_TLS tm_prof_code* tm_prof_current;
+/* ... valid while it matches tm_prof_epoch: the decisions are freed when the Config changes */
+static TM_HOOK_TLS uint32_t tm_prof_current_epoch;
+static uint32_t             tm_prof_epoch;
+
+static inline tm_prof_code* tm_prof_current_get(void)
+{
+    return tm_prof_current_epoch == tm_prof_epoch ? tm_prof_current : NULL;
+}
 #endif
 
 /* Returned for code objects whose entry could not be stored: skipped, never cached. */
@@ -466,7 +474,7 @@ static int tm_prof_scoped_c(PyObject* obj, PyFrameObject* frame, int what, PyObj
     {
         if(!P.cfg.trace_c) return 0;
         PyCodeObject* code = tm_hook_frame_code(frame);
-        tm_prof_code* e    = tm_prof_current;
+        tm_prof_code* e    = tm_prof_current_get();
         if(!e || e->code != (const void*)code) e = tm_prof_lookup((PyObject*)code);
         if(e->verdict != TM_HOOK_SELECT) return 0;
         /* the profile hook stays on in this code object's frames from now on */
@@ -503,7 +511,9 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
     PyObject* code = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
         return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
-    tm_prof_code* caller = tm_prof_current;
+    tm_prof_code* saved       = tm_prof_current;
+    uint32_t      saved_epoch = tm_prof_current_epoch;
+    tm_prof_code* caller      = tm_prof_current_get();
     if(TM_HOOK_UNLIKELY(caller != NULL && caller->mode == TM_PROF_MODE_LEARNING))
         tm_prof_learn(tstate, frame, caller);
     tm_prof_code* e        = tm_prof_lookup(code);
@@ -540,9 +550,17 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
 #    endif
         tm_prof_enter(t, frame, NULL, key);
     }
-    if(selected) tm_prof_current = e;
+    if(selected)
+    {
+        tm_prof_current       = e;
+        tm_prof_current_epoch = tm_prof_epoch;
+    }
     PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
-    if(selected) tm_prof_current = caller;
+    if(selected)
+    {
+        tm_prof_current       = saved;
+        tm_prof_current_epoch = saved_epoch;
+    }
     if(t) tm_prof_exit(frame, NULL);
     /* back to the caller's state, unless the profiler stopped (or another tool took the hook)
      * meanwhile */
@@ -864,6 +882,9 @@ static void tm_prof_free_code(void* p)
 static void tm_prof_reset_codes(void)
 {
     tm_code_table_clear(&P.codes, tm_prof_free_code);
+#if TM_PROF_HAVE_EVALFRAME
+    ++tm_prof_epoch; /* every thread's tm_prof_current is stale */
+#endif
     /* open hook pushes are tagged by code identity only; they stay valid */
 #if TM_HOOKS_HAVE_MONITORING
     if(P.active && P.backend == TM_PROF_MONITORING && tm_monitor_restart(&P.mon) < 0)

@@ -27,6 +27,19 @@ cmake --build build-asan -j2 --target timemory_c_tests >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     TIMEMORY_OUTPUT_PATH="$root/build-asan/out" ./timemory_c_tests)
 
+# The extension (profiler, tracer, markers) under the same sanitizers, on this Python: the
+# library is preloaded into an uninstrumented interpreter, leaks (CPython's own) not checked.
+echo "== the extension under AddressSanitizer + UndefinedBehaviorSanitizer"
+avenv="$root/.venv-asan"
+[ -x "$avenv/bin/python" ] || "$python" -m venv "$avenv"
+"$avenv/bin/python" -m pip install -q --upgrade pip
+"$avenv/bin/python" -m pip install -q pytest numpy
+"$avenv/bin/python" -m pip install -q --no-deps -Ccmake.build-type=Debug \
+    -Ccmake.define.TIMEMORY_SANITIZE=ON -Cbuild-dir=build-py-asan .
+(cd tests/python && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    LD_PRELOAD="$(gcc -print-file-name=libasan.so)" "$avenv/bin/python" -m pytest -q \
+    -p no:cacheprovider test_ext.py test_profiler.py test_trace.py test_hot_path.py)
+
 echo "== ruff"
 "$venv/bin/python" -m ruff check python tests bench examples
 

@@ -587,6 +587,40 @@ def test_scoped_backend_learns_which_code_calls_c(run_python):
     assert laps[f"main/prog.py:{line['main']}"] == 1, rows
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_config_changed_while_profiling(run_python, backend):
+    # the per-code decisions are dropped and made again; calls in flight stay balanced
+    body = """
+    def leaf(x):
+        return len(str(x))
+
+    def middle(i):
+        if i == 50:
+            Config.skip_functions = ["skipped_later"]
+        return leaf(i) + skipped_later(i)
+
+    def skipped_later(i):
+        return i
+
+    def main():
+        return sum(middle(i) for i in range(100))
+
+    Config.only_filenames = [__file__]
+    Profiler(["wall_clock"]).runcall(main)
+    print("ERRORS", _lib.take_errors(), _lib.profiler_take_errors())
+    """
+    code = program(body, backend, True)
+    result = run_python(code)
+    rows = entries(result)
+    assert "ERRORS 0 0" in result.stdout
+    laps = {}
+    for prefix, _depth, count, _value in rows:
+        name = prefix.strip().lstrip("|_").split("/")[0]
+        laps[name] = laps.get(name, 0) + count
+    assert laps["main"] >= 1 and laps["middle"] >= 100 and laps["leaf"] >= 100, rows
+    assert laps["skipped_later"] == 50, rows  # i = 0..49: decided again at the next call
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="the scoped backend is for 3.9-3.11")
 def test_scoped_backend_beside_a_foreign_profiler(run_python):
     # another tool's profile hook is left in place (the stop warns); the frame hook still
