@@ -658,7 +658,10 @@ static uint8_t* tm_prof_site(tm_prof_code* e, PyObject* code, PyObject* offset)
         if(!e->sites) return NULL;
         e->nsites = n;
     }
-    size_t unit = (size_t)PyLong_AsSsize_t(offset) / 2;
+    PyLongObject* number = (PyLongObject*)offset; /* a small int: read in place */
+    Py_ssize_t    bytes  = PyUnstable_Long_IsCompact(number) ? PyUnstable_Long_CompactValue(number)
+                                                             : PyLong_AsSsize_t(offset);
+    size_t        unit   = (size_t)bytes / 2;
     if(TM_HOOK_UNLIKELY(unit >= e->nsites))
     {
         PyErr_Clear();

@@ -734,7 +734,11 @@ static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(TM_HOOK_LIKELY(t != NULL))
     {
-        long lineno = PyLong_AsLong(args[1]);
+        /* a line number is a small int: read in place (PyLong_AsLong is a third of the
+         * callback) */
+        PyLongObject* number = (PyLongObject*)args[1];
+        long lineno = PyUnstable_Long_IsCompact(number) ? (long)PyUnstable_Long_CompactValue(number)
+                                                        : PyLong_AsLong(args[1]);
         tm_tr_line(t, &t->stack[t->depth - 1], lineno);
     }
     Py_RETURN_NONE;
