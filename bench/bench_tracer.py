@@ -180,12 +180,15 @@ def main():
         )
     except ImportError as err:
         print(f"numpy unavailable: {err}")
-    for overhead in results:
+    for title, overhead in zip(("tight loop", "eval_func loop"), results):
         per_line = overhead["timemory"]
-        own = per_line - overhead["floor"]
+        floor = overhead["floor"]
+        own = per_line - floor
         verdict = "meets" if per_line <= 40 else "misses"
-        text = f"timemory {per_line:.1f} ns per line event {verdict} the goal <= 40"
-        text += f" (own cost {own:.1f}: {'meets' if own <= 40 else 'misses'})"
+        text = f"{title}: timemory {per_line:.1f} ns per line event {verdict} the goal <= 40"
+        text += f"; its own cost above the floor, {own:.1f}, {'meets' if own <= 40 else 'misses'} it"
+        if floor > 40:
+            text += f" (the floor alone, {floor:.1f}, is above 40: hooks doing nothing through the same interpreter API cost more)"
         if "line_profiler" in overhead:
             ratio = per_line / overhead["line_profiler"]
             text += f"; {ratio:.2f}x line_profiler {'meets' if ratio <= 0.25 else 'misses'}"
