@@ -163,6 +163,9 @@ int tm_hook_legacy_install_all(bool trace, Py_tracefunc fn, PyObject* obj);
 /* Removes fn from every thread that still has it; returns the number of threads whose hook
  * was replaced by another one (current thread included when replaced). */
 int tm_hook_legacy_remove_all(bool trace, Py_tracefunc fn);
+/* Installs fn (NULL: removes the hook) on the calling thread from inside a hook: a pending
+ * exception is kept, a failure is counted (tm_hook_note_error). False when it did not happen. */
+bool tm_hook_legacy_switch(bool trace, Py_tracefunc fn, PyObject* obj);
 /* Whether the calling thread currently has fn installed. */
 bool tm_hook_legacy_installed(bool trace, Py_tracefunc fn);
 /* threading.setprofile / threading.settrace(hook); *saved receives the previous hook. */

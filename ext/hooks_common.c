@@ -770,6 +770,24 @@ int tm_hook_legacy_install_all(bool trace, Py_tracefunc fn, PyObject* obj)
 #endif
 }
 
+bool tm_hook_legacy_switch(bool trace, Py_tracefunc fn, PyObject* obj)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    if(trace)
+        PyEval_SetTrace(fn, obj);
+    else
+        PyEval_SetProfile(fn, obj);
+    bool ok = !PyErr_Occurred();
+    if(!ok)
+    {
+        PyErr_Clear();
+        tm_hook_note_error();
+    }
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    return ok;
+}
+
 bool tm_hook_legacy_installed(bool trace, Py_tracefunc fn)
 {
     PyThreadState* me = PyThreadState_Get();

@@ -102,8 +102,8 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
         return call ? call(func, args, nargsf, kwnames)
                     : PyObject_Vectorcall(func, args, nargsf, kwnames);
     int       pushed = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
-    PyObject* result = call ? call(func, args, nargsf, kwnames)
-                            : PyObject_Vectorcall(func, args, nargsf, kwnames);
+    PyObject* result =
+        call ? call(func, args, nargsf, kwnames) : PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* pop whether func returned or raised; the pending exception is left untouched */
     if(pushed) (void)timemory_pop(self->key);
     return result;
@@ -409,7 +409,7 @@ static int tm_py_add_type(PyObject* module, PyType_Spec* spec, const char* name,
 
 int tm_py_add_markers(PyObject* module)
 {
-    tm_py_enabled = timemory_enabled_flag();
+    tm_py_enabled      = timemory_enabled_flag();
     tm_py_state* state = tm_py_get_state(module);
     if(tm_py_add_type(module, &tm_py_function_marker_spec, "FunctionMarker",
                       &state->function_marker_type) < 0 ||

@@ -804,8 +804,7 @@ static PyObject* tm_py_region_set(PyObject* arg, void (*fn)(const char*), const 
     timemory_components_t mask = 0;
     const char*           bad  = NULL;
     if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
-        return PyErr_Format(PyExc_ValueError, "%s: unknown component '%s'", what,
-                            bad ? bad : "?");
+        return PyErr_Format(PyExc_ValueError, "%s: unknown component '%s'", what, bad ? bad : "?");
     fn(text);
     Py_RETURN_NONE;
 }

@@ -490,19 +490,9 @@ static int tm_prof_scoped_c(PyObject* obj, PyFrameObject* frame, int what, PyObj
 }
 
 /* The calling thread's profile hook on or off (the pending exception, if any, kept). */
-static bool tm_prof_switch(bool on)
+static inline bool tm_prof_switch(bool on)
 {
-    PyObject *exc_type, *exc_value, *exc_tb;
-    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    PyEval_SetProfile(on ? tm_prof_scoped_c : NULL, on ? P.function : NULL);
-    bool ok = !PyErr_Occurred();
-    if(!ok)
-    {
-        PyErr_Clear();
-        tm_hook_note_error();
-    }
-    PyErr_Restore(exc_type, exc_value, exc_tb);
-    return ok;
+    return tm_hook_legacy_switch(false, on ? tm_prof_scoped_c : NULL, on ? P.function : NULL);
 }
 
 static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* frame,

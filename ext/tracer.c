@@ -553,19 +553,9 @@ static int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject*
  * which, paid on every instruction of every frame, is most of what a trace hook costs there.
  * A thread whose trace hook is another tool's is left alone. */
 /* Switches the calling thread's hook on or off; false when that did not happen. */
-static bool tm_tr_switch(bool on)
+static inline bool tm_tr_switch(bool on)
 {
-    PyObject *exc_type, *exc_value, *exc_tb;
-    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    PyEval_SetTrace(on ? tm_tr_legacy : NULL, on ? T.function : NULL);
-    bool ok = !PyErr_Occurred();
-    if(!ok)
-    {
-        PyErr_Clear();
-        tm_hook_note_error();
-    }
-    PyErr_Restore(exc_type, exc_value, exc_tb);
-    return ok;
+    return tm_hook_legacy_switch(true, on ? tm_tr_legacy : NULL, on ? T.function : NULL);
 }
 
 /* Deciding a code object runs Python code (line information): like code run by a trace
