@@ -352,6 +352,20 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
 
 static _PyFrameEvalFunction tm_prof_saved_eval;
 
+/* The key of a call seen by the frame hook (3.11 gives it no frame object for argument
+ * values: Config.include_args uses the legacy backend there). */
+static inline uint64_t tm_prof_frame_key(const tm_prof_code* e, PyObject* code,
+                                         tm_hook_eval_frame* frame)
+{
+    if(TM_HOOK_LIKELY(e->key)) return e->key;
+#    if PY_VERSION_HEX >= 0x030B0000
+    (void)frame;
+    return tm_prof_register_label((PyCodeObject*)code, NULL);
+#    else
+    return tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
+#    endif
+}
+
 /* Calls are tagged by the interpreter frame evaluated (unique while it runs). */
 static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag)
 {
@@ -368,12 +382,7 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, 
     }
     tm_prof_thread* t = tm_prof_thread_get();
     if(!t) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
-#    if PY_VERSION_HEX >= 0x030B0000
-    uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*)code, NULL);
-#    else
-    uint64_t  key   = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
-#    endif
-    tm_prof_enter(t, frame, NULL, key);
+    tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
     PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     tm_prof_exit(frame, NULL);
     return result;
@@ -531,15 +540,7 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
     uint32_t session = P.session;
     if(TM_HOOK_UNLIKELY(want != have) && !foreign && P.active && tm_prof_switch(want)) on = want;
     tm_prof_thread* t = selected ? tm_prof_thread_get() : NULL;
-    if(t)
-    {
-#    if PY_VERSION_HEX >= 0x030B0000
-        uint64_t key = e->key ? e->key : tm_prof_register_label((PyCodeObject*)code, NULL);
-#    else
-        uint64_t key = e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)frame);
-#    endif
-        tm_prof_enter(t, frame, NULL, key);
-    }
+    if(t) tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
     if(selected)
     {
         tm_prof_current       = e;
