@@ -221,8 +221,13 @@ typedef struct tm__rnode {
     uint64_t          laps;
     int64_t           accum[2];
     tm__stats         stats;
+    long*             pids; /* contributing process ids, ascending (other processes merged in) */
+    int               npids;
     struct tm__rnode* children;
     size_t            nchildren;
+    size_t            cap;       /* children allocated (grows geometrically) */
+    uint32_t*         index;     /* open-addressing table of child positions + 1, or NULL */
+    size_t            index_cap; /* power of two; rebuilt when the children outgrow it */
 } tm__rnode;
 
 /* A flat entry (pre-order), as the table, flat JSON and flamegraph show it. */
@@ -252,6 +257,8 @@ typedef struct tm__result {
  * flat view). Returns TIMEMORY_ENOTFOUND when the component has no data. */
 int  tm__result_build(int comp, tm__result* out);
 void tm__result_free(tm__result* r);
+/* Child comparisons made while merging (a test checks that merging N siblings is linear). */
+extern size_t tm__result_probes;
 /* Exclusive values of a tree node (inclusive minus children), OUTPUT.md §4. */
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
 

@@ -43,22 +43,83 @@ static void tm__add_tid(tm__rnode* rn, int tid)
     ++rn->ntids;
 }
 
+/* Children are found through a per-node open-addressing table once a node has more than a
+ * few of them, and the child array grows geometrically: merging N siblings is linear. */
+#define TM_RCHILD_LINEAR 8
+
+static inline size_t tm__rchild_slot(uint64_t id, uint64_t key, size_t mask)
+{
+    uint64_t h = id ^ (key * 0x9e3779b97f4a7c15ull);
+    h ^= h >> 29;
+    return (size_t) (h * 0xbf58476d1ce4e5b9ull >> 32) & mask;
+}
+
+size_t tm__result_probes; /* child comparisons made by tm__rchild (the linear-merge test) */
+
+static bool tm__rchild_reindex(tm__rnode* parent)
+{
+    size_t cap = parent->index_cap ? parent->index_cap : 32;
+    while(cap < parent->nchildren * 2 + 2) cap *= 2;
+    uint32_t* index = calloc(cap, sizeof(uint32_t));
+    if(!index) return false;
+    for(size_t i = 0; i < parent->nchildren; ++i)
+    {
+        size_t k = tm__rchild_slot(parent->children[i].id, parent->children[i].key, cap - 1);
+        while(index[k]) k = (k + 1) & (cap - 1);
+        index[k] = (uint32_t) (i + 1);
+    }
+    free(parent->index);
+    parent->index     = index;
+    parent->index_cap = cap;
+    return true;
+}
+
 /* Index of the child of parent with (id, key), appended when missing; -1 when out of memory. */
 static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dummy)
 {
-    for(size_t i = 0; i < parent->nchildren; ++i)
-        if(parent->children[i].id == id && parent->children[i].key == key) return (long) i;
-    tm__rnode* c = realloc(parent->children, (parent->nchildren + 1) * sizeof(tm__rnode));
-    if(!c) return -1;
-    parent->children = c;
-    tm__rnode* rn    = &c[parent->nchildren];
+    size_t slot = 0;
+    if(parent->index)
+    {
+        size_t mask = parent->index_cap - 1;
+        for(slot = tm__rchild_slot(id, key, mask); parent->index[slot]; slot = (slot + 1) & mask)
+        {
+            const tm__rnode* c = &parent->children[parent->index[slot] - 1];
+            ++tm__result_probes;
+            if(c->id == id && c->key == key) return (long) parent->index[slot] - 1;
+        }
+    }
+    else
+    {
+        for(size_t i = 0; i < parent->nchildren; ++i, ++tm__result_probes)
+            if(parent->children[i].id == id && parent->children[i].key == key) return (long) i;
+    }
+    if(parent->nchildren >= UINT32_MAX - 1) return -1;
+    if(parent->nchildren == parent->cap)
+    {
+        size_t     cap = parent->cap ? parent->cap * 2 : 4;
+        tm__rnode* c   = realloc(parent->children, cap * sizeof(tm__rnode));
+        if(!c) return -1;
+        parent->children = c;
+        parent->cap      = cap;
+    }
+    tm__rnode* rn = &parent->children[parent->nchildren];
     memset(rn, 0, sizeof(*rn));
     rn->id       = id;
     rn->key      = key;
     rn->label    = tm__label_of(key);
     rn->depth    = parent->depth + 1;
     rn->is_dummy = is_dummy;
-    return (long) parent->nchildren++;
+    size_t idx   = parent->nchildren++;
+    if(parent->index && (parent->nchildren + 1) * 2 <= parent->index_cap)
+        parent->index[slot] = (uint32_t) (idx + 1);
+    else if(parent->nchildren > TM_RCHILD_LINEAR && !tm__rchild_reindex(parent))
+    {
+        /* no memory for the table: fall back to the linear search, still correct */
+        free(parent->index);
+        parent->index     = NULL;
+        parent->index_cap = 0;
+    }
+    return (long) idx;
 }
 
 static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
@@ -90,7 +151,9 @@ static void tm__rnode_free(tm__rnode* n)
 {
     for(size_t i = 0; i < n->nchildren; ++i) tm__rnode_free(&n->children[i]);
     free(n->children);
+    free(n->index);
     free(n->tids);
+    free(n->pids);
     free((char*) n->label);
 }
 

@@ -65,3 +65,47 @@ TM_TEST(result_exclusive_values)
     CHECK_INT(accum[0], 70);
     CHECK_NEAR(st.min[0], 100, 0);
 }
+
+/* Merging N siblings is linear: each child is found through its parent's table (it used to
+ * be a linear search, N^2/2 comparisons; 10^6 siblings never finished). */
+TM_TEST(result_merge_of_many_siblings_is_linear)
+{
+    timemory_clear(0);
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    const long                  n    = 20000;
+    uint64_t parent = timemory_add_hash_id("r-many-parent");
+    timemory_push(parent, wall, TIMEMORY_SCOPE_TREE);
+    for(long i = 0; i < n; ++i)
+    {
+        char name[48];
+        snprintf(name, sizeof(name), "r-many-%ld", i);
+        uint64_t key = timemory_add_hash_id(name);
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+    /* the same keys again under the parent: found, not added */
+    for(long i = 0; i < n; i += 7)
+    {
+        char name[48];
+        snprintf(name, sizeof(name), "r-many-%ld", i);
+        uint64_t key = timemory_get_hash(name);
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+    timemory_pop(parent);
+
+    tm__result r;
+    size_t     before = tm__result_probes;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    size_t probes = tm__result_probes - before;
+    CHECK_INT(r.nentries, n + 1);
+    CHECK(probes < (size_t) (4 * n));
+    if(r.nentries == (size_t) n + 1)
+    {
+        CHECK_INT(r.entries[1].laps, 2); /* r-many-0: pushed twice */
+        CHECK_INT(r.entries[2].laps, 1);
+        CHECK_STR(r.entries[n].label, "r-many-19999");
+    }
+    tm__result_free(&r);
+    timemory_clear(0);
+}
