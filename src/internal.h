@@ -206,6 +206,13 @@ extern bool tm__fast_wall;
 void             tm__graph_register_thread(void);
 /* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
 void             tm__graph_unwind_current(void);
+/* Pushes skipped while paused (graph.c): push_skipped remembers one (what timemory_push does
+ * when paused; returns TIMEMORY_EDISABLED); pop_skipped forgets the innermost open push of key
+ * and returns true when that push is a skipped one, else changes nothing. */
+int              tm__push_skipped(uint64_t key);
+bool             tm__pop_skipped(uint64_t key);
+/* Pushes and pops refused after finalize so far (reported once at exit, library.c). */
+unsigned long    tm__refused_after_finalize_count(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* merged results (result.c): one component's data over every thread                          */
@@ -261,6 +268,53 @@ void tm__result_free(tm__result* r);
 extern size_t tm__result_probes;
 /* Exclusive values of a tree node (inclusive minus children), OUTPUT.md §4. */
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
+
+/* Merges the tree `from` (children of its root) into `into`: children matched by (id, key)
+ * under the same parent; laps, values and statistics summed; thread and process ids united.
+ * Labels are copied. Iterative (no recursion on depth). TIMEMORY_ENOMEM when a node could
+ * not be added (the rest is still merged). */
+int  tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from);
+void tm__rnode_free(tm__rnode* n); /* frees what n owns (not n itself) */
+/* Components with data in this process: the graphs' components in order of first use, then
+ * components only adopted processes have. Returns the count (at most max). */
+int  tm__result_components(int* out, int max);
+
+/* ------------------------------------------------------------------------------------------ */
+/* other processes' data (exchange.c): the MPI gather to rank 0 and the hand-off of child     */
+/* processes to their parent share one self-describing binary format                          */
+
+/* One process's data: per component the merged tree over its threads (placeholder root). */
+typedef struct tm__proc_comp {
+    int       comp;
+    tm__rnode root;
+} tm__proc_comp;
+
+typedef struct tm__proc_data {
+    long           pid;
+    int            rank;         /* the MPI rank that packed it, -1 without MPI */
+    int            thread_count; /* threads that registered in that process */
+    int            nchildren;    /* processes it had adopted itself (already merged in) */
+    int            ncomps;
+    tm__proc_comp* comps;
+} tm__proc_data;
+
+/* Packs every component with data in this process (its own threads merged, plus the
+ * processes it adopted) as one blob; rank is written as given. */
+int  tm__exchange_pack(tm__buf* out, int rank);
+/* Decodes a blob (strict: sizes, counts and strings checked; labels registered). On failure
+ * TIMEMORY_EFORMAT with why filled and nothing kept. */
+int  tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* why,
+                         size_t why_len);
+void tm__proc_data_free(tm__proc_data* p);
+/* Adopted processes (children that handed their data over): merged into this process's
+ * results by tm__result_build and packed along with it. tm__adopt takes a decoded blob
+ * (ownership moves; *p is emptied). */
+int    tm__adopt(tm__proc_data* p);
+size_t tm__adopted_count(void);
+long   tm__adopted_pid(size_t i);
+void   tm__adopted_clear(void);
+/* The adopted data of one component, or NULL (for tm__result_build). */
+const tm__rnode* tm__adopted_tree(size_t i, int comp);
 
 /* ------------------------------------------------------------------------------------------ */
 /* writers (output_text.c, output_json.c, output.c)                                           */

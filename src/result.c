@@ -43,6 +43,19 @@ static void tm__add_tid(tm__rnode* rn, int tid)
     ++rn->ntids;
 }
 
+static void tm__add_pid(tm__rnode* rn, long pid)
+{
+    int i = 0;
+    while(i < rn->npids && rn->pids[i] < pid) ++i;
+    if(i < rn->npids && rn->pids[i] == pid) return;
+    long* p = realloc(rn->pids, (size_t) (rn->npids + 1) * sizeof(long));
+    if(!p) return;
+    memmove(p + i + 1, p + i, (size_t) (rn->npids - i) * sizeof(long));
+    p[i]     = pid;
+    rn->pids = p;
+    ++rn->npids;
+}
+
 /* Children are found through a per-node open-addressing table once a node has more than a
  * few of them, and the child array grows geometrically: merging N siblings is linear. */
 #define TM_RCHILD_LINEAR 8
@@ -78,6 +91,7 @@ static bool tm__rchild_reindex(tm__rnode* parent)
 static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dummy)
 {
     size_t slot = 0;
+    if(!parent->index && parent->nchildren > TM_RCHILD_LINEAR) tm__rchild_reindex(parent);
     if(parent->index)
     {
         size_t mask = parent->index_cap - 1;
@@ -142,12 +156,13 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
         rn->laps += rec->laps;
         tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
         tm__add_tid(rn, tid);
+        tm__add_pid(rn, (long) getpid());
         added += 1 + tm__merge(comp, &rparent->children[idx], c, tid);
     }
     return added;
 }
 
-static void tm__rnode_free(tm__rnode* n)
+void tm__rnode_free(tm__rnode* n)
 {
     for(size_t i = 0; i < n->nchildren; ++i) tm__rnode_free(&n->children[i]);
     free(n->children);
@@ -155,6 +170,86 @@ static void tm__rnode_free(tm__rnode* n)
     free(n->tids);
     free(n->pids);
     free((char*) n->label);
+}
+
+/* Adds from's values into into (one node, not its children). */
+static void tm__rnode_add(int comp, tm__rnode* into, const tm__rnode* from)
+{
+    tm__accumulate(comp, into->accum, from->accum);
+    into->laps += from->laps;
+    tm__stats_merge(&into->stats, &from->stats, tm__components[comp].nvalues);
+    for(int i = 0; i < from->ntids; ++i) tm__add_tid(into, from->tids[i]);
+    for(int i = 0; i < from->npids; ++i) tm__add_pid(into, from->pids[i]);
+}
+
+typedef struct tm__merge_pair {
+    tm__rnode*       into;
+    const tm__rnode* from;
+} tm__merge_pair;
+
+int tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from)
+{
+    if(comp < 0 || comp >= TM_NCOMP || !into || !from) return TIMEMORY_EINVAL;
+    int             rc    = TIMEMORY_OK;
+    size_t          n     = 0, cap = 64;
+    tm__merge_pair* stack = malloc(cap * sizeof(*stack));
+    if(!stack) return TIMEMORY_ENOMEM;
+    stack[n++] = (tm__merge_pair){ into, from };
+    while(n > 0)
+    {
+        tm__merge_pair p = stack[--n];
+        if(p.from->nchildren == 0) continue;
+        /* every child is placed first, then their pairs are stacked: adding a child may move
+         * p.into's children, never the nodes a stacked pair points into */
+        long* idx = malloc(p.from->nchildren * sizeof(long));
+        if(!idx)
+        {
+            rc = TIMEMORY_ENOMEM;
+            continue;
+        }
+        for(size_t i = 0; i < p.from->nchildren; ++i)
+        {
+            const tm__rnode* c = &p.from->children[i];
+            idx[i]             = tm__rchild(p.into, c->id, c->key, c->is_dummy);
+            if(idx[i] < 0)
+                rc = TIMEMORY_ENOMEM;
+            else
+                tm__rnode_add(comp, &p.into->children[idx[i]], c);
+        }
+        if(n + p.from->nchildren > cap)
+        {
+            size_t          want = (n + p.from->nchildren) * 2;
+            tm__merge_pair* s    = realloc(stack, want * sizeof(*stack));
+            if(!s)
+            {
+                free(idx);
+                rc = TIMEMORY_ENOMEM;
+                continue;
+            }
+            stack = s;
+            cap   = want;
+        }
+        for(size_t i = p.from->nchildren; i-- > 0;)
+            if(idx[i] >= 0)
+                stack[n++] = (tm__merge_pair){ &p.into->children[idx[i]], &p.from->children[i] };
+        free(idx);
+    }
+    free(stack);
+    return rc;
+}
+
+int tm__result_components(int* out, int max)
+{
+    int n = tm__components_in_use(out, max);
+    for(size_t i = 0; i < tm__adopted_count(); ++i)
+        for(int c = 0; c < TM_NCOMP && n < max; ++c)
+        {
+            if(!tm__adopted_tree(i, c)) continue;
+            bool seen = false;
+            for(int k = 0; k < n && !seen; ++k) seen = out[k] == c;
+            if(!seen) out[n++] = c;
+        }
+    return n;
 }
 
 typedef struct tm__flat_builder {
@@ -221,6 +316,14 @@ int tm__result_build(int comp, tm__result* out)
         const tm__graph* g = tm__graphs_at(i);
         total += tm__merge(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
     }
+    /* processes that handed their data over (children): after this process's threads */
+    size_t nadopted = tm__adopted_count();
+    for(size_t i = 0; i < nadopted; ++i)
+    {
+        const tm__rnode* tree = tm__adopted_tree(i, comp);
+        if(tree && tm__rnode_merge(comp, &out->root, tree) != TIMEMORY_OK)
+            tm__set_error(TIMEMORY_ENOMEM);
+    }
     if(out->root.nchildren > 0) tm__add_tid(&out->root, 0);
 
     tm__flat_builder fb = { out, 0, "" };
@@ -246,6 +349,16 @@ int tm__result_build(int comp, tm__result* out)
             tm__flatten(&fb, &one, 0);
             for(size_t k = first; k < out->nentries; ++k) out->entries[k].tid = tm__graph_tid(g);
             tm__rnode_free(&one);
+        }
+        /* adopted processes: one section each, "|<pid>" (thread ids are small, pids not) */
+        for(size_t i = 0; i < nadopted; ++i)
+        {
+            const tm__rnode* tree = tm__adopted_tree(i, comp);
+            if(!tree || tree->nchildren == 0) continue;
+            char part[32];
+            snprintf(part, sizeof(part), "|%ld", tm__adopted_pid(i));
+            fb.thread_part = part;
+            tm__flatten(&fb, tree, 0);
         }
     }
     tm__graphs_unlock();
