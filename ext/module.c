@@ -1154,6 +1154,16 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
     {
     case TIMEMORY_SETTING_BOOL:
     {
+        /* a string is parsed as the environment variable would be ("false", "off", "0"...);
+         * bool and integers by truth; anything else is a type error, never truthiness */
+        if(PyUnicode_Check(value))
+        {
+            const char* text = PyUnicode_AsUTF8(value);
+            if(!text) return NULL;
+            return tm_py_setting_result(timemory_settings_set_text(info.env, text), &info, value);
+        }
+        if(!PyBool_Check(value) && (PyFloat_Check(value) || !PyIndex_Check(value)))
+            return tm_py_settings_type_error(&info, value);
         int truth = PyObject_IsTrue(value);
         if(truth < 0) return NULL;
         return tm_py_setting_result(timemory_settings_set_bool(info.env, truth != 0), &info, value);

@@ -570,6 +570,15 @@ static void warn_bad_value(const char* what, int i, const char* value, const cha
     tm__buf_free(&val);
 }
 
+/* The environment is read at load and again by timemory_init: a bad TIMEMORY_<NAME> value is
+ * said once per variable and value, however often it is read. */
+static void warn_bad_env_once(int i, const char* env, const char* why)
+{
+    static _Atomic uint64_t warned[TM_NSETTINGS];
+    uint64_t                seen = tm__hash_bytes(env, strlen(env)) | 1u;
+    if(atomic_exchange(&warned[i], seen) != seen) warn_bad_value(descs[i].env, i, env, why);
+}
+
 /* Parses and stores; returns TIMEMORY_OK or the parse error (nothing changed). */
 static int apply_text(int i, const char* text, int source, char* why, size_t n)
 {
@@ -670,7 +679,7 @@ static void settings_init_once(void)
         {
             char why[200];
             if(apply_text(i, env, SRC_ENVIRON, why, sizeof(why)) != TIMEMORY_OK)
-                warn_bad_value(descs[i].env, i, env, why);
+                warn_bad_env_once(i, env, why);
         }
     }
     /* the original exports the CUPTI PC-sampling defaults for the CUPTI library to read */
@@ -921,7 +930,7 @@ int timemory_settings_parse_env(void)
         char why[200];
         if(apply_text(i, env, SRC_ENVIRON, why, sizeof(why)) != TIMEMORY_OK)
         {
-            warn_bad_value(descs[i].env, i, env, why);
+            warn_bad_env_once(i, env, why);
             ++bad;
         }
     }
@@ -1506,7 +1515,25 @@ int timemory_settings_read_config(const char* path)
         rc = TIMEMORY_EFORMAT;
     }
     else
+    {
+        /* a NUL byte would end the text early: its line is refused, the rest still read */
+        int      nul_lines = 0;
+        unsigned line      = 1;
+        for(size_t i = 0, start = 0; i <= len; ++i)
+        {
+            if(i < len && text[i] != '\n') continue;
+            if(memchr(text + start, '\0', i - start))
+            {
+                tm__warn("%s: line %u holds a NUL byte; that line is ignored", path, line);
+                memset(text + start, ' ', i - start);
+                ++nul_lines;
+            }
+            start = i + 1;
+            ++line;
+        }
         rc = read_text_config(path, text);
+        if(rc >= 0) rc += nul_lines;
+    }
     free(text);
     return rc;
 }

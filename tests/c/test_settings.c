@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Fields other modules read by name: this file does not compile if one goes missing. */
@@ -679,5 +680,56 @@ TM_TEST(settings_strings_thread_safe)
     }
     pthread_join(t, NULL);
     (void) odd;
+    timemory_settings_reset();
+}
+
+/* The environment is read at load and again by timemory_init: a bad value is said once. */
+TM_TEST(settings_env_bad_value_warned_once)
+{
+    timemory_settings_reset();
+    setenv("TIMEMORY_PRECISION", "not-a-number", 1);
+    tm_capture c;
+    tm_capture_begin(&c, 2);
+    int bad1 = timemory_settings_parse_env();
+    int bad2 = timemory_settings_parse_env();
+    char* text = tm_capture_end(&c);
+    CHECK_INT(bad1, 1);
+    CHECK_INT(bad2, 1);
+    int lines = 0;
+    for(const char* p = text; (p = strstr(p, "TIMEMORY_PRECISION")) != NULL; ++p) ++lines;
+    CHECK_INT(lines, 1);
+    free(text);
+    /* another bad value is a new warning */
+    setenv("TIMEMORY_PRECISION", "still-not", 1);
+    tm_capture_begin(&c, 2);
+    timemory_settings_parse_env();
+    text = tm_capture_end(&c);
+    CHECK(strstr(text, "still-not") != NULL);
+    free(text);
+    unsetenv("TIMEMORY_PRECISION");
+    timemory_settings_reset();
+}
+
+/* A NUL byte in a text configuration file refuses its line and no other. */
+TM_TEST(settings_config_nul_byte_refuses_one_line)
+{
+    timemory_settings_reset();
+    char path[] = "/tmp/tm_cfg_nul_XXXXXX";
+    int  fd     = mkstemp(path);
+    CHECK(fd >= 0);
+    static const char text[] = "TIMEMORY_MAX_DEPTH = 21\nTIMEMORY_PRECISION = 4\0junk\n"
+                               "TIMEMORY_WIDTH = 19\n";
+    CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t) (sizeof(text) - 1));
+    close(fd);
+    tm_capture c;
+    tm_capture_begin(&c, 2);
+    int   rc  = timemory_settings_read_config(path);
+    char* err = tm_capture_end(&c);
+    unlink(path);
+    CHECK_INT(rc, 1);
+    CHECK(strstr(err, "line 2 holds a NUL byte") != NULL);
+    free(err);
+    CHECK_INT(get_int("max_depth"), 21);
+    CHECK_INT(get_int("width"), 19); /* the line after the NUL is read */
     timemory_settings_reset();
 }

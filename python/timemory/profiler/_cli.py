@@ -142,6 +142,14 @@ def main(kind, argv=None):
     options, command = _split_command(argv)
     parser = _parser(kind, Config)
     args = parser.parse_args(options)
+    # an unknown component is an error before anything runs (the valid ones are not dropped)
+    from timemory.libs import libpytimemory as _lib
+
+    for name in args.components or []:
+        try:
+            _lib.parse_components(name)
+        except ValueError as err:
+            parser.error(str(err))
     if not command:
         raise RuntimeError(
             "Could not determine input script. Use '--' before the script and its arguments "

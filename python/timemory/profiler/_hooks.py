@@ -48,6 +48,19 @@ def _split(text):
     return [item for item in _re.split(r"[\s,;:]+", str(text or "")) if item]
 
 
+def valid_components(names):
+    """The names that name a component (the others were reported by the caller); wall_clock
+    when none does, so a session always records something."""
+    valid = []
+    for name in names:
+        try:
+            _lib.parse_components(name)
+        except (ValueError, TypeError):
+            continue
+        valid.append(name)
+    return valid or ["wall_clock"]
+
+
 def component_list(components, setting):
     """The user's components (a list, a str, or a callable returning either) joined with the
     names in the given setting (or global_components when it is empty): lower-cased, without

@@ -19,6 +19,7 @@ from ._hooks import get_setting as _setting
 from ._hooks import hook_bundle as _hook_bundle
 from ._hooks import hook_config_type as _hook_config_type
 from ._hooks import hook_session as _hook_session
+from ._hooks import valid_components as _valid_components
 from ._hooks import warn_dropped as _warn_dropped
 from ._hooks import with_absolute_paths as _with_absolute_paths  # noqa: F401
 
@@ -168,7 +169,7 @@ class Profiler:
             ProfilerBundle.configure(names, flat, timeline)
         except Exception as err:  # noqa: BLE001 - the spec prints configuration errors
             print(f"[timemory.profiler]> {err}", file=_sys.stderr)
-            ProfilerBundle.configure(["wall_clock"], flat, timeline)
+            ProfilerBundle.configure(_valid_components(names), flat, timeline)
         if self.debug:
             print(
                 f"[timemory.profiler]> components: {names}, flat: {flat}, timeline: {timeline}",

@@ -99,7 +99,26 @@ class Snapshot:
             raise _unknown(name)
         kind = info(key)["type"]
         if kind == "bool":
-            value = bool(value)
+            if isinstance(value, str):
+                # as the C library parses TIMEMORY_<NAME> (a bare flag enables)
+                text = value.strip()
+                words = {"on": True, "true": True, "yes": True, "y": True, "t": True,
+                         "off": False, "false": False, "no": False, "n": False, "f": False}
+                if not text:
+                    parsed = True
+                elif text.isdigit():
+                    parsed = text != "0"
+                else:
+                    parsed = words.get(text.lower())
+                if parsed is None:
+                    raise ValueError(f"settings.{key}: {value!r} is not a boolean")
+                value = parsed
+            elif isinstance(value, bool) or (
+                hasattr(value, "__index__") and not isinstance(value, float)
+            ):
+                value = bool(value)
+            else:
+                raise TypeError(f"settings.{key} must be bool, not {type(value).__name__}")
         elif kind == "int":
             if not isinstance(value, int):
                 raise TypeError(f"settings.{key} must be int, not {type(value).__name__}")

@@ -26,6 +26,7 @@ from ..profiler._hooks import get_setting as _setting
 from ..profiler._hooks import hook_bundle as _hook_bundle
 from ..profiler._hooks import hook_config_type as _hook_config_type
 from ..profiler._hooks import hook_session as _hook_session
+from ..profiler._hooks import valid_components as _valid_components
 from ..profiler._hooks import warn_dropped as _warn_dropped
 
 __all__ = [
@@ -307,7 +308,7 @@ class Tracer:
             TraceBundle.configure(names, True, False)
         except Exception as err:  # noqa: BLE001
             print(f"[timemory.trace]> {err}", file=_sys.stderr)
-            TraceBundle.configure(["wall_clock"], True, False)
+            TraceBundle.configure(_valid_components(names), True, False)
         if self.debug:
             print(f"[timemory.trace]> components: {names}", file=_sys.stderr)
 
