@@ -278,6 +278,19 @@ typedef PyFrameObject tm_hook_eval_frame;
 #        define TM_HOOK_EVAL_FRAME_CODE(f) ((f)->f_code)
 #    endif
 
+/* A frame hook evaluates frames through this: the default evaluation, on a fresh stack
+ * segment when the thread's C stack runs low (ext/deep_stack.c) -- with a frame hook every
+ * Python call is a C call, and deep recursions would otherwise exhaust the C stack. */
+extern __thread uintptr_t tm_hook_stack_limit __attribute__((tls_model("initial-exec")));
+PyObject* tm_hook_eval_deep(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag);
+static inline PyObject* tm_hook_eval_default(PyThreadState* tstate, tm_hook_eval_frame* frame,
+                                             int throwflag)
+{
+    if(TM_HOOK_LIKELY((uintptr_t)__builtin_frame_address(0) > tm_hook_stack_limit))
+        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    return tm_hook_eval_deep(tstate, frame, throwflag);
+}
+
 /* The interpreter-wide frame hook is free (nobody else evaluates frames). */
 static inline bool tm_hook_evalframe_free(void)
 {

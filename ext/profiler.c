@@ -373,17 +373,17 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, 
     /* code run by a trace or profile function (ours included) is not the program's: the
      * event APIs mute themselves there, the frame hook must do it itself */
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     tm_prof_code* e = tm_prof_lookup(code);
     if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT) || TM_EVAL_FRAME_CREATES(frame, code))
     {
         if(e->verdict == TM_HOOK_SHUTDOWN) tm_prof_on_shutdown();
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     }
     tm_prof_thread* t = tm_prof_thread_get();
-    if(!t) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    if(!t) return tm_hook_eval_default(tstate, frame, throwflag);
     tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
-    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    PyObject* result = tm_hook_eval_default(tstate, frame, throwflag);
     tm_prof_exit(frame, NULL);
     return result;
 }
@@ -509,7 +509,7 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
 {
     PyObject* code = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     tm_prof_code* saved       = tm_prof_current;
     uint32_t      saved_epoch = tm_prof_current_epoch;
     tm_prof_code* caller      = tm_prof_current_get();
@@ -524,13 +524,13 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
         if(e->verdict == TM_HOOK_SHUTDOWN)
         {
             tm_prof_on_shutdown();
-            return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+            return tm_hook_eval_default(tstate, frame, throwflag);
         }
         /* not profiled, and neither are its C calls: the hook is not needed while it runs */
-        if(TM_HOOK_LIKELY(!have)) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        if(TM_HOOK_LIKELY(!have)) return tm_hook_eval_default(tstate, frame, throwflag);
     }
     else if(TM_HOOK_UNLIKELY(TM_EVAL_FRAME_CREATES(frame, code)))
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     /* another tool's profile hook: left in place (the stop warns); calls are pushed here */
     bool foreign = hook != NULL && !have;
     if(TM_HOOK_UNLIKELY(foreign) && selected) P.displaced = true;
@@ -546,7 +546,7 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
         tm_prof_current       = e;
         tm_prof_current_epoch = tm_prof_epoch;
     }
-    PyObject* result = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    PyObject* result = tm_hook_eval_default(tstate, frame, throwflag);
     if(selected)
     {
         tm_prof_current       = saved;

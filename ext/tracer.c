@@ -611,14 +611,14 @@ static PyObject* tm_tr_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, in
     PyObject*    code    = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     Py_tracefunc have_fn = tstate->c_tracefunc;
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_tr_busy || tstate->tracing))
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     if(TM_HOOK_UNLIKELY(have_fn != NULL && have_fn != tm_tr_legacy))
     {
         /* another tool's trace hook: a selected frame it keeps from us is counted (stop
          * warns that the hook was replaced) */
         tm_tr_code* seen = (tm_tr_code*)tm_code_table_get(&T.codes, code);
         if(seen && seen->verdict == TM_HOOK_SELECT) T.displaced = true;
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     }
 #    if TM_TR_CAN_FLIP
     bool flip = tm_tr_flippable(tstate);
@@ -639,25 +639,25 @@ static PyObject* tm_tr_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, in
     if(TM_HOOK_UNLIKELY(e->verdict == TM_HOOK_SHUTDOWN))
     {
         tm_tr_on_shutdown();
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
     }
     bool want = e->verdict == TM_HOOK_SELECT;
     if(TM_HOOK_LIKELY(want == have) || !T.active)
-        return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        return tm_hook_eval_default(tstate, frame, throwflag);
 #    if TM_TR_CAN_FLIP
     if(flip)
     {
         tstate->cframe->use_tracing = want ? TM_TR_TRACING_ON : 0;
         uint32_t  session           = T.session;
-        PyObject* result            = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+        PyObject* result            = tm_hook_eval_default(tstate, frame, throwflag);
         if(T.active && T.session == session && T.backend == TM_TR_SCOPED && tm_tr_flippable(tstate))
             tstate->cframe->use_tracing = have ? TM_TR_TRACING_ON : 0;
         return result;
     }
 #    endif
-    if(!tm_tr_switch(want)) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    if(!tm_tr_switch(want)) return tm_hook_eval_default(tstate, frame, throwflag);
     uint32_t  session = T.session;
-    PyObject* result  = _PyEval_EvalFrameDefault(tstate, frame, throwflag);
+    PyObject* result  = tm_hook_eval_default(tstate, frame, throwflag);
     /* back to the caller's state, unless the tracer stopped (or another tool took the hook)
      * meanwhile */
     if(T.active && T.session == session && T.backend == TM_TR_SCOPED &&
