@@ -286,7 +286,8 @@ else:
         stop.__doc__ = f"Stop the {name} function wrappers; returns the remaining count"
         return start, stop
 
-    start_mpip, stop_mpip = _wrapper_tool("mpip", "needs MPI and GOTCHA")
+    # the MPI wrappers (libtimemory-mpip, PMPI): without MPI support start_mpip warns, returns 0
+    from .mpi_support import start_mpip, stop_mpip
     start_ompt, stop_ompt = _wrapper_tool("ompt", "needs OpenMP tools support")
     start_ncclp, stop_ncclp = _wrapper_tool("ncclp", "needs NCCL and GOTCHA")
     start_mallocp, stop_mallocp = _wrapper_tool("mallocp", "needs GOTCHA")

@@ -158,7 +158,6 @@ def test_later_subpackages_say_what_is_missing():
 
     checks = [
         (lambda: hardware_counters.Info("PAPI_TOT_CYC", hardware_counters.api.papi), "PAPI"),
-        (lambda: timemory.mpi.enable_mpip(), "MPI"),
         (lambda: roofline.plot_roofline(), "roofline"),
         (lambda: ert.run(), "Empirical Roofline"),
         (lambda: line_profiler.LineProfiler(), "line-by-line"),

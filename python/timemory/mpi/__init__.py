@@ -1,5 +1,23 @@
-"""timemory.mpi -- the same content as timemory.mpi_support (this build has no MPI)."""
+"""timemory.mpi -- the same content as timemory.mpi_support."""
 
-from ..mpi_support import enable_mpip, is_supported, mpi_c_info, mpi_cxx_info, mpi_exe_info
+from ..mpi_support import (
+    enable_mpip,
+    is_supported,
+    mpi_c_info,
+    mpi_cxx_info,
+    mpi_exe_info,
+    mpip_functions,
+    start_mpip,
+    stop_mpip,
+)
 
-__all__ = ["enable_mpip", "is_supported", "mpi_c_info", "mpi_cxx_info", "mpi_exe_info"]
+__all__ = [
+    "enable_mpip",
+    "is_supported",
+    "mpi_c_info",
+    "mpi_cxx_info",
+    "mpi_exe_info",
+    "mpip_functions",
+    "start_mpip",
+    "stop_mpip",
+]

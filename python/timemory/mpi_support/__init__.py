@@ -1,12 +1,22 @@
 """timemory.mpi_support -- MPI information and the MPI function wrappers (mpip).
 
 This build has no MPI support: the info functions print "MPI not supported", is_supported()
-is False and enable_mpip() raises RuntimeError.
+is False. enable_mpip()/start_mpip()/stop_mpip() use libtimemory-mpip (built when CMake found
+MPI): without it enable_mpip() raises RuntimeError and start_mpip() warns and returns 0.
 """
 
 import sys
 
-__all__ = ["enable_mpip", "is_supported", "mpi_c_info", "mpi_cxx_info", "mpi_exe_info"]
+__all__ = [
+    "enable_mpip",
+    "is_supported",
+    "mpi_c_info",
+    "mpi_cxx_info",
+    "mpi_exe_info",
+    "mpip_functions",
+    "start_mpip",
+    "stop_mpip",
+]
 
 _NOT_SUPPORTED = "MPI not supported"
 
@@ -33,9 +43,74 @@ def is_supported():
     return bool(extension is not None and extension.has_mpi_support())
 
 
+# ---- mpip: MPI calls as call-graph nodes (libtimemory-mpip, loaded by _mpip) ----------------
+
+
+def _mpip_names(names, what):
+    """A permit/reject list as a list of names, each one a function the wrappers know."""
+    from . import _mpip
+
+    if isinstance(names, str):
+        names = names.replace(",", ";").replace(" ", ";").split(";")
+    names = [str(name).strip() for name in names if str(name).strip()]
+    known = {name.lower() for name in _mpip.functions()}
+    for name in names:
+        full = name if name.lower().startswith("mpi_") else "MPI_" + name
+        if full.lower() not in known:
+            raise ValueError(
+                f"enable_mpip: {what} entry {name!r} is not an MPI function timemory wraps "
+                "(see timemory.mpi_support.mpip_functions())"
+            )
+    return names
+
+
 def enable_mpip(permit=(), reject=()):
-    """Wrap MPI functions with timemory components (needs MPI and GOTCHA)."""
-    raise RuntimeError(
-        "timemory.mpi_support.enable_mpip: this build has no MPI support "
-        "(libtimemory was built without MPI and GOTCHA)"
-    )
+    """Record MPI calls -- mpi4py's or any other code's in this process -- as call-graph nodes
+    named after the function ("MPI_Allreduce") under the region that made them.
+
+    Sets TIMEMORY_MPIP_PERMIT_LIST / TIMEMORY_MPIP_REJECT_LIST (';'-joined; when the permit
+    list is not empty only its functions are recorded, the reject list's never; names are
+    case-insensitive, "MPI_" optional) and calls start_mpip(). Returns the start's id for
+    stop_mpip(). Works before or after ``from mpi4py import MPI``. Components:
+    settings.mpip_components (else trace_components, profiler_components, components,
+    global_components, wall_clock). RuntimeError when timemory was built without MPI;
+    ValueError for a name that is not a wrapped MPI function.
+    """
+    import os
+
+    from . import _mpip
+
+    permit = _mpip_names(permit, "permit")
+    reject = _mpip_names(reject, "reject")
+    os.environ["TIMEMORY_MPIP_PERMIT_LIST"] = ";".join(permit)
+    os.environ["TIMEMORY_MPIP_REJECT_LIST"] = ";".join(reject)
+    return _mpip.start()
+
+
+def start_mpip():
+    """Start recording MPI calls (the permit/reject lists are read again); returns the id of
+    this start, for stop_mpip(). Starts nest: recording goes on until each id is stopped.
+    Without MPI support: a RuntimeWarning saying why, and 0."""
+    import warnings
+
+    from . import _mpip
+
+    try:
+        return _mpip.start()
+    except RuntimeError as exc:
+        warnings.warn(f"timemory.start_mpip: not available: {exc}", RuntimeWarning, stacklevel=2)
+        return 0
+
+
+def stop_mpip(idx):
+    """Stop the start with id idx; returns how many starts remain (0: not recording)."""
+    from . import _mpip
+
+    return _mpip.stop(idx)
+
+
+def mpip_functions():
+    """The MPI functions the wrappers time (RuntimeError without MPI support)."""
+    from . import _mpip
+
+    return _mpip.functions()
