@@ -1160,6 +1160,8 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
         {
             const char* text = PyUnicode_AsUTF8(value);
             if(!text) return NULL;
+            /* "" enables in the environment (a bare flag); from Python it says nothing */
+            if(!*text) return tm_py_setting_result(TIMEMORY_EVALUE, &info, value);
             return tm_py_setting_result(timemory_settings_set_text(info.env, text), &info, value);
         }
         if(!PyBool_Check(value) && (PyFloat_Check(value) || !PyIndex_Check(value)))

@@ -180,7 +180,9 @@ def test_disabled_records_nothing(wall_mask):
 
 
 def test_has_mpi_support():
-    assert ext.has_mpi_support() is False
+    # the MPI plugin is installed next to libtimemory when the build found MPI (test_mpi.py)
+    plugin = os.path.join(sys.prefix, "lib", "libtimemory-mpi.so")
+    assert ext.has_mpi_support() is os.path.exists(plugin)
 
 
 TOUCH_PAGES = """
@@ -524,9 +526,9 @@ def test_settings_get_set_roundtrip():
     ext.settings_set("verbose", Level.loud)  # and any integer type
     assert ext.settings_get("verbose") == 3
     ext.settings_set("verbose", 0)
-    ext.settings_set("flat_profile", [1])  # bool settings accept any truth value
+    ext.settings_set("flat_profile", 1)  # bool settings take bool, integers, and strings
     assert ext.settings_get("flat_profile") is True
-    ext.settings_set("flat_profile", "")
+    ext.settings_set("flat_profile", "off")  # parsed as TIMEMORY_FLAT_PROFILE would be
     assert ext.settings_get("flat_profile") is False
     ext.settings_set("timing_units", "msec")
     assert ext.settings_get("timing_units") == "msec"
@@ -556,8 +558,13 @@ def test_settings_set_type_errors():
         def __bool__(self):
             raise ZeroDivisionError("no truth")
 
-    with pytest.raises(ZeroDivisionError):
+    # truthiness is not a boolean: "false" and [0] would both be true
+    with pytest.raises(TypeError, match=r"^settings.flat_profile must be bool, not NoTruth$"):
         ext.settings_set("flat_profile", NoTruth())
+    with pytest.raises(TypeError, match=r"^settings.flat_profile must be bool, not list$"):
+        ext.settings_set("flat_profile", [1])
+    with pytest.raises(ValueError, match="flat_profile"):
+        ext.settings_set("flat_profile", "")
 
 
 def test_settings_set_value_errors():

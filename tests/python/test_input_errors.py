@@ -35,8 +35,10 @@ def test_bool_setting_from_string_in_a_snapshot():
     snapshot = timemory.settings()
     snapshot.enabled = "false"
     assert snapshot.enabled is False
-    snapshot.enabled = ""
+    snapshot.enabled = "1"
     assert snapshot.enabled is True
+    with pytest.raises(ValueError, match="enabled"):
+        snapshot.enabled = ""
     with pytest.raises(ValueError, match="enabled"):
         snapshot.enabled = "maybe"
     with pytest.raises(TypeError, match="enabled"):

@@ -105,7 +105,7 @@ class Snapshot:
                 words = {"on": True, "true": True, "yes": True, "y": True, "t": True,
                          "off": False, "false": False, "no": False, "n": False, "f": False}
                 if not text:
-                    parsed = True
+                    parsed = None  # "" enables in the environment; from Python it says nothing
                 elif text.isdigit():
                     parsed = text != "0"
                 else:
