@@ -302,7 +302,7 @@ assert list(trips.values()) == [2] and "MPI_Barrier" in list(trips)[0], trips
 assert not any("MPI_" in w for w in walls), walls
 print("ok")
 """
-    result = run_python(code, env={"TIMEMORY_AUTO_OUTPUT": "OFF"})
+    result = run_python(code, env={"TIMEMORY_AUTO_OUTPUT": "OFF"}, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "ok"
 
