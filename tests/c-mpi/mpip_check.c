@@ -1,9 +1,12 @@
 /* mpip_check.c -- known MPI calls under per-rank regions, for tests/python/test_mpip.py.
  *
- * Built with mpicc against the installed library twice: linked with -ltimemory-mpip (the
- * wrappers start when the program loads) and without it, run under
- * LD_PRELOAD=libtimemory-mpip.so. Either way the wrappers' control functions are found with
- * dlsym. Each rank makes its calls inside regions named after its rank ("rank-<r>", ...), so
+ * Built with mpicc against the installed library: linked with -ltimemory-mpip (the wrappers
+ * start when the program loads), and without it, run under LD_PRELOAD=libtimemory-mpip.so or
+ * given the library's path to dlopen after MPI_Init -- its MPI references are then already
+ * bound to the MPI library and timemory_mpip_redirect() must rewrite them (built with
+ * -z now -z relro, they sit in read-only GOT pages). The wrappers' control functions are found
+ * with dlsym. One of the barriers is called through a function pointer (a GLOB_DAT reference
+ * when the library is dlopened). Each rank makes its calls inside regions named after its rank ("rank-<r>", ...), so
  * the counts stay exact whether each rank's data is read alone or merged with the others',
  * and writes the tree JSON of wall_clock to <dir>/rank-<r>.json.
  *
@@ -12,7 +15,7 @@
  *   rank-<r>-stopped  1 Barrier while stopped, then started again: 2 Barrier
  *   rank-<r>-reject   TIMEMORY_MPIP_REJECT_LIST="barrier" at the start: 2 Barrier, 1 Allreduce
  *
- * usage: mpirun -np N mpip_check <dir>
+ * usage: mpirun -np N mpip_check <dir> [<libtimemory-mpip.so to dlopen>]
  */
 #ifndef _GNU_SOURCE
 #    define _GNU_SOURCE /* setenv, RTLD_DEFAULT */
@@ -35,6 +38,13 @@ static start_fn     start_mpip;
 static stop_fn      stop_mpip;
 static autostart_fn autostart_id;
 
+/* the address of MPI_Barrier is read from the GOT when called, after any redirection */
+__attribute__((noinline)) static int barrier_through_pointer(void)
+{
+    int (*volatile barrier)(MPI_Comm) = MPI_Barrier;
+    return barrier(MPI_COMM_WORLD);
+}
+
 static int fail(int rank, const char* what)
 {
     fprintf(stderr, "mpip_check[%d]: %s\n", rank, what);
@@ -48,7 +58,15 @@ int main(int argc, char** argv)
     int rank = 0, size = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if(argc < 2) return fail(rank, "usage: mpip_check <output dir>");
+    if(argc < 2) return fail(rank, "usage: mpip_check <output dir> [<library to dlopen>]");
+    if(argc > 2)
+    {
+        if(!dlopen(argv[2], RTLD_NOW | RTLD_GLOBAL)) return fail(rank, dlerror());
+        void* r = dlsym(RTLD_DEFAULT, "timemory_mpip_redirect");
+        int (*redirect)(void) = NULL;
+        memcpy(&redirect, &r, sizeof(r));
+        if(!redirect || redirect() <= 0) return fail(rank, "no MPI reference was redirected");
+    }
 
     void* s = dlsym(RTLD_DEFAULT, "timemory_start_mpip");
     void* p = dlsym(RTLD_DEFAULT, "timemory_stop_mpip");
@@ -68,7 +86,8 @@ int main(int argc, char** argv)
     if(size > 32) return fail(rank, "at most 32 ranks");
 
     timemory_push_region(region);
-    for(int i = 0; i < 3; ++i) MPI_Barrier(MPI_COMM_WORLD);
+    for(int i = 0; i < 2; ++i) MPI_Barrier(MPI_COMM_WORLD);
+    barrier_through_pointer();
     for(int i = 0; i < 2; ++i) MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     int next = (rank + 1) % size, prev = (rank + size - 1) % size;
     if(rank % 2 == 0)

@@ -379,18 +379,25 @@ def c_programs(tmp_path_factory):
         [mpicc, *flags, source, *_pkg_config("--cflags", "--libs", "timemory"), "-o", str(plain)],
         check=True,
     )
-    return library, linked, plain
+    # full RELRO, bound at load: the GOT entries the redirection rewrites are read-only pages
+    relro = work / "mpip_check_relro"
+    subprocess.run(
+        [mpicc, *flags, "-fPIE", "-pie", "-Wl,-z,now", "-Wl,-z,relro", source,
+         *_pkg_config("--cflags", "--libs", "timemory"), "-o", str(relro)],
+        check=True,
+    )  # fmt: skip
+    return library, linked, plain, relro
 
 
 def test_mpip_counts_exact_c_linked(c_programs, tmp_path):
-    _, linked, _ = c_programs
+    _, linked, _, _ = c_programs
     result = _run([*_mpirun(), str(linked), str(tmp_path)], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     _check(_regions(tmp_path), C_EXPECTED)
 
 
 def test_mpip_counts_exact_c_preloaded(c_programs, tmp_path):
-    library, _, plain = c_programs
+    library, _, plain, _ = c_programs
     unwrapped = _run([*_mpirun(), str(plain), str(tmp_path)], tmp_path)
     assert unwrapped.returncode != 0
     assert "libtimemory-mpip is neither linked nor preloaded" in unwrapped.stderr
@@ -400,9 +407,23 @@ def test_mpip_counts_exact_c_preloaded(c_programs, tmp_path):
     _check(_regions(tmp_path), C_EXPECTED)
 
 
+def test_mpip_counts_exact_c_dlopened(c_programs, tmp_path):
+    """Loaded after MPI_Init into a program bound at load (-z now, full RELRO): the program's
+    MPI references, read-only GOT entries, are redirected to the wrappers."""
+    library, _, _, relro = c_programs
+    if shutil.which("readelf"):
+        dynamic = subprocess.run(
+            ["readelf", "-d", str(relro)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "BIND_NOW" in dynamic or re.search(r"FLAGS_1.*\bNOW\b", dynamic), dynamic
+    result = _run([*_mpirun(), str(relro), str(tmp_path), str(library)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _check(_regions(tmp_path), C_EXPECTED)
+
+
 def test_mpip_autostart_off(c_programs, tmp_path):
     """TIMEMORY_MPIP_AUTOSTART=OFF: linked, the wrappers wait for timemory_start_mpip()."""
-    _, linked, _ = c_programs
+    _, linked, _, _ = c_programs
     result = _run([*_mpirun(), str(linked), str(tmp_path)], tmp_path,
                   env={"TIMEMORY_MPIP_AUTOSTART": "OFF"})  # fmt: skip
     assert result.returncode != 0
