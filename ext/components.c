@@ -1,8 +1,11 @@
 /* components.c -- the stand-alone component classes: a base heap type Component and, at module
- * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes).
- * An instance keeps its own start reading, value, accumulator and laps; readings, deltas,
- * accumulation and unit conversion all come from the library (timemory_component_*), so this
- * file holds no measurement policy. It touches the call-graph only through push()/pop().
+ * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes), plus the
+ * module functions that expose the library's component rules (component_find,
+ * component_suggest, component_format, component_format_value).
+ * An instance keeps its own start reading, value, accumulator and laps; readings,
+ * deltas, accumulation, sampling, unit conversion, name lookup and display format all come
+ * from the library (timemory_component_*), so this file holds no measurement or naming
+ * policy. It touches the call-graph only through push()/pop().
  */
 #include "ext.h"
 
@@ -101,8 +104,15 @@ static bool tm_py_is_component(PyObject* obj)
     return false;
 }
 
-static PyObject* tm_py_unavailable_error(tm_py_component* self)
+/* Measuring an unavailable component does nothing; the first attempt per class says why
+ * (RuntimeWarning). Returns -1 when the warning was turned into an exception. */
+static bool tm_py_unavailable_warned[TM_PY_NCOMPONENTS];
+
+static int tm_py_unavailable_noop(tm_py_component* self, const char* method)
 {
+    if(self->id < 0 || self->id >= TM_PY_NCOMPONENTS || tm_py_unavailable_warned[self->id])
+        return 0;
+    tm_py_unavailable_warned[self->id] = true;
     timemory_component_info info;
     const char*             reason = "not available on this system";
     const char*             name   = Py_TYPE(self)->tp_name;
@@ -111,8 +121,10 @@ static PyObject* tm_py_unavailable_error(tm_py_component* self)
         if(info.unavailable_reason) reason = info.unavailable_reason;
         if(info.class_name) name = info.class_name;
     }
-    PyErr_Format(PyExc_RuntimeError, "%s is not available: %s", name, reason);
-    return NULL;
+    return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                            "%s is not available: %s; %s() and the other measurements do "
+                            "nothing",
+                            name, reason, method);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -248,7 +260,11 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
 {
     tm_py_component* self = (tm_py_component*)op;
     (void)unused;
-    if(!self->available) return tm_py_unavailable_error(self);
+    if(!self->available)
+    {
+        if(tm_py_unavailable_noop(self, "start") < 0) return NULL;
+        Py_RETURN_NONE;
+    }
     if(self->running) Py_RETURN_NONE;
     if(self->nvalues > 0)
     {
@@ -281,9 +297,30 @@ static PyObject* tm_py_component_measure(PyObject* op, PyObject* unused)
 {
     tm_py_component* self = (tm_py_component*)op;
     (void)unused;
-    if(!self->available || self->nvalues <= 0) Py_RETURN_NONE;
+    if(!self->available)
+    {
+        if(tm_py_unavailable_noop(self, "measure") < 0) return NULL;
+        Py_RETURN_NONE;
+    }
+    if(self->nvalues <= 0) Py_RETURN_NONE;
     int rc = timemory_component_record(self->id, self->value);
     if(rc < 0) return tm_py_raise(rc, "measure");
+    Py_RETURN_NONE;
+}
+
+/* sample(): only on the classes whose component samples (memory and I/O levels): value =
+ * accum = max(value, reading), as the original. */
+static PyObject* tm_py_component_sample(PyObject* op, PyObject* unused)
+{
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
+    if(!self->available)
+    {
+        if(tm_py_unavailable_noop(self, "sample") < 0) return NULL;
+        Py_RETURN_NONE;
+    }
+    int rc = timemory_component_sample(self->id, self->value, self->accum);
+    if(rc < 0) return tm_py_raise(rc, "sample");
     Py_RETURN_NONE;
 }
 
@@ -316,7 +353,12 @@ static PyObject* tm_py_component_push(PyObject* op, PyObject* unused)
 {
     tm_py_component* self = (tm_py_component*)op;
     (void)unused;
-    if(!self->available || self->nvalues <= 0 || self->pushed) Py_RETURN_NONE;
+    if(!self->available)
+    {
+        if(tm_py_unavailable_noop(self, "push") < 0) return NULL;
+        Py_RETURN_NONE;
+    }
+    if(self->nvalues <= 0 || self->pushed) Py_RETURN_NONE;
     int rc = timemory_push(self->hash, 0, TIMEMORY_SCOPE_DEFAULT);
     if(rc == TIMEMORY_OK)
     {
@@ -375,6 +417,25 @@ static PyObject* tm_py_component_get_accum(PyObject* op, PyObject* unused)
     (void)unused;
     if(!self->available) Py_RETURN_NONE;
     return tm_py_raw_object(self->nvalues, self->accum, self->list_shape);
+}
+
+/* get_last(): the latest recorded value -- the last lap's delta (stop), reading (measure) or
+ * sample. The start reading has its own field, so unlike the original's value it is never
+ * a start timestamp and get_last() equals get_value(). */
+static PyObject* tm_py_component_get_last(PyObject* op, PyObject* unused)
+{
+    tm_py_component* self = (tm_py_component*)op;
+    (void)unused;
+    if(!self->available) Py_RETURN_NONE;
+    return tm_py_raw_object(self->nvalues, self->value, self->list_shape);
+}
+
+/* value(): on the classes of unavailable components only (spec: returns None there) */
+static PyObject* tm_py_component_none(PyObject* op, PyObject* unused)
+{
+    (void)op;
+    (void)unused;
+    Py_RETURN_NONE;
 }
 
 static PyObject* tm_py_component_laps(PyObject* op, PyObject* unused)
@@ -457,12 +518,40 @@ static PyObject* tm_py_component_description(PyObject* cls, PyObject* unused)
     return PyUnicode_FromString(info.description ? info.description : "");
 }
 
+/* index(): the timemory.component.id member (an int enum) once the package has built it,
+ * else the plain int. */
 static PyObject* tm_py_component_index(PyObject* cls, PyObject* unused)
 {
     (void)unused;
     int id = tm_py_class_component_id(cls);
     if(id < 0) return NULL;
-    return PyLong_FromLong(id);
+    PyObject* value = PyLong_FromLong(id);
+    if(!value) return NULL;
+    PyObject* package = PyDict_GetItemString(PyImport_GetModuleDict(), "timemory.component");
+    PyObject* members = package ? PyObject_GetAttrString(package, "id") : NULL;
+    if(!members)
+    {
+        PyErr_Clear();
+        return value;
+    }
+    PyObject* member = PyObject_CallOneArg(members, value);
+    Py_DECREF(members);
+    if(!member)
+    {
+        PyErr_Clear();
+        return value;
+    }
+    Py_DECREF(value);
+    return member;
+}
+
+/* id(): the primary string id ("wall_clock"), as the original's static id() */
+static PyObject* tm_py_component_string_id(PyObject* cls, PyObject* unused)
+{
+    (void)unused;
+    timemory_component_info info;
+    if(tm_py_class_info(cls, &info) < 0) return NULL;
+    return PyUnicode_FromString(info.name);
 }
 
 static PyObject* tm_py_component_configure(PyObject* cls, PyObject* args, PyObject* kwargs)
@@ -564,68 +653,25 @@ static PyObject* tm_py_component_isub(PyObject* a, PyObject* b)
 /* ------------------------------------------------------------------------------------------ */
 /* text                                                                                        */
 
-/* The first of the named integer settings that is >= 0, else fallback. */
-static int tm_py_format_setting(const char* category_name, const char* generic_name, int fallback)
-{
-    int64_t value = -1;
-    if(category_name && timemory_settings_get_int(category_name, &value) == 0 && value >= 0)
-        return (int)value;
-    if(timemory_settings_get_int(generic_name, &value) == 0 && value >= 0) return (int)value;
-    return fallback;
-}
-
-/* ">>>  <key> : <value> <unit> <label> [laps: N]" with the component's width and precision. */
+/* ">>>  <key> : <value> <unit> <label> [laps: N]": the values as the library formats them
+ * (timemory_component_format_values, the text table's width and precision). */
 static PyObject* tm_py_component_str(PyObject* op)
 {
     tm_py_component* self = (tm_py_component*)op;
     if(!self->available) return PyUnicode_FromString("");
-    timemory_component_info info;
-    int                     rc = timemory_component_get_info(self->id, &info);
-    if(rc < 0) return tm_py_raise(rc, "str");
-    const char* category = (self->flags & TIMEMORY_CFLAG_TIMING)   ? "timing"
-                           : (self->flags & TIMEMORY_CFLAG_MEMORY) ? "memory"
-                                                                   : NULL;
-    char        precision_name[32], width_name[32];
-    snprintf(precision_name, sizeof(precision_name), "%s_precision", category ? category : "");
-    snprintf(width_name, sizeof(width_name), "%s_width", category ? category : "");
-    bool percent = (self->flags & TIMEMORY_CFLAG_PERCENT) != 0;
-    int  precision =
-        tm_py_format_setting(category ? precision_name : NULL, "precision", percent ? 1 : 3);
-    int width = tm_py_format_setting(category ? width_name : NULL, "width", percent ? 6 : 8);
-    if(precision > 30) precision = 30;
-    if(width > 60) width = 60;
-
-    char        text[512];
-    size_t      used = 0;
-    const char* key  = PyUnicode_AsUTF8(self->key);
-    if(!key) return NULL;
-    int n = snprintf(text, sizeof(text), ">>>  %s :", key);
-    if(n < 0) n = 0;
-    used = (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
+    double out[2] = {0.0, 0.0};
+    int    n      = 0;
     if(self->nvalues > 0)
     {
-        double out[2]  = {0.0, 0.0};
-        int    nout    = timemory_component_get(self->id, tm_py_current_raw(self), out);
-        bool   integer = (self->flags & TIMEMORY_CFLAG_INTEGER) != 0;
-        for(int i = 0; i < nout && i < 2 && used < sizeof(text); ++i)
-        {
-            const char* unit  = timemory_component_display_unit(self->id, i);
-            const char* label = (nout > 1 && info.labels[i]) ? info.labels[i] : info.label;
-            if(integer)
-                n = snprintf(text + used, sizeof(text) - used, "%s %*lld%s%s %s", i ? "," : "",
-                             width, (long long)out[i], unit && *unit ? " " : "", unit ? unit : "",
-                             label ? label : "");
-            else
-                n = snprintf(text + used, sizeof(text) - used, "%s %*.*f%s%s %s", i ? "," : "",
-                             width, precision, out[i], unit && *unit ? " " : "", unit ? unit : "",
-                             label ? label : "");
-            if(n < 0) break;
-            used += (size_t)n;
-            if(used >= sizeof(text)) used = sizeof(text) - 1;
-        }
+        n = timemory_component_get(self->id, tm_py_current_raw(self), out);
+        if(n < 0) return tm_py_raise(n, "str");
+        if(n > 2) n = 2;
     }
-    snprintf(text + used, sizeof(text) - used, " [laps: %llu]", (unsigned long long)self->laps);
-    return PyUnicode_FromString(text);
+    char values[512];
+    int  rc = timemory_component_format_values(self->id, out, n, values, sizeof(values));
+    if(rc < 0) return tm_py_raise(rc, "str");
+    return PyUnicode_FromFormat(">>>  %U :%s%s [laps: %llu]", self->key, n > 0 ? " " : "",
+                                values, (unsigned long long)self->laps);
 }
 
 /* __repr__: compact JSON when running a script (__main__.__file__) or when
@@ -695,7 +741,8 @@ static PyObject* tm_py_component_repr(PyObject* op)
 
 static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("start", tm_py_component_start, METH_NOARGS,
-                 "start()\n--\n\nTake the start reading (RuntimeError when not available)."),
+                 "start()\n--\n\nTake the start reading (nothing when not available: the first "
+                 "attempt per class warns why)."),
     TM_PY_METHOD("stop", tm_py_component_stop, METH_NOARGS,
                  "stop()\n--\n\nvalue = reading - start; accum += value; laps += 1."),
     TM_PY_METHOD("measure", tm_py_component_measure, METH_NOARGS,
@@ -719,6 +766,9 @@ static PyMethodDef tm_py_component_methods[] = {
                  "get_value()\n--\n\nThe raw value field (last delta or reading)."),
     TM_PY_METHOD("get_accum", tm_py_component_get_accum, METH_NOARGS,
                  "get_accum()\n--\n\nThe raw accumulator."),
+    TM_PY_METHOD("get_last", tm_py_component_get_last, METH_NOARGS,
+                 "get_last()\n--\n\nThe latest recorded raw value: the last lap's (stop), "
+                 "reading (measure) or sample; kept while running again."),
     TM_PY_METHOD("laps", tm_py_component_laps, METH_NOARGS,
                  "laps()\n--\n\nCompleted start/stop pairs since the last push/reset."),
     TM_PY_METHOD("key", tm_py_component_key, METH_NOARGS, "key()\n--\n\nThe key (label)."),
@@ -733,7 +783,9 @@ static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("description", tm_py_component_description, METH_NOARGS | METH_CLASS,
                  "description()\n--\n\nThe description."),
     TM_PY_METHOD("index", tm_py_component_index, METH_NOARGS | METH_CLASS,
-                 "index()\n--\n\nThe enum value."),
+                 "index()\n--\n\nThe enumeration value (a timemory.component.id member)."),
+    TM_PY_METHOD("id", tm_py_component_string_id, METH_NOARGS | METH_CLASS,
+                 "id()\n--\n\nThe primary string id ('wall_clock')."),
     TM_PY_METHOD("configure", tm_py_component_configure, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
                  "configure(*args, **kwargs)\n--\n\nComponent-specific configuration (none in "
                  "this build)."),
@@ -742,6 +794,20 @@ static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("display_unit", tm_py_component_display_unit, METH_NOARGS | METH_CLASS,
                  "display_unit()\n--\n\nThe unit string in effect."),
     {NULL, NULL, 0, NULL}};
+
+/* Methods only some classes have: sample() where the component samples, value() where it is
+ * not available (the original's unavailable classes). */
+#define TM_PY_SAMPLE_METHOD                                                                        \
+    TM_PY_METHOD("sample", tm_py_component_sample, METH_NOARGS,                                    \
+                 "sample()\n--\n\nvalue = accum = max(value, reading): the highest level seen.")
+#define TM_PY_VALUE_METHOD                                                                         \
+    TM_PY_METHOD("value", tm_py_component_none, METH_NOARGS,                                       \
+                 "value()\n--\n\nNo value: the component is not available.")
+
+static PyMethodDef tm_py_sampling_methods[]    = {TM_PY_SAMPLE_METHOD, {NULL, NULL, 0, NULL}};
+static PyMethodDef tm_py_unavailable_methods[] = {TM_PY_VALUE_METHOD, {NULL, NULL, 0, NULL}};
+static PyMethodDef tm_py_unavailable_sampling_methods[] = {
+    TM_PY_SAMPLE_METHOD, TM_PY_VALUE_METHOD, {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_py_component_getset[] = {
     {"running", tm_py_component_is_running, NULL, "True between start() and stop()", NULL},
@@ -792,7 +858,13 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     }
     const char* doc =
         info->available ? (info->description ? info->description : "") : "not available";
-    PyType_Slot slots[] = {{Py_tp_doc, (void*)doc}, {0, NULL}};
+    bool         samples = timemory_component_can_sample(info->id);
+    PyMethodDef* methods = samples ? (info->available ? tm_py_sampling_methods
+                                                      : tm_py_unavailable_sampling_methods)
+                                   : (info->available ? NULL : tm_py_unavailable_methods);
+    PyType_Slot  slots[] = {{Py_tp_doc, (void*)doc},
+                            {methods ? Py_tp_methods : 0, methods},
+                            {0, NULL}};
     PyType_Spec spec    = {
            .name      = name,
            .basicsize = sizeof(tm_py_component),
@@ -804,7 +876,6 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     if(!type) return NULL;
     bool has_value = info->available && info->value_count > 0;
     if(tm_py_set_class_attr(type, "_timemory_id", PyLong_FromLong(info->id)) < 0 ||
-       tm_py_set_class_attr(type, "id", PyLong_FromLong(info->id)) < 0 ||
        tm_py_set_class_attr(type, "name", PyUnicode_FromString(info->name)) < 0 ||
        tm_py_set_class_attr(type, "available", PyBool_FromLong(info->available)) < 0 ||
        tm_py_set_class_attr(type, "has_value", PyBool_FromLong(has_value)) < 0 ||
@@ -819,8 +890,177 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     return type;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* module functions: the library's component rules, for the package                          */
+
+static int tm_py_component_arg(PyObject* obj, int* id)
+{
+    if(PyBool_Check(obj) || !PyIndex_Check(obj))
+    {
+        PyErr_Format(PyExc_TypeError, "component id must be int, not %.100s",
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    long value = PyLong_AsLong(obj);
+    if(value == -1 && PyErr_Occurred()) return -1;
+    if(value < 0 || value >= TM_PY_NCOMPONENTS)
+    {
+        PyErr_Format(PyExc_ValueError, "unknown component id %ld (valid: 0..%d)", value,
+                     TM_PY_NCOMPONENTS - 1);
+        return -1;
+    }
+    *id = (int)value;
+    return 0;
+}
+
+static PyObject* tm_py_component_find_fn(PyObject* module, PyObject* name)
+{
+    (void)module;
+    if(!PyUnicode_Check(name))
+    {
+        PyErr_Format(PyExc_TypeError, "name must be str, not %.100s", Py_TYPE(name)->tp_name);
+        return NULL;
+    }
+    const char* text = PyUnicode_AsUTF8(name);
+    if(!text) return NULL;
+    int id = timemory_component_find(text);
+    if(id == TIMEMORY_EUNKNOWN) Py_RETURN_NONE;
+    if(id < 0) return tm_py_raise(id, "component_find");
+    return PyLong_FromLong(id);
+}
+
+static PyObject* tm_py_component_suggest_fn(PyObject* module, PyObject* args, PyObject* kwargs)
+{
+    (void)module;
+    static char* kwlist[] = {"name", "max", NULL};
+    const char*  name     = NULL;
+    int          max      = 3;
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:component_suggest", kwlist, &name, &max))
+        return NULL;
+    const char* found[TM_PY_NCOMPONENTS];
+    if(max < 0) max = 0;
+    if(max > TM_PY_NCOMPONENTS) max = TM_PY_NCOMPONENTS;
+    int n = timemory_component_suggest(name, found, max);
+    if(n < 0) return tm_py_raise(n, "component_suggest");
+    PyObject* list = PyList_New(n);
+    if(!list) return NULL;
+    for(int i = 0; i < n; ++i)
+    {
+        PyObject* item = PyUnicode_FromString(found[i]);
+        if(!item)
+        {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, item);
+    }
+    return list;
+}
+
+/* values: None (no value), a number, or a sequence of one or two numbers (a pair's dict form
+ * {"first": a, "second": b} too, as the JSON of pairs has it) */
+static int tm_py_display_values(PyObject* obj, double out[2])
+{
+    if(obj == Py_None) return 0;
+    if(PyDict_Check(obj))
+    {
+        PyObject* first  = PyDict_GetItemString(obj, "first");
+        PyObject* second = PyDict_GetItemString(obj, "second");
+        if(!first || !second)
+        {
+            PyErr_SetString(PyExc_ValueError, "a pair dict needs 'first' and 'second'");
+            return -1;
+        }
+        out[0] = PyFloat_AsDouble(first);
+        if(out[0] == -1.0 && PyErr_Occurred()) return -1;
+        out[1] = PyFloat_AsDouble(second);
+        if(out[1] == -1.0 && PyErr_Occurred()) return -1;
+        return 2;
+    }
+    if(PyNumber_Check(obj) && !PySequence_Check(obj))
+    {
+        out[0] = PyFloat_AsDouble(obj);
+        if(out[0] == -1.0 && PyErr_Occurred()) return -1;
+        return 1;
+    }
+    PyObject* seq = PySequence_Fast(obj, "values must be None, a number or a sequence");
+    if(!seq) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if(n > 2)
+    {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "a component has at most 2 values, not %zd", n);
+        return -1;
+    }
+    for(Py_ssize_t i = 0; i < n; ++i)
+    {
+        out[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
+        if(out[i] == -1.0 && PyErr_Occurred())
+        {
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    return (int)n;
+}
+
+static PyObject* tm_py_component_format_fn(PyObject* module, PyObject* args, PyObject* kwargs)
+{
+    (void)module;
+    static char* kwlist[] = {"component_id", "values", NULL};
+    PyObject *   comp = NULL, *values = NULL;
+    int          id   = 0;
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_format", kwlist, &comp, &values))
+        return NULL;
+    if(tm_py_component_arg(comp, &id) < 0) return NULL;
+    double v[2] = {0.0, 0.0};
+    int    n    = tm_py_display_values(values, v);
+    if(n < 0) return NULL;
+    char text[512];
+    int  rc = timemory_component_format_values(id, v, n, text, sizeof(text));
+    if(rc < 0) return tm_py_raise(rc, "component_format");
+    return PyUnicode_FromString(text);
+}
+
+static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* args,
+                                                 PyObject* kwargs)
+{
+    (void)module;
+    static char* kwlist[] = {"component_id", "value", "width", NULL};
+    PyObject*    comp     = NULL;
+    double       value    = 0.0;
+    int          width    = -1, id = 0;
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|i:component_format_value", kwlist, &comp,
+                                    &value, &width))
+        return NULL;
+    if(tm_py_component_arg(comp, &id) < 0) return NULL;
+    if(width < -1) width = -1;
+    char text[320];
+    int  rc = timemory_component_format_value(id, value, width, text, sizeof(text));
+    if(rc < 0) return tm_py_raise(rc, "component_format_value");
+    return PyUnicode_FromString(text);
+}
+
+static PyMethodDef tm_py_component_functions[] = {
+    TM_PY_METHOD("component_find", tm_py_component_find_fn, METH_O,
+                 "component_find(name)\n--\n\nThe enum value of a component name, alias, "
+                 "class name or enum name (case-insensitive); None when unknown."),
+    TM_PY_METHOD("component_suggest", tm_py_component_suggest_fn, METH_VARARGS | METH_KEYWORDS,
+                 "component_suggest(name, max=3)\n--\n\nPrimary names of the components "
+                 "closest to an unknown name, closest first."),
+    TM_PY_METHOD("component_format", tm_py_component_format_fn, METH_VARARGS | METH_KEYWORDS,
+                 "component_format(component_id, values)\n--\n\nDisplay values with units "
+                 "and labels ('   6.534 sec wall'), as str() of a component prints them."),
+    TM_PY_METHOD("component_format_value", tm_py_component_format_value_fn,
+                 METH_VARARGS | METH_KEYWORDS,
+                 "component_format_value(component_id, value, width=-1)\n--\n\nOne display "
+                 "value as the text table prints it (width -1: the component's, 0: none)."),
+    {NULL, NULL, 0, NULL}};
+
 int tm_py_add_components(PyObject* module)
 {
+    if(PyModule_AddFunctions(module, tm_py_component_functions) < 0) return -1;
     tm_py_state* state = tm_py_get_state(module);
     PyObject*    base  = PyType_FromModuleAndSpec(module, &tm_py_component_spec, NULL);
     if(!base) return -1;

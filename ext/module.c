@@ -561,86 +561,13 @@ static PyObject* tm_py_component_table(PyObject* self, PyObject* unused)
     return table;
 }
 
-/* Case-insensitive Levenshtein distance of two short names (longer names are "far"). */
-static int tm_py_name_distance(const char* a, const char* b)
-{
-    enum
-    {
-        max_len = 63
-    };
-    size_t na = strlen(a), nb = strlen(b);
-    if(na > max_len || nb > max_len) return max_len + 1;
-    int row[max_len + 1];
-    for(size_t j = 0; j <= nb; ++j) row[j] = (int)j;
-    for(size_t i = 1; i <= na; ++i)
-    {
-        int diag = row[0];
-        row[0]   = (int)i;
-        for(size_t j = 1; j <= nb; ++j)
-        {
-            int up   = row[j];
-            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            int best = diag + cost;
-            if(up + 1 < best) best = up + 1;
-            if(row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag   = up;
-        }
-    }
-    return row[nb];
-}
-
-/* Distance of word to the closest of a component's names (primary, class name, extra ids). */
-static int tm_py_component_distance(const char* word, const timemory_component_info* info)
-{
-    int best = tm_py_name_distance(word, info->name);
-    int d    = tm_py_name_distance(word, info->class_name);
-    if(d < best) best = d;
-    const char* p = info->ids ? info->ids : "";
-    char        id[64];
-    while(*p)
-    {
-        p += strspn(p, ", ");
-        size_t n = strcspn(p, ", ");
-        if(n == 0) break;
-        if(n < sizeof(id))
-        {
-            memcpy(id, p, n);
-            id[n] = '\0';
-            d     = tm_py_name_distance(word, id);
-            if(d < best) best = d;
-        }
-        p += n;
-    }
-    return best;
-}
-
 /* ValueError("unknown component 'wal_clock'; did you mean: wall_clock?") with up to three
- * of the closest names (any of name, class name or extra id), closest first. */
+ * of the closest names, as the library suggests them (timemory_component_suggest). */
 static void tm_py_unknown_component(const char* word)
 {
-    int                     dist[TM_PY_NCOMPONENTS];
-    int                     order[TM_PY_NCOMPONENTS];
-    int                     count = 0;
-    int                     limit = (int)strlen(word) / 3;
-    timemory_component_info info;
-    if(limit < 2) limit = 2;
-    for(int id = 0; id < TM_PY_NCOMPONENTS; ++id)
-    {
-        if(timemory_component_get_info(id, &info) != 0) continue;
-        int d = tm_py_component_distance(word, &info);
-        if(d > limit) continue;
-        int pos = count++;
-        while(pos > 0 && dist[pos - 1] > d)
-        {
-            dist[pos]  = dist[pos - 1];
-            order[pos] = order[pos - 1];
-            --pos;
-        }
-        dist[pos]  = d;
-        order[pos] = id;
-    }
-    if(count == 0)
+    const char* found[3];
+    int         count = timemory_component_suggest(word, found, 3);
+    if(count <= 0)
     {
         PyErr_Format(PyExc_ValueError,
                      "unknown component '%s'; see component_table() for the valid names", word);
@@ -648,11 +575,9 @@ static void tm_py_unknown_component(const char* word)
     }
     char   names[256] = "";
     size_t used       = 0;
-    /* the closest names only: one more edit than the best is still a plausible typo */
-    for(int i = 0; i < count && i < 3 && dist[i] <= dist[0] + 1; ++i)
+    for(int i = 0; i < count; ++i)
     {
-        if(timemory_component_get_info(order[i], &info) != 0) continue;
-        int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", info.name);
+        int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", found[i]);
         if(n < 0 || (size_t)n >= sizeof(names) - used) break;
         used += (size_t)n;
     }

@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -553,19 +555,20 @@ void tm__format(int comp, int* width, int* precision, bool* scientific)
     bool                     percent = (row->flags & TIMEMORY_CFLAG_PERCENT) != 0;
     int                      w = percent ? 6 : 8, p = percent ? 1 : 3;
     bool                     sci = tm__settings.scientific;
-    /* settings <= 0 mean "not set" */
-    if(tm__settings.width > 0) w = tm__settings.width;
-    if(tm__settings.precision > 0) p = tm__settings.precision;
+    /* negative settings mean "the component's own"; 0 is a value (the original's rule:
+     * TIMEMORY_PRECISION=0 prints no decimals) */
+    if(tm__settings.width >= 0) w = tm__settings.width;
+    if(tm__settings.precision >= 0) p = tm__settings.precision;
     if(row->flags & TIMEMORY_CFLAG_TIMING)
     {
-        if(tm__settings.timing_width > 0) w = tm__settings.timing_width;
-        if(tm__settings.timing_precision > 0) p = tm__settings.timing_precision;
+        if(tm__settings.timing_width >= 0) w = tm__settings.timing_width;
+        if(tm__settings.timing_precision >= 0) p = tm__settings.timing_precision;
         sci = sci || tm__settings.timing_scientific;
     }
     if(row->flags & TIMEMORY_CFLAG_MEMORY)
     {
-        if(tm__settings.memory_width > 0) w = tm__settings.memory_width;
-        if(tm__settings.memory_precision > 0) p = tm__settings.memory_precision;
+        if(tm__settings.memory_width >= 0) w = tm__settings.memory_width;
+        if(tm__settings.memory_precision >= 0) p = tm__settings.memory_precision;
         sci = sci || tm__settings.memory_scientific;
     }
     if(row->flags & TIMEMORY_CFLAG_INTEGER)
@@ -809,18 +812,25 @@ static bool tm_contains_nocase(const char* hay, const char* needle)
     return false;
 }
 
-int tm__component_close_matches(const char* name, const char** out, int max)
+typedef struct tm_match
 {
-    if(!name || !out || max <= 0) return 0;
+    const char* word;
+    int         score;
+} tm_match;
+
+enum
+{
+    TM_MAX_WORDS = TM_NCOMP + TM_IDS_CHARS / 2
+};
+
+/* Every known name and id close to `name`, closest first (equal scores keep enumeration
+ * order, names before ids); returns the count. */
+static int tm_rank_matches(const char* name, tm_match found[TM_MAX_WORDS])
+{
     pthread_once(&tm_words.once, tm_words_build);
-    size_t len   = strlen(name);
-    int    limit = len / 3 > 2 ? (int)(len / 3) : 2;
-    struct
-    {
-        const char* word;
-        int         score;
-    } found[TM_NCOMP + TM_IDS_CHARS / 2];
-    int nfound = 0;
+    size_t len    = strlen(name);
+    int    limit  = len / 3 > 2 ? (int)(len / 3) : 2;
+    int    nfound = 0;
     for(int i = 0; i < tm_words.nwords; ++i)
     {
         const char* word  = tm_words.word[i];
@@ -834,20 +844,44 @@ int tm__component_close_matches(const char* name, const char** out, int max)
         found[nfound].score = score;
         ++nfound;
     }
-    /* stable insertion sort by score: equal scores keep enumeration order, names first */
+    /* stable insertion sort by score */
     for(int i = 1; i < nfound; ++i)
     {
         for(int k = i; k > 0 && found[k - 1].score > found[k].score; --k)
         {
-            const char* w      = found[k].word;
-            int         s      = found[k].score;
-            found[k]           = found[k - 1];
-            found[k - 1].word  = w;
-            found[k - 1].score = s;
+            tm_match m   = found[k];
+            found[k]     = found[k - 1];
+            found[k - 1] = m;
         }
     }
-    int n = nfound < max ? nfound : max;
+    return nfound;
+}
+
+int tm__component_close_matches(const char* name, const char** out, int max)
+{
+    if(!name || !out || max <= 0) return 0;
+    tm_match found[TM_MAX_WORDS];
+    int      nfound = tm_rank_matches(name, found);
+    int      n      = nfound < max ? nfound : max;
     for(int i = 0; i < n; ++i) out[i] = found[i].word;
+    return n;
+}
+
+int timemory_component_suggest(const char* name, const char** out, int max)
+{
+    if(!name || !out || max < 0) return TIMEMORY_EINVAL;
+    tm_match found[TM_MAX_WORDS];
+    int      nfound = tm_rank_matches(name, found);
+    int      n      = 0;
+    /* the closest only: one more edit than the best is still a plausible typo */
+    for(int i = 0; i < nfound && n < max && found[i].score <= found[0].score + 1; ++i)
+    {
+        int comp = tm_find_n(found[i].word, strlen(found[i].word));
+        if(comp < 0) continue;
+        bool dup = false;
+        for(int k = 0; k < n && !dup; ++k) dup = out[k] == tm__components[comp].name;
+        if(!dup) out[n++] = tm__components[comp].name;
+    }
     return n;
 }
 
@@ -920,4 +954,101 @@ double timemory_component_unit(int id, int idx)
 {
     if(!tm_valid(id) || idx < 0 || idx > 1) return 1.0;
     return tm_unit(id, idx);
+}
+
+int timemory_component_format(int id, int* width, int* precision, bool* scientific)
+{
+    if(!tm_valid(id)) return TIMEMORY_EINVAL;
+    tm__format(id, width, precision, scientific);
+    return TIMEMORY_OK;
+}
+
+/* snprintf's count, with the output cut at cap - 1 as snprintf cuts it */
+static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(used < cap ? buf + used : NULL, used < cap ? cap - used : 0, fmt, ap);
+    va_end(ap);
+    return used + (n > 0 ? (size_t)n : 0);
+}
+
+static size_t tm_put_value(int id, double value, int width, char* buf, size_t cap, size_t used)
+{
+    int  w = 0, p = 0;
+    bool sci = false;
+    tm__format(id, &w, &p, &sci);
+    if(width < 0) width = w;
+    if(width > 256) width = 256;
+    if(p > 64) p = 64;
+    if(!isfinite(value)) value = 0.0;
+    /* the text table's cells: showpoint, as the original's std::ios_base::showpoint */
+    if(tm__components[id].flags & TIMEMORY_CFLAG_INTEGER)
+        return tm_appendf(buf, cap, used, "%*lld", width, (long long)value);
+    if(sci) return tm_appendf(buf, cap, used, "%#*.*e", width, p, value);
+    return tm_appendf(buf, cap, used, "%#*.*f", width, p, value);
+}
+
+int timemory_component_format_value(int id, double value, int width, char* buf, size_t cap)
+{
+    if(!tm_valid(id) || (!buf && cap > 0)) return TIMEMORY_EINVAL;
+    if(cap > 0) buf[0] = '\0';
+    size_t n = tm_put_value(id, value, width, buf, cap, 0);
+    return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+int timemory_component_format_values(int id, const double* values, int n, char* buf, size_t cap)
+{
+    if(!tm_valid(id) || n < 0 || n > 2 || (n > 0 && !values) || (!buf && cap > 0))
+        return TIMEMORY_EINVAL;
+    if(cap > 0) buf[0] = '\0';
+    const tm__component_row* row  = &tm__components[id];
+    size_t                   used = 0;
+    for(int i = 0; i < n; ++i)
+    {
+        if(i > 0) used = tm_appendf(buf, cap, used, ", ");
+        used             = tm_put_value(id, values[i], -1, buf, cap, used);
+        const char* unit = tm_display_unit(id, i);
+        if(unit && *unit) used = tm_appendf(buf, cap, used, " %s", unit);
+        const char* label = (n > 1 && row->labels[i]) ? row->labels[i] : row->label;
+        if(label && *label) used = tm_appendf(buf, cap, used, " %s", label);
+    }
+    return used > INT_MAX ? INT_MAX : (int)used;
+}
+
+/* The original's sample(): components whose value is a level (memory, I/O) keep the highest
+ * reading, value = accum = max(value, record()); element 1 (I/O's elapsed time) is kept. */
+static bool tm_samples(int comp)
+{
+    switch(tm_source(comp))
+    {
+    case TM_SRC_RUSAGE_MAXRSS:
+    case TM_SRC_STATM_RESIDENT:
+    case TM_SRC_STATM_SIZE:
+    case TM_SRC_RUSAGE_INBLOCK:
+    case TM_SRC_RUSAGE_OUBLOCK:
+    case TM_SRC_IO_READ_BYTES:
+    case TM_SRC_IO_WRITE_BYTES:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool timemory_component_can_sample(int id)
+{
+    return tm_valid(id) && tm_samples(id);
+}
+
+int timemory_component_sample(int id, int64_t value[2], int64_t accum[2])
+{
+    if(!tm_valid(id) || !value || !accum || !tm_samples(id)) return TIMEMORY_EINVAL;
+    int64_t now[2] = {0, 0};
+    int     rc     = timemory_component_record(id, now);
+    if(rc < 0) return rc;
+    if(now[0] > value[0]) value[0] = now[0];
+    accum[0] = value[0];
+    return TIMEMORY_OK;
 }

@@ -34,4 +34,55 @@ enum timemory_component {
         TIMEMORY_COMPONENTS_END = 64
 };
 
+/* ---------------------------------------------------------------------------------------- */
+/* The rules every layer shares: name lookup, suggestions, display format, sampling. The
+ * Python extension and the package call these instead of keeping copies (src/components.c). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef TIMEMORY_API
+#    if defined(__GNUC__)
+#        define TIMEMORY_API __attribute__((visibility("default")))
+#    else
+#        define TIMEMORY_API
+#    endif
+#endif
+
+/* Up to max primary names ("wall_clock") of the components whose names or ids are closest to
+ * an unknown name, closest first, each once ("did you mean: ..."). Returns the count (0: none
+ * plausible); the strings live as long as the process. */
+TIMEMORY_API int timemory_component_suggest(const char* name, const char** out, int max);
+
+/* The output format in effect for a component: minimum width, precision, scientific notation
+ * (the component's defaults overridden by the width/precision/scientific settings and their
+ * timing_ or memory_ variants; a negative setting means "not set", 0 is a value). Any
+ * pointer may be NULL. */
+TIMEMORY_API int timemory_component_format(int id, int* width, int* precision, bool* scientific);
+/* One display value as the text table prints it: fixed or scientific with the component's
+ * precision and a decimal point always shown ("%#.*f"), whole numbers for counts; right-aligned
+ * in width characters (-1: the component's width, 0: no padding). snprintf conventions: the
+ * length it needs is returned, at most cap - 1 characters are written. */
+TIMEMORY_API int timemory_component_format_value(int id, double value, int width, char* buf,
+                                                 size_t cap);
+/* "   6.534 sec wall" / "   5.116 MB start peak rss,    5.120 MB stop peak rss": n (1 or 2)
+ * display values with their display units and labels, as a component object's str() and the
+ * Python bundles print them. snprintf conventions. */
+TIMEMORY_API int timemory_component_format_values(int id, const double* values, int n,
+                                                  char* buf, size_t cap);
+
+/* Components with the original's sample() (memory and I/O levels): value = accum =
+ * max(value, record()), element 0 only. TIMEMORY_EINVAL for the others. */
+TIMEMORY_API bool timemory_component_can_sample(int id);
+TIMEMORY_API int  timemory_component_sample(int id, int64_t value[2], int64_t accum[2]);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* TIMEMORY_COMPONENTS_H */

@@ -556,6 +556,109 @@ TM_TEST(components_format_defaults_and_overrides)
     tm__settings = saved;
 }
 
+/* TIMEMORY_PRECISION=0 is a precision (the original's >= 0 rule); the shared formatter
+ * gives the text table's cell text ("%#.*f": the decimal point stays) */
+TM_TEST(components_format_zero_and_the_shared_formatter)
+{
+    tm__settings_store saved = tm__settings;
+    char               text[64];
+    int                w = -1, p = -1;
+    bool               sci = true;
+    CHECK_INT(timemory_component_format(TIMEMORY_WALL_CLOCK, &w, &p, &sci), TIMEMORY_OK);
+    CHECK_INT(w, 8);
+    CHECK_INT(p, 3);
+    CHECK(!sci);
+    CHECK_INT(timemory_component_format(TM_NCOMP, &w, &p, &sci), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, -1, text, sizeof(text)),
+              8);
+    CHECK_STR(text, "   0.012");
+    CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, 0, text, sizeof(text)),
+              5);
+    CHECK_STR(text, "0.012");
+    CHECK_INT(timemory_component_format_value(TIMEMORY_CPU_UTIL, 75.04, -1, text, sizeof(text)),
+              6);
+    CHECK_STR(text, "  75.0");
+    CHECK_INT(timemory_component_format_value(TIMEMORY_TRIP_COUNT, 42.0, 0, text, sizeof(text)), 2);
+    CHECK_STR(text, "42");
+
+    tm__settings.precision = 0;
+    tm__format(TIMEMORY_WALL_CLOCK, &w, &p, &sci);
+    CHECK_INT(p, 0);
+    timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, 0, text, sizeof(text));
+    CHECK_STR(text, "0.");
+    tm__settings.timing_precision = 2;
+    tm__settings.width            = 0;
+    timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, -1, text, sizeof(text));
+    CHECK_STR(text, "0.01");
+    tm__settings.timing_scientific = true;
+    timemory_component_format_value(TIMEMORY_WALL_CLOCK, 1234.5, 0, text, sizeof(text));
+    CHECK_STR(text, "1.23e+03");
+    tm__settings = saved;
+
+    /* snprintf conventions: the length needed, the text cut */
+    char small[4];
+    CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 1.5, -1, small, sizeof(small)),
+              8);
+    CHECK_STR(small, "   ");
+    CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 1.5, -1, NULL, 0), 8);
+    CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 1.5, -1, NULL, 8),
+              TIMEMORY_EINVAL);
+}
+
+TM_TEST(components_format_values_with_units_and_labels)
+{
+    char         text[128];
+    const double wall[1] = {1.5}, rss[2] = {5.0, 6.25};
+    int          n = timemory_component_format_values(TIMEMORY_WALL_CLOCK, wall, 1, text,
+                                                      sizeof(text));
+    CHECK_STR(text, "   1.500 sec wall");
+    CHECK_INT(n, (int)strlen(text));
+    timemory_component_format_values(TIMEMORY_CURRENT_PEAK_RSS, rss, 2, text, sizeof(text));
+    CHECK_STR(text, "   5.000 MB start peak rss,    6.250 MB  stop peak rss");
+    const double count[1] = {3.0};
+    timemory_component_format_values(TIMEMORY_TRIP_COUNT, count, 1, text, sizeof(text));
+    CHECK_STR(text, "       3 trip_count");
+    CHECK_INT(timemory_component_format_values(TIMEMORY_WALL_CLOCK, wall, 3, text, sizeof(text)),
+              TIMEMORY_EINVAL);
+    CHECK_INT(timemory_component_format_values(TIMEMORY_WALL_CLOCK, NULL, 0, text, sizeof(text)),
+              0);
+    CHECK_STR(text, "");
+}
+
+TM_TEST(components_suggest_primary_names)
+{
+    const char* out[4];
+    CHECK_INT(timemory_component_suggest("wal_clock", out, 4), 1);
+    CHECK_STR(out[0], "wall_clock");
+    /* an alias matched is reported by its component's primary name */
+    CHECK_INT(timemory_component_suggest("cpu_utilisation", out, 4), 1);
+    CHECK_STR(out[0], "cpu_util");
+    int n = timemory_component_suggest("peak_rs", out, 4);
+    CHECK(n >= 1);
+    if(n >= 1) CHECK_STR(out[0], "peak_rss");
+    CHECK_INT(timemory_component_suggest("zzzzzzzzzzzzzzzz", out, 4), 0);
+    CHECK_INT(timemory_component_suggest("wal_clock", out, 0), 0);
+    CHECK_INT(timemory_component_suggest(NULL, out, 4), TIMEMORY_EINVAL);
+}
+
+TM_TEST(components_sample_keeps_the_highest_level)
+{
+    CHECK(timemory_component_can_sample(TIMEMORY_PEAK_RSS));
+    CHECK(timemory_component_can_sample(TIMEMORY_PAGE_RSS));
+    CHECK(timemory_component_can_sample(TIMEMORY_VIRTUAL_MEMORY));
+    CHECK(timemory_component_can_sample(TIMEMORY_WRITTEN_BYTES));
+    CHECK(!timemory_component_can_sample(TIMEMORY_WALL_CLOCK));
+    CHECK(!timemory_component_can_sample(TIMEMORY_CURRENT_PEAK_RSS));
+    CHECK(!timemory_component_can_sample(-1));
+    int64_t value[2] = {0, 7}, accum[2] = {0, 0};
+    CHECK_INT(timemory_component_sample(TIMEMORY_WALL_CLOCK, value, accum), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_component_sample(TIMEMORY_PAGE_RSS, value, accum), TIMEMORY_OK);
+    CHECK(value[0] > 0 && accum[0] == value[0] && value[1] == 7);
+    int64_t high[2] = {INT64_MAX / 2, 0}, acc[2] = {0, 0};
+    CHECK_INT(timemory_component_sample(TIMEMORY_PAGE_RSS, high, acc), TIMEMORY_OK);
+    CHECK(high[0] == INT64_MAX / 2 && acc[0] == INT64_MAX / 2);
+}
+
 /* ---- real readings ------------------------------------------------------------------------ */
 
 static int64_t now_ns(clockid_t id)

@@ -17,6 +17,7 @@ import textwrap
 import threading
 import time
 import tracemalloc
+import warnings
 import weakref
 from pathlib import Path
 
@@ -338,7 +339,7 @@ def test_component_table_matches_classes():
         assert set(row) == keys
         cls = getattr(ext, row["class_name"])
         assert issubclass(cls, ext.Component)
-        assert cls.id == row["id"] and cls.index() == row["id"]
+        assert cls.id() == row["name"] and cls.index() == row["id"]
         assert cls.name == row["name"]
         assert cls.available is row["available"]
         assert (cls.reason is None) == row["available"]
@@ -652,7 +653,7 @@ def test_wall_clock_around_sleep():
     assert wc.label() == "wall" and ext.WallClock.label() == "wall"
     assert wc.description() == "Real-clock timer (i.e. wall-clock timer)"
     assert wc.available and ext.WallClock.has_value and ext.WallClock.reason is None
-    assert ext.WallClock.id == WALL and wc.index() == WALL and wc.name == "wall_clock"
+    assert ext.WallClock.id() == "wall_clock" and wc.index() == WALL and wc.name == "wall_clock"
     assert wc.configure() is None and ext.WallClock.configure(1, a=2) is None
     wc.stop()  # not running: nothing
     assert wc.laps() == 1
@@ -797,9 +798,11 @@ def test_unavailable_component():
     assert cls.__doc__ == "not available"
     assert "Allinea" in cls.reason or "MAP" in cls.reason
     obj = cls("x")
-    with pytest.raises(RuntimeError) as info:
-        obj.start()
-    assert cls.reason in str(info.value)
+    # a no-op; the first attempt of the process per class warns why (test_component.py)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert obj.start() is None and obj.start() is None
+    assert len(caught) <= 1 and all(cls.reason in str(w.message) for w in caught)
     with pytest.raises(RuntimeError):
         cls.record()
     for method in ["stop", "measure", "reset", "mark_begin", "mark_end", "push", "pop"]:

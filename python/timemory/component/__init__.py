@@ -3,8 +3,13 @@
 Unless push() and pop() are called on these objects, they do not store any data in the
 timemory call-graph. The classes are the extension's (one per row of the component table);
 ``id`` is an IntEnum built from the same table, so ``int(component.wall_clock)`` is the value
-the C library uses. A component whose tool is missing still has its class, with
-``available == False`` and ``reason`` saying why; starting it raises RuntimeError.
+the C library uses; ``WallClock.index()`` is that member and ``WallClock.id()`` the string id
+``"wall_clock"``. A component whose tool is missing still has its class, with
+``available == False`` and ``reason`` saying why; measuring it does nothing (the first attempt
+per class warns why).
+
+Names, aliases and suggestions are the C library's (timemory_component_find/_suggest), the
+same rules as every component list of the library, the command line and the settings.
 """
 
 import enum as _enum
@@ -57,19 +62,23 @@ Component = getattr(_lib, "Component", None)
 
 def _find_row(obj):
     """The table row for a component.id value, an int, a class, or a string naming it (primary
-    id, alias, class name or enum name, case-insensitive); None when unknown."""
-    if isinstance(obj, type) and isinstance(getattr(obj, "id", None), int):
-        obj = obj.id
+    id, alias, class name or enum name, case-insensitive, as the C library reads names); None
+    when unknown."""
+    if isinstance(obj, type):
+        obj = getattr(obj, "_timemory_id", None)
     if isinstance(obj, int) and not isinstance(obj, bool):
         return _BY_ID.get(int(obj))
     if isinstance(obj, str):
-        key = obj.strip().lower()
-        for row in _TABLE:
-            names = {row["name"], row["class_name"].lower(), row["enum_name"].lower()}
-            names.update(alias.lower() for alias in row["ids"])
-            if key in names:
-                return row
+        found = _lib.component_find(obj)
+        return None if found is None else _BY_ID.get(found)
     return None
+
+
+def _unknown(obj):
+    """KeyError for an unknown component, with the library's suggestions."""
+    close = _lib.component_suggest(obj) if isinstance(obj, str) else []
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    return KeyError(f"unknown component {obj!r}{hint}")
 
 
 def is_available(obj):
@@ -83,7 +92,7 @@ def reason(obj):
     """Why a component is not available (None when it is); KeyError for unknown names."""
     row = _find_row(obj)
     if row is None:
-        raise KeyError(f"unknown component {obj!r}")
+        raise _unknown(obj)
     return row["reason"]
 
 
@@ -101,7 +110,7 @@ def get_class(obj):
     """The component class for a name or id value; KeyError when unknown."""
     row = _find_row(obj)
     if row is None:
-        raise KeyError(f"unknown component {obj!r}")
+        raise _unknown(obj)
     return getattr(_lib, row["class_name"])
 
 
