@@ -36,9 +36,9 @@ static char* tm__diff_candidate(const char* base, const char* label, const char*
 {
     tm__buf b;
     tm__buf_init(&b);
-    for(const char* p = base; *p; ++p)
-        if(!((unsigned char) *p & 0x80)) tm__buf_putc(&b, *p);
-    if(b.len > 0 && b.data[b.len - 1] != '/' && isalnum((unsigned char) b.data[b.len - 1]))
+    tm__buf_puts(&b, base); /* bytes kept as they are (UTF-8 names) */
+    if(b.len > 0 && b.data[b.len - 1] != '/' &&
+       (isalnum((unsigned char) b.data[b.len - 1]) || ((unsigned char) b.data[b.len - 1] & 0x80)))
         tm__buf_putc(&b, '-');
     tm__buf_puts(&b, label);
     if(*ext != '.') tm__buf_putc(&b, '.');

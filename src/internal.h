@@ -442,6 +442,23 @@ int  tm__diff_build(const tm__result* current, tm__result* out);
 void tm__write_flamegraph_svg(tm__buf* b, const tm__result* r);
 /* ---- end of block added by "Results people can look at" ---- */
 
+/* ---- added by task "Output folders" (output_claim.c) ---- */
+/* Claims the folder for the output phase now starting (output.c): locks
+ * <requested>/.timemory.lock until tm__claim_release, and when the process that wrote there
+ * last ran at the same time as this one, moves to <requested>-<pid> (one line on stderr says
+ * why). A folder this process claimed before is taken again as it is. out = the folder to
+ * write into. TIMEMORY_EIO when no folder could be made or locked (out is then the folder
+ * the files' own writes will fail in, and report). */
+int  tm__claim_folder(const char* requested, char* out, size_t len);
+/* Ends the phase's claim; when files were written, this process's stamp is left in the lock
+ * file (final: the finalize output, after which it writes no more). */
+void tm__claim_release(bool wrote, bool final);
+/* A short lock of <dir>/.timemory.lock for a read-modify-write beside the claimed folder
+ * (CTestNotes.txt); -1 when it cannot be taken or is the phase's own (held already). */
+int  tm__folder_lock(const char* dir);
+void tm__folder_unlock(int fd);
+/* ---- end of block added by "Output folders" ---- */
+
 /* ------------------------------------------------------------------------------------------ */
 /* test hooks                                                                                  */
 

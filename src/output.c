@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,16 +59,17 @@ static void tm__collapse_repeats(char* s, const char* pair)
     while((p = strstr(s, pair)) != NULL) memmove(p, p + 1, strlen(p + 1) + 1);
 }
 
-int tm__output_filename(const char* label, const char* ext, char* buf, size_t len)
+/* <output_path>[/<time>]: the folder the files go to unless another process holds it
+ * (malloc'd; *timed when the time folder was added) */
+static char* tm__output_folder(bool* timed)
 {
-    if(!label || !buf || len == 0) return TIMEMORY_EINVAL;
+    if(timed) *timed = false;
     char* path   = tm__setting_string_copy(&tm__settings.output_path);
-    char* prefix = tm__setting_string_copy(&tm__settings.output_prefix);
     char* format = tm__setting_string_copy(&tm__settings.time_format);
-    if(!path || !prefix || !format)
+    if(!path || !format)
     {
-        free(path), free(prefix), free(format);
-        return TIMEMORY_ENOMEM;
+        free(path), free(format);
+        return NULL;
     }
     tm__buf b;
     tm__buf_init(&b);
@@ -80,23 +82,101 @@ int tm__output_filename(const char* label, const char* ext, char* buf, size_t le
         {
             if(b.len > 0 && b.data[b.len - 1] != '/') tm__buf_putc(&b, '/');
             tm__buf_puts(&b, stamp);
+            if(timed) *timed = true;
         }
     }
+    free(path), free(format);
+    return tm__buf_take(&b);
+}
+
+/* ---- the output phase ----------------------------------------------------------------------
+ * One at a time in a process (tm__output_all, tm__output_result). Its folder is claimed
+ * (output_claim.c) when its first file is about to be written, so that a run with nothing to
+ * write makes no folder, and released with this process's stamp when the phase ends. */
+
+static pthread_mutex_t tm__phase_mutex = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local bool tm__in_phase; /* this thread runs the phase */
+static struct {
+    bool claimed; /* the claim was made (tm__phase_folder holds the outcome) */
+    bool wrote;   /* a file was written */
+    char requested[4096];
+    char folder[4096];
+    /* a folder that could not be made or written: said once, its later files skipped */
+    char failed_folder[4096];
+    int  first_errno; /* of the first file that failed: errno when the phase returns */
+} tm__phase;
+
+static void tm__output_phase_begin(void)
+{
+    pthread_mutex_lock(&tm__phase_mutex);
+    tm__in_phase                = true;
+    tm__phase.claimed           = tm__phase.wrote = false;
+    tm__phase.failed_folder[0] = '\0';
+    tm__phase.first_errno      = 0;
+}
+
+static void tm__output_phase_end(int rc)
+{
+    if(tm__phase.claimed) tm__claim_release(tm__phase.wrote, tm__state >= 2);
+    int err           = tm__phase.first_errno;
+    tm__phase.claimed = false;
+    tm__in_phase      = false;
+    pthread_mutex_unlock(&tm__phase_mutex);
+    if(rc != TIMEMORY_OK && err) errno = err; /* the reason of the code returned */
+}
+
+/* A fork in the middle of another thread's phase: the child has no phase running. */
+static void tm__output_phase_after_fork(void)
+{
+    pthread_mutex_init(&tm__phase_mutex, NULL);
+    tm__phase.claimed = false;
+}
+
+__attribute__((constructor)) static void tm__output_phase_init(void)
+{
+    pthread_atfork(NULL, NULL, tm__output_phase_after_fork);
+}
+
+/* Before a file of the phase is written: the folder is claimed once. */
+static void tm__output_claim(void)
+{
+    if(!tm__in_phase || tm__phase.claimed) return;
+    char* folder = tm__output_folder(NULL);
+    if(!folder) return;
+    tm__phase.claimed = true;
+    snprintf(tm__phase.requested, sizeof(tm__phase.requested), "%s", folder);
+    tm__claim_folder(folder, tm__phase.folder, sizeof(tm__phase.folder));
+    free(folder);
+}
+
+/* The folder a file of the requested folder goes to in this thread's phase. */
+static const char* tm__output_claimed(const char* requested)
+{
+    if(tm__in_phase && tm__phase.claimed && strcmp(requested, tm__phase.requested) == 0)
+        return tm__phase.folder;
+    return requested;
+}
+
+int tm__output_filename(const char* label, const char* ext, char* buf, size_t len)
+{
+    if(!label || !buf || len == 0) return TIMEMORY_EINVAL;
+    char* folder = tm__output_folder(NULL);
+    char* prefix = tm__setting_string_copy(&tm__settings.output_prefix);
+    if(!folder || !prefix)
+    {
+        free(folder), free(prefix);
+        return TIMEMORY_ENOMEM;
+    }
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__buf_puts(&b, tm__output_claimed(folder));
     tm__buf_putc(&b, '/');
     tm__buf_puts(&b, prefix);
-    free(path), free(prefix), free(format);
-    char* full = tm__buf_take(&b);
-    if(!full) return TIMEMORY_ENOMEM;
-
-    /* the directory + prefix part: ASCII only, and "pre" + "wall" reads "pre-wall" */
-    size_t w = 0;
-    for(size_t r = 0; full[r]; ++r)
-        if(!((unsigned char) full[r] & 0x80)) full[w++] = full[r];
-    full[w] = '\0';
-    tm__buf_init(&b);
-    tm__buf_puts(&b, full);
-    free(full);
-    if(b.len > 0 && b.data[b.len - 1] != '/' && isalnum((unsigned char) b.data[b.len - 1]))
+    free(folder), free(prefix);
+    /* bytes are kept as they are (UTF-8 names); "pre" + "wall" reads "pre-wall", as does
+     * a prefix ending in a non-ASCII letter */
+    if(b.len > 0 && b.data[b.len - 1] != '/' &&
+       (isalnum((unsigned char) b.data[b.len - 1]) || ((unsigned char) b.data[b.len - 1] & 0x80)))
         tm__buf_putc(&b, '-');
     tm__buf_puts(&b, label);
     if(ext && *ext && *ext != '.') tm__buf_putc(&b, '.');
@@ -707,52 +787,106 @@ static void tm__write_functions(tm__buf* b)
 /* one component's outputs                                                                    */
 
 typedef struct tm__output_ctx {
-    int  error; /* first failure; later files are skipped (same folder, same reason) */
+    int  error; /* the first failure; every other file is still tried */
     bool wrote; /* at least one file written */
 } tm__output_ctx;
+
+static void tm__dirname(const char* path, char* out, size_t len)
+{
+    const char* slash = strrchr(path, '/');
+    if(!slash)
+        snprintf(out, len, ".");
+    else
+        snprintf(out, len, "%.*s", (int) (slash == path ? 1 : slash - path), path);
+}
+
+static bool tm__in_failed_folder(const char* path)
+{
+    char dir[4096];
+    tm__dirname(path, dir, sizeof(dir));
+    return tm__phase.failed_folder[0] && strcmp(dir, tm__phase.failed_folder) == 0;
+}
+
+/* Writes one file whole or not at all. A failure is one message naming the file and why, and
+ * only this file fails; when its folder cannot be made or written, that folder's later files
+ * are skipped without more messages (the first said why). */
+static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* content)
+{
+    int rc = TIMEMORY_ENOMEM;
+    errno  = 0;
+    if(!content->failed)
+        rc = tm__write_file_atomic(path, content->data ? content->data : "", content->len);
+    if(rc == TIMEMORY_OK)
+    {
+        ctx->wrote = true;
+        if(tm__in_phase) tm__phase.wrote = true;
+        return TIMEMORY_OK;
+    }
+    int err = rc == TIMEMORY_ENOMEM ? ENOMEM : errno;
+    if(tm__in_phase && !tm__phase.first_errno) tm__phase.first_errno = err;
+    if(rc == TIMEMORY_ENOMEM)
+        tm__warn("cannot write '%s': %s", path, timemory_strerror(rc));
+    else
+        tm__warn("cannot write '%s': %s; the data stays in memory", path,
+                 err ? strerror(err) : timemory_strerror(rc));
+    char        dir[4096];
+    struct stat st;
+    tm__dirname(path, dir, sizeof(dir));
+    if(rc != TIMEMORY_ENOMEM &&
+       (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0))
+        snprintf(tm__phase.failed_folder, sizeof(tm__phase.failed_folder), "%s", dir);
+    if(ctx->error == TIMEMORY_OK) ctx->error = rc;
+    return rc;
+}
 
 static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
                          const char* ext, tm__buf* content, tm__pairs* kind, char* path_out,
                          size_t path_len)
 {
     char path[4096];
-    int  rc = tm__output_filename(tag, ext, path, sizeof(path));
+    tm__output_claim();
+    int rc = tm__output_filename(tag, ext, path, sizeof(path));
     if(rc != TIMEMORY_OK)
     {
         tm__warn("cannot compose the output file name for '%s%s': %s", tag, ext,
                  timemory_strerror(rc));
-        return ctx->error = rc;
+        if(ctx->error == TIMEMORY_OK) ctx->error = rc;
+        return rc;
+    }
+    if(tm__in_failed_folder(path)) /* said for its first file */
+    {
+        if(ctx->error == TIMEMORY_OK) ctx->error = TIMEMORY_EIO;
+        return TIMEMORY_EIO;
     }
     printf("[%s]|0> Outputting '%s'...\n", label, path);
     fflush(stdout);
-    if(content->failed)
-    {
-        tm__warn("cannot write '%s': %s", path, timemory_strerror(TIMEMORY_ENOMEM));
-        return ctx->error = TIMEMORY_ENOMEM;
-    }
-    errno = 0;
-    rc    = tm__write_file_atomic(path, content->data ? content->data : "", content->len);
-    if(rc != TIMEMORY_OK)
-    {
-        int err = errno;
-        tm__warn("cannot write '%s': %s; the data stays in memory", path,
-                 err ? strerror(err) : timemory_strerror(rc));
-        return ctx->error = rc;
-    }
-    ctx->wrote = true;
+    rc = tm__write_one(ctx, path, content);
+    if(rc != TIMEMORY_OK) return rc;
     tm__record_output(kind, label, path);
     if(path_out) snprintf(path_out, path_len, "%s", path);
     return TIMEMORY_OK;
 }
 
-/* Appends LIST(APPEND CTEST_NOTES_FILES "<path>") to <output_path>/CTestNotes.txt once. */
+/* Appends LIST(APPEND CTEST_NOTES_FILES "<path>") to <output_path>/CTestNotes.txt once: the
+ * folder this process claimed, or beside the time folders (time_output), where other
+ * processes add theirs (a short lock on that folder keeps every line). */
 static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
 {
-    char* dir = tm__setting_string_copy(&tm__settings.output_path);
-    if(!dir) return;
-    char notes[4096];
-    snprintf(notes, sizeof(notes), "%s/CTestNotes.txt", *dir ? dir : ".");
-    free(dir);
+    bool  timed  = false;
+    char* folder = tm__output_folder(&timed);
+    char* path   = tm__setting_string_copy(&tm__settings.output_path);
+    if(!folder || !path)
+    {
+        free(folder), free(path);
+        return;
+    }
+    const char* dir = timed ? (*path ? path : ".") : tm__output_claimed(folder);
+    char        notes[4096];
+    int         n    = snprintf(notes, sizeof(notes), "%s/CTestNotes.txt", dir);
+    bool        fits = n > 0 && n < (int) sizeof(notes);
+    int         lock = fits ? tm__folder_lock(dir) : -1;
+    free(folder), free(path);
+    if(!fits) return;
     tm__buf content;
     tm__buf_init(&content);
     FILE* f = fopen(notes, "rb");
@@ -772,9 +906,10 @@ static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
            tm__write_file_atomic(notes, content.data, content.len) != TIMEMORY_OK)
         {
             tm__warn("cannot write '%s': %s", notes, strerror(errno));
-            ctx->error = TIMEMORY_EIO;
+            if(ctx->error == TIMEMORY_OK) ctx->error = TIMEMORY_EIO;
         }
     }
+    tm__folder_unlock(lock);
     tm__buf_free(&content);
 }
 
@@ -883,7 +1018,7 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
     tm__buf text;
     tm__buf_init(&text);
     tm__write_text(&text, d);
-    if(tm__settings.file_output && tm__settings.json_output && ctx->error == TIMEMORY_OK)
+    if(tm__settings.file_output && tm__settings.json_output)
     {
         tm__buf b;
         tm__buf_init(&b);
@@ -891,7 +1026,7 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
         tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
         tm__buf_free(&b);
     }
-    if(tm__settings.file_output && tm__settings.text_output && ctx->error == TIMEMORY_OK)
+    if(tm__settings.file_output && tm__settings.text_output)
     {
         char path[4096];
         if(tm__emit_file(ctx, label, tag, ".txt", &text, &tm__text_files, path, sizeof(path)) ==
@@ -918,7 +1053,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     tm__result diff;
     bool have_diff = tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
 
-    if(tm__settings.file_output && ctx->error == TIMEMORY_OK)
+    if(tm__settings.file_output)
     {
         tm__buf b;
         if(tm__settings.flamegraph_output && (row->flags & TIMEMORY_CFLAG_FLAMEGRAPH))
@@ -928,22 +1063,19 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             snprintf(tag, sizeof(tag), "%s.flamegraph", label);
             tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
             tm__buf_free(&b);
-            if(ctx->error == TIMEMORY_OK) /* the same flame graph for a browser */
-            {
-                tm__buf_init(&b);
-                tm__write_flamegraph_svg(&b, r);
-                tm__emit_file(ctx, label, tag, ".svg", &b, &tm__text_files, NULL, 0);
-                tm__buf_free(&b);
-            }
+            tm__buf_init(&b); /* the same flame graph for a browser */
+            tm__write_flamegraph_svg(&b, r);
+            tm__emit_file(ctx, label, tag, ".svg", &b, &tm__text_files, NULL, 0);
+            tm__buf_free(&b);
         }
-        if(tm__settings.json_output && ctx->error == TIMEMORY_OK)
+        if(tm__settings.json_output)
         {
             tm__buf_init(&b);
             tm__write_json_flat(&b, &r, 1);
             tm__emit_file(ctx, label, label, ".json", &b, &tm__json_files, NULL, 0);
             tm__buf_free(&b);
         }
-        if(tm__settings.tree_output && ctx->error == TIMEMORY_OK)
+        if(tm__settings.tree_output)
         {
             tm__buf_init(&b);
             tm__write_json_tree(&b, &r, 1);
@@ -951,7 +1083,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
             tm__buf_free(&b);
         }
-        if(tm__settings.text_output && ctx->error == TIMEMORY_OK)
+        if(tm__settings.text_output)
         {
             char path[4096];
             tm__write_text(&text, r);
@@ -984,42 +1116,50 @@ int tm__output_result(const tm__result* r)
 {
     if(!r || r->comp < 0 || r->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
     tm__output_ctx ctx = { TIMEMORY_OK, false };
+    tm__output_phase_begin();
     tm__output_one(r, &ctx);
+    tm__output_phase_end(ctx.error);
     return ctx.error;
 }
 
+/* metadata.json and functions.json (OUTPUT.md §8): each is written, or fails, on its own */
 static void tm__write_metadata_files(tm__output_ctx* ctx)
 {
-    char meta[4096], funcs[4096];
-    if(tm__output_filename("metadata", ".json", meta, sizeof(meta)) != TIMEMORY_OK ||
-       tm__output_filename("functions", ".json", funcs, sizeof(funcs)) != TIMEMORY_OK)
+    char        meta[4096], funcs[4096];
+    char*       paths[2] = { meta, funcs };
+    const char* tags[2]  = { "metadata", "functions" };
+    tm__output_claim();
+    for(int i = 0; i < 2; ++i)
+    {
+        int rc = tm__output_filename(tags[i], ".json", paths[i], sizeof(meta));
+        if(rc == TIMEMORY_OK) continue;
+        tm__warn("cannot compose the output file name for '%s.json': %s", tags[i],
+                 timemory_strerror(rc));
+        if(ctx->error == TIMEMORY_OK) ctx->error = rc;
         return;
+    }
     if(tm__settings.verbose > 0 || tm__settings.banner || tm__settings.debug)
         printf("\n[metadata::manager::finalize]> Outputting '%s' and '%s'...\n", meta, funcs);
     tm__buf b;
-    tm__buf_init(&b);
-    tm__buf_puts(&b, "{\"timemory\":{\"metadata\":");
-    tm__put_metadata(&b);
-    tm__buf_puts(&b, "}}\n");
-    int rc = b.failed ? TIMEMORY_ENOMEM : tm__write_file_atomic(meta, b.data, b.len);
-    if(rc != TIMEMORY_OK)
+    if(!tm__in_failed_folder(meta))
     {
-        tm__warn("cannot write '%s': %s", meta, strerror(errno));
-        ctx->error = rc;
+        tm__buf_init(&b);
+        tm__buf_puts(&b, "{\"timemory\":{\"metadata\":");
+        tm__put_metadata(&b);
+        tm__buf_puts(&b, "}}\n");
+        tm__write_one(ctx, meta, &b);
+        tm__buf_free(&b);
     }
-    tm__buf_free(&b);
-    if(rc != TIMEMORY_OK) return;
-    tm__write_functions(&b);
-    rc = b.failed ? TIMEMORY_ENOMEM : tm__write_file_atomic(funcs, b.data, b.len);
-    if(rc != TIMEMORY_OK)
+    if(!tm__in_failed_folder(funcs))
     {
-        tm__warn("cannot write '%s': %s", funcs, strerror(errno));
-        ctx->error = rc;
+        tm__buf_init(&b);
+        tm__write_functions(&b);
+        tm__write_one(ctx, funcs, &b);
+        tm__buf_free(&b);
     }
-    tm__buf_free(&b);
 }
 
-int tm__output_all(void)
+static int tm__output_all_in_phase(void)
 {
     int ids[TM_NCOMP];
     int n = tm__components_in_use(ids, TM_NCOMP);
@@ -1033,8 +1173,16 @@ int tm__output_all(void)
         tm__output_one(&r, &ctx);
         tm__result_free(&r);
     }
-    if(tm__settings.file_output && ctx.wrote && ctx.error == TIMEMORY_OK)
-        tm__write_metadata_files(&ctx);
+    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx);
     fflush(stdout);
     return ctx.error;
+}
+
+/* One output phase: the folder is claimed at the first file and released at the end. */
+int tm__output_all(void)
+{
+    tm__output_phase_begin();
+    int rc = tm__output_all_in_phase();
+    tm__output_phase_end(rc);
+    return rc;
 }

@@ -212,6 +212,13 @@ TM_TEST(diff_input_candidates)
     CHECK_INT(n, 1);
     if(n == 1) CHECK_STR(c[0], "previous/run/in_wall.json");
     for(int i = 0; i < n; ++i) free(c[i]);
+    /* UTF-8 kept, as in the output names */
+    timemory_settings_set_string("input_path", "timemory-r\xc3\xa9sum\xc3\xa9-output");
+    timemory_settings_set_string("input_prefix", "pr\xc3\xa9");
+    n = tm__diff_input_candidates("wall", c, 1);
+    CHECK_INT(n, 1);
+    if(n == 1) CHECK_STR(c[0], "timemory-r\xc3\xa9sum\xc3\xa9-output/pr\xc3\xa9-wall.json");
+    for(int i = 0; i < n; ++i) free(c[i]);
     CHECK_INT(tm__diff_input_candidates(NULL, c, 16), 0);
     tm_diff_restore(&s);
 }

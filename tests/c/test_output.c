@@ -58,6 +58,7 @@ static void tm_restore(tm_saved* s)
 #undef TM_RESTORE
 }
 
+/* the entries of a folder, less the lock file of output_claim.c (test_output_claim.c) */
 static int tm_count_files(const char* dir)
 {
     DIR* d = opendir(dir);
@@ -65,7 +66,9 @@ static int tm_count_files(const char* dir)
     int            n = 0;
     struct dirent* e;
     while((e = readdir(d)) != NULL)
-        if(strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) ++n;
+        if(strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+           strcmp(e->d_name, ".timemory.lock") != 0)
+            ++n;
     closedir(d);
     return n;
 }
@@ -196,9 +199,17 @@ TM_TEST(output_filename_composition)
     timemory_settings_set_string("output_path", "a--b__c//d");
     tm__output_filename("wall", ".json", buf, sizeof(buf));
     CHECK_STR(buf, "a-b_c/d/wall.json");
-    timemory_settings_set_string("output_path", "out\xc3\xa9");
+    /* UTF-8 (any byte) is kept; a prefix ending in a non-ASCII letter reads "prefixé-wall" */
+    timemory_settings_set_string("output_path", "r\xc3\xa9sum\xc3\xa9-out");
     tm__output_filename("wall", ".json", buf, sizeof(buf));
-    CHECK_STR(buf, "out/wall.json");
+    CHECK_STR(buf, "r\xc3\xa9sum\xc3\xa9-out/wall.json");
+    timemory_settings_set_string("output_prefix", "pr\xc3\xa9");
+    tm__output_filename("wall", ".json", buf, sizeof(buf));
+    CHECK_STR(buf, "r\xc3\xa9sum\xc3\xa9-out/pr\xc3\xa9-wall.json");
+    timemory_settings_set_string("output_prefix", "");
+    timemory_settings_set_string("output_path", "caf\xe9");
+    tm__output_filename("wall", ".json", buf, sizeof(buf));
+    CHECK_STR(buf, "caf\xe9/wall.json");
 
     /* too small a buffer */
     CHECK_INT(tm__output_filename("wall", ".json", buf, 5), TIMEMORY_ERANGE);
@@ -619,6 +630,82 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     tm__result_free(&r);
 
     timemory_clear(0);
+    tm_remove_tree(dir);
+    free(dir);
+    tm_restore(&s);
+}
+
+/* One file that cannot be written (wall.json is a folder) fails alone: one line on stderr
+ * naming it, the error code returned, and every other file -- the tree, the text, the flame
+ * graph, trip_count's files, metadata.json and functions.json -- written whole. */
+TM_TEST(output_all_unwritable_file_fails_alone)
+{
+    tm_saved s   = tm_save();
+    char*    dir = tm_make_temp_dir();
+    if(!dir) return;
+    timemory_settings_set_string("output_path", dir);
+    tm__settings.cout_output = false;
+    char blocked[512];
+    snprintf(blocked, sizeof(blocked), "%s/wall.json", dir);
+    CHECK_INT(mkdir(blocked, 0755), 0);
+
+    timemory_clear(0);
+    timemory_components_t comps =
+        TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) | TIMEMORY_COMPONENT_BIT(TIMEMORY_TRIP_COUNT);
+    uint64_t key = timemory_add_hash_id("output-blocked");
+    for(int i = 0; i < 3; ++i)
+    {
+        timemory_push(key, comps, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+
+    tm_capture err, con;
+    tm_capture_begin(&err, 2);
+    tm_capture_begin(&con, 1);
+    int   rc      = tm__output_all();
+    char* console = tm_capture_end(&con);
+    char* errors  = tm_capture_end(&err);
+    CHECK_INT(rc, TIMEMORY_EIO);
+    char expected[2048];
+    snprintf(expected, sizeof(expected),
+             "[timemory] warning: cannot write '%s': Is a directory; the data stays in memory\n",
+             blocked);
+    CHECK_STR(errors, expected);
+    const char* names[] = { "wall.flamegraph.json", "wall.flamegraph.svg", "wall.tree.json",
+                            "wall.txt",             "trip_count.json",     "trip_count.tree.json",
+                            "trip_count.txt",       "metadata.json",       "functions.json" };
+    for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
+    {
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        struct stat st;
+        CHECK(stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+        if(strstr(names[i], ".json")) tm_check_python_loads_file(path);
+        if(i < 7) /* each one announced (the metadata files are not) */
+        {
+            snprintf(expected, sizeof(expected), "Outputting '%s'...\n", path);
+            CHECK(console && strstr(console, expected));
+        }
+    }
+    CHECK_INT(tm_count_files(dir), 10); /* and the folder wall.json */
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/wall.txt", dir);
+    char* txt = tm_read_file(path);
+    CHECK(txt && strstr(txt, "| >>> output-blocked |      3 |      0 | wall   | sec    |"));
+    free(txt);
+    /* the metadata lists the files written, not the one that failed */
+    snprintf(path, sizeof(path), "%s/metadata.json", dir);
+    char* meta = tm_read_file(path);
+    snprintf(expected, sizeof(expected), "\"%s/wall.tree.json\"", dir);
+    CHECK(meta && strstr(meta, expected));
+    snprintf(expected, sizeof(expected), "\"%s\"", blocked);
+    CHECK(meta && !strstr(meta, expected));
+    free(meta);
+    free(console);
+    free(errors);
+
+    timemory_clear(0);
+    rmdir(blocked);
     tm_remove_tree(dir);
     free(dir);
     tm_restore(&s);
