@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: the C tests (plain, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer), ruff, and pytest (which also builds the C example against the
-# installed library with pkg-config and checks its files). .ci/run calls this script.
+# UndefinedBehaviorSanitizer; the MPI side under mpirun -np 4), ruff, and pytest (which also
+# builds the C examples against the installed library with pkg-config -- the MPI one with
+# mpicc -- and checks their files; tests/python/test_mpi.py runs mpirun -np 4 with mpi4py).
+# .ci/run calls this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,12 +22,35 @@ cmake -S . -B build-tests -DTIMEMORY_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDe
 cmake --build build-tests -j2 >/dev/null
 (cd build-tests && TIMEMORY_OUTPUT_PATH="$root/build-tests/out" ./timemory_c_tests)
 
+# MPI: CMake found it (always in CI: install-deps.sh installs OpenMPI) -> the plugin and the
+# MPI-side C test, run under mpirun with 4 ranks
+mpirun_flags=(-np 4)
+if mpirun --version 2>/dev/null | grep -q "Open MPI"; then
+    mpirun_flags+=(--oversubscribe)
+    if [ "$(id -u)" = 0 ]; then mpirun_flags+=(--allow-run-as-root); fi
+fi
+if [ -x build-tests/timemory_mpi_tests ]; then
+    echo "== C MPI tests (mpirun ${mpirun_flags[*]})"
+    (cd build-tests && mpirun "${mpirun_flags[@]}" ./timemory_mpi_tests)
+elif [ "${CI:-}" = true ]; then
+    echo "CI: CMake did not find MPI (scripts/install-deps.sh installs OpenMPI)" >&2
+    exit 1
+else
+    echo "== C MPI tests: skipped, CMake did not find MPI"
+fi
+
 echo "== C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DTIMEMORY_BUILD_TESTS=ON -DTIMEMORY_SANITIZE=ON \
     -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j2 --target timemory_c_tests >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     TIMEMORY_OUTPUT_PATH="$root/build-asan/out" ./timemory_c_tests)
+if [ -x build-tests/timemory_mpi_tests ]; then
+    # leaks not checked: Open MPI's own allocations outlive MPI_Finalize
+    cmake --build build-asan -j2 --target timemory_mpi_tests >/dev/null
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+        mpirun "${mpirun_flags[@]}" ./timemory_mpi_tests)
+fi
 
 # The extension (profiler, tracer, markers) under the same sanitizers, on this Python: the
 # library is preloaded into an uninstrumented interpreter, leaks (CPython's own) not checked.

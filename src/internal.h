@@ -250,6 +250,26 @@ typedef struct tm__entry {
     tm__stats   stats;
 } tm__entry;
 
+/* MPI (ranks.c): an entry's value over the ranks merged into it, in display units. */
+typedef struct tm__rank_stat {
+    double min[2], max[2], mean[2]; /* mean over every rank of the element (absent = 0) */
+    int    min_rank, max_rank;      /* the first rank holding the min / the max (element 0) */
+    int    nranks;                  /* ranks that have the entry */
+} tm__rank_stat;
+/* (max - mean) / max of element i: 0 when all ranks are equal, (n-1)/n when one rank has it
+ * all; 0 when max <= 0. */
+double tm__rank_imbalance(const tm__rank_stat* s, int i);
+
+/* MPI (ranks.c): one element of the "ranks" list -- a rank, a node group, or all ranks. */
+typedef struct tm__result_part {
+    int        rank;        /* JSON "rank": the rank, or the group's index */
+    int        first_rank;  /* ranks merged into it */
+    int        last_rank;
+    tm__rnode* tree;        /* its tree (placeholder root): &r->root or owned */
+    size_t     first;       /* its entries: r->entries[first .. first + count) */
+    size_t     count;
+} tm__result_part;
+
 typedef struct tm__result {
     int        comp;
     tm__rnode  root; /* placeholder root (hash 0), children = top-level nodes */
@@ -258,6 +278,11 @@ typedef struct tm__result {
     int        thread_count; /* threads that ever registered */
     long       pid;
     char*      banner;   /* NULL: description upper-cased; diff tables set their own */
+    /* MPI results only (tm__result_build_ranks); 0/NULL otherwise */
+    int              mpi_size;
+    tm__result_part* parts;      /* one per "ranks" element */
+    size_t           nparts;
+    tm__rank_stat*   rank_stats; /* one per entry when ranks were merged, else NULL */
 } tm__result;
 
 /* Builds the merged result of one component from every graph (collapse_threads decides the
@@ -458,6 +483,40 @@ void tm__claim_release(bool wrote, bool final);
 int  tm__folder_lock(const char* dir);
 void tm__folder_unlock(int fd);
 /* ---- end of block added by "Output folders" ---- */
+
+/* ---- added by task "MPI" (mpi.c: finds and drives the plugin libtimemory-mpi.so) ---- */
+/* MPI is initialized and not finalized (the plugin is loaded only when the process has an MPI
+ * library); rank and size of MPI_COMM_WORLD, 0 and 1 otherwise. */
+bool tm__mpi_active(int* rank, int* size);
+/* MPI was finalized before timemory could gather (rank/size as last seen, size > 1). */
+bool tm__mpi_finalized_unseen(int* rank, int* size);
+/* Collective: every rank's bytes to rank 0 (*all end to end, *lens one per rank; NULL on
+ * other ranks). TIMEMORY_EIO (with a warning) when MPI fails. */
+int  tm__mpi_gather(const char* data, size_t len, char** all, size_t** lens);
+extern size_t tm__mpi_gather_chunk; /* bytes per message above which pieces travel (0: INT_MAX) */
+
+/* Every rank's data at rank 0 (ranks.c). */
+typedef struct tm__ranks {
+    int            rank;
+    int            size;
+    tm__proc_data* procs;  /* rank 0: one per rank, by rank (ncomps 0 when one was lost) */
+    int            comps[TM_NCOMP]; /* components any rank has: rank 0's order, then new ones */
+    int            ncomps;
+} tm__ranks;
+/* Collective: packs this process's data and gathers every rank's at rank 0, which decodes
+ * them (out->procs stays NULL on other ranks). */
+int  tm__ranks_gather(tm__ranks* out);
+void tm__ranks_free(tm__ranks* r);
+/* At rank 0: comp over every rank, as collapse_processes and node_count say (parts, prefixes
+ * "|<rank>" or "|<first>:<last>", rank statistics of merged entries). TIMEMORY_ENOTFOUND
+ * when no rank has data of comp. */
+int  tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out);
+/* Flattens the children of root into r's entries (pre-order, prefixes "<part>>>> ...");
+ * *cap is the entries allocated (0 at first). The entries added, or -1 when out of memory. */
+long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, const char* part);
+/* The child of parent with (id, key), or NULL; indexes parent's children when it has many. */
+tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key);
+/* ---- end of block added by "MPI" ---- */
 
 /* ------------------------------------------------------------------------------------------ */
 /* test hooks                                                                                  */

@@ -4,6 +4,7 @@
  * per-thread name caches. Output formatting lives in output*.c, storage in graph.c.
  */
 #include "internal.h"
+#include "timemory/mpi_support.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -106,10 +107,18 @@ int timemory_init_ex(int argc, char** argv, const char* prefix, const char* suff
     pthread_mutex_lock(&tm__lib_mutex);
     if(tm__state == 0) tm__state = 1;
     pthread_mutex_unlock(&tm__lib_mutex);
+    timemory_mpi_notice(); /* MPI initialized: MPI_Finalize will finalize timemory first */
     return TIMEMORY_OK;
 }
 
-int timemory_init(int argc, char** argv) { return timemory_init_ex(argc, argv, NULL, NULL); }
+int timemory_init(int argc, char** argv)
+{
+    int rc = timemory_init_ex(argc, argv, NULL, NULL);
+    /* the C path alone starts MPI when the mpi_init setting says so (NOTES.md §3) */
+    if(rc == TIMEMORY_OK && tm__settings.mpi_init && !timemory_mpi_is_active())
+        rc = timemory_mpi_init(&argc, &argv);
+    return rc;
+}
 
 bool timemory_is_initialized(void) { return tm__state >= 1; }
 bool timemory_is_finalized(void) { return tm__state >= 3; }
@@ -128,6 +137,7 @@ int timemory_finalize(void)
     int rc = TIMEMORY_OK;
     if(tm__settings.auto_output) rc = tm__output_all();
     tm__state = 3;
+    if(tm__settings.mpi_finalize) timemory_mpi_finalize(); /* not from inside MPI_Finalize */
     return rc;
 }
 

@@ -1159,8 +1159,61 @@ static void tm__write_metadata_files(tm__output_ctx* ctx)
     }
 }
 
+/* MPI: every rank's data goes to rank 0, which alone writes (and prints) the results over the
+ * ranks; the other ranks return once their data is sent. */
+static int tm__output_all_ranks(void)
+{
+    tm__ranks ranks;
+    int       rc = tm__ranks_gather(&ranks);
+    if(rc != TIMEMORY_OK || ranks.rank != 0)
+    {
+        tm__ranks_free(&ranks);
+        return rc;
+    }
+    tm__output_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx)); /* TIMEMORY_OK, nothing written yet */
+    for(int i = ranks.ncomps - 1; i >= 0; --i) /* the component used first is reported last */
+    {
+        tm__result r;
+        if(tm__result_build_ranks(ranks.comps[i], &ranks, &r) != TIMEMORY_OK) continue;
+        tm__output_one(&r, &ctx);
+        tm__result_free(&r);
+    }
+    tm__ranks_free(&ranks);
+    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx);
+    fflush(stdout);
+    return ctx.error;
+}
+
+/* MPI could not carry the data (finalized before timemory could gather, or the gather
+ * failed): each rank writes its own into <output_path>/rank-<rank>/, never over another's. */
+static void tm__output_rank_folder(int rank, const char* why)
+{
+    static int moved = -1;
+    if(moved == rank) return;
+    moved      = rank;
+    char* path = tm__setting_string_copy(&tm__settings.output_path);
+    if(!path) return;
+    char folder[4096];
+    snprintf(folder, sizeof(folder), "%s/rank-%d", *path ? path : ".", rank);
+    free(path);
+    if(rank == 0)
+        tm__warn("%s: each rank writes its own outputs into '%s' (rank-<N>)", why, folder);
+    timemory_settings_set_string("output_path", folder);
+}
+
 static int tm__output_all_in_phase(void)
 {
+    int rank = 0, size = 1;
+    if(tm__mpi_active(&rank, &size))
+    {
+        int rc = tm__output_all_ranks();
+        if(rc != TIMEMORY_EIO) return rc;
+        tm__output_rank_folder(rank, "the MPI gather failed");
+    }
+    else if(tm__mpi_finalized_unseen(&rank, &size))
+        tm__output_rank_folder(rank, "MPI was finalized before timemory (call timemory_init after "
+                                     "MPI_Init, or timemory_finalize before MPI_Finalize)");
     int ids[TM_NCOMP];
     int n = tm__components_in_use(ids, TM_NCOMP);
     if(n > TM_NCOMP) n = TM_NCOMP;

@@ -295,10 +295,11 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
     }
     else
         tm__buf_json_string(b, row->repr[0]);
+    int ranks = r->mpi_size > 0 ? r->mpi_size : 1; /* MPI: every rank gathered (ranks.c) */
     tm__buf_printf(b,
-                   ",\"thread_scope_only\":false,\"thread_count\":%d,\"mpi_size\":1,"
-                   "\"upcxx_size\":1,\"process_count\":1,\"num_ranks\":1,\"concurrency\":%d",
-                   r->thread_count, r->thread_count);
+                   ",\"thread_scope_only\":false,\"thread_count\":%d,\"mpi_size\":%d,"
+                   "\"upcxx_size\":1,\"process_count\":%d,\"num_ranks\":%d,\"concurrency\":%d",
+                   r->thread_count, ranks, ranks, ranks, r->thread_count);
 }
 
 static bool tm__result_ok(const tm__result* r)
@@ -306,8 +307,25 @@ static bool tm__result_ok(const tm__result* r)
     return r && r->comp >= 0 && r->comp < TM_NCOMP;
 }
 
+/* An entry's value over the ranks merged into it (docs/outputs.md): display units. */
+static void tm__put_rank_stats(tm__buf* b, int comp, const tm__rank_stat* rs)
+{
+    int    k            = tm__display_count(comp);
+    bool   integer      = tm__is_integer(comp);
+    double imbalance[2] = { tm__rank_imbalance(rs, 0), tm__rank_imbalance(rs, 1) };
+    tm__buf_printf(b, ",\"rank_stats\":{\"ranks\":%d,\"min\":", rs->nranks);
+    tm__put_values(b, comp, rs->min, k, integer);
+    tm__buf_puts(b, ",\"mean\":");
+    tm__put_values(b, comp, rs->mean, k, false);
+    tm__buf_puts(b, ",\"max\":");
+    tm__put_values(b, comp, rs->max, k, integer);
+    tm__buf_puts(b, ",\"imbalance\":");
+    tm__put_values(b, comp, imbalance, k, false);
+    tm__buf_printf(b, ",\"min_rank\":%d,\"max_rank\":%d}", rs->min_rank, rs->max_rank);
+}
+
 static void tm__put_flat_entry(tm__buf* b, tm__json_doc* doc, int comp, const tm__entry* e,
-                               bool first)
+                               bool first, const tm__rank_stat* rs)
 {
     tm__buf_printf(b, "{\"hash\":%" PRIu64 ",\"prefix\":", e->hash);
     tm__buf_json_string(b, e->prefix);
@@ -315,6 +333,7 @@ static void tm__put_flat_entry(tm__buf* b, tm__json_doc* doc, int comp, const tm
     tm__put_component(b, comp, e->laps, e->accum, first);
     tm__buf_puts(b, ",\"stats\":");
     tm__put_stats(b, doc, comp, &e->stats, true);
+    if(rs) tm__put_rank_stats(b, comp, rs);
     tm__buf_printf(b, ",\"rolling_hash\":%" PRIu64 "}", e->rolling_hash);
 }
 
@@ -334,15 +353,24 @@ void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, res);
         tm__buf_puts(b, ",\"ranks\":[");
-        if(res->nentries > 0)
+        /* one element per rank or node group with MPI (ranks.c), else this process */
+        tm__result_part one    = { 0, 0, 0, NULL, 0, res->nentries };
+        size_t          nparts = res->nparts ? res->nparts : 1;
+        bool            first  = true;
+        for(size_t p = 0; p < nparts; ++p)
         {
-            tm__buf_printf(b, "{\"rank\":0,\"graph_size\":%zu,\"graph\":[", res->nentries);
-            for(size_t j = 0; j < res->nentries; ++j)
+            const tm__result_part* part = res->nparts ? &res->parts[p] : &one;
+            if(part->count == 0) continue; /* ranks with no entries are omitted */
+            tm__buf_printf(b, "%s{\"rank\":%d,\"graph_size\":%zu,\"graph\":[", first ? "" : ",",
+                           part->rank, part->count);
+            for(size_t j = part->first; j < part->first + part->count; ++j)
             {
-                if(j > 0) tm__buf_putc(b, ',');
-                tm__put_flat_entry(b, &doc, res->comp, &res->entries[j], j == 0);
+                if(j > part->first) tm__buf_putc(b, ',');
+                tm__put_flat_entry(b, &doc, res->comp, &res->entries[j], first && j == part->first,
+                                   res->rank_stats ? &res->rank_stats[j] : NULL);
             }
             tm__buf_puts(b, "]}");
+            first = false;
         }
         tm__buf_puts(b, "]}");
     }
@@ -358,8 +386,11 @@ static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
     tm__buf_json_string(b, n->label);
     tm__buf_puts(b, ",\"tid\":[");
     for(int i = 0; i < n->ntids; ++i) tm__buf_printf(b, i > 0 ? ",%d" : "%d", n->tids[i]);
-    tm__buf_printf(b, "],\"pid\":[%ld],\"depth\":%d,\"is_dummy\":%s,\"inclusive\":{\"entry\":",
-                   r->pid, n->depth, n->is_dummy ? "true" : "false");
+    tm__buf_puts(b, "],\"pid\":[");
+    if(n->npids == 0) tm__buf_printf(b, "%ld", r->pid); /* this process's own nodes */
+    for(int i = 0; i < n->npids; ++i) tm__buf_printf(b, i > 0 ? ",%ld" : "%ld", n->pids[i]);
+    tm__buf_printf(b, "],\"depth\":%d,\"is_dummy\":%s,\"inclusive\":{\"entry\":", n->depth,
+                   n->is_dummy ? "true" : "false");
     tm__put_component(b, r->comp, n->laps, n->accum, false);
     tm__buf_puts(b, ",\"stats\":");
     tm__put_stats(b, doc, r->comp, &n->stats, false);
@@ -395,10 +426,23 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
         tm__put_component_key(b, r[i]->comp);
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, r[i]);
-        /* no distributed-memory backend: the key is "graph", one rank, one placeholder root */
-        tm__buf_puts(b, ",\"graph\":[[");
-        tm__put_tree(b, &doc, r[i], &r[i]->root, true);
-        tm__buf_puts(b, "]]}");
+        /* no distributed-memory backend: the key is "graph", one rank, one placeholder root;
+         * with MPI "mpi", one list of roots per rank or node group (ranks.c) */
+        if(r[i]->nparts == 0)
+        {
+            tm__buf_puts(b, ",\"graph\":[[");
+            tm__put_tree(b, &doc, r[i], &r[i]->root, true);
+            tm__buf_puts(b, "]]}");
+            continue;
+        }
+        tm__buf_puts(b, ",\"mpi\":[");
+        for(size_t p = 0; p < r[i]->nparts; ++p)
+        {
+            tm__buf_puts(b, p > 0 ? ",[" : "[");
+            tm__put_tree(b, &doc, r[i], r[i]->parts[p].tree, p == 0);
+            tm__buf_putc(b, ']');
+        }
+        tm__buf_puts(b, "]}");
     }
     tm__buf_puts(b, "}}\n");
 }

@@ -24,15 +24,23 @@ enum tm__column {
     COL_VAR,
     COL_STDDEV,
     COL_SELF,
+    COL_RANK_MIN, /* MPI, merged ranks: the entry's value over the ranks (ranks.c) */
+    COL_RANK_MEAN,
+    COL_RANK_MAX,
+    COL_RANK_AT,
+    COL_IMBALANCE,
     NCOLS
 };
 
-static const char* const tm__column_title[NCOLS] = { "LABEL", "COUNT", "DEPTH",  "METRIC",
-                                                     "UNITS", "SUM",   "MEAN",   "MIN",
-                                                     "MAX",   "VAR",   "STDDEV", "% SELF" };
+static const char* const tm__column_title[NCOLS] = {
+    "LABEL", "COUNT",  "DEPTH",    "METRIC",    "UNITS",    "SUM",     "MEAN",   "MIN",
+    "MAX",   "VAR",    "STDDEV",   "% SELF",    "RANK MIN", "RANK MEAN", "RANK MAX", "AT RANK",
+    "% IMBAL"
+};
 /* text cells are left-aligned, numbers right-aligned */
 static const bool tm__column_is_text[NCOLS] = { true,  false, false, true,  true,  false,
-                                                false, false, false, false, false, false };
+                                                false, false, false, false, false, false,
+                                                false, false, false, false, false };
 
 typedef struct tm__table {
     char* (*cells)[NCOLS]; /* NULL = empty cell */
@@ -223,6 +231,15 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, i
         if(present[COL_VAR]) cells[COL_VAR] = tm__number_cell(fmt, var);
         if(present[COL_STDDEV]) cells[COL_STDDEV] = tm__number_cell(fmt, sdev);
         if(present[COL_SELF]) cells[COL_SELF] = tm__number_cell(&percent, self[i]);
+        if(present[COL_RANK_MIN] && r->rank_stats)
+        {
+            const tm__rank_stat* rs = &r->rank_stats[idx];
+            cells[COL_RANK_MIN]     = tm__number_cell(fmt, rs->min[i]);
+            cells[COL_RANK_MEAN]    = tm__number_cell(fmt, rs->mean[i]);
+            cells[COL_RANK_MAX]     = tm__number_cell(fmt, rs->max[i]);
+            if(i == 0) cells[COL_RANK_AT] = tm__integer_cell(rs->max_rank);
+            cells[COL_IMBALANCE] = tm__number_cell(&percent, 100.0 * tm__rank_imbalance(rs, i));
+        }
     }
 }
 
@@ -343,6 +360,7 @@ void tm__write_text(tm__buf* b, const tm__result* r)
     present[COL_VAR]    = stats && tm__env_flag("TIMEMORY_PRINT_VARIANCE", false);
     present[COL_STDDEV] = stats && tm__env_flag("TIMEMORY_PRINT_STDDEV", true);
     present[COL_SELF]   = !(flags & TIMEMORY_CFLAG_NO_MEAN);
+    for(int c = COL_RANK_MIN; c <= COL_IMBALANCE; ++c) present[c] = r->rank_stats != NULL;
 
     int  min_width = 8, precision = 3;
     bool scientific = false;

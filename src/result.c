@@ -136,6 +136,26 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
     return (long) idx;
 }
 
+tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key)
+{
+    if(!parent->index && parent->nchildren > TM_RCHILD_LINEAR) tm__rchild_reindex(parent);
+    if(parent->index)
+    {
+        size_t mask = parent->index_cap - 1;
+        for(size_t slot = tm__rchild_slot(id, key, mask); parent->index[slot];
+            slot        = (slot + 1) & mask)
+        {
+            tm__rnode* c = &parent->children[parent->index[slot] - 1];
+            if(c->id == id && c->key == key) return c;
+        }
+        return NULL;
+    }
+    for(size_t i = 0; i < parent->nchildren; ++i)
+        if(parent->children[i].id == id && parent->children[i].key == key)
+            return &parent->children[i];
+    return NULL;
+}
+
 static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
 {
     size_t added = 0;
@@ -299,6 +319,15 @@ static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolli
     }
 }
 
+long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, const char* part)
+{
+    size_t           before = r->nentries;
+    tm__flat_builder fb     = { r, *cap, part ? part : "" };
+    tm__flatten(&fb, root, 0);
+    *cap = fb.cap;
+    return (long) (r->nentries - before);
+}
+
 int tm__result_build(int comp, tm__result* out)
 {
     memset(out, 0, sizeof(*out));
@@ -377,6 +406,14 @@ void tm__result_free(tm__result* r)
     for(size_t i = 0; i < r->nentries; ++i) free(r->entries[i].prefix);
     free(r->entries);
     free(r->banner);
+    for(size_t i = 0; i < r->nparts; ++i)
+        if(r->parts[i].tree && r->parts[i].tree != &r->root)
+        {
+            tm__rnode_free(r->parts[i].tree);
+            free(r->parts[i].tree);
+        }
+    free(r->parts);
+    free(r->rank_stats);
     tm__rnode_free(&r->root);
     memset(r, 0, sizeof(*r));
 }

@@ -239,16 +239,28 @@ else:
 
     timemory_argparse = add_arguments
 
-    def _no_mpi(name):
-        print(f"timemory.{name}: this build has no MPI support", file=_sys.stderr)
-
     def mpi_init():
-        """Initialize MPI (this build has no MPI: prints so)"""
-        _no_mpi("mpi_init")
+        """Initialize MPI (MPI_Init_thread per settings.mpi_thread/mpi_thread_type, else
+        MPI_Init); errors are printed, not raised"""
+        try:
+            libpytimemory.mpi_init()
+        except Exception as err:  # noqa: BLE001 (spec: printed, not raised)
+            print(f"timemory.mpi_init: {err}", file=_sys.stderr)
 
     def mpi_finalize():
-        """Finalize MPI (this build has no MPI: prints so)"""
-        _no_mpi("mpi_finalize")
+        """Finalize MPI (timemory finalizes first, on every rank); errors are printed"""
+        try:
+            libpytimemory.mpi_finalize()
+        except Exception as err:  # noqa: BLE001 (spec: printed, not raised)
+            print(f"timemory.mpi_finalize: {err}", file=_sys.stderr)
+
+    def dmp_rank():
+        """This process's rank (MPI_COMM_WORLD; 0 without MPI)"""
+        return libpytimemory.mpi_rank()
+
+    def dmp_size():
+        """The number of ranks (MPI_COMM_WORLD; 1 without MPI)"""
+        return libpytimemory.mpi_size()
 
     def upcxx_init():
         """Initialize UPC++ (this build has no UPC++: prints so)"""
@@ -313,6 +325,8 @@ else:
         "disable_signal_detection",
         "dmp_finalize",
         "dmp_init",
+        "dmp_rank",
+        "dmp_size",
         "enable",
         "enable_signal_detection",
         "enabled",
@@ -397,6 +411,11 @@ else:
         initialize(_arguments)
     if _truthy(_os.environ.get("TIMEMORY_LIBRARY_DTOR", "yes")):
         _atexit.register(finalize)
+    # MPI: the import of mpi4py.MPI (now or later) makes MPI_Finalize finalize timemory first
+    from .mpi_support import _ranks as _mpi_ranks
+
+    _mpi_ranks.watch()
+    del _mpi_ranks
     if "python_exe" in settings.names():
         settings.python_exe = _sys.executable
     settings.command_line = list(getattr(_sys, "argv", []) or [])

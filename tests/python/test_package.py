@@ -125,10 +125,13 @@ def test_enable_disable_toggle(restore_settings):
     assert timemory.is_enabled() is True
 
 
-def test_has_no_mpi():
-    assert timemory.has_mpi_support() is False
-    assert timemory.mpi_support.is_supported() is False
-    assert timemory.mpi.is_supported() is False
+def test_mpi_support_is_the_plugin():
+    import os
+
+    supported = os.path.exists(os.path.join(sys.prefix, "lib", "libtimemory-mpi.so"))
+    assert timemory.has_mpi_support() is supported
+    assert timemory.mpi_support.is_supported() is supported
+    assert timemory.mpi.is_supported() is supported
 
 
 def test_hash_registry():

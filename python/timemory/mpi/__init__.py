@@ -6,9 +6,13 @@ from ..mpi_support import (
     mpi_c_info,
     mpi_cxx_info,
     mpi_exe_info,
+    mpi_library_info,
     mpip_functions,
+    rank,
+    size,
     start_mpip,
     stop_mpip,
+    unavailable_reason,
 )
 
 __all__ = [
@@ -17,7 +21,11 @@ __all__ = [
     "mpi_c_info",
     "mpi_cxx_info",
     "mpi_exe_info",
+    "mpi_library_info",
     "mpip_functions",
+    "rank",
+    "size",
     "start_mpip",
     "stop_mpip",
+    "unavailable_reason",
 ]

@@ -1,8 +1,12 @@
 """timemory.mpi_support -- MPI information and the MPI function wrappers (mpip).
 
-This build has no MPI support: the info functions print "MPI not supported", is_supported()
-is False. enable_mpip()/start_mpip()/stop_mpip() use libtimemory-mpip (built when CMake found
-MPI): without it enable_mpip() raises RuntimeError and start_mpip() warns and returns 0.
+When MPI is initialized (mpi4py, ``timemory.mpi_init()``) every output is gathered to rank 0,
+which alone writes it: ranks merged (``settings.collapse_processes``), in ``node_count``
+groups, or one element per rank. That needs libtimemory's MPI plugin (libtimemory-mpi.so,
+built when CMake found MPI): is_supported() says whether it is there and loads; the info
+functions print what MPI it was built with ("MPI not supported" without it).
+enable_mpip()/start_mpip()/stop_mpip() use libtimemory-mpip (built when CMake found MPI):
+without it enable_mpip() raises RuntimeError and start_mpip() warns and returns 0.
 """
 
 import sys
@@ -13,34 +17,69 @@ __all__ = [
     "mpi_c_info",
     "mpi_cxx_info",
     "mpi_exe_info",
+    "mpi_library_info",
     "mpip_functions",
+    "rank",
+    "size",
     "start_mpip",
     "stop_mpip",
+    "unavailable_reason",
 ]
 
 _NOT_SUPPORTED = "MPI not supported"
 
 
+def _info(what):
+    # without the extension loaded (helpers-only mode) there is no MPI support to use
+    extension = sys.modules.get("timemory.libs.libpytimemory")
+    return extension.mpi_info(what) if extension is not None else _NOT_SUPPORTED
+
+
 def mpi_exe_info():
     """Print the MPI launcher found at build time."""
-    print(_NOT_SUPPORTED)
+    print(_info("exe"))
 
 
 def mpi_c_info():
     """Print the MPI C compiler information found at build time."""
-    print(_NOT_SUPPORTED)
+    print(_info("c"))
 
 
 def mpi_cxx_info():
     """Print the MPI C++ compiler information found at build time."""
-    print(_NOT_SUPPORTED)
+    print(_info("cxx"))
+
+
+def mpi_library_info():
+    """Print the MPI library timemory uses (MPI_Get_library_version)."""
+    print(_info("library"))
 
 
 def is_supported():
-    """Whether timemory was built with MPI."""
+    """Whether timemory was built with MPI (its MPI plugin is installed and loads)."""
     # without the extension loaded (helpers-only mode) there is no MPI support to use
     extension = sys.modules.get("timemory.libs.libpytimemory")
     return bool(extension is not None and extension.has_mpi_support())
+
+
+def unavailable_reason():
+    """Why MPI cannot be used (None when it can)."""
+    extension = sys.modules.get("timemory.libs.libpytimemory")
+    if extension is None:
+        return "the timemory extension is not loaded"
+    return extension.mpi_unavailable_reason()
+
+
+def rank():
+    """This process's rank in MPI_COMM_WORLD (0 when MPI is not initialized)."""
+    extension = sys.modules.get("timemory.libs.libpytimemory")
+    return extension.mpi_rank() if extension is not None else 0
+
+
+def size():
+    """The number of ranks in MPI_COMM_WORLD (1 when MPI is not initialized)."""
+    extension = sys.modules.get("timemory.libs.libpytimemory")
+    return extension.mpi_size() if extension is not None else 1
 
 
 # ---- mpip: MPI calls as call-graph nodes (libtimemory-mpip, loaded by _mpip) ----------------
