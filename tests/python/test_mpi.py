@@ -162,7 +162,9 @@ def test_python_per_rank_with_finalize_called_on_every_rank(tmp_path):
 
 
 def test_python_node_groups_when_mpi4py_finalizes(tmp_path):
-    folder, _ = _run_app(tmp_path, TIMEMORY_FIRST, "MPI.Finalize()", env={"TIMEMORY_NODE_COUNT": "2"})
+    folder, _ = _run_app(
+        tmp_path, TIMEMORY_FIRST, "MPI.Finalize()", env={"TIMEMORY_NODE_COUNT": "2"}
+    )
     flat = _flat(folder)
     assert [element["rank"] for element in flat["ranks"]] == [0, 1]
     low, high = (_rows(element) for element in flat["ranks"])
@@ -206,7 +208,17 @@ def mpi_ranks(tmp_path_factory) -> Path:
     ).stdout.split()
     exe = work / "mpi_ranks"
     source = ROOT / "examples" / "c" / "mpi_ranks.c"
-    command = [MPICC, "-std=c11", "-Wall", "-Wextra", "-Werror", str(source), *flags, "-o", str(exe)]
+    command = [
+        MPICC,
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        str(source),
+        *flags,
+        "-o",
+        str(exe),
+    ]
     subprocess.run(command, check=True)
     return exe
 
@@ -265,3 +277,34 @@ def test_a_program_without_mpi_loads_nothing(run_python):
     )
     result = run_python(code, check=True)
     assert result.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_c_program_without_mpi_and_the_mpi_init_setting(tmp_path):
+    """nested_regions.c is not linked with MPI: with TIMEMORY_MPI_INIT timemory_init starts MPI
+    itself (MPI_Init_thread, funneled) and TIMEMORY_MPI_FINALIZE ends it after the output."""
+    _require("timemory's MPI plugin", PLUGIN.exists())
+    _require("cc and pkg-config", bool(shutil.which("cc") and shutil.which("pkg-config")))
+    env = dict(os.environ, PKG_CONFIG_PATH=str(PKGCONFIG))
+    flags = subprocess.run(
+        ["pkg-config", "--cflags", "--libs", "timemory"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    exe = tmp_path / "nested_regions"
+    source = ROOT / "examples" / "c" / "nested_regions.c"
+    subprocess.run(["cc", "-std=c11", str(source), *flags, "-lpthread", "-o", str(exe)], check=True)
+    settings = {
+        "TIMEMORY_MPI_INIT": "ON",
+        "TIMEMORY_MPI_FINALIZE": "ON",
+        "TIMEMORY_MPI_THREAD_TYPE": "funneled",
+    }
+    result = _mpirun([exe], tmp_path, np=2, env=settings)
+    assert result.stdout.count("REAL-CLOCK TIMER") == 1
+    flat = _flat(tmp_path / "timemory-nested-regions-output")
+    assert flat["mpi_size"] == 2 and len(flat["ranks"]) == 1
+    rows = _rows(flat["ranks"][0])
+    assert rows[">>> main-outer"]["entry"]["laps"] == 2
+    assert rows[">>> worker-outer"]["entry"]["laps"] == 2
+    assert sorted(e["entry"]["laps"] for e in flat["ranks"][0]["graph"]) == [2, 2, 2, 4, 6]
