@@ -1,6 +1,8 @@
 /* bench_push_pop.c -- the cost of one region push/pop pair with wall_clock, against the two
  * clock_gettime(CLOCK_MONOTONIC) reads it cannot avoid, in one run, best of several rounds;
- * plus the cost when paused. A program, not a test: it prints figures and ratios.
+ * plus the cost of a pair made while paused, with no region open and inside an open region
+ * (a paused pair must leave the open region alone and print nothing).
+ * A program, not a test: it prints figures and ratios.
  *
  *   bench_push_pop [pairs-per-round] [rounds]
  * Under callgrind, the loops are separate functions (see bench/run_c_bench.sh), so
@@ -27,8 +29,12 @@ void loop_push_pop_id(long n, uint64_t key);
 void loop_push_pop_region(long n, const char* name);
 void loop_paused(long n, uint64_t key);
 void loop_paused_inline(long n, uint64_t key);
+void loop_paused_region(long n, const char* name);
+void loop_paused_in_region(long n, uint64_t key);
+void loop_paused_inline_in_region(long n, uint64_t key);
+void loop_paused_region_in_region(long n, const char* name);
 
-__attribute__((noinline, noclone)) void loop_clock_reads(long n)
+__attribute__((noipa)) void loop_clock_reads(long n)
 {
     struct timespec a, b;
     for(long i = 0; i < n; ++i)
@@ -39,7 +45,7 @@ __attribute__((noinline, noclone)) void loop_clock_reads(long n)
     }
 }
 
-__attribute__((noinline, noclone)) void loop_push_pop_id(long n, uint64_t key)
+__attribute__((noipa)) void loop_push_pop_id(long n, uint64_t key)
 {
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(long i = 0; i < n; ++i)
@@ -49,7 +55,7 @@ __attribute__((noinline, noclone)) void loop_push_pop_id(long n, uint64_t key)
     }
 }
 
-__attribute__((noinline, noclone)) void loop_push_pop_region(long n, const char* name)
+__attribute__((noipa)) void loop_push_pop_region(long n, const char* name)
 {
     for(long i = 0; i < n; ++i)
     {
@@ -58,7 +64,7 @@ __attribute__((noinline, noclone)) void loop_push_pop_region(long n, const char*
     }
 }
 
-__attribute__((noinline, noclone)) void loop_paused(long n, uint64_t key)
+__attribute__((noipa)) void loop_paused(long n, uint64_t key)
 {
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(long i = 0; i < n; ++i)
@@ -68,7 +74,7 @@ __attribute__((noinline, noclone)) void loop_paused(long n, uint64_t key)
     }
 }
 
-__attribute__((noinline, noclone)) void loop_paused_inline(long n, uint64_t key)
+__attribute__((noipa)) void loop_paused_inline(long n, uint64_t key)
 {
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(long i = 0; i < n; ++i)
@@ -76,6 +82,64 @@ __attribute__((noinline, noclone)) void loop_paused_inline(long n, uint64_t key)
         timemory_push_inline(key, wall, TIMEMORY_SCOPE_TREE);
         timemory_pop_inline(key);
     }
+}
+
+__attribute__((noipa)) void loop_paused_region(long n, const char* name)
+{
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push_region(name);
+        timemory_pop_region(name);
+    }
+}
+
+/* The paused loops again, inside a region pushed before the pause (the reproduction of issue
+ * 13: outer open, pause, then pairs); functions of their own for callgrind. */
+__attribute__((noipa)) void loop_paused_in_region(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+}
+
+__attribute__((noipa)) void loop_paused_inline_in_region(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push_inline(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop_inline(key);
+    }
+}
+
+__attribute__((noipa)) void loop_paused_region_in_region(long n, const char* name)
+{
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push_region(name);
+        timemory_pop_region(name);
+    }
+}
+
+static void paused_inside(long n, uint64_t key, const char* name, double out[3])
+{
+    timemory_push_region("bench-outer");
+    timemory_pause();
+    int64_t t0 = now_ns();
+    loop_paused_in_region(n, key);
+    int64_t t1 = now_ns();
+    loop_paused_inline_in_region(n, key);
+    int64_t t2 = now_ns();
+    loop_paused_region_in_region(n, name);
+    int64_t t3 = now_ns();
+    timemory_resume();
+    timemory_pop_region("bench-outer");
+    out[0] = (double) (t1 - t0) / n;
+    out[1] = (double) (t2 - t1) / n;
+    out[2] = (double) (t3 - t2) / n;
 }
 
 int main(int argc, char** argv)
@@ -87,7 +151,7 @@ int main(int argc, char** argv)
 
     uint64_t    key  = timemory_add_hash_id("bench-region");
     const char* name = "bench-region-by-name";
-    double      best[5] = { 1e30, 1e30, 1e30, 1e30, 1e30 };
+    double      best[8] = { 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30 };
     for(int r = 0; r < rounds; ++r)
     {
         /* interleaved: every round measures every variant */
@@ -104,9 +168,10 @@ int main(int argc, char** argv)
         loop_paused_inline(n, key);
         timemory_resume();
         int64_t t5 = now_ns();
-        double v[5] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
+        double v[8] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
                         (double) (t4 - t3) / n, (double) (t5 - t4) / n };
-        for(int k = 0; k < 5; ++k)
+        paused_inside(n, key, name, &v[5]);
+        for(int k = 0; k < 8; ++k)
             if(v[k] < best[k]) best[k] = v[k];
     }
     printf("push/pop pairs with wall_clock: %ld pairs per round, best of %d rounds\n", n, rounds);
@@ -117,8 +182,14 @@ int main(int argc, char** argv)
            "timemory_push_region/pop_region (name)", best[2], best[2] / best[0]);
     printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause), push/pop calls", best[3]);
     printf("  %-44s %8.1f ns/pair\n", "paused, timemory_push_inline/pop_inline", best[4]);
+    printf("inside an open region (pushed before the pause):\n");
+    printf("  %-44s %8.1f ns/pair\n", "paused, push/pop calls", best[5]);
+    printf("  %-44s %8.1f ns/pair\n", "paused, timemory_push_inline/pop_inline", best[6]);
+    printf("  %-44s %8.1f ns/pair\n", "paused, push_region/pop_region (name)", best[7]);
     size_t entries = 0;
     timemory_get_size(TIMEMORY_WALL_CLOCK, &entries);
-    printf("  entries recorded: %zu (expected 2)\n", entries);
-    return entries == 2 ? 0 : 1;
+    int errors = timemory_take_errors(NULL);
+    printf("  entries recorded: %zu (expected 3), hot-path errors: %d (expected 0)\n", entries,
+           errors);
+    return entries == 3 && errors == 0 ? 0 : 1;
 }

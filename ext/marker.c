@@ -101,7 +101,9 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
     if(!*tm_py_enabled)
         return call ? call(func, args, nargsf, kwnames)
                     : PyObject_Vectorcall(func, args, nargsf, kwnames);
-    int       pushed = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
+    /* paused since the check: the push is remembered as skipped and its pop forgets it */
+    int       rc     = timemory_push(self->key, self->mask, self->scope);
+    int       pushed = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
     PyObject* result =
         call ? call(func, args, nargsf, kwnames) : PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* pop whether func returned or raised; the pending exception is left untouched */
@@ -301,7 +303,10 @@ static void tm_py_scoped_marker_dealloc(PyObject* op)
 static void tm_py_scoped_marker_begin(tm_py_scoped_marker* self)
 {
     if(self->started) return;
-    self->started = timemory_push(self->key, self->mask, self->scope) == TIMEMORY_OK;
+    /* a push made while paused is remembered by the library as skipped: it is popped too, so
+     * that the library forgets it (and the pop never takes an open push of the same key) */
+    int rc        = timemory_push(self->key, self->mask, self->scope);
+    self->started = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
 }
 
 static void tm_py_scoped_marker_end(tm_py_scoped_marker* self)
@@ -359,7 +364,10 @@ static PyMethodDef tm_py_scoped_marker_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_py_scoped_marker_getset[] = {
-    {"started", tm_py_scoped_marker_get_started, NULL, "True between start and stop", NULL},
+    {"started", tm_py_scoped_marker_get_started, NULL,
+     "True between start and stop (also when started while paused: the stop forgets the "
+     "skipped push)",
+     NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyMemberDef tm_py_scoped_marker_members[] = {

@@ -85,6 +85,10 @@ static size_t          tm__graph_cap;
 static _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec")));
 /* open pushes of this thread, exported for the inline paused check of timemory.h */
 __thread unsigned timemory_thread_open_pushes __attribute__((tls_model("initial-exec")));
+/* pushes skipped while paused (timemory.h): 24 bytes here, the entries on the heap */
+__thread timemory_thread_skips timemory_thread_skipped __attribute__((tls_model("initial-exec")));
+/* pushes and pops refused after finalize, reported in one line at exit */
+static atomic_ulong tm__after_finalize;
 /* components a push can record: available, with a value of their own */
 static timemory_components_t          tm__recordable;
 static _Atomic(timemory_components_t) tm__used_mask;
@@ -395,30 +399,150 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
 
 static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
 static int tm__pop(uint64_t key);
+static int tm__pop_any(uint64_t key);
+
+/* ---- pushes skipped while paused ----------------------------------------------------------
+ * A paused push records nothing, but its pop must find it: otherwise the pop closes an open
+ * region of the same key (or warns that none exists). Each thread keeps a stack of its
+ * skipped pushes, each with the number of recorded pushes open under it (`below`, kept exact
+ * when one of those is popped), so that skipped and recorded pushes form one stack in push
+ * order and a pop takes the innermost open push of its key, whichever kind. The stack is
+ * allocated at the thread's first paused push and grows like the frame stack (warm-up only);
+ * what cannot be stored is counted (`lost`) and absorbs the pops that match nothing. */
+
+static pthread_key_t  tm__skips_key;
+static pthread_once_t tm__skips_once = PTHREAD_ONCE_INIT;
+
+static void tm__skips_free(void* entries)
+{
+    free(entries);
+    timemory_thread_skipped = (timemory_thread_skips){ NULL, 0, 0, 0 };
+}
+
+static void tm__skips_key_create(void)
+{
+    if(pthread_key_create(&tm__skips_key, tm__skips_free) != 0) tm__skips_key = (pthread_key_t)-1;
+}
+
+__attribute__((noinline)) static int tm__skip_grow_and_push(uint64_t key)
+{
+    timemory_thread_skips* s   = &timemory_thread_skipped;
+    unsigned               cap = s->capacity ? s->capacity * 2 : 64;
+    timemory_skipped_push* e =
+        cap > s->capacity ? realloc(s->entries, cap * sizeof(*e)) : NULL;
+    if(!e)
+    {
+        ++s->lost;
+        tm__set_error(TIMEMORY_ENOMEM);
+        return TIMEMORY_EDISABLED;
+    }
+    /* freed when the thread exits (the main thread's block stays reachable until the end) */
+    pthread_once(&tm__skips_once, tm__skips_key_create);
+    if(tm__skips_key != (pthread_key_t)-1) pthread_setspecific(tm__skips_key, e);
+    s->entries  = e;
+    s->capacity = cap;
+    e[s->count].key   = key;
+    e[s->count].below = timemory_thread_open_pushes;
+    ++s->count;
+    return TIMEMORY_EDISABLED;
+}
+
+static inline int tm__skip_push(uint64_t key)
+{
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    unsigned               n = s->count;
+    if(TM_UNLIKELY(n == s->capacity)) return tm__skip_grow_and_push(key);
+    s->entries[n].key   = key;
+    s->entries[n].below = timemory_thread_open_pushes;
+    s->count            = n + 1;
+    return TIMEMORY_EDISABLED;
+}
+
+int tm__push_skipped(uint64_t key)
+{
+    return tm__skip_push(key);
+}
+
+/* The recorded push at index idx was popped: skipped pushes above it have one fewer below. */
+__attribute__((noinline)) static void tm__skips_frame_removed(size_t idx)
+{
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    for(unsigned i = s->count; i-- > 0 && s->entries[i].below > idx;) --s->entries[i].below;
+}
+
+static inline void tm__skip_remove(unsigned i)
+{
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    memmove(&s->entries[i], &s->entries[i + 1], (s->count - i - 1) * sizeof(*s->entries));
+    --s->count;
+}
+
+/* A refused push or pop after finalize: counted, reported once at exit. */
+static int tm__refused_after_finalize(void)
+{
+    atomic_fetch_add_explicit(&tm__after_finalize, 1, memory_order_relaxed);
+    return TIMEMORY_EFINALIZED;
+}
+
+unsigned long tm__refused_after_finalize_count(void)
+{
+    return atomic_load_explicit(&tm__after_finalize, memory_order_relaxed);
+}
 
 /* The entry points check the pause flag before anything else and leave the work to functions
- * of their own, so a paused call costs a load and a return (no prologue, no TLS). */
+ * of their own, so a paused call costs a few loads and stores (no prologue). */
 int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
 {
-    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__skip_push(key);
     return tm__push(key, comps, scope);
 }
 
 int timemory_pop(uint64_t key)
 {
-    /* paused: pops of pushes made before the pause still balance; nothing else to do */
-    if(TM_UNLIKELY(!tm__settings.enabled))
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    unsigned               n = s->count;
+    if(TM_UNLIKELY(n != 0))
     {
-        const tm__graph* g = tm__tls_graph;
-        if(!g || g->nframes == 0) return TIMEMORY_EDISABLED;
+        /* the innermost skipped push, with no recorded push opened since: this pop's own */
+        const timemory_skipped_push* e = &s->entries[n - 1];
+        if(TM_LIKELY(e->key == key && e->below == timemory_thread_open_pushes))
+        {
+            s->count = n - 1;
+            return TIMEMORY_EDISABLED;
+        }
+        return tm__pop_any(key);
     }
+    /* paused or not: pushes made before the pause still pop */
     return tm__pop(key);
+}
+
+bool tm__pop_skipped(uint64_t key)
+{
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    const tm__graph*       g = tm__tls_graph;
+    size_t                 r = g ? g->nframes : 0;
+    /* the recorded and skipped pushes from the innermost out, up to the first of key */
+    for(unsigned i = s->count; i > 0;)
+    {
+        if(s->entries[i - 1].below >= r)
+        {
+            if(s->entries[i - 1].key == key)
+            {
+                tm__skip_remove(i - 1);
+                return true;
+            }
+            --i;
+        }
+        else if(g->frames[--r].key == key && !g->frames[r].tag_a)
+            return false;
+    }
+    return false;
 }
 
 __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_t comps,
                                               unsigned scope)
 {
-    if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
     tm__graph* g = tm__graph_get();
     if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
     {
@@ -495,7 +619,9 @@ static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_
     if(nv > 0) tm__stats_add(&r->stats, sample, nv);
 }
 
-static inline void tm__frame_remove(tm__graph* g, size_t idx)
+/* Removes frame idx. Skipped pushes above it are not adjusted: callers that may have some use
+ * tm__frame_remove (timemory_pop's own path has none). */
+static inline void tm__frame_remove_only(tm__graph* g, size_t idx)
 {
     tm__frame* f = &g->frames[idx];
     if(idx + 1 == g->nframes)
@@ -510,6 +636,12 @@ static inline void tm__frame_remove(tm__graph* g, size_t idx)
         memmove(f, f + 1, (g->nframes - idx - 1) * sizeof(tm__frame));
     }
     timemory_thread_open_pushes = (unsigned)--g->nframes;
+}
+
+static inline void tm__frame_remove(tm__graph* g, size_t idx)
+{
+    tm__frame_remove_only(g, idx);
+    if(TM_UNLIKELY(timemory_thread_skipped.count != 0)) tm__skips_frame_removed(idx);
 }
 
 static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
@@ -541,25 +673,64 @@ static inline void tm__frame_stop(tm__frame* f)
     }
 }
 
+/* A pop that matches no open push: a skipped push that could not be stored (out of memory)
+ * takes it; paused with nothing recorded open it returns at once; else it is unbalanced. */
+static int tm__pop_unmatched(const tm__graph* g)
+{
+    if(timemory_thread_skipped.lost > 0)
+    {
+        --timemory_thread_skipped.lost;
+        return TIMEMORY_EDISABLED;
+    }
+    if(!tm__settings.enabled && (!g || g->nframes == 0)) return TIMEMORY_EDISABLED;
+    tm__set_error(TIMEMORY_EUNBALANCED);
+    return TIMEMORY_EUNBALANCED;
+}
+
 __attribute__((noinline)) static int tm__pop(uint64_t key)
 {
     tm__graph* g = tm__tls_graph;
-    if(TM_UNLIKELY(!g || g->nframes == 0))
+    if(TM_UNLIKELY(!g || g->nframes == 0 || tm__state >= 2))
     {
-        if(!tm__settings.enabled) return TIMEMORY_EDISABLED;
-        tm__set_error(TIMEMORY_EUNBALANCED);
-        return TIMEMORY_EUNBALANCED;
+        if(tm__state >= 2) return tm__refused_after_finalize();
+        return tm__pop_unmatched(g);
     }
     size_t     idx = g->nframes - 1;
     tm__frame* f   = &g->frames[idx];
     if(TM_UNLIKELY(f->key != key || f->tag_a) && !(f = tm__frame_find(g, key, &idx)))
-    {
-        tm__set_error(TIMEMORY_EUNBALANCED);
-        return TIMEMORY_EUNBALANCED;
-    }
+        return tm__pop_unmatched(g);
     tm__frame_stop(f);
-    tm__frame_remove(g, idx);
+    tm__frame_remove_only(g, idx); /* called with no skipped push open */
     return TIMEMORY_OK;
+}
+
+/* A pop while pushes skipped while paused are open: the innermost open push of key, recorded
+ * or skipped, is the one popped. */
+__attribute__((noinline)) static int tm__pop_any(uint64_t key)
+{
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    tm__graph*             g = tm__tls_graph;
+    size_t                 r = g ? g->nframes : 0;
+    for(unsigned i = s->count; i > 0 || r > 0;)
+    {
+        if(i > 0 && s->entries[i - 1].below >= r)
+        {
+            if(s->entries[i - 1].key == key)
+            {
+                tm__skip_remove(i - 1);
+                return TIMEMORY_EDISABLED;
+            }
+            --i;
+        }
+        else if(g->frames[--r].key == key && !g->frames[r].tag_a)
+        {
+            tm__frame_stop(&g->frames[r]);
+            tm__frame_remove(g, r);
+            return TIMEMORY_OK;
+        }
+    }
+    return tm__pop_unmatched(g);
 }
 
 int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t laps)

@@ -123,6 +123,14 @@ int timemory_init(int argc, char** argv)
 bool timemory_is_initialized(void) { return tm__state >= 1; }
 bool timemory_is_finalized(void) { return tm__state >= 3; }
 
+/* Threads still running after finalize (at exit, most often) have every push and pop refused:
+ * silently, then one line with how many at exit. */
+static void tm__report_refused(void)
+{
+    unsigned long n = tm__refused_after_finalize_count();
+    if(n > 0) tm__warn("region pushes/pops ignored after timemory_finalize: %lu", n);
+}
+
 int timemory_finalize(void)
 {
     pthread_mutex_lock(&tm__lib_mutex);
@@ -138,6 +146,7 @@ int timemory_finalize(void)
     if(tm__settings.auto_output) rc = tm__output_all();
     tm__state = 3;
     if(tm__settings.mpi_finalize) timemory_mpi_finalize(); /* not from inside MPI_Finalize */
+    atexit(tm__report_refused); /* runs after this point even when called from an exit hook */
     return rc;
 }
 
@@ -204,8 +213,9 @@ typedef struct tm__name_slot {
 } tm__name_slot;
 
 /* On the heap, reached through one pointer: the library is often dlopen()ed (Python), where
- * static TLS is scarce, and graph.c's initial-exec pointer makes all of our TLS static. */
-static _Thread_local tm__name_slot* tm__name_cache;
+ * static TLS is scarce, and graph.c's initial-exec pointer makes all of our TLS static. The
+ * pointer is initial-exec as well (no __tls_get_addr call per region). */
+static _Thread_local tm__name_slot* tm__name_cache __attribute__((tls_model("initial-exec")));
 
 static uint64_t tm__name_id_slow(const char* name, tm__name_slot* s)
 {
@@ -220,13 +230,34 @@ static uint64_t tm__name_id_slow(const char* name, tm__name_slot* s)
     return id;
 }
 
+/* a thread's cache is freed when it exits */
+static pthread_key_t  tm__name_cache_key;
+static pthread_once_t tm__name_cache_once = PTHREAD_ONCE_INIT;
+static bool           tm__name_cache_keyed;
+
+static void tm__name_cache_free(void* cache)
+{
+    free(cache);
+    tm__name_cache = NULL;
+}
+
+static void tm__name_cache_key_create(void)
+{
+    tm__name_cache_keyed = pthread_key_create(&tm__name_cache_key, tm__name_cache_free) == 0;
+}
+
+__attribute__((noinline)) static uint64_t tm__name_id_first(const char* name)
+{
+    tm__name_cache = calloc(128, sizeof(tm__name_slot));
+    if(!tm__name_cache) return tm__name_id_slow(name, NULL);
+    pthread_once(&tm__name_cache_once, tm__name_cache_key_create);
+    if(tm__name_cache_keyed) pthread_setspecific(tm__name_cache_key, tm__name_cache);
+    return tm__name_id_slow(name, &tm__name_cache[((uintptr_t) name >> 3) & 127]);
+}
+
 static inline uint64_t tm__name_id(const char* name)
 {
-    if(TM_UNLIKELY(!tm__name_cache))
-    {
-        tm__name_cache = calloc(128, sizeof(tm__name_slot));
-        if(!tm__name_cache) return tm__name_id_slow(name, NULL);
-    }
+    if(TM_UNLIKELY(!tm__name_cache)) return tm__name_id_first(name);
     tm__name_slot* s = &tm__name_cache[((uintptr_t) name >> 3) & 127];
     if(TM_LIKELY(s->ptr == name && strcmp(s->interned, name) == 0)) return s->id;
     return tm__name_id_slow(name, s);
@@ -235,7 +266,8 @@ static inline uint64_t tm__name_id(const char* name)
 int timemory_push_region(const char* name)
 {
     if(TM_UNLIKELY(!name)) return TIMEMORY_EINVAL;
-    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    /* paused: remembered by key, so that its pop finds it (and never an open region) */
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(tm__name_id(name));
     return timemory_push(tm__name_id(name), timemory_get_default_components(),
                          TIMEMORY_SCOPE_DEFAULT);
 }

@@ -168,7 +168,8 @@ void timemory_trace_set_env(const char* var, const char* value)
 
 int timemory_push_trace_hash(uint64_t key)
 {
-    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    /* paused: remembered, so that its pop finds it (graph.c) and never an open region */
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(key);
     if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
     if(TM_UNLIKELY(tm__trace_refs == 0)) timemory_trace_init("", false, NULL);
     tm__throttle* t = tm__tt_find(key, true);
@@ -185,6 +186,8 @@ int timemory_push_trace_hash(uint64_t key)
 
 int timemory_pop_trace_hash(uint64_t key)
 {
+    if(TM_UNLIKELY(timemory_thread_skipped.count != 0) && tm__pop_skipped(key))
+        return TIMEMORY_EDISABLED;
     tm__throttle* t = tm__tt_find(key, false);
     if(!t || t->throttled) return t ? TIMEMORY_ETHROTTLED : TIMEMORY_EUNBALANCED;
     int rc = timemory_pop(key);
@@ -214,7 +217,8 @@ int timemory_pop_trace_hash(uint64_t key)
 int timemory_push_trace(const char* name)
 {
     if(!name) return TIMEMORY_EINVAL;
-    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    /* paused: by hash, as timemory_pop_trace finds it, without registering the name */
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(timemory_get_hash(name));
     return timemory_push_trace_hash(tm__register(name));
 }
 

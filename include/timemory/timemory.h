@@ -72,7 +72,8 @@ TIMEMORY_API int  timemory_report(void);
 /* Erases the data of the given components (0 = all) on every thread. */
 TIMEMORY_API int  timemory_clear(uint64_t components);
 
-/* enabled setting: paused means every push/pop returns at once. */
+/* enabled setting: paused means pushes record nothing (their pops are silent no-ops, see
+ * timemory_push); pops of pushes made before the pause still record. */
 TIMEMORY_API void timemory_pause(void);
 TIMEMORY_API void timemory_resume(void);
 TIMEMORY_API bool timemory_is_enabled(void);
@@ -173,9 +174,16 @@ TIMEMORY_API double      timemory_component_unit(int id, int idx);
 
 /* Pushes key onto the calling thread's graph and starts the components. components == 0
  * pushes a node only: the values are supplied by timemory_pop_values(). No allocation after
- * warm-up, no lock. Returns TIMEMORY_EDISABLED when paused (nothing recorded). */
+ * warm-up, no lock. Returns TIMEMORY_EDISABLED when paused: nothing is recorded, and the push
+ * is remembered (per thread) so that its pop -- paused or not -- is a silent no-op; pop it
+ * like any other push. TIMEMORY_EFINALIZED after timemory_finalize (ignored, counted). */
 TIMEMORY_API int timemory_push(uint64_t key, timemory_components_t components, unsigned scope);
-/* Stops and pops the innermost open push of key (normally the top of the stack). */
+/* Stops and pops the innermost open push of key (normally the top of the stack). Pushes made
+ * while paused count: when the innermost open push of key is one, it is forgotten and
+ * TIMEMORY_EDISABLED returned, touching nothing else. Pushes made before a pause still pop
+ * (and record) while paused. TIMEMORY_EUNBALANCED when key has no open push; after
+ * timemory_finalize, TIMEMORY_EFINALIZED and nothing is done (the number ignored is one line
+ * on stderr at exit). */
 TIMEMORY_API int timemory_pop(uint64_t key);
 /* Pops a node-only push of key, adding raw delta values of one component (laps >= 0). */
 TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t delta[2],
@@ -202,27 +210,77 @@ TIMEMORY_API int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t
  * session): recorded as ending at end_ticks, or dropped unrecorded when record is 0.
  * Returns how many were popped. */
 TIMEMORY_API int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record);
-/* Inline forms of timemory_push/timemory_pop for instrumented hot loops: while timemory is
- * paused and the calling thread has no push open they return without calling into the
- * library (a load and a branch); otherwise they are the calls above. */
+/* Inline forms of timemory_push/timemory_pop for instrumented hot loops, with the same
+ * results: a paused push and its pop are handled at the call site (a few loads and stores on
+ * the thread's skipped-push stack below); everything else is the calls above.
+ * The per-thread state they read is the library's (initial-exec TLS, a few words); the
+ * library alone allocates and grows the stack, and only the owning thread touches it. */
+typedef struct timemory_skipped_push
+{
+    uint64_t key;
+    unsigned below; /* open pushes of the thread under it (kept exact as they are popped) */
+} timemory_skipped_push;
+
+typedef struct timemory_thread_skips
+{
+    timemory_skipped_push* entries; /* allocated at the thread's first paused push */
+    unsigned               count;
+    unsigned               capacity;
+    unsigned               lost; /* skipped pushes not stored (out of memory) */
+} timemory_thread_skips;
+
+#if defined(__GNUC__)
+#    define TIMEMORY_TLS_IE __attribute__((tls_model("initial-exec")))
+#else
+#    define TIMEMORY_TLS_IE
+#endif
 TIMEMORY_API extern const volatile bool* const timemory_enabled_address;
-TIMEMORY_API extern __thread unsigned          timemory_thread_open_pushes;
+/* the calling thread's open pushes (recorded ones; skipped pushes are not counted) */
+TIMEMORY_API extern __thread unsigned timemory_thread_open_pushes TIMEMORY_TLS_IE;
+/* the calling thread's pushes skipped while paused and not popped yet */
+TIMEMORY_API extern __thread timemory_thread_skips timemory_thread_skipped TIMEMORY_TLS_IE;
 
 static inline int timemory_push_inline(uint64_t key, timemory_components_t components,
                                        unsigned scope)
 {
-    if(!*timemory_enabled_address) return TIMEMORY_EDISABLED;
+    if(!*timemory_enabled_address)
+    {
+        timemory_thread_skips* s = &timemory_thread_skipped;
+        unsigned               n = s->count;
+        if(n < s->capacity)
+        {
+            s->entries[n].key   = key;
+            s->entries[n].below = timemory_thread_open_pushes;
+            s->count            = n + 1;
+            return TIMEMORY_EDISABLED;
+        }
+    }
     return timemory_push(key, components, scope);
 }
 
 static inline int timemory_pop_inline(uint64_t key)
 {
-    if(!*timemory_enabled_address && timemory_thread_open_pushes == 0) return TIMEMORY_EDISABLED;
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    unsigned               n = s->count;
+    if(n != 0)
+    {
+        /* the innermost skipped push, with no recorded push opened since: this pop's own */
+        const timemory_skipped_push* e = &s->entries[n - 1];
+        if(e->key == key && e->below == timemory_thread_open_pushes)
+        {
+            s->count = n - 1;
+            return TIMEMORY_EDISABLED;
+        }
+    }
+    else if(!*timemory_enabled_address && timemory_thread_open_pushes == 0)
+        return TIMEMORY_EDISABLED;
     return timemory_pop(key);
 }
 
 /* Convenience: hash + register the name once, then push/pop with the default components
- * (settings "components", then "global_components", then wall_clock). */
+ * (settings "components", then "global_components", then wall_clock). Paused and finalized
+ * as timemory_push/timemory_pop; a pop with no open push of name prints
+ * "Warning! region 'name' does not exist!" and returns TIMEMORY_EUNBALANCED. */
 TIMEMORY_API int timemory_push_region(const char* name);
 TIMEMORY_API int timemory_pop_region(const char* name);
 /* Depth of the calling thread's open pushes. */

@@ -276,6 +276,10 @@ TM_TEST(graph_inline_entry_points)
     CHECK_INT(timemory_thread_open_pushes, 1);
     timemory_pause();
     CHECK_INT(timemory_push_inline(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_EDISABLED);
+    CHECK_INT(timemory_thread_skipped.count, 1);
+    CHECK_INT(timemory_pop_inline(k), TIMEMORY_EDISABLED); /* the paused push's own pop */
+    CHECK_INT(timemory_thread_skipped.count, 0);
+    CHECK_INT(timemory_thread_open_pushes, 1);
     CHECK_INT(timemory_pop_inline(k), TIMEMORY_OK); /* opened before the pause: still pops */
     CHECK_INT(timemory_thread_open_pushes, 0);
     CHECK_INT(timemory_pop_inline(k), TIMEMORY_EDISABLED);

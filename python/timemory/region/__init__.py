@@ -4,6 +4,10 @@
 stops the most recent one of that name (per thread). Regions are never throttled, and C or
 Fortran code calling ``timemory_push_region`` shares the same call-graph. The default
 components are the setting ``components``, else ``global_components``, else wall_clock.
+
+While paused (``pause()``), a push records nothing and its pop -- paused or not -- does
+nothing and says nothing: it never closes an open region of the same name. Regions pushed
+before the pause still stop (and record) when popped while paused.
 """
 
 import itertools as _itertools
@@ -32,12 +36,14 @@ def push(key):
 
 
 def pop(key):
-    """Stop the most recent record of key (a warning when there is none)."""
+    """Stop the most recent record of key (a warning when there is none); the pop of a push
+    made while paused does nothing."""
     _lib.pop_region(str(key))
 
 
 def pause():
-    """Stop recording everywhere (settings.enabled = False)."""
+    """Stop recording everywhere (settings.enabled = False): pushes record nothing, and their
+    pops are silent; regions pushed before still stop when popped."""
     _lib.disable()
 
 
