@@ -488,7 +488,8 @@ void tm__folder_unlock(int fd);
 /* MPI is initialized and not finalized (the plugin is loaded only when the process has an MPI
  * library); rank and size of MPI_COMM_WORLD, 0 and 1 otherwise. */
 bool tm__mpi_active(int* rank, int* size);
-/* MPI was finalized before timemory could gather (rank/size as last seen, size > 1). */
+/* MPI was finalized before timemory could gather: rank/size as last seen, or from the
+ * launcher's environment when timemory never saw MPI active (size > 1). */
 bool tm__mpi_finalized_unseen(int* rank, int* size);
 /* Collective: every rank's bytes to rank 0 (*all end to end, *lens one per rank; NULL on
  * other ranks). TIMEMORY_EIO (with a warning) when MPI fails. */

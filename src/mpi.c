@@ -221,12 +221,36 @@ bool tm__mpi_active(int* rank, int* size)
     return active;
 }
 
+/* The launcher's word for rank or size (Open MPI, PMIx, MPICH/PMI, MVAPICH), -1 if none. */
+static int tm__mpi_launcher_value(const char* const* names)
+{
+    for(; *names; ++names)
+    {
+        const char* v = getenv(*names);
+        char*       end = NULL;
+        long        n   = v && *v ? strtol(v, &end, 10) : -1;
+        if(v && *v && end && !*end && n >= 0 && n < (1L << 30)) return (int) n;
+    }
+    return -1;
+}
+
 bool tm__mpi_finalized_unseen(int* rank, int* size)
 {
     const tm__mpi_plugin* p = tm__mpi_get(false);
-    if(!p || p->state() != 2 || tm__mpi_seen_size <= 1) return false;
-    *rank = tm__mpi_seen_rank;
-    *size = tm__mpi_seen_size;
+    if(!p || p->state() != 2) return false;
+    int r = tm__mpi_seen_rank, s = tm__mpi_seen_size;
+    if(s <= 1) /* MPI came and went while timemory did not look: the launcher knows */
+    {
+        static const char* const ranks[] = { "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
+                                             "MV2_COMM_WORLD_RANK", NULL };
+        static const char* const sizes[] = { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
+                                             "MV2_COMM_WORLD_SIZE", NULL };
+        r = tm__mpi_launcher_value(ranks);
+        s = tm__mpi_launcher_value(sizes);
+    }
+    if(r < 0 || s <= 1) return false;
+    *rank = r;
+    *size = s;
     return true;
 }
 

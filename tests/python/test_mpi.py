@@ -308,3 +308,46 @@ def test_c_program_without_mpi_and_the_mpi_init_setting(tmp_path):
     assert rows[">>> main-outer"]["entry"]["laps"] == 2
     assert rows[">>> worker-outer"]["entry"]["laps"] == 2
     assert sorted(e["entry"]["laps"] for e in flat["ranks"][0]["graph"]) == [2, 2, 2, 4, 6]
+
+
+LATE = """
+#include <mpi.h>
+#include <timemory/library.h>
+#include <timemory/timemory.h>
+
+int main(int argc, char** argv)
+{
+    timemory_init_library(argc, argv); /* before MPI_Init: timemory does not see MPI */
+    MPI_Init(&argc, &argv);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    for(int i = 0; i <= rank; ++i)
+    {
+        timemory_push_region("late-step");
+        timemory_pop_region("late-step");
+    }
+    MPI_Finalize(); /* timemory finalizes at exit, MPI gone: each rank writes its own */
+    return 0;
+}
+"""
+
+
+def test_mpi_finalized_before_timemory_saw_it(tmp_path):
+    _require("mpicc", MPICC is not None and shutil.which("pkg-config") is not None)
+    env = dict(os.environ, PKG_CONFIG_PATH=str(PKGCONFIG))
+    flags = subprocess.run(
+        ["pkg-config", "--cflags", "--libs", "timemory"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    (tmp_path / "late.c").write_text(LATE)
+    subprocess.run([MPICC, "-std=c11", "late.c", *flags, "-o", "late"], cwd=tmp_path, check=True)
+    result = _mpirun([tmp_path / "late"], tmp_path, np=3)
+    assert result.stderr.count("MPI was finalized before timemory") == 1
+    folder = tmp_path / "timemory-late-output"
+    for rank in range(3):
+        rows = _rows(_flat(folder / f"rank-{rank}")["ranks"][0])
+        assert rows[">>> late-step"]["entry"]["laps"] == rank + 1
+    assert not (folder / "wall.json").exists()
