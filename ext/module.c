@@ -1530,6 +1530,8 @@ static PyMethodDef tm_py_methods[] = {
                  "reset_throttle(name)\n--\n\nClear the throttle of name on this thread."),
     {NULL, NULL, 0, NULL}};
 
+int tm_py_add_signals(PyObject* module); /* ext/signals.c: the fatal-signal handler */
+
 static int tm_py_module_exec(PyObject* module)
 {
     if(PyModule_AddIntConstant(module, "SCOPE_TREE", TIMEMORY_SCOPE_TREE) < 0 ||
@@ -1548,6 +1550,7 @@ static int tm_py_module_exec(PyObject* module)
        tm_py_add_profiler(module) < 0 || tm_py_add_tracer(module) < 0)
         return -1;
     timemory_mpi_set_finalize_callback(tm_py_mpi_finalize_callback, NULL);
+    if(tm_py_add_signals(module) < 0) return -1;
     return 0;
 }
 

@@ -166,6 +166,7 @@ static timemory_components_t tm__trim(timemory_components_t comps)
 static tm__graph* tm__graph_create(void)
 {
     if(!tm__recordable) tm__recordable_init();
+    tm__signals_thread_start(); /* an alternate signal stack while the handler is on */
     tm__graph* g = calloc(1, sizeof(*g));
     if(!g) return NULL;
     g->current   = &g->root;

@@ -526,4 +526,13 @@ tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key);
  * fn(comp, idx) for every element instead of reading the system. NULL restores the system. */
 typedef int64_t (*tm__test_reader)(int comp, int idx);
 void tm__set_test_reader(tm__test_reader fn);
+
+/* ---- added by task "signals" (signals.c: the fatal-signal handler) ---- */
+/* The process whose data this is: getpid(), except in the copy of a crashed process that
+ * the fatal-signal handler makes to write the outputs, where it is the crashed process's. */
+long tm__data_pid(void);
+/* A thread registers its graph: it gets an alternate signal stack while the handler is
+ * enabled (nothing otherwise). */
+void tm__signals_thread_start(void);
+/* ---- end of block added by "signals" ---- */
 #endif /* TIMEMORY_INTERNAL_H */

@@ -104,6 +104,7 @@ int timemory_init_ex(int argc, char** argv, const char* prefix, const char* suff
         timemory_settings_set_string("output_path", path);
     }
     timemory_settings_parse_env();
+    if(tm__settings.enable_signal_handler) timemory_signal_handler_enable(NULL, 0); /* signals.c */
     pthread_mutex_lock(&tm__lib_mutex);
     if(tm__state == 0) tm__state = 1;
     pthread_mutex_unlock(&tm__lib_mutex);

@@ -176,7 +176,7 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
         rn->laps += rec->laps;
         tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
         tm__add_tid(rn, tid);
-        tm__add_pid(rn, (long) getpid());
+        tm__add_pid(rn, tm__data_pid());
         added += 1 + tm__merge(comp, &rparent->children[idx], c, tid);
     }
     return added;
@@ -333,7 +333,7 @@ int tm__result_build(int comp, tm__result* out)
     memset(out, 0, sizeof(*out));
     if(comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
     out->comp       = comp;
-    out->pid        = (long) getpid();
+    out->pid        = tm__data_pid();
     out->root.label = tm__strdup("unknown-hash=0");
 
     tm__graphs_lock();

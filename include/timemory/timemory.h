@@ -360,6 +360,52 @@ TIMEMORY_API int timemory_settings_read_config(const char* path);
 /* Restores every setting to its built-in default. */
 TIMEMORY_API void timemory_settings_reset(void);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Fatal signals (src/signals.c; spec NOTES.md section 4)                                     */
+/*
+ * The handler (SA_SIGINFO, on an alternate stack) writes to stderr, with write(2) alone:
+ *   ### ERROR ###  [ rank : R ] Error code : <sig> @ <si_addr> : <Name> (<description>). <reason>
+ * then a backtrace ("[PID=p][TID=t][i/n]> frame"), then the report registered with
+ * timemory_signal_set_report (the Python stack). A copy of the process (clone) then finalizes
+ * -- pops what is open, writes every output -- while the crashed process waits for it at most
+ * timemory_signal_write_timeout() seconds; then the signal's default action ends the process,
+ * so its exit status is the signal's (Urgent and Stop, whose default would not end it: exit
+ * status = the signal number). Nothing is installed while the setting allow_signal_handler is
+ * false; timemory_init installs the default set when enable_signal_handler is true. */
+
+/* Installs the handler for count signals (numbers from the table: Hangup .. User2, not Kill),
+ * or for timemory_signal_default_set() when count is 0, and an alternate stack for the calling
+ * thread. Returns how many were newly installed; TIMEMORY_EINVAL for a signal not in the
+ * table (nothing installed), TIMEMORY_EDISABLED when allow_signal_handler is false. */
+TIMEMORY_API int timemory_signal_handler_enable(const int* signals, int count);
+/* Restores the handlers found when each signal was installed (where ours is still there). */
+TIMEMORY_API int timemory_signal_handler_disable(void);
+/* The signals the handler is installed for now (at most max in out); returns the count. */
+TIMEMORY_API int timemory_signal_handler_signals(int* out, int max);
+/* The default set: Quit, Illegal, Abort, Bus, SegFault (and FPE in debug builds); every one
+ * but Kill with the setting enable_all_signals, none with disable_all_signals; then each
+ * SIGNAL_ENABLE_<NAME> / SIGNAL_DISABLE_<NAME> variable that is true adds / removes one
+ * (NAME: HANGUP, INTERRUPT, QUIT, ILLEGAL, TRAP, ABORT, EMULATE, FPE, KILL, BUS, SEGFAULT,
+ * SYSTEM, PIPE, ALARM, TERMINATE, URGENT, STOP, CPUTIME, FILESIZE, VIRTUALALARM,
+ * PROFILEALARM, USER1, USER2). Returns the count (at most max written to out). */
+TIMEMORY_API int timemory_signal_default_set(int* out, int max);
+/* "SegFault" for SIGSEGV (the names of the Python enum signals.Signal); NULL when not in the
+ * table. */
+TIMEMORY_API const char* timemory_signal_name(int signum);
+/* An alternate signal stack for the calling thread (a thread's stack overflow can be reported
+ * only from one). The enabling thread gets one, and so does every thread whose first push
+ * comes while the handler is enabled; other threads call this. A thread's existing stack of
+ * 32 KiB or more is kept. */
+TIMEMORY_API int timemory_signal_thread_init(void);
+/* How long the crashed process waits for the copy that writes the outputs (default 30 s);
+ * TIMEMORY_EVALUE unless 0 < seconds <= 86400. */
+TIMEMORY_API int    timemory_signal_set_write_timeout(double seconds);
+TIMEMORY_API double timemory_signal_write_timeout(void);
+/* An extra report written after the backtrace, on the crashed thread inside the handler: it
+ * must be async-signal-safe (write(2) to fd, no allocation, no lock). NULL removes it. */
+typedef void (*timemory_signal_report_fn)(int fd, int signum);
+TIMEMORY_API void timemory_signal_set_report(timemory_signal_report_fn fn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,21 +1,27 @@
 """timemory.signals -- signal detection: report, write the outputs, exit.
 
-``enable_signal_detection([Signal.Terminate, ...])`` installs a handler that prints
-``### ERROR ###`` with the signal and the Python stack, runs the exit action (by default:
-``timemory.finalize()``, so the outputs are still written) and exits with the signal number.
+``enable_signal_detection([Signal.Terminate, ...])`` installs handlers for the given signals
+(or the default set: Quit, Illegal, Abort, Bus, SegFault).
 
 The fatal synchronous signals (Illegal, Abort, Bus, FPE, SegFault) cannot run Python code
-safely: for them Python's faulthandler is enabled, which prints the traceback of every thread
-before the process dies; their data is not written. Kill and Stop cannot be caught at all.
-The default set is Quit, Illegal, Abort, Bus, SegFault; environment variables
-``SIGNAL_ENABLE_<NAME>`` / ``SIGNAL_DISABLE_<NAME>`` and the settings enable_all_signals /
-disable_all_signals change it. Nothing is installed when the setting allow_signal_handler is
-false.
+safely: they get libtimemory's C handler. It prints ``### ERROR ###`` with the signal, its
+reason and a backtrace, then the Python stack of every thread (as faulthandler does); a copy of
+the process then writes every output (what ``timemory.finalize()`` writes; no Python code runs,
+so the exit action is not called) while the crashed process waits for it at most
+``write_timeout()`` seconds; then the signal ends the process, whose exit status stays the
+signal's. Data the tracer still holds in C (it hands its lines over when it stops) is not
+written.
+
+The other signals get a Python handler: it prints ``### ERROR ###`` with the signal and the
+Python stack, runs the exit action (by default ``timemory.finalize()``; see
+``set_exit_action``) and exits with the signal number. Kill and Stop cannot be caught.
+
+Environment variables ``SIGNAL_ENABLE_<NAME>`` / ``SIGNAL_DISABLE_<NAME>`` and the settings
+enable_all_signals / disable_all_signals change the default set. Nothing is installed when the
+setting allow_signal_handler is false.
 """
 
 import enum
-import faulthandler
-import os
 import signal
 import sys
 import threading
@@ -29,6 +35,8 @@ __all__ = [
     "enable_signal_detection",
     "enabled_signals",
     "set_exit_action",
+    "set_write_timeout",
+    "write_timeout",
 ]
 
 
@@ -65,29 +73,10 @@ __all__ += list(Signal.__members__)
 
 _FATAL = {Signal.Illegal, Signal.Abort, Signal.Bus, Signal.FPE, Signal.SegFault}
 _UNCATCHABLE = {Signal.Kill}
-_DEFAULT = [Signal.Quit, Signal.Illegal, Signal.Abort, Signal.Bus, Signal.SegFault]
-_ENV_NAMES = {
-    "HANGUP": Signal.Hangup, "INTERRUPT": Signal.Interrupt, "QUIT": Signal.Quit,
-    "ILLEGAL": Signal.Illegal, "TRAP": Signal.Trap, "ABORT": Signal.Abort,
-    "EMULATE": Signal.Emulate, "FPE": Signal.FPE, "KILL": Signal.Kill, "BUS": Signal.Bus,
-    "SEGFAULT": Signal.SegFault, "SYSTEM": Signal.System, "PIPE": Signal.Pipe,
-    "ALARM": Signal.Alarm, "TERMINATE": Signal.Terminate, "URGENT": Signal.Urgent,
-    "STOP": Signal.Stop, "CPUTIME": Signal.CPUtime, "FILESIZE": Signal.FileSize,
-    "VIRTUALALARM": Signal.VirtualAlarm, "PROFILEALARM": Signal.ProfileAlarm,
-    "USER1": Signal.User1, "USER2": Signal.User2,
-}  # fmt: skip
 
 _state_lock = threading.Lock()
-_previous = {}  # signal -> handler that was installed before ours
-_faulthandler_was_enabled = None  # None: faulthandler not touched by us
+_previous = {}  # signal -> handler that was installed before ours (Python handlers)
 _exit_action = None
-
-
-def _truthy(text):
-    text = text.strip().lower()
-    if text.isdigit():
-        return int(text) != 0
-    return text not in ("off", "false", "no", "n", "f", "")
 
 
 def _setting(name, default):
@@ -99,22 +88,25 @@ def _setting(name, default):
 
 def enabled_signals():
     """The default set after the environment and settings have changed it."""
-    if _setting("disable_all_signals", False):
-        return []
-    if _setting("enable_all_signals", False):
-        chosen = [sig for sig in Signal if sig not in _UNCATCHABLE and sig < signal.NSIG]
-    else:
-        chosen = list(_DEFAULT)
-    for name, sig in _ENV_NAMES.items():
-        if _truthy(os.environ.get(f"SIGNAL_ENABLE_{name}", "0")) and sig not in chosen:
-            chosen.append(sig)
-        if _truthy(os.environ.get(f"SIGNAL_DISABLE_{name}", "0")) and sig in chosen:
-            chosen.remove(sig)
-    return chosen
+    return [Signal(sig) for sig in _lib.signal_default_set()]
+
+
+def set_write_timeout(seconds: float) -> None:
+    """How long a process that received a fatal signal waits for the copy of itself that writes
+    its outputs (default 30 seconds); a copy still writing then is stopped and nothing it had
+    not finished is left behind."""
+    _lib.signal_set_write_timeout(float(seconds))
+
+
+def write_timeout() -> float:
+    """Seconds (see set_write_timeout)."""
+    return _lib.signal_write_timeout()
 
 
 def set_exit_action(func):
-    """func(signum) runs after a caught signal has been reported (instead of finalize)."""
+    """func(signum) runs after a caught signal has been reported (instead of finalize). Fatal
+    signals (Illegal, Abort, Bus, FPE, SegFault) run no Python code: their outputs are written
+    by libtimemory's handler."""
     global _exit_action
     if func is not None and not callable(func):
         raise TypeError("set_exit_action() takes a callable of one argument (the signal)")
@@ -155,7 +147,6 @@ def _handler(signum, frame):
 
 def enable_signal_detection(signal_list=[]):  # noqa: B006 (the documented signature)
     """Enable signal detection"""
-    global _faulthandler_was_enabled
     if not _setting("allow_signal_handler", True):
         print(
             "[timemory]> signal detection not enabled: the setting allow_signal_handler is false",
@@ -166,13 +157,11 @@ def enable_signal_detection(signal_list=[]):  # noqa: B006 (the documented signa
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("enable_signal_detection() must be called from the main thread")
     with _state_lock:
+        fatal = [int(sig) for sig in chosen if sig in _FATAL]
+        if fatal:
+            _lib.signal_handler_enable(fatal)
         for sig in chosen:
-            if sig in _UNCATCHABLE or sig >= signal.NSIG:
-                continue
-            if sig in _FATAL:
-                if _faulthandler_was_enabled is None:
-                    _faulthandler_was_enabled = faulthandler.is_enabled()
-                    faulthandler.enable(file=sys.__stderr__, all_threads=True)
+            if sig in _UNCATCHABLE or sig in _FATAL or sig >= signal.NSIG:
                 continue
             if sig not in _previous:
                 _previous[sig] = signal.signal(sig, _handler)
@@ -180,7 +169,6 @@ def enable_signal_detection(signal_list=[]):  # noqa: B006 (the documented signa
 
 def disable_signal_detection():
     """Disable signal detection (restore the handlers that were there before)."""
-    global _faulthandler_was_enabled
     with _state_lock:
         for sig, previous in list(_previous.items()):
             try:
@@ -188,7 +176,4 @@ def disable_signal_detection():
             except ValueError:  # not the main thread: leave this one installed
                 continue
             del _previous[sig]
-        if _faulthandler_was_enabled is not None:
-            if not _faulthandler_was_enabled:
-                faulthandler.disable()
-            _faulthandler_was_enabled = None
+        _lib.signal_handler_disable()
