@@ -488,6 +488,8 @@ void tm__folder_unlock(int fd);
 /* MPI is initialized and not finalized (the plugin is loaded only when the process has an MPI
  * library); rank and size of MPI_COMM_WORLD, 0 and 1 otherwise. */
 bool tm__mpi_active(int* rank, int* size);
+/* Rank and size as last seen while MPI was active (size > 1); no lock, no MPI call. */
+bool tm__mpi_last_seen(int* rank, int* size);
 /* MPI was finalized before timemory could gather: rank/size as last seen, or from the
  * launcher's environment when timemory never saw MPI active (size > 1). */
 bool tm__mpi_finalized_unseen(int* rank, int* size);

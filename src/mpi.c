@@ -234,6 +234,13 @@ static int tm__mpi_launcher_value(const char* const* names)
     return -1;
 }
 
+bool tm__mpi_last_seen(int* rank, int* size)
+{
+    *rank = tm__mpi_seen_rank;
+    *size = tm__mpi_seen_size;
+    return tm__mpi_seen_size > 1 && tm__mpi_seen_rank >= 0;
+}
+
 bool tm__mpi_finalized_unseen(int* rank, int* size)
 {
     const tm__mpi_plugin* p = tm__mpi_get(false);

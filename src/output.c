@@ -1187,7 +1187,7 @@ static int tm__output_all_ranks(void)
 
 /* MPI could not carry the data (finalized before timemory could gather, or the gather
  * failed): each rank writes its own into <output_path>/rank-<rank>/, never over another's. */
-static void tm__output_rank_folder(int rank, const char* why)
+static void tm__output_rank_folder(int rank, const char* why, bool every_rank)
 {
     static int moved = -1;
     if(moved == rank) return;
@@ -1197,7 +1197,7 @@ static void tm__output_rank_folder(int rank, const char* why)
     char folder[4096];
     snprintf(folder, sizeof(folder), "%s/rank-%d", *path ? path : ".", rank);
     free(path);
-    if(rank == 0)
+    if(rank == 0 || every_rank)
         tm__warn("%s: each rank writes its own outputs into '%s' (rank-<N>)", why, folder);
     timemory_settings_set_string("output_path", folder);
 }
@@ -1205,15 +1205,23 @@ static void tm__output_rank_folder(int rank, const char* why)
 static int tm__output_all_in_phase(void)
 {
     int rank = 0, size = 1;
-    if(tm__mpi_active(&rank, &size))
+    if(tm__data_pid() != (long) getpid())
+    {
+        /* the writer copy of a crashed process (signals.c): no collective -- the other ranks
+         * are not there -- and no loader or plugin lock; a rank writes into its own folder */
+        if(tm__mpi_last_seen(&rank, &size)) tm__output_rank_folder(rank, "a rank crashed", true);
+    }
+    else if(tm__mpi_active(&rank, &size))
     {
         int rc = tm__output_all_ranks();
         if(rc != TIMEMORY_EIO) return rc;
-        tm__output_rank_folder(rank, "the MPI gather failed");
+        tm__output_rank_folder(rank, "the MPI gather failed", false);
     }
     else if(tm__mpi_finalized_unseen(&rank, &size))
-        tm__output_rank_folder(rank, "MPI was finalized before timemory (call timemory_init after "
-                                     "MPI_Init, or timemory_finalize before MPI_Finalize)");
+        tm__output_rank_folder(rank,
+                               "MPI was finalized before timemory (call timemory_init after "
+                               "MPI_Init, or timemory_finalize before MPI_Finalize)",
+                               false);
     int ids[TM_NCOMP];
     int n = tm__components_in_use(ids, TM_NCOMP);
     if(n > TM_NCOMP) n = TM_NCOMP;
