@@ -365,6 +365,54 @@ static bool tm__diff_same(const tm__entry* a, const tm__entry* b)
            a->prefix && b->prefix && strcmp(a->prefix, b->prefix) == 0;
 }
 
+/* The current entries by (depth, hash, rolling_hash, prefix): an open-addressing table of
+ * positions + 1 holding the first entry of each key, so that matching is linear. */
+typedef struct tm__diff_index {
+    size_t* slots;
+    size_t  mask;
+} tm__diff_index;
+
+size_t tm__diff_probes; /* entry comparisons made while matching (a test checks: linear) */
+
+static size_t tm__diff_slot(const tm__entry* e, size_t mask)
+{
+    uint64_t h = e->hash ^ (e->rolling_hash * 0x9e3779b97f4a7c15ull) ^ (uint64_t) (int64_t) e->depth;
+    /* the prefix too: entries of one key hash may differ only there */
+    for(const unsigned char* p = (const unsigned char*) (e->prefix ? e->prefix : ""); *p; ++p)
+        h = (h ^ *p) * 0x100000001b3ull;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 29;
+    return (size_t) h & mask;
+}
+
+static bool tm__diff_index_build(tm__diff_index* x, const tm__result* current)
+{
+    size_t cap = 16;
+    while(cap < 2 * current->nentries + 2) cap *= 2;
+    x->slots = calloc(cap, sizeof(size_t));
+    x->mask  = cap - 1;
+    if(!x->slots) return false;
+    for(size_t j = 0; j < current->nentries; ++j)
+    {
+        const tm__entry* e = &current->entries[j];
+        size_t           k = tm__diff_slot(e, x->mask);
+        while(x->slots[k] && !tm__diff_same(&current->entries[x->slots[k] - 1], e))
+            k = (k + 1) & x->mask;
+        if(!x->slots[k]) x->slots[k] = j + 1; /* a repeated key keeps its first entry */
+    }
+    return true;
+}
+
+static const tm__entry* tm__diff_index_find(const tm__diff_index* x, const tm__result* current,
+                                            const tm__entry* old)
+{
+    for(size_t k = tm__diff_slot(old, x->mask); x->slots[k]; k = (k + 1) & x->mask)
+        if(++tm__diff_probes, tm__diff_same(old, &current->entries[x->slots[k] - 1]))
+            return &current->entries[x->slots[k] - 1];
+    return NULL;
+}
+
 static char* tm__diff_banner(const tm__result* current, const tm__result* prev,
                              const char* input_name)
 {
@@ -399,7 +447,9 @@ int tm__diff_compute(const tm__result* current, const tm__result* prev, const ch
     out->root.label               = tm__strdup("unknown-hash=0");
     out->banner                   = tm__diff_banner(current, prev, input_name);
     if(prev->nentries > 0) out->entries = calloc(prev->nentries, sizeof(tm__entry));
-    if(!out->root.label || !out->banner || (prev->nentries > 0 && !out->entries))
+    tm__diff_index index = { NULL, 0 };
+    if(!out->root.label || !out->banner || (prev->nentries > 0 && !out->entries) ||
+       !tm__diff_index_build(&index, current))
     {
         tm__result_free(out);
         return TIMEMORY_ENOMEM;
@@ -407,15 +457,14 @@ int tm__diff_compute(const tm__result* current, const tm__result* prev, const ch
     for(size_t i = 0; i < prev->nentries; ++i)
     {
         const tm__entry* old = &prev->entries[i];
-        const tm__entry* now = NULL;
-        for(size_t j = 0; j < current->nentries && !now; ++j)
-            if(tm__diff_same(old, &current->entries[j])) now = &current->entries[j];
+        const tm__entry* now = tm__diff_index_find(&index, current, old);
         if(!now) continue; /* unmatched entries are dropped */
         tm__entry* d = &out->entries[out->nentries];
         *d           = *now; /* laps stay those of this run */
         d->prefix    = tm__strdup(now->prefix);
         if(!d->prefix)
         {
+            free(index.slots);
             tm__result_free(out);
             return TIMEMORY_ENOMEM;
         }
@@ -437,6 +486,7 @@ int tm__diff_compute(const tm__result* current, const tm__result* prev, const ch
                 d->stats.max[v] = old->stats.max[v];
         }
     }
+    free(index.slots);
     return TIMEMORY_OK;
 }
 

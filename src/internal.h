@@ -49,7 +49,27 @@ void  tm__buf_putc(tm__buf* b, char c);
 void  tm__buf_printf(tm__buf* b, const char* fmt, ...) TM_PRINTF(2, 3);
 void  tm__buf_json_string(tm__buf* b, const char* s); /* quoted + escaped */
 void  tm__buf_json_double(tm__buf* b, double v);      /* shortest round-trip, finite */
+void  tm__buf_u64(tm__buf* b, uint64_t v);           /* decimal, no printf */
+void  tm__buf_i64(tm__buf* b, int64_t v);
 char* tm__buf_take(tm__buf* b);                       /* NUL-terminated, caller frees */
+/* Direct writing: room for n more bytes (NULL when out of memory, b->failed set), then
+ * tm__buf_commit with the end of what was written there. */
+char* tm__buf_space(tm__buf* b, size_t n);
+void  tm__buf_commit(tm__buf* b, const char* end);
+/* Writers into such room; each returns the end of what it wrote. */
+char* tm__fmt_u64(char* p, uint64_t v);               /* at most 20 bytes */
+char* tm__fmt_i64(char* p, int64_t v);                /* at most 20 bytes */
+#define TM_JSON_DOUBLE_MAX 32
+/* The shortest decimal that reads back as v (the nearest one of those), laid out as printf's
+ * %.15g/%.16g/%.17g would ("2.764e-06", "0.5", "1e+20"; integral values keep ".0");
+ * NaN and infinities are 0.0. At most TM_JSON_DOUBLE_MAX bytes. */
+char* tm__fmt_json_double(char* p, double v);
+extern size_t tm__json_double_slow; /* conversions left to printf (a test checks: none) */
+char* tm__fmt_json_string(char* p, const char* s);    /* quoted: 2 + 6 * strlen(s) bytes */
+/* printf("%.*e" or "%.*f", precision, v) into out (cap bytes, NUL-terminated, truncated as
+ * snprintf does), with '#' when alt; the same text, mostly without printf. Returns the length. */
+size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool scientific,
+                        bool alt);
 char* tm__strdup(const char* s);
 
 /* Writes data to path atomically (temporary name in the same folder, then rename), creating
@@ -459,6 +479,8 @@ int  tm__diff_compute(const tm__result* current, const tm__result* prev, const c
  * compute the difference. TIMEMORY_ENOTFOUND when there is no difference to write (nothing
  * found, or the input is unusable: one message on stderr naming the file and why). */
 int  tm__diff_build(const tm__result* current, tm__result* out);
+/* Entry comparisons tm__diff_compute made (matching is hash-based: a test checks it is linear). */
+extern size_t tm__diff_probes;
 /* ---- end of block added by "Results people can compare" ---- */
 
 /* ---- added by task "Results people can look at" (output_svg.c) ---- */

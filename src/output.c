@@ -756,6 +756,87 @@ static int tm__compare_function(const void* a, const void* b)
     return x->id < y->id ? -1 : (x->id > y->id ? 1 : 0);
 }
 
+/* Sorts by key (strcmp order), then id: a three-way radix quicksort (one byte position at a
+ * time, so labels that share a long prefix are not compared from the start again and again)
+ * with a stack of its own. False when out of memory (then qsort does it). */
+static bool tm__sort_functions(tm__function* a, size_t n)
+{
+    typedef struct tm__sort_part {
+        size_t first, count, at; /* a[first .. first + count) agree on their first `at` bytes */
+    } tm__sort_part;
+    size_t         top = 0, cap = 64;
+    tm__sort_part* stack = malloc(cap * sizeof(*stack));
+    if(!stack) return false;
+    stack[top++] = (tm__sort_part){ 0, n, 0 };
+    while(top > 0)
+    {
+        tm__sort_part s = stack[--top];
+        tm__function* v = a + s.first;
+        if(s.count < 12)
+        {
+            for(size_t i = 1; i < s.count; ++i)
+                for(size_t j = i; j > 0; --j)
+                {
+                    const tm__function* x = &v[j - 1];
+                    const tm__function* y = &v[j];
+                    int                 c = strcmp(x->key + s.at, y->key + s.at);
+                    if(c < 0 || (c == 0 && x->id <= y->id)) break;
+                    tm__function t = v[j];
+                    v[j]           = v[j - 1];
+                    v[j - 1]       = t;
+                }
+            continue;
+        }
+#define TM_BYTE(i) ((unsigned char) v[i].key[s.at])
+        /* pivot: the median of three bytes */
+        unsigned x = TM_BYTE(0), y = TM_BYTE(s.count / 2), z = TM_BYTE(s.count - 1);
+        unsigned pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        /* [0, lt) below, [lt, i) equal, (gt, count) above */
+        size_t lt = 0, i = 0, gt = s.count;
+        while(i < gt)
+        {
+            unsigned c = TM_BYTE(i);
+            if(c < pivot)
+            {
+                tm__function t = v[i];
+                v[i++]         = v[lt];
+                v[lt++]        = t;
+            }
+            else if(c > pivot)
+            {
+                tm__function t = v[i];
+                v[i]           = v[--gt];
+                v[gt]          = t;
+            }
+            else
+                ++i;
+        }
+#undef TM_BYTE
+        if(top + 3 > cap)
+        {
+            tm__sort_part* grown = realloc(stack, 2 * cap * sizeof(*stack));
+            if(!grown)
+            {
+                free(stack);
+                return false;
+            }
+            stack = grown;
+            cap *= 2;
+        }
+        if(lt > 1) stack[top++] = (tm__sort_part){ s.first, lt, s.at };
+        if(s.count - gt > 1) stack[top++] = (tm__sort_part){ s.first + gt, s.count - gt, s.at };
+        if(gt - lt > 1)
+        {
+            if(pivot != 0)
+                stack[top++] = (tm__sort_part){ s.first + lt, gt - lt, s.at + 1 };
+            else /* the same key: by id */
+                qsort(v + lt, gt - lt, sizeof(tm__function), tm__compare_function);
+        }
+    }
+    free(stack);
+    return true;
+}
+
 /* {"timemory":{"functions":{"<label>":[ids...]}}}: the registry inverted */
 static void tm__write_functions(tm__buf* b)
 {
@@ -763,7 +844,8 @@ static void tm__write_functions(tm__buf* b)
     memset(&f, 0, sizeof(f));
     tm__registry_foreach(tm__collect_function, &f);
     if(f.failed) b->failed = true;
-    if(f.n > 0) qsort(f.items, f.n, sizeof(tm__function), tm__compare_function);
+    if(f.n > 1 && !tm__sort_functions(f.items, f.n))
+        qsort(f.items, f.n, sizeof(tm__function), tm__compare_function);
     tm__buf_puts(b, "{\"timemory\":{\"functions\":{");
     for(size_t i = 0; i < f.n; ++i)
     {
@@ -776,7 +858,7 @@ static void tm__write_functions(tm__buf* b)
             tm__buf_json_string(b, f.items[i].key);
             tm__buf_puts(b, ":[");
         }
-        tm__buf_printf(b, "%" PRIu64, f.items[i].id);
+        tm__buf_u64(b, f.items[i].id);
     }
     if(f.n > 0) tm__buf_putc(b, ']');
     tm__buf_puts(b, "}}}\n");
@@ -930,34 +1012,60 @@ static void tm__dart_name(tm__buf* b, const tm__result* r, int idx, const char* 
     if(show_unit) tm__buf_printf(b, "//%s", unit);
 }
 
-/* H of the dart name: the labels root..entry concatenated, cleaned of decoration */
-static char* tm__dart_hierarchy(const tm__result* r, size_t idx)
+/* One label as it appears in H: decoration removed, blanks and brackets made '_' */
+static char* tm__dart_clean(const char* label)
 {
-    const char* chain[512];
+    char* part = tm__strdup(label ? label : "");
+    if(!part) return NULL;
+    char* p;
+    while((p = strstr(part, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
+    while((p = strstr(part, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
+    for(p = part; *p; ++p)
+        if(strchr("\t \n<>", *p)) *p = '_';
+    tm__collapse_repeats(part, "__");
+    size_t n = strlen(part);
+    if(n > 0 && part[n - 1] == '_') part[n - 1] = '\0';
+    return part;
+}
+
+#define TM_DART_CHAIN 512 /* deeper entries are named by their own label */
+
+/* H of the dart name: the labels root..entry concatenated, each cleaned on its own (OUTPUT.md
+ * §7); the parents are the nearest entries one level up, each before the next. */
+static char* tm__dart_hierarchy_scan(const tm__result* r, size_t idx)
+{
+    const char* chain[TM_DART_CHAIN];
     int         depth = r->entries[idx].depth;
-    if(depth < 0 || depth >= 512) return tm__strdup(r->entries[idx].label);
-    chain[depth] = r->entries[idx].label;
-    int want     = depth - 1;
+    chain[depth]      = r->entries[idx].label;
+    int want          = depth - 1;
     for(size_t j = idx; j-- > 0 && want >= 0;)
         if(r->entries[j].depth == want) chain[want--] = r->entries[j].label;
     tm__buf b;
     tm__buf_init(&b);
-    /* each label is cleaned on its own, then they are joined (OUTPUT.md §7) */
     for(int d = want + 1; d <= depth; ++d)
     {
-        char* part = tm__strdup(chain[d] ? chain[d] : "");
-        if(!part) continue;
-        char* p;
-        while((p = strstr(part, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
-        while((p = strstr(part, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
-        for(p = part; *p; ++p)
-            if(strchr("\t \n<>", *p)) *p = '_';
-        tm__collapse_repeats(part, "__");
-        size_t n = strlen(part);
-        if(n > 0 && part[n - 1] == '_') part[n - 1] = '\0';
-        tm__buf_puts(&b, part);
+        char* part = tm__dart_clean(chain[d]);
+        if(part) tm__buf_puts(&b, part);
         free(part);
     }
+    return tm__buf_take(&b);
+}
+
+/* The same from the cleaned label of the last entry seen at each depth (clean[d], entry
+ * pos[d], SIZE_MAX when none): linear in the name. Entries of the pre-order list of a result
+ * always find their parents there; anything else is scanned for. */
+static char* tm__dart_hierarchy(const tm__result* r, size_t idx, char* const* clean,
+                                const size_t* pos)
+{
+    int depth = r->entries[idx].depth;
+    if(depth < 0 || depth >= TM_DART_CHAIN) return tm__strdup(r->entries[idx].label);
+    int top = depth;
+    while(top > 0 && pos[top - 1] != SIZE_MAX && pos[top - 1] < pos[top]) --top;
+    if(top > 0 && pos[top - 1] != SIZE_MAX) return tm__dart_hierarchy_scan(r, idx);
+    tm__buf b;
+    tm__buf_init(&b);
+    for(int d = top; d <= depth; ++d)
+        if(clean[d]) tm__buf_puts(&b, clean[d]);
     return tm__buf_take(&b);
 }
 
@@ -978,14 +1086,27 @@ static void tm__dart(const tm__result* r)
     int                k     = (row->labels[0] && row->labels[1]) ? 2 : 1;
     unsigned long long limit = (unsigned long long) tm__settings.dart_count;
     unsigned long long shown = 0;
+    char*              clean[TM_DART_CHAIN];
+    size_t             pos[TM_DART_CHAIN];
+    for(int d = 0; d < TM_DART_CHAIN; ++d)
+    {
+        clean[d] = NULL;
+        pos[d]   = SIZE_MAX;
+    }
     for(size_t i = 0; i < r->nentries && (limit == 0 || shown < limit); ++i)
     {
         const tm__entry* e = &r->entries[i];
         long long depth = e->depth;
+        if(!tm__settings.dart_label && depth >= 0 && depth < TM_DART_CHAIN)
+        {
+            free(clean[depth]);
+            clean[depth] = tm__dart_clean(e->label);
+            pos[depth]   = i;
+        }
         if(e->laps == 0 || depth < 0 || depth > (long long) tm__settings.max_depth) continue;
         double v[2] = { 0.0, 0.0 };
         tm__get(r->comp, e->accum, v);
-        char*   hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i);
+        char* hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i, clean, pos);
         tm__buf names;
         tm__buf_init(&names);
         for(int j = 0; j < k; ++j)
@@ -1007,6 +1128,7 @@ static void tm__dart(const tm__result* r)
         free(hierarchy);
         ++shown;
     }
+    for(int d = 0; d < TM_DART_CHAIN; ++d) free(clean[d]);
 }
 
 /* diff_output (OUTPUT.md §6): the difference files and table, after the run's own outputs */

@@ -62,59 +62,53 @@ static void tm__put_plain_number(tm__buf* b, double v)
         tm__buf_json_double(b, v);
 }
 
-static void tm__put_number(tm__buf* b, double v, bool integer)
+/* Per-entry text is written straight into room reserved in the buffer (tm__buf_space): no
+ * printf, and a number is formatted once when it appears twice. */
+#define TM_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + (sizeof(s) - 1))
+#define TM_VALUES_MAX (2 * TM_JSON_DOUBLE_MAX + 24) /* tm__w_values */
+#define TM_RAW_MAX 64                               /* tm__w_raw */
+
+static char* tm__w_number(char* p, double v, bool integer)
 {
-    if(integer)
-        tm__buf_printf(b, "%lld", isfinite(v) ? (long long) llround(v) : 0LL);
-    else
-        tm__buf_json_double(b, v);
+    if(integer) return tm__fmt_i64(p, isfinite(v) ? (int64_t) llround(v) : 0);
+    return tm__fmt_json_double(p, v);
 }
 
 /* one or two values: scalar, {"first","second"} or [a,b] */
+static char* tm__w_values(char* p, int comp, const double v[2], int k, bool integer)
+{
+    if(k < 2) return tm__w_number(p, v[0], integer);
+    bool array = tm__is_array_valued(comp);
+    p          = array ? TM_LIT(p, "[") : TM_LIT(p, "{\"first\":");
+    p          = tm__w_number(p, v[0], integer);
+    p          = array ? TM_LIT(p, ",") : TM_LIT(p, ",\"second\":");
+    p          = tm__w_number(p, v[1], integer);
+    *p++       = array ? ']' : '}';
+    return p;
+}
+
 static void tm__put_values(tm__buf* b, int comp, const double v[2], int k, bool integer)
 {
-    if(k < 2)
-    {
-        tm__put_number(b, v[0], integer);
-        return;
-    }
-    if(tm__is_array_valued(comp))
-    {
-        tm__buf_putc(b, '[');
-        tm__put_number(b, v[0], integer);
-        tm__buf_putc(b, ',');
-        tm__put_number(b, v[1], integer);
-        tm__buf_putc(b, ']');
-        return;
-    }
-    tm__buf_puts(b, "{\"first\":");
-    tm__put_number(b, v[0], integer);
-    tm__buf_puts(b, ",\"second\":");
-    tm__put_number(b, v[1], integer);
-    tm__buf_putc(b, '}');
+    char* p = tm__buf_space(b, TM_VALUES_MAX);
+    if(p) tm__buf_commit(b, tm__w_values(p, comp, v, k, integer));
 }
 
-static void tm__put_raw(tm__buf* b, int comp, const int64_t raw[2])
+static char* tm__w_raw(char* p, int comp, const int64_t raw[2])
 {
-    if(tm__row(comp)->nvalues < 2)
-    {
-        tm__buf_printf(b, "%" PRId64, raw[0]);
-        return;
-    }
-    if(tm__is_array_valued(comp))
-        tm__buf_printf(b, "[%" PRId64 ",%" PRId64 "]", raw[0], raw[1]);
-    else
-        tm__buf_printf(b, "{\"first\":%" PRId64 ",\"second\":%" PRId64 "}", raw[0], raw[1]);
+    if(tm__row(comp)->nvalues < 2) return tm__fmt_i64(p, raw[0]);
+    bool array = tm__is_array_valued(comp);
+    p          = array ? TM_LIT(p, "[") : TM_LIT(p, "{\"first\":");
+    p          = tm__fmt_i64(p, raw[0]);
+    p          = array ? TM_LIT(p, ",") : TM_LIT(p, ",\"second\":");
+    p          = tm__fmt_i64(p, raw[1]);
+    *p++       = array ? ']' : '}';
+    return p;
 }
 
-/* repr_display: the value itself for scalars; "   5.116 MB,    5.116 MB" for multi-valued */
+/* repr_display of multi-valued components: "   5.116 MB,    5.116 MB" (scalars show the
+ * value itself, as repr_data) */
 static void tm__put_repr_display(tm__buf* b, int comp, const double v[2], int k)
 {
-    if(k < 2)
-    {
-        tm__put_values(b, comp, v, 1, tm__is_integer(comp));
-        return;
-    }
     int  width = 8, precision = 3;
     bool scientific = false;
     tm__format(comp, &width, &precision, &scientific);
@@ -127,12 +121,22 @@ static void tm__put_repr_display(tm__buf* b, int comp, const double v[2], int k)
         double x = isfinite(v[i]) ? v[i] : 0.0;
         if(tm__is_integer(comp))
             tm__buf_printf(&text, "%*lld", width, (long long) x);
-        else if(scientific)
-            tm__buf_printf(&text, "%*.*e", width, precision, x);
+        else if(precision > 40) /* longer than the cell below */
+            tm__buf_printf(&text, scientific ? "%*.*e" : "%*.*f", width, precision, x);
         else
-            tm__buf_printf(&text, "%*.*f", width, precision, x);
+        {
+            char   cell[400]; /* %f of the largest double: 309 digits */
+            size_t n = tm__format_fixed(cell, sizeof(cell), x, precision, scientific, false);
+            for(size_t pad = n; pad < (size_t) (width > 0 ? width : 0); ++pad)
+                tm__buf_putc(&text, ' ');
+            tm__buf_append(&text, cell, n);
+        }
         const char* unit = timemory_component_display_unit(comp, i);
-        if(unit && *unit) tm__buf_printf(&text, " %s", unit);
+        if(unit && *unit)
+        {
+            tm__buf_putc(&text, ' ');
+            tm__buf_puts(&text, unit);
+        }
     }
     if(text.failed) b->failed = true;
     tm__buf_json_string(b, text.data ? text.data : "");
@@ -145,18 +149,38 @@ static void tm__put_component(tm__buf* b, int comp, uint64_t laps, const int64_t
 {
     double v[2] = { 0.0, 0.0 };
     tm__get(comp, raw, v);
-    int k = tm__display_count(comp);
-    tm__buf_putc(b, '{');
-    if(versioned) tm__buf_puts(b, "\"cereal_class_version\":0,");
-    tm__buf_printf(b, "\"laps\":%" PRIu64 ",\"value\":", laps);
-    tm__put_raw(b, comp, raw);
-    tm__buf_puts(b, ",\"accum\":");
-    tm__put_raw(b, comp, raw);
-    tm__buf_puts(b, ",\"repr_data\":");
-    tm__put_values(b, comp, v, k, tm__is_integer(comp));
-    tm__buf_puts(b, ",\"repr_display\":");
-    tm__put_repr_display(b, comp, v, k);
-    tm__buf_putc(b, '}');
+    int   k = tm__display_count(comp);
+    char* p = tm__buf_space(b, 128 + 2 * TM_RAW_MAX + 2 * TM_VALUES_MAX);
+    if(!p) return;
+    *p++ = '{';
+    if(versioned) p = TM_LIT(p, "\"cereal_class_version\":0,");
+    p           = TM_LIT(p, "\"laps\":");
+    p           = tm__fmt_u64(p, laps);
+    p           = TM_LIT(p, ",\"value\":");
+    char* first = p;
+    p           = tm__w_raw(p, comp, raw);
+    size_t len  = (size_t) (p - first);
+    p           = TM_LIT(p, ",\"accum\":");
+    memcpy(p, first, len);
+    p += len;
+    p     = TM_LIT(p, ",\"repr_data\":");
+    first = p;
+    p     = tm__w_values(p, comp, v, k, tm__is_integer(comp));
+    len   = (size_t) (p - first);
+    p     = TM_LIT(p, ",\"repr_display\":");
+    if(k < 2)
+    {
+        memcpy(p, first, len);
+        p += len;
+    }
+    else
+    {
+        tm__buf_commit(b, p);
+        tm__put_repr_display(b, comp, v, k);
+        if(!(p = tm__buf_space(b, 1))) return;
+    }
+    *p++ = '}';
+    tm__buf_commit(b, p);
 }
 
 /* Statistics of the per-pop get() samples: base-unit sums converted per element. */
@@ -185,25 +209,30 @@ static void tm__put_stats(tm__buf* b, tm__json_doc* doc, int comp, const tm__sta
     }
     bool                integer = tm__is_integer(comp);
     enum tm__stats_kind kind    = tm__stats_kind_of(comp);
-    tm__buf_putc(b, '{');
+    char*               p       = tm__buf_space(b, 128 + 6 * TM_VALUES_MAX);
+    if(!p) return;
+    *p++ = '{';
     if(allow_version && !doc->stats_versioned[kind])
     {
         doc->stats_versioned[kind] = true;
-        tm__buf_puts(b, "\"cereal_class_version\":0,");
+        p                          = TM_LIT(p, "\"cereal_class_version\":0,");
     }
-    tm__buf_puts(b, "\"sum\":");
-    tm__put_values(b, comp, sum, k, integer);
-    tm__buf_printf(b, ",\"count\":%" PRIu64 ",\"min\":", s->count);
-    tm__put_values(b, comp, mn, k, integer);
-    tm__buf_puts(b, ",\"max\":");
-    tm__put_values(b, comp, mx, k, integer);
-    tm__buf_puts(b, ",\"sqr\":");
-    tm__put_values(b, comp, sqr, k, integer);
-    tm__buf_puts(b, ",\"mean\":");
-    tm__put_values(b, comp, mean, k, false);
-    tm__buf_puts(b, ",\"stddev\":");
-    tm__put_values(b, comp, sdev, k, false);
-    tm__buf_putc(b, '}');
+    p    = TM_LIT(p, "\"sum\":");
+    p    = tm__w_values(p, comp, sum, k, integer);
+    p    = TM_LIT(p, ",\"count\":");
+    p    = tm__fmt_u64(p, s->count);
+    p    = TM_LIT(p, ",\"min\":");
+    p    = tm__w_values(p, comp, mn, k, integer);
+    p    = TM_LIT(p, ",\"max\":");
+    p    = tm__w_values(p, comp, mx, k, integer);
+    p    = TM_LIT(p, ",\"sqr\":");
+    p    = tm__w_values(p, comp, sqr, k, integer);
+    p    = TM_LIT(p, ",\"mean\":");
+    p    = tm__w_values(p, comp, mean, k, false);
+    p    = TM_LIT(p, ",\"stddev\":");
+    p    = tm__w_values(p, comp, sdev, k, false);
+    *p++ = '}';
+    tm__buf_commit(b, p);
 }
 
 static int tm__compare_strings(const void* a, const void* b)
@@ -327,14 +356,26 @@ static void tm__put_rank_stats(tm__buf* b, int comp, const tm__rank_stat* rs)
 static void tm__put_flat_entry(tm__buf* b, tm__json_doc* doc, int comp, const tm__entry* e,
                                bool first, const tm__rank_stat* rs)
 {
-    tm__buf_printf(b, "{\"hash\":%" PRIu64 ",\"prefix\":", e->hash);
-    tm__buf_json_string(b, e->prefix);
-    tm__buf_printf(b, ",\"depth\":%d,\"entry\":", e->depth);
+    size_t len = e->prefix ? strlen(e->prefix) : 0;
+    char*  p   = len < SIZE_MAX / 8 ? tm__buf_space(b, 64 + 6 * len) : NULL;
+    if(!p) return;
+    p = TM_LIT(p, "{\"hash\":");
+    p = tm__fmt_u64(p, e->hash);
+    p = TM_LIT(p, ",\"prefix\":");
+    p = tm__fmt_json_string(p, e->prefix);
+    p = TM_LIT(p, ",\"depth\":");
+    p = tm__fmt_i64(p, e->depth);
+    p = TM_LIT(p, ",\"entry\":");
+    tm__buf_commit(b, p);
     tm__put_component(b, comp, e->laps, e->accum, first);
     tm__buf_puts(b, ",\"stats\":");
     tm__put_stats(b, doc, comp, &e->stats, true);
     if(rs) tm__put_rank_stats(b, comp, rs);
-    tm__buf_printf(b, ",\"rolling_hash\":%" PRIu64 "}", e->rolling_hash);
+    if(!(p = tm__buf_space(b, 40))) return;
+    p    = TM_LIT(p, ",\"rolling_hash\":");
+    p    = tm__fmt_u64(p, e->rolling_hash);
+    *p++ = '}';
+    tm__buf_commit(b, p);
 }
 
 void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
@@ -377,39 +418,113 @@ void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
     tm__buf_puts(b, "}}\n");
 }
 
-static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
-                         const tm__rnode* n, bool versioned)
+/* A node of the tree up to its list of children: {"node":{...},"children":[ */
+static void tm__put_tree_node(tm__buf* b, tm__json_doc* doc, const tm__result* r,
+                              const tm__rnode* n, bool versioned)
 {
-    tm__buf_putc(b, '{');
-    if(versioned) tm__buf_puts(b, "\"cereal_class_version\":0,");
-    tm__buf_printf(b, "\"node\":{\"hash\":%" PRIu64 ",\"prefix\":", n->id);
-    tm__buf_json_string(b, n->label);
-    tm__buf_puts(b, ",\"tid\":[");
-    for(int i = 0; i < n->ntids; ++i) tm__buf_printf(b, i > 0 ? ",%d" : "%d", n->tids[i]);
+    size_t len = n->label ? strlen(n->label) : 0;
+    char*  p   = len < SIZE_MAX / 8 ? tm__buf_space(b, 80 + 6 * len) : NULL;
+    if(!p) return;
+    *p++ = '{';
+    if(versioned) p = TM_LIT(p, "\"cereal_class_version\":0,");
+    p = TM_LIT(p, "\"node\":{\"hash\":");
+    p = tm__fmt_u64(p, n->id);
+    p = TM_LIT(p, ",\"prefix\":");
+    p = tm__fmt_json_string(p, n->label);
+    p = TM_LIT(p, ",\"tid\":[");
+    tm__buf_commit(b, p);
+    for(int i = 0; i < n->ntids; ++i)
+    {
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__buf_i64(b, n->tids[i]);
+    }
     tm__buf_puts(b, "],\"pid\":[");
-    if(n->npids == 0) tm__buf_printf(b, "%ld", r->pid); /* this process's own nodes */
-    for(int i = 0; i < n->npids; ++i) tm__buf_printf(b, i > 0 ? ",%ld" : "%ld", n->pids[i]);
-    tm__buf_printf(b, "],\"depth\":%d,\"is_dummy\":%s,\"inclusive\":{\"entry\":", n->depth,
-                   n->is_dummy ? "true" : "false");
+    if(n->npids == 0) tm__buf_i64(b, r->pid); /* this process's own nodes */
+    for(int i = 0; i < n->npids; ++i)
+    {
+        if(i > 0) tm__buf_putc(b, ',');
+        tm__buf_i64(b, n->pids[i]);
+    }
+    if(!(p = tm__buf_space(b, 80))) return;
+    p = TM_LIT(p, "],\"depth\":");
+    p = tm__fmt_i64(p, n->depth);
+    p = n->is_dummy ? TM_LIT(p, ",\"is_dummy\":true") : TM_LIT(p, ",\"is_dummy\":false");
+    p = TM_LIT(p, ",\"inclusive\":{\"entry\":");
+    tm__buf_commit(b, p);
+    size_t inclusive = b->len;
     tm__put_component(b, r->comp, n->laps, n->accum, false);
     tm__buf_puts(b, ",\"stats\":");
     tm__put_stats(b, doc, r->comp, &n->stats, false);
+    size_t inclusive_end = b->len;
 
     int64_t   excl[2] = { 0, 0 };
     tm__stats excl_stats;
     memset(&excl_stats, 0, sizeof(excl_stats));
     tm__rnode_exclusive(r->comp, n, excl, &excl_stats);
     tm__buf_puts(b, "},\"exclusive\":{\"entry\":");
-    tm__put_component(b, r->comp, n->laps, excl, false);
-    tm__buf_puts(b, ",\"stats\":");
-    tm__put_stats(b, doc, r->comp, &excl_stats, false);
-    tm__buf_puts(b, "}},\"children\":[");
-    for(size_t i = 0; i < n->nchildren; ++i)
+    if(excl[0] == n->accum[0] && excl[1] == n->accum[1] &&
+       memcmp(&excl_stats, &n->stats, sizeof(excl_stats)) == 0 && !b->failed)
     {
-        if(i > 0) tm__buf_putc(b, ',');
-        tm__put_tree(b, doc, r, &n->children[i], false);
+        /* a leaf (most nodes): the same values, the same text */
+        size_t len = inclusive_end - inclusive;
+        if((p = tm__buf_space(b, len)) != NULL)
+        {
+            memcpy(p, b->data + inclusive, len);
+            tm__buf_commit(b, p + len);
+        }
     }
-    tm__buf_puts(b, "]}");
+    else
+    {
+        tm__put_component(b, r->comp, n->laps, excl, false);
+        tm__buf_puts(b, ",\"stats\":");
+        tm__put_stats(b, doc, r->comp, &excl_stats, false);
+    }
+    tm__buf_puts(b, "}},\"children\":[");
+}
+
+/* The tree under n, depth first without recursion: a graph may be as deep as max_depth. */
+static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
+                         const tm__rnode* n, bool versioned)
+{
+    typedef struct tm__tree_frame {
+        const tm__rnode* node;
+        size_t           next; /* the child to write next */
+    } tm__tree_frame;
+    size_t          cap   = 64, depth = 0;
+    tm__tree_frame* stack = malloc(cap * sizeof(*stack));
+    if(!stack)
+    {
+        b->failed = true;
+        return;
+    }
+    tm__put_tree_node(b, doc, r, n, versioned);
+    stack[depth++] = (tm__tree_frame){ n, 0 };
+    while(depth > 0 && !b->failed)
+    {
+        tm__tree_frame* top = &stack[depth - 1];
+        if(top->next == top->node->nchildren)
+        {
+            tm__buf_puts(b, "]}");
+            --depth;
+            continue;
+        }
+        const tm__rnode* child = &top->node->children[top->next];
+        if(top->next++ > 0) tm__buf_putc(b, ',');
+        if(depth == cap)
+        {
+            tm__tree_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
+            if(!grown)
+            {
+                b->failed = true;
+                break;
+            }
+            stack = grown;
+            cap *= 2;
+        }
+        tm__put_tree_node(b, doc, r, child, false);
+        stack[depth++] = (tm__tree_frame){ child, 0 };
+    }
+    free(stack);
 }
 
 void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
@@ -482,32 +597,46 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
         return;
     }
     tm__buf_puts(b, "{\"traceEvents\":[");
-    for(size_t i = 0; i < r->nentries; ++i)
+    /* levels from `reached` down all hold has = false, next = pending: a sibling resets the
+     * levels below it in one step, and the work stays linear however deep the graph is */
+    size_t reached = 0;
+    double pending = 0.0;
+    for(size_t i = 0; i < r->nentries && !b->failed; ++i)
     {
         const tm__entry* e = &r->entries[i];
         size_t           d = e->depth < 0 ? 0 : (size_t) e->depth;
+        for(; reached <= d; ++reached)
+        {
+            next[reached] = pending;
+            has[reached]  = false;
+        }
         /* siblings are laid end to end; children start where their parent starts */
         if(has[d])
         {
             next[d] += last[d];
-            for(size_t j = d + 1; j < levels; ++j)
-            {
-                next[j] = next[d];
-                has[j]  = false;
-            }
-            has[d] = false;
+            has[d]  = false;
+            reached = d + 1;
+            pending = next[d];
         }
         /* durations in microseconds: the flamegraph components count nanoseconds */
-        double dur = (double) e->accum[0] / 1000.0;
-        if(i > 0) tm__buf_putc(b, ',');
-        tm__buf_puts(b, "{\"dur\":");
-        tm__buf_json_double(b, dur);
-        tm__buf_puts(b, ",\"name\":");
-        tm__buf_json_string(b, tm__flame_name(e->prefix));
-        tm__buf_printf(b, ",\"ph\":\"X\",\"pid\":%ld,\"tid\":%d,\"ts\":", r->pid,
-                       e->tid < 0 ? 0 : e->tid);
-        tm__buf_json_double(b, next[d]);
-        tm__buf_putc(b, '}');
+        double      dur  = (double) e->accum[0] / 1000.0;
+        const char* name = tm__flame_name(e->prefix);
+        size_t      len  = strlen(name);
+        char*       p    = len < SIZE_MAX / 8 ? tm__buf_space(b, 128 + 6 * len) : NULL;
+        if(!p) break;
+        if(i > 0) *p++ = ',';
+        p = TM_LIT(p, "{\"dur\":");
+        p = tm__fmt_json_double(p, dur);
+        p = TM_LIT(p, ",\"name\":");
+        p = tm__fmt_json_string(p, name);
+        p = TM_LIT(p, ",\"ph\":\"X\",\"pid\":");
+        p = tm__fmt_i64(p, r->pid);
+        p = TM_LIT(p, ",\"tid\":");
+        p = tm__fmt_i64(p, e->tid < 0 ? 0 : e->tid);
+        p = TM_LIT(p, ",\"ts\":");
+        p = tm__fmt_json_double(p, next[d]);
+        *p++ = '}';
+        tm__buf_commit(b, p);
         last[d] = dur;
         has[d]  = true;
     }

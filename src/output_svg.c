@@ -196,19 +196,47 @@ static void tm__svg_box(tm__svg* s, int row, double x, double width, uint64_t ke
     tm__buf_puts(b, "</text></g>\n");
 }
 
-/* Children of n laid end to end from x. A merge over threads can give children more time
- * than their parent (work of several threads under one call): they are then scaled down
+/* Children of n laid end to end from x, and theirs below them, depth first with a stack of
+ * its own (a graph may be as deep as max_depth). A merge over threads can give children more
+ * time than their parent (work of several threads under one call): they are then scaled down
  * together to the parent's width, so boxes never overhang. */
-static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double parent_value,
-                             int row)
+typedef struct tm__svg_frame {
+    const tm__rnode* node;
+    size_t           next;  /* the child to place next */
+    double           x;     /* where it goes */
+    double           scale; /* of the children's values */
+    int              row;
+} tm__svg_frame;
+
+static tm__svg_frame tm__svg_frame_of(const tm__rnode* n, double x, double parent_value, int row)
 {
     double sum = 0.0;
     for(size_t i = 0; i < n->nchildren; ++i) sum += tm__svg_value(n->children[i].accum);
     double scale = (sum > parent_value && sum > 0.0) ? parent_value / sum : 1.0;
-    for(size_t i = 0; i < n->nchildren; ++i)
+    return (tm__svg_frame){ n, 0, x, scale, row };
+}
+
+static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double parent_value,
+                             int row)
+{
+    size_t         depth = 0, cap = 64;
+    tm__svg_frame* stack = malloc(cap * sizeof(*stack));
+    if(!stack)
     {
-        const tm__rnode* c     = &n->children[i];
-        double           value = tm__svg_value(c->accum) * scale;
+        s->b->failed = true;
+        return;
+    }
+    stack[depth++] = tm__svg_frame_of(n, x, parent_value, row);
+    while(depth > 0)
+    {
+        tm__svg_frame* f = &stack[depth - 1];
+        if(f->next == f->node->nchildren)
+        {
+            --depth;
+            continue;
+        }
+        const tm__rnode* c     = &f->node->children[f->next++];
+        double           value = tm__svg_value(c->accum) * f->scale;
         double           width = value * s->px_per_value;
         if(width < SVG_MIN_WIDTH)
         {
@@ -216,18 +244,33 @@ static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double pa
             continue;
         }
         ++s->drawn;
-        if(row > s->max_depth) s->max_depth = row;
+        int    at_row = f->row;
+        double at_x   = f->x;
+        if(at_row > s->max_depth) s->max_depth = at_row;
         if(!s->measure)
         {
             int64_t   self[2];
             tm__stats stats;
             tm__rnode_exclusive(s->comp, c, self, &stats);
-            tm__svg_box(s, row, x, width, c->key, c->label, c->accum, self, c->laps, c->tids,
-                        c->ntids);
+            tm__svg_box(s, at_row, at_x, width, c->key, c->label, c->accum, self, c->laps,
+                        c->tids, c->ntids);
         }
-        tm__svg_children(s, c, x, value, row + 1);
-        x += width;
+        f->x += width;
+        if(c->nchildren == 0) continue;
+        if(depth == cap)
+        {
+            tm__svg_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
+            if(!grown)
+            {
+                s->b->failed = true;
+                break;
+            }
+            stack = grown;
+            cap *= 2;
+        }
+        stack[depth++] = tm__svg_frame_of(c, at_x, value, at_row + 1);
     }
+    free(stack);
 }
 
 /* Shows the title line of the box under the pointer; a click on a box makes it the full

@@ -42,12 +42,21 @@ static const bool tm__column_is_text[NCOLS] = { true,  false, false, true,  true
                                                 false, false, false, false, false, false,
                                                 false, false, false, false, false };
 
+/* The table is made twice: the first pass only measures the cells (column widths), the second
+ * writes each row as it is made. Nothing is kept per row, so memory does not grow with the
+ * number of entries; a row's cells are made in a scratch buffer. */
 typedef struct tm__table {
-    char* (*cells)[NCOLS]; /* NULL = empty cell */
-    bool*  separator_after;
-    size_t nrows;
-    size_t cap;
-    bool   failed;
+    tm__buf* out;   /* NULL while measuring */
+    size_t   nrows; /* rows made in this pass */
+    int      width[NCOLS]; /* widest cell + 2 */
+    bool     present[NCOLS];
+    long     total; /* the width of a row, once measured */
+    bool     failed;
+    /* the row being made: cell c is cell_text[cell_at[c] .. + cell_len[c]), or empty */
+    tm__buf  cell_text;
+    size_t   cell_at[NCOLS];
+    size_t   cell_len[NCOLS];
+    bool     cell_set[NCOLS];
 } tm__table;
 
 typedef struct tm__number_format {
@@ -74,74 +83,101 @@ static bool tm__env_flag(const char* name, bool fallback)
 
 /* Cell text limited to max_width: max_width - 3 bytes + "..." (hard cut when max_width <= 20),
  * never splitting a UTF-8 sequence. */
-static char* tm__cell(const char* text)
+static void tm__cell(tm__table* t, int col, const char* text, size_t n)
 {
-    size_t n   = strlen(text);
-    long   max = (long) tm__settings.max_width;
-    if(max <= 0 || n <= (size_t) max) return tm__strdup(text);
-    size_t keep = (size_t) (max > 20 ? max - 3 : max);
-    while(keep > 0 && ((unsigned char) text[keep] & 0xC0) == 0x80) --keep;
-    char* s = malloc(keep + 4);
-    if(!s) return NULL;
-    memcpy(s, text, keep);
-    strcpy(s + keep, max > 20 ? "..." : "");
-    return s;
+    long   max  = (long) tm__settings.max_width;
+    size_t keep = n;
+    bool   dots = false;
+    if(max > 0 && n > (size_t) max)
+    {
+        keep = (size_t) (max > 20 ? max - 3 : max);
+        while(keep > 0 && ((unsigned char) text[keep] & 0xC0) == 0x80) --keep;
+        dots = max > 20;
+    }
+    t->cell_at[col]  = t->cell_text.len;
+    t->cell_len[col] = keep + (dots ? 3 : 0);
+    t->cell_set[col] = true;
+    tm__buf_append(&t->cell_text, text, keep);
+    if(dots) tm__buf_append(&t->cell_text, "...", 3);
 }
 
-static char* tm__number_cell(const tm__number_format* f, double v)
+static void tm__number_cell(tm__table* t, int col, const tm__number_format* f, double v)
 {
-    char text[128];
+    char   text[128];
+    size_t n;
     if(!isfinite(v)) v = 0.0;
     if(f->integer)
-        snprintf(text, sizeof(text), "%lld", (long long) v);
-    else if(f->scientific)
-        snprintf(text, sizeof(text), "%#.*e", f->precision, v);
+        n = (size_t) (tm__fmt_i64(text, (int64_t) v) - text);
     else
-        snprintf(text, sizeof(text), "%#.*f", f->precision, v);
-    return tm__cell(text);
+        n = tm__format_fixed(text, sizeof(text), v, f->precision, f->scientific, true);
+    tm__cell(t, col, text, n);
 }
 
-static char* tm__integer_cell(long long v)
+static void tm__integer_cell(tm__table* t, int col, long long v)
 {
     char text[32];
-    snprintf(text, sizeof(text), "%lld", v);
-    return tm__cell(text);
+    tm__cell(t, col, text, (size_t) (tm__fmt_i64(text, v) - text));
 }
 
-static char** tm__table_add_row(tm__table* t)
+static void tm__text_cell(tm__table* t, int col, const char* text)
 {
-    if(t->failed) return NULL;
-    if(t->nrows == t->cap)
+    tm__cell(t, col, text, strlen(text));
+}
+
+static void tm__row_begin(tm__table* t)
+{
+    t->cell_text.len = 0;
+    memset(t->cell_set, 0, sizeof(t->cell_set));
+}
+
+/* The row being made: measured (the column widths grow) or written out. */
+static void tm__row_end(tm__table* t)
+{
+    if(t->failed || t->cell_text.failed)
     {
-        size_t cap   = t->cap ? t->cap * 2 : 32;
-        void*  cells = realloc(t->cells, cap * sizeof(*t->cells));
-        if(!cells)
-        {
-            t->failed = true;
-            return NULL;
-        }
-        t->cells = cells;
-        bool* sep = realloc(t->separator_after, cap * sizeof(bool));
-        if(!sep)
-        {
-            t->failed = true;
-            return NULL;
-        }
-        t->separator_after = sep;
-        t->cap             = cap;
+        t->failed = true;
+        return;
     }
-    memset(t->cells[t->nrows], 0, sizeof(*t->cells));
-    t->separator_after[t->nrows] = false;
-    return t->cells[t->nrows++];
+    ++t->nrows;
+    if(!t->out)
+    {
+        for(int c = 0; c < NCOLS; ++c)
+            if(t->cell_set[c] && (long) t->cell_len[c] + 2 > (long) t->width[c])
+                t->width[c] = (int) t->cell_len[c] + 2;
+        return;
+    }
+    char* p = tm__buf_space(t->out, (size_t) t->total + 2);
+    if(!p)
+    {
+        t->failed = true;
+        return;
+    }
+    for(int c = 0; c < NCOLS; ++c)
+    {
+        if(!t->present[c]) continue;
+        size_t n   = t->cell_set[c] ? t->cell_len[c] : 0;
+        size_t pad = (size_t) t->width[c] - 2 - n;
+        memcpy(p, "| ", 2);
+        p += 2;
+        if(!tm__column_is_text[c])
+        {
+            memset(p, ' ', pad);
+            p += pad;
+        }
+        if(n) memcpy(p, t->cell_text.data + t->cell_at[c], n);
+        p += n;
+        if(tm__column_is_text[c])
+        {
+            memset(p, ' ', pad);
+            p += pad;
+        }
+        *p++ = ' ';
+    }
+    memcpy(p, "|\n", 2);
+    tm__buf_commit(t->out, p + 2);
 }
 
-static void tm__table_free(tm__table* t)
-{
-    for(size_t i = 0; i < t->nrows; ++i)
-        for(int c = 0; c < NCOLS; ++c) free(t->cells[i][c]);
-    free(t->cells);
-    free(t->separator_after);
-}
+static void tm__table_free(tm__table* t) { tm__buf_free(&t->cell_text); }
 
 /* Number of display values of a component (k sub-rows, §2.4). */
 static int tm__display_count(int comp)
@@ -156,23 +192,36 @@ static void tm__entry_get(int comp, const tm__entry* e, double out[2])
     tm__get(comp, e->accum, out);
 }
 
-/* % SELF of each element: 1 - (sum of the direct children) / value. The walk stops at the
- * first entry at depth <= d (OUTPUT.md allows it; the original also walked grand-cousins). */
-static void tm__self_percent(const tm__result* r, size_t idx, int k, double out[2])
+/* The sum of the direct children's values of every entry, in one pass with a stack of the
+ * entries still open (OUTPUT.md: an entry's children are the entries at depth d + 1 up to the
+ * next entry at depth <= d). kids[i] stays zero and has[i] false for a leaf. */
+static bool tm__children_sums(const tm__result* r, double (*kids)[2], bool* has)
 {
-    const tm__entry* e = &r->entries[idx];
-    double           value[2], children[2] = { 0.0, 0.0 };
-    bool             has_children = false;
-    tm__entry_get(r->comp, e, value);
-    for(size_t j = idx + 1; j < r->nentries && r->entries[j].depth > e->depth; ++j)
+    size_t* open = malloc((r->nentries ? r->nentries : 1) * sizeof(size_t));
+    if(!open) return false;
+    size_t top = 0;
+    for(size_t j = 0; j < r->nentries; ++j)
     {
-        if(r->entries[j].depth != e->depth + 1) continue;
-        double v[2];
-        tm__entry_get(r->comp, &r->entries[j], v);
-        children[0] += v[0];
-        children[1] += v[1];
-        has_children = true;
+        int d = r->entries[j].depth;
+        while(top > 0 && r->entries[open[top - 1]].depth >= d) --top;
+        if(top > 0 && r->entries[open[top - 1]].depth == d - 1)
+        {
+            double v[2];
+            tm__entry_get(r->comp, &r->entries[j], v);
+            kids[open[top - 1]][0] += v[0];
+            kids[open[top - 1]][1] += v[1];
+            has[open[top - 1]] = true;
+        }
+        open[top++] = j;
     }
+    free(open);
+    return true;
+}
+
+/* % SELF of each element: 1 - (sum of the direct children) / value. */
+static void tm__self_percent(const double value[2], const double children[2], bool has_children,
+                             int k, double out[2])
+{
     for(int i = 0; i < k; ++i)
     {
         if(!has_children)
@@ -185,40 +234,41 @@ static void tm__self_percent(const tm__result* r, size_t idx, int k, double out[
 }
 
 static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, int k,
-                                const bool present[NCOLS], const tm__number_format* fmt)
+                                const tm__number_format* fmt, const double children[2],
+                                bool has_children)
 {
-    const tm__component_row* row = &tm__components[r->comp];
-    const tm__entry*         e   = &r->entries[idx];
+    const tm__component_row* row     = &tm__components[r->comp];
+    const tm__entry*         e       = &r->entries[idx];
+    const bool*              present = t->present;
     if(e->laps == 0)
     {
         /* a region that never completed (a traced line never run): the label alone */
-        char** cells = tm__table_add_row(t);
-        if(cells) cells[COL_LABEL] = tm__cell(e->prefix ? e->prefix : "");
+        tm__row_begin(t);
+        tm__text_cell(t, COL_LABEL, e->prefix ? e->prefix : "");
+        tm__row_end(t);
         return;
     }
     double value[2], self[2];
     tm__entry_get(r->comp, e, value);
-    tm__self_percent(r, idx, k, self);
+    tm__self_percent(value, children, has_children, k, self);
     tm__number_format percent = { 1, false, false };
     for(int i = 0; i < k; ++i)
     {
-        char** cells = tm__table_add_row(t);
-        if(!cells) return;
+        tm__row_begin(t);
         if(i == 0)
         {
-            cells[COL_LABEL] = tm__cell(e->prefix ? e->prefix : "");
-            cells[COL_COUNT] = tm__integer_cell((long long) e->laps);
-            cells[COL_DEPTH] = tm__integer_cell(e->depth);
+            tm__text_cell(t, COL_LABEL, e->prefix ? e->prefix : "");
+            tm__integer_cell(t, COL_COUNT, (long long) e->laps);
+            tm__integer_cell(t, COL_DEPTH, e->depth);
         }
-        cells[COL_METRIC] = tm__cell(k > 1 ? row->labels[i] : row->label);
+        tm__text_cell(t, COL_METRIC, k > 1 ? row->labels[i] : row->label);
         if(present[COL_UNITS])
         {
-            const char* unit    = timemory_component_display_unit(r->comp, i);
-            cells[COL_UNITS] = tm__cell(unit ? unit : "");
+            const char* unit = timemory_component_display_unit(r->comp, i);
+            tm__text_cell(t, COL_UNITS, unit ? unit : "");
         }
-        if(present[COL_SUM]) cells[COL_SUM] = tm__number_cell(fmt, value[i]);
-        if(present[COL_MEAN])
-            cells[COL_MEAN] = tm__number_cell(fmt, value[i] / (double) e->laps);
+        if(present[COL_SUM]) tm__number_cell(t, COL_SUM, fmt, value[i]);
+        if(present[COL_MEAN]) tm__number_cell(t, COL_MEAN, fmt, value[i] / (double) e->laps);
 
         double f    = tm__display_factor(r->comp, i);
         double n    = (double) e->stats.count;
@@ -226,20 +276,21 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, i
         double sqr  = e->stats.sqr[i] * f * f;
         double var  = n >= 2 ? (sqr - sum * sum / n) / (n - 1.0) : 0.0;
         double sdev = sqrt(fabs(var));
-        if(present[COL_MIN]) cells[COL_MIN] = tm__number_cell(fmt, e->stats.min[i] * f);
-        if(present[COL_MAX]) cells[COL_MAX] = tm__number_cell(fmt, e->stats.max[i] * f);
-        if(present[COL_VAR]) cells[COL_VAR] = tm__number_cell(fmt, var);
-        if(present[COL_STDDEV]) cells[COL_STDDEV] = tm__number_cell(fmt, sdev);
-        if(present[COL_SELF]) cells[COL_SELF] = tm__number_cell(&percent, self[i]);
+        if(present[COL_MIN]) tm__number_cell(t, COL_MIN, fmt, e->stats.min[i] * f);
+        if(present[COL_MAX]) tm__number_cell(t, COL_MAX, fmt, e->stats.max[i] * f);
+        if(present[COL_VAR]) tm__number_cell(t, COL_VAR, fmt, var);
+        if(present[COL_STDDEV]) tm__number_cell(t, COL_STDDEV, fmt, sdev);
+        if(present[COL_SELF]) tm__number_cell(t, COL_SELF, &percent, self[i]);
         if(present[COL_RANK_MIN] && r->rank_stats)
         {
             const tm__rank_stat* rs = &r->rank_stats[idx];
-            cells[COL_RANK_MIN]     = tm__number_cell(fmt, rs->min[i]);
-            cells[COL_RANK_MEAN]    = tm__number_cell(fmt, rs->mean[i]);
-            cells[COL_RANK_MAX]     = tm__number_cell(fmt, rs->max[i]);
-            if(i == 0) cells[COL_RANK_AT] = tm__integer_cell(rs->max_rank);
-            cells[COL_IMBALANCE] = tm__number_cell(&percent, 100.0 * tm__rank_imbalance(rs, i));
+            tm__number_cell(t, COL_RANK_MIN, fmt, rs->min[i]);
+            tm__number_cell(t, COL_RANK_MEAN, fmt, rs->mean[i]);
+            tm__number_cell(t, COL_RANK_MAX, fmt, rs->max[i]);
+            if(i == 0) tm__integer_cell(t, COL_RANK_AT, rs->max_rank);
+            tm__number_cell(t, COL_IMBALANCE, &percent, 100.0 * tm__rank_imbalance(rs, i));
         }
+        tm__row_end(t);
     }
 }
 
@@ -327,23 +378,6 @@ static void tm__header_row(tm__buf* b, const int width[NCOLS], const bool presen
     tm__buf_puts(b, "|\n");
 }
 
-static void tm__data_row(tm__buf* b, char* const cells[NCOLS], const int width[NCOLS],
-                         const bool present[NCOLS])
-{
-    for(int c = 0; c < NCOLS; ++c)
-    {
-        if(!present[c]) continue;
-        const char* text = cells[c] ? cells[c] : "";
-        long        pad  = (long) width[c] - 2 - (long) strlen(text);
-        tm__buf_puts(b, "| ");
-        if(!tm__column_is_text[c]) tm__spaces(b, pad);
-        tm__buf_puts(b, text);
-        if(tm__column_is_text[c]) tm__spaces(b, pad);
-        tm__buf_putc(b, ' ');
-    }
-    tm__buf_puts(b, "|\n");
-}
-
 void tm__write_text(tm__buf* b, const tm__result* r)
 {
     if(!b || !r || r->comp < 0 || r->comp >= TM_NCOMP) return;
@@ -352,7 +386,13 @@ void tm__write_text(tm__buf* b, const tm__result* r)
     bool                     stats = !(flags & TIMEMORY_CFLAG_NO_STATS);
     bool                     print_min = tm__env_flag("TIMEMORY_PRINT_MIN", true);
 
-    bool present[NCOLS] = { true, true, true, true };
+    tm__table t;
+    memset(&t, 0, sizeof(t));
+    bool* present       = t.present;
+    present[COL_LABEL]  = true;
+    present[COL_COUNT]  = true;
+    present[COL_DEPTH]  = true;
+    present[COL_METRIC] = true;
     present[COL_UNITS]  = !(flags & (TIMEMORY_CFLAG_NO_UNITS | TIMEMORY_CFLAG_INTEGER));
     present[COL_SUM]    = !(flags & TIMEMORY_CFLAG_NO_SUM);
     present[COL_MEAN]   = !(flags & TIMEMORY_CFLAG_NO_MEAN);
@@ -367,64 +407,66 @@ void tm__write_text(tm__buf* b, const tm__result* r)
     tm__format(r->comp, &min_width, &precision, &scientific);
     tm__number_format fmt = { precision < 0 ? 0 : precision, scientific,
                               (flags & TIMEMORY_CFLAG_INTEGER) != 0 };
+    for(int c = 0; c < NCOLS; ++c)
+    {
+        int title  = (int) strlen(tm__column_title[c]) + 2;
+        t.width[c] = title > min_width ? title : min_width;
+    }
 
     int       k     = tm__display_count(r->comp);
     long long max_d = (long long) tm__settings.max_depth;
     long long every = (long long) tm__settings.separator_frequency;
-    tm__table t;
-    memset(&t, 0, sizeof(t));
-    long long shown = 0;
-    for(size_t i = 0; i < r->nentries; ++i)
+    double(*kids)[2] = calloc(r->nentries ? r->nentries : 1, sizeof(*kids));
+    bool* has_kids   = calloc(r->nentries ? r->nentries : 1, sizeof(bool));
+    if(!kids || !has_kids || !tm__children_sums(r, kids, has_kids)) t.failed = true;
+    const int* width = t.width;
+    long       total = 0;
+    /* pass 0 measures, pass 1 writes */
+    for(int pass = 0; pass < 2 && !t.failed; ++pass)
     {
-        const tm__entry* e = &r->entries[i];
-        if(e->depth < 0 || (long long) e->depth > max_d) continue;
-        if(every > 0 && shown > 0 && shown % every == 0 && t.nrows > 0)
-            t.separator_after[t.nrows - 1] = true;
-        tm__fill_entry_rows(&t, r, i, k, present, &fmt);
-        ++shown;
+        if(pass == 1)
+        {
+            for(int c = 0; c < NCOLS; ++c)
+                if(present[c]) total += width[c] + 1;
+            t.total = total;
+            const char* banner = r->banner;
+            char*       upper  = NULL;
+            if(!banner)
+            {
+                upper = tm__strdup(row->description);
+                for(char* p = upper; p && *p; ++p) *p = (char) toupper((unsigned char) *p);
+                banner = upper ? upper : "";
+            }
+            if(*banner)
+            {
+                tm__rule(b, width, present, '-');
+                tm__banner(b, banner, total);
+            }
+            free(upper);
+            tm__rule(b, width, present, '-');
+            tm__header_row(b, width, present);
+            tm__rule(b, width, present, '|');
+            t.out = b;
+        }
+        t.nrows         = 0;
+        long long shown = 0;
+        for(size_t i = 0; i < r->nentries && !t.failed; ++i)
+        {
+            const tm__entry* e = &r->entries[i];
+            if(e->depth < 0 || (long long) e->depth > max_d) continue;
+            if(pass == 1 && every > 0 && shown > 0 && shown % every == 0 && t.nrows > 0)
+                tm__rule(b, width, present, '|');
+            tm__fill_entry_rows(&t, r, i, k, &fmt, kids[i], has_kids[i]);
+            ++shown;
+        }
     }
+    free(kids);
+    free(has_kids);
     if(t.failed)
     {
         b->failed = true;
         tm__table_free(&t);
         return;
-    }
-
-    int width[NCOLS];
-    for(int c = 0; c < NCOLS; ++c)
-    {
-        int w = min_width;
-        if((int) strlen(tm__column_title[c]) + 2 > w) w = (int) strlen(tm__column_title[c]) + 2;
-        for(size_t i = 0; i < t.nrows; ++i)
-            if(t.cells[i][c] && (int) strlen(t.cells[i][c]) + 2 > w)
-                w = (int) strlen(t.cells[i][c]) + 2;
-        width[c] = w;
-    }
-    long total = 0;
-    for(int c = 0; c < NCOLS; ++c)
-        if(present[c]) total += width[c] + 1;
-
-    const char* banner = r->banner;
-    char*       upper  = NULL;
-    if(!banner)
-    {
-        upper = tm__strdup(row->description);
-        for(char* p = upper; p && *p; ++p) *p = (char) toupper((unsigned char) *p);
-        banner = upper ? upper : "";
-    }
-    if(*banner)
-    {
-        tm__rule(b, width, present, '-');
-        tm__banner(b, banner, total);
-    }
-    free(upper);
-    tm__rule(b, width, present, '-');
-    tm__header_row(b, width, present);
-    tm__rule(b, width, present, '|');
-    for(size_t i = 0; i < t.nrows; ++i)
-    {
-        tm__data_row(b, t.cells[i], width, present);
-        if(t.separator_after[i] && i + 1 < t.nrows) tm__rule(b, width, present, '|');
     }
     tm__rule(b, width, present, '-');
     tm__table_free(&t);

@@ -156,40 +156,117 @@ tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key)
     return NULL;
 }
 
+/* Depth first with a stack of its own (no recursion: a graph is up to max_depth deep). A node
+ * of the stack holds the result node that receives the children of a graph node; result nodes
+ * below it on the stack hold no pointer into the arrays it grows. */
+typedef struct tm__merge_frame {
+    tm__rnode*      into;
+    const tm__node* next; /* the graph child to merge next */
+} tm__merge_frame;
+
 static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
 {
-    size_t added = 0;
-    for(const tm__node* c = gparent->first_child; c; c = c->next_sibling)
+    size_t           added = 0, n = 0, cap = 64;
+    tm__merge_frame* stack = malloc(cap * sizeof(*stack));
+    if(!stack)
     {
-        const tm__record* rec = tm__find_record(c, comp);
-        if(!rec)
+        tm__warn("out of memory merging the call-graph: results are incomplete");
+        return 0;
+    }
+    stack[n++] = (tm__merge_frame){ rparent, gparent->first_child };
+    while(n > 0)
+    {
+        tm__merge_frame*  f = &stack[n - 1];
+        const tm__node*   c = f->next;
+        if(!c)
         {
-            added += tm__merge(comp, rparent, c, tid);
+            --n;
             continue;
         }
-        int      depth = rparent->depth + 1;
-        uint64_t id    = ((int) c->depth == depth) ? c->id : tm__combine_id(c->key, (uint64_t) depth);
-        long     idx   = tm__rchild(rparent, id, c->key, c->is_dummy);
-        if(idx < 0) continue;
-        tm__rnode* rn = &rparent->children[idx];
-        tm__accumulate(comp, rn->accum, rec->accum);
-        rn->laps += rec->laps;
-        tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
-        tm__add_tid(rn, tid);
-        tm__add_pid(rn, tm__data_pid());
-        added += 1 + tm__merge(comp, &rparent->children[idx], c, tid);
+        f->next                 = c->next_sibling;
+        tm__rnode*        into  = f->into;
+        const tm__record* rec   = tm__find_record(c, comp);
+        if(rec)
+        {
+            /* skipped (no record): its children move up to into */
+            int      depth = into->depth + 1;
+            uint64_t id    = ((int) c->depth == depth) ? c->id : tm__combine_id(c->key, (uint64_t) depth);
+            long     idx   = tm__rchild(into, id, c->key, c->is_dummy);
+            if(idx < 0) continue;
+            tm__rnode* rn = &into->children[idx];
+            tm__accumulate(comp, rn->accum, rec->accum);
+            rn->laps += rec->laps;
+            tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
+            tm__add_tid(rn, tid);
+            tm__add_pid(rn, tm__data_pid());
+            ++added;
+            into = rn;
+        }
+        if(!c->first_child) continue;
+        if(n == cap)
+        {
+            tm__merge_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
+            if(!grown)
+            {
+                tm__warn("out of memory merging the call-graph: results are incomplete");
+                continue;
+            }
+            stack = grown;
+            cap *= 2;
+        }
+        stack[n++] = (tm__merge_frame){ into, c->first_child };
     }
+    free(stack);
     return added;
 }
 
-void tm__rnode_free(tm__rnode* n)
+static void tm__rnode_free_own(tm__rnode* n)
 {
-    for(size_t i = 0; i < n->nchildren; ++i) tm__rnode_free(&n->children[i]);
-    free(n->children);
     free(n->index);
     free(n->tids);
     free(n->pids);
     free((char*) n->label);
+}
+
+/* Post-order without recursion: a node's children array goes once its children's own
+ * allocations are gone. */
+void tm__rnode_free(tm__rnode* n)
+{
+    typedef struct tm__free_frame {
+        tm__rnode* node;
+        size_t     next;
+    } tm__free_frame;
+    size_t          depth = 0, cap = 64;
+    tm__free_frame* stack = malloc(cap * sizeof(*stack));
+    if(stack) stack[depth++] = (tm__free_frame){ n, 0 };
+    while(depth > 0)
+    {
+        tm__free_frame* f = &stack[depth - 1];
+        if(f->next < f->node->nchildren)
+        {
+            tm__rnode* c = &f->node->children[f->next++];
+            if(c->nchildren == 0)
+            {
+                free(c->children);
+                tm__rnode_free_own(c);
+                continue;
+            }
+            if(depth == cap)
+            {
+                tm__free_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
+                if(!grown) continue; /* out of memory: this subtree is not freed */
+                stack = grown;
+                cap *= 2;
+            }
+            stack[depth++] = (tm__free_frame){ c, 0 };
+            continue;
+        }
+        free(f->node->children);
+        tm__rnode_free_own(f->node);
+        --depth;
+    }
+    if(!stack) tm__rnode_free_own(n); /* out of memory: the node's own parts at least */
+    free(stack);
 }
 
 /* Adds from's values into into (one node, not its children). */
@@ -278,18 +355,36 @@ typedef struct tm__flat_builder {
     const char* thread_part; /* "" or "|<tid>" */
 } tm__flat_builder;
 
+/* Pre-order entries with their decorated prefixes ("<part>>>> " + "  " per level past the
+ * first + "|_" + label), depth first with a stack of its own (no recursion). */
 static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolling)
 {
-    for(size_t i = 0; i < n->nchildren; ++i)
+    typedef struct tm__flat_frame {
+        const tm__rnode* node;
+        size_t           next;
+        uint64_t         rolling;
+    } tm__flat_frame;
+    size_t          depth = 0, cap = 64;
+    tm__flat_frame* stack = malloc(cap * sizeof(*stack));
+    size_t          part  = strlen(fb->thread_part);
+    if(!stack) return;
+    stack[depth++] = (tm__flat_frame){ n, 0, rolling };
+    while(depth > 0)
     {
-        const tm__rnode* c  = &n->children[i];
+        tm__flat_frame* f = &stack[depth - 1];
+        if(f->next == f->node->nchildren)
+        {
+            --depth;
+            continue;
+        }
+        const tm__rnode* c  = &f->node->children[f->next++];
         tm__result*      r  = fb->r;
-        uint64_t         rh = rolling + c->id;
+        uint64_t         rh = f->rolling + c->id;
         if(r->nentries == fb->cap)
         {
             size_t     cap = fb->cap ? fb->cap * 2 : 64;
             tm__entry* e   = realloc(r->entries, cap * sizeof(tm__entry));
-            if(!e) return;
+            if(!e) break;
             r->entries = e;
             fb->cap    = cap;
         }
@@ -303,20 +398,38 @@ static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolli
         e->accum[0]     = c->accum[0];
         e->accum[1]     = c->accum[1];
         e->stats        = c->stats;
-        tm__buf b;
-        tm__buf_init(&b);
-        tm__buf_printf(&b, "%s>>> ", fb->thread_part);
-        if(e->depth > 0)
+        size_t indent   = e->depth > 0 ? 2 * (size_t) e->depth : 0; /* "  " * (d - 1) + "|_" */
+        size_t label    = strlen(c->label);
+        char*  prefix   = malloc(part + 4 + indent + label + 1);
+        if(prefix)
         {
-            for(int k = 1; k < e->depth; ++k) tm__buf_puts(&b, "  ");
-            tm__buf_puts(&b, "|_");
+            char* p = prefix;
+            memcpy(p, fb->thread_part, part);
+            p += part;
+            memcpy(p, ">>> ", 4);
+            p += 4;
+            if(indent > 0)
+            {
+                memset(p, ' ', indent - 2);
+                memcpy(p + indent - 2, "|_", 2);
+                p += indent;
+            }
+            memcpy(p, c->label, label + 1);
+            /* the label is the tail of the prefix: entries own all their strings */
+            e->label = p;
         }
-        tm__buf_puts(&b, c->label);
-        e->prefix = tm__buf_take(&b);
-        /* the label is the tail of the prefix: entries own all their strings */
-        e->label = e->prefix ? e->prefix + strlen(e->prefix) - strlen(c->label) : NULL;
-        tm__flatten(fb, c, rh);
+        e->prefix = prefix;
+        if(c->nchildren == 0) continue;
+        if(depth == cap)
+        {
+            tm__flat_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
+            if(!grown) continue; /* out of memory: the subtree is left out */
+            stack = grown;
+            cap *= 2;
+        }
+        stack[depth++] = (tm__flat_frame){ c, 0, rh };
     }
+    free(stack);
 }
 
 long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, const char* part)
