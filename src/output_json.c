@@ -451,11 +451,11 @@ static void tm__put_tree_node(tm__buf* b, tm__json_doc* doc, const tm__result* r
     p = n->is_dummy ? TM_LIT(p, ",\"is_dummy\":true") : TM_LIT(p, ",\"is_dummy\":false");
     p = TM_LIT(p, ",\"inclusive\":{\"entry\":");
     tm__buf_commit(b, p);
-    size_t inclusive = b->len;
+    size_t inclusive = tm__buf_hold(b);
     tm__put_component(b, r->comp, n->laps, n->accum, false);
     tm__buf_puts(b, ",\"stats\":");
     tm__put_stats(b, doc, r->comp, &n->stats, false);
-    size_t inclusive_end = b->len;
+    size_t inclusive_end = b->flushed + b->len;
 
     int64_t   excl[2] = { 0, 0 };
     tm__stats excl_stats;
@@ -469,12 +469,14 @@ static void tm__put_tree_node(tm__buf* b, tm__json_doc* doc, const tm__result* r
         size_t len = inclusive_end - inclusive;
         if((p = tm__buf_space(b, len)) != NULL)
         {
-            memcpy(p, b->data + inclusive, len);
+            memcpy(p, tm__buf_held(b, inclusive), len);
             tm__buf_commit(b, p + len);
         }
+        tm__buf_release(b);
     }
     else
     {
+        tm__buf_release(b);
         tm__put_component(b, r->comp, n->laps, excl, false);
         tm__buf_puts(b, ",\"stats\":");
         tm__put_stats(b, doc, r->comp, &excl_stats, false);

@@ -6,6 +6,8 @@
 #include "internal.h"
 #include "tm_test.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -414,6 +416,81 @@ TM_TEST(writers_functions_json_sorted)
     tm__settings.diff_output       = saved.diff_output;
     tm__settings.time_output       = saved.time_output;
     timemory_clear(0);
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
+/* ---- a buffer streamed to its file ------------------------------------------------------------ */
+
+TM_TEST(writers_stream_whole_or_nothing)
+{
+    char tmpl[] = "/tmp/tm_stream_XXXXXX";
+    char* dir   = mkdtemp(tmpl);
+    if(!dir) return;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/sub/out.txt", dir);
+
+    /* many chunks; a held piece copied after more text follows, across chunk boundaries */
+    tm__buf b;
+    CHECK_INT(tm__buf_stream_open(&b, path), TIMEMORY_OK);
+    tm__buf expected;
+    tm__buf_init(&expected);
+    for(int i = 0; i < 200000; ++i)
+    {
+        char line[64];
+        int  n = snprintf(line, sizeof(line), "line %d,", i);
+        size_t mark = tm__buf_hold(&b);
+        tm__buf_append(&b, line, (size_t) n);
+        tm__buf_append(&expected, line, (size_t) n);
+        if(i % 1000 == 0)
+        {
+            /* more than a chunk after the mark: still there to copy */
+            for(int k = 0; k < 3000; ++k) tm__buf_puts(&b, "0123456789abcdef0123456789abcdef");
+            for(int k = 0; k < 3000; ++k)
+                tm__buf_puts(&expected, "0123456789abcdef0123456789abcdef");
+        }
+        char* p = tm__buf_space(&b, (size_t) n);
+        if(p)
+        {
+            memcpy(p, tm__buf_held(&b, mark), (size_t) n);
+            tm__buf_commit(&b, p + n);
+        }
+        tm__buf_release(&b);
+        tm__buf_append(&expected, line, (size_t) n);
+    }
+    struct stat st;
+    CHECK(stat(path, &st) != 0); /* nothing under the name until it is complete */
+    CHECK_INT(tm__buf_stream_close(&b, true), TIMEMORY_OK);
+    char* text = tm_read_file(path);
+    CHECK(text && expected.data && strlen(text) == expected.len &&
+          memcmp(text, expected.data, expected.len) == 0);
+    free(text);
+    tm__buf_free(&expected);
+
+    /* abandoned (close without keep, or freed): no file, no temporary left */
+    snprintf(path, sizeof(path), "%s/gone.txt", dir);
+    CHECK_INT(tm__buf_stream_open(&b, path), TIMEMORY_OK);
+    for(int k = 0; k < 100000; ++k) tm__buf_puts(&b, "abandoned text ");
+    CHECK_INT(tm__buf_stream_close(&b, false), TIMEMORY_OK);
+    CHECK(stat(path, &st) != 0);
+    CHECK_INT(tm__buf_stream_open(&b, path), TIMEMORY_OK);
+    tm__buf_puts(&b, "freed");
+    tm__buf_free(&b);
+    CHECK(stat(path, &st) != 0);
+    int  left = 0;
+    DIR* d    = opendir(dir);
+    for(struct dirent* e = d ? readdir(d) : NULL; e; e = readdir(d))
+        if(strstr(e->d_name, ".tmp.")) ++left;
+    if(d) closedir(d);
+    CHECK_INT(left, 0);
+
+    /* a folder that cannot be made: an error, no file */
+    snprintf(path, sizeof(path), "%s/sub/out.txt/x/y.txt", dir);
+    errno = 0;
+    CHECK_INT(tm__buf_stream_open(&b, path), TIMEMORY_EIO);
+    CHECK(errno != 0);
+
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     CHECK_INT(system(cmd), 0);
