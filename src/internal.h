@@ -39,6 +39,10 @@ typedef struct tm__buf {
     size_t len;
     size_t cap;
     bool   failed; /* an allocation failed: contents are incomplete */
+    /* streaming (tm__buf_stream_open): the text goes to a file as it grows */
+    struct tm__stream* stream;
+    size_t             flushed; /* bytes handed to the file: data holds the text from there */
+    size_t             held;    /* 1 + the position kept in memory from (tm__buf_hold), or 0 */
 } tm__buf;
 
 void  tm__buf_init(tm__buf* b);
@@ -56,6 +60,17 @@ char* tm__buf_take(tm__buf* b);                       /* NUL-terminated, caller 
  * tm__buf_commit with the end of what was written there. */
 char* tm__buf_space(tm__buf* b, size_t n);
 void  tm__buf_commit(tm__buf* b, const char* end);
+/* A buffer that writes itself to path as it grows (a chunk at a time, so memory stays small):
+ * into a temporary name in the same folder, renamed by tm__buf_stream_close(b, true) once
+ * complete -- whole or nothing, as tm__write_file_atomic. Close returns TIMEMORY_OK,
+ * TIMEMORY_ENOMEM (a writer ran out of memory) or TIMEMORY_EIO with errno; close(b, false)
+ * removes the temporary file. tm__buf_hold keeps the text from the current position in memory
+ * (tm__buf_held gives it) until tm__buf_release. */
+int         tm__buf_stream_open(tm__buf* b, const char* path);
+int         tm__buf_stream_close(tm__buf* b, bool keep);
+size_t      tm__buf_hold(tm__buf* b);
+const char* tm__buf_held(const tm__buf* b, size_t mark);
+void        tm__buf_release(tm__buf* b);
 /* Writers into such room; each returns the end of what it wrote. */
 char* tm__fmt_u64(char* p, uint64_t v);               /* at most 20 bytes */
 char* tm__fmt_i64(char* p, int64_t v);                /* at most 20 bytes */
