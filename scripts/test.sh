@@ -52,6 +52,15 @@ if [ -x build-tests/timemory_mpi_tests ]; then
         mpirun "${mpirun_flags[@]}" ./timemory_mpi_tests)
 fi
 
+# Results read while threads record (get() during a run): the library and one program built
+# with ThreadSanitizer, which must report no race; the counts read back afterwards are exact.
+echo "== results read while threads record, under ThreadSanitizer"
+mkdir -p build-tsan
+gcc -std=c11 -D_GNU_SOURCE -DTIMEMORY_BUILDING_LIBRARY -O1 -g -fsanitize=thread \
+    -Wall -Wextra -Werror -Iinclude -Ibuild-tests/include -Isrc src/*.c \
+    tests/tsan/get_while_recording.c -lpthread -lm -ldl -o build-tsan/get_while_recording
+TSAN_OPTIONS="halt_on_error=1 exitcode=66" build-tsan/get_while_recording
+
 # The extension (profiler, tracer, markers) under the same sanitizers, on this Python: the
 # library is preloaded into an uninstrumented interpreter, leaks (CPython's own) not checked.
 echo "== the extension under AddressSanitizer + UndefinedBehaviorSanitizer"

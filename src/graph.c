@@ -477,10 +477,11 @@ static tm__node* tm__child_add(tm__graph* g, tm__node* parent, uint64_t id, uint
     n->key    = key;
     n->parent = parent;
     n->depth  = parent->depth + 1;
+    /* published whole: a reader on another thread sees it only once it is filled in */
     if(parent->last_child)
-        parent->last_child->next_sibling = n;
+        __atomic_store_n(&parent->last_child->next_sibling, n, __ATOMIC_RELEASE);
     else
-        parent->first_child = n;
+        __atomic_store_n(&parent->first_child, n, __ATOMIC_RELEASE);
     parent->last_child = n;
     tm__slot_put(g->slots, g->slot_cap, parent, id, n);
     ++g->slot_count;
@@ -503,10 +504,56 @@ static tm__record* tm__record_get(tm__graph* g, tm__node* n, int comp)
     tm__record* r = tm__arena_alloc(&g->records, sizeof(tm__record), TM_RECORDS_PER_CHUNK);
     if(!r) return NULL;
     r->comp = comp;
-    *link   = r;
+    __atomic_store_n(link, r, __ATOMIC_RELEASE); /* published whole, as nodes are */
     if(comp == TIMEMORY_WALL_CLOCK) n->wall = r;
     tm__note_component_use(comp);
     return r;
+}
+
+/* ---- values another thread may read (tm__record_read) ------------------------------------- */
+
+#define TM_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define TM_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+static inline void tm__store_f64(double* p, double v) { __atomic_store(p, &v, __ATOMIC_RELAXED); }
+static inline double tm__load_f64(const double* p)
+{
+    double v;
+    __atomic_load(p, &v, __ATOMIC_RELAXED);
+    return v;
+}
+
+static inline void tm__store_stats(tm__stats* to, const tm__stats* from)
+{
+    for(int i = 0; i < 2; ++i)
+    {
+        tm__store_f64(&to->sum[i], from->sum[i]);
+        tm__store_f64(&to->sqr[i], from->sqr[i]);
+        tm__store_f64(&to->min[i], from->min[i]);
+        tm__store_f64(&to->max[i], from->max[i]);
+    }
+    TM_STORE(&to->count, from->count);
+}
+
+bool tm__record_read(const tm__node* n, int comp, tm__record* out)
+{
+    const tm__record* r = __atomic_load_n(&n->records, __ATOMIC_ACQUIRE);
+    while(r && r->comp != comp) r = __atomic_load_n(&r->next, __ATOMIC_ACQUIRE);
+    if(!r || !TM_LOAD(&r->present)) return false;
+    out->next     = NULL;
+    out->comp     = comp;
+    out->present  = true;
+    out->laps     = TM_LOAD(&r->laps);
+    out->accum[0] = TM_LOAD(&r->accum[0]);
+    out->accum[1] = TM_LOAD(&r->accum[1]);
+    for(int i = 0; i < 2; ++i)
+    {
+        out->stats.sum[i] = tm__load_f64(&r->stats.sum[i]);
+        out->stats.sqr[i] = tm__load_f64(&r->stats.sqr[i]);
+        out->stats.min[i] = tm__load_f64(&r->stats.min[i]);
+        out->stats.max[i] = tm__load_f64(&r->stats.max[i]);
+    }
+    out->stats.count = TM_LOAD(&r->stats.count);
+    return true;
 }
 
 /* ---- statistics -------------------------------------------------------------------------- */
@@ -778,27 +825,35 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
 static inline void tm__wall_add(tm__record* r, int64_t delta)
 {
     double v = (double)delta;
-    r->accum[0] += delta;
-    r->laps += 1;
-    r->present   = true;
+    TM_STORE(&r->accum[0], r->accum[0] + delta);
+    TM_STORE(&r->laps, r->laps + 1);
+    TM_STORE(&r->present, true);
     tm__stats* s = &r->stats;
-    if(s->count == 0 || v < s->min[0]) s->min[0] = v;
-    if(s->count == 0 || v > s->max[0]) s->max[0] = v;
-    s->sum[0] += v;
-    s->sqr[0] += v * v;
-    ++s->count;
+    if(s->count == 0 || v < s->min[0]) tm__store_f64(&s->min[0], v);
+    if(s->count == 0 || v > s->max[0]) tm__store_f64(&s->max[0], v);
+    tm__store_f64(&s->sum[0], s->sum[0] + v);
+    tm__store_f64(&s->sqr[0], s->sqr[0] + v * v);
+    TM_STORE(&s->count, s->count + 1);
 }
 
 /* Accumulates one component's delta into a record: laps, value and the statistics sample. */
 static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_t laps)
 {
-    int comp = r->comp;
-    tm__accumulate(comp, r->accum, delta);
-    r->laps += laps;
-    r->present = true;
+    int     comp     = r->comp;
+    int64_t accum[2] = { r->accum[0], r->accum[1] };
+    tm__accumulate(comp, accum, delta);
+    TM_STORE(&r->accum[0], accum[0]);
+    TM_STORE(&r->accum[1], accum[1]);
+    TM_STORE(&r->laps, r->laps + laps);
+    TM_STORE(&r->present, true);
     double sample[2];
     int    nv = tm__stat_sample(comp, delta, sample);
-    if(nv > 0) tm__stats_add(&r->stats, sample, nv);
+    if(nv > 0)
+    {
+        tm__stats s = r->stats;
+        tm__stats_add(&s, sample, nv);
+        tm__store_stats(&r->stats, &s);
+    }
 }
 
 /* Removes frame idx. Skipped pushes above it are not adjusted: callers that may have some use
@@ -941,8 +996,11 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
                 tm__record_add(r, delta, laps);
             else /* a node that exists but never ran (tracer lines): present with no laps */
             {
-                tm__accumulate(comp, r->accum, delta);
-                r->present = true;
+                int64_t accum[2] = { r->accum[0], r->accum[1] };
+                tm__accumulate(comp, accum, delta);
+                TM_STORE(&r->accum[0], accum[0]);
+                TM_STORE(&r->accum[1], accum[1]);
+                TM_STORE(&r->present, true);
             }
         }
         else
@@ -1126,10 +1184,12 @@ void tm__graphs_clear(timemory_components_t comps)
             for(size_t k = 0; k < c->used; ++k)
             {
                 if(comps && !(comps & TIMEMORY_COMPONENT_BIT(recs[k].comp))) continue;
-                recs[k].laps     = 0;
-                recs[k].accum[0] = recs[k].accum[1] = 0;
-                memset(&recs[k].stats, 0, sizeof(tm__stats));
-                recs[k].present = false;
+                static const tm__stats zero;
+                TM_STORE(&recs[k].laps, 0);
+                TM_STORE(&recs[k].accum[0], 0);
+                TM_STORE(&recs[k].accum[1], 0);
+                tm__store_stats(&recs[k].stats, &zero);
+                TM_STORE(&recs[k].present, false);
             }
         }
     }

@@ -220,6 +220,22 @@ typedef struct tm__node {
 } tm__node;
 
 void tm__stats_add(tm__stats* s, const double v[2], int n);
+
+/* Reading a graph another thread may be recording into (get() during a run, output while
+ * threads still push): nodes and records are published with a release store once filled in,
+ * and their values are stored and read with relaxed atomics (plain moves on x86-64 and
+ * AArch64: the hot path pays nothing). A reader sees whole nodes and each value whole; the
+ * values of one record may be from two neighbouring pops. */
+static inline const tm__node* tm__node_first_child(const tm__node* n)
+{
+    return __atomic_load_n(&n->first_child, __ATOMIC_ACQUIRE);
+}
+static inline const tm__node* tm__node_next_sibling(const tm__node* n)
+{
+    return __atomic_load_n(&n->next_sibling, __ATOMIC_ACQUIRE);
+}
+/* The record of comp in n with its values as now (false when there is none, or it is empty). */
+bool tm__record_read(const tm__node* n, int comp, tm__record* out);
 void tm__stats_merge(tm__stats* into, const tm__stats* from, int n);
 
 /* Every thread's graph, for the merge at output (lock held by the caller through

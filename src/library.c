@@ -187,21 +187,25 @@ static timemory_components_t tm__parse_setting(const char* name)
 
 timemory_components_t timemory_get_default_components(void)
 {
+    /* threads may fill the cache at once: the set is stored before the generation it was
+     * made for (release), and read after it (acquire) */
     unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
-    if(TM_LIKELY(gen == tm__cached_generation)) return tm__cached_default;
-    timemory_components_t mask = tm__parse_setting("components");
-    if(!mask && tm__explicit_default) mask = tm__explicit_default;
+    if(TM_LIKELY(gen == __atomic_load_n(&tm__cached_generation, __ATOMIC_ACQUIRE)))
+        return __atomic_load_n(&tm__cached_default, __ATOMIC_RELAXED);
+    timemory_components_t mask     = tm__parse_setting("components");
+    timemory_components_t explicit = __atomic_load_n(&tm__explicit_default, __ATOMIC_RELAXED);
+    if(!mask && explicit) mask = explicit;
     if(!mask) mask = tm__parse_setting("global_components");
     if(!mask) mask = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    tm__cached_default    = mask;
-    tm__cached_generation = gen;
+    __atomic_store_n(&tm__cached_default, mask, __ATOMIC_RELAXED);
+    __atomic_store_n(&tm__cached_generation, gen, __ATOMIC_RELEASE);
     return mask;
 }
 
 int timemory_set_default_components(timemory_components_t components)
 {
-    tm__explicit_default  = components;
-    tm__cached_generation = ~0u;
+    __atomic_store_n(&tm__explicit_default, components, __ATOMIC_RELAXED);
+    __atomic_store_n(&tm__cached_generation, ~0u, __ATOMIC_RELEASE);
     return TIMEMORY_OK;
 }
 

@@ -14,12 +14,6 @@ static uint64_t tm__combine_id(uint64_t a, uint64_t b)
     return a ^ (b + 0x9e3779b9ull + (a << 6) + (a >> 2));
 }
 
-static const tm__record* tm__find_record(const tm__node* n, int comp)
-{
-    for(const tm__record* r = n->records; r; r = r->next)
-        if(r->comp == comp) return r->present ? r : NULL;
-    return NULL;
-}
 
 static char* tm__label_of(uint64_t key)
 {
@@ -173,7 +167,7 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
         tm__warn("out of memory merging the call-graph: results are incomplete");
         return 0;
     }
-    stack[n++] = (tm__merge_frame){ rparent, gparent->first_child };
+    stack[n++] = (tm__merge_frame){ rparent, tm__node_first_child(gparent) };
     while(n > 0)
     {
         tm__merge_frame*  f = &stack[n - 1];
@@ -183,9 +177,11 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
             --n;
             continue;
         }
-        f->next                 = c->next_sibling;
+        f->next                 = tm__node_next_sibling(c);
         tm__rnode*        into  = f->into;
-        const tm__record* rec   = tm__find_record(c, comp);
+        /* the values as now: the thread may still be recording */
+        tm__record        snapshot;
+        const tm__record* rec = tm__record_read(c, comp, &snapshot) ? &snapshot : NULL;
         if(rec)
         {
             /* skipped (no record): its children move up to into */
@@ -202,7 +198,8 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
             ++added;
             into = rn;
         }
-        if(!c->first_child) continue;
+        const tm__node* first = tm__node_first_child(c);
+        if(!first) continue;
         if(n == cap)
         {
             tm__merge_frame* grown = realloc(stack, 2 * cap * sizeof(*stack));
@@ -214,7 +211,7 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
             stack = grown;
             cap *= 2;
         }
-        stack[n++] = (tm__merge_frame){ into, c->first_child };
+        stack[n++] = (tm__merge_frame){ into, first };
     }
     free(stack);
     return added;
