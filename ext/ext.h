@@ -58,5 +58,7 @@ int tm_py_add_markers(PyObject* module);
 int tm_py_add_profiler(PyObject* module);
 /* ext/tracer.c: the line tracer (C callbacks) */
 int tm_py_add_tracer(PyObject* module);
+/* ext/processes.c: child processes' hand-off to their parent (_handoff_* functions) */
+int tm_py_add_processes(PyObject* module);
 
 #endif

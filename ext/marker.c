@@ -218,6 +218,32 @@ static PyObject* tm_py_function_marker_get_func(PyObject* op, void* closure)
     return func;
 }
 
+/* Pickled by reference, as the function it wraps is: __module__ and __qualname__ (copied
+ * from the function by functools.update_wrapper) name the module attribute, which pickle
+ * checks is this very object -- so a decorated module-level function goes to multiprocessing
+ * workers, and a lambda or a nested function fails with the error a plain one gives. */
+static PyObject* tm_py_function_marker_reduce(PyObject* op, PyObject* unused)
+{
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
+    (void)unused;
+    PyObject* name = PyObject_GetAttrString(op, "__qualname__");
+    if(name || !PyErr_ExceptionMatches(PyExc_AttributeError)) return name;
+    PyErr_Clear();
+    if(self->func) name = PyObject_GetAttrString(self->func, "__qualname__");
+    if(!name && (!PyErr_Occurred() || PyErr_ExceptionMatches(PyExc_AttributeError)))
+    {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError,
+                     "cannot pickle %R: it has no __qualname__ naming it in its module", op);
+    }
+    return name;
+}
+
+static PyMethodDef tm_py_function_marker_methods[] = {
+    {"__reduce__", tm_py_function_marker_reduce, METH_NOARGS,
+     "Pickled by reference: the qualified name of the module attribute it is."},
+    {NULL, NULL, 0, NULL}};
+
 static PyGetSetDef tm_py_function_marker_getset[] = {
     {"__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
      "the wrapped callable (as functools.update_wrapper sets it)", NULL},
@@ -252,6 +278,7 @@ static PyType_Slot tm_py_function_marker_slots[] = {
     {Py_tp_call, (void*)PyVectorcall_Call},
     {Py_tp_descr_get, (void*)tm_py_function_marker_descr_get},
     {Py_tp_repr, (void*)tm_py_function_marker_repr},
+    {Py_tp_methods, tm_py_function_marker_methods},
     {Py_tp_getset, tm_py_function_marker_getset},
     {Py_tp_members, tm_py_function_marker_members},
     {0, NULL}};

@@ -396,11 +396,57 @@ void tm__graph_register_thread(void)
     (void)tm__graph_get();
 }
 
-/* After fork() only the forking thread survives: the child keeps its data but is a new process. */
+/* After fork() only the forking thread survives, and the child reports only what it measures
+ * itself: every record is zeroed (the structure stays) and the other threads' stacks are
+ * emptied. The forking thread's open frames -- what the parent had open at the fork -- are the
+ * child's base: present with zero laps, so that the child's nodes nest under them, and never
+ * recorded by the child (tm__graph_unwind_current drops them). */
+typedef struct tm__inherited
+{
+    const tm__node* node;
+    uint64_t        key;
+    int64_t         start; /* first component's start (or the hook start): which push it is */
+} tm__inherited;
+static const tm__graph* tm__fork_graph; /* the forking thread's graph, in a forked child */
+static tm__inherited*   tm__fork_frames; /* its open frames at the fork */
+static size_t           tm__fork_base;
+
+static inline int64_t tm__frame_start_id(const tm__frame* f)
+{
+    return f->caller_clock ? f->hook_start : f->ncomp > 0 ? f->start[0][0] : 0;
+}
+
+/* frame idx of the calling thread is one the child inherited (still open since the fork) */
+static bool tm__frame_inherited(const tm__graph* g, size_t idx)
+{
+    if(g != tm__fork_graph || idx >= tm__fork_base || !tm__fork_frames) return false;
+    const tm__frame* f = &g->frames[idx];
+    return f->node == tm__fork_frames[idx].node && f->key == tm__fork_frames[idx].key &&
+           tm__frame_start_id(f) == tm__fork_frames[idx].start;
+}
+
 void tm__graph_after_fork(void)
 {
     long pid = (long)getpid();
     for(size_t i = 0; i < tm__graph_count; ++i) tm__graph_list[i]->pid = pid;
+    /* the child reports what it measures itself (its parent merges it: handoff.c) */
+    tm__graphs_clear(0);
+    tm__graph* self = tm__tls_graph;
+    for(size_t i = 0; i < tm__graph_count; ++i)
+        if(tm__graph_list[i] != self) tm__graph_list[i]->nframes = 0; /* threads gone */
+    tm__fork_graph = self;
+    tm__fork_base  = 0;
+    free(tm__fork_frames); /* a grandchild: its own base */
+    tm__fork_frames = self && self->nframes ? malloc(self->nframes * sizeof(tm__inherited)) : NULL;
+    if(tm__fork_frames)
+    {
+        for(size_t k = 0; k < self->nframes; ++k)
+            tm__fork_frames[k] = (tm__inherited){ self->frames[k].node, self->frames[k].key,
+                                                  tm__frame_start_id(&self->frames[k]) };
+        tm__fork_base = self->nframes;
+    }
+    size_t n = 0;
+    free(tm__graphs_mark_open(&n)); /* for good: the child never pops them */
 }
 
 /* ---- arenas ------------------------------------------------------------------------------ */
@@ -1165,10 +1211,60 @@ void tm__graph_unwind_current(void)
     while(g && g->nframes > 0)
     {
         tm__frame* f = &g->frames[g->nframes - 1];
-        /* a hook push timed by its caller has no end to read here: it closes unrecorded */
-        if(f->node && !f->caller_clock) tm__frame_stop(f);
+        /* a hook push timed by its caller has no end to read here: it closes unrecorded, and
+         * so do the frames a forked child inherited (its parent records them) */
+        if(f->node && !f->caller_clock && !tm__frame_inherited(g, g->nframes - 1))
+            tm__frame_stop(f);
         tm__frame_remove(g, g->nframes - 1);
     }
+}
+
+/* Open frames of every thread: their records are marked present (laps unchanged), so that a
+ * snapshot taken while they are open (a hand-off) keeps their children under them instead of
+ * moving them up. Returns the records it changed (malloc'd, *n of them; NULL when none or out
+ * of memory) for tm__records_unmark. Called with the threads at a safe point. */
+tm__record** tm__graphs_mark_open(size_t* n)
+{
+    *n                = 0;
+    size_t       cap  = 0;
+    tm__record** list = NULL;
+    tm__graphs_lock();
+    for(size_t i = 0; i < tm__graph_count; ++i)
+    {
+        tm__graph* g = tm__graph_list[i];
+        for(size_t k = 0; k < g->nframes; ++k)
+        {
+            tm__frame* f = &g->frames[k];
+            if(!f->node) continue;
+            int nrec = f->caller_clock ? 1 : f->ncomp;
+            for(int c = 0; c < nrec; ++c)
+            {
+                tm__record* r = f->caller_clock ? f->hook_rec : f->rec[c];
+                if(!r || r->present) continue;
+                if(*n == cap)
+                {
+                    size_t       want = cap ? cap * 2 : 16;
+                    tm__record** l    = realloc(list, want * sizeof(*l));
+                    if(!l) continue; /* not marked: its children move up in this snapshot */
+                    list = l;
+                    cap  = want;
+                }
+                r->present   = true;
+                list[(*n)++] = r;
+            }
+        }
+    }
+    tm__graphs_unlock();
+    return list;
+}
+
+void tm__records_unmark(tm__record** recs, size_t n)
+{
+    tm__graphs_lock();
+    for(size_t i = 0; i < n; ++i)
+        if(recs[i]->laps == 0) recs[i]->present = false;
+    tm__graphs_unlock();
+    free(recs);
 }
 
 /* Zeroes the records of the selected components everywhere. The structure stays (open frames

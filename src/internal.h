@@ -260,6 +260,14 @@ void             tm__graph_register_thread(void);
 size_t           tm__graphs_memory(void);
 /* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
 void             tm__graph_unwind_current(void);
+/* Forked child (library.c's atfork handler, graphs lock free): records zeroed, the forking
+ * thread's open frames kept as the child's base (present, never recorded by the child). */
+void             tm__graph_after_fork(void);
+/* Marks the records of every thread's open frames present, so that a snapshot taken while
+ * they are open keeps their children under them (a hand-off). Returns the records it changed
+ * (malloc'd, *n of them): tm__records_unmark undoes it (for those still without laps). */
+tm__record**     tm__graphs_mark_open(size_t* n);
+void             tm__records_unmark(tm__record** recs, size_t n);
 /* Pushes skipped while paused (graph.c): push_skipped remembers one (what timemory_push does
  * when paused; returns TIMEMORY_EDISABLED); pop_skipped forgets the innermost open push of key
  * and returns true when that push is a skipped one, else changes nothing. */
@@ -394,6 +402,21 @@ long   tm__adopted_pid(size_t i);
 void   tm__adopted_clear(void);
 /* The adopted data of one component, or NULL (for tm__result_build). */
 const tm__rnode* tm__adopted_tree(size_t i, int comp);
+
+/* ------------------------------------------------------------------------------------------ */
+/* child processes hand their data to their parent (handoff.c)                                */
+
+void tm__handoff_load(void);         /* library constructor: this process's folder, the env */
+void tm__handoff_fork_prepare(void); /* atfork handlers (library.c) */
+void tm__handoff_fork_parent(void);
+void tm__handoff_fork_child(void);   /* after tm__graph_after_fork */
+void tm__handoff_collect(void);      /* children that made their last hand-off: adopted now */
+void tm__handoff_discard(void);      /* ... discarded (timemory_clear) */
+void tm__handoff_close(void);        /* every child collected for good (finalize, tests) */
+/* finalize: children merged (lost ones counted), a child's last hand-off made. Returns
+ * whether this process writes its own output. */
+bool tm__handoff_finalize(void);
+void tm__handoff_at_exit(void); /* the folder goes, also when a late child made it again */
 
 /* ------------------------------------------------------------------------------------------ */
 /* writers (output_text.c, output_json.c, output.c)                                           */

@@ -28,38 +28,47 @@ void timemory_set_rusage_thread(void) { tm__rusage_target = RUSAGE_THREAD; }
 
 /* ---- start-up, fork and exit -------------------------------------------------------------- */
 
-void tm__graph_after_fork(void); /* graph.c */
-
 static void tm__at_exit(void)
 {
     /* TIMEMORY_LIBRARY_DTOR=OFF: the program finalizes itself (or wants no output at exit) */
     const char* dtor = getenv("TIMEMORY_LIBRARY_DTOR");
-    if(dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") || !strcmp(dtor, "0") ||
-                !strcasecmp(dtor, "no")))
-        return;
-    timemory_finalize();
+    if(!(dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") ||
+                  !strcmp(dtor, "0") || !strcasecmp(dtor, "no"))))
+        timemory_finalize();
+    tm__handoff_at_exit();
 }
 
+/* fork: the graphs' and hand-off locks, which the child's handler takes, are held across it
+ * (a thread holding one at the fork would leave it locked for good in the child). The
+ * settings lock is recursive: a child cannot release its parent's hold, so it is not held. */
+static void tm__before_fork(void)
+{
+    tm__handoff_fork_prepare();
+    tm__graphs_lock();
+}
+
+static void tm__after_fork_parent(void)
+{
+    tm__graphs_unlock();
+    tm__handoff_fork_parent();
+}
+
+/* The child reports only what it measures itself (graph.c keeps the regions open at the fork
+ * as its base) and hands it over to its parent at exit (handoff.c); its own files, when it
+ * writes any, go into <output_path>/fork-<pid>/, never over its parent's. */
 static void tm__after_fork_child(void)
 {
-    /* the child keeps a copy of the parent's data; it writes into a folder of its own so that
-     * it never overwrites its parent's files */
+    tm__graphs_unlock();
     tm__graph_after_fork();
-    char* path = tm__settings_string_copy("output_path");
-    if(path)
-    {
-        char buf[4096];
-        snprintf(buf, sizeof(buf), "%s/fork-%ld", path, (long) getpid());
-        timemory_settings_set_string("output_path", buf);
-        free(path);
-    }
+    tm__handoff_fork_child();
 }
 
 __attribute__((constructor)) static void tm__library_load(void)
 {
     tm__settings_init();
     tm__graph_register_thread();
-    pthread_atfork(NULL, NULL, tm__after_fork_child);
+    tm__handoff_load();
+    pthread_atfork(tm__before_fork, tm__after_fork_parent, tm__after_fork_child);
     atexit(tm__at_exit);
 }
 
@@ -143,19 +152,30 @@ int timemory_finalize(void)
     if(tm__settings.stack_clearing) tm__graph_unwind_current();
     tm__state = 2;
     pthread_mutex_unlock(&tm__lib_mutex);
-    int rc = TIMEMORY_OK;
-    if(tm__settings.auto_output) rc = tm__output_all();
+    /* children's data merged; a child hands its data over instead of writing it */
+    bool own_output = tm__handoff_finalize();
+    int  rc         = TIMEMORY_OK;
+    if(own_output && tm__settings.auto_output) rc = tm__output_all();
     tm__state = 3;
     if(tm__settings.mpi_finalize) timemory_mpi_finalize(); /* not from inside MPI_Finalize */
     atexit(tm__report_refused); /* runs after this point even when called from an exit hook */
     return rc;
 }
 
-int timemory_report(void) { return tm__output_all(); }
+int timemory_report(void)
+{
+    tm__handoff_collect(); /* children that have ended */
+    return tm__output_all();
+}
 
 int timemory_clear(uint64_t components)
 {
     tm__graphs_clear(components);
+    if(components == 0) /* other processes' data goes too */
+    {
+        tm__handoff_discard();
+        tm__adopted_clear();
+    }
     return TIMEMORY_OK;
 }
 
@@ -290,8 +310,9 @@ int timemory_pop_region(const char* name)
 
 static int tm__collect(timemory_components_t comps, tm__result* results, int* n)
 {
+    tm__handoff_collect(); /* children that have ended */
     int order[TM_NCOMP];
-    int nused = tm__components_in_use(order, TM_NCOMP);
+    int nused = tm__result_components(order, TM_NCOMP);
     *n        = 0;
     for(int i = 0; i < nused; ++i)
     {

@@ -401,6 +401,10 @@
       "Only echo this number of dart tags (see also: TIMEMORY_DART_OUTPUT)")                     \
     X(dart_label, "TIMEMORY_DART_LABEL",                                                         \
       BOOL, bool, "bool", true, 0, 0, "--timemory-dart-label",                                   \
-      "Echo the category instead of the label (see also: TIMEMORY_DART_OUTPUT)")
+      "Echo the category instead of the label (see also: TIMEMORY_DART_OUTPUT)")                 \
+    X(child_output, "TIMEMORY_CHILD_OUTPUT",                                                     \
+      BOOL, bool, "bool", false, 0, 0, "--timemory-child-output",                                \
+      "Child processes (fork, multiprocessing) also write their own output into "                \
+      "<output_path>/fork-<pid>/ besides handing their data to the parent")
 
 #endif

@@ -72,6 +72,27 @@ TIMEMORY_API int  timemory_report(void);
 /* Erases the data of the given components (0 = all) on every thread. */
 TIMEMORY_API int  timemory_clear(uint64_t components);
 
+/* Child processes hand their data over to their parent, which merges it at finalize
+ * (docs/architecture.md, "Threads, forks, exit"). A forked child does so by itself, at exit
+ * (the setting child_output makes it also write its own output). A process the embedding
+ * layer knows was started for parent_pid (multiprocessing's spawn), attaches to it: the
+ * parent is found through the TIMEMORY_HANDOFF variable the parent's library set; parent_pid
+ * 0 = the parent it already hands off to. REGISTER: registers now, so that the parent counts
+ * it as lost if it dies before its last hand-off (a fork that may be followed by exec must
+ * not). RELAY: a process that only forks workers for parent_pid (multiprocessing's
+ * forkserver): its fork children hand off to parent_pid, it never does. A forked child that
+ * goes on running (no exec) calls it too (parent_pid 0): the processes it starts then find it
+ * as their parent. TIMEMORY_ENOTFOUND when parent_pid is not this process's timemory parent
+ * (or it has finalized). */
+#define TIMEMORY_HANDOFF_REGISTER 1u
+#define TIMEMORY_HANDOFF_RELAY 2u
+TIMEMORY_API int  timemory_handoff_attach(long parent_pid, unsigned flags);
+/* A child hands over everything measured so far now (each hand-off replaces the previous
+ * one); TIMEMORY_ENOTFOUND when it is not a child or its parent has finalized or ended. */
+TIMEMORY_API int  timemory_handoff(void);
+/* The pid of the parent this process hands off to, 0 when none. */
+TIMEMORY_API long timemory_handoff_parent(void);
+
 /* enabled setting: paused means pushes record nothing (their pops are silent no-ops, see
  * timemory_push); pops of pushes made before the pause still record. */
 TIMEMORY_API void timemory_pause(void);

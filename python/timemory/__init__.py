@@ -419,3 +419,9 @@ else:
     if "python_exe" in settings.names():
         settings.python_exe = _sys.executable
     settings.command_line = list(getattr(_sys, "argv", []) or [])
+
+    # ---- child processes hand their data over to this one (or this one to its parent) -----
+    from .util import _processes
+
+    _processes.setup()
+    del _processes

@@ -146,3 +146,4 @@ ert_skip_ops: str
 dart_type: str
 dart_count: int
 dart_label: bool
+child_output: bool
