@@ -155,6 +155,56 @@ def test_process_pool_executor(run_python, tmp_path):
     assert "without handing over" not in result.stderr
 
 
+def test_a_child_forwards_what_its_own_children_handed_to_it(run_python, tmp_path):
+    code = program("""
+        def grandchild():
+            g(1)
+
+        def child():
+            f(1)
+            p = mp.get_context("spawn").Process(target=grandchild)
+            p.start()
+            p.join()
+            print("GRANDCHILD", p.pid, flush=True)
+
+        if __name__ == "__main__":
+            parent()
+            p = mp.get_context("fork").Process(target=child)
+            p.start()
+            p.join()
+            print("CHILD", p.pid)
+    """)
+    result, out = run(run_python, tmp_path, code)
+    assert result.returncode == 0, result.stderr
+    child = int(re.search(r"\bCHILD (\d+)", result.stdout).group(1))
+    grandchild = int(re.search(r"GRANDCHILD (\d+)", result.stdout).group(1))
+    assert merged_pids(result.stdout) == [child]  # the grandchild's data came with it
+    assert flat(out)["f"] == (0, 1) and flat(out)["g"] == (0, 1)
+    pids = tree_pids(out)
+    assert pids["f"] == [child] and pids["g"] == [grandchild]
+
+
+def test_results_read_in_the_parent_include_children_that_ended(run_python, tmp_path):
+    code = program("""
+        import json
+
+        if __name__ == "__main__":
+            with mp.get_context("spawn").Pool(2) as pool:
+                pool.map(f, range(8))
+                pool.close()
+                pool.join()  # the workers ended: their last hand-offs are there
+            data = timemory.get()["timemory"]["wall_clock"]["ranks"][0]["graph"]
+            print("LAPS", sum(e["entry"]["laps"] for e in data if e["prefix"] == ">>> f"))
+            timemory.clear()  # what they handed over goes too
+            parent()
+    """)
+    result, out = run(run_python, tmp_path, code)
+    assert result.returncode == 0, result.stderr
+    assert "LAPS 8" in result.stdout
+    assert "f" not in flat(out)
+    assert "merged data" not in result.stdout
+
+
 def test_os_fork_child_nests_under_the_open_region_and_its_os_exit_hands_off(run_python, tmp_path):
     code = program("""
         with marker(["wall_clock"], key="outer"):

@@ -143,9 +143,10 @@ def _after_fork_in_child():
     if not _lib._handoff_parent():
         return
     caller = sys._getframe(1)  # the frame that called os.fork
-    from_multiprocessing = caller is not None and str(
-        caller.f_globals.get("__name__", "")
-    ).startswith("multiprocessing.")
+    module = str(caller.f_globals.get("__name__", "")) if caller is not None else ""
+    if module == "subprocess":  # preexec_fn: the child execs right after
+        return
+    from_multiprocessing = module.startswith("multiprocessing.")
     # the processes this child starts find it (not its parent) as theirs
     _lib._handoff_attach(0, register=from_multiprocessing)
     _install_child_hooks()
