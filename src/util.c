@@ -438,29 +438,20 @@ char* tm__fmt_json_double(char* p, double v)
     return p + (n - x - 1);
 }
 
-/* |v| * 10^s in double arithmetic: within a few units in the last place of the exact product
- * (the powers of ten up to 10^22 are exact; the others are off by half a unit at most). */
+/* |v| * 10^s, |s| <= 22, in one correctly rounded operation (those powers of ten are exact):
+ * within half a unit in the last place of the exact product. */
 static double tm__scale10(double a, int s)
 {
     static const double p10[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-    while(s > 22)
-    {
-        a *= 1e22;
-        s -= 22;
-    }
-    while(s < -22)
-    {
-        a /= 1e22;
-        s += 22;
-    }
     return s >= 0 ? a * p10[s] : a / p10[-s];
 }
 
 /* The kept digits of printf's rounding from v scaled in double arithmetic, when that decides
- * them: the scaled value is below 10^14 and not within its error (a few parts in 10^16) of a
- * half. mant: precision + 1 digits (scientific, *x the exponent) or v * 10^precision. */
+ * them: the scale is a power of ten up to 10^22 (one rounding, a part in 10^16 at most) and the
+ * scaled value is below 10^14 and not within 10^-15 of itself of a half. mant: precision + 1
+ * digits (scientific, *x the exponent) or v * 10^precision. */
 static bool tm__fixed_quick(double a, int be, int precision, bool scientific, uint64_t* mant,
                             int* x)
 {
@@ -470,8 +461,8 @@ static bool tm__fixed_quick(double a, int be, int precision, bool scientific, ui
         /* a in [2^(be - 1023), 2^(be - 1022)): the exponent or one less */
         *x = tm__floor_shift((int64_t) (be - 1023) * 1262611, 22);
         s  = precision - *x;
-        if(s > 300 || s < -300) return false;
     }
+    if(s > 22 || s < -21) return false; /* s - 1 below must stay in the table too */
     double y = tm__scale10(a, s);
     if(scientific)
     {
