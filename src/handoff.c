@@ -332,8 +332,8 @@ static int tm__register_locked(void)
     if(!tm__proc_alive(tm__parent.pid, tm__parent.start)) return TIMEMORY_ENOTFOUND;
     if(!tm__forked && mkdir(tm__parent.path, 0700) != 0 && errno != EEXIST) return TIMEMORY_EIO;
     char name[64], text[64];
-    snprintf(name, sizeof(name), "%ld.reg", (long) getpid());
-    int len = snprintf(text, sizeof(text), "%ld %llu\n", (long) getpid(), tm__own.start);
+    snprintf(name, sizeof(name), "%ld.reg", tm__data_pid());
+    int len = snprintf(text, sizeof(text), "%ld %llu\n", tm__data_pid(), tm__own.start);
     int rc  = tm__folder_write(tm__parent.path, name, text, (size_t) len);
     if(rc == TIMEMORY_OK) tm__registered = true;
     return rc;
@@ -357,7 +357,7 @@ static int tm__handoff_locked(bool final)
     else if(!final)
         rc = tm__register_locked();
     char name[64];
-    snprintf(name, sizeof(name), "%ld.tmx", (long) getpid());
+    snprintf(name, sizeof(name), "%ld.tmx", tm__data_pid());
     if(rc == TIMEMORY_OK)
     {
         /* before the last one (finalize) the open regions of the threads are popped or stay
@@ -391,7 +391,7 @@ static int tm__handoff_locked(bool final)
     if(final && tm__registered)
     {
         char path[PATH_MAX];
-        if(snprintf(path, sizeof(path), "%s/%ld.reg", tm__parent.path, (long) getpid()) <
+        if(snprintf(path, sizeof(path), "%s/%ld.reg", tm__parent.path, tm__data_pid()) <
            (int) sizeof(path))
             unlink(path);
         tm__registered = false;

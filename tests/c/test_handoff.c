@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -299,6 +300,48 @@ TM_TEST(handoff_child_output_writes_both)
     snprintf(tm_ho_dir, sizeof(tm_ho_dir), "%s", tmpl);
     CHECK_INT(tm_ho_run(tm_ho_child_output_scenario), 0);
     tm_ho_remove_dir(tm_ho_dir);
+}
+
+/* ---- a crashed child: the fatal-signal handler's writer hands off in its name -------------- */
+
+static int tm_ho_crash_scenario(void)
+{
+    timemory_clear(0);
+    uint64_t work = timemory_add_hash_id("ho-crash");
+    fflush(NULL);
+    pid_t x = fork();
+    if(x == 0)
+    {
+        if(!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(2);
+        if(timemory_handoff_attach(0, TIMEMORY_HANDOFF_REGISTER) != TIMEMORY_OK) _exit(3);
+        timemory_settings_set_bool("allow_signal_handler", true);
+        int segv[] = { SIGSEGV };
+        if(timemory_signal_handler_enable(segv, 1) != 1) _exit(4);
+        tm_ho_measure(work, 3);
+        *(volatile int*) (uintptr_t) 4096 = 1; /* an unmapped address */
+        _exit(5);
+    }
+    int status = -1;
+    waitpid(x, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+    tm_capture err;
+    tm_capture_begin(&err, 2);
+    tm__handoff_close();
+    char* text = tm_capture_end(&err);
+    CHECK(text && !strstr(text, "without handing over")); /* its last hand-off was made */
+    free(text);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    const tm__rnode* n = tm_ho_child(&r.root, "ho-crash");
+    CHECK(n && n->laps == 3 && tm_ho_has_pid(n, x) && n->npids == 1);
+    tm__result_free(&r);
+    timemory_clear(0);
+    return 0;
+}
+
+TM_TEST(handoff_a_crashed_child_hands_off_from_the_signal_handler)
+{
+    CHECK_INT(tm_ho_run(tm_ho_crash_scenario), 0);
 }
 
 /* ---- arguments ------------------------------------------------------------------------------ */
