@@ -131,7 +131,7 @@ int tm__exchange_pack(tm__buf* out, int rank)
     tm__put_raw(out, "TMX1", 4);
     tm__put_u32(out, TM_EXCHANGE_VERSION);
     tm__put_u32(out, TM_EXCHANGE_ORDER);
-    tm__put_i64(out, (int64_t) getpid());
+    tm__put_i64(out, (int64_t) tm__data_pid()); /* a crashed process's writer: the crashed pid */
     tm__put_i32(out, rank);
     tm__put_i32(out, nres > 0 ? results[0].thread_count : (int) tm__graphs_count());
     tm__put_i32(out, (int32_t) tm__adopted_count());

@@ -892,12 +892,9 @@ static bool tm__in_failed_folder(const char* path)
 /* Writes one file whole or not at all. A failure is one message naming the file and why, and
  * only this file fails; when its folder cannot be made or written, that folder's later files
  * are skipped without more messages (the first said why). */
-static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* content)
+/* The outcome of writing one file (rc and errno as tm__write_file_atomic leaves them). */
+static int tm__written(tm__output_ctx* ctx, const char* path, int rc)
 {
-    int rc = TIMEMORY_ENOMEM;
-    errno  = 0;
-    if(!content->failed)
-        rc = tm__write_file_atomic(path, content->data ? content->data : "", content->len);
     if(rc == TIMEMORY_OK)
     {
         ctx->wrote = true;
@@ -919,6 +916,15 @@ static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* c
         snprintf(tm__phase.failed_folder, sizeof(tm__phase.failed_folder), "%s", dir);
     if(ctx->error == TIMEMORY_OK) ctx->error = rc;
     return rc;
+}
+
+static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* content)
+{
+    int rc = TIMEMORY_ENOMEM;
+    errno  = 0;
+    if(!content->failed)
+        rc = tm__write_file_atomic(path, content->data ? content->data : "", content->len);
+    return tm__written(ctx, path, rc);
 }
 
 static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
@@ -1163,6 +1169,50 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
     tm__buf_free(&text);
 }
 
+/* The big files are written while they are made (tm__buf_stream_open): memory stays small and
+ * the copy into the page cache overlaps the formatting. */
+typedef enum tm__writer { TM_WRITE_FLAME, TM_WRITE_FLAT, TM_WRITE_TREE, TM_WRITE_TEXT } tm__writer;
+
+static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char* tag,
+                             const char* ext, tm__writer w, const tm__result* r, tm__pairs* kind,
+                             char* path_out, size_t path_len)
+{
+    char path[4096];
+    tm__output_claim();
+    int rc = tm__output_filename(tag, ext, path, sizeof(path));
+    if(rc != TIMEMORY_OK)
+    {
+        tm__warn("cannot compose the output file name for '%s%s': %s", tag, ext,
+                 timemory_strerror(rc));
+        if(ctx->error == TIMEMORY_OK) ctx->error = rc;
+        return rc;
+    }
+    if(tm__in_failed_folder(path)) /* said for its first file */
+    {
+        if(ctx->error == TIMEMORY_OK) ctx->error = TIMEMORY_EIO;
+        return TIMEMORY_EIO;
+    }
+    printf("[%s]|0> Outputting '%s'...\n", label, path);
+    fflush(stdout);
+    tm__buf b;
+    errno = 0;
+    rc    = tm__buf_stream_open(&b, path);
+    if(rc == TIMEMORY_OK)
+    {
+        if(w == TM_WRITE_FLAME) tm__write_flamegraph(&b, r);
+        if(w == TM_WRITE_FLAT) tm__write_json_flat(&b, &r, 1);
+        if(w == TM_WRITE_TREE) tm__write_json_tree(&b, &r, 1);
+        if(w == TM_WRITE_TEXT) tm__write_text(&b, r);
+        errno = 0;
+        rc    = tm__buf_stream_close(&b, true);
+    }
+    rc = tm__written(ctx, path, rc);
+    if(rc != TIMEMORY_OK) return rc;
+    tm__record_output(kind, label, path);
+    if(path_out) snprintf(path_out, path_len, "%s", path);
+    return TIMEMORY_OK;
+}
+
 static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
 {
     const tm__component_row* row   = &tm__components[r->comp];
@@ -1180,11 +1230,9 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         tm__buf b;
         if(tm__settings.flamegraph_output && (row->flags & TIMEMORY_CFLAG_FLAMEGRAPH))
         {
-            tm__buf_init(&b);
-            tm__write_flamegraph(&b, r);
             snprintf(tag, sizeof(tag), "%s.flamegraph", label);
-            tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
-            tm__buf_free(&b);
+            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_FLAME, r, &tm__json_files, NULL,
+                              0);
             tm__buf_init(&b); /* the same flame graph for a browser */
             tm__write_flamegraph_svg(&b, r);
             tm__emit_file(ctx, label, tag, ".svg", &b, &tm__text_files, NULL, 0);
@@ -1192,28 +1240,31 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         }
         if(tm__settings.json_output)
         {
-            tm__buf_init(&b);
-            tm__write_json_flat(&b, &r, 1);
-            tm__emit_file(ctx, label, label, ".json", &b, &tm__json_files, NULL, 0);
-            tm__buf_free(&b);
+            tm__emit_streamed(ctx, label, label, ".json", TM_WRITE_FLAT, r, &tm__json_files, NULL,
+                              0);
         }
         if(tm__settings.tree_output)
         {
-            tm__buf_init(&b);
-            tm__write_json_tree(&b, &r, 1);
             snprintf(tag, sizeof(tag), "%s.tree", label);
-            tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
-            tm__buf_free(&b);
+            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_TREE, r, &tm__json_files, NULL,
+                              0);
         }
         if(tm__settings.text_output)
         {
+            /* the table on stdout too: made once, in memory; else streamed */
             char path[4096];
-            tm__write_text(&text, r);
-            have_text = true;
-            if(tm__emit_file(ctx, label, label, ".txt", &text, &tm__text_files, path,
-                             sizeof(path)) == TIMEMORY_OK &&
-               tm__settings.ctest_notes)
-                tm__ctest_note(ctx, path);
+            int  rc;
+            if(tm__settings.cout_output)
+            {
+                tm__write_text(&text, r);
+                have_text = true;
+                rc        = tm__emit_file(ctx, label, label, ".txt", &text, &tm__text_files, path,
+                                          sizeof(path));
+            }
+            else
+                rc = tm__emit_streamed(ctx, label, label, ".txt", TM_WRITE_TEXT, r,
+                                       &tm__text_files, path, sizeof(path));
+            if(rc == TIMEMORY_OK && tm__settings.ctest_notes) tm__ctest_note(ctx, path);
         }
     }
 
@@ -1345,7 +1396,8 @@ static int tm__output_all_in_phase(void)
                                "MPI_Init, or timemory_finalize before MPI_Finalize)",
                                false);
     int ids[TM_NCOMP];
-    int n = tm__components_in_use(ids, TM_NCOMP);
+    /* this process's components, then those only its children had */
+    int n = tm__result_components(ids, TM_NCOMP);
     if(n > TM_NCOMP) n = TM_NCOMP;
     tm__output_ctx ctx = { TIMEMORY_OK, false };
     /* the component used first is reported last */

@@ -47,7 +47,7 @@ def g(x):
 
 
 @marker(["wall_clock"])
-def parent():  # the parent's own entry (a component only children used is not written yet)
+def parent():  # the parent's own entry
     pass
 """
 
@@ -153,6 +153,26 @@ def test_process_pool_executor(run_python, tmp_path):
     entries = flat(out)
     assert entries["f"] == (0, 7) and entries["g"] == (0, 5)
     assert "without handing over" not in result.stderr
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_components_only_the_children_used_are_written(run_python, tmp_path, method):
+    code = program("""
+        @marker(["peak_rss"])
+        def h(x):
+            return x
+
+        if __name__ == "__main__":
+            with mp.get_context(sys.argv[1]).Pool(2) as pool:  # the parent records nothing
+                assert pool.map(h, range(6)) == list(range(6))
+    """)
+    result, out = run(run_python, tmp_path, code, method)
+    assert result.returncode == 0, result.stderr
+    merged_pids(result.stdout)
+    data = json.loads((out / "peak_rss.json").read_text())["timemory"]["peak_rss"]
+    laps = {e["prefix"].lstrip(">|_ "): e["entry"]["laps"] for e in data["ranks"][0]["graph"]}
+    assert laps == {"h": 6}
+    assert not (out / "wall.json").exists()
 
 
 def test_a_child_forwards_what_its_own_children_handed_to_it(run_python, tmp_path):
