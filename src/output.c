@@ -927,13 +927,13 @@ static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* c
     return tm__written(ctx, path, rc);
 }
 
-static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
-                         const char* ext, tm__buf* content, tm__pairs* kind, char* path_out,
-                         size_t path_len)
+/* The start of every file: its name (the folder claimed first), skipped when its folder
+ * failed already, the console line. TIMEMORY_OK with path filled, else the error (recorded). */
+static int tm__emit_begin(tm__output_ctx* ctx, const char* label, const char* tag,
+                          const char* ext, char* path, size_t len)
 {
-    char path[4096];
     tm__output_claim();
-    int rc = tm__output_filename(tag, ext, path, sizeof(path));
+    int rc = tm__output_filename(tag, ext, path, len);
     if(rc != TIMEMORY_OK)
     {
         tm__warn("cannot compose the output file name for '%s%s': %s", tag, ext,
@@ -948,11 +948,28 @@ static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag
     }
     printf("[%s]|0> Outputting '%s'...\n", label, path);
     fflush(stdout);
-    rc = tm__write_one(ctx, path, content);
+    return TIMEMORY_OK;
+}
+
+/* The end: a written file listed in metadata.json (rc: what tm__written said). */
+static int tm__emit_end(const char* label, const char* path, int rc, tm__pairs* kind,
+                        char* path_out, size_t path_len)
+{
     if(rc != TIMEMORY_OK) return rc;
     tm__record_output(kind, label, path);
     if(path_out) snprintf(path_out, path_len, "%s", path);
     return TIMEMORY_OK;
+}
+
+static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
+                         const char* ext, tm__buf* content, tm__pairs* kind, char* path_out,
+                         size_t path_len)
+{
+    char path[4096];
+    int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
+    if(rc != TIMEMORY_OK) return rc;
+    rc = tm__write_one(ctx, path, content);
+    return tm__emit_end(label, path, rc, kind, path_out, path_len);
 }
 
 /* Appends LIST(APPEND CTEST_NOTES_FILES "<path>") to <output_path>/CTestNotes.txt once: the
@@ -1178,22 +1195,8 @@ static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char*
                              char* path_out, size_t path_len)
 {
     char path[4096];
-    tm__output_claim();
-    int rc = tm__output_filename(tag, ext, path, sizeof(path));
-    if(rc != TIMEMORY_OK)
-    {
-        tm__warn("cannot compose the output file name for '%s%s': %s", tag, ext,
-                 timemory_strerror(rc));
-        if(ctx->error == TIMEMORY_OK) ctx->error = rc;
-        return rc;
-    }
-    if(tm__in_failed_folder(path)) /* said for its first file */
-    {
-        if(ctx->error == TIMEMORY_OK) ctx->error = TIMEMORY_EIO;
-        return TIMEMORY_EIO;
-    }
-    printf("[%s]|0> Outputting '%s'...\n", label, path);
-    fflush(stdout);
+    int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
+    if(rc != TIMEMORY_OK) return rc;
     tm__buf b;
     errno = 0;
     rc    = tm__buf_stream_open(&b, path);
@@ -1206,11 +1209,7 @@ static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char*
         errno = 0;
         rc    = tm__buf_stream_close(&b, true);
     }
-    rc = tm__written(ctx, path, rc);
-    if(rc != TIMEMORY_OK) return rc;
-    tm__record_output(kind, label, path);
-    if(path_out) snprintf(path_out, path_len, "%s", path);
-    return TIMEMORY_OK;
+    return tm__emit_end(label, path, tm__written(ctx, path, rc), kind, path_out, path_len);
 }
 
 static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)

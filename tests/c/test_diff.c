@@ -69,33 +69,6 @@ static void tm_diff_write(const char* path, const char* text)
     fclose(f);
 }
 
-static char* tm_diff_temp_dir(void)
-{
-    char  tmpl[] = "/tmp/tm_diff_XXXXXX";
-    char* d      = mkdtemp(tmpl);
-    return d ? tm__strdup(d) : NULL;
-}
-
-static void tm_diff_remove_tree(const char* dir)
-{
-    DIR* d = opendir(dir);
-    if(!d) return;
-    struct dirent* e;
-    while((e = readdir(d)) != NULL)
-    {
-        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            tm_diff_remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 /* ---- this run: foo (800 ms) > bar (2 x 20 ms); baz (80 ms) ---------------------------------- */
 
 typedef struct tm_diff_run {
@@ -488,7 +461,7 @@ TM_TEST(diff_compute_golden_table)
 TM_TEST(diff_build_reads_the_previous_output)
 {
     tm_diff_saved s   = tm_diff_save();
-    char*         dir = tm_diff_temp_dir();
+    char*         dir = tm_temp_dir("tm_diff");
     CHECK(dir != NULL);
     if(!dir) return;
     char prev_dir[512], path[1024];
@@ -645,7 +618,7 @@ TM_TEST(diff_build_reads_the_previous_output)
     CHECK_STR(errors, expected);
     free(errors);
 
-    tm_diff_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
     tm_diff_restore(&s);
 }
@@ -655,7 +628,7 @@ TM_TEST(diff_build_reads_the_previous_output)
 TM_TEST(diff_output_writes_difference_files)
 {
     tm_diff_saved s   = tm_diff_save();
-    char*         dir = tm_diff_temp_dir();
+    char*         dir = tm_temp_dir("tm_diff");
     CHECK(dir != NULL);
     if(!dir) return;
     char path[1024];
@@ -726,7 +699,7 @@ TM_TEST(diff_output_writes_difference_files)
     CHECK(second && strstr(second, "| >>> foo   |      1 |      0 | wall   | sec    |  0.000 |"));
     free(console);
 
-    tm_diff_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
     tm_diff_restore(&s);
 }

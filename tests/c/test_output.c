@@ -73,26 +73,6 @@ static int tm_count_files(const char* dir)
     return n;
 }
 
-static void tm_remove_tree(const char* dir)
-{
-    DIR* d = opendir(dir);
-    if(!d) return;
-    struct dirent* e;
-    while((e = readdir(d)) != NULL)
-    {
-        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            tm_remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int tm_python_loads_file(const char* path)
 {
     if(system("command -v python3 >/dev/null 2>&1") != 0) return -1;

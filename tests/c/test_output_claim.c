@@ -51,26 +51,6 @@ static void tm_claim_restore(tm_claim_saved* s)
 #undef TM_RESTORE
 }
 
-static void tm_claim_remove_tree(const char* dir)
-{
-    DIR* d = opendir(dir);
-    if(!d) return;
-    struct dirent* e;
-    while((e = readdir(d)) != NULL)
-    {
-        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            tm_claim_remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static bool tm_exists(const char* fmt, const char* a, long b)
 {
     char path[1024];
@@ -248,7 +228,7 @@ TM_TEST(claim_own_folder_twice)
     }
     tm_check_stamp_is_ours(dir);
     CHECK(!tm_exists("%s-%ld", dir, (long) getpid()));
-    tm_claim_remove_tree(dir);
+    tm_remove_tree(dir);
     *strrchr(dir, '/') = '\0';
     rmdir(dir);
     free(dir);
@@ -293,7 +273,7 @@ TM_TEST(claim_sequential_runs_replace)
         CHECK(!tm_exists("%s-%ld", dir, (long) getpid()));
         if(tm_test_failures) fprintf(stderr, "  (stamp %d: %s)\n", i, stamps[i]);
         tm_claim_run_free(&run);
-        tm_claim_remove_tree(dir);
+        tm_remove_tree(dir);
         *strrchr(dir, '/') = '\0';
         rmdir(dir);
         free(dir);
@@ -352,8 +332,8 @@ TM_TEST(claim_overlapping_runs_move)
         char* kept = tm_read_file(lock);
         CHECK_STR(kept, stamps[i]);
         free(kept);
-        tm_claim_remove_tree(moved);
-        tm_claim_remove_tree(dir);
+        tm_remove_tree(moved);
+        tm_remove_tree(dir);
         *strrchr(dir, '/') = '\0';
         rmdir(dir);
         free(dir);
@@ -385,9 +365,9 @@ TM_TEST(claim_second_choice_taken)
     CHECK(run.errors && strstr(run.errors, third));
     tm_check_laps(third, 2);
     tm_claim_run_free(&run);
-    tm_claim_remove_tree(third);
-    tm_claim_remove_tree(second);
-    tm_claim_remove_tree(dir);
+    tm_remove_tree(third);
+    tm_remove_tree(second);
+    tm_remove_tree(dir);
     *strrchr(dir, '/') = '\0';
     rmdir(dir);
     free(dir);
@@ -456,6 +436,6 @@ TM_TEST(claim_concurrent_processes_keep_both)
     CHECK(text && strstr(text, line));
     if(tm_test_failures) fprintf(stderr, "  moved child's log:\n%s\n", text ? text : "");
     free(text);
-    tm_claim_remove_tree(tmpl);
+    tm_remove_tree(tmpl);
     tm_claim_restore(&s);
 }

@@ -17,33 +17,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static char* tm_sig_temp_dir(void)
-{
-    char  tmpl[] = "/tmp/tm_signals_XXXXXX";
-    char* d      = mkdtemp(tmpl);
-    return d ? tm__strdup(d) : NULL;
-}
-
-static void tm_sig_remove_tree(const char* dir)
-{
-    DIR* d = opendir(dir);
-    if(!d) return;
-    struct dirent* e;
-    while((e = readdir(d)) != NULL)
-    {
-        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            tm_sig_remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 /* files of dir whose name contains part */
 static int tm_sig_count_named(const char* dir, const char* part)
 {
@@ -279,7 +252,7 @@ TM_TEST(signals_enable_disable_restore_the_previous_handler)
 
 TM_TEST(signals_segfault_reports_writes_and_ends_with_the_signal)
 {
-    char* dir = tm_sig_temp_dir();
+    char* dir = tm_temp_dir("tm_signals");
     CHECK(dir != NULL);
     if(!dir) return;
     fflush(NULL);
@@ -324,13 +297,13 @@ TM_TEST(signals_segfault_reports_writes_and_ends_with_the_signal)
     char* stdout_text = tm_sig_file(dir, "stdout.log");
     CHECK(stdout_text && strstr(stdout_text, "wall.json'..."));
     free(stdout_text);
-    tm_sig_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
 }
 
 TM_TEST(signals_abort_reports_writes_and_ends_with_the_signal)
 {
-    char* dir = tm_sig_temp_dir();
+    char* dir = tm_temp_dir("tm_signals");
     CHECK(dir != NULL);
     if(!dir) return;
     fflush(NULL);
@@ -363,7 +336,7 @@ TM_TEST(signals_abort_reports_writes_and_ends_with_the_signal)
     CHECK_INT(tm_sig_laps(out, ">>> outer"), 1);
     CHECK_INT(tm_sig_laps(out, ">>> |_inner"), 3);
     CHECK_INT(tm_sig_count_named(out, ".tmp."), 0);
-    tm_sig_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
 }
 
@@ -371,7 +344,7 @@ TM_TEST(signals_abort_reports_writes_and_ends_with_the_signal)
  * file half-written or left behind, and the process still ends with its signal. */
 TM_TEST(signals_writer_that_hangs_is_stopped)
 {
-    char* dir = tm_sig_temp_dir();
+    char* dir = tm_temp_dir("tm_signals");
     CHECK(dir != NULL);
     if(!dir) return;
     fflush(NULL);
@@ -396,7 +369,7 @@ TM_TEST(signals_writer_that_hangs_is_stopped)
     snprintf(out, sizeof(out), "%s/out", dir);
     CHECK_INT(tm_sig_count_named(out, "wall"), 0);
     CHECK_INT(tm_sig_count_named(out, ".tmp."), 0);
-    tm_sig_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
 }
 
@@ -443,7 +416,7 @@ static void* tm_sig_worker(void* arg)
 
 TM_TEST(signals_stack_overflow_on_a_worker_thread)
 {
-    char* dir = tm_sig_temp_dir();
+    char* dir = tm_temp_dir("tm_signals");
     CHECK(dir != NULL);
     if(!dir) return;
     fflush(NULL);
@@ -482,6 +455,6 @@ TM_TEST(signals_stack_overflow_on_a_worker_thread)
     CHECK_INT(tm_sig_laps(out, ">>> inner"), 3);
     CHECK_INT(tm_sig_laps(out, ">>> worker"), 1);  /* the crashed thread's, popped */
     CHECK_INT(tm_sig_count_named(out, ".tmp."), 0);
-    tm_sig_remove_tree(dir);
+    tm_remove_tree(dir);
     free(dir);
 }

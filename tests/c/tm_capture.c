@@ -2,7 +2,10 @@
  * stdout or stderr, and read a whole file. */
 #include "tm_test.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char* tm_read_stream(FILE* f)
@@ -55,4 +58,32 @@ char* tm_capture_end(tm_capture* c)
     char* text = tm_read_file(c->path);
     unlink(c->path);
     return text ? text : calloc(1, 1);
+}
+
+char* tm_temp_dir(const char* tag)
+{
+    char tmpl[256];
+    snprintf(tmpl, sizeof(tmpl), "/tmp/%s_XXXXXX", tag);
+    char* d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+void tm_remove_tree(const char* dir)
+{
+    DIR* d = opendir(dir);
+    if(!d) return;
+    struct dirent* e;
+    while((e = readdir(d)) != NULL)
+    {
+        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            tm_remove_tree(path);
+        else
+            unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
 }

@@ -20,6 +20,9 @@ typedef struct tm_capture {
 } tm_capture;
 void  tm_capture_begin(tm_capture* c, int fd);
 char* tm_capture_end(tm_capture* c); /* the captured text (caller frees) */
+/* A new folder /tmp/<tag>_XXXXXX (malloc'd name), and a folder removed with what it holds. */
+char* tm_temp_dir(const char* tag);
+void  tm_remove_tree(const char* dir);
 char* tm_read_file(const char* path); /* NULL when it cannot be opened (caller frees) */
 
 #define TM_TEST(name)                                                                           \
