@@ -264,33 +264,13 @@ static int tm_ho_child_output_scenario(void)
     return 0;
 }
 
-static void tm_ho_remove_dir(const char* dir)
-{
-    DIR* d = opendir(dir);
-    if(!d) return;
-    struct dirent* e;
-    char           path[512];
-    while((e = readdir(d)))
-    {
-        if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        struct stat st;
-        if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            tm_ho_remove_dir(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 TM_TEST(handoff_a_child_of_a_finalized_parent_writes_its_own_output)
 {
     char tmpl[] = "/tmp/tm_handoff_XXXXXX";
     CHECK(mkdtemp(tmpl) != NULL);
     snprintf(tm_ho_dir, sizeof(tm_ho_dir), "%s", tmpl);
     CHECK_INT(tm_ho_run(tm_ho_orphan_scenario), 0);
-    tm_ho_remove_dir(tm_ho_dir);
+    tm_remove_tree(tm_ho_dir);
 }
 
 TM_TEST(handoff_child_output_writes_both)
@@ -299,7 +279,7 @@ TM_TEST(handoff_child_output_writes_both)
     CHECK(mkdtemp(tmpl) != NULL);
     snprintf(tm_ho_dir, sizeof(tm_ho_dir), "%s", tmpl);
     CHECK_INT(tm_ho_run(tm_ho_child_output_scenario), 0);
-    tm_ho_remove_dir(tm_ho_dir);
+    tm_remove_tree(tm_ho_dir);
 }
 
 /* ---- a crashed child: the fatal-signal handler's writer hands off in its name -------------- */

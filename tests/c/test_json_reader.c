@@ -267,13 +267,6 @@ TM_TEST(json_reader_decimal_point_of_the_locale)
     setlocale(LC_NUMERIC, "C");
 }
 
-static char* tm_jr_temp_dir(void)
-{
-    char  tmpl[] = "/tmp/tm_json_reader_XXXXXX";
-    char* d      = mkdtemp(tmpl);
-    return d ? tm__strdup(d) : NULL;
-}
-
 static void tm_jr_write(const char* path, const char* text, size_t len)
 {
     FILE* f = fopen(path, "wb");
@@ -284,7 +277,7 @@ static void tm_jr_write(const char* path, const char* text, size_t len)
 
 TM_TEST(json_reader_files)
 {
-    char* dir = tm_jr_temp_dir();
+    char* dir = tm_temp_dir("tm_json_reader");
     CHECK(dir != NULL);
     if(!dir) return;
     char           path[512];

@@ -144,13 +144,6 @@ static void tm_fixture_init(tm_fixture* f)
     f->r.root.nchildren = 2;
 }
 
-static char* tm_make_temp_dir(void)
-{
-    char tmpl[] = "/tmp/tm_output_XXXXXX";
-    char* d     = mkdtemp(tmpl);
-    return d ? tm__strdup(d) : NULL;
-}
-
 /* ---- file names ------------------------------------------------------------------------------ */
 
 TM_TEST(output_filename_composition)
@@ -224,7 +217,7 @@ TM_TEST(output_filename_time_folder)
 TM_TEST(output_result_files_and_console)
 {
     tm_saved s   = tm_save();
-    char*    dir = tm_make_temp_dir();
+    char*    dir = tm_temp_dir("tm_output");
     CHECK(dir != NULL);
     if(!dir) return;
     char out[512];
@@ -287,7 +280,7 @@ TM_TEST(output_result_files_and_console)
 TM_TEST(output_result_switches)
 {
     tm_saved s   = tm_save();
-    char*    dir = tm_make_temp_dir();
+    char*    dir = tm_temp_dir("tm_output");
     if(!dir) return;
     timemory_settings_set_string("output_path", dir);
     tm_fixture f;
@@ -436,7 +429,7 @@ TM_TEST(output_dart_measurements)
 TM_TEST(output_ctest_notes)
 {
     tm_saved s   = tm_save();
-    char*    dir = tm_make_temp_dir();
+    char*    dir = tm_temp_dir("tm_output");
     if(!dir) return;
     timemory_settings_set_string("output_path", dir);
     tm__settings.ctest_notes = true;
@@ -520,7 +513,7 @@ static int64_t tm_fake_reader(int comp, int idx)
 TM_TEST(output_all_writes_everything_and_keeps_data)
 {
     tm_saved s   = tm_save();
-    char*    dir = tm_make_temp_dir();
+    char*    dir = tm_temp_dir("tm_output");
     if(!dir) return;
     timemory_settings_set_string("output_path", dir);
     tm__settings.cout_output = false;
@@ -621,7 +614,7 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
 TM_TEST(output_all_unwritable_file_fails_alone)
 {
     tm_saved s   = tm_save();
-    char*    dir = tm_make_temp_dir();
+    char*    dir = tm_temp_dir("tm_output");
     if(!dir) return;
     timemory_settings_set_string("output_path", dir);
     tm__settings.cout_output = false;
