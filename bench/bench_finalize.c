@@ -5,8 +5,8 @@
  *
  *   bench_finalize [shape siblings|tree] [N ...]      default: siblings 100000 200000 1000000
  * Each N runs in a new process of its own (the program runs itself with --one: finalize
- * happens once per process); outputs go to a temporary folder (json, tree, text, flamegraph
- * on; the table on stdout off).
+ * happens once per process); outputs go to a new temporary folder per run (json, tree, text,
+ * flamegraph on; the table on stdout off).
  */
 #include "timemory/timemory.h"
 
@@ -109,7 +109,14 @@ int main(int argc, char** argv)
     for(int i = 0; i < count; ++i)
     {
         const char* n        = argc > first ? argv[first + i] : defaults[i];
-        char*       child[6] = { argv[0], (char*) "--one", (char*) shape, (char*) n, dir, NULL };
+        /* a new folder per run, removed after it: replacing the previous run's files would
+         * add the file system's cost of freeing them (0.4-0.9 s for the 1.1 GB of 10^6) */
+        char sub[sizeof(dir) + 32];
+        snprintf(sub, sizeof(sub), "%s/run-%d", dir, i);
+        char* child[6] = { argv[0], (char*) "--one", (char*) shape, (char*) n, sub, NULL };
+        /* the page cache's write-back of the previous run's files would take a core from
+         * this one: flushed first */
+        sync();
         pid_t       pid;
         if(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, child, environ) != 0)
         {
@@ -119,6 +126,9 @@ int main(int argc, char** argv)
         int status = 0;
         waitpid(pid, &status, 0);
         if(!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed = 1;
+        char rm[sizeof(sub) + 16];
+        snprintf(rm, sizeof(rm), "rm -rf '%s'", sub);
+        if(system(rm) != 0) failed = 1;
     }
     char cmd[256];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -82,9 +82,9 @@ static void tm__put_node(tm__buf* b, const tm__rnode* n)
     for(int k = 0; k < 2; ++k) tm__put_f64(b, n->stats.max[k]);
     tm__put_u64(b, n->stats.count);
     tm__put_u32(b, (uint32_t) n->ntids);
-    for(int i = 0; i < n->ntids; ++i) tm__put_i32(b, n->tids[i]);
+    for(int i = 0; i < n->ntids; ++i) tm__put_i32(b, tm__rnode_tids(n)[i]);
     tm__put_u32(b, (uint32_t) n->npids);
-    for(int i = 0; i < n->npids; ++i) tm__put_i64(b, n->pids[i]);
+    for(int i = 0; i < n->npids; ++i) tm__put_i64(b, tm__rnode_pids(n)[i]);
     tm__put_str(b, n->label);
 }
 

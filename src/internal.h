@@ -282,22 +282,35 @@ unsigned long    tm__refused_after_finalize_count(void);
 typedef struct tm__rnode {
     uint64_t          id;
     uint64_t          key;
-    const char*       label; /* registry string or "unknown-hash=N" (owned by result) */
+    const char*       label; /* registry string (interned: label_borrowed) or owned copy */
+    bool              label_borrowed;
     int               depth; /* tree depth: placeholder root 0, top level 1 */
     bool              is_dummy;
-    int*              tids; /* contributing thread ids, ascending */
+    int*              tids; /* contributing thread ids, ascending (tm__rnode_tids) */
     int               ntids;
+    int               tid_one; /* the one thread id while tids is NULL (no allocation) */
     uint64_t          laps;
     int64_t           accum[2];
     tm__stats         stats;
-    long*             pids; /* contributing process ids, ascending (other processes merged in) */
+    long*             pids; /* contributing process ids, ascending (tm__rnode_pids) */
     int               npids;
+    long              pid_one; /* the one process id while pids is NULL */
     struct tm__rnode* children;
     size_t            nchildren;
     size_t            cap;       /* children allocated (grows geometrically) */
-    uint32_t*         index;     /* open-addressing table of child positions + 1, or NULL */
+    uint64_t*         index;     /* open-addressing table: child position + 1 | hash << 32 */
     size_t            index_cap; /* power of two; rebuilt when the children outgrow it */
 } tm__rnode;
+
+/* A node's ntids thread ids and npids process ids (one of each is kept without allocating). */
+static inline const int* tm__rnode_tids(const tm__rnode* n)
+{
+    return n->tids ? n->tids : &n->tid_one;
+}
+static inline const long* tm__rnode_pids(const tm__rnode* n)
+{
+    return n->pids ? n->pids : &n->pid_one;
+}
 
 /* A flat entry (pre-order), as the table, flat JSON and flamegraph show it. */
 typedef struct tm__entry {

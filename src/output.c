@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1190,6 +1191,20 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
  * the copy into the page cache overlaps the formatting. */
 typedef enum tm__writer { TM_WRITE_FLAME, TM_WRITE_FLAT, TM_WRITE_TREE, TM_WRITE_TEXT } tm__writer;
 
+static int tm__stream_to(const char* path, tm__writer w, const tm__result* r)
+{
+    tm__buf b;
+    errno  = 0;
+    int rc = tm__buf_stream_open(&b, path);
+    if(rc != TIMEMORY_OK) return rc;
+    if(w == TM_WRITE_FLAME) tm__write_flamegraph(&b, r);
+    if(w == TM_WRITE_FLAT) tm__write_json_flat(&b, &r, 1);
+    if(w == TM_WRITE_TREE) tm__write_json_tree(&b, &r, 1);
+    if(w == TM_WRITE_TEXT) tm__write_text(&b, r);
+    errno = 0;
+    return tm__buf_stream_close(&b, true);
+}
+
 static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char* tag,
                              const char* ext, tm__writer w, const tm__result* r, tm__pairs* kind,
                              char* path_out, size_t path_len)
@@ -1197,19 +1212,62 @@ static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char*
     char path[4096];
     int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
     if(rc != TIMEMORY_OK) return rc;
-    tm__buf b;
-    errno = 0;
-    rc    = tm__buf_stream_open(&b, path);
-    if(rc == TIMEMORY_OK)
-    {
-        if(w == TM_WRITE_FLAME) tm__write_flamegraph(&b, r);
-        if(w == TM_WRITE_FLAT) tm__write_json_flat(&b, &r, 1);
-        if(w == TM_WRITE_TREE) tm__write_json_tree(&b, &r, 1);
-        if(w == TM_WRITE_TEXT) tm__write_text(&b, r);
-        errno = 0;
-        rc    = tm__buf_stream_close(&b, true);
-    }
+    rc = tm__stream_to(path, w, r);
     return tm__emit_end(label, path, tm__written(ctx, path, rc), kind, path_out, path_len);
+}
+
+/* A big result's tree file (the largest) is made on a thread of its own while this thread
+ * makes the others: both cores format, and finalize of 10^6 nodes stays near a second.
+ * Writers only read the result; the thread starts with every signal blocked. */
+#define TM_PARALLEL_WRITE_MIN_ENTRIES 20000
+
+typedef struct tm__stream_job {
+    const tm__result* r;
+    tm__writer        w;
+    char              path[4096];
+    int               rc;
+    int               err;
+    pthread_t         thread;
+    bool              running;
+} tm__stream_job;
+
+static void* tm__stream_job_main(void* arg)
+{
+    tm__stream_job* job = arg;
+    job->rc             = tm__stream_to(job->path, job->w, job->r);
+    job->err            = errno;
+    return NULL;
+}
+
+/* Starts the job on a thread (false: not started, the caller writes it itself). */
+static bool tm__stream_job_start(tm__stream_job* job)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    job->running = pthread_create(&job->thread, NULL, tm__stream_job_main, job) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return job->running;
+}
+
+static int tm__stream_job_finish(tm__stream_job* job)
+{
+    if(job->running) pthread_join(job->thread, NULL);
+    else
+    {
+        job->rc  = tm__stream_to(job->path, job->w, job->r);
+        job->err = errno;
+    }
+    job->running = false;
+    errno        = job->err;
+    return job->rc;
+}
+
+static bool tm__parallel_write(const tm__result* r)
+{
+    static long cpus;
+    if(!cpus) cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return r->nentries >= TM_PARALLEL_WRITE_MIN_ENTRIES && cpus > 1;
 }
 
 static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
@@ -1226,7 +1284,16 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
 
     if(tm__settings.file_output)
     {
-        tm__buf b;
+        tm__buf        b;
+        tm__stream_job tree = { .r = r, .w = TM_WRITE_TREE };
+        bool           tree_pending = false; /* its name composed: made on a thread */
+        if(tm__settings.tree_output && tm__parallel_write(r))
+        {
+            snprintf(tag, sizeof(tag), "%s.tree", label);
+            tree_pending = tm__emit_begin(ctx, label, tag, ".json", tree.path,
+                                          sizeof(tree.path)) == TIMEMORY_OK;
+            if(tree_pending) tm__stream_job_start(&tree); /* else made at the end, here */
+        }
         if(tm__settings.flamegraph_output && (row->flags & TIMEMORY_CFLAG_FLAMEGRAPH))
         {
             snprintf(tag, sizeof(tag), "%s.flamegraph", label);
@@ -1242,7 +1309,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             tm__emit_streamed(ctx, label, label, ".json", TM_WRITE_FLAT, r, &tm__json_files, NULL,
                               0);
         }
-        if(tm__settings.tree_output)
+        if(tm__settings.tree_output && !tm__parallel_write(r))
         {
             snprintf(tag, sizeof(tag), "%s.tree", label);
             tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_TREE, r, &tm__json_files, NULL,
@@ -1264,6 +1331,12 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
                 rc = tm__emit_streamed(ctx, label, label, ".txt", TM_WRITE_TEXT, r,
                                        &tm__text_files, path, sizeof(path));
             if(rc == TIMEMORY_OK && tm__settings.ctest_notes) tm__ctest_note(ctx, path);
+        }
+        if(tree_pending)
+        {
+            int rc = tm__stream_job_finish(&tree);
+            tm__emit_end(label, tree.path, tm__written(ctx, tree.path, rc), &tm__json_files,
+                         NULL, 0);
         }
     }
 
@@ -1294,8 +1367,46 @@ int tm__output_result(const tm__result* r)
     return ctx.error;
 }
 
+/* functions.json is made on a thread of its own while the components' results are built and
+ * written (a program with 10^6 labels spends a quarter second sorting them); NULL job: made
+ * here, when it is written. */
+typedef struct tm__functions_job {
+    tm__buf   b;
+    pthread_t thread;
+    bool      running;
+} tm__functions_job;
+
+static void* tm__functions_job_main(void* arg)
+{
+    tm__functions_job* job = arg;
+    tm__write_functions(&job->b);
+    return NULL;
+}
+
+static void tm__functions_job_start(tm__functions_job* job)
+{
+    tm__buf_init(&job->b);
+    job->running = false;
+    if(!tm__settings.file_output || sysconf(_SC_NPROCESSORS_ONLN) < 2) return;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    job->running = pthread_create(&job->thread, NULL, tm__functions_job_main, job) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The text made (joined, or made now when no thread ran); the caller frees job->b. */
+static void tm__functions_job_finish(tm__functions_job* job)
+{
+    if(job->running)
+        pthread_join(job->thread, NULL);
+    else
+        tm__write_functions(&job->b);
+    job->running = false;
+}
+
 /* metadata.json and functions.json (OUTPUT.md §8): each is written, or fails, on its own */
-static void tm__write_metadata_files(tm__output_ctx* ctx)
+static void tm__write_metadata_files(tm__output_ctx* ctx, tm__functions_job* functions)
 {
     char        meta[4096], funcs[4096];
     char*       paths[2] = { meta, funcs };
@@ -1324,10 +1435,8 @@ static void tm__write_metadata_files(tm__output_ctx* ctx)
     }
     if(!tm__in_failed_folder(funcs))
     {
-        tm__buf_init(&b);
-        tm__write_functions(&b);
-        tm__write_one(ctx, funcs, &b);
-        tm__buf_free(&b);
+        tm__functions_job_finish(functions);
+        tm__write_one(ctx, funcs, &functions->b);
     }
 }
 
@@ -1344,6 +1453,8 @@ static int tm__output_all_ranks(void)
     }
     tm__output_ctx ctx;
     memset(&ctx, 0, sizeof(ctx)); /* TIMEMORY_OK, nothing written yet */
+    tm__functions_job functions;
+    tm__functions_job_start(&functions);
     for(int i = ranks.ncomps - 1; i >= 0; --i) /* the component used first is reported last */
     {
         tm__result r;
@@ -1352,7 +1463,9 @@ static int tm__output_all_ranks(void)
         tm__result_free(&r);
     }
     tm__ranks_free(&ranks);
-    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx);
+    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx, &functions);
+    if(functions.running) pthread_join(functions.thread, NULL);
+    tm__buf_free(&functions.b);
     fflush(stdout);
     return ctx.error;
 }
@@ -1398,7 +1511,9 @@ static int tm__output_all_in_phase(void)
     /* this process's components, then those only its children had */
     int n = tm__result_components(ids, TM_NCOMP);
     if(n > TM_NCOMP) n = TM_NCOMP;
-    tm__output_ctx ctx = { TIMEMORY_OK, false };
+    tm__output_ctx    ctx = { TIMEMORY_OK, false };
+    tm__functions_job functions;
+    tm__functions_job_start(&functions);
     /* the component used first is reported last */
     for(int i = n - 1; i >= 0; --i)
     {
@@ -1407,7 +1522,9 @@ static int tm__output_all_in_phase(void)
         tm__output_one(&r, &ctx);
         tm__result_free(&r);
     }
-    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx);
+    if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx, &functions);
+    if(functions.running) pthread_join(functions.thread, NULL);
+    tm__buf_free(&functions.b);
     fflush(stdout);
     return ctx.error;
 }

@@ -433,17 +433,19 @@ static void tm__put_tree_node(tm__buf* b, tm__json_doc* doc, const tm__result* r
     p = tm__fmt_json_string(p, n->label);
     p = TM_LIT(p, ",\"tid\":[");
     tm__buf_commit(b, p);
+    const int*  tids = tm__rnode_tids(n);
+    const long* pids = tm__rnode_pids(n);
     for(int i = 0; i < n->ntids; ++i)
     {
         if(i > 0) tm__buf_putc(b, ',');
-        tm__buf_i64(b, n->tids[i]);
+        tm__buf_i64(b, tids[i]);
     }
     tm__buf_puts(b, "],\"pid\":[");
     if(n->npids == 0) tm__buf_i64(b, r->pid); /* this process's own nodes */
     for(int i = 0; i < n->npids; ++i)
     {
         if(i > 0) tm__buf_putc(b, ',');
-        tm__buf_i64(b, n->pids[i]);
+        tm__buf_i64(b, pids[i]);
     }
     if(!(p = tm__buf_space(b, 80))) return;
     p = TM_LIT(p, "],\"depth\":");

@@ -253,7 +253,7 @@ static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double pa
             tm__stats stats;
             tm__rnode_exclusive(s->comp, c, self, &stats);
             tm__svg_box(s, at_row, at_x, width, c->key, c->label, c->accum, self, c->laps,
-                        c->tids, c->ntids);
+                        tm__rnode_tids(c), c->ntids);
         }
         f->x += width;
         if(c->nchildren == 0) continue;

@@ -15,22 +15,38 @@ static uint64_t tm__combine_id(uint64_t a, uint64_t b)
 }
 
 
-static char* tm__label_of(uint64_t key)
+/* The registry's string (interned for the process: borrowed, not copied), else an owned
+ * "unknown-hash=N". */
+static void tm__set_label(tm__rnode* rn, uint64_t key)
 {
     const char* s = tm__lookup(key);
-    if(s) return tm__strdup(s);
+    if(s)
+    {
+        rn->label          = s;
+        rn->label_borrowed = true;
+        return;
+    }
     char buf[48];
     snprintf(buf, sizeof(buf), "unknown-hash=%llu", (unsigned long long) key);
-    return tm__strdup(buf);
+    rn->label = tm__strdup(buf);
 }
 
+/* Sorted-set inserts; the first id is kept in the node itself (most nodes have one). */
 static void tm__add_tid(tm__rnode* rn, int tid)
 {
-    int i = 0;
-    while(i < rn->ntids && rn->tids[i] < tid) ++i;
-    if(i < rn->ntids && rn->tids[i] == tid) return;
+    if(rn->ntids == 0)
+    {
+        rn->tid_one = tid;
+        rn->ntids   = 1;
+        return;
+    }
+    const int* cur = tm__rnode_tids(rn);
+    int        i   = 0;
+    while(i < rn->ntids && cur[i] < tid) ++i;
+    if(i < rn->ntids && cur[i] == tid) return;
     int* t = realloc(rn->tids, (size_t) (rn->ntids + 1) * sizeof(int));
     if(!t) return;
+    if(!rn->tids) t[0] = rn->tid_one;
     memmove(t + i + 1, t + i, (size_t) (rn->ntids - i) * sizeof(int));
     t[i]     = tid;
     rn->tids = t;
@@ -39,11 +55,19 @@ static void tm__add_tid(tm__rnode* rn, int tid)
 
 static void tm__add_pid(tm__rnode* rn, long pid)
 {
-    int i = 0;
-    while(i < rn->npids && rn->pids[i] < pid) ++i;
-    if(i < rn->npids && rn->pids[i] == pid) return;
+    if(rn->npids == 0)
+    {
+        rn->pid_one = pid;
+        rn->npids   = 1;
+        return;
+    }
+    const long* cur = tm__rnode_pids(rn);
+    int         i   = 0;
+    while(i < rn->npids && cur[i] < pid) ++i;
+    if(i < rn->npids && cur[i] == pid) return;
     long* p = realloc(rn->pids, (size_t) (rn->npids + 1) * sizeof(long));
     if(!p) return;
+    if(!rn->pids) p[0] = rn->pid_one;
     memmove(p + i + 1, p + i, (size_t) (rn->npids - i) * sizeof(long));
     p[i]     = pid;
     rn->pids = p;
@@ -54,12 +78,17 @@ static void tm__add_pid(tm__rnode* rn, long pid)
  * few of them, and the child array grows geometrically: merging N siblings is linear. */
 #define TM_RCHILD_LINEAR 8
 
-static inline size_t tm__rchild_slot(uint64_t id, uint64_t key, size_t mask)
+static inline uint64_t tm__rchild_hash(uint64_t id, uint64_t key)
 {
     uint64_t h = id ^ (key * 0x9e3779b97f4a7c15ull);
     h ^= h >> 29;
-    return (size_t) (h * 0xbf58476d1ce4e5b9ull >> 32) & mask;
+    return h * 0xbf58476d1ce4e5b9ull;
 }
+
+/* A slot holds the child's position + 1 (low half; 0 = empty) and the upper half of its hash,
+ * so a probe reads a child only when the hashes agree. */
+#define TM_RCHILD_TAG(h) ((h) & ~(uint64_t) UINT32_MAX)
+#define TM_RCHILD_SLOT(h, mask) ((size_t) ((h) >> 32) & (mask))
 
 size_t tm__result_probes; /* child comparisons made by tm__rchild (the linear-merge test) */
 
@@ -67,18 +96,40 @@ static bool tm__rchild_reindex(tm__rnode* parent)
 {
     size_t cap = parent->index_cap ? parent->index_cap : 32;
     while(cap < parent->nchildren * 2 + 2) cap *= 2;
-    uint32_t* index = calloc(cap, sizeof(uint32_t));
+    uint64_t* index = calloc(cap, sizeof(uint64_t));
     if(!index) return false;
     for(size_t i = 0; i < parent->nchildren; ++i)
     {
-        size_t k = tm__rchild_slot(parent->children[i].id, parent->children[i].key, cap - 1);
+        uint64_t h = tm__rchild_hash(parent->children[i].id, parent->children[i].key);
+        size_t   k = TM_RCHILD_SLOT(h, cap - 1);
         while(index[k]) k = (k + 1) & (cap - 1);
-        index[k] = (uint32_t) (i + 1);
+        index[k] = TM_RCHILD_TAG(h) | (uint64_t) (i + 1);
     }
     free(parent->index);
     parent->index     = index;
     parent->index_cap = cap;
     return true;
+}
+
+/* The child of parent with (id, key) through its table: its position, or -1 with *slot the
+ * empty slot where it would go. */
+static long tm__rchild_probe(const tm__rnode* parent, uint64_t id, uint64_t key, size_t* slot)
+{
+    uint64_t h    = tm__rchild_hash(id, key);
+    uint64_t tag  = TM_RCHILD_TAG(h);
+    size_t   mask = parent->index_cap - 1;
+    size_t   k    = TM_RCHILD_SLOT(h, mask);
+    for(; parent->index[k]; k = (k + 1) & mask)
+    {
+        uint64_t e = parent->index[k];
+        if(TM_RCHILD_TAG(e) != tag) continue;
+        size_t           at = (size_t) (e & UINT32_MAX) - 1;
+        const tm__rnode* c  = &parent->children[at];
+        ++tm__result_probes;
+        if(c->id == id && c->key == key) return (long) at;
+    }
+    *slot = k;
+    return -1;
 }
 
 /* Index of the child of parent with (id, key), appended when missing; -1 when out of memory. */
@@ -88,13 +139,8 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
     if(!parent->index && parent->nchildren > TM_RCHILD_LINEAR) tm__rchild_reindex(parent);
     if(parent->index)
     {
-        size_t mask = parent->index_cap - 1;
-        for(slot = tm__rchild_slot(id, key, mask); parent->index[slot]; slot = (slot + 1) & mask)
-        {
-            const tm__rnode* c = &parent->children[parent->index[slot] - 1];
-            ++tm__result_probes;
-            if(c->id == id && c->key == key) return (long) parent->index[slot] - 1;
-        }
+        long at = tm__rchild_probe(parent, id, key, &slot);
+        if(at >= 0) return at;
     }
     else
     {
@@ -114,12 +160,12 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
     memset(rn, 0, sizeof(*rn));
     rn->id       = id;
     rn->key      = key;
-    rn->label    = tm__label_of(key);
+    tm__set_label(rn, key);
     rn->depth    = parent->depth + 1;
     rn->is_dummy = is_dummy;
     size_t idx   = parent->nchildren++;
     if(parent->index && (parent->nchildren + 1) * 2 <= parent->index_cap)
-        parent->index[slot] = (uint32_t) (idx + 1);
+        parent->index[slot] = TM_RCHILD_TAG(tm__rchild_hash(id, key)) | (uint64_t) (idx + 1);
     else if(parent->nchildren > TM_RCHILD_LINEAR && !tm__rchild_reindex(parent))
     {
         /* no memory for the table: fall back to the linear search, still correct */
@@ -135,14 +181,9 @@ tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key)
     if(!parent->index && parent->nchildren > TM_RCHILD_LINEAR) tm__rchild_reindex(parent);
     if(parent->index)
     {
-        size_t mask = parent->index_cap - 1;
-        for(size_t slot = tm__rchild_slot(id, key, mask); parent->index[slot];
-            slot        = (slot + 1) & mask)
-        {
-            tm__rnode* c = &parent->children[parent->index[slot] - 1];
-            if(c->id == id && c->key == key) return c;
-        }
-        return NULL;
+        size_t slot;
+        long   at = tm__rchild_probe(parent, id, key, &slot);
+        return at >= 0 ? &parent->children[at] : NULL;
     }
     for(size_t i = 0; i < parent->nchildren; ++i)
         if(parent->children[i].id == id && parent->children[i].key == key)
@@ -160,6 +201,7 @@ typedef struct tm__merge_frame {
 
 static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
 {
+    long             pid   = tm__data_pid();
     size_t           added = 0, n = 0, cap = 64;
     tm__merge_frame* stack = malloc(cap * sizeof(*stack));
     if(!stack)
@@ -194,7 +236,7 @@ static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, i
             rn->laps += rec->laps;
             tm__stats_merge(&rn->stats, &rec->stats, tm__components[comp].nvalues);
             tm__add_tid(rn, tid);
-            tm__add_pid(rn, tm__data_pid());
+            tm__add_pid(rn, pid);
             ++added;
             into = rn;
         }
@@ -222,7 +264,7 @@ static void tm__rnode_free_own(tm__rnode* n)
     free(n->index);
     free(n->tids);
     free(n->pids);
-    free((char*) n->label);
+    if(!n->label_borrowed) free((char*) n->label);
 }
 
 /* Post-order without recursion: a node's children array goes once its children's own
@@ -272,8 +314,10 @@ static void tm__rnode_add(int comp, tm__rnode* into, const tm__rnode* from)
     tm__accumulate(comp, into->accum, from->accum);
     into->laps += from->laps;
     tm__stats_merge(&into->stats, &from->stats, tm__components[comp].nvalues);
-    for(int i = 0; i < from->ntids; ++i) tm__add_tid(into, from->tids[i]);
-    for(int i = 0; i < from->npids; ++i) tm__add_pid(into, from->pids[i]);
+    const int*  tids = tm__rnode_tids(from);
+    const long* pids = tm__rnode_pids(from);
+    for(int i = 0; i < from->ntids; ++i) tm__add_tid(into, tids[i]);
+    for(int i = 0; i < from->npids; ++i) tm__add_pid(into, pids[i]);
 }
 
 typedef struct tm__merge_pair {
@@ -390,7 +434,7 @@ static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolli
         e->hash         = c->id;
         e->rolling_hash = rh;
         e->depth        = c->depth - 1;
-        e->tid          = c->ntids > 0 ? c->tids[0] : 0;
+        e->tid          = c->ntids > 0 ? tm__rnode_tids(c)[0] : 0;
         e->laps         = c->laps;
         e->accum[0]     = c->accum[0];
         e->accum[1]     = c->accum[1];

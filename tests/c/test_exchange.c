@@ -62,7 +62,7 @@ TM_TEST(exchange_round_trip)
             CHECK_INT(inner->depth, 2);
             CHECK_INT(inner->stats.count, 3);
             CHECK_INT(inner->npids, 1);
-            if(inner->npids == 1) CHECK_INT(inner->pids[0], (long) getpid());
+            if(inner->npids == 1) CHECK_INT(tm__rnode_pids(inner)[0], (long) getpid());
             CHECK_INT(inner->ntids, 1);
         }
     }

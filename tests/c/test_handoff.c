@@ -52,7 +52,7 @@ static const tm__rnode* tm_ho_child(const tm__rnode* n, const char* label)
 static bool tm_ho_has_pid(const tm__rnode* n, long pid)
 {
     for(int i = 0; n && i < n->npids; ++i)
-        if(n->pids[i] == pid) return true;
+        if(tm__rnode_pids(n)[i] == pid) return true;
     return false;
 }
 

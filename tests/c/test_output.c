@@ -683,3 +683,89 @@ TM_TEST(output_all_unwritable_file_fails_alone)
     free(dir);
     tm_restore(&s);
 }
+
+/* A big result (20,000 entries or more) has its tree file made on a thread of its own while
+ * the other files are made here: with the tree's name taken by a folder that file alone
+ * fails, with its one message; then, free, the tree holds every node and the files agree. */
+TM_TEST(output_all_big_result_tree_made_beside)
+{
+    tm_saved s   = tm_save();
+    char*    dir = tm_temp_dir("tm_output");
+    if(!dir) return;
+    timemory_settings_set_string("output_path", dir);
+    tm__settings.cout_output       = false;
+    tm__settings.flamegraph_output = true;
+    char blocked[512];
+    snprintf(blocked, sizeof(blocked), "%s/wall.tree.json", dir);
+    CHECK_INT(mkdir(blocked, 0755), 0);
+
+    timemory_clear(0);
+    enum { N = 25000 };
+    timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    uint64_t              top  = timemory_add_hash_id("parent-of-big");
+    timemory_push(top, wall, TIMEMORY_SCOPE_TREE);
+    for(int i = 0; i < N; ++i)
+    {
+        char name[32];
+        snprintf(name, sizeof(name), "big-%d", i);
+        uint64_t key = timemory_add_hash_id(name);
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+    timemory_pop(top);
+
+    tm_capture err, con;
+    tm_capture_begin(&err, 2);
+    tm_capture_begin(&con, 1);
+    int   rc      = tm__output_all();
+    char* console = tm_capture_end(&con);
+    char* errors  = tm_capture_end(&err);
+    CHECK_INT(rc, TIMEMORY_EIO);
+    char expected[2048];
+    snprintf(expected, sizeof(expected),
+             "[timemory] warning: cannot write '%s': Is a directory; the data stays in memory\n",
+             blocked);
+    CHECK_STR(errors, expected);
+    snprintf(expected, sizeof(expected), "Outputting '%s'...\n", blocked);
+    CHECK(console && strstr(console, expected));
+    free(console);
+    free(errors);
+    const char* names[] = { "wall.json", "wall.txt", "wall.flamegraph.json", "metadata.json",
+                            "functions.json" };
+    for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
+    {
+        char        path[1024];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        CHECK(stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/metadata.json", dir);
+    char* meta = tm_read_file(path);
+    snprintf(expected, sizeof(expected), "\"%s\"", blocked);
+    CHECK(meta && !strstr(meta, expected));
+    free(meta);
+
+    /* the folder gone: every file written, the tree with each node once */
+    CHECK_INT(rmdir(blocked), 0);
+    tm_capture_begin(&con, 1);
+    rc      = tm__output_all();
+    console = tm_capture_end(&con);
+    free(console);
+    CHECK_INT(rc, TIMEMORY_OK);
+    char* tree = tm_read_file(blocked);
+    CHECK(tree != NULL);
+    size_t nodes = 0;
+    for(const char* p = tree; p && (p = strstr(p, "\"prefix\":\"big-")) != NULL; ++p) ++nodes;
+    CHECK_INT(nodes, N);
+    CHECK(tree && strstr(tree, "\"prefix\":\"big-24999\""));
+    free(tree);
+    tm_check_python_loads_file(blocked);
+    snprintf(path, sizeof(path), "%s/wall.json", dir);
+    tm_check_python_loads_file(path);
+
+    timemory_clear(0);
+    tm_remove_tree(dir);
+    free(dir);
+    tm_restore(&s);
+}
