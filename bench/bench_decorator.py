@@ -6,12 +6,16 @@ wrapped by a Python decorator that calls time.perf_counter_ns twice, by
 @marker(["wall_clock"]) with timemory disabled. Prints ns per call and the overhead over the
 bare call, and the ratios the issue asks for.
 
-    python bench/bench_decorator.py [calls-per-round]
+    python bench/bench_decorator.py [calls-per-round] [--json FILE]
+
+--json FILE writes the figures (ns per call) for bench/compare.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
+import json
 import sys
 import time
 
@@ -67,7 +71,11 @@ def per_call_ns(func, n: int) -> float:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("calls", type=int, nargs="?", default=200_000)
+    parser.add_argument("--json", metavar="FILE", help="write the figures here")
+    args = parser.parse_args()
+    n = args.calls
     cases = {
         "bare function": (bare, True),
         "python decorator (perf_counter_ns x2)": (python_decorated, True),
@@ -88,6 +96,11 @@ def main() -> int:
     py = best["python decorator (perf_counter_ns x2)"] - base
     wall = best["@marker(['wall_clock'])"] - base
     print(f"  marker(wall_clock) overhead / python decorator overhead = {wall / py:.2f}x")
+    if args.json:
+        names = ["bare", "python_decorator", "marker_wall", "marker_three", "marker_disabled"]
+        figures = {key: best[name] for key, name in zip(names, cases)}
+        with open(args.json, "w") as out:
+            json.dump({"python": sys.version.split()[0], "ns_per_call": figures}, out)
     return 0
 
 

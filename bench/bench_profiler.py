@@ -7,6 +7,7 @@ by the tool) and the tool's added time relative to cProfile's.
 Goals: Profiler overhead <= 0.8x cProfile's on 3.11, <= 0.5x on 3.12+.
 
     python bench/bench_profiler.py [--n 25] [--repeat 7] [--backend auto|legacy|monitoring]
+                                   [--json FILE]
 """
 
 import argparse
@@ -98,6 +99,7 @@ def main():
     parser.add_argument("--n", type=int, default=25)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--backend", default="", help="timemory profiler backend")
+    parser.add_argument("--json", metavar="FILE", help="write the figures (bench/compare.py)")
     args = parser.parse_args()
 
     tools = {"bare": run_bare}
@@ -137,6 +139,20 @@ def main():
         ratio = overhead[name] / overhead["cProfile"]
         verdict = "meets" if ratio <= goal else "misses"
         print(f"{name}/cProfile overhead ratio {ratio:.2f} {verdict} the goal <= {goal}")
+    if args.json:
+        import json
+
+        with open(args.json, "w") as out:
+            json.dump(
+                {
+                    "python": platform.python_version(),
+                    "calls": calls,
+                    "overhead_ns_per_call": overhead,
+                    "backend": tools["timemory"].backend(),
+                    "goal": goal,
+                },
+                out,
+            )
 
 
 if __name__ == "__main__":

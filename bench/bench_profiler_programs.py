@@ -9,7 +9,7 @@ under Profiler(["wall_clock"]) with each timemory backend of this Python, interl
 R runs each. Printed: ns per call (cProfile's count of Python and C calls) added by each tool,
 and its ratio to cProfile's.
 
-    python bench/bench_profiler_programs.py [--repeat 7]
+    python bench/bench_profiler_programs.py [--repeat 7] [--json FILE]
 """
 
 import argparse
@@ -96,8 +96,10 @@ def make_runner(tool):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", metavar="FILE", help="write the figures (bench/compare.py)")
     args = parser.parse_args()
 
+    figures = {}
     backends = ["scoped", "legacy"] if sys.version_info < (3, 12) else ["monitoring", "legacy"]
     tools = ["bare", "cProfile"] + [f"timemory:{name}" for name in backends]
     runners = {tool: make_runner(tool) for tool in tools}
@@ -119,6 +121,12 @@ def main():
         for tool in tools[2:]:
             row += f"{added[tool]:>17.1f} ({added[tool] / added['cProfile']:.2f}x)"
         print(row)
+        figures[name] = {"calls": calls, "added_ns_per_call": added}
+    if args.json:
+        import json
+
+        with open(args.json, "w") as out:
+            json.dump({"python": platform.python_version(), "workloads": figures}, out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ object per call), on 3.12+ the instrumented instructions -- and the difference i
 own cost per line event. In the eval_func loop the traced lines are a few lines of Python
 around two numpy calls, so the floor per traced line is well above 40 ns on every version.
 
-    python bench/bench_tracer.py [--n 200000] [--iters 2000] [--repeat 7]
+    python bench/bench_tracer.py [--n 200000] [--iters 2000] [--repeat 7] [--json FILE]
 """
 
 import argparse
@@ -156,6 +156,7 @@ def main():
     parser.add_argument("--n", type=int, default=200000)
     parser.add_argument("--iters", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", metavar="FILE", help="write the figures (bench/compare.py)")
     args = parser.parse_args()
 
     import timemory.trace as _trace  # noqa: F401 - backend name below
@@ -194,6 +195,18 @@ def main():
             text += f"; {ratio:.2f}x line_profiler {'meets' if ratio <= 0.25 else 'misses'}"
             text += " the goal <= 0.25"
         print(text)
+    if args.json:
+        import json
+
+        titles = ("tight loop", "eval_func loop")
+        with open(args.json, "w") as out:
+            json.dump(
+                {
+                    "python": platform.python_version(),
+                    "overhead_ns_per_line": dict(zip(titles, results)),
+                },
+                out,
+            )
 
 
 if __name__ == "__main__":
