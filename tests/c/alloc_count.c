@@ -12,27 +12,31 @@ void* __real_realloc(void* p, size_t n);
 unsigned long tm_test_allocations;
 unsigned long tm_test_fail_allocations;
 
+/* atomic: threads of the tests allocate too (ThreadSanitizer runs these tests) */
 static int tm_test_fail_now(void)
 {
-    if(tm_test_fail_allocations == 0) return 0;
-    --tm_test_fail_allocations;
-    return 1;
+    unsigned long left = __atomic_load_n(&tm_test_fail_allocations, __ATOMIC_RELAXED);
+    while(left > 0)
+        if(__atomic_compare_exchange_n(&tm_test_fail_allocations, &left, left - 1, 0,
+                                       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            return 1;
+    return 0;
 }
 
 void* __wrap_malloc(size_t n)
 {
-    ++tm_test_allocations;
+    __atomic_fetch_add(&tm_test_allocations, 1, __ATOMIC_RELAXED);
     return tm_test_fail_now() ? NULL : __real_malloc(n);
 }
 
 void* __wrap_calloc(size_t n, size_t size)
 {
-    ++tm_test_allocations;
+    __atomic_fetch_add(&tm_test_allocations, 1, __ATOMIC_RELAXED);
     return tm_test_fail_now() ? NULL : __real_calloc(n, size);
 }
 
 void* __wrap_realloc(void* p, size_t n)
 {
-    ++tm_test_allocations;
+    __atomic_fetch_add(&tm_test_allocations, 1, __ATOMIC_RELAXED);
     return tm_test_fail_now() ? NULL : __real_realloc(p, n);
 }
