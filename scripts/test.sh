@@ -91,6 +91,9 @@ avenv="$root/.venv-asan"
     LD_PRELOAD="$(gcc -print-file-name=libasan.so)" "$avenv/bin/python" -m pytest -q \
     -p no:cacheprovider test_ext.py test_profiler.py test_trace.py test_hot_path.py)
 
+echo "== the wheel repaired by auditwheel keeps one engine"
+bash scripts/check_wheel_repair.sh "$python"
+
 echo "== ruff"
 "$venv/bin/python" -m ruff check python tests bench examples
 
