@@ -33,7 +33,7 @@ void tm__warn(const char* fmt, ...) TM_PRINTF(1, 2);
 /* Sticky hot-path error: counted, turned into a warning/exception by the next API call. */
 void tm__set_error(int code);
 
-/* Growable text buffer used by every writer. */
+/* Growable text buffer used by every writer (buffer.c; the number writers: numbers.c). */
 typedef struct tm__buf {
     char*  data;
     size_t len;
