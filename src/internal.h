@@ -455,7 +455,6 @@ int tm__output_all(void);
 /* library state (library.c)                                                                   */
 
 extern volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
-int tm__rusage_who(void);
 
 
 

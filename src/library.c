@@ -18,13 +18,7 @@
 
 volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
 
-static int             tm__rusage_target = RUSAGE_THREAD;
 static pthread_mutex_t tm__lib_mutex     = PTHREAD_MUTEX_INITIALIZER;
-
-int tm__rusage_who(void) { return tm__rusage_target; }
-void timemory_set_rusage_self(void) { tm__rusage_target = RUSAGE_SELF; }
-void timemory_set_rusage_children(void) { tm__rusage_target = RUSAGE_CHILDREN; }
-void timemory_set_rusage_thread(void) { tm__rusage_target = RUSAGE_THREAD; }
 
 /* ---- start-up, fork and exit -------------------------------------------------------------- */
 
