@@ -661,8 +661,11 @@ static bool tm__frames_grow(tm__graph* g)
 static inline int64_t tm__frame_wall(const tm__frame* f, int64_t (*values)[2])
 {
     timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    if(!(f->comps & wall) || f->ncomp != __builtin_popcountll(f->comps)) return tm__timeline_now();
-    return values[__builtin_popcountll(f->comps & (wall - 1))][0];
+    if(TM_LIKELY(f->comps == wall)) return values[0][0];
+    if(!(f->comps & wall)) return tm__timeline_now();
+    int idx = 0; /* values are in ascending enum order */
+    for(timemory_components_t m = f->comps & (wall - 1); m; m &= m - 1) ++idx;
+    return values[idx][0];
 }
 
 static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)

@@ -43,6 +43,7 @@ typedef struct tm__tl_ring
     size_t        name_at; /* count at which the thread-start hook runs again (0: never) */
     unsigned      name_tries;
     bool          started; /* the buffer was allocated (or failed to be) at the first event */
+    uint8_t       state;   /* what a begin recorded now returns (tm__tl_recorded_state(gen)) */
     unsigned      gen;     /* tm__tl_gen when the buffer was last emptied */
     uint64_t      dropped; /* events not recorded (relaxed atomic: output reads it) */
     int           tid;     /* the thread's graph id (graph.c): 0 = the main thread */
@@ -149,6 +150,7 @@ static tm__tl_ring* tm__tl_ring_create(int tid)
     if(!r) return NULL;
     r->tid   = tid;
     r->gen   = tm__tl_generation();
+    r->state = tm__tl_recorded_state(r->gen);
     /* a C thread named with pthread_setname_np keeps its name when it differs from the
      * process's (which every thread inherits) */
     char own[16] = { 0 }, proc[16] = { 0 };
@@ -218,7 +220,8 @@ static tm__tl_ring* tm__tl_prepare(int tid)
         /* emptied (the ends of begins made before stay expected: `open` keeps their room) */
         __atomic_store_n(&r->count, 0, __ATOMIC_RELEASE);
         __atomic_store_n(&r->dropped, 0, __ATOMIC_RELAXED);
-        r->gen = gen;
+        r->gen   = gen;
+        r->state = tm__tl_recorded_state(gen);
     }
     if(!r->started)
     {
@@ -264,7 +267,7 @@ __attribute__((noinline)) static uint8_t tm__tl_begin_slow(int tid, uint64_t key
     }
     tm__tl_put(r, n, key, depth, ts, flags);
     ++r->open;
-    return tm__tl_recorded_state(r->gen);
+    return r->state;
 }
 
 uint8_t tm__timeline_begin(int tid, uint64_t key, uint32_t depth, int64_t ts, unsigned flags)
@@ -274,7 +277,7 @@ uint8_t tm__timeline_begin(int tid, uint64_t key, uint32_t depth, int64_t ts, un
         return tm__tl_begin_slow(tid, key, depth, ts, flags);
     tm__tl_put(r, r->count, key, depth, ts, flags);
     ++r->open;
-    return tm__tl_recorded_state(r->gen);
+    return r->state;
 }
 
 void tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, unsigned flags)
@@ -288,8 +291,7 @@ void tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, u
     }
     if(r->open > 0) --r->open;
     /* a begin emptied by a clear or a fork ends unrecorded */
-    if(TM_UNLIKELY(state != tm__tl_recorded_state(r->gen) || r->gen != tm__tl_generation() ||
-                   r->count >= r->cap))
+    if(TM_UNLIKELY(state != r->state || r->gen != tm__tl_generation() || r->count >= r->cap))
         return;
     tm__tl_put(r, r->count, key, depth, ts, flags | TM__TL_END);
 }
