@@ -884,8 +884,8 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     else
         tm__record_set(comps, f->start);
     if(TM_UNLIKELY(tm__settings.timeline))
-        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), tm__frame_wall(f, f->start),
-                                   0);
+        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1),
+                                   tm__frame_wall(f, f->start), 0);
     return TIMEMORY_OK;
 }
 

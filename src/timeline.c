@@ -86,7 +86,7 @@ static inline uint8_t tm__tl_recorded_state(unsigned gen)
     return (uint8_t)(2 + gen % 254u);
 }
 
-/* ---- a thread's buffer ---------------------------------------------------------------------- */
+/* ---- a thread's buffer ----------------------------------------------------------------------- */
 
 /* The thread exits: its buffer shrinks to what it holds (plus the ends still to come). */
 static void tm__tl_thread_exit(void* arg)
@@ -105,6 +105,7 @@ static void tm__tl_thread_exit(void* arg)
             r->cap    = keep;
         }
     }
+    r->started = true; /* events after this (other exit handlers) are dropped */
     r->limit   = r->cap;
     r->name_at = 0;
     pthread_mutex_unlock(&tm__tl_mutex);
@@ -186,8 +187,8 @@ static tm__tl_ring* tm__tl_ring_create(int tid)
 }
 
 /* The language runtime names the thread (timemory_timeline_set_thread_start): at the first
- * event, then again after 16, 32, 64, ... events while it says the name is not known yet (a
- * Python thread's first calls come before threading registers it). */
+ * event, then again 16, 32, 64, ... events later while it says the name is not known yet (a
+ * Python thread's first calls can come before threading registers it), 16 times at most. */
 static void tm__tl_name_thread(tm__tl_ring* r)
 {
     timemory_thread_start_fn hook = atomic_load_explicit(&tm__tl_start_hook, memory_order_acquire);
@@ -196,7 +197,7 @@ static void tm__tl_name_thread(tm__tl_ring* r)
     pthread_mutex_unlock(&tm__tl_mutex);
     r->name_at = 0;
     if(hook && !named && hook() == 0 && r->name_tries < 16)
-        r->name_at = (size_t)16 << r->name_tries++;
+        r->name_at = r->count + r->open + ((size_t)16 << r->name_tries++);
     tm__tl_set_limit(r);
 }
 
@@ -220,7 +221,7 @@ static tm__tl_ring* tm__tl_prepare(int tid)
         /* emptied (the ends of begins made before stay expected: `open` keeps their room) */
         __atomic_store_n(&r->count, 0, __ATOMIC_RELEASE);
         __atomic_store_n(&r->dropped, 0, __ATOMIC_RELAXED);
-        r->gen   = gen;
+        __atomic_store_n(&r->gen, gen, __ATOMIC_RELAXED); /* output reads it */
         r->state = tm__tl_recorded_state(gen);
     }
     if(!r->started)
@@ -314,7 +315,7 @@ void tm__timeline_clear(void)
     atomic_fetch_add_explicit(&tm__tl_gen, 1, memory_order_relaxed);
 }
 
-/* ---- public API ----------------------------------------------------------------------------- */
+/* ---- public API ------------------------------------------------------------------------------ */
 
 static void tm__tl_copy_name(char* out, const char* name)
 {
@@ -384,7 +385,7 @@ int timemory_timeline_counts(uint64_t* recorded, uint64_t* dropped)
     for(size_t i = 0; i < tm__tl_nrings; ++i)
     {
         const tm__tl_ring* r = tm__tl_rings[i];
-        if(r->gen != gen) continue;
+        if(__atomic_load_n(&r->gen, __ATOMIC_RELAXED) != gen) continue;
         n += __atomic_load_n(&r->count, __ATOMIC_ACQUIRE);
         d += __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
     }
@@ -394,7 +395,7 @@ int timemory_timeline_counts(uint64_t* recorded, uint64_t* dropped)
     return TIMEMORY_OK;
 }
 
-/* ---- output: the Chrome / Perfetto trace ------------------------------------------------------ */
+/* ---- output: the Chrome / Perfetto trace ----------------------------------------------------- */
 
 bool tm__timeline_has_data(void)
 {
@@ -621,7 +622,7 @@ void tm__write_timeline(tm__buf* b)
     for(size_t i = 0; i < tm__tl_nrings && !b->failed; ++i)
     {
         const tm__tl_ring* r = tm__tl_rings[i];
-        if(r->gen != gen) continue;
+        if(__atomic_load_n(&r->gen, __ATOMIC_RELAXED) != gen) continue;
         size_t   n       = __atomic_load_n(&r->count, __ATOMIC_ACQUIRE);
         uint64_t dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
         if(n == 0 && dropped == 0) continue;
@@ -654,7 +655,7 @@ void tm__write_timeline(tm__buf* b)
     tm__buf_puts(b, "}}\n");
 }
 
-/* ---- tests -------------------------------------------------------------------------------- */
+/* ---- tests ----------------------------------------------------------------------------------- */
 
 size_t tm__timeline_events(int tid, tm__timeline_event* out, size_t max, uint64_t* dropped)
 {
@@ -665,7 +666,7 @@ size_t tm__timeline_events(int tid, tm__timeline_event* out, size_t max, uint64_
     for(size_t i = 0; i < tm__tl_nrings; ++i)
     {
         const tm__tl_ring* r = tm__tl_rings[i];
-        if(r->tid != tid || r->gen != gen) continue;
+        if(r->tid != tid || __atomic_load_n(&r->gen, __ATOMIC_RELAXED) != gen) continue;
         size_t count = __atomic_load_n(&r->count, __ATOMIC_ACQUIRE);
         if(dropped) *dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
         for(size_t k = 0; k < count && n < max; ++k, ++n)

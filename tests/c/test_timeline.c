@@ -253,7 +253,7 @@ TM_TEST(timeline_full_buffer_drops_and_counts)
     tm_tl_end(saved);
 }
 
-/* ---- threads ------------------------------------------------------------------------------- */
+/* ---- threads --------------------------------------------------------------------------------- */
 
 static void tm_tl_one_call(tm_tl_run* run)
 {
@@ -372,7 +372,7 @@ TM_TEST(timeline_out_of_order_and_running_calls)
     tm_tl_end(saved);
 }
 
-/* ---- fork, the output file ------------------------------------------------------------------ */
+/* ---- fork, the output file ------------------------------------------------------------------- */
 
 static void tm_tl_fork(tm_tl_run* run)
 {
@@ -467,7 +467,7 @@ TM_TEST(timeline_written_at_output)
     tm_tl_end(saved);
 }
 
-/* ---- the hot path -------------------------------------------------------------------------- */
+/* ---- the hot path ---------------------------------------------------------------------------- */
 
 extern unsigned long tm_test_allocations; /* alloc_count.c */
 
@@ -545,6 +545,42 @@ TM_TEST(timeline_begin_end_for_own_stacks)
           NULL);
     CHECK(strstr(text, "{\"name\":\"tl-traced-g\",\"ph\":\"X\",\"ts\":0.040,\"dur\":0.005,") !=
           NULL);
+    free(text);
+    tm_tl_end(saved);
+}
+
+/* ---- naming a thread from the runtime -------------------------------------------------------- */
+
+static int      tm_tl_hook_calls;
+static uint64_t tm_tl_hook_at[4];
+
+static int tm_tl_start_hook(void)
+{
+    uint64_t held = 0;
+    timemory_timeline_counts(&held, NULL);
+    if(tm_tl_hook_calls < 4) tm_tl_hook_at[tm_tl_hook_calls] = held;
+    if(++tm_tl_hook_calls < 3) return 0; /* not known yet: ask again later */
+    timemory_timeline_set_thread_name("named-late");
+    return 1;
+}
+
+TM_TEST(timeline_runtime_names_threads_when_it_can)
+{
+    tm_tl_saved saved = tm_tl_begin(1024);
+    tm_tl_hook_calls  = 0;
+    timemory_timeline_set_thread_start(tm_tl_start_hook);
+    tm_tl_run run = { tm_tl_many, -1, NULL, false, 100 };
+    tm_tl_on_thread(&run);
+    timemory_timeline_set_thread_start(NULL);
+    /* at the first event, then 16 and 32 events later (the outer begin is open: +1) */
+    CHECK_INT(tm_tl_hook_calls, 3);
+    CHECK_INT(tm_tl_hook_at[0], 0);
+    CHECK_INT(tm_tl_hook_at[1], 15);
+    CHECK_INT(tm_tl_hook_at[2], 47);
+    char* text = tm_tl_trace();
+    char  line[128];
+    snprintf(line, sizeof(line), "\"tid\":%d,\"args\":{\"name\":\"named-late\"", run.tid);
+    CHECK(strstr(text, line) != NULL);
     free(text);
     tm_tl_end(saved);
 }

@@ -248,3 +248,43 @@ def test_flamegraph_names_and_thread_tids(run_python, tmp_path):
                 lane = [e for e in events if e["tid"] == tid]
                 assert [e["name"] for e in lane] == ["work", "leaf"]
                 assert lane[0]["ts"] == 0.0 and lane[1]["ts"] == 0.0
+
+
+FORK = """
+import os
+from timemory.util import marker
+
+@marker(["wall_clock"])
+def parent_work():
+    pass
+
+@marker(["wall_clock"])
+def child_work():
+    pass
+
+parent_work()
+pid = os.fork()
+if pid == 0:
+    child_work()
+    child_work()
+else:
+    os.waitpid(pid, 0)
+    parent_work()
+"""
+
+
+def test_forked_child_writes_its_own_timeline(run_python, tmp_path):
+    out = tmp_path / "out"
+    env = {
+        "TIMEMORY_TIMELINE": "ON",
+        "TIMEMORY_CHILD_OUTPUT": "ON",
+        "TIMEMORY_OUTPUT_PATH": str(out),
+    }
+    run_python(FORK, env=env, check=True)
+    (child,) = out.glob("fork-*/timeline.json")
+    parent = load_trace(out / "timeline.json")
+    forked = load_trace(child)
+    assert [e["name"] for e in parent if e["ph"] == "X"] == ["parent_work"] * 2
+    assert [e["name"] for e in forked if e["ph"] == "X"] == ["child_work"] * 2
+    assert {e["pid"] for e in forked} == {int(child.parent.name.split("-")[1])}
+    assert {e["pid"] for e in parent} != {e["pid"] for e in forked}
