@@ -1,5 +1,6 @@
 /* bench_push_pop.c -- the cost of one region push/pop pair with wall_clock, against the two
  * clock_gettime(CLOCK_MONOTONIC) reads it cannot avoid, in one run, best of several rounds;
+ * the same pair with the per-call timeline on (its begin and end in the thread's buffer);
  * plus the cost of a pair made while paused, with no region open and inside an open region
  * (a paused pair must leave the open region alone and print nothing).
  * A program, not a test: it prints figures and ratios.
@@ -27,6 +28,7 @@ static volatile int64_t sink;
 void loop_clock_reads(long n);
 void loop_push_pop_id(long n, uint64_t key);
 void loop_push_pop_region(long n, const char* name);
+void loop_push_pop_timeline(long n, uint64_t key);
 void loop_paused(long n, uint64_t key);
 void loop_paused_inline(long n, uint64_t key);
 void loop_paused_region(long n, const char* name);
@@ -62,6 +64,29 @@ __attribute__((noipa)) void loop_push_pop_region(long n, const char* name)
         timemory_push_region(name);
         timemory_pop_region(name);
     }
+}
+
+__attribute__((noipa)) void loop_push_pop_timeline(long n, uint64_t key)
+{
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    for(long i = 0; i < n; ++i)
+    {
+        timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+        timemory_pop(key);
+    }
+}
+
+/* The timeline loop: every pair recorded (the timeline emptied first; the buffer holds them
+ * all). */
+static double timeline_round(long n, uint64_t key)
+{
+    timemory_clear(0);
+    timemory_settings_set_bool("timeline", true);
+    int64_t t0 = now_ns();
+    loop_push_pop_timeline(n, key);
+    int64_t t1 = now_ns();
+    timemory_settings_set_bool("timeline", false);
+    return (double) (t1 - t0) / n;
 }
 
 __attribute__((noipa)) void loop_paused(long n, uint64_t key)
@@ -151,10 +176,14 @@ int main(int argc, char** argv)
 
     uint64_t    key  = timemory_add_hash_id("bench-region");
     const char* name = "bench-region-by-name";
-    double      best[8] = { 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30 };
+    double      best[9] = { 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30 };
+    /* the timeline's pairs per round: its buffer holds them all (24 bytes an event) */
+    long timeline_n = n < 500000 ? n : 500000;
+    timemory_settings_set_int("timeline_capacity", 2 * timeline_n + 64);
     for(int r = 0; r < rounds; ++r)
     {
         /* interleaved: every round measures every variant */
+        double  tl = timeline_round(timeline_n, key);
         int64_t t0 = now_ns();
         loop_clock_reads(n);
         int64_t t1 = now_ns();
@@ -168,10 +197,11 @@ int main(int argc, char** argv)
         loop_paused_inline(n, key);
         timemory_resume();
         int64_t t5 = now_ns();
-        double v[8] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
+        double v[9] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
                         (double) (t4 - t3) / n, (double) (t5 - t4) / n };
         paused_inside(n, key, name, &v[5]);
-        for(int k = 0; k < 8; ++k)
+        v[8] = tl;
+        for(int k = 0; k < 9; ++k)
             if(v[k] < best[k]) best[k] = v[k];
     }
     printf("push/pop pairs with wall_clock: %ld pairs per round, best of %d rounds\n", n, rounds);
@@ -180,6 +210,8 @@ int main(int argc, char** argv)
            best[1], best[1] / best[0]);
     printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n",
            "timemory_push_region/pop_region (name)", best[2], best[2] / best[0]);
+    printf("  %-44s %8.1f ns/pair  (+%.1f ns per timeline event)\n",
+           "push/pop (key id) with the timeline on", best[8], (best[8] - best[1]) / 2);
     printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause), push/pop calls", best[3]);
     printf("  %-44s %8.1f ns/pair\n", "paused, timemory_push_inline/pop_inline", best[4]);
     printf("inside an open region (pushed before the pause):\n");
@@ -188,8 +220,13 @@ int main(int argc, char** argv)
     printf("  %-44s %8.1f ns/pair\n", "paused, push_region/pop_region (name)", best[7]);
     size_t entries = 0;
     timemory_get_size(TIMEMORY_WALL_CLOCK, &entries);
-    int errors = timemory_take_errors(NULL);
+    int      errors = timemory_take_errors(NULL);
+    uint64_t held = 0, dropped = 0;
+    timemory_timeline_counts(&held, &dropped);
     printf("  entries recorded: %zu (expected 3), hot-path errors: %d (expected 0)\n", entries,
            errors);
-    return entries == 3 && errors == 0 ? 0 : 1;
+    printf("  timeline events of the last round: %llu (expected %ld), dropped: %llu\n",
+           (unsigned long long) held, 2 * timeline_n, (unsigned long long) dropped);
+    bool ok = entries == 3 && errors == 0 && held == (uint64_t) (2 * timeline_n) && dropped == 0;
+    return ok ? 0 : 1;
 }

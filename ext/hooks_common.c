@@ -53,6 +53,14 @@ static int     tm_tsc_state; /* 0 unknown, 1 usable, -1 not */
 static int64_t tm_tsc_anchor_ticks;
 static int64_t tm_tsc_anchor_ns;
 
+#if defined(__x86_64__)
+/* the timeline's tick source: the engine converts the hooks' ticks at output */
+static int64_t tm_tsc_now(void)
+{
+    return (int64_t)__builtin_ia32_rdtsc();
+}
+#endif
+
 bool tm_hook_ticks_are_tsc(void)
 {
 #if defined(__x86_64__)
@@ -72,6 +80,7 @@ bool tm_hook_ticks_are_tsc(void)
         {
             tm_tsc_anchor_ns    = tm_hook_now_ns();
             tm_tsc_anchor_ticks = (int64_t)__builtin_ia32_rdtsc();
+            timemory_timeline_set_tick_source(tm_tsc_now);
         }
     }
     return tm_tsc_state > 0;

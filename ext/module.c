@@ -1531,6 +1531,7 @@ static PyMethodDef tm_py_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 int tm_py_add_signals(PyObject* module); /* ext/signals.c: the fatal-signal handler */
+int tm_py_add_timeline(PyObject* module); /* ext/timeline.c: Python thread names */
 
 static int tm_py_module_exec(PyObject* module)
 {
@@ -1552,6 +1553,7 @@ static int tm_py_module_exec(PyObject* module)
         return -1;
     timemory_mpi_set_finalize_callback(tm_py_mpi_finalize_callback, NULL);
     if(tm_py_add_signals(module) < 0) return -1;
+    if(tm_py_add_timeline(module) < 0) return -1;
     return 0;
 }
 

@@ -30,6 +30,7 @@ typedef struct tm_tr_code
     PyObject* labels;   /* tuple of str, nlines long (strong) */
     uint8_t*  listed;   /* lines shown even when never run */
     uint64_t* keys;     /* registered label hashes, 0 = not yet */
+    uint64_t  call_key; /* "func/file.py:line": its calls in the timeline */
     bool      local_events;
 } tm_tr_code;
 
@@ -40,6 +41,7 @@ typedef struct tm_tr_frame
     tm_tr_code* entry;
     int64_t*    data;  /* this thread's data for entry */
     int64_t*    saved; /* the caller's line slot, resumed on return */
+    int         tl;    /* the call in the timeline (timemory_timeline_begin's token) */
 } tm_tr_frame;
 
 typedef struct tm_tr_thread
@@ -92,6 +94,7 @@ static struct
     int                   stride; /* per line: laps + width */
     bool                  fast;   /* wall_clock only: values are ticks (tm_hook_ticks) */
     bool                  tsc;    /* the ticks are time-stamp-counter ticks */
+    bool                  timeline; /* the setting, at start: calls go to the timeline */
     bool                  initialized;
     bool                  active;
     int                   backend;
@@ -122,7 +125,7 @@ static TM_HOOK_TLS tm_tr_thread* tm_tr_tls;
 /* Set while this thread decides a code object (Python code runs): the frame hook passes. */
 static TM_HOOK_TLS int tm_tr_busy;
 
-static tm_tr_code tm_tr_unrecorded = {NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, false};
+static tm_tr_code tm_tr_unrecorded = {NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, 0, false};
 
 /* per-(thread, code) data: [0] active calls, [1] calls, [2, 2+width) inclusive values, then
  * per line [laps, values(width)] */
@@ -231,6 +234,18 @@ static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
     e->first_line = (int32_t)first;
     e->nlines     = (uint32_t)n;
     e->def_line   = (int32_t)def_line;
+    /* its calls' name in the timeline, as the profiler names them */
+    PyCodeObject* co   = (PyCodeObject*)code;
+    const char*   file = PyUnicode_AsUTF8(co->co_filename);
+    const char*   func = PyUnicode_AsUTF8(co->co_name);
+    if(!file || !func) return -1;
+    const char* slash = strrchr(file, '/');
+    PyObject*   label = PyUnicode_FromFormat("%s/%s:%d", func, slash ? slash + 1 : file,
+                                             co->co_firstlineno);
+    const char* text  = label ? PyUnicode_AsUTF8(label) : NULL;
+    if(text) e->call_key = timemory_add_hash_id(text);
+    Py_XDECREF(label);
+    if(!text) return -1;
     /* the shown lines are registered now: their hashes are what output will look up */
     for(size_t i = 0; i < n; ++i)
     {
@@ -390,6 +405,19 @@ static inline int64_t* tm_tr_data(tm_tr_thread* t, const tm_tr_code* e)
 /* ------------------------------------------------------------------------------------------ */
 /* per-event work                                                                              */
 
+/* A traced call in the timeline (setting `timeline`), named "func/file.py:line": at the
+ * reading just taken when it is in ticks (wall_clock alone), else at the engine's clock. */
+static inline int tm_tr_timeline_begin(const tm_tr_code* e, const int64_t* now)
+{
+    if(!e->call_key) return 0;
+    return timemory_timeline_begin(e->call_key, T.fast ? now[0] : TIMEMORY_TIMELINE_NOW);
+}
+
+static inline void tm_tr_timeline_end(const tm_tr_frame* f, const int64_t* now)
+{
+    timemory_timeline_end(f->entry->call_key, T.fast ? now[0] : TIMEMORY_TIMELINE_NOW, f->tl);
+}
+
 static inline void tm_tr_enter(tm_tr_thread* t, const void* id, tm_tr_code* e)
 {
     int64_t* data = tm_tr_data(t, e);
@@ -411,6 +439,7 @@ static inline void tm_tr_enter(tm_tr_thread* t, const void* id, tm_tr_code* e)
     f->entry       = e;
     f->data        = data;
     f->saved       = t->cur;
+    f->tl          = TM_HOOK_UNLIKELY(T.timeline) ? tm_tr_timeline_begin(e, now) : 0;
     data[0] += 1; /* active */
     data[1] += 1; /* calls */
     t->cur = NULL;
@@ -425,6 +454,7 @@ static inline void tm_tr_exit(tm_tr_thread* t)
     tm_tr_read(now);
     if(t->cur) tm_tr_add(t->cur + 1, t->t0, now);
     tm_tr_frame* f = &t->stack[--t->depth];
+    if(TM_HOOK_UNLIKELY(f->tl)) tm_tr_timeline_end(f, now);
     /* recursion: the outermost activation carries the inclusive time */
     if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t)T.width], now);
     t->cur = f->saved;
@@ -1030,6 +1060,9 @@ static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
                             "tracer_start: no components configured (tracer_configure)");
             return NULL;
         }
+        bool timeline = false;
+        timemory_settings_get_bool("timeline", &timeline);
+        T.timeline = timeline;
         if(tm_tr_install() < 0) return NULL;
     }
     return PyUnicode_FromString(T.backend == TM_TR_LEGACY ? "legacy" : "monitoring");

@@ -29,6 +29,7 @@ typedef struct tm__frame
     uint64_t              key;
     int                   ncomp;
     bool                  caller_clock; /* a hook push timed by its caller */
+    uint8_t               tl;           /* its begin in the timeline (timeline.c): 0 none */
     timemory_components_t comps;
     tm__record*           rec[TM_MAX_BUNDLE];
     int64_t               start[TM_MAX_BUNDLE][2];
@@ -396,6 +397,12 @@ void tm__graph_register_thread(void)
     (void)tm__graph_get();
 }
 
+int tm__graph_thread_tid(void)
+{
+    tm__graph* g = tm__graph_get();
+    return g ? g->tid : -1;
+}
+
 /* After fork() only the forking thread survives, and the child reports only what it measures
  * itself: every record is zeroed (the structure stays) and the other threads' stacks are
  * emptied. The forking thread's open frames -- what the parent had open at the fork -- are the
@@ -650,6 +657,17 @@ static bool tm__frames_grow(tm__graph* g)
     return true;
 }
 
+/* The wall_clock reading among a frame's component readings (the timeline's clock), or now. */
+static inline int64_t tm__frame_wall(const tm__frame* f, int64_t (*values)[2])
+{
+    timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    if(TM_LIKELY(f->comps == wall)) return values[0][0];
+    if(!(f->comps & wall)) return tm__timeline_now();
+    int idx = 0; /* values are in ascending enum order */
+    for(timemory_components_t m = f->comps & (wall - 1); m; m &= m - 1) ++idx;
+    return values[idx][0];
+}
+
 static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
 {
     if(scope == TIMEMORY_SCOPE_DEFAULT)
@@ -836,6 +854,7 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     f->comps                    = comps;
     f->ncomp                    = 0;
     f->caller_clock             = false;
+    f->tl                       = 0;
     f->tag_a                    = NULL;
     f->tag_b                    = NULL;
     f->node                     = tm__insert(g, key, scope);
@@ -864,6 +883,9 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
         f->start[0][0] = tm__monotonic_ns();
     else
         tm__record_set(comps, f->start);
+    if(TM_UNLIKELY(tm__settings.timeline))
+        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1),
+                                   tm__frame_wall(f, f->start), 0);
     return TIMEMORY_OK;
 }
 
@@ -938,11 +960,16 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
     return NULL;
 }
 
-/* Stops the components of an engine-timed frame and adds the lap to its records. */
-static inline void tm__frame_stop(tm__frame* f)
+/* Stops the components of an engine-timed frame and adds the lap to its records; the end of
+ * its begin in the timeline, if it has one, at the same wall_clock reading. */
+static inline void tm__frame_stop(tm__frame* f, size_t idx)
 {
     if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
-        tm__wall_add(f->rec[0], tm__monotonic_ns() - f->start[0][0]);
+    {
+        int64_t now = tm__monotonic_ns();
+        tm__wall_add(f->rec[0], now - f->start[0][0]);
+        if(TM_UNLIKELY(f->tl)) tm__timeline_end(f->tl, f->key, (uint32_t)idx, now, 0);
+    }
     else if(f->ncomp > 0)
     {
         int64_t now[TM_MAX_BUNDLE][2];
@@ -953,6 +980,8 @@ static inline void tm__frame_stop(tm__frame* f)
             tm__delta(f->rec[i]->comp, f->start[i], now[i], delta);
             tm__record_add(f->rec[i], delta, 1);
         }
+        if(TM_UNLIKELY(f->tl))
+            tm__timeline_end(f->tl, f->key, (uint32_t)idx, tm__frame_wall(f, now), 0);
     }
 }
 
@@ -982,7 +1011,7 @@ __attribute__((noinline)) static int tm__pop(uint64_t key)
     tm__frame* f   = &g->frames[idx];
     if(TM_UNLIKELY(f->key != key || f->tag_a) && !(f = tm__frame_find(g, key, &idx)))
         return tm__pop_unmatched(g);
-    tm__frame_stop(f);
+    tm__frame_stop(f, idx);
     tm__frame_remove_only(g, idx); /* called with no skipped push open */
     return TIMEMORY_OK;
 }
@@ -1008,7 +1037,7 @@ __attribute__((noinline)) static int tm__pop_any(uint64_t key)
         }
         else if(g->frames[--r].key == key && !g->frames[r].tag_a)
         {
-            tm__frame_stop(&g->frames[r]);
+            tm__frame_stop(&g->frames[r], r);
             tm__frame_remove(g, r);
             return TIMEMORY_OK;
         }
@@ -1052,6 +1081,7 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
         else
             rc = TIMEMORY_ENOMEM;
     }
+    if(TM_UNLIKELY(f->tl)) tm__timeline_end(f->tl, key, (uint32_t)idx, tm__timeline_now(), 0);
     tm__frame_remove(g, idx);
     return rc;
 }
@@ -1086,6 +1116,7 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t             
     f->key                      = key;
     f->saved                    = g->current;
     f->caller_clock             = true;
+    f->tl                       = 0;
     f->tag_a                    = tag_a;
     f->tag_b                    = tag_b;
     f->hook_start               = start_ticks;
@@ -1093,6 +1124,9 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t             
     f->hook_rec                 = NULL;
     timemory_thread_open_pushes = (unsigned)++g->nframes;
     if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK;
+    if(TM_UNLIKELY(tm__settings.timeline))
+        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks,
+                                   TM__TL_TICKS);
     if(!f->node->wall)
     {
         f->node->wall = tm__record_get(g, f->node, TIMEMORY_WALL_CLOCK);
@@ -1132,8 +1166,12 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
     f->hook_start               = start_ticks;
     f->key                      = key;
     f->caller_clock             = true;
+    f->tl                       = 0;
     g->current                  = n;
     timemory_thread_open_pushes = (unsigned)++g->nframes;
+    if(TM_UNLIKELY(tm__settings.timeline))
+        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks,
+                                   TM__TL_TICKS);
     return TIMEMORY_OK;
 }
 
@@ -1152,13 +1190,18 @@ static inline int64_t tm__ticks_to_ns(tm__graph* g, int64_t ticks, double ns_per
     return (int64_t)(((tm__i128)ticks * (tm__i128)g->tick_mult) >> 32);
 }
 
-static inline void tm__hook_finish(tm__graph* g, tm__frame* f, int64_t end_ticks,
+static inline void tm__hook_finish(tm__graph* g, tm__frame* f, size_t idx, int64_t end_ticks,
                                    double ns_per_tick)
 {
     if(!f->caller_clock)
-        tm__frame_stop(f);
-    else if(TM_LIKELY(f->hook_rec != NULL))
-        tm__wall_add(f->hook_rec, tm__ticks_to_ns(g, end_ticks - f->hook_start, ns_per_tick));
+        tm__frame_stop(f, idx);
+    else
+    {
+        if(TM_LIKELY(f->hook_rec != NULL))
+            tm__wall_add(f->hook_rec, tm__ticks_to_ns(g, end_ticks - f->hook_start, ns_per_tick));
+        if(TM_UNLIKELY(f->tl))
+            tm__timeline_end(f->tl, f->key, (uint32_t)idx, end_ticks, TM__TL_TICKS);
+    }
 }
 
 int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, double ns_per_tick)
@@ -1179,7 +1222,7 @@ int timemory_hook_pop(const void* tag_a, const void* tag_b, int64_t end_ticks, d
             }
         if(!f) return TIMEMORY_ENOTFOUND;
     }
-    if(TM_LIKELY(f->node != NULL)) tm__hook_finish(g, f, end_ticks, ns_per_tick);
+    if(TM_LIKELY(f->node != NULL)) tm__hook_finish(g, f, idx, end_ticks, ns_per_tick);
     tm__frame_remove(g, idx);
     return TIMEMORY_OK;
 }
@@ -1192,7 +1235,10 @@ int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record)
     {
         tm__frame* f = &g->frames[i];
         if(!f->tag_a) continue;
-        if(record && f->node) tm__hook_finish(g, f, end_ticks, ns_per_tick);
+        if(record && f->node)
+            tm__hook_finish(g, f, i, end_ticks, ns_per_tick);
+        else if(f->tl) /* ended now, unrecorded */
+            tm__timeline_end(f->tl, f->key, (uint32_t)i, tm__timeline_now(), 0);
         tm__frame_remove(g, i);
         ++n;
     }
@@ -1214,7 +1260,9 @@ void tm__graph_unwind_current(void)
         /* a hook push timed by its caller has no end to read here: it closes unrecorded, and
          * so do the frames a forked child inherited (its parent records them) */
         if(f->node && !f->caller_clock && !tm__frame_inherited(g, g->nframes - 1))
-            tm__frame_stop(f);
+            tm__frame_stop(f, g->nframes - 1);
+        else if(f->tl) /* it ends now in the timeline */
+            tm__timeline_end(f->tl, f->key, (uint32_t)(g->nframes - 1), tm__timeline_now(), 0);
         tm__frame_remove(g, g->nframes - 1);
     }
 }

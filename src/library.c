@@ -165,8 +165,9 @@ int timemory_report(void)
 int timemory_clear(uint64_t components)
 {
     tm__graphs_clear(components);
-    if(components == 0) /* other processes' data goes too */
+    if(components == 0) /* other processes' data and the timeline go too */
     {
+        tm__timeline_clear();
         tm__handoff_discard();
         tm__adopted_clear();
     }

@@ -1189,7 +1189,14 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
 
 /* The big files are written while they are made (tm__buf_stream_open): memory stays small and
  * the copy into the page cache overlaps the formatting. */
-typedef enum tm__writer { TM_WRITE_FLAME, TM_WRITE_FLAT, TM_WRITE_TREE, TM_WRITE_TEXT } tm__writer;
+typedef enum tm__writer
+{
+    TM_WRITE_FLAME,
+    TM_WRITE_FLAT,
+    TM_WRITE_TREE,
+    TM_WRITE_TEXT,
+    TM_WRITE_TIMELINE /* no result: every thread's timeline (timeline.c) */
+} tm__writer;
 
 static int tm__stream_to(const char* path, tm__writer w, const tm__result* r)
 {
@@ -1201,6 +1208,7 @@ static int tm__stream_to(const char* path, tm__writer w, const tm__result* r)
     if(w == TM_WRITE_FLAT) tm__write_json_flat(&b, &r, 1);
     if(w == TM_WRITE_TREE) tm__write_json_tree(&b, &r, 1);
     if(w == TM_WRITE_TEXT) tm__write_text(&b, r);
+    if(w == TM_WRITE_TIMELINE) tm__write_timeline(&b);
     errno = 0;
     return tm__buf_stream_close(&b, true);
 }
@@ -1357,6 +1365,14 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     fflush(stdout);
 }
 
+/* The per-call timeline, when it holds anything: <output_path>/<output_prefix>timeline.json */
+static void tm__output_timeline(tm__output_ctx* ctx)
+{
+    if(!tm__settings.file_output || !tm__timeline_has_data()) return;
+    tm__emit_streamed(ctx, "timeline", "timeline", ".json", TM_WRITE_TIMELINE, NULL,
+                      &tm__json_files, NULL, 0);
+}
+
 int tm__output_result(const tm__result* r)
 {
     if(!r || r->comp < 0 || r->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
@@ -1463,6 +1479,7 @@ static int tm__output_all_ranks(void)
         tm__result_free(&r);
     }
     tm__ranks_free(&ranks);
+    tm__output_timeline(&ctx); /* rank 0's own */
     if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx, &functions);
     if(functions.running) pthread_join(functions.thread, NULL);
     tm__buf_free(&functions.b);
@@ -1522,6 +1539,7 @@ static int tm__output_all_in_phase(void)
         tm__output_one(&r, &ctx);
         tm__result_free(&r);
     }
+    tm__output_timeline(&ctx);
     if(tm__settings.file_output && ctx.wrote) tm__write_metadata_files(&ctx, &functions);
     if(functions.running) pthread_join(functions.thread, NULL);
     tm__buf_free(&functions.b);

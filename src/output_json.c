@@ -566,19 +566,17 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
     tm__buf_puts(b, "}}\n");
 }
 
-/* The original's name: everything through the first ">>>" dropped, and for nested entries
- * everything through 2 chars past the first '|' or '_' (" foo", "bar"). */
-static const char* tm__flame_name(const char* prefix)
+/* An entry's name without the table's decoration: its label, or the prefix without the
+ * thread/rank part, ">>> ", the indentation and "|_" (the original kept " foo" at depth 0). */
+static const char* tm__flame_name(const tm__entry* e)
 {
-    if(!prefix) return "";
-    const char* s      = prefix;
+    if(e->label) return e->label;
+    if(!e->prefix) return "";
+    const char* s      = e->prefix;
     const char* arrows = strstr(s, ">>>");
     if(arrows) s = arrows + 3;
-    if(strstr(s, "|_"))
-    {
-        size_t pos = strcspn(s, "|_");
-        s += (pos + 2 <= strlen(s)) ? pos + 2 : strlen(s);
-    }
+    while(*s == ' ') ++s;
+    if(s[0] == '|' && s[1] == '_') s += 2;
     return s;
 }
 
@@ -601,14 +599,43 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
         return;
     }
     tm__buf_puts(b, "{\"traceEvents\":[");
+    /* threads not collapsed: each thread's entries on its own tid, laid out from 0 there;
+     * otherwise one merged tree on tid 0 */
+    bool    per_thread = !tm__settings.collapse_threads && r->nparts == 0 && r->thread_count > 1;
+    int     lane       = 0;
+    double* lane_end   = NULL; /* where each tid's next top-level box starts (tid 0 also holds
+                                  the sections of child processes, after its own) */
+    size_t  nlanes     = 0;
     /* levels from `reached` down all hold has = false, next = pending: a sibling resets the
      * levels below it in one step, and the work stays linear however deep the graph is */
     size_t reached = 0;
     double pending = 0.0;
     for(size_t i = 0; i < r->nentries && !b->failed; ++i)
     {
-        const tm__entry* e = &r->entries[i];
-        size_t           d = e->depth < 0 ? 0 : (size_t) e->depth;
+        const tm__entry* e   = &r->entries[i];
+        size_t           d   = e->depth < 0 ? 0 : (size_t) e->depth;
+        int              tid = per_thread && e->tid > 0 ? e->tid : 0;
+        if(tid != lane)
+        {
+            size_t want = (size_t) (tid > lane ? tid : lane) + 1;
+            if(want > nlanes)
+            {
+                double* grown = realloc(lane_end, want * sizeof(double));
+                if(!grown)
+                {
+                    b->failed = true;
+                    break;
+                }
+                memset(grown + nlanes, 0, (want - nlanes) * sizeof(double));
+                lane_end = grown;
+                nlanes   = want;
+            }
+            /* the end of the lane's last top-level box, where it goes on when it comes back */
+            lane_end[lane] = reached == 0 ? pending : has[0] ? next[0] + last[0] : next[0];
+            lane           = tid;
+            reached        = 0;
+            pending        = lane_end[lane];
+        }
         for(; reached <= d; ++reached)
         {
             next[reached] = pending;
@@ -624,7 +651,7 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
         }
         /* durations in microseconds: the flamegraph components count nanoseconds */
         double      dur  = (double) e->accum[0] / 1000.0;
-        const char* name = tm__flame_name(e->prefix);
+        const char* name = tm__flame_name(e);
         size_t      len  = strlen(name);
         char*       p    = len < SIZE_MAX / 8 ? tm__buf_space(b, 128 + 6 * len) : NULL;
         if(!p) break;
@@ -636,7 +663,7 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
         p = TM_LIT(p, ",\"ph\":\"X\",\"pid\":");
         p = tm__fmt_i64(p, r->pid);
         p = TM_LIT(p, ",\"tid\":");
-        p = tm__fmt_i64(p, e->tid < 0 ? 0 : e->tid);
+        p = tm__fmt_i64(p, tid);
         p = TM_LIT(p, ",\"ts\":");
         p = tm__fmt_json_double(p, next[d]);
         *p++ = '}';
@@ -648,4 +675,5 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
     free(next);
     free(last);
     free(has);
+    free(lane_end);
 }

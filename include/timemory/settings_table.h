@@ -110,6 +110,14 @@
     X(flamegraph_output, "TIMEMORY_FLAMEGRAPH_OUTPUT",                                           \
       BOOL, bool, "bool", true, 0, 0, "--timemory-flamegraph-output",                            \
       "Write a json output for flamegraph visualization (use chrome://tracing)")                 \
+    X(timeline, "TIMEMORY_TIMELINE",                                                             \
+      BOOL, bool, "bool", false, 0, 0, "--timemory-timeline",                                    \
+      "Record the start and end of every call per thread and write timeline.json, a "            \
+      "Chrome/Perfetto trace with real timestamps (open it in ui.perfetto.dev)")                 \
+    X(timeline_capacity, "TIMEMORY_TIMELINE_CAPACITY",                                           \
+      INT, int64_t, "long", 1048576, 16, 1073741824, "--timemory-timeline-capacity",             \
+      "Events (a call is two) each thread's timeline holds; later calls are dropped and "        \
+      "counted (24 bytes an event, memory committed as it fills)")                               \
     X(ctest_notes, "TIMEMORY_CTEST_NOTES",                                                       \
       BOOL, bool, "bool", false, 0, 0, "--timemory-ctest-notes",                                 \
       "Write a CTestNotes.txt for each text output")                                             \

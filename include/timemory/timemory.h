@@ -382,6 +382,37 @@ TIMEMORY_API int timemory_settings_read_config(const char* path);
 TIMEMORY_API void timemory_settings_reset(void);
 
 /* ---------------------------------------------------------------------------------------- */
+/* The per-call timeline (src/timeline.c): with the setting `timeline` on, every measured push
+ * and pop of a thread (markers, regions, the profiler's calls, instrumented C code) is a begin
+ * and an end in that thread's buffer of `timeline_capacity` events, written at output as a
+ * Chrome / Perfetto trace, <output_path>/<output_prefix>timeline.json (docs/outputs.md). A
+ * full buffer drops new calls (counted per thread); every call it recorded keeps its end. */
+
+/* Called on a thread at its first timeline event, inside that push: a language runtime names
+ * the thread there (timemory_timeline_set_thread_name); it must not push, pop or block.
+ * Returns 0 when the name is not known yet: it is called again after 16, 32, 64, ... events. */
+typedef int (*timemory_thread_start_fn)(void);
+TIMEMORY_API void timemory_timeline_set_thread_start(timemory_thread_start_fn fn);
+/* The calling thread's name in the trace (at most 63 bytes; "" = the default "thread <tid>").
+ * A C thread named with pthread_setname_np before its first event keeps that name. */
+TIMEMORY_API int timemory_timeline_set_thread_name(const char* name);
+/* Hook callers' ticks (timemory_hook_push/_pop with components == 0, and the two calls
+ * below) are CLOCK_MONOTONIC ns unless a tick source is given: a function that reads the
+ * same ticks now (a CPU's time-stamp counter; it must be async-signal-safe). The engine then
+ * converts them at output with the ratio it measures between the source and CLOCK_MONOTONIC
+ * from this call to the output. NULL: ticks are nanoseconds again. */
+typedef int64_t (*timemory_tick_source_fn)(void);
+TIMEMORY_API void timemory_timeline_set_tick_source(timemory_tick_source_fn ticks_now);
+/* Calls of code that keeps its own call stack (a line tracer's functions), in ticks as above
+ * or TIMEMORY_TIMELINE_NOW (the engine reads wall_clock's clock): begin returns a token (0 when
+ * nothing was recorded: the setting is off, paused, finalized) that end takes. */
+#define TIMEMORY_TIMELINE_NOW INT64_MIN
+TIMEMORY_API int  timemory_timeline_begin(uint64_t key, int64_t ticks);
+TIMEMORY_API void timemory_timeline_end(uint64_t key, int64_t ticks, int token);
+/* Events held and dropped so far over every thread. */
+TIMEMORY_API int timemory_timeline_counts(uint64_t* recorded, uint64_t* dropped);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Fatal signals (src/signals.c; spec NOTES.md section 4)                                     */
 /*
  * The handler (SA_SIGINFO, on an alternate stack) writes to stderr, with write(2) alone:

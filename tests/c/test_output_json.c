@@ -240,11 +240,11 @@ TM_TEST(output_json_flamegraph_document)
     tm__write_flamegraph(&b, &f.r);
     char* text = tm__buf_take(&b);
     CHECK_STR(text, "{\"traceEvents\":["
-                    "{\"dur\":800000.0,\"name\":\" foo\",\"ph\":\"X\",\"pid\":4242,\"tid\":0,"
+                    "{\"dur\":800000.0,\"name\":\"foo\",\"ph\":\"X\",\"pid\":4242,\"tid\":0,"
                     "\"ts\":0.0},"
                     "{\"dur\":40000.0,\"name\":\"bar\",\"ph\":\"X\",\"pid\":4242,\"tid\":0,"
                     "\"ts\":0.0},"
-                    "{\"dur\":80000.0,\"name\":\" baz\",\"ph\":\"X\",\"pid\":4242,\"tid\":0,"
+                    "{\"dur\":80000.0,\"name\":\"baz\",\"ph\":\"X\",\"pid\":4242,\"tid\":0,"
                     "\"ts\":800000.0}]}\n");
     tm_check_python_loads(text);
     free(text);
@@ -277,14 +277,64 @@ TM_TEST(output_json_flamegraph_ts)
     tm__write_flamegraph(&b, &r);
     char* text = tm__buf_take(&b);
     CHECK_STR(text, "{\"traceEvents\":["
-                    "{\"dur\":100.0,\"name\":\" a\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":0.0},"
+                    "{\"dur\":100.0,\"name\":\"a\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":0.0},"
                     "{\"dur\":20.0,\"name\":\"b\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":0.0},"
                     "{\"dur\":30.0,\"name\":\"c\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":20.0},"
                     "{\"dur\":5.0,\"name\":\"d\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":20.0},"
-                    "{\"dur\":50.0,\"name\":\" e\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":100.0},"
-                    "{\"dur\":7.0,\"name\":\"f\",\"ph\":\"X\",\"pid\":7,\"tid\":3,"
+                    "{\"dur\":50.0,\"name\":\"e\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":100.0},"
+                    "{\"dur\":7.0,\"name\":\"f\",\"ph\":\"X\",\"pid\":7,\"tid\":0,"
                     "\"ts\":100.0}]}\n");
     free(text);
+}
+
+/* Threads not collapsed: each thread's entries on its own tid, laid out from 0 there; a tid
+ * met again (child processes' sections on tid 0) goes on after its last box. Names are clean:
+ * no thread part, arrows, indentation or "|_". */
+TM_TEST(output_json_flamegraph_per_thread)
+{
+    tm__entry e[5];
+    memset(e, 0, sizeof(e));
+    const char* prefix[5] = { "|0>>> a", "|0>>> |_b", "|1>>> c", "|1>>>   |_d", "|42>>> e" };
+    int         depth[5]  = { 0, 1, 0, 2, 0 };
+    int         tid[5]    = { 0, 0, 1, 1, 0 };
+    int64_t     us[5]     = { 100, 20, 30, 5, 8 };
+    for(int i = 0; i < 5; ++i)
+    {
+        e[i].prefix   = (char*) prefix[i];
+        e[i].depth    = depth[i];
+        e[i].laps     = 1;
+        e[i].accum[0] = us[i] * 1000;
+        e[i].tid      = tid[i];
+    }
+    tm__result r;
+    memset(&r, 0, sizeof(r));
+    r.comp         = TIMEMORY_WALL_CLOCK;
+    r.entries      = e;
+    r.nentries     = 5;
+    r.pid          = 7;
+    r.thread_count = 2;
+    bool saved     = tm__settings.collapse_threads;
+    for(int collapse = 0; collapse < 2; ++collapse)
+    {
+        tm__settings.collapse_threads = collapse;
+        tm__buf b;
+        tm__buf_init(&b);
+        tm__write_flamegraph(&b, &r);
+        char* text = tm__buf_take(&b);
+        if(!collapse)
+            CHECK_STR(text,
+                      "{\"traceEvents\":["
+                      "{\"dur\":100.0,\"name\":\"a\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":0.0},"
+                      "{\"dur\":20.0,\"name\":\"b\",\"ph\":\"X\",\"pid\":7,\"tid\":0,\"ts\":0.0},"
+                      "{\"dur\":30.0,\"name\":\"c\",\"ph\":\"X\",\"pid\":7,\"tid\":1,\"ts\":0.0},"
+                      "{\"dur\":5.0,\"name\":\"d\",\"ph\":\"X\",\"pid\":7,\"tid\":1,\"ts\":0.0},"
+                      "{\"dur\":8.0,\"name\":\"e\",\"ph\":\"X\",\"pid\":7,\"tid\":0,"
+                      "\"ts\":100.0}]}\n");
+        else /* one merged tree on tid 0 */
+            CHECK(strstr(text, "\"tid\":1") == NULL && strstr(text, "\"name\":\"c\"") != NULL);
+        free(text);
+    }
+    tm__settings.collapse_threads = saved;
 }
 
 /* current_peak_rss: pairs, a list of types, a formatted repr_display, pair statistics */

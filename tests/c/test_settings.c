@@ -78,17 +78,21 @@ static const char* get_str(const char* name)
 TM_TEST(settings_table_complete)
 {
     tm__settings_init();
-    CHECK_INT(timemory_settings_count(), 120);
+    CHECK_INT(timemory_settings_count(), 122);
     CHECK(tm_required_fields_size > 0);
 
     timemory_setting_info info;
     CHECK_INT(timemory_settings_info(0, &info), TIMEMORY_OK);
     CHECK_STR(info.name, "config_file");
-    CHECK_INT(timemory_settings_info(118, &info), TIMEMORY_OK);
+    /* the timeline's rows follow flamegraph_output */
+    CHECK_INT(timemory_settings_find("timeline"), timemory_settings_find("flamegraph_output") + 1);
+    CHECK_INT(timemory_settings_find("TIMEMORY_TIMELINE_CAPACITY"),
+              timemory_settings_find("timeline") + 1);
+    CHECK_INT(timemory_settings_info(120, &info), TIMEMORY_OK);
     CHECK_STR(info.env, "TIMEMORY_DART_LABEL");
-    CHECK_INT(timemory_settings_info(119, &info), TIMEMORY_OK); /* after the spec's rows */
+    CHECK_INT(timemory_settings_info(121, &info), TIMEMORY_OK); /* after the spec's rows */
     CHECK_STR(info.env, "TIMEMORY_CHILD_OUTPUT");
-    CHECK_INT(timemory_settings_info(120, &info), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_settings_info(122, &info), TIMEMORY_EINVAL);
     CHECK_INT(timemory_settings_info(-1, &info), TIMEMORY_EINVAL);
 
     for(int i = 0; i < timemory_settings_count(); ++i)
@@ -590,7 +594,7 @@ TM_TEST(settings_metadata_json_round_trip)
     CHECK(!b.failed);
     const char* members = b.data + start;
     CHECK(strncmp(members, "\"TIMEMORY_CONFIG_FILE\": {", 25) == 0);
-    CHECK_INT(count_of(members, "\"environ\": "), 120);
+    CHECK_INT(count_of(members, "\"environ\": "), timemory_settings_count());
     CHECK(strstr(members, "\"TIMEMORY_MAX_DEPTH\": {\"name\": \"max_depth\", \"environ\": "
                           "\"TIMEMORY_MAX_DEPTH\", \"description\": "));
     CHECK(strstr(members, "\"count\": 1, \"max_count\": -1, "

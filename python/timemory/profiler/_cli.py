@@ -102,7 +102,19 @@ def _parser(kind, config):
         metavar="INT",
         help="logging level",
     )
+    _add_timeline_option(parser)
     return parser
+
+
+def _add_timeline_option(parser):
+    # the per-call timeline (settings.timeline): <output folder>/timeline.json
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="also record every call's start and end per thread and write timeline.json, a "
+        "Chrome/Perfetto trace (open it in ui.perfetto.dev; TIMEMORY_TIMELINE_CAPACITY: "
+        "events kept per thread)",
+    )
 
 
 def _apply(kind, args, config):
@@ -164,6 +176,8 @@ def main(kind, argv=None):
     timemory.settings.output_path = f"timemory-{base}{suffix}"
     timemory.initialize(command)
     _apply(kind, args, Config)
+    if args.timeline:
+        timemory.settings.timeline = True
     print(f"[timemory]> {verb}: {command}")
     sys.argv = list(command)
 

@@ -56,6 +56,8 @@ time_output: bool
 plot_output: bool
 diff_output: bool
 flamegraph_output: bool
+timeline: bool
+timeline_capacity: int
 ctest_notes: bool
 output_path: str
 output_prefix: str
