@@ -4,7 +4,8 @@
 Runs, for each Python given (each must have timemory installed; the peers -- yappi,
 line_profiler -- are used where installed), bench_decorator.py (markers beside a plain Python
 decorator), bench_profiler.py (fib beside cProfile and yappi), bench_profiler_programs.py
-(standard-library workloads beside cProfile) and bench_tracer.py (beside line_profiler), each
+(standard-library workloads beside cProfile), bench_timeline.py (the per-call timeline beside
+viztracer) and bench_tracer.py (beside line_profiler), each
 in a process of its own where the tool and its peer run interleaved; then builds and runs the C
 push/pop benchmark (beside the two clock reads a pair cannot avoid, and paused) and the
 finalize benchmark. Prints one table: what was measured, timemory's figure, the peer's, the
@@ -143,6 +144,34 @@ def python_rows(python: str, quick: bool) -> list[Row]:
                 f"{ratio:.2f}x",
                 f"<= {goal}x",
                 verdict(ratio <= goal),
+            )
+        )
+
+    tl = run_json(python, "bench_timeline.py", ["--repeat", "3" if quick else "7"], 900)
+    added = tl["added_ns_per_call"]
+    if "viztracer" in added:
+        ratio = added["timemory+timeline"] / added["viztracer"]
+        rows.append(
+            Row(
+                f"Profiler + timeline fib({tl['n']}) added/call",
+                version,
+                fmt(added["timemory+timeline"]),
+                f"viztracer {fmt(added['viztracer'])}",
+                f"{ratio:.2f}x",
+                "<= 0.5x",
+                verdict(ratio <= 0.5),
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                f"Profiler + timeline fib({tl['n']}) added/call",
+                version,
+                fmt(added["timemory+timeline"]),
+                "viztracer not installed",
+                "",
+                "<= 0.5x",
+                "-",
             )
         )
 
