@@ -78,7 +78,7 @@ static const char* get_str(const char* name)
 TM_TEST(settings_table_complete)
 {
     tm__settings_init();
-    CHECK_INT(timemory_settings_count(), 120);
+    CHECK_INT(timemory_settings_count(), 121);
     CHECK(tm_required_fields_size > 0);
 
     timemory_setting_info info;
@@ -88,7 +88,9 @@ TM_TEST(settings_table_complete)
     CHECK_STR(info.env, "TIMEMORY_DART_LABEL");
     CHECK_INT(timemory_settings_info(119, &info), TIMEMORY_OK); /* after the spec's rows */
     CHECK_STR(info.env, "TIMEMORY_CHILD_OUTPUT");
-    CHECK_INT(timemory_settings_info(120, &info), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_settings_info(120, &info), TIMEMORY_OK);
+    CHECK_STR(info.env, "TIMEMORY_SORT_KEY");
+    CHECK_INT(timemory_settings_info(121, &info), TIMEMORY_EINVAL);
     CHECK_INT(timemory_settings_info(-1, &info), TIMEMORY_EINVAL);
 
     for(int i = 0; i < timemory_settings_count(); ++i)
@@ -590,7 +592,7 @@ TM_TEST(settings_metadata_json_round_trip)
     CHECK(!b.failed);
     const char* members = b.data + start;
     CHECK(strncmp(members, "\"TIMEMORY_CONFIG_FILE\": {", 25) == 0);
-    CHECK_INT(count_of(members, "\"environ\": "), 120);
+    CHECK_INT(count_of(members, "\"environ\": "), timemory_settings_count());
     CHECK(strstr(members, "\"TIMEMORY_MAX_DEPTH\": {\"name\": \"max_depth\", \"environ\": "
                           "\"TIMEMORY_MAX_DEPTH\", \"description\": "));
     CHECK(strstr(members, "\"count\": 1, \"max_count\": -1, "

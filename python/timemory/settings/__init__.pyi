@@ -147,3 +147,4 @@ dart_type: str
 dart_count: int
 dart_label: bool
 child_output: bool
+sort_key: str
