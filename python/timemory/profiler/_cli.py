@@ -56,6 +56,9 @@ def _is_bool_text(text):
 def _parser(kind, config):
     tool = "profiler" if kind == "profiler" else "trace"
     what = "function profiler" if tool == "profiler" else "line tracer"
+    changed = ""
+    if tool == "profiler":
+        changed = "-m is the module to run (max stack depth: --max-stack-depth, --max-depth) and "
     parser = argparse.ArgumentParser(
         prog=f"python -m timemory.{tool}",
         usage=(
@@ -71,9 +74,8 @@ def _parser(kind, config):
         ),
         epilog=(
             "Changed from the original timemory command line, where the short options of "
-            "cProfile/kernprof/pyinstrument/viztracer collide: -m is the module to run (max "
-            "stack depth: --max-stack-depth or --max-depth) and -s the sort key (setup file: "
-            "--setup)."
+            f"cProfile/kernprof/pyinstrument/viztracer collide: {changed}-s is the sort key "
+            "(setup file: --setup)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
