@@ -636,7 +636,8 @@ def _draw_one(axes, pdata, params):
     axes.set_yticks(positions)
     axes.set_yticklabels(names, fontsize=small)
     axes.tick_params(axis="x", labelsize=small)
-    axes.set_ylim(len(entries) - 0.5, -0.5)  # heaviest at the top, no empty rows
+    if entries:
+        axes.set_ylim(len(entries) - 0.5, -0.5)  # heaviest at the top, no empty rows
     if entries:
         # each bar's value, share and count on the right, aligned like a table column
         right = axes.secondary_yaxis("right")
