@@ -368,6 +368,14 @@ void tm__result_free(tm__result* r);
 extern size_t tm__result_probes;
 /* Exclusive values of a tree node (inclusive minus children), OUTPUT.md §4. */
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
+/* Sibling order of the results (setting sort_key): the order of first calls, or largest
+ * first by inclusive value, self value or count (element 0; ties keep the call order), or by
+ * label. tm__sort_key() reads the setting (settings.c). */
+enum { TM_SORT_NONE, TM_SORT_INCLUSIVE, TM_SORT_SELF, TM_SORT_COUNT, TM_SORT_NAME };
+int  tm__sort_key(void);
+/* Reorders the children of every node of the tree (placeholder root) by key, without
+ * recursion; a node whose children cannot be reordered (out of memory) keeps its order. */
+void tm__rnode_sort(tm__rnode* root, int key);
 
 /* Merges the tree `from` (children of its root) into `into`: children matched by (id, key)
  * under the same parent; laps, values and statistics summed; thread and process ids united.

@@ -202,6 +202,7 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
     out->pid        = (long) getpid();
     out->mpi_size   = size;
     out->root.label = tm__strdup("unknown-hash=0");
+    int sort        = tm__sort_key();
     for(int r = 0; r < size; ++r)
     {
         const tm__proc_data* p = &ranks->procs[r];
@@ -255,6 +256,7 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
             rc = TIMEMORY_ENOMEM;
             break;
         }
+        tm__rnode_sort(part->tree, sort);
         part->first = out->nentries;
         long added  = tm__result_append_tree(out, &cap, part->tree, prefix);
         part->count = added > 0 ? (size_t) added : 0;

@@ -489,6 +489,7 @@ int tm__result_build(int comp, tm__result* out)
     out->comp       = comp;
     out->pid        = tm__data_pid();
     out->root.label = tm__strdup("unknown-hash=0");
+    int sort        = tm__sort_key();
 
     tm__graphs_lock();
     size_t ngraphs    = tm__graphs_count();
@@ -508,6 +509,7 @@ int tm__result_build(int comp, tm__result* out)
             tm__set_error(TIMEMORY_ENOMEM);
     }
     if(out->root.nchildren > 0) tm__add_tid(&out->root, 0);
+    tm__rnode_sort(&out->root, sort);
 
     tm__flat_builder fb = { out, 0, "" };
     if(tm__settings.collapse_threads || ngraphs <= 1)
@@ -522,6 +524,7 @@ int tm__result_build(int comp, tm__result* out)
             tm__rnode        one;
             memset(&one, 0, sizeof(one));
             if(tm__merge(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
+            tm__rnode_sort(&one, sort);
             char part[32];
             if(ngraphs > 9)
                 snprintf(part, sizeof(part), "|%0*d", digits, tm__graph_tid(g));
@@ -541,7 +544,16 @@ int tm__result_build(int comp, tm__result* out)
             char part[32];
             snprintf(part, sizeof(part), "|%ld", tm__adopted_pid(i));
             fb.thread_part = part;
-            tm__flatten(&fb, tree, 0);
+            tm__rnode copy;
+            memset(&copy, 0, sizeof(copy));
+            if(sort != TM_SORT_NONE && tm__rnode_merge(comp, &copy, tree) == TIMEMORY_OK)
+            {
+                tm__rnode_sort(&copy, sort);
+                tm__flatten(&fb, &copy, 0);
+            }
+            else
+                tm__flatten(&fb, tree, 0);
+            tm__rnode_free(&copy);
         }
     }
     tm__graphs_unlock();
@@ -597,4 +609,92 @@ void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__sta
             }
         }
     }
+}
+
+/* ---- sibling order (sort_key) ---------------------------------------------------------------- */
+
+typedef struct tm__sort_item {
+    int64_t     value; /* inclusive, self or count: larger first */
+    const char* label; /* TM_SORT_NAME */
+    size_t      at;    /* the call order: ties keep it */
+} tm__sort_item;
+
+static int tm__sort_by_value(const void* a, const void* b)
+{
+    const tm__sort_item* x = a;
+    const tm__sort_item* y = b;
+    if(x->value != y->value) return x->value > y->value ? -1 : 1;
+    return x->at < y->at ? -1 : (x->at > y->at);
+}
+
+static int tm__sort_by_label(const void* a, const void* b)
+{
+    const tm__sort_item* x = a;
+    const tm__sort_item* y = b;
+    int                  c = strcmp(x->label, y->label);
+    if(c != 0) return c;
+    return x->at < y->at ? -1 : (x->at > y->at);
+}
+
+static int64_t tm__sort_value(const tm__rnode* n, int key)
+{
+    if(key == TM_SORT_COUNT) return n->laps > INT64_MAX ? INT64_MAX : (int64_t) n->laps;
+    int64_t v = n->accum[0];
+    if(key == TM_SORT_SELF)
+        for(size_t i = 0; i < n->nchildren; ++i) v -= n->children[i].accum[0];
+    return v;
+}
+
+/* The children of n in key order; false (n unchanged) when out of memory. */
+static bool tm__sort_children(tm__rnode* n, int key)
+{
+    tm__sort_item* items  = malloc(n->nchildren * sizeof(*items));
+    tm__rnode*     sorted = malloc(n->nchildren * sizeof(*sorted));
+    if(!items || !sorted)
+    {
+        free(items), free(sorted);
+        return false;
+    }
+    for(size_t i = 0; i < n->nchildren; ++i)
+        items[i] = (tm__sort_item){ tm__sort_value(&n->children[i], key),
+                                    n->children[i].label ? n->children[i].label : "", i };
+    qsort(items, n->nchildren, sizeof(*items),
+          key == TM_SORT_NAME ? tm__sort_by_label : tm__sort_by_value);
+    for(size_t i = 0; i < n->nchildren; ++i) sorted[i] = n->children[items[i].at];
+    free(items);
+    free(n->children);
+    n->children = sorted;
+    n->cap      = n->nchildren;
+    /* positions changed: the child table is rebuilt when next needed */
+    free(n->index);
+    n->index     = NULL;
+    n->index_cap = 0;
+    return true;
+}
+
+void tm__rnode_sort(tm__rnode* root, int key)
+{
+    if(!root || key <= TM_SORT_NONE || key > TM_SORT_NAME) return;
+    size_t      depth = 0, cap = 64;
+    tm__rnode** stack = malloc(cap * sizeof(*stack));
+    if(!stack) return;
+    stack[depth++] = root;
+    while(depth > 0)
+    {
+        tm__rnode* n = stack[--depth];
+        if(n->nchildren > 1) tm__sort_children(n, key);
+        for(size_t i = 0; i < n->nchildren; ++i)
+        {
+            if(n->children[i].nchildren == 0) continue;
+            if(depth == cap)
+            {
+                tm__rnode** grown = realloc(stack, 2 * cap * sizeof(*stack));
+                if(!grown) break; /* out of memory: the rest keeps its order */
+                stack = grown;
+                cap *= 2;
+            }
+            stack[depth++] = &n->children[i];
+        }
+    }
+    free(stack);
 }

@@ -77,6 +77,7 @@ static const setting_desc descs[TM_NSETTINGS] = {
 
 /* Attributes the table has no column for (they matter to metadata and argparse only). */
 static const char* const roofline_choices = "op,ai";
+static const char* const sort_key_choices = "none,inclusive,self,count,name";
 
 static bool is_hidden(int i) { return i == TM_IDX_network_interface; }
 
@@ -87,6 +88,7 @@ static const char* choices_of(int i)
         case TM_IDX_roofline_mode:
         case TM_IDX_cpu_roofline_mode:
         case TM_IDX_gpu_roofline_mode: return roofline_choices;
+        case TM_IDX_sort_key: return sort_key_choices;
         default: return NULL;
     }
 }
@@ -384,6 +386,37 @@ const char* tm__memory_unit_repr(void)
     return u < 0 ? "MB" : memory_units[u].repr;
 }
 
+/* ---- sort_key: the canonical names (TM_SORT_* order) and the peers' spellings ---------------- */
+
+static const char* const sort_keys[][6] = {
+    { "none", "", "call", "calls-order", "order", NULL },
+    { "inclusive", "cumulative", "cumtime", "cum", "total", "time" },
+    { "self", "exclusive", "tottime", "tot", NULL, NULL },
+    { "count", "calls", "ncalls", "laps", NULL, NULL },
+    { "name", "label", NULL, NULL, NULL, NULL },
+};
+
+/* TM_SORT_* of s (case-insensitive, surrounding blanks ignored), -1 when unknown. */
+static int find_sort_key(const char* s)
+{
+    if(!s) return TM_SORT_NONE;
+    while(isspace((unsigned char) *s)) ++s;
+    size_t n = strlen(s);
+    while(n > 0 && isspace((unsigned char) s[n - 1])) --n;
+    for(int k = 0; k < TM_NELEM(sort_keys); ++k)
+        for(int j = 0; j < 6 && sort_keys[k][j]; ++j)
+            if(strlen(sort_keys[k][j]) == n && strncasecmp(s, sort_keys[k][j], n) == 0) return k;
+    return -1;
+}
+
+int tm__sort_key(void)
+{
+    tm__settings_lock();
+    int k = find_sort_key(tm__settings.sort_key);
+    tm__settings_unlock();
+    return k < 0 ? TM_SORT_NONE : k;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* parsing text (spec SETTINGS.md 3.1, 3.2)                                                    */
 
@@ -451,6 +484,18 @@ static int check_string(int i, const char* s, const char** canonical, char* why,
         snprintf(why, n, "unknown memory unit (use byte, kb, mb, gb, tb, pb, kib, mib, gib, "
                          "tib, pib or their long names)");
         return TIMEMORY_EVALUE;
+    }
+    if(i == TM_IDX_sort_key)
+    {
+        int k = find_sort_key(s);
+        if(k < 0)
+        {
+            snprintf(why, n, "expected one of: none (call order), inclusive (also cumulative, "
+                             "total), self (also exclusive, tottime), count (also calls), name");
+            return TIMEMORY_EVALUE;
+        }
+        *canonical = sort_keys[k][0];
+        return TIMEMORY_OK;
     }
     const char* choices = choices_of(i);
     if(choices)

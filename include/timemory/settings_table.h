@@ -413,6 +413,10 @@
     X(child_output, "TIMEMORY_CHILD_OUTPUT",                                                     \
       BOOL, bool, "bool", false, 0, 0, "--timemory-child-output",                                \
       "Child processes (fork, multiprocessing) also write their own output into "                \
-      "<output_path>/fork-<pid>/ besides handing their data to the parent")
+      "<output_path>/fork-<pid>/ besides handing their data to the parent")                      \
+    X(sort_key, "TIMEMORY_SORT_KEY",                                                             \
+      STRING, char*, "std::string", "none", 0, 0, "--timemory-sort-key",                         \
+      "Order of sibling entries in the results (tables, JSON): 'none' (the order of first "      \
+      "calls), 'inclusive', 'self', 'count' (largest first) or 'name'")
 
 #endif

@@ -3,6 +3,8 @@
 #include "internal.h"
 #include "tm_test.h"
 
+#include <stdlib.h>
+
 TM_TEST(result_projection_skips_nodes_without_the_component)
 {
     timemory_clear(0);
@@ -108,4 +110,105 @@ TM_TEST(result_merge_of_many_siblings_is_linear)
     }
     tm__result_free(&r);
     timemory_clear(0);
+}
+
+/* sort_key: siblings in call order (none), by count, by name; spellings of the peers */
+TM_TEST(result_sort_key_orders_siblings)
+{
+    timemory_clear(0);
+    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    const char* const names[] = { "s-zz", "s-mm", "s-aa" };
+    const int         laps[]  = { 1, 3, 2 };
+    uint64_t          top     = timemory_add_hash_id("s-top");
+    timemory_push(top, wall, TIMEMORY_SCOPE_TREE);
+    for(int i = 0; i < 3; ++i)
+        for(int k = 0; k < laps[i]; ++k)
+        {
+            uint64_t key = timemory_add_hash_id(names[i]);
+            timemory_push(key, wall, TIMEMORY_SCOPE_TREE);
+            timemory_pop(key);
+        }
+    timemory_pop(top);
+
+    static const struct {
+        const char* key;
+        const char* order[3];
+    } cases[] = {
+        { "none", { "s-zz", "s-mm", "s-aa" } },  { "count", { "s-mm", "s-aa", "s-zz" } },
+        { "NCALLS", { "s-mm", "s-aa", "s-zz" } }, { "name", { "s-aa", "s-mm", "s-zz" } },
+        { "", { "s-zz", "s-mm", "s-aa" } },
+    };
+    for(size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); ++c)
+    {
+        CHECK_INT(timemory_settings_set_text("sort_key", cases[c].key), TIMEMORY_OK);
+        tm__result r;
+        CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+        CHECK_INT(r.nentries, 4);
+        if(r.nentries == 4)
+            for(int i = 0; i < 3; ++i) CHECK_STR(r.entries[i + 1].label, cases[c].order[i]);
+        tm__result_free(&r);
+    }
+    char value[32] = "";
+    CHECK_INT(timemory_settings_set_text("sort_key", "cumulative"), TIMEMORY_OK);
+    CHECK_INT(timemory_settings_get_text("sort_key", value, sizeof(value)), 9);
+    CHECK_STR(value, "inclusive");
+    CHECK_INT(timemory_settings_set_text("sort_key", "tottime"), TIMEMORY_OK);
+    CHECK_INT(timemory_settings_get_text("sort_key", value, sizeof(value)), 4);
+    CHECK_STR(value, "self");
+    CHECK_INT(timemory_settings_set_text("sort_key", "fastest"), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_get_text("sort_key", value, sizeof(value)), 4);
+    CHECK_STR(value, "self"); /* a bad value changes nothing */
+    CHECK_INT(timemory_settings_set_text("sort_key", "none"), TIMEMORY_OK);
+    timemory_clear(0);
+}
+
+static tm__rnode* sort_test_children(tm__rnode* parent, size_t n)
+{
+    parent->children  = calloc(n, sizeof(tm__rnode));
+    parent->nchildren = parent->children ? n : 0;
+    parent->cap       = parent->nchildren;
+    return parent->children;
+}
+
+/* inclusive and self orders on a known tree; the child table still finds every child */
+TM_TEST(result_sort_by_inclusive_and_self)
+{
+    static const char* const labels[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j" };
+    /* inclusive 100 - 10 i; child i has one grandchild of 10 i * (i % 3): self = 100 - 10 i
+     * - 10 i (i % 3) */
+    for(int key = TM_SORT_INCLUSIVE; key <= TM_SORT_SELF; ++key)
+    {
+        tm__rnode root = { 0 };
+        tm__rnode* c   = sort_test_children(&root, 10);
+        CHECK(c != NULL);
+        if(!c) return;
+        for(size_t i = 0; i < 10; ++i)
+        {
+            c[i].id       = 100 + i;
+            c[i].key      = 200 + i;
+            c[i].label    = labels[i];
+            c[i].label_borrowed = true;
+            c[i].accum[0] = 100 - 10 * (int64_t) i;
+            c[i].depth    = 1;
+            tm__rnode* g  = sort_test_children(&c[i], 1);
+            if(g)
+            {
+                g->accum[0]       = 10 * (int64_t) i * (int64_t) (i % 3);
+                g->label          = "leaf";
+                g->label_borrowed = true;
+            }
+        }
+        CHECK(tm__rnode_find_child(&root, 105, 205) != NULL); /* builds the table */
+        tm__rnode_sort(&root, key);
+        const char* want = key == TM_SORT_INCLUSIVE ? "abcdefghij" : "abdcgejhfi";
+        char        got[11] = "";
+        for(size_t i = 0; i < root.nchildren && i < 10; ++i) got[i] = root.children[i].label[0];
+        CHECK_STR(got, want);
+        for(size_t i = 0; i < 10; ++i)
+        {
+            tm__rnode* found = tm__rnode_find_child(&root, 100 + i, 200 + i);
+            CHECK(found && found->label == labels[i]);
+        }
+        tm__rnode_free(&root);
+    }
 }

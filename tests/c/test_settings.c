@@ -78,7 +78,7 @@ static const char* get_str(const char* name)
 TM_TEST(settings_table_complete)
 {
     tm__settings_init();
-    CHECK_INT(timemory_settings_count(), 122);
+    CHECK_INT(timemory_settings_count(), 123);
     CHECK(tm_required_fields_size > 0);
 
     timemory_setting_info info;
@@ -92,7 +92,9 @@ TM_TEST(settings_table_complete)
     CHECK_STR(info.env, "TIMEMORY_DART_LABEL");
     CHECK_INT(timemory_settings_info(121, &info), TIMEMORY_OK); /* after the spec's rows */
     CHECK_STR(info.env, "TIMEMORY_CHILD_OUTPUT");
-    CHECK_INT(timemory_settings_info(122, &info), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_settings_info(122, &info), TIMEMORY_OK);
+    CHECK_STR(info.env, "TIMEMORY_SORT_KEY");
+    CHECK_INT(timemory_settings_info(123, &info), TIMEMORY_EINVAL);
     CHECK_INT(timemory_settings_info(-1, &info), TIMEMORY_EINVAL);
 
     for(int i = 0; i < timemory_settings_count(); ++i)

@@ -755,4 +755,4 @@ def test_command_line(tmp_path):
         [sys.executable, "-m", "timemory.profiler", "-c", "wall_clock"],
         capture_output=True, text=True, env=clean_environment(), cwd=tmp_path,
     )  # fmt: skip
-    assert missing.returncode != 0 and "Could not determine input script" in missing.stderr
+    assert missing.returncode == 2 and "no script or module given" in missing.stderr

@@ -149,3 +149,4 @@ dart_type: str
 dart_count: int
 dart_label: bool
 child_output: bool
+sort_key: str
