@@ -578,6 +578,13 @@ void tm__buf_free(tm__buf* b)
 
 #define TM_STREAM_CHUNK ((size_t) 1 << 20) /* a streaming buffer hands off once it holds this */
 
+/* The bytes of an output file written so far (the progress line, output_progress.c). */
+static void tm__progress_add(size_t n)
+{
+    void (*hook)(size_t) = __atomic_load_n(&tm__write_progress, __ATOMIC_ACQUIRE);
+    if(hook) hook(n);
+}
+
 static bool tm__write_all(int fd, const char* data, size_t len)
 {
     while(len > 0)
@@ -587,6 +594,7 @@ static bool tm__write_all(int fd, const char* data, size_t len)
         if(n <= 0) return false;
         data += n;
         len -= (size_t) n;
+        tm__progress_add((size_t) n);
     }
     return true;
 }
@@ -978,6 +986,7 @@ int tm__write_file_atomic(const char* path, const char* data, size_t len)
     if(!f) return TIMEMORY_EIO;
     bool ok = fwrite(data, 1, len, f) == len;
     ok      = (fflush(f) == 0) && ok;
+    if(ok) tm__progress_add(len);
     int err = errno;
     ok      = (fclose(f) == 0) && ok;
     if(!ok || rename(tmp, path) != 0)

@@ -147,3 +147,10 @@ dart_type: str
 dart_count: int
 dart_label: bool
 child_output: bool
+cout_mode: str
+cout_max_rows: int
+summary_width: int
+summary_threshold: float
+summary_top: int
+summary_tree_lines: int
+output_progress: str
