@@ -186,7 +186,10 @@ static void tm__value_text(const tm__sum_ctx* c, double v, char* out, size_t cap
 {
     size_t n;
     if(c->integer)
-        n = (size_t) (tm__fmt_i64(out, (int64_t) llround(v)) - out);
+    {
+        n      = (size_t) (tm__fmt_i64(out, (int64_t) llround(v)) - out);
+        out[n] = '\0';
+    }
     else
         n = tm__format_fixed(out, cap, v, c->precision, c->scientific, false);
     if(c->unit && *c->unit && n + 2 + strlen(c->unit) < cap)

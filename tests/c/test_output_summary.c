@@ -2,7 +2,8 @@
  * injected clock, so every line is exact: the top lists by self and inclusive time, the call
  * tree pruned below the threshold with its "more below" lines, labels cut to the width, the
  * files; widths of 80, $COLUMNS=60/120 and the setting; the choice between the whole table and
- * the summary (cout_mode, cout_max_rows, cout_output); threads merged; the progress line. */
+ * the summary (cout_mode, cout_max_rows, cout_output); threads merged; the progress line; a
+ * component whose values do not add up (trip_count). */
 #include "internal.h"
 #include "tm_test.h"
 
@@ -559,5 +560,38 @@ TM_TEST(summary_progress_line)
     timemory_clear(0);
     tm_remove_tree(dir);
     free(dir);
+    tm_restore(&s);
+}
+
+/* a component whose values do not add up along the tree: its largest entries, no tree */
+TM_TEST(summary_of_counts_lists_entries)
+{
+    tm_saved s = tm_save();
+    timemory_clear(0);
+    timemory_components_t both = WALL | TIMEMORY_COMPONENT_BIT(TIMEMORY_TRIP_COUNT);
+    uint64_t outer = timemory_add_hash_id("outer-loop"), inner = timemory_add_hash_id("inner");
+    timemory_push(outer, both, TIMEMORY_SCOPE_TREE);
+    for(int i = 0; i < 7; ++i)
+    {
+        timemory_push(inner, both, TIMEMORY_SCOPE_TREE);
+        timemory_pop(inner);
+    }
+    timemory_pop(outer);
+    tm__result r;
+    CHECK_INT(tm__result_build(TIMEMORY_TRIP_COUNT, &r), TIMEMORY_OK);
+    tm__buf b;
+    tm__buf_init(&b);
+    tm__write_summary(&b, &r, NULL, 0, 80);
+    CHECK_STR(b.data, "[trip_count] summary of 2 entries\n"
+                      "\n"
+                      "Top 2 entries by trip_count  count  trip_count\n"
+                      "  inner                          7           7\n"
+                      "  outer-loop                     1           1\n"
+                      "\n"
+                      "Full table (2 rows): not written (text_output, file_output)\n"
+                      "Whole table on stdout: TIMEMORY_COUT_MODE=full\n");
+    tm__buf_free(&b);
+    tm__result_free(&r);
+    timemory_clear(0);
     tm_restore(&s);
 }
