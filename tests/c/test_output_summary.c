@@ -28,6 +28,7 @@ typedef struct tm_saved {
     char*              output_path;
     char*              cout_mode;
     char*              output_progress;
+    char*              columns; /* $COLUMNS, or NULL when unset */
 } tm_saved;
 
 static tm_saved tm_save(void)
@@ -37,6 +38,7 @@ static tm_saved tm_save(void)
     s.output_path     = tm__settings_string_copy("output_path");
     s.cout_mode       = tm__settings_string_copy("cout_mode");
     s.output_progress = tm__settings_string_copy("output_progress");
+    s.columns         = getenv("COLUMNS") ? tm__strdup(getenv("COLUMNS")) : NULL;
     tm__settings.file_output = tm__settings.text_output = tm__settings.cout_output = true;
     tm__settings.json_output = tm__settings.tree_output = tm__settings.flamegraph_output = true;
     tm__settings.dart_output = tm__settings.ctest_notes = tm__settings.time_output = false;
@@ -67,7 +69,11 @@ static void tm_restore(tm_saved* s)
     TM_RESTORE(summary_width), TM_RESTORE(summary_threshold), TM_RESTORE(summary_top);
     TM_RESTORE(summary_tree_lines);
 #undef TM_RESTORE
-    unsetenv("COLUMNS");
+    if(s->columns)
+        setenv("COLUMNS", s->columns, 1);
+    else
+        unsetenv("COLUMNS");
+    free(s->columns);
 }
 
 /* ---- a recorded run ------------------------------------------------------------------------- */
