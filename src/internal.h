@@ -444,6 +444,12 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r);
 /* Component metadata keys ("properties" .. "concurrency") shared by both JSON layouts. */
 void tm__write_json_metadata(tm__buf* b, const tm__result* r);
 
+/* Text in terminal columns (text_width.c): UTF-8 characters, one column each, a control or
+ * invalid byte shown as '?'. tm__buf_fit appends text in at most cols columns -- whole, or its
+ * start and end around "..." -- padded with spaces to cols when pad; returns the columns. */
+size_t tm__text_columns(const char* text);
+size_t tm__buf_fit(tm__buf* b, const char* text, size_t cols, bool pad);
+
 /* What stdout shows after a run (output_summary.c): the whole table when cout_mode is
  * "full", or "auto" and the table has at most cout_max_rows rows; else the summary of r in
  * width columns (tm__summary_width(): summary_width, $COLUMNS, the terminal's, 80) -- the top

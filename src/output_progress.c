@@ -65,9 +65,11 @@ static void tm__prog_print(int64_t now, bool final)
     if(tm__prog.tty)
     {
         /* redrawn in place, within the terminal */
-        int width = tm__summary_width();
-        if((int) strlen(line) >= width) line[width - 1] = '\0';
-        fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+        tm__buf fit;
+        tm__buf_init(&fit);
+        tm__buf_fit(&fit, line, (size_t) tm__summary_width() - 1, false);
+        fprintf(stderr, "\r%s\033[K%s", fit.data ? fit.data : "", final ? "\n" : "");
+        tm__buf_free(&fit);
     }
     else
         fprintf(stderr, "%s\n", line);

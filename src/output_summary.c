@@ -74,84 +74,6 @@ bool tm__cout_whole_table(const tm__result* r)
     return tm__table_rows(r, limit) <= limit;
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* characters                                                                                 */
-
-/* The bytes of the character at s: a valid UTF-8 sequence, or one byte (*ok false: shown as
- * '?', as are control characters). */
-static size_t tm__char_len(const unsigned char* s, bool* ok)
-{
-    *ok = true;
-    if(s[0] < 0x80)
-    {
-        *ok = s[0] >= 0x20 && s[0] != 0x7f;
-        return 1;
-    }
-    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-             : s[0] >= 0xF0 && s[0] <= 0xF4                                   ? 4
-                                                                               : 0;
-    for(size_t i = 1; i < n; ++i)
-        if((s[i] & 0xC0) != 0x80) n = 0;
-    if(n == 0) *ok = false;
-    return n ? n : 1;
-}
-
-static size_t tm__columns(const char* text)
-{
-    size_t                cols = 0;
-    const unsigned char* p    = (const unsigned char*) text;
-    bool                  ok;
-    while(*p)
-    {
-        p += tm__char_len(p, &ok);
-        ++cols;
-    }
-    return cols;
-}
-
-/* Appends characters [from, to) of text (character positions). */
-static void tm__put_chars(tm__buf* b, const char* text, size_t from, size_t to)
-{
-    const unsigned char* p = (const unsigned char*) text;
-    bool                  ok;
-    for(size_t i = 0; *p && i < to; ++i)
-    {
-        size_t n = tm__char_len(p, &ok);
-        if(i >= from)
-        {
-            if(ok)
-                tm__buf_append(b, (const char*) p, n);
-            else
-                tm__buf_putc(b, '?');
-        }
-        p += n;
-    }
-}
-
-/* text in at most cols columns: whole, or its start and end around "..."; padded with
- * spaces to cols when pad. Returns the columns written. */
-static size_t tm__put_fit(tm__buf* b, const char* text, size_t cols, bool pad)
-{
-    size_t n = tm__columns(text), used = n;
-    if(n <= cols)
-        tm__put_chars(b, text, 0, n);
-    else if(cols <= 3)
-    {
-        tm__buf_append(b, "...", cols);
-        used = cols;
-    }
-    else
-    {
-        size_t head = (cols - 2) / 2, tail = cols - 3 - head;
-        tm__put_chars(b, text, 0, head);
-        tm__buf_puts(b, "...");
-        tm__put_chars(b, text, n - tail, n);
-        used = cols;
-    }
-    for(; pad && used < cols; ++used) tm__buf_putc(b, ' ');
-    return used;
-}
-
 static void tm__pad_left(tm__buf* b, const char* text, size_t width)
 {
     for(size_t n = strlen(text); n < width; ++n) tm__buf_putc(b, ' ');
@@ -385,7 +307,7 @@ static void tm__put_top(tm__buf* b, const tm__sum_ctx* c, const char* title, con
         if(strlen(text[0]) > cw) cw = strlen(text[0]);
         if(strlen(text[1]) > vw) vw = strlen(text[1]);
         if(c->additive && strlen(text[2]) > pw) pw = strlen(text[2]);
-        size_t cols = tm__columns(items[i].label);
+        size_t cols = tm__text_columns(items[i].label);
         if(cols > lw) lw = cols;
     }
     long room = (long) c->width - 2 - (long) (2 + cw) - (long) (2 + vw) -
@@ -393,18 +315,18 @@ static void tm__put_top(tm__buf* b, const tm__sum_ctx* c, const char* title, con
     if(room < 8) room = 8;
     if((long) lw > room) lw = (size_t) room;
     /* the title over the labels, or on a line of its own when they leave it no room */
-    size_t title_cols = tm__columns(title);
+    size_t title_cols = tm__text_columns(title);
     if(lw + 2 < title_cols && title_cols <= (size_t) room + 2) lw = title_cols - 2;
     size_t start = b->len;
     if(lw + 2 < title_cols)
     {
-        tm__put_fit(b, title, (size_t) c->width, false);
+        tm__buf_fit(b, title, (size_t) c->width, false);
         tm__line_end(b, start);
         start = b->len;
-        tm__put_fit(b, "", lw + 2, true);
+        tm__buf_fit(b, "", lw + 2, true);
     }
     else
-        tm__put_fit(b, title, lw + 2, true);
+        tm__buf_fit(b, title, lw + 2, true);
     tm__buf_puts(b, "  ");
     tm__pad_left(b, "count", cw);
     tm__buf_puts(b, "  ");
@@ -422,7 +344,7 @@ static void tm__put_top(tm__buf* b, const tm__sum_ctx* c, const char* title, con
         tm__value_text(c, items[i].value, text[1], sizeof(text[1]));
         tm__percent_text(c, items[i].value, text[2], sizeof(text[2]));
         tm__buf_puts(b, "  ");
-        tm__put_fit(b, items[i].label, lw, true);
+        tm__buf_fit(b, items[i].label, lw, true);
         tm__buf_puts(b, "  ");
         tm__pad_left(b, text[0], cw);
         tm__buf_puts(b, "  ");
@@ -615,7 +537,7 @@ static void tm__tree_line(tm__buf* b, tm__tree_ctx* t, int depth, double value,
     bool branch = node && depth >= 2;
     if(branch) tm__buf_puts(b, "|_");
     long room = (long) c->width - used - indent - (long) strlen(deep) - (branch ? 2 : 0);
-    tm__put_fit(b, label, room > 1 ? (size_t) room : 1, false);
+    tm__buf_fit(b, label, room > 1 ? (size_t) room : 1, false);
     tm__line_end(b, start);
 }
 
@@ -632,7 +554,7 @@ static bool tm__put_tree(tm__buf* b, const tm__sum_ctx* c, size_t max_lines)
     size_t start = b->len;
     tm__buf_printf(b, "Call tree (inclusive %s; entries below %g%% of the total hidden)",
                    c->timing ? "time" : tm__components[c->comp].label, pct);
-    if(tm__columns(b->data + start) > (size_t) c->width)
+    if(tm__text_columns(b->data + start) > (size_t) c->width)
     {
         b->len = start;
         tm__buf_printf(b, "Call tree (below %g%% hidden)", pct);
@@ -688,7 +610,7 @@ static bool tm__put_tree(tm__buf* b, const tm__sum_ctx* c, size_t max_lines)
         snprintf(line, sizeof(line), "  (%zu more lines; TIMEMORY_SUMMARY_TREE_LINES=%zu shows "
                  "them)", t.more, t.max_lines + t.more);
         start = b->len;
-        tm__put_fit(b, line, (size_t) c->width, false);
+        tm__buf_fit(b, line, (size_t) c->width, false);
         tm__line_end(b, start);
     }
     return ok;
@@ -708,10 +630,10 @@ static void tm__put_words(tm__buf* b, int width, const char* lead, const char* c
                           size_t n)
 {
     size_t start = b->len;
-    size_t col   = tm__put_fit(b, lead, (size_t) width, false);
+    size_t col   = tm__buf_fit(b, lead, (size_t) width, false);
     for(size_t i = 0; i < n; ++i)
     {
-        size_t w = tm__columns(words[i]);
+        size_t w = tm__text_columns(words[i]);
         if(col > 4 && col + 1 + w > (size_t) width)
         {
             tm__line_end(b, start);
@@ -724,7 +646,7 @@ static void tm__put_words(tm__buf* b, int width, const char* lead, const char* c
             tm__buf_putc(b, ' ');
             ++col;
         }
-        col += tm__put_fit(b, words[i], (size_t) width - col, false);
+        col += tm__buf_fit(b, words[i], (size_t) width - col, false);
     }
     tm__line_end(b, start);
 }
@@ -746,7 +668,7 @@ static void tm__put_files(tm__buf* b, const tm__sum_ctx* c, const char* const* f
     else
         snprintf(line, sizeof(line), "Full table (%zu rows): not written (text_output, "
                  "file_output)", rows);
-    tm__put_fit(b, line, (size_t) c->width, false);
+    tm__buf_fit(b, line, (size_t) c->width, false);
     tm__line_end(b, start);
     if(nfiles > 0)
     {
@@ -845,9 +767,9 @@ void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files
         n += snprintf(line + n, sizeof(line) - (size_t) n, ", merged)");
     }
     if(c.additive) tm__value_text(&c, c.total, total, sizeof(total));
-    if(*total && tm__columns(line) + 8 + strlen(total) <= (size_t) c.width)
+    if(*total && tm__text_columns(line) + 8 + strlen(total) <= (size_t) c.width)
         snprintf(line + n, sizeof(line) - (size_t) n, ": total %s", total);
-    tm__put_fit(b, line, (size_t) c.width, false);
+    tm__buf_fit(b, line, (size_t) c.width, false);
     tm__line_end(b, start);
     if(*total && !strstr(line, ": total "))
     {

@@ -601,3 +601,29 @@ TM_TEST(summary_of_counts_lists_entries)
     timemory_clear(0);
     tm_restore(&s);
 }
+
+/* columns are characters: a UTF-8 label is cut between characters, control characters and
+ * invalid bytes show as '?', the cut keeps start and end */
+TM_TEST(summary_text_width)
+{
+    CHECK_INT(tm__text_columns("r\xc3\xa9sum\xc3\xa9"), 6);
+    CHECK_INT(tm__text_columns("\xe8\xa8\x88\xe7\xae\x97"), 2);
+    CHECK_INT(tm__text_columns("a\xff" "b\xc3"), 4); /* invalid, and a sequence cut short */
+    tm__buf b;
+    tm__buf_init(&b);
+    CHECK_INT(tm__buf_fit(&b, "r\xc3\xa9sum\xc3\xa9", 6, false), 6);
+    CHECK_STR(b.data, "r\xc3\xa9sum\xc3\xa9");
+    b.len = 0;
+    CHECK_INT(tm__buf_fit(&b, "\xc3\xa9t\xc3\xa9-\xe8\xa8\x88\xe7\xae\x97-abcdef", 8, false), 8);
+    CHECK_STR(b.data, "\xc3\xa9t\xc3\xa9...ef");
+    b.len = 0;
+    CHECK_INT(tm__buf_fit(&b, "tab\there\nnew\xff", 13, true), 13);
+    CHECK_STR(b.data, "tab?here?new?");
+    b.len = 0;
+    CHECK_INT(tm__buf_fit(&b, "abc", 6, true), 6);
+    CHECK_STR(b.data, "abc   ");
+    b.len = 0;
+    CHECK_INT(tm__buf_fit(&b, "abcdef", 2, false), 2);
+    CHECK_STR(b.data, "..");
+    tm__buf_free(&b);
+}
