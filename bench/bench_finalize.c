@@ -3,13 +3,15 @@
  * shape that used to be quadratic) or a tree of N nodes with 32 children per node ("tree").
  * A program, not a test: it prints the record and finalize times and the growth per doubling.
  *
- *   bench_finalize [shape siblings|tree] [N ...]      default: siblings 100000 200000 1000000
+ *   bench_finalize [--cout] [siblings|tree] [N ...]    default: siblings 100000 200000 1000000
  * Each N runs in a new process of its own (the program runs itself with --one: finalize
  * happens once per process); outputs go to a new temporary folder per run (json, tree, text,
- * flamegraph on; the table on stdout off).
+ * flamegraph on; stdout off, or with --cout on as a program has it by default: the summary,
+ * output_summary.c, made and printed to /dev/null).
  */
 #include "timemory/timemory.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +68,12 @@ static void record(const char* shape, long n)
     timemory_pop_region("parent");
 }
 
-static int run_one(const char* shape, long n, const char* dir)
+static int run_one(const char* shape, long n, const char* dir, bool cout)
 {
     char* argv[] = { (char*) "bench_finalize", NULL };
     timemory_init(1, argv);
     timemory_settings_set_string("output_path", dir);
-    timemory_settings_set_bool("cout_output", false);
+    timemory_settings_set_bool("cout_output", cout);
     timemory_settings_set_bool("json_output", true);
     timemory_settings_set_bool("tree_output", true);
     timemory_settings_set_bool("text_output", true);
@@ -93,9 +95,17 @@ extern char** environ;
 
 int main(int argc, char** argv)
 {
-    if(argc == 5 && strcmp(argv[1], "--one") == 0) return run_one(argv[2], atol(argv[3]), argv[4]);
+    if(argc == 6 && strcmp(argv[1], "--one") == 0)
+        return run_one(argv[2], atol(argv[3]), argv[4], strcmp(argv[5], "cout") == 0);
     const char* shape = "siblings";
     int         first = 1;
+    char*       self  = argv[0];
+    bool        cout  = argc > 1 && strcmp(argv[1], "--cout") == 0;
+    if(cout)
+    {
+        ++argv;
+        --argc;
+    }
     if(argc > 1 && (strcmp(argv[1], "siblings") == 0 || strcmp(argv[1], "tree") == 0))
     {
         shape = argv[1];
@@ -113,7 +123,8 @@ int main(int argc, char** argv)
          * add the file system's cost of freeing them (0.4-0.9 s for the 1.1 GB of 10^6) */
         char sub[sizeof(dir) + 32];
         snprintf(sub, sizeof(sub), "%s/run-%d", dir, i);
-        char* child[6] = { argv[0], (char*) "--one", (char*) shape, (char*) n, sub, NULL };
+        char* child[7] = { self, (char*) "--one", (char*) shape, (char*) n, sub,
+                           (char*) (cout ? "cout" : "-"),  NULL };
         /* the page cache's write-back of the previous run's files would take a core from
          * this one: flushed first */
         sync();

@@ -1139,6 +1139,9 @@ static void tm_py_setting_value_error(const timemory_setting_info* info, PyObjec
     else if(info->type == TIMEMORY_SETTING_INT)
         PyErr_Format(PyExc_ValueError, "settings.%s must be an integer in [%lld, %lld], not %R",
                      info->name, (long long)info->min_value, (long long)info->max_value, given);
+    else if(info->type == TIMEMORY_SETTING_DOUBLE && info->min_value < info->max_value)
+        PyErr_Format(PyExc_ValueError, "settings.%s must be a number in [%lld, %lld], not %R",
+                     info->name, (long long)info->min_value, (long long)info->max_value, given);
     else
         PyErr_Format(PyExc_ValueError, "settings.%s must be a valid %s, not %R", info->name,
                      tm_py_setting_type_name(info->type), given);

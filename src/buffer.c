@@ -35,6 +35,7 @@ static bool tm__write_all(int fd, const char* data, size_t len)
         if(n <= 0) return false;
         data += n;
         len -= (size_t) n;
+        tm__progress_add((size_t) n);
     }
     return true;
 }

@@ -452,6 +452,32 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r);
 /* Component metadata keys ("properties" .. "concurrency") shared by both JSON layouts. */
 void tm__write_json_metadata(tm__buf* b, const tm__result* r);
 
+/* Text in terminal columns (text_width.c): UTF-8 characters, one column each, a control or
+ * invalid byte shown as '?'. tm__buf_fit appends text in at most cols columns -- whole, or its
+ * start and end around "..." -- padded with spaces to cols when pad; returns the columns. */
+size_t tm__text_columns(const char* text);
+size_t tm__buf_fit(tm__buf* b, const char* text, size_t cols, bool pad);
+
+/* What stdout shows after a run (output_summary.c): the whole table when cout_mode is
+ * "full", or "auto" and the table has at most cout_max_rows rows; else the summary of r in
+ * width columns (tm__summary_width(): summary_width, $COLUMNS, the terminal's, 80) -- the top
+ * functions by self and inclusive value, the call tree pruned below summary_threshold % of
+ * the total, and files[0 .. nfiles), the files written for r. */
+bool tm__cout_whole_table(const tm__result* r);
+int  tm__summary_width(void);
+void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files, size_t nfiles,
+                       int width);
+/* The progress line of a long output phase on stderr (output_progress.c, output_progress):
+ * begin/end bracket the phase, file names each file as it starts; util.c reports the bytes it
+ * writes through tm__write_progress while a phase shows progress (NULL otherwise). */
+void        tm__progress_begin(void);
+void        tm__progress_file(const char* path);
+void        tm__progress_end(void);
+extern void (*tm__write_progress)(size_t bytes);
+/* Counts n bytes written to an output file (calls tm__write_progress when it is set). */
+void tm__progress_add(size_t n);
+extern int64_t tm__progress_delay_ns; /* before the first line: 1 s (tests: 0) */
+
 /* File name of an output: <output_path>[/<time>]/<output_prefix><label><ext>. */
 int tm__output_filename(const char* label, const char* ext, char* buf, size_t len);
 /* Writes every file and the stdout table of one result (OUTPUT.md §1). */

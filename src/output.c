@@ -114,10 +114,12 @@ static void tm__output_phase_begin(void)
     tm__phase.claimed           = tm__phase.wrote = false;
     tm__phase.failed_folder[0] = '\0';
     tm__phase.first_errno      = 0;
+    tm__progress_begin();
 }
 
 static void tm__output_phase_end(int rc)
 {
+    tm__progress_end();
     if(tm__phase.claimed) tm__claim_release(tm__phase.wrote, tm__state >= 2);
     int err           = tm__phase.first_errno;
     tm__phase.claimed = false;
@@ -869,10 +871,21 @@ static void tm__write_functions(tm__buf* b)
 /* ------------------------------------------------------------------------------------------ */
 /* one component's outputs                                                                    */
 
+#define TM_OUTPUT_FILES 8
+
 typedef struct tm__output_ctx {
     int  error; /* the first failure; every other file is still tried */
     bool wrote; /* at least one file written */
+    /* the files of the component being written (owned), named by its summary */
+    char*  files[TM_OUTPUT_FILES];
+    size_t nfiles;
 } tm__output_ctx;
+
+static void tm__ctx_files_clear(tm__output_ctx* ctx)
+{
+    for(size_t i = 0; i < ctx->nfiles; ++i) free(ctx->files[i]);
+    ctx->nfiles = 0;
+}
 
 static void tm__dirname(const char* path, char* out, size_t len)
 {
@@ -949,14 +962,18 @@ static int tm__emit_begin(tm__output_ctx* ctx, const char* label, const char* ta
     }
     printf("[%s]|0> Outputting '%s'...\n", label, path);
     fflush(stdout);
+    tm__progress_file(path);
     return TIMEMORY_OK;
 }
 
-/* The end: a written file listed in metadata.json (rc: what tm__written said). */
-static int tm__emit_end(const char* label, const char* path, int rc, tm__pairs* kind,
-                        char* path_out, size_t path_len)
+/* The end: a written file listed in metadata.json and in the summary (rc: what tm__written
+ * said). */
+static int tm__emit_end(tm__output_ctx* ctx, const char* label, const char* path, int rc,
+                        tm__pairs* kind, char* path_out, size_t path_len)
 {
     if(rc != TIMEMORY_OK) return rc;
+    if(ctx->nfiles < TM_OUTPUT_FILES && (ctx->files[ctx->nfiles] = tm__strdup(path)) != NULL)
+        ++ctx->nfiles;
     tm__record_output(kind, label, path);
     if(path_out) snprintf(path_out, path_len, "%s", path);
     return TIMEMORY_OK;
@@ -970,7 +987,7 @@ static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag
     int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
     if(rc != TIMEMORY_OK) return rc;
     rc = tm__write_one(ctx, path, content);
-    return tm__emit_end(label, path, rc, kind, path_out, path_len);
+    return tm__emit_end(ctx, label, path, rc, kind, path_out, path_len);
 }
 
 /* Appends LIST(APPEND CTEST_NOTES_FILES "<path>") to <output_path>/CTestNotes.txt once: the
@@ -1163,7 +1180,8 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
     snprintf(tag, sizeof(tag), "%s.diff", label);
     tm__buf text;
     tm__buf_init(&text);
-    tm__write_text(&text, d);
+    bool whole = tm__settings.cout_output && tm__cout_whole_table(d);
+    if(whole || (tm__settings.file_output && tm__settings.text_output)) tm__write_text(&text, d);
     if(tm__settings.file_output && tm__settings.json_output)
     {
         tm__buf b;
@@ -1172,16 +1190,22 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
         tm__emit_file(ctx, label, tag, ".json", &b, &tm__json_files, NULL, 0);
         tm__buf_free(&b);
     }
+    char path[4096] = "";
     if(tm__settings.file_output && tm__settings.text_output)
     {
-        char path[4096];
         if(tm__emit_file(ctx, label, tag, ".txt", &text, &tm__text_files, path, sizeof(path)) ==
                TIMEMORY_OK &&
            tm__settings.ctest_notes)
             tm__ctest_note(ctx, path);
     }
-    if(tm__settings.cout_output)
+    if(whole)
         printf("\n%s\n", text.data ? text.data : "");
+    else if(tm__settings.cout_output)
+    {
+        /* a big difference table stays in its file: one line says where */
+        printf("\n[%s] difference of %zu entries: %s\n\n", tag, d->nentries,
+               *path ? path : "not written (text_output, file_output)");
+    }
     else
         printf("\n");
     tm__buf_free(&text);
@@ -1221,7 +1245,8 @@ static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char*
     int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
     if(rc != TIMEMORY_OK) return rc;
     rc = tm__stream_to(path, w, r);
-    return tm__emit_end(label, path, tm__written(ctx, path, rc), kind, path_out, path_len);
+    return tm__emit_end(ctx, label, path, tm__written(ctx, path, rc), kind, path_out,
+                        path_len);
 }
 
 /* A big result's tree file (the largest) is made on a thread of its own while this thread
@@ -1289,6 +1314,9 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     /* the previous run is read before this run's files can replace it */
     tm__result diff;
     bool have_diff = tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
+    /* stdout: the whole table, or the summary (output_summary.c) */
+    bool whole = tm__settings.cout_output && tm__cout_whole_table(r);
+    tm__ctx_files_clear(ctx);
 
     if(tm__settings.file_output)
     {
@@ -1328,7 +1356,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             /* the table on stdout too: made once, in memory; else streamed */
             char path[4096];
             int  rc;
-            if(tm__settings.cout_output)
+            if(whole)
             {
                 tm__write_text(&text, r);
                 have_text = true;
@@ -1343,14 +1371,20 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         if(tree_pending)
         {
             int rc = tm__stream_job_finish(&tree);
-            tm__emit_end(label, tree.path, tm__written(ctx, tree.path, rc), &tm__json_files,
-                         NULL, 0);
+            tm__emit_end(ctx, label, tree.path, tm__written(ctx, tree.path, rc),
+                         &tm__json_files, NULL, 0);
         }
     }
 
-    if(tm__settings.cout_output)
+    if(whole)
     {
         if(!have_text) tm__write_text(&text, r);
+        printf("\n%s\n", text.data ? text.data : "");
+    }
+    else if(tm__settings.cout_output)
+    {
+        tm__write_summary(&text, r, (const char* const*) ctx->files, ctx->nfiles,
+                          tm__summary_width());
         printf("\n%s\n", text.data ? text.data : "");
     }
     else
@@ -1362,6 +1396,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         tm__output_diff(&diff, ctx);
         tm__result_free(&diff);
     }
+    tm__ctx_files_clear(ctx);
     fflush(stdout);
 }
 
@@ -1376,7 +1411,7 @@ static void tm__output_timeline(tm__output_ctx* ctx)
 int tm__output_result(const tm__result* r)
 {
     if(!r || r->comp < 0 || r->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
-    tm__output_ctx ctx = { TIMEMORY_OK, false };
+    tm__output_ctx ctx = { .error = TIMEMORY_OK };
     tm__output_phase_begin();
     tm__output_one(r, &ctx);
     tm__output_phase_end(ctx.error);
@@ -1528,7 +1563,7 @@ static int tm__output_all_in_phase(void)
     /* this process's components, then those only its children had */
     int n = tm__result_components(ids, TM_NCOMP);
     if(n > TM_NCOMP) n = TM_NCOMP;
-    tm__output_ctx    ctx = { TIMEMORY_OK, false };
+    tm__output_ctx    ctx = { .error = TIMEMORY_OK };
     tm__functions_job functions;
     tm__functions_job_start(&functions);
     /* the component used first is reported last */

@@ -78,6 +78,8 @@ static const setting_desc descs[TM_NSETTINGS] = {
 /* Attributes the table has no column for (they matter to metadata and argparse only). */
 static const char* const roofline_choices = "op,ai";
 static const char* const sort_key_choices = "none,inclusive,self,count,name";
+static const char* const cout_mode_choices = "auto,summary,full";
+static const char* const progress_choices  = "auto,on,off";
 
 static bool is_hidden(int i) { return i == TM_IDX_network_interface; }
 
@@ -89,6 +91,8 @@ static const char* choices_of(int i)
         case TM_IDX_cpu_roofline_mode:
         case TM_IDX_gpu_roofline_mode: return roofline_choices;
         case TM_IDX_sort_key: return sort_key_choices;
+        case TM_IDX_cout_mode: return cout_mode_choices;
+        case TM_IDX_output_progress: return progress_choices;
         default: return NULL;
     }
 }
@@ -500,13 +504,26 @@ static int check_string(int i, const char* s, const char** canonical, char* why,
     const char* choices = choices_of(i);
     if(choices)
     {
-        static const char* const roofline_modes[] = { "op", "ai" };
-        for(int k = 0; k < 2; ++k)
-            if(strcasecmp(s, roofline_modes[k]) == 0)
+        /* the stored spelling: the choice as choices_of lists it (static storage) */
+        static const char* const known[] = { "op", "ai", "auto", "summary", "full", "on", "off" };
+        for(int k = 0; k < TM_NELEM(known); ++k)
+        {
+            size_t      len    = strlen(known[k]);
+            const char* at     = strstr(choices, known[k]);
+            bool        listed = at && (at == choices || at[-1] == ',') &&
+                          (!at[len] || at[len] == ',');
+            if(listed && strcasecmp(s, known[k]) == 0)
             {
-                *canonical = roofline_modes[k];
+                *canonical = known[k];
                 return TIMEMORY_OK;
             }
+        }
+        bool b;
+        if(i == TM_IDX_output_progress && *s && parse_bool_text(s, &b) == TIMEMORY_OK)
+        {
+            *canonical = b ? "on" : "off"; /* ON, true, 1, no, ... as a boolean setting reads */
+            return TIMEMORY_OK;
+        }
         snprintf(why, n, "expected one of: %s", choices);
         return TIMEMORY_EVALUE;
     }
@@ -518,6 +535,18 @@ static int check_int(int i, int64_t v, char* why, size_t n)
     if(v < descs[i].min || v > descs[i].max)
     {
         snprintf(why, n, "expected an integer in [%" PRId64 ", %" PRId64 "]", descs[i].min,
+                 descs[i].max);
+        return TIMEMORY_EVALUE;
+    }
+    return TIMEMORY_OK;
+}
+
+/* A double setting with bounds (min < max in the table) must lie within them. */
+static int check_double(int i, double v, char* why, size_t n)
+{
+    if(descs[i].min < descs[i].max && (v < (double) descs[i].min || v > (double) descs[i].max))
+    {
+        snprintf(why, n, "expected a number in [%" PRId64 ", %" PRId64 "]", descs[i].min,
                  descs[i].max);
         return TIMEMORY_EVALUE;
     }
@@ -585,7 +614,10 @@ static int parse_text(int i, const char* text, setting_value* out, char* why, si
                 rc = TIMEMORY_EVALUE;
             }
             else
+            {
                 out->d = v;
+                rc     = check_double(i, v, why, n);
+            }
             break;
         }
         case TIMEMORY_SETTING_STRING: break;
@@ -889,7 +921,9 @@ int timemory_settings_set_double(const char* name, double value)
 {
     int i = find_typed(name, TIMEMORY_SETTING_DOUBLE);
     if(i < 0) return i;
-    if(!isfinite(value)) return TIMEMORY_EVALUE;
+    char why[120];
+    if(!isfinite(value) || check_double(i, value, why, sizeof(why)) != TIMEMORY_OK)
+        return TIMEMORY_EVALUE;
     setting_value v = { .d = value };
     tm__settings_lock();
     store_value(i, &v, SRC_USER);

@@ -66,6 +66,13 @@ char* tm__strdup(const char* s)
 
 /* ---- files -------------------------------------------------------------------------------- */
 
+/* The bytes of an output file written so far (the progress line, output_progress.c). */
+void tm__progress_add(size_t n)
+{
+    void (*hook)(size_t) = __atomic_load_n(&tm__write_progress, __ATOMIC_ACQUIRE);
+    if(hook) hook(n);
+}
+
 int tm__mkdir_p(const char* dir)
 {
     if(!dir || !*dir) return TIMEMORY_OK;
@@ -106,6 +113,7 @@ int tm__write_file_atomic(const char* path, const char* data, size_t len)
     if(!f) return TIMEMORY_EIO;
     bool ok = fwrite(data, 1, len, f) == len;
     ok      = (fflush(f) == 0) && ok;
+    if(ok) tm__progress_add(len);
     int err = errno;
     ok      = (fclose(f) == 0) && ok;
     if(!ok || rename(tmp, path) != 0)

@@ -417,6 +417,32 @@
     X(sort_key, "TIMEMORY_SORT_KEY",                                                             \
       STRING, char*, "std::string", "none", 0, 0, "--timemory-sort-key",                         \
       "Order of sibling entries in the results (tables, JSON): 'none' (the order of first "      \
-      "calls), 'inclusive', 'self', 'count' (largest first) or 'name'")
+      "calls), 'inclusive', 'self', 'count' (largest first) or 'name'")                           \
+    X(cout_mode, "TIMEMORY_COUT_MODE",                                                           \
+      STRING, char*, "std::string", "auto", 0, 0, "--timemory-cout-mode",                        \
+      "What cout_output prints for each component: 'full' (the whole table, as the text "        \
+      "file), 'summary' (a view that fits the terminal: top entries by self and inclusive "      \
+      "value, the call tree above TIMEMORY_SUMMARY_THRESHOLD, where the files went) or "         \
+      "'auto' (the whole table when it has at most TIMEMORY_COUT_MAX_ROWS rows, else the "       \
+      "summary)")                                                                                \
+    X(cout_max_rows, "TIMEMORY_COUT_MAX_ROWS",                                                   \
+      INT, int, "int", 50, 0, INT32_MAX, "--timemory-cout-max-rows",                             \
+      "With TIMEMORY_COUT_MODE=auto, tables of at most this many rows are printed whole")        \
+    X(summary_width, "TIMEMORY_SUMMARY_WIDTH",                                                   \
+      INT, int, "int", 0, 0, 4096, "--timemory-summary-width",                                   \
+      "Columns of the stdout summary (0: $COLUMNS when it is set, else 80; at least 40)")        \
+    X(summary_threshold, "TIMEMORY_SUMMARY_THRESHOLD",                                           \
+      DOUBLE, double, "double", 1.0, 0, 100, "--timemory-summary-threshold",                     \
+      "The summary's call tree hides entries below this percent of the total")                   \
+    X(summary_top, "TIMEMORY_SUMMARY_TOP",                                                       \
+      INT, int, "int", 5, 0, 100, "--timemory-summary-top",                                      \
+      "Entries the summary lists by self value and by inclusive value")                          \
+    X(summary_tree_lines, "TIMEMORY_SUMMARY_TREE_LINES",                                         \
+      INT, int, "int", 30, 0, INT32_MAX, "--timemory-summary-tree-lines",                        \
+      "Lines of the summary's call tree at most (the rest is counted in one line)")              \
+    X(output_progress, "TIMEMORY_OUTPUT_PROGRESS",                                               \
+      STRING, char*, "std::string", "auto", 0, 0, "--timemory-output-progress",                  \
+      "A progress line on stderr when writing the outputs takes over a second: 'auto' (when "    \
+      "stderr is a terminal), 'on' or 'off'")
 
 #endif

@@ -78,7 +78,7 @@ static const char* get_str(const char* name)
 TM_TEST(settings_table_complete)
 {
     tm__settings_init();
-    CHECK_INT(timemory_settings_count(), 123);
+    CHECK_INT(timemory_settings_count(), 130);
     CHECK(tm_required_fields_size > 0);
 
     timemory_setting_info info;
@@ -94,7 +94,9 @@ TM_TEST(settings_table_complete)
     CHECK_STR(info.env, "TIMEMORY_CHILD_OUTPUT");
     CHECK_INT(timemory_settings_info(122, &info), TIMEMORY_OK);
     CHECK_STR(info.env, "TIMEMORY_SORT_KEY");
-    CHECK_INT(timemory_settings_info(123, &info), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_settings_info(129, &info), TIMEMORY_OK);
+    CHECK_STR(info.env, "TIMEMORY_OUTPUT_PROGRESS");
+    CHECK_INT(timemory_settings_info(130, &info), TIMEMORY_EINVAL);
     CHECK_INT(timemory_settings_info(-1, &info), TIMEMORY_EINVAL);
 
     for(int i = 0; i < timemory_settings_count(); ++i)
@@ -339,6 +341,31 @@ TM_TEST(settings_typed_errors)
     CHECK_INT(timemory_settings_set_string("roofline_mode", "AI"), TIMEMORY_OK);
     CHECK_STR(get_str("roofline_mode"), "ai");
     CHECK_INT(timemory_settings_set_string("output_path", NULL), TIMEMORY_EINVAL);
+
+    /* the stdout summary's settings: choices, a boolean spelling for output_progress, the
+     * threshold's bounds */
+    CHECK_STR(get_str("cout_mode"), "auto");
+    CHECK_INT(timemory_settings_set_string("cout_mode", "Summary"), TIMEMORY_OK);
+    CHECK_STR(get_str("cout_mode"), "summary");
+    CHECK_INT(timemory_settings_set_text("TIMEMORY_COUT_MODE", "FULL"), TIMEMORY_OK);
+    CHECK_STR(get_str("cout_mode"), "full");
+    CHECK_INT(timemory_settings_set_string("cout_mode", "ai"), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_string("cout_mode", "on"), TIMEMORY_EVALUE);
+    CHECK_STR(get_str("cout_mode"), "full");
+    CHECK_STR(get_str("output_progress"), "auto");
+    CHECK_INT(timemory_settings_set_string("output_progress", "ON"), TIMEMORY_OK);
+    CHECK_STR(get_str("output_progress"), "on");
+    CHECK_INT(timemory_settings_set_text("output_progress", "0"), TIMEMORY_OK);
+    CHECK_STR(get_str("output_progress"), "off");
+    CHECK_INT(timemory_settings_set_string("output_progress", "summary"), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_string("output_progress", ""), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_double("summary_threshold", 100.5), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_double("summary_threshold", -1.0), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_text("summary_threshold", "101"), TIMEMORY_EVALUE);
+    CHECK_INT(timemory_settings_set_text("summary_threshold", "2.5"), TIMEMORY_OK);
+    CHECK_NEAR(tm__settings.summary_threshold, 2.5, 0.0);
+    CHECK_INT(timemory_settings_set_double("summary_threshold", 0.0), TIMEMORY_OK);
+    CHECK_INT(timemory_settings_set_int("summary_width", 5000), TIMEMORY_EVALUE);
 
     /* get_string: truncated copy, full length returned */
     CHECK_INT(timemory_settings_set_string("output_prefix", "abcdef"), TIMEMORY_OK);

@@ -150,3 +150,10 @@ dart_count: int
 dart_label: bool
 child_output: bool
 sort_key: str
+cout_mode: str
+cout_max_rows: int
+summary_width: int
+summary_threshold: float
+summary_top: int
+summary_tree_lines: int
+output_progress: str
