@@ -19,7 +19,7 @@
  * holds the I/O of everything that process waited for. SIGINT and SIGQUIT (the terminal sends
  * them to the command too) and SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 (timem passes them on) are
  * ignored here, so the report is always written; the command gets the dispositions this
- * program was started with.
+ * program was started with (SIGCHLD's too, which is the default here).
  *
  * Usage: timem-launch FD COMMAND [ARGUMENTS...]
  */
@@ -168,13 +168,17 @@ int main(int argc, char** argv)
 #ifdef PR_SET_CHILD_SUBREAPER
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* orphans come here, not to init */
 #endif
-    struct sigaction saved[TL_NHELD];
-    struct sigaction ignore;
+    struct sigaction saved[TL_NHELD], saved_chld;
+    struct sigaction ignore, deflt;
     memset(&ignore, 0, sizeof(ignore));
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
+    deflt            = ignore;
+    deflt.sa_handler = SIG_DFL;
     for(int i = 0; i < TL_NHELD; ++i)
         sigaction(tl_held[i], &ignore, &saved[i]);
+    /* an ignored SIGCHLD (inherited through exec) would reap the children before wait4 */
+    sigaction(SIGCHLD, &deflt, &saved_chld);
 
     int failed[2];
     if(pipe2(failed, O_CLOEXEC) < 0)
@@ -193,6 +197,7 @@ int main(int argc, char** argv)
     {
         for(int i = 0; i < TL_NHELD; ++i)
             sigaction(tl_held[i], &saved[i], NULL);
+        sigaction(SIGCHLD, &saved_chld, NULL);
         close(failed[0]);
         execvp(argv[2], argv + 2);
         int code = errno;

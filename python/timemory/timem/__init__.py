@@ -45,7 +45,6 @@ _IGNORED_SIGNALS = (_signal.SIGINT, _signal.SIGQUIT)
 _FORWARDED_SIGNALS = (_signal.SIGTERM, _signal.SIGHUP, _signal.SIGUSR1, _signal.SIGUSR2)
 
 _TABLE = {row["name"]: row for row in _lib.component_table()}
-_PERCENT = 0x4  # TIMEMORY_CFLAG_PERCENT
 
 _RUSAGE = ("utime_us", "stime_us", "maxrss_kib", "minflt", "majflt", "nvcsw", "nivcsw",
            "inblock", "oublock")  # fmt: skip
@@ -198,7 +197,8 @@ class Result:
             row = _TABLE[component]
             cid = row["id"]
             values = list(_lib.component_get(cid, raw))
-            if row["flags"] & _PERCENT:
+            if len(values) != len(raw):
+                # a ratio of its raw values (cpu_util: cpu / wall): the value is the percentage
                 unit_values, base = [1.0], list(values)
             else:
                 probe = _lib.component_get(cid, [10**9] * len(raw))
@@ -359,7 +359,10 @@ def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signal
                 lines.append(line)
                 if line.startswith("pid "):
                     target["pid"] = int(line.split()[1])
-        _os.waitpid(launcher, 0)
+        try:
+            _os.waitpid(launcher, 0)
+        except ChildProcessError:  # SIGCHLD ignored here: the launcher was reaped for us
+            pass
     finally:
         if tree is not None:
             tree.stop()
