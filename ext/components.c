@@ -1,7 +1,7 @@
 /* components.c -- the stand-alone component classes: a base heap type Component and, at module
  * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes), plus the
  * module functions that expose the library's component rules (component_find,
- * component_suggest, component_format, component_format_value).
+ * component_suggest, component_format, component_format_value, component_get).
  * An instance keeps its own start reading, value, accumulator and laps; readings,
  * deltas, accumulation, sampling, unit conversion, name lookup and display format all come
  * from the library (timemory_component_*), so this file holds no measurement or naming
@@ -1042,6 +1042,55 @@ static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* arg
     return PyUnicode_FromString(text);
 }
 
+/* Raw values in base units (ns, bytes, counts; (cpu ns, wall ns) for the utilizations;
+ * (bytes, elapsed ns) for I/O) -> display values, as get() converts them (timemory_component_get:
+ * the units settings, percentages, rates). */
+static PyObject* tm_py_component_get_fn(PyObject* module, PyObject* args, PyObject* kwargs)
+{
+    (void)module;
+    static char* kwlist[] = {"component_id", "raw", NULL};
+    PyObject *   comp = NULL, *values = NULL;
+    int          id   = 0;
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_get", kwlist, &comp, &values))
+        return NULL;
+    if(tm_py_component_arg(comp, &id) < 0) return NULL;
+    PyObject* seq = PySequence_Fast(values, "raw must be a sequence of 1 or 2 ints");
+    if(!seq) return NULL;
+    Py_ssize_t n      = PySequence_Fast_GET_SIZE(seq);
+    int64_t    raw[2] = {0, 0};
+    if(n < 1 || n > 2)
+    {
+        Py_DECREF(seq);
+        return PyErr_Format(PyExc_ValueError, "raw must hold 1 or 2 values, not %zd", n);
+    }
+    for(Py_ssize_t i = 0; i < n; ++i)
+    {
+        raw[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(seq, i));
+        if(raw[i] == -1 && PyErr_Occurred())
+        {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    double out[2] = {0.0, 0.0};
+    int    count  = timemory_component_get(id, raw, out);
+    if(count < 0) return tm_py_raise(count, "component_get");
+    PyObject* result = PyTuple_New(count);
+    if(!result) return NULL;
+    for(int i = 0; i < count; ++i)
+    {
+        PyObject* item = PyFloat_FromDouble(out[i]);
+        if(!item)
+        {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(result, i, item);
+    }
+    return result;
+}
+
 static PyMethodDef tm_py_component_functions[] = {
     TM_PY_METHOD("component_find", tm_py_component_find_fn, METH_O,
                  "component_find(name)\n--\n\nThe enum value of a component name, alias, "
@@ -1056,6 +1105,9 @@ static PyMethodDef tm_py_component_functions[] = {
                  METH_VARARGS | METH_KEYWORDS,
                  "component_format_value(component_id, value, width=-1)\n--\n\nOne display "
                  "value as the text table prints it (width -1: the component's, 0: none)."),
+    TM_PY_METHOD("component_get", tm_py_component_get_fn, METH_VARARGS | METH_KEYWORDS,
+                 "component_get(component_id, raw)\n--\n\nDisplay values (a tuple) of raw "
+                 "values in base units (ns, bytes, counts), as get() converts them."),
     {NULL, NULL, 0, NULL}};
 
 int tm_py_add_components(PyObject* module)

@@ -3,10 +3,11 @@
 # gcc/make/pkg-config build the C library and the C example; valgrind counts instructions in
 # the benchmarks; librsvg2-bin (rsvg-convert) renders the SVG flame graphs in a test;
 # openmpi-bin and libopenmpi-dev (mpirun, mpicc, libmpi) build timemory's MPI plugin and run
-# the MPI tests (mpi4py, from the test extra, builds against them when it has no wheel).
+# the MPI tests (mpi4py, from the test extra, builds against them when it has no wheel);
+# time (/usr/bin/time) is what the timem tests compare timem's figures with.
 set -euo pipefail
 need=()
-for pkg in gcc make pkg-config valgrind librsvg2-bin openmpi-bin libopenmpi-dev; do
+for pkg in gcc make pkg-config valgrind librsvg2-bin openmpi-bin libopenmpi-dev time; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -22,6 +22,9 @@ import traceback as _traceback
 import types as _types
 import warnings as _warnings
 
+# what importing the package adds to the environment (timem gives its command the
+# environment without them)
+_env_added = tuple(key for key in ("TIMEMORY_BANNER", "PROFILESELECTED") if key not in _os.environ)
 _os.environ.setdefault("TIMEMORY_BANNER", "OFF")
 _os.environ.setdefault("PROFILESELECTED", "1")
 

@@ -71,8 +71,9 @@ def test_help_lists_the_seed_package_contents(run_python):
     listed = [
         line.strip() for line in text.split("PACKAGE CONTENTS")[1].split("\n\n")[0].splitlines()
     ]
-    # 3.2.x packages beyond the pre-release listing: storage, analyze (API.md section 1)
-    extras = ["storage (package)", "analyze (package)"]
+    # 3.2.x packages beyond the pre-release listing: storage, analyze (API.md section 1); the
+    # tools timem and timemory-avail (NOTES.md section 8)
+    extras = ["storage (package)", "analyze (package)", "avail (package)", "timem (package)"]
     assert sorted(set(listed) - {""}) == sorted(SEED_CONTENTS + extras)
     submodules = text.split("SUBMODULES")[1].split("\n\n")[0].split()
     assert submodules == ["scope"]

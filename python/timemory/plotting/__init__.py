@@ -1,7 +1,8 @@
 """timemory.plotting -- bar charts of the heaviest entries of the flat JSON outputs.
 
 ``read(data)`` turns a flat JSON document (``<label>.json``, ``timemory.get()``) into one
-``plot_data`` per component: one entry per label (a function, a marker: every call path of it
+``plot_data`` per component (and a ``timem -o`` document into one per chart: time, memory,
+page faults, ...): one entry per label (a function, a marker: every call path of it
 together), with its inclusive value (the outermost calls: recursion is not counted twice) and
 its exclusive ("self") value (the inclusive value minus the callees', summed over every call).
 ``plot(files=[...])`` draws each as a horizontal bar chart of the entries that reach
@@ -434,14 +435,65 @@ def _additive(units, labels):
     return len(labels) == 1 and units not in ("%",) and "/" not in str(units)
 
 
+# the charts of a timem document: (chart, its figures, element of two-valued figures)
+_TIMEM_CHARTS = (
+    ("time", ("wall_clock", "user_clock", "sys_clock", "system_clock", "cpu_clock"), 0),
+    ("cpu_util", ("cpu_util",), 0),
+    ("memory", ("peak_rss", "tree_peak_rss", "page_rss", "virtual_memory"), 0),
+    ("page_faults", ("num_major_page_faults", "num_minor_page_faults"), 0),
+    ("context_switches", ("priority_context_switch", "voluntary_context_switch"), 0),
+    ("io", ("read_char", "read_bytes", "written_char", "written_bytes"), 0),
+    ("io_rate", ("read_char", "read_bytes", "written_char", "written_bytes"), 1),
+)
+
+
+def _element(value, index):
+    if isinstance(value, list):
+        return value[index] if index < len(value) else None
+    return value if index == 0 else None
+
+
+def _read_timem(section, filename):
+    """One plot_data per chart of a timem document ({"timem": [{figure: entry}, ...]}, one
+    dict per process group), its figures as entries."""
+    command = section.get("command") or section.get("command_line", ["timem", "?"])[1:]
+    name = _os.path.basename(str(command[0])) if command else "timem"
+    groups = section["timem"]
+    result = []
+    for chart, keys, index in _TIMEM_CHARTS:
+        pdata = None
+        for rank, figures in enumerate(groups):
+            if not isinstance(figures, dict):
+                raise ValueError(f"{filename or 'the data'}: a timem entry is not an object")
+            for key in keys:
+                entry = figures.get(key)
+                value = _element(entry.get("repr"), index) if isinstance(entry, dict) else None
+                if not isinstance(value, (int, float)):
+                    continue
+                if pdata is None:
+                    unit = _element(entry.get("unit_repr", ""), index) or ""
+                    pdata = plot_data(
+                        f"timem_{chart}", chart, f"{name}: {chart.replace('_', ' ')}", unit,
+                        [chart], filename, f"{name} {chart}", additive=False,
+                    )  # fmt: skip
+                label = _element(entry.get("label", key), index) or key
+                prefix = label if len(groups) == 1 else f"{label} [rank {rank}]"
+                pdata.add(timemory_data(prefix, [value], int(entry.get("laps", 1) or 1)))
+        if pdata is not None:
+            result.append(pdata)
+    return result
+
+
 def read(data, filename=None):
     """plot_data for every component of a flat JSON document (a dict, a file name or a file
-    object): one entry per label (every call path of it summed). Raises ValueError for what
-    is not a flat timemory document."""
+    object), or for every chart of a timem document (``timem -o``). Raises ValueError for
+    what is neither."""
     document, path = _document(data)
     filename = filename or path
     if not isinstance(document, dict) or not isinstance(document.get("timemory"), dict):
         raise ValueError(f"{filename or 'the data'}: not a timemory JSON document (no 'timemory')")
+    if isinstance(document["timemory"].get("timem"), list):
+        return _read_timem(document["timemory"], filename)
     result = []
     for name, component in document["timemory"].items():
         if not isinstance(component, dict) or not ("ranks" in component or "graph" in component):
