@@ -369,6 +369,55 @@ def test_sigterm_hands_off_then_dies_by_the_signal(run_python, tmp_path):
     assert "without handing over" not in result.stderr
 
 
+def test_sigterm_during_a_call_that_retries_on_eintr(run_python, tmp_path):
+    # the child waits in C code that retries its system call when a signal interrupts it
+    # (glibc's system() waiting for its shell): a Python-level SIGTERM handler would not run
+    # before the call returns (the race a pool worker hit, between the interpreter's last
+    # check and its blocking read); the C handler wakes the hand-off thread, which hands off
+    # and ends the child at once
+    code = program("""
+        import ctypes
+
+        def busy(ready):
+            for i in range(4):
+                g(i)
+            ready.set()
+            ctypes.CDLL(None).system(b"exec sleep 37.25")
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("spawn")
+            ready = ctx.Event()
+            p = ctx.Process(target=busy, args=(ready,))
+            p.start()
+            assert ready.wait(60)
+            time.sleep(0.3)  # inside system()
+            start = time.monotonic()
+            p.terminate()
+
+            def ended():  # a zombie (join waits for the sentinel pipe, which sleep holds)
+                try:
+                    with open(f"/proc/{p.pid}/stat") as stat:
+                        return stat.read().rsplit(")", 1)[1].split()[0] in "ZX"
+                except OSError:
+                    return True
+
+            while not ended() and time.monotonic() - start < 20:
+                time.sleep(0.05)
+            took = time.monotonic() - start
+            os.system("pkill -f 'sleep 37.25'")
+            p.join()
+            parent()
+            print("EXIT", p.exitcode, "TOOK", round(took, 1))
+    """)
+    result, out = run(run_python, tmp_path, code)
+    assert result.returncode == 0, result.stderr
+    assert "EXIT -15" in result.stdout, result.stdout
+    took = float(result.stdout.split("TOOK")[1].split()[0])
+    assert took < 10.0
+    assert flat(out)["g"] == (0, 4)
+    assert "without handing over" not in result.stderr
+
+
 def test_child_output_also_writes_the_childrens_folders(run_python, tmp_path):
     code = program("""
         if __name__ == "__main__":

@@ -15,8 +15,10 @@ module tells it what only Python knows, and covers the exit paths the library ca
   hand-off (a fork followed by exec hands nothing over and is not a lost child).
 - multiprocessing's children end with ``os._exit`` (no atexit): in a child, ``os._exit``
   makes the last hand-off first. ``SIGTERM`` (``Pool.terminate()``, leaving ``with Pool()``)
-  hands off, then the child dies by the signal -- a child busy in a long C call hands off
-  when the call returns (Python runs signal handlers between bytecodes).
+  wakes the C hand-off thread (a C handler: a Python one can miss a signal that lands just
+  before a blocking read, and a pool worker waiting for a task would never end), which takes
+  the GIL, hands off and ends the child by the signal -- a child busy in a long C call that
+  holds the GIL hands off when the call lets it go.
 - A C thread hands everything over every ``HANDOFF_INTERVAL`` seconds, so a child killed by
   ``SIGKILL`` loses at most that much.
 - At exit, multiprocessing's own exit function (terminating and joining the children it
@@ -30,7 +32,6 @@ import functools
 import os
 import signal
 import sys
-import threading
 import traceback
 
 from ..libs import libpytimemory as _lib
@@ -106,15 +107,6 @@ def _exit_after_handoff(status):
 functools.update_wrapper(_exit_after_handoff, _real_exit)
 
 
-def _on_sigterm(signum, frame):
-    try:
-        if _lib._handoff_parent():
-            _finalize()
-    finally:
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-
 def _stop_thread():
     _lib._handoff_thread_stop()
 
@@ -126,16 +118,15 @@ def _install_child_hooks():
         return
     _hooks_pid = os.getpid()
     os._exit = _exit_after_handoff
-    if threading.current_thread() is threading.main_thread():
-        try:
-            if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-                signal.signal(signal.SIGTERM, _on_sigterm)
-        except (ValueError, OSError):  # not the main interpreter
-            pass
     if not _thread_stop_registered:  # inherited by fork children along with the flag
         atexit.register(_stop_thread)
         _thread_stop_registered = True
     _lib._handoff_thread_start(HANDOFF_INTERVAL)
+    # SIGTERM with its default action: a C handler wakes the hand-off thread, which makes
+    # the last hand-off and ends the process by the signal (a Python handler could miss a
+    # signal that lands just before a blocking read: a pool worker would hang)
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        _lib._handoff_sigterm()
 
 
 def _after_fork_in_child():
