@@ -4,8 +4,9 @@
  * push (key/mask) and the begin/end callables run at the first step and at the end, and
  * between two steps the pushes the coroutine left open are suspended (timemory_coroutine_*),
  * so that the tasks that run meanwhile on the thread do not nest inside them. A context
- * variable holds the position of the innermost region of the running coroutine: a task
- * created there (asyncio copies the context) has its first push under that region.
+ * variable holds the innermost region of the running coroutine: a task created there (asyncio
+ * copies the context) has its first push under that region when the event loop runs it; a
+ * coroutine awaited directly, while that region's step runs, pushes where the thread is.
  * Policy: no Python object per step beyond what the coroutine protocol makes; the region's
  * pushes and pops are the library's (paused, finalized and unbalanced as for any marker).
  */
@@ -33,6 +34,7 @@ typedef struct tm_py_coroutine
     PyObject*               begin;
     PyObject*               end;
     PyObject*               token; /* of the context variable, while it runs */
+    PyObject*               here;  /* its value: tm_co_here bytes (a bytearray) */
     uint64_t                key;
     timemory_components_t   mask;
     unsigned                scope;
@@ -41,7 +43,15 @@ typedef struct tm_py_coroutine
     timemory_position       prev; /* the thread's position before the first step */
 } tm_py_coroutine;
 
-static PyObject* tm_co_var;   /* ContextVar: bytes of the running region's timemory_position */
+/* The context variable's value: where the region is, and whether one of its steps runs now
+ * (a bytearray, read and written by this file only). */
+typedef struct tm_co_here
+{
+    timemory_position position;
+    char              running;
+} tm_co_here;
+
+static PyObject* tm_co_var;   /* ContextVar: the innermost region's tm_co_here */
 static PyObject* tm_co_throw; /* "throw" */
 static PyObject* tm_co_close; /* "close" */
 static PyObject* tm_co_send;  /* "send" */
@@ -58,11 +68,13 @@ static int tm_co_begin(tm_py_coroutine* self)
     if(PyContextVar_Get(tm_co_var, NULL, &parent) < 0) return -1;
     if(parent)
     {
-        if(PyBytes_Check(parent) && PyBytes_GET_SIZE(parent) == sizeof(timemory_position))
+        /* a task's first step, run by the event loop: under the region that created it
+         * (another thread's position is refused: pushed where this thread is) */
+        if(PyByteArray_Check(parent) && PyByteArray_GET_SIZE(parent) == sizeof(tm_co_here))
         {
-            timemory_position at;
-            memcpy(&at, PyBytes_AS_STRING(parent), sizeof(at));
-            (void)timemory_set_position(at); /* another thread's: refused, pushed here */
+            tm_co_here at;
+            memcpy(&at, PyByteArray_AS_STRING(parent), sizeof(at));
+            if(!at.running) (void)timemory_set_position(at.position);
         }
         Py_DECREF(parent);
     }
@@ -83,12 +95,18 @@ static int tm_co_begin(tm_py_coroutine* self)
         }
         Py_DECREF(r);
     }
-    timemory_position mine = timemory_get_position();
-    PyObject*         at   = PyBytes_FromStringAndSize((const char*)&mine, sizeof(mine));
-    self->token            = at ? PyContextVar_Set(tm_co_var, at) : NULL;
-    Py_XDECREF(at);
+    tm_co_here here = {timemory_get_position(), 1};
+    self->here      = PyByteArray_FromStringAndSize((const char*)&here, sizeof(here));
+    self->token     = self->here ? PyContextVar_Set(tm_co_var, self->here) : NULL;
     if(!self->token) PyErr_Clear(); /* tasks it creates go under the loop's region instead */
     return 0;
+}
+
+/* Whether one of the region's steps runs now (a coroutine awaited inside it then nests at the
+ * thread's position). */
+static inline void tm_co_running(tm_py_coroutine* self, bool running)
+{
+    if(self->here) ((tm_co_here*)(void*)PyByteArray_AS_STRING(self->here))->running = running;
 }
 
 /* The coroutine ended (returned, raised or was closed): end() and the pop; the exception in
@@ -216,7 +234,9 @@ static int tm_co_step(tm_py_coroutine* self, PyObject* value, PyObject* exc, boo
     }
     else
         (void)timemory_coroutine_resume(self); /* TIMEMORY_ENOTFOUND: nothing was left open */
+    tm_co_running(self, true);
     int rc = tm_co_inner(self->coro, value, exc, closing, out);
+    tm_co_running(self, false);
     if(rc == 1)
         (void)timemory_coroutine_suspend(self, mark);
     else if(tm_co_finish(self) < 0)
@@ -293,6 +313,7 @@ static int tm_co_traverse(PyObject* op, visitproc visit, void* arg)
     Py_VISIT(self->begin);
     Py_VISIT(self->end);
     Py_VISIT(self->token);
+    Py_VISIT(self->here);
     return 0;
 }
 
@@ -303,6 +324,7 @@ static int tm_co_clear(PyObject* op)
     Py_CLEAR(self->begin);
     Py_CLEAR(self->end);
     Py_CLEAR(self->token);
+    Py_CLEAR(self->here);
     return 0;
 }
 

@@ -74,6 +74,27 @@ def test_concurrent_tasks_are_siblings(clean_data):
         assert near(sec, SLEEP), (label, sec)
 
 
+def test_awaited_directly_nests_where_it_is_awaited(clean_data):
+    @marker(["wall_clock"])
+    async def child(delay):
+        await asyncio.sleep(delay)
+
+    @marker(["wall_clock"])
+    async def main():
+        await child(0.05)
+        with marker(["wall_clock"], key="block"):
+            await child(0.05)  # inside the block: under it
+        await asyncio.gather(child(0.05), child(0.05))  # tasks: under main
+
+    asyncio.run(main())
+    assert [(label, depth, laps) for label, depth, laps, _ in rows()] == [
+        ("main", 0, 1),
+        ("child", 1, 3),
+        ("block", 1, 1),
+        ("child", 2, 1),
+    ]
+
+
 def test_tasks_of_one_function_share_one_entry(clean_data):
     @marker(["wall_clock"])
     async def work(n):
@@ -333,3 +354,44 @@ def test_profiler_awaited_time_is_the_coroutine_s(run_python, backend, trace_c):
     assert 0.3 - 0.02 <= work_sec <= 0.3 + 2 * SLACK, got
     assert 0.2 - 0.01 <= other_sec <= 0.2 + SLACK, got
     assert got[("main", main_depth)][0] == 1 and near(got[("main", main_depth)][1], 0.2), got
+
+
+def test_profiler_and_markers_on_coroutines(run_python):
+    code = textwrap.dedent("""
+        import asyncio, json
+        import timemory
+        from timemory.profiler import Profiler, Config
+        from timemory.util import marker
+        Config.only_filenames = ["prog.py"]
+
+        @marker(["wall_clock"])
+        async def child(delay):
+            await asyncio.sleep(delay)
+
+        @marker(["wall_clock"])
+        async def main():
+            await child(0.05)
+            await asyncio.gather(child(0.1), child(0.05))
+
+        with Profiler(["wall_clock"]):
+            asyncio.run(main())
+        data = timemory.get(components=["wall_clock"])["timemory"]["wall_clock"]["ranks"][0]
+        print("ENTRIES=" + json.dumps([[e["prefix"], e["entry"]["laps"]] for e in data["graph"]]))
+    """)
+    result = run_python(code)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ENTRIES="))
+    lines = code.splitlines()
+    # a decorated function's first line is its decorator's
+    at = {name: next(i for i, x in enumerate(lines, 1) if x.startswith(f"async def {name}(")) - 1
+          for name in ("child", "main")}  # fmt: skip
+    # each marker region holds its coroutine's profiler entry; the child awaited directly is
+    # under main's profiler entry, the tasks under main's region
+    assert [tuple(x) for x in json.loads(line[len("ENTRIES="):])] == [
+        (">>> main", 1),
+        (f">>> |_main/prog.py:{at['main']}", 1),
+        (">>>   |_child", 1),
+        (f">>>     |_child/prog.py:{at['child']}", 1),
+        (">>> |_child", 2),
+        (f">>>   |_child/prog.py:{at['child']}", 2),
+    ]
