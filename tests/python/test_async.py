@@ -387,7 +387,7 @@ def test_profiler_and_markers_on_coroutines(run_python):
           for name in ("child", "main")}  # fmt: skip
     # each marker region holds its coroutine's profiler entry; the child awaited directly is
     # under main's profiler entry, the tasks under main's region
-    assert [tuple(x) for x in json.loads(line[len("ENTRIES="):])] == [
+    assert [tuple(x) for x in json.loads(line[len("ENTRIES=") :])] == [
         (">>> main", 1),
         (f">>> |_main/prog.py:{at['main']}", 1),
         (">>>   |_child", 1),
