@@ -165,7 +165,8 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
         e->verdict   = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
         e->key       = 0;
         e->mode      = TM_PROF_MODE_NEW;
-        e->coro      = (((PyCodeObject*)code)->co_flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE)) != 0;
+        e->coro      = (((PyCodeObject*)code)->co_flags &
+                   (CO_COROUTINE | CO_ITERABLE_COROUTINE)) != 0;
         e->sites     = NULL;
         e->nsites    = 0;
         e->unlearned = 0;
@@ -668,7 +669,8 @@ static inline PyObject* tm_prof_mon_enter(PyObject* code, const tm_prof_code* e,
     {
         uint64_t key = callable ? tm_hook_cfunc_key(callable)
                        : e->key ? e->key
-                                : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
+                                : tm_prof_args_key((PyCodeObject*)code,
+                                                   (PyObject*)PyEval_GetFrame());
         tm_prof_enter(t, code, callable, key);
     }
     Py_RETURN_NONE;
@@ -1293,8 +1295,8 @@ int tm_py_add_profiler(PyObject* module)
         P.cb_unwind   = tm_hook_new_callback(tm_prof_mon_unwind, "unwind");
         P.cb_call     = tm_hook_new_callback(tm_prof_mon_call, "call");
         P.cb_c_return = tm_hook_new_callback(tm_prof_mon_c_return, "c_return");
-        if(!P.cb_start || !P.cb_resume || !P.cb_yield || !P.cb_throw || !P.cb_return || !P.cb_unwind || !P.cb_call ||
-           !P.cb_c_return)
+        if(!P.cb_start || !P.cb_resume || !P.cb_yield || !P.cb_throw || !P.cb_return ||
+           !P.cb_unwind || !P.cb_call || !P.cb_c_return)
             return -1;
 #endif
     }

@@ -240,17 +240,19 @@ void tm__suspended_each(tm__graph* g, void (*fn)(void* frames, size_t n, void* a
 {
     tm__suspended* t = *tm__graph_suspended(g);
     for(size_t i = 0; t && i < t->cap; ++i)
-        if(t->slots[i].owner && t->slots[i].nframes) fn(t->slots[i].frames, t->slots[i].nframes, arg);
+        if(t->slots[i].owner && t->slots[i].nframes)
+            fn(t->slots[i].frames, t->slots[i].nframes, arg);
 }
 
 size_t tm__suspended_memory(const tm__graph* g)
 {
     const tm__suspended* t = *tm__graph_suspended((tm__graph*)g);
     if(!t) return 0;
-    size_t bytes = sizeof(*t) + t->cap * sizeof(tm__segment);
+    const size_t skip  = sizeof(timemory_skipped_push);
+    size_t       bytes = sizeof(*t) + t->cap * sizeof(tm__segment);
     for(size_t i = 0; i < t->cap; ++i)
-        bytes += t->slots[i].frame_cap * tm__frame_bytes + t->slots[i].skip_cap * sizeof(timemory_skipped_push);
+        bytes += t->slots[i].frame_cap * tm__frame_bytes + t->slots[i].skip_cap * skip;
     for(size_t i = 0; i < t->nspares; ++i)
-        bytes += t->spares[i].frame_cap * tm__frame_bytes + t->spares[i].skip_cap * sizeof(timemory_skipped_push);
+        bytes += t->spares[i].frame_cap * tm__frame_bytes + t->spares[i].skip_cap * skip;
     return bytes;
 }
