@@ -54,6 +54,8 @@ int tm_py_check_region(int rc, const char* context);
 int tm_py_add_components(PyObject* module);
 /* ext/marker.c: the C decorator wrapper and context-manager types */
 int tm_py_add_markers(PyObject* module);
+/* ext/coroutines.c: CoroutineRegion, the awaitable under the decorators on `async def` */
+int tm_py_add_coroutines(PyObject* module);
 /* ext/profiler.c: the function profiler (C callbacks) */
 int tm_py_add_profiler(PyObject* module);
 /* ext/tracer.c: the line tracer (C callbacks) */

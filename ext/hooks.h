@@ -118,6 +118,48 @@ int tm_code_table_put(tm_code_table* t, PyObject* code, void* value);
 void tm_code_table_clear(tm_code_table* t, void (*free_value)(void*));
 
 /* ---------------------------------------------------------------------------------------- */
+/* C functions' labels (cfunc_labels.c): the key of a C call's row, "builtins.sum",
+ * "list.append", registered once per C function. The table is keyed by the function's
+ * PyMethodDef, which builtin functions, method descriptors and bound builtin methods share. */
+
+typedef struct tm_cfunc_slot
+{
+    const void* ml;
+    uint64_t    key;
+} tm_cfunc_slot;
+
+typedef struct tm_cfunc_table
+{
+    tm_cfunc_slot* slots;
+    size_t         mask;
+    size_t         count;
+} tm_cfunc_table;
+
+extern tm_cfunc_table tm_hook_cfuncs;
+uint64_t              tm_hook_cfunc_key_slow(PyObject* callable, const void* ml);
+
+static inline size_t tm_cfunc_hash(const void* ml, size_t mask)
+{
+    return (size_t)(((uintptr_t)ml * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & mask;
+}
+
+/* The key of a call of callable, a C function (PyCFunction) or a method descriptor. */
+static inline uint64_t tm_hook_cfunc_key(PyObject* callable)
+{
+    const void* ml = Py_IS_TYPE(callable, &PyMethodDescr_Type)
+                         ? (const void*)((PyMethodDescrObject*)callable)->d_method
+                         : (const void*)((PyCFunctionObject*)callable)->m_ml;
+    const tm_cfunc_table* t = &tm_hook_cfuncs;
+    if(TM_HOOK_LIKELY(t->slots != NULL))
+        for(size_t i = tm_cfunc_hash(ml, t->mask);; i = (i + 1) & t->mask)
+        {
+            if(t->slots[i].ml == ml) return t->slots[i].key;
+            if(!t->slots[i].ml) break;
+        }
+    return tm_hook_cfunc_key_slow(callable, ml);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* per-thread state: each hook keeps a registry of its thread structs (GIL-protected); a
  * pthread key marks a struct dead when its thread exits, and dead ones are freed at stop.  */
 

@@ -22,6 +22,7 @@ typedef struct tm_prof_code
     uint64_t key; /* hash of the label (0 with include_args: the label is per call) */
     uint8_t  verdict;
     uint8_t  mode; /* scoped backend: TM_PROF_MODE_* */
+    bool     coro; /* a coroutine's code: its frame suspends at an await and continues */
     /* per CALL site (code unit): how many times it called something other than a C function
      * (TM_PROF_SITE_C: it called a C function once, so it is watched for good;
      * TM_PROF_SITE_NONE: no call instruction there) */
@@ -104,6 +105,8 @@ static struct
     int        mon_registered;
     bool       mon_used; /* a session ran: DISABLEd locations need a restart */
     PyObject*  cb_start;
+    PyObject*  cb_resume;
+    PyObject*  cb_yield;
     PyObject*  cb_throw;
     PyObject*  cb_return;
     PyObject*  cb_unwind;
@@ -162,6 +165,8 @@ static tm_prof_code* tm_prof_decide(PyObject* code)
         e->verdict   = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
         e->key       = 0;
         e->mode      = TM_PROF_MODE_NEW;
+        e->coro      = (((PyCodeObject*)code)->co_flags &
+                   (CO_COROUTINE | CO_ITERABLE_COROUTINE)) != 0;
         e->sites     = NULL;
         e->nsites    = 0;
         e->unlearned = 0;
@@ -275,6 +280,51 @@ static inline void tm_prof_exit(const void* tag, const void* callable)
     if(timemory_hook_pop(tag, callable, end, P.ns_per_tick) == TIMEMORY_OK) --t->depth;
 }
 
+/* Coroutines: a coroutine's call is one entry from its start to its end, awaits included,
+ * as pyinstrument shows it. At an await its push (and what it left open) is suspended off the
+ * thread's stack -- other tasks run meanwhile and must not nest in it -- and when the
+ * coroutine continues it comes back (timemory_coroutine_*), keyed by the frame, which lives
+ * as long as the coroutine. Async generators and generators keep an entry per step. */
+
+/* A coroutine's frame runs again: its suspended push comes back (true), or its call starts. */
+static inline bool tm_prof_resumed(tm_prof_thread* t, const void* owner)
+{
+    if(timemory_coroutine_resume(owner) != TIMEMORY_OK) return false;
+    ++t->depth;
+    return true;
+}
+
+/* A coroutine's frame stopped at an await: its push leaves the thread's stack. */
+static inline void tm_prof_suspend(const void* tag, const void* owner)
+{
+    tm_prof_thread* t = tm_prof_tls;
+    if(TM_HOOK_UNLIKELY(!t || t->session != P.session || t->depth <= 0)) return;
+    if(timemory_hook_coroutine_suspend(tag, NULL, owner) == TIMEMORY_OK) --t->depth;
+}
+
+/* Whether a coroutine's frame object, at its return event (value: what it returns or yields,
+ * NULL when an exception leaves it), stopped at an await rather than ended. */
+static bool tm_prof_frame_suspended(PyFrameObject* frame, PyObject* value)
+{
+    if(!value) return false;
+#if PY_VERSION_HEX < 0x030A0000
+    return frame->f_stacktop != NULL;
+#elif PY_VERSION_HEX < 0x030B0000
+    return frame->f_state == FRAME_SUSPENDED;
+#elif PY_VERSION_HEX < 0x030C0000
+    const tm_hook_iframe311* f = ((tm_hook_frame311*)(void*)frame)->f_frame;
+    return _Py_OPCODE(*f->prev_instr) == YIELD_VALUE;
+#else
+    PyObject* gen = PyFrame_GetGenerator(frame);
+    PyObject* flag = gen ? PyObject_GetAttrString(gen, "cr_suspended") : NULL;
+    bool      suspended = flag == Py_True;
+    Py_XDECREF(flag);
+    Py_XDECREF(gen);
+    if(!flag) PyErr_Clear();
+    return suspended;
+#endif
+}
+
 static int tm_prof_uninstall(void);
 
 /* threading._shutdown: the interpreter is exiting; stop receiving events. */
@@ -292,6 +342,16 @@ static inline bool tm_prof_is_c_function(PyObject* callable)
     return PyCFunction_Check(callable) || Py_IS_TYPE(callable, &PyMethodDescr_Type);
 }
 
+/* The key of a C call: the C function's own label ("builtins.sum", cfunc_labels.c); a callable
+ * of another kind, which the interpreter does not report as a C call, keeps its caller's. */
+static inline uint64_t tm_prof_c_key(const tm_prof_code* e, PyCodeObject* code,
+                                     PyFrameObject* frame, PyObject* callable)
+{
+    if(TM_HOOK_LIKELY(callable && tm_prof_is_c_function(callable)))
+        return tm_hook_cfunc_key(callable);
+    return e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
+}
+
 /* PyEval_SetProfile callback. Calls are tagged by their frame object (unique while it runs). */
 static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
@@ -307,13 +367,19 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
         }
         tm_prof_thread* t = tm_prof_thread_get();
         if(!t) return 0;
+        if(TM_HOOK_UNLIKELY(e->coro) && tm_prof_resumed(t, frame)) return 0;
         uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
         tm_prof_enter(t, frame, NULL, key);
         return 0;
     }
     if(what == PyTrace_RETURN)
     {
-        tm_prof_exit(frame, NULL);
+        if(TM_HOOK_UNLIKELY(tm_hook_frame_code(frame)->co_flags &
+                            (CO_COROUTINE | CO_ITERABLE_COROUTINE)) &&
+           tm_prof_frame_suspended(frame, arg))
+            tm_prof_suspend(frame, frame);
+        else
+            tm_prof_exit(frame, NULL);
         return 0;
     }
     if(what == PyTrace_C_CALL)
@@ -324,10 +390,7 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
         if(e->verdict != TM_HOOK_SELECT) return 0;
         tm_prof_thread* t = tm_prof_thread_get();
         if(!t) return 0;
-        /* a C call is labelled by its caller (the original's semantics): it shows as a
-         * child of the caller, the time spent in C below Python code */
-        uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
-        tm_prof_enter(t, frame, arg, key);
+        tm_prof_enter(t, frame, arg, tm_prof_c_key(e, code, frame, arg));
         return 0;
     }
     if(what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION) tm_prof_exit(frame, arg);
@@ -351,6 +414,16 @@ static int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObjec
 #    endif
 
 static _PyFrameEvalFunction tm_prof_saved_eval;
+
+/* Whether a coroutine's frame whose evaluation returned result stopped at an await. */
+static inline bool tm_prof_eval_suspended(tm_hook_eval_frame* frame, PyObject* result)
+{
+#    if PY_VERSION_HEX >= 0x030B0000
+    return result && _Py_OPCODE(*((tm_hook_iframe311*)(void*)frame)->prev_instr) == YIELD_VALUE;
+#    else
+    return tm_prof_frame_suspended(frame, result);
+#    endif
+}
 
 /* The key of a call seen by the frame hook (3.11 gives it no frame object for argument
  * values: Config.include_args uses the legacy backend there). */
@@ -382,6 +455,17 @@ static PyObject* tm_prof_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, 
     }
     tm_prof_thread* t = tm_prof_thread_get();
     if(!t) return tm_hook_eval_default(tstate, frame, throwflag);
+    if(TM_HOOK_UNLIKELY(e->coro))
+    {
+        if(!tm_prof_resumed(t, frame))
+            tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
+        PyObject* result = tm_hook_eval_default(tstate, frame, throwflag);
+        if(tm_prof_eval_suspended(frame, result))
+            tm_prof_suspend(frame, frame);
+        else
+            tm_prof_exit(frame, NULL);
+        return result;
+    }
     tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
     PyObject* result = tm_hook_eval_default(tstate, frame, throwflag);
     tm_prof_exit(frame, NULL);
@@ -490,8 +574,7 @@ static int tm_prof_scoped_c(PyObject* obj, PyFrameObject* frame, int what, PyObj
         if(e != &tm_prof_unrecorded) e->mode = TM_PROF_MODE_CALLS_C;
         tm_prof_thread* t = tm_prof_thread_get();
         if(!t) return 0;
-        uint64_t key = e->key ? e->key : tm_prof_args_key(code, (PyObject*)frame);
-        tm_prof_enter(t, frame, arg, key);
+        tm_prof_enter(t, frame, arg, tm_prof_c_key(e, code, frame, arg));
     }
     else if(what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION)
         tm_prof_exit(frame, arg);
@@ -540,7 +623,8 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
     uint32_t session = P.session;
     if(TM_HOOK_UNLIKELY(want != have) && !foreign && P.active && tm_prof_switch(want)) on = want;
     tm_prof_thread* t = selected ? tm_prof_thread_get() : NULL;
-    if(t) tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
+    if(t && !(TM_HOOK_UNLIKELY(e->coro) && tm_prof_resumed(t, frame)))
+        tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
     if(selected)
     {
         tm_prof_current       = e;
@@ -552,7 +636,10 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
         tm_prof_current       = saved;
         tm_prof_current_epoch = saved_epoch;
     }
-    if(t) tm_prof_exit(frame, NULL);
+    if(t && TM_HOOK_UNLIKELY(e->coro) && tm_prof_eval_suspended(frame, result))
+        tm_prof_suspend(frame, frame);
+    else if(t)
+        tm_prof_exit(frame, NULL);
     /* back to the caller's state, unless the profiler stopped (or another tool took the hook)
      * meanwhile */
     if(TM_HOOK_UNLIKELY(on != have) && P.active && P.session == session &&
@@ -580,8 +667,10 @@ static inline PyObject* tm_prof_mon_enter(PyObject* code, const tm_prof_code* e,
     tm_prof_thread* t = tm_prof_thread_get();
     if(t)
     {
-        uint64_t key =
-            e->key ? e->key : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
+        uint64_t key = callable ? tm_hook_cfunc_key(callable)
+                       : e->key ? e->key
+                                : tm_prof_args_key((PyCodeObject*)code,
+                                                   (PyObject*)PyEval_GetFrame());
         tm_prof_enter(t, code, callable, key);
     }
     Py_RETURN_NONE;
@@ -602,13 +691,53 @@ static PyObject* tm_prof_mon_start(PyObject* const* args, size_t nargs)
     return tm_prof_disable(e);
 }
 
+/* The interpreter frame running now: a coroutine's, at its events (it lives inside the
+ * coroutine object, so it names the coroutine for as long as it lives). */
+static inline const void* tm_prof_mon_frame(void)
+{
+    PyThreadState* tstate = PyThreadState_Get();
+#    if PY_VERSION_HEX < 0x030D0000
+    return tstate->cframe ? (const void*)tstate->cframe->current_frame : NULL;
+#    else
+    return (const void*)tstate->current_frame;
+#    endif
+}
+
+/* A selected code object's frame continues (PY_RESUME, PY_THROW): a coroutine's suspended
+ * push comes back; anything else is a new push, as at PY_START. */
+static inline PyObject* tm_prof_mon_continue(PyObject* code, const tm_prof_code* e)
+{
+    if(TM_HOOK_UNLIKELY(e->coro))
+    {
+        tm_prof_thread* t     = tm_prof_thread_get();
+        const void*     owner = tm_prof_mon_frame();
+        if(t && owner && tm_prof_resumed(t, owner)) Py_RETURN_NONE;
+    }
+    return tm_prof_mon_enter(code, e, NULL);
+}
+
+/* PY_RESUME (code, offset) */
+static PyObject* tm_prof_mon_resume(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_LIKELY(e->verdict == TM_HOOK_SELECT)) return tm_prof_mon_continue(code, e);
+    if(e->verdict == TM_HOOK_SHUTDOWN)
+    {
+        tm_prof_on_shutdown();
+        Py_RETURN_NONE;
+    }
+    return tm_prof_disable(e);
+}
+
 /* PY_THROW (code, offset, exception): a generator resumed by throw(); cannot be disabled */
 static PyObject* tm_prof_mon_throw(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
     PyObject*     code = args[0];
     tm_prof_code* e    = tm_prof_lookup(code);
-    if(e->verdict == TM_HOOK_SELECT) return tm_prof_mon_enter(code, e, NULL);
+    if(e->verdict == TM_HOOK_SELECT) return tm_prof_mon_continue(code, e);
     Py_RETURN_NONE;
 }
 
@@ -621,6 +750,25 @@ static PyObject* tm_prof_mon_return(PyObject* const* args, size_t nargs)
     if(TM_HOOK_LIKELY(e->verdict == TM_HOOK_SELECT))
     {
         tm_prof_exit(code, NULL);
+        Py_RETURN_NONE;
+    }
+    return e->verdict == TM_HOOK_SKIP ? tm_prof_disable(e) : Py_NewRef(Py_None);
+}
+
+/* PY_YIELD (code, offset, value): a coroutine stops at an await (suspended), a generator
+ * returns its value (popped) */
+static PyObject* tm_prof_mon_yield(PyObject* const* args, size_t nargs)
+{
+    (void)nargs;
+    PyObject*     code = args[0];
+    tm_prof_code* e    = tm_prof_lookup(code);
+    if(TM_HOOK_LIKELY(e->verdict == TM_HOOK_SELECT))
+    {
+        const void* owner = e->coro ? tm_prof_mon_frame() : NULL;
+        if(owner)
+            tm_prof_suspend(code, owner);
+        else
+            tm_prof_exit(code, NULL);
         Py_RETURN_NONE;
     }
     return e->verdict == TM_HOOK_SKIP ? tm_prof_disable(e) : Py_NewRef(Py_None);
@@ -703,8 +851,8 @@ static int tm_prof_monitor_install(void)
         int       event;
         PyObject* cb;
     } regs[] = {
-        {ev->py_start, P.cb_start},   {ev->py_resume, P.cb_start},   {ev->py_throw, P.cb_throw},
-        {ev->py_return, P.cb_return}, {ev->py_yield, P.cb_return},   {ev->py_unwind, P.cb_unwind},
+        {ev->py_start, P.cb_start},   {ev->py_resume, P.cb_resume},  {ev->py_throw, P.cb_throw},
+        {ev->py_return, P.cb_return}, {ev->py_yield, P.cb_yield},    {ev->py_unwind, P.cb_unwind},
         {ev->call, P.cb_call},        {ev->c_return, P.cb_c_return}, {ev->c_raise, P.cb_c_return}};
     int    events = 0;
     size_t nregs  = sizeof(regs) / sizeof(regs[0]);
@@ -1140,13 +1288,15 @@ int tm_py_add_profiler(PyObject* module)
         if(!P.function) return -1;
 #if TM_HOOKS_HAVE_MONITORING
         P.cb_start    = tm_hook_new_callback(tm_prof_mon_start, "start");
+        P.cb_resume   = tm_hook_new_callback(tm_prof_mon_resume, "resume");
+        P.cb_yield    = tm_hook_new_callback(tm_prof_mon_yield, "yield");
         P.cb_throw    = tm_hook_new_callback(tm_prof_mon_throw, "throw");
         P.cb_return   = tm_hook_new_callback(tm_prof_mon_return, "return");
         P.cb_unwind   = tm_hook_new_callback(tm_prof_mon_unwind, "unwind");
         P.cb_call     = tm_hook_new_callback(tm_prof_mon_call, "call");
         P.cb_c_return = tm_hook_new_callback(tm_prof_mon_c_return, "c_return");
-        if(!P.cb_start || !P.cb_throw || !P.cb_return || !P.cb_unwind || !P.cb_call ||
-           !P.cb_c_return)
+        if(!P.cb_start || !P.cb_resume || !P.cb_yield || !P.cb_throw || !P.cb_return ||
+           !P.cb_unwind || !P.cb_call || !P.cb_c_return)
             return -1;
 #endif
     }

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct tm__graph
     /* the last component set pushed and what it trims to (available, at most TM_MAX_BUNDLE) */
     timemory_components_t last_comps;
     timemory_components_t last_trimmed;
+    struct tm__suspended* suspended; /* coroutines' pushes between their steps (suspend.c) */
 };
 
 /* ---- the registry of graphs (lock only at registration and output) ----------------------- */
@@ -264,6 +266,7 @@ static void tm__arena_free(tm__chunk* head)
 static void tm__graph_compact(tm__graph* g)
 {
     tm__graphs_lock();
+    tm__suspended_drop(g); /* no coroutine continues on a thread that has ended */
     free(g->frames);
     free(g->slots);
     g->frames   = NULL;
@@ -319,6 +322,7 @@ size_t tm__graphs_memory(void)
     {
         const tm__graph* g = tm__graph_list[i];
         bytes += sizeof(*g) + g->frame_cap * sizeof(tm__frame) + g->slot_cap * sizeof(tm__slot);
+        bytes += tm__suspended_memory(g);
         for(const tm__chunk* c = g->nodes; c; c = c->next) bytes += sizeof(*c) + c->cap * c->size;
         for(const tm__chunk* c = g->records; c; c = c->next) bytes += sizeof(*c) + c->cap * c->size;
     }
@@ -454,6 +458,8 @@ void tm__graph_after_fork(void)
     }
     size_t n = 0;
     free(tm__graphs_mark_open(&n)); /* for good: the child never pops them */
+    /* suspended coroutines are the parent's too: present, never recorded by the child */
+    for(size_t i = 0; i < tm__graph_count; ++i) tm__suspended_drop(tm__graph_list[i]);
 }
 
 /* ---- arenas ------------------------------------------------------------------------------ */
@@ -1242,6 +1248,8 @@ int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, int record)
         tm__frame_remove(g, i);
         ++n;
     }
+    /* and the suspended coroutines whose pushes include hook pushes (the profiler's) */
+    if(g) n += tm__suspended_end_hooks(g, end_ticks, ns_per_tick, record);
     return n;
 }
 
@@ -1265,45 +1273,60 @@ void tm__graph_unwind_current(void)
             tm__timeline_end(f->tl, f->key, (uint32_t)(g->nframes - 1), tm__timeline_now(), 0);
         tm__frame_remove(g, g->nframes - 1);
     }
+    /* coroutines suspended on this thread end here too */
+    if(g) tm__suspended_end_all(g);
 }
 
 /* Open frames of every thread: their records are marked present (laps unchanged), so that a
  * snapshot taken while they are open (a hand-off) keeps their children under them instead of
  * moving them up. Returns the records it changed (malloc'd, *n of them; NULL when none or out
  * of memory) for tm__records_unmark. Called with the threads at a safe point. */
+typedef struct tm__marked
+{
+    tm__record** list;
+    size_t       n;
+    size_t       cap;
+} tm__marked;
+
+static void tm__frames_mark(void* frames, size_t nframes, void* arg)
+{
+    tm__marked* m = arg;
+    for(size_t k = 0; k < nframes; ++k)
+    {
+        tm__frame* f = &((tm__frame*)frames)[k];
+        if(!f->node) continue;
+        int nrec = f->caller_clock ? 1 : f->ncomp;
+        for(int c = 0; c < nrec; ++c)
+        {
+            tm__record* r = f->caller_clock ? f->hook_rec : f->rec[c];
+            if(!r || r->present) continue;
+            if(m->n == m->cap)
+            {
+                size_t       want = m->cap ? m->cap * 2 : 16;
+                tm__record** l    = realloc(m->list, want * sizeof(*l));
+                if(!l) continue; /* not marked: its children move up in this snapshot */
+                m->list = l;
+                m->cap  = want;
+            }
+            r->present       = true;
+            m->list[m->n++] = r;
+        }
+    }
+}
+
 tm__record** tm__graphs_mark_open(size_t* n)
 {
-    *n                = 0;
-    size_t       cap  = 0;
-    tm__record** list = NULL;
     tm__graphs_lock();
+    tm__marked marked = { NULL, 0, 0 };
     for(size_t i = 0; i < tm__graph_count; ++i)
     {
         tm__graph* g = tm__graph_list[i];
-        for(size_t k = 0; k < g->nframes; ++k)
-        {
-            tm__frame* f = &g->frames[k];
-            if(!f->node) continue;
-            int nrec = f->caller_clock ? 1 : f->ncomp;
-            for(int c = 0; c < nrec; ++c)
-            {
-                tm__record* r = f->caller_clock ? f->hook_rec : f->rec[c];
-                if(!r || r->present) continue;
-                if(*n == cap)
-                {
-                    size_t       want = cap ? cap * 2 : 16;
-                    tm__record** l    = realloc(list, want * sizeof(*l));
-                    if(!l) continue; /* not marked: its children move up in this snapshot */
-                    list = l;
-                    cap  = want;
-                }
-                r->present   = true;
-                list[(*n)++] = r;
-            }
-        }
+        tm__frames_mark(g->frames, g->nframes, &marked);
+        tm__suspended_each(g, tm__frames_mark, &marked); /* suspended coroutines' too */
     }
     tm__graphs_unlock();
-    return list;
+    *n = marked.n;
+    return marked.list;
 }
 
 void tm__records_unmark(tm__record** recs, size_t n)
@@ -1338,4 +1361,173 @@ void tm__graphs_clear(timemory_components_t comps)
         }
     }
     tm__graphs_unlock();
+}
+
+/* ---- coroutines: positions, and a step's frames off the stack and back (suspend.c) -------- */
+
+const size_t tm__frame_bytes = sizeof(tm__frame);
+
+timemory_position timemory_get_position(void)
+{
+    tm__graph* g = tm__graph_get();
+    return (timemory_position){ g, g ? g->current : NULL };
+}
+
+int timemory_set_position(timemory_position pos)
+{
+    tm__graph* g = tm__tls_graph;
+    if(!g || pos.graph != g || !pos.node) return TIMEMORY_EINVAL;
+    g->current = (tm__node*)pos.node;
+    return TIMEMORY_OK;
+}
+
+tm__graph* tm__graph_self(void)
+{
+    return tm__tls_graph;
+}
+
+size_t tm__graph_depth(const tm__graph* g)
+{
+    return g->nframes;
+}
+
+tm__suspended** tm__graph_suspended(tm__graph* g)
+{
+    return &g->suspended;
+}
+
+long tm__hook_frame_index(const tm__graph* g, const void* tag_a, const void* tag_b)
+{
+    for(size_t i = g->nframes; i-- > 0;)
+        if(g->frames[i].tag_a == tag_a && g->frames[i].tag_b == tag_b) return (long)i;
+    return -1;
+}
+
+/* Room for need more skipped pushes on the calling thread's stack of them. */
+static bool tm__skips_reserve(unsigned need)
+{
+    timemory_thread_skips* s = &timemory_thread_skipped;
+    if(s->count + need <= s->capacity) return true;
+    unsigned cap = s->capacity ? s->capacity : 64;
+    while(cap < s->count + need) cap *= 2;
+    timemory_skipped_push* e = realloc(s->entries, cap * sizeof(*e));
+    if(!e) return false;
+    pthread_once(&tm__skips_once, tm__skips_key_create);
+    if(tm__skips_key != (pthread_key_t)-1) pthread_setspecific(tm__skips_key, e);
+    s->entries  = e;
+    s->capacity = cap;
+    return true;
+}
+
+/* The paused pushes of the step: from index skip_from on, or (skip_from UINT_MAX) those made
+ * while frame base was open. */
+static inline bool tm__skip_in_step(const timemory_thread_skips* k, unsigned i, size_t base,
+                                    unsigned skip_from)
+{
+    return skip_from == UINT_MAX ? k->entries[i].below > base : i >= skip_from;
+}
+
+int tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment* s)
+{
+    size_t                 n     = g->nframes - base;
+    timemory_thread_skips* k     = &timemory_thread_skipped;
+    unsigned               nskip = 0;
+    for(unsigned i = 0; i < k->count; ++i) nskip += tm__skip_in_step(k, i, base, skip_from);
+    if(n > s->frame_cap)
+    {
+        void* f = aligned_alloc(_Alignof(tm__frame), n * sizeof(tm__frame));
+        if(!f) return TIMEMORY_ENOMEM;
+        free(s->frames);
+        s->frames    = f;
+        s->frame_cap = n;
+    }
+    if(nskip > s->skip_cap)
+    {
+        timemory_skipped_push* e = realloc(s->skips, nskip * sizeof(*e));
+        if(!e) return TIMEMORY_ENOMEM;
+        s->skips    = e;
+        s->skip_cap = nskip;
+    }
+    if(n) memcpy(s->frames, &g->frames[base], n * sizeof(tm__frame));
+    s->nframes = n;
+    s->current = g->current;
+    /* paused pushes made while these frames were open belong to the same step */
+    unsigned kept = 0;
+    s->nskips     = 0;
+    for(unsigned i = 0; i < k->count; ++i)
+    {
+        timemory_skipped_push e = k->entries[i];
+        if(tm__skip_in_step(k, i, base, skip_from))
+        {
+            e.below = e.below > base ? e.below - (unsigned)base : 0;
+            s->skips[s->nskips++] = e;
+        }
+        else
+            k->entries[kept++] = e;
+    }
+    k->count = kept;
+    if(n)
+    {
+        g->current                  = g->frames[base].saved;
+        g->nframes                  = base;
+        timemory_thread_open_pushes = (unsigned)base;
+    }
+    return TIMEMORY_OK;
+}
+
+int tm__segment_put(tm__graph* g, tm__segment* s)
+{
+    while(g->nframes + s->nframes > g->frame_cap)
+        if(!tm__frames_grow(g)) return TIMEMORY_ENOMEM;
+    if(!tm__skips_reserve(s->nskips)) return TIMEMORY_ENOMEM;
+    size_t base = g->nframes;
+    timemory_thread_skips* k = &timemory_thread_skipped;
+    for(unsigned i = 0; i < s->nskips; ++i)
+        k->entries[k->count++] = (timemory_skipped_push){ s->skips[i].key,
+                                                          s->skips[i].below + (unsigned)base };
+    if(s->nframes)
+    {
+        memcpy(&g->frames[base], s->frames, s->nframes * sizeof(tm__frame));
+        g->frames[base].saved       = g->current; /* it closes where the stack is now */
+        g->nframes                  = base + s->nframes;
+        timemory_thread_open_pushes = (unsigned)g->nframes;
+        g->current                  = (tm__node*)s->current;
+    }
+    s->nframes = 0;
+    s->nskips  = 0;
+    return TIMEMORY_OK;
+}
+
+void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
+                     int64_t end_ticks, double ns_per_tick)
+{
+    tm__frame* frames = s->frames;
+    for(size_t i = s->nframes; record && i-- > 0;)
+    {
+        tm__frame* f = &frames[i];
+        if(!f->node || (f->caller_clock && !hook_ticks)) continue;
+        tm__hook_finish(g, f, end_ticks, ns_per_tick);
+    }
+    s->nframes = 0;
+    s->nskips  = 0;
+}
+
+bool tm__segment_has_hooks(const tm__segment* s)
+{
+    const tm__frame* frames = s->frames;
+    for(size_t i = 0; i < s->nframes; ++i)
+        if(frames[i].tag_a) return true;
+    return false;
+}
+
+void tm__segment_free(tm__segment* s)
+{
+    free(s->frames);
+    free(s->skips);
+    s->frames    = NULL;
+    s->skips     = NULL;
+    s->frame_cap = 0;
+    s->skip_cap  = 0;
+    s->nframes   = 0;
+    s->nskips    = 0;
 }

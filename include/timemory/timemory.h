@@ -298,6 +298,42 @@ static inline int timemory_pop_inline(uint64_t key)
     return timemory_pop(key);
 }
 
+/* Coroutines. A coroutine runs in steps on a thread whose one stack it shares with the code
+ * that runs between its steps (an event loop, other coroutines): whatever a step pushes and
+ * leaves open (the coroutine's own region, a `with` block across an await) would otherwise be
+ * the parent of everything that runs next on the thread. A step begins with
+ * timemory_coroutine_mark (the thread's open pushes, paused ones included); when it ends,
+ * timemory_coroutine_suspend takes the pushes made since the mark off the stack and keeps them
+ * under owner (a unique address: the coroutine, its frame); the current position
+ * returns to where it was before them. timemory_coroutine_resume(owner) puts them back on top
+ * of the stack of the step that continues the coroutine -- the first closes where that stack
+ * is -- and their pops work as usual; time runs on while they are suspended. Per thread: a
+ * coroutine continued on another thread finds nothing (TIMEMORY_ENOTFOUND), and its pushes end
+ * with the thread that suspended them (recorded at finalize with stack_clearing, dropped when
+ * the thread exits). TIMEMORY_EFINALIZED after finalize. timemory_hook_coroutine_suspend
+ * suspends the innermost hook push tagged (tag_a, tag_b) and what is above it (the profiler,
+ * at a coroutine's await); timemory_hook_pop_all also ends the suspended coroutines that hold
+ * hook pushes. timemory_coroutine_end ends owner's pushes without resuming them (recorded as
+ * ending now when record != 0). */
+TIMEMORY_API uint64_t timemory_coroutine_mark(void);
+TIMEMORY_API int      timemory_coroutine_suspend(const void* owner, uint64_t mark);
+TIMEMORY_API int timemory_hook_coroutine_suspend(const void* tag_a, const void* tag_b,
+                                                 const void* owner);
+TIMEMORY_API int timemory_coroutine_resume(const void* owner);
+TIMEMORY_API int timemory_coroutine_end(const void* owner, int record);
+/* Where the calling thread's next push goes, and making such a position current again: a
+ * coroutine's first push goes under the region of the code that created it (an asyncio task
+ * under the coroutine that made it) rather than under whatever ran last on the thread. The
+ * next pop of an earlier push restores that push's own parent, as usual. A position of another
+ * thread is refused (TIMEMORY_EINVAL, nothing changes). */
+typedef struct timemory_position
+{
+    const void* graph;
+    const void* node;
+} timemory_position;
+TIMEMORY_API timemory_position timemory_get_position(void);
+TIMEMORY_API int               timemory_set_position(timemory_position pos);
+
 /* Convenience: hash + register the name once, then push/pop with the default components
  * (settings "components", then "global_components", then wall_clock). Paused and finalized
  * as timemory_push/timemory_pop; a pop with no open push of name prints

@@ -176,6 +176,30 @@ class ScopedMarker:
     def start(self) -> None: ...
     def stop(self) -> None: ...
 
+class CoroutineRegion:
+    """Awaitable: awaits coro with a region from its first step to its end, awaits included;
+    the pushes coro leaves open are suspended between its steps."""
+
+    key: int
+    mask: int
+    started: bool
+    done: bool
+    def __init__(
+        self,
+        coro: Any,
+        key: int = 0,
+        mask: int = 0,
+        scope: int = 0,
+        begin: Callable[[], object] | None = None,
+        end: Callable[[], object] | None = None,
+    ) -> None: ...
+    def __await__(self) -> Self: ...
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Any: ...
+    def send(self, value: Any) -> Any: ...
+    def throw(self, exc: Any, value: Any = ..., tb: Any = ..., /) -> Any: ...
+    def close(self) -> None: ...
+
 # components
 class Component:
     """Base of the stand-alone component classes (abstract)."""

@@ -5,7 +5,11 @@ The hooks are C callbacks (the extension's ``profiler_*`` functions): every call
 selected Python function -- and, with ``Config.trace_c``, every C function it calls -- pushes a
 node onto the calling thread's call-graph and pops it on return, so profiled calls nest with
 markers, regions and traced lines. Which functions are selected, and their labels
-(``func/file.py:line``), are decided once per code object from ``Config``.
+(``func/file.py:line``), are decided once per code object from ``Config``; a C function's row
+is named after the C function (``builtins.sum``, ``list.append``, ``time.sleep``). A coroutine's
+call is one entry from its start to its end, awaits included (as pyinstrument shows it); while
+it waits its entry is off the thread's stack, so the tasks that run meanwhile are not nested in
+it. Generators and async generators have one entry per step.
 """
 
 import inspect as _inspect
@@ -58,7 +62,7 @@ def _format_args(frame):
 
 
 _PROFILER_FIELDS = {
-    "trace_c": "also profile C functions (labelled by their caller)",
+    "trace_c": "also profile C functions (rows named after them: builtins.sum, list.append)",
     "include_internal": "profile the functions of the timemory package",
     "include_args": "append the argument values to the label",
     "include_line": "append ':<first line>' to the label",

@@ -76,7 +76,9 @@ config = Config
 class _File:
     """A source file as the tracer labels it: every line, padded to the widest line seen when
     the file was first met, with ``[func/file:NN]`` right-aligned (func: the function that
-    caused the file to be read; NN zero-padded to the digits of the file's line count)."""
+    caused the file to be read, as the seed shows it; NN zero-padded to the digits of the
+    file's line count). A file first met in module-level code names, for each line, the
+    function or class it is in (``<module>`` for the module's own lines)."""
 
     def __init__(self, filename, func, width):
         self.raw = [line.rstrip("\n\r") for line in _linecache.getlines(filename)]
@@ -85,10 +87,11 @@ class _File:
         self.width = max(width, longest + 1)
         self.digits = len(str(len(self.lines))) if self.lines else 1
         self.func = func
+        self.owners = _line_owners(self.raw) if func == "<module>" else {}
         self.filename = filename
 
     def label(self, lineno, include_filename, include_line, full_filepath, max_width, margin):
-        bracket = self.func
+        bracket = self.owners.get(lineno, self.func)
         if include_filename:
             name = self.filename if full_filepath else _os.path.basename(self.filename)
             bracket += f"/{name}"
@@ -181,6 +184,23 @@ class _LineLabels:
                 if stripped.startswith(("def ", "async def ", "class ")):
                     def_line = lineno
         return start, body, def_line
+
+
+def _line_owners(lines):
+    """{line number: name of the innermost function or class whose definition (decorators
+    included) spans it}; {} when the source does not parse."""
+    try:
+        tree = _ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return {}
+    owners = {}
+    kinds = (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.ClassDef)
+    for node in _ast.walk(tree):  # breadth first: an inner definition overrides its outer one
+        if isinstance(node, kinds) and getattr(node, "end_lineno", None):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            for lineno in range(first, node.end_lineno + 1):
+                owners[lineno] = node.name
+    return owners
 
 
 def _code_lines(code):

@@ -15,6 +15,14 @@ func + args + "@" + file + ":" + line + "/" + key, ``defer`` (default) = basic f
 blank for a context manager; leading and trailing "/" are removed. Decorators are the
 extension's FunctionMarker (push, call, pop in C); the measurement always stops, also when
 the function raises.
+
+On ``async def`` every decorator returns an ``async def`` that measures the coroutine from its
+first step to its end, awaits included (the extension's CoroutineRegion): the region leaves
+the thread's stack at each await, so concurrent tasks are siblings, never nested in each
+other, and a task's region goes under the region of the coroutine that created it. It ends
+however the coroutine ends: returned, raised, cancelled or closed. On an async generator
+function each step is one lap -- producing an item, awaits included, and its end (exhausted
+or closed) -- and the consumer's time between items is not counted.
 """
 
 import functools as _functools
@@ -114,6 +122,43 @@ class base_decorator:
         return key_of
 
 
+def _async_wrap(func, region):
+    """An ``async def`` (or async generator function) calling func under
+    ``region(awaitable, args, kwargs)``, a CoroutineRegion: the whole coroutine, or each step
+    of an async generator (an item, or its end)."""
+    if _inspect.isasyncgenfunction(func):
+
+        @_functools.wraps(func)
+        async def generator_wrapper(*args, **kwargs):
+            agen = func(*args, **kwargs)
+            value, error, finished = None, None, False
+            try:
+                while True:
+                    step = agen.athrow(error) if error is not None else agen.asend(value)
+                    try:
+                        item = await region(step, args, kwargs)
+                    except StopAsyncIteration:
+                        finished = True
+                        return
+                    try:
+                        value, error = (yield item), None
+                    except GeneratorExit:
+                        raise
+                    except BaseException as exc:  # noqa: BLE001 - thrown in by the consumer
+                        value, error = None, exc
+            finally:
+                if not finished:
+                    await region(agen.aclose(), args, kwargs)
+
+        return generator_wrapper
+
+    @_functools.wraps(func)
+    async def coroutine_wrapper(*args, **kwargs):
+        return await region(func(*args, **kwargs), args, kwargs)
+
+    return coroutine_wrapper
+
+
 def _print_exception(exc_type, exc, tb):
     if exc_type is not None and issubclass(exc_type, Exception):
         _traceback.print_exception(exc_type, exc, tb, limit=5)
@@ -158,6 +203,8 @@ class marker(base_decorator):
             raise TypeError(f"marker decorates a callable, not {type(func).__name__}")
         if self.mask == 0:
             return func
+        if _inspect.iscoroutinefunction(func) or _inspect.isasyncgenfunction(func):
+            return self._async_wrapper(func)
         if self.report_at_exit:
             return self._reporting_wrapper(func)
         if self.add_args:
@@ -181,6 +228,33 @@ class marker(base_decorator):
                 return func(*args, **kwargs)
 
         return wrapper
+
+    def _async_wrapper(self, func):
+        key_of = self._call_key_function(func) if self.add_args else None
+        mask, scope_bits = self.mask, self.scope
+        if self.report_at_exit:
+            fixed_key = None if key_of else self.decorator_key(func)
+
+            def region(awaitable, args, kwargs):
+                reporter = _Reporter(key_of(args, kwargs) if key_of else fixed_key,
+                                     self.components, mask, scope_bits)  # fmt: skip
+                return _lib.CoroutineRegion(
+                    awaitable, begin=reporter.__enter__, end=reporter.__exit__
+                )
+
+        elif key_of:
+
+            def region(awaitable, args, kwargs):
+                key = _lib.add_hash_id(key_of(args, kwargs))
+                return _lib.CoroutineRegion(awaitable, key, mask, scope_bits)
+
+        else:
+            key = _lib.add_hash_id(self.decorator_key(func))
+
+            def region(awaitable, args, kwargs):
+                return _lib.CoroutineRegion(awaitable, key, mask, scope_bits)
+
+        return _async_wrap(func, region)
 
     def _reporting_wrapper(self, func):
         key_of = self._call_key_function(func) if self.add_args else None
@@ -276,6 +350,20 @@ class _PrintingHelper(base_decorator):
     def __call__(self, func):
         key_of = self._call_key_function(func) if self.add_args else None
         fixed_key = None if self.add_args else self.decorator_key(func)
+        if _inspect.iscoroutinefunction(func) or _inspect.isasyncgenfunction(func):
+
+            def region(awaitable, args, kwargs):
+                bundle = self._bundle(key_of(args, kwargs) if key_of else fixed_key)
+
+                def end():
+                    try:
+                        bundle.stop()
+                    finally:
+                        bundle.report()
+
+                return _lib.CoroutineRegion(awaitable, begin=bundle.start, end=end)
+
+            return _async_wrap(func, region)
 
         @_functools.wraps(func)
         def wrapper(*args, **kwargs):
