@@ -1506,7 +1506,8 @@ void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
     {
         tm__frame* f = &frames[i];
         if(!f->node || (f->caller_clock && !hook_ticks)) continue;
-        tm__hook_finish(g, f, end_ticks, ns_per_tick);
+        /* a suspended frame is off the stack: its depth as if it were back on top */
+        tm__hook_finish(g, f, g->nframes + i, end_ticks, ns_per_tick);
     }
     s->nframes = 0;
     s->nskips  = 0;

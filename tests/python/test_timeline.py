@@ -288,3 +288,38 @@ def test_forked_child_writes_its_own_timeline(run_python, tmp_path):
     assert [e["name"] for e in forked if e["ph"] == "X"] == ["child_work"] * 2
     assert {e["pid"] for e in forked} == {int(child.parent.name.split("-")[1])}
     assert {e["pid"] for e in parent} != {e["pid"] for e in forked}
+
+
+ASYNC_TASKS = """
+import asyncio
+from timemory.util import marker
+
+@marker(["wall_clock"])
+async def task(delay):
+    await asyncio.sleep(delay)
+
+@marker(["wall_clock"])
+async def main():
+    await asyncio.gather(task(0.05), task(0.1))
+
+asyncio.run(main())
+"""
+
+
+def test_concurrent_coroutines_on_the_timeline(run_python, tmp_path):
+    # two tasks suspended and resumed in turn on one thread: each is one call from its start
+    # to its end, awaits included, inside main; the trace stays balanced
+    out = tmp_path / "out"
+    run_python(
+        ASYNC_TASKS, env={"TIMEMORY_TIMELINE": "ON", "TIMEMORY_OUTPUT_PATH": str(out)}, check=True
+    )
+    events = load_trace(out / "timeline.json")
+    calls = [e for e in events if e["ph"] in ("X", "B")]
+    names = sorted(e["name"] for e in calls)
+    assert names == ["main", "task", "task"], names
+    main = next(e for e in calls if e["name"] == "main")
+    tasks = sorted((e for e in calls if e["name"] == "task"), key=lambda e: e["dur"])
+    assert all(e["ph"] == "X" for e in calls)
+    assert 45_000 <= tasks[0]["dur"] < 95_000 and 95_000 <= tasks[1]["dur"] < 500_000
+    for t in tasks:  # inside main, by time
+        assert main["ts"] <= t["ts"] and t["ts"] + t["dur"] <= main["ts"] + main["dur"] + 1
