@@ -355,9 +355,9 @@ static inline PyCodeObject* tm_hook_frame_code(PyFrameObject* frame)
 #endif
 }
 
-/* Counts a dropped event (allocation failure in a hook); reported by take_errors(). */
-void     tm_hook_note_error(void);
-uint64_t tm_hook_take_errors(void);
+/* Counts a dropped event (allocation failure in a hook) in the library's sticky error state
+ * (timemory_note_error), which take_errors() reads. */
+void tm_hook_note_error(void);
 
 /* Growth helper: *buf holds *cap elements of size elem; grows to hold need. -1 on failure. */
 int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem);

@@ -21,17 +21,9 @@ PyAPI_FUNC(int) _PyEval_SetProfile(PyThreadState* tstate, Py_tracefunc func, PyO
 /* ------------------------------------------------------------------------------------------ */
 /* errors and growth                                                                           */
 
-static atomic_uint_fast64_t tm_hook_errors;
-
-void tm_hook_note_error(void)
-{
-    atomic_fetch_add(&tm_hook_errors, 1);
-}
-
-uint64_t tm_hook_take_errors(void)
-{
-    return atomic_exchange(&tm_hook_errors, 0);
-}
+/* A dropped event (no memory in a hook): counted in the library's one sticky error state,
+ * reported with the others at Profiler.stop/Tracer.stop, get(), report() and finalize. */
+void tm_hook_note_error(void) { timemory_note_error(TIMEMORY_ENOMEM); }
 
 int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem)
 {

@@ -432,8 +432,18 @@ static PyObject* tm_py_take_errors(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    int last = 0;
-    return PyLong_FromLong(timemory_take_errors(&last));
+    int first = 0;
+    return PyLong_FromLong(timemory_take_errors(&first));
+}
+
+static PyObject* tm_py_take_error_report(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    int first = 0;
+    int n     = timemory_take_errors(&first);
+    if(n == 0) Py_RETURN_NONE;
+    return Py_BuildValue("(is)", n, timemory_strerror(first));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1450,6 +1460,10 @@ static PyMethodDef tm_py_methods[] = {
                  "(the default)."),
     TM_PY_NOARGS("take_errors", tm_py_take_errors,
                  "take_errors()\n--\n\nNumber of failed pushes/pops since the last call."),
+    TM_PY_NOARGS("take_error_report", tm_py_take_error_report,
+                 "take_error_report()\n--\n\n(count, the first error's message) of the failed "
+                 "pushes/pops and dropped hook events since the last call (resetting them), or "
+                 "None."),
     TM_PY_ONEARG("get_hash", tm_py_add_hash_id,
                  "get_hash(key)\n--\n\nRegister key and return its 64-bit hash."),
     TM_PY_ONEARG("add_hash_id", tm_py_add_hash_id,

@@ -1222,13 +1222,6 @@ static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
     return PyUnicode_FromString(modes[e->mode]);
 }
 
-static PyObject* tm_prof_py_take_errors(PyObject* self, PyObject* unused)
-{
-    (void)self;
-    (void)unused;
-    return PyLong_FromUnsignedLongLong(tm_hook_take_errors());
-}
-
 static PyMethodDef tm_prof_methods[] = {
     {"profiler_init", (PyCFunction)(void (*)(void))tm_prof_py_init, METH_FASTCALL,
      "profiler_init(package_dir=None)\n--\n\nPrepare a profiling session: package_dir is the "
@@ -1271,8 +1264,6 @@ static PyMethodDef tm_prof_methods[] = {
      "profiler_code_state(code)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
      "profiled code object 'selected', 'learning', 'quiet' or 'calls C' (the scoped backend's "
      "state: whether its frames run with the profile hook)."},
-    {"profiler_take_errors", tm_prof_py_take_errors, METH_NOARGS,
-     "profiler_take_errors()\n--\n\nEvents the profiler or tracer dropped (no memory)."},
     {NULL, NULL, 0, NULL}};
 
 int tm_py_add_profiler(PyObject* module)

@@ -30,6 +30,9 @@
 
 /* One line on stderr: "[timemory] warning: ...". */
 void tm__warn(const char* fmt, ...) TM_PRINTF(1, 2);
+/* The sticky errors since the last report, as one warning naming `when` and the first error;
+ * returns their count (0: nothing said). */
+int tm__report_errors(const char* when);
 /* Sticky hot-path error: counted, turned into a warning/exception by the next API call. */
 void tm__set_error(int code);
 

@@ -147,6 +147,7 @@ int timemory_finalize(void)
     tm__state = 2;
     pthread_mutex_unlock(&tm__lib_mutex);
     /* children's data merged; a child hands its data over instead of writing it */
+    tm__report_errors("at finalize");
     bool own_output = tm__handoff_finalize();
     int  rc         = TIMEMORY_OK;
     if(own_output && tm__settings.auto_output) rc = tm__output_all();
@@ -158,6 +159,7 @@ int timemory_finalize(void)
 
 int timemory_report(void)
 {
+    tm__report_errors("at report");
     tm__handoff_collect(); /* children that have ended */
     return tm__output_all();
 }
@@ -341,6 +343,7 @@ timemory_components_t timemory_components_with_data(void)
 int timemory_get_json(timemory_components_t comps, bool tree, char** out)
 {
     if(!out) return TIMEMORY_EINVAL;
+    tm__report_errors("reading the results");
     *out = NULL;
     tm__result results[TM_NCOMP];
     int        n  = 0;
@@ -362,6 +365,7 @@ int timemory_get_json(timemory_components_t comps, bool tree, char** out)
 int timemory_get_text(timemory_components_t comps, char** out)
 {
     if(!out) return TIMEMORY_EINVAL;
+    tm__report_errors("reading the results");
     *out = NULL;
     tm__result results[TM_NCOMP];
     int        n  = 0;

@@ -13,8 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The one sticky error state: failures of the hot path (and of the hooks above it, through
+ * timemory_note_error) are counted here, the first code kept, and reported by the next
+ * finalize/report/get (tm__report_errors) or read by timemory_take_errors. */
 static atomic_int tm__error_count;
-static atomic_int tm__error_last;
+static atomic_int tm__error_first;
 
 void tm__warn(const char* fmt, ...)
 {
@@ -29,15 +32,32 @@ void tm__warn(const char* fmt, ...)
 
 void tm__set_error(int code)
 {
+    int none = 0;
+    atomic_compare_exchange_strong_explicit(&tm__error_first, &none, code, memory_order_relaxed,
+                                            memory_order_relaxed);
     atomic_fetch_add_explicit(&tm__error_count, 1, memory_order_relaxed);
-    atomic_store_explicit(&tm__error_last, code, memory_order_relaxed);
 }
 
-int timemory_take_errors(int* last_code)
+void timemory_note_error(int code)
+{
+    if(code != TIMEMORY_OK) tm__set_error(code);
+}
+
+int timemory_take_errors(int* first_code)
 {
     int n = atomic_exchange_explicit(&tm__error_count, 0, memory_order_relaxed);
-    int c = atomic_exchange_explicit(&tm__error_last, 0, memory_order_relaxed);
-    if(last_code) *last_code = c;
+    int c = atomic_exchange_explicit(&tm__error_first, 0, memory_order_relaxed);
+    if(first_code) *first_code = n > 0 ? c : TIMEMORY_OK;
+    return n;
+}
+
+int tm__report_errors(const char* when)
+{
+    int first = TIMEMORY_OK;
+    int n     = timemory_take_errors(&first);
+    if(n > 0)
+        tm__warn("%d push/pop or hook call%s failed since the last report (%s); the first: %s",
+                 n, n == 1 ? "" : "s", when, timemory_strerror(first));
     return n;
 }
 

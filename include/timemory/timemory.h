@@ -107,9 +107,14 @@ TIMEMORY_API void timemory_set_rusage_self(void);
 TIMEMORY_API void timemory_set_rusage_children(void);
 TIMEMORY_API void timemory_set_rusage_thread(void);
 
-/* Sticky error state of the hot path: the number of failed pushes/pops since the last call,
- * and the last code. Reading it resets it. */
-TIMEMORY_API int timemory_take_errors(int* last_code);
+/* Sticky error state of the hot path: the number of failed pushes/pops (and hook calls, see
+ * timemory_note_error) since the last call, and the first one's code. Reading it resets it.
+ * timemory_finalize, timemory_report and timemory_get_json/_text report what is there (one
+ * warning on stderr with the count and the first error) and reset it. */
+TIMEMORY_API int timemory_take_errors(int* first_code);
+/* Counts a failure of code layered on the library (a language binding's hook that could not
+ * record an event) in the same sticky state; no effect for TIMEMORY_OK. */
+TIMEMORY_API void timemory_note_error(int code);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Keys: 64-bit hashes of label strings, registered once.                                   */

@@ -101,6 +101,7 @@ else:
     from . import storage as storage
     from . import units as units
     from . import util as util
+    from ._errors import report_errors as _report_errors
     from .signals import (
         disable_signal_detection,
         enable_signal_detection,
@@ -152,6 +153,7 @@ else:
         except Exception:  # noqa: BLE001 (a finalizer failed: do not pop what it left)
             settings.stack_clearing = False
         try:
+            _report_errors("at finalize")
             libpytimemory.finalize()
         except Exception:  # noqa: BLE001 (never raise from the exit hook; show it)
             _traceback.print_exc()
@@ -164,6 +166,7 @@ else:
 
     def report(filename=""):
         """Print the data"""
+        _report_errors("at report")
         libpytimemory.report(filename)
 
     def enable():
@@ -216,10 +219,12 @@ else:
     def get(hierarchy=False, components=[]):  # noqa: B006
         """The current data as a dict (JSON layout: flat, or hierarchy=True for the tree) for
         the given components (names or component.id values; empty: all with data)"""
+        _report_errors("reading the results")
         return _json.loads(libpytimemory.get_json(_mask(components), bool(hierarchy)))
 
     def get_text(components=[]):  # noqa: B006
         """The text tables of the given components (empty: all with data)"""
+        _report_errors("reading the results")
         return libpytimemory.get_text(_mask(components))
 
     def clear(components=[]):  # noqa: B006

@@ -67,8 +67,31 @@ TM_TEST(util_sticky_errors)
     timemory_take_errors(NULL);
     tm__set_error(TIMEMORY_ENOMEM);
     tm__set_error(TIMEMORY_EUNBALANCED);
-    int last = 0;
-    CHECK_INT(timemory_take_errors(&last), 2);
-    CHECK_INT(last, TIMEMORY_EUNBALANCED);
-    CHECK_INT(timemory_take_errors(&last), 0);
+    timemory_note_error(TIMEMORY_OK); /* not a failure */
+    timemory_note_error(TIMEMORY_ENOMEM);
+    int first = -1;
+    CHECK_INT(timemory_take_errors(&first), 3);
+    CHECK_INT(first, TIMEMORY_ENOMEM); /* the first one, not the last */
+    CHECK_INT(timemory_take_errors(&first), 0);
+    CHECK_INT(first, TIMEMORY_OK);
+}
+
+/* finalize/report/get report the sticky errors: one warning with the count and the first */
+TM_TEST(util_sticky_errors_reported_once)
+{
+    timemory_take_errors(NULL);
+    uint64_t key = timemory_add_hash_id("sticky-unbalanced");
+    CHECK_INT(timemory_pop(key), TIMEMORY_EUNBALANCED); /* never pushed */
+    CHECK_INT(timemory_pop(key), TIMEMORY_EUNBALANCED);
+    tm_capture err;
+    tm_capture_begin(&err, 2);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json(0, false, &json), TIMEMORY_OK);
+    free(json);
+    CHECK_INT(timemory_get_json(0, false, &json), TIMEMORY_OK); /* nothing new: silent */
+    free(json);
+    char* text = tm_capture_end(&err);
+    CHECK_STR(text, "[timemory] warning: 2 push/pop or hook calls failed since the last report "
+                    "(reading the results); the first: pop without a matching push\n");
+    free(text);
 }

@@ -118,16 +118,6 @@ def warn_replaced(tool, count, what):
     )
 
 
-def warn_dropped(tool, errors):
-    """The warning for events the C side dropped (out of memory), for the caller's caller."""
-    if errors:
-        _warnings.warn(
-            f"timemory.{tool}: {errors} events were dropped (out of memory)",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-
-
 def with_absolute_paths(value):
     """File lists also match through the absolute path of entries that name a path."""
     items = [value] if isinstance(value, str) else list(value)

@@ -15,6 +15,7 @@ it. Generators and async generators have one entry per step.
 import inspect as _inspect
 import sys as _sys
 
+from .._errors import report_errors as _report_errors
 from ..libs import libpytimemory as _lib
 from ._hooks import PACKAGE_DIR as _PACKAGE_DIR
 from ._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
@@ -24,7 +25,6 @@ from ._hooks import hook_bundle as _hook_bundle
 from ._hooks import hook_config_type as _hook_config_type
 from ._hooks import hook_session as _hook_session
 from ._hooks import valid_components as _valid_components
-from ._hooks import warn_dropped as _warn_dropped
 from ._hooks import with_absolute_paths as _with_absolute_paths  # noqa: F401
 
 __all__ = [
@@ -99,7 +99,7 @@ def profiler_finalize():
     """End the profiling session: removes the hooks if installed, clears the decisions."""
     backend = _lib.profiler_backend()
     warn_replaced("profiler", _lib.profiler_finalize(), _REPLACED_WHAT.get(backend, backend))
-    _warn_dropped("profiler", _lib.profiler_take_errors())
+    _report_errors("at Profiler.stop", stacklevel=4)
 
 
 @_hook_bundle

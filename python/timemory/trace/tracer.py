@@ -18,6 +18,7 @@ import os as _os
 import sys as _sys
 import textwrap as _textwrap
 
+from .._errors import report_errors as _report_errors
 from ..libs import libpytimemory as _lib
 from ..profiler._hooks import PACKAGE_DIR as _PACKAGE_DIR
 from ..profiler._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
@@ -27,7 +28,6 @@ from ..profiler._hooks import hook_bundle as _hook_bundle
 from ..profiler._hooks import hook_config_type as _hook_config_type
 from ..profiler._hooks import hook_session as _hook_session
 from ..profiler._hooks import valid_components as _valid_components
-from ..profiler._hooks import warn_dropped as _warn_dropped
 
 __all__ = [
     "Tracer",
@@ -253,7 +253,7 @@ def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
     backend = _lib.tracer_backend()
     warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT.get(backend, backend))
-    _warn_dropped("trace", _lib.profiler_take_errors())
+    _report_errors("at Tracer.stop", stacklevel=4)
 
 
 _REPLACED_WHAT = {
