@@ -106,7 +106,9 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
     int       pushed = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
     PyObject* result =
         call ? call(func, args, nargsf, kwnames) : PyObject_Vectorcall(func, args, nargsf, kwnames);
-    /* pop whether func returned or raised; the pending exception is left untouched */
+    /* pop whether func returned or raised; the pending exception is left untouched. A failed
+     * pop (unbalanced, out of memory) is counted by the library where it happens, in the
+     * sticky state the next get()/stop()/finalize() reports: nothing is lost by not raising */
     if(pushed) (void)timemory_pop(self->key);
     return result;
 }
@@ -340,7 +342,7 @@ static void tm_py_scoped_marker_end(tm_py_scoped_marker* self)
 {
     if(!self->started) return;
     self->started = false;
-    (void)timemory_pop(self->key);
+    (void)timemory_pop(self->key); /* a failure is counted in the sticky state (see above) */
 }
 
 static PyObject* tm_py_scoped_marker_enter(PyObject* op, PyObject* unused)
