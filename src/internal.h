@@ -110,6 +110,10 @@ extern tm__settings_store tm__settings;
 void tm__settings_init(void); /* defaults, then environment; once, from the library ctor */
 void tm__settings_lock(void);
 void tm__settings_unlock(void);
+/* A configuration file's key = value applied (settings_config.c reads the files); returns the
+ * failures (an unknown key is one). The default config_file list (four optional files). */
+int         tm__settings_apply_config(const char* path, const char* key, const char* value);
+const char* tm__settings_default_config_files(void);
 /* Snapshot of a string setting (malloc'd copy, caller frees). */
 char* tm__settings_string_copy(const char* name);
 /* Bumped on every settings change: cached derived values (units, default components) check it. */

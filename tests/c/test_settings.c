@@ -585,6 +585,8 @@ TM_TEST(settings_config_json)
         CHECK_INT(timemory_settings_read_config(path), TIMEMORY_EFORMAT);
         char* err = tm_capture_end(&cap);
         CHECK_INT(count_of(err, "\n"), 1);
+        /* syntax errors say where (the strict reader's line and column) */
+        if(k != 1) CHECK(err && strstr(err, "not valid JSON (") && strstr(err, "line 1"));
         free(err);
         unlink(path);
     }
