@@ -527,6 +527,14 @@ extern void (*tm__write_progress)(size_t bytes);
 void tm__progress_add(size_t n);
 extern int64_t tm__progress_delay_ns; /* before the first line: 1 s (tests: 0) */
 
+/* What the outputs say about the run (output_metadata.c). A written file is listed in
+ * metadata.json under its kind; the launch time formatted by strftime; metadata.json's
+ * document and functions.json's. */
+enum { TM_OUTPUT_JSON = 0, TM_OUTPUT_TEXT = 1 };
+void tm__output_record_file(int kind, const char* label, const char* path);
+void tm__output_launch_strftime(const char* fmt, char* out, size_t len);
+void tm__put_metadata(tm__buf* b);
+void tm__write_functions(tm__buf* b);
 /* File name of an output: <output_path>[/<time>]/<output_prefix><label><ext>. */
 int tm__output_filename(const char* label, const char* ext, char* buf, size_t len);
 /* Writes every file and the stdout table of one result (OUTPUT.md §1). */
