@@ -348,6 +348,10 @@ typedef struct tm__result_part {
 typedef struct tm__result {
     int        comp;
     tm__rnode  root; /* placeholder root (hash 0), children = top-level nodes */
+    /* collapse_threads=false with several threads: a placeholder root over each thread's own
+     * tree, then each adopted process's (one thread id per node, for the tree JSON); else it
+     * has no children */
+    tm__rnode  threads;
     tm__entry* entries;
     size_t     nentries;
     int        thread_count; /* threads that ever registered */

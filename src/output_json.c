@@ -549,8 +549,10 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
          * with MPI "mpi", one list of roots per rank or node group (ranks.c) */
         if(r[i]->nparts == 0)
         {
+            /* threads not collapsed: each thread's nodes apart (one tid each) */
+            const tm__rnode* root = r[i]->threads.nchildren ? &r[i]->threads : &r[i]->root;
             tm__buf_puts(b, ",\"graph\":[[");
-            tm__put_tree(b, &doc, r[i], &r[i]->root, true);
+            tm__put_tree(b, &doc, r[i], root, true);
             tm__buf_puts(b, "]]}");
             continue;
         }

@@ -482,6 +482,33 @@ long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, c
     return (long) (r->nentries - before);
 }
 
+/* The children of from appended to into's (siblings of equal key stay apart: into is never
+ * searched), from emptied and freed. */
+static void tm__move_children(tm__rnode* into, tm__rnode* from)
+{
+    size_t want = into->nchildren + from->nchildren;
+    if(from->nchildren > 0 && want > into->cap)
+    {
+        size_t     cap = into->cap ? into->cap : 4;
+        while(cap < want) cap *= 2;
+        tm__rnode* c = realloc(into->children, cap * sizeof(tm__rnode));
+        if(!c)
+        {
+            tm__set_error(TIMEMORY_ENOMEM);
+            tm__rnode_free(from);
+            return;
+        }
+        into->children = c;
+        into->cap      = cap;
+    }
+    if(from->nchildren > 0)
+        memcpy(into->children + into->nchildren, from->children,
+               from->nchildren * sizeof(tm__rnode));
+    into->nchildren = want;
+    from->nchildren = 0;
+    tm__rnode_free(from);
+}
+
 int tm__result_build(int comp, tm__result* out)
 {
     memset(out, 0, sizeof(*out));
@@ -531,7 +558,7 @@ int tm__result_build(int comp, tm__result* out)
             size_t first   = out->nentries;
             tm__flatten(&fb, &one, 0);
             for(size_t k = first; k < out->nentries; ++k) out->entries[k].tid = tm__graph_tid(g);
-            tm__rnode_free(&one);
+            tm__move_children(&out->threads, &one);
         }
         /* adopted processes: one section each, "|<pid>" (thread ids are small, pids not) */
         for(size_t i = 0; i < nadopted; ++i)
@@ -542,6 +569,15 @@ int tm__result_build(int comp, tm__result* out)
             snprintf(part, sizeof(part), "|%ld", tm__adopted_pid(i));
             fb.thread_part = part;
             tm__flatten(&fb, tree, 0);
+            tm__rnode copy;
+            memset(&copy, 0, sizeof(copy));
+            if(tm__rnode_merge(comp, &copy, tree) != TIMEMORY_OK) tm__set_error(TIMEMORY_ENOMEM);
+            tm__move_children(&out->threads, &copy);
+        }
+        if(out->threads.nchildren > 0)
+        {
+            out->threads.label = tm__strdup("unknown-hash=0");
+            tm__add_tid(&out->threads, 0);
         }
     }
     tm__graphs_unlock();
@@ -569,6 +605,7 @@ void tm__result_free(tm__result* r)
     free(r->parts);
     free(r->rank_stats);
     tm__rnode_free(&r->root);
+    tm__rnode_free(&r->threads);
     memset(r, 0, sizeof(*r));
 }
 

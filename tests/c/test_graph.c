@@ -235,8 +235,42 @@ TM_TEST(graph_threads_merge)
             CHECK_INT(r.entries[i].laps, 100);
         }
     CHECK(per_thread >= 4);
+    /* the tree keeps each thread's nodes apart too: one thread id each, all different */
+    int apart = 0, last_tid = -1;
+    for(size_t i = 0; i < r.threads.nchildren; ++i)
+    {
+        const tm__rnode* c = &r.threads.children[i];
+        if(strcmp(c->label, "g-thread-work") != 0) continue;
+        ++apart;
+        CHECK_INT(c->ntids, 1);
+        CHECK_INT(c->laps, 100);
+        CHECK(tm__rnode_tids(c)[0] > last_tid); /* threads in registration order */
+        last_tid = tm__rnode_tids(c)[0];
+    }
+    CHECK_INT(apart, per_thread);
+    for(size_t i = 0; i < r.root.nchildren; ++i) /* the merged tree stays as it was */
+        if(strcmp(r.root.children[i].label, "g-thread-work") == 0)
+            CHECK_INT(r.root.children[i].ntids, per_thread);
     tm__result_free(&r);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
+              TIMEMORY_OK);
+    int nodes = 0;
+    for(const char* p = json; p && (p = strstr(p, "\"prefix\":\"g-thread-work\"")) != NULL; ++p)
+        ++nodes;
+    CHECK_INT(nodes, per_thread);
+    free(json);
     timemory_settings_set_bool("collapse_threads", saved);
+    CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    CHECK_INT(r.threads.nchildren, 0); /* collapsed: the merged tree alone */
+    tm__result_free(&r);
+    CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
+              TIMEMORY_OK);
+    nodes = 0;
+    for(const char* p = json; p && (p = strstr(p, "\"prefix\":\"g-thread-work\"")) != NULL; ++p)
+        ++nodes;
+    CHECK_INT(nodes, 1);
+    free(json);
 }
 
 TM_TEST(graph_paused_records_nothing)
