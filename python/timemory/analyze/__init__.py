@@ -419,7 +419,7 @@ def _parser(command_line):
         metavar="file",
         nargs="+" if command_line else "*",
         default=[],
-        help="<label>.tree.json files (or timemory JSON with a 'timemory' tree)",
+        help="<label>.tree.json files or output folders (their *.tree.json files)",
     )
     parser.add_argument("-f", "--format", nargs="*", choices=FORMATS, default=None,
                         help="output format(s) (default: tree)")  # fmt: skip
