@@ -199,7 +199,7 @@ typedef struct tm__merge_frame {
     const tm__node* next; /* the graph child to merge next */
 } tm__merge_frame;
 
-static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
+size_t tm__merge_graph(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
 {
     long             pid   = tm__data_pid();
     size_t           added = 0, n = 0, cap = 64;
@@ -482,34 +482,7 @@ long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, c
     return (long) (r->nentries - before);
 }
 
-/* The children of from appended to into's (siblings of equal key stay apart: into is never
- * searched), from emptied and freed. */
-static void tm__move_children(tm__rnode* into, tm__rnode* from)
-{
-    size_t want = into->nchildren + from->nchildren;
-    if(from->nchildren > 0 && want > into->cap)
-    {
-        size_t     cap = into->cap ? into->cap : 4;
-        while(cap < want) cap *= 2;
-        tm__rnode* c = realloc(into->children, cap * sizeof(tm__rnode));
-        if(!c)
-        {
-            tm__set_error(TIMEMORY_ENOMEM);
-            tm__rnode_free(from);
-            return;
-        }
-        into->children = c;
-        into->cap      = cap;
-    }
-    if(from->nchildren > 0)
-        memcpy(into->children + into->nchildren, from->children,
-               from->nchildren * sizeof(tm__rnode));
-    into->nchildren = want;
-    from->nchildren = 0;
-    tm__rnode_free(from);
-}
-
-int tm__result_build(int comp, tm__result* out)
+static int tm__result_build_with(int comp, tm__result* out, bool threads)
 {
     memset(out, 0, sizeof(*out));
     if(comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
@@ -524,7 +497,7 @@ int tm__result_build(int comp, tm__result* out)
     for(size_t i = 0; i < ngraphs; ++i)
     {
         const tm__graph* g = tm__graphs_at(i);
-        total += tm__merge(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
+        total += tm__merge_graph(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
     }
     /* processes that handed their data over (children): after this process's threads */
     size_t nadopted = tm__adopted_count();
@@ -548,7 +521,7 @@ int tm__result_build(int comp, tm__result* out)
             const tm__graph* g = tm__graphs_at(i);
             tm__rnode        one;
             memset(&one, 0, sizeof(one));
-            if(tm__merge(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
+            if(tm__merge_graph(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
             char part[32];
             if(ngraphs > 9)
                 snprintf(part, sizeof(part), "|%0*d", digits, tm__graph_tid(g));
@@ -558,7 +531,7 @@ int tm__result_build(int comp, tm__result* out)
             size_t first   = out->nentries;
             tm__flatten(&fb, &one, 0);
             for(size_t k = first; k < out->nentries; ++k) out->entries[k].tid = tm__graph_tid(g);
-            tm__move_children(&out->threads, &one);
+            tm__rnode_free(&one);
         }
         /* adopted processes: one section each, "|<pid>" (thread ids are small, pids not) */
         for(size_t i = 0; i < nadopted; ++i)
@@ -569,17 +542,12 @@ int tm__result_build(int comp, tm__result* out)
             snprintf(part, sizeof(part), "|%ld", tm__adopted_pid(i));
             fb.thread_part = part;
             tm__flatten(&fb, tree, 0);
-            tm__rnode copy;
-            memset(&copy, 0, sizeof(copy));
-            if(tm__rnode_merge(comp, &copy, tree) != TIMEMORY_OK) tm__set_error(TIMEMORY_ENOMEM);
-            tm__move_children(&out->threads, &copy);
-        }
-        if(out->threads.nchildren > 0)
-        {
-            out->threads.label = tm__strdup("unknown-hash=0");
-            tm__add_tid(&out->threads, 0);
         }
     }
+    /* each thread's own tree too when several threads (or adopted processes') have data */
+    if(threads && out->root.nchildren > 0 && (ngraphs > 1 || nadopted > 0) &&
+       tm__result_build_threads(comp, out) != TIMEMORY_OK)
+        tm__set_error(TIMEMORY_ENOMEM);
     tm__graphs_unlock();
     (void) total;
     if(out->root.nchildren == 0)
@@ -591,17 +559,30 @@ int tm__result_build(int comp, tm__result* out)
     return TIMEMORY_OK;
 }
 
+int tm__result_build(int comp, tm__result* out)
+{
+    return tm__result_build_with(comp, out, false);
+}
+
+int tm__result_build_tree(int comp, tm__result* out)
+{
+    return tm__result_build_with(comp, out, true);
+}
+
 void tm__result_free(tm__result* r)
 {
     for(size_t i = 0; i < r->nentries; ++i) free(r->entries[i].prefix);
     free(r->entries);
     free(r->banner);
     for(size_t i = 0; i < r->nparts; ++i)
+    {
         if(r->parts[i].tree && r->parts[i].tree != &r->root)
         {
             tm__rnode_free(r->parts[i].tree);
             free(r->parts[i].tree);
         }
+        tm__rnode_free(&r->parts[i].threads);
+    }
     free(r->parts);
     free(r->rank_stats);
     tm__rnode_free(&r->root);

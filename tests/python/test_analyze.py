@@ -189,24 +189,30 @@ def test_command_line_on_threaded_output_folders(run_python, tmp_path):
     for collapse in ("true", "false"):
         env = {"TIMEMORY_OUTPUT_PATH": f"out-{collapse}", "TIMEMORY_COLLAPSE_THREADS": collapse}
         run_python(THREADED, env=env, check=True)
+
+    def works(folder):
+        """{tid: inclusive sum of work} of the tree file: one root per thread (after thread
+        0's bookmark: the main thread ran nothing)."""
+        tree = json.loads((tmp_path / folder / "wall.tree.json").read_text())
+        roots = tree["timemory"]["wall_clock"]["mpi"][0]
+        assert roots[0]["children"][0]["node"]["is_dummy"] is True
+        found = {}
+        for root in roots[1:]:
+            (work,) = [child["node"] for child in root["children"]]
+            found[work["tid"][0]] = work["inclusive"]["stats"]["sum"]
+        return found
+
     # merged over threads: one tree, the totals
-    tree = json.loads((tmp_path / "out-true" / "wall.tree.json").read_text())
-    work = tree["timemory"]["wall_clock"]["graph"][0][0]["children"][0]["node"]
-    assert work["tid"] == [1, 2, 3]
     result = run_python("-m", "timemory.analyze", tmp_path / "out-true", "-f", "tree", check=True)
-    total = work["inclusive"]["stats"]["sum"]
+    total = sum(works("out-true").values())
     assert re.findall(r"^(\S+) work ", result.stdout, re.M) == [f"{total:.3f}"]
     assert "thread" not in result.stdout
     # threads kept apart: a tree per thread, under "thread N:"
-    tree = json.loads((tmp_path / "out-false" / "wall.tree.json").read_text())
-    works = {
-        child["node"]["tid"][0]: child["node"]["inclusive"]["stats"]["sum"]
-        for child in tree["timemory"]["wall_clock"]["graph"][0][0]["children"]
-    }
-    assert sorted(works) == [1, 2, 3]
+    apart = works("out-false")
+    assert sorted(apart) == [1, 2, 3]
     result = run_python("-m", "timemory.analyze", tmp_path / "out-false", "-f", "tree", check=True)
     shown = re.findall(r"^thread (\d+):\n(?:.*\n)*?(\S+) work ", result.stdout, re.M)
-    assert shown == [(str(tid), f"{works[tid]:.3f}") for tid in (1, 2, 3)]
+    assert shown == [(str(tid), f"{apart[tid]:.3f}") for tid in (1, 2, 3)]
     assert result.stdout.count("leaf") == 3
 
 

@@ -130,10 +130,17 @@ t.start()
 t.join()
 frame = timemory.storage.to_dataframe(timemory.get())
 print(sorted(zip(frame.tid, frame.label)))
+# the tree layout lists one root per thread: rows per thread, or merged back as the run shows
+for collapse in (False, True):
+    timemory.settings.collapse_threads = collapse
+    tree = timemory.storage.to_dataframe(timemory.get(hierarchy=True))
+    print(collapse, sorted(zip(tree.tid, tree.label, tree["count"])))
 """
     result = run_python(code, name="threads.py")
     assert result.returncode == 0, result.stderr
     assert "[(0, 'work'), (1, 'work')]" in result.stdout
+    assert "False [((0,), 'work', 1), ((1,), 'work', 1)]" in result.stdout
+    assert "True [((0, 1), 'work', 2)]" in result.stdout
 
 
 def test_without_pandas(run_python, tmp_path):

@@ -1,22 +1,22 @@
 """timemory.analyze._graphframe -- LLNL hatchet GraphFrames of timemory's tree layout.
 
-hatchet's own reader (``GraphFrame.from_timemory``, 2026.2.0) stops on any tree with threads
-and no MPI: it drops a ``rank`` column it never made (``KeyError: "['rank'] not found in
-axis"``); the original toolkit's files fail the same way. Under MPI it loads nodes merged over
-threads with a thread "0,1" that its ``tree()`` cannot show (it asks for thread 0), and two
-nodes of one parent whose labels give the same name (``f/a.py:1``, ``f/b.py:9``) keep only
-the values of the last one. This builds the frame hatchet's reader builds where that reader
-works -- the same graph, columns (``type``, ``name``, ``file``, ``line``, ``pid``, ``count``,
-``<stat>.<component>`` exclusive and ``<stat>.<component> (inc)`` inclusive, one column per
-element label for two-valued components), index and default metric -- and the frame it means
-where it does not:
+hatchet's own reader (``GraphFrame.from_timemory``, 2026.2.0) loads timemory's tree files,
+threads included: with several threads they list one root per thread under "mpi"
+(docs/outputs.md), and it gives an index (node, rank, thread). It fails on trees that merge
+threads into one node without MPI (the original toolkit's files, ``KeyError: "['rank'] not
+found in axis"``), and two nodes of one parent whose labels give the same name
+(``f/a.py:1``, ``f/b.py:9``) keep only the values of the last one. This builds the frame
+hatchet's reader builds where that reader works -- the same graph, columns (``type``,
+``name``, ``file``, ``line``, ``pid``, ``count``, ``<stat>.<component>`` exclusive and
+``<stat>.<component> (inc)`` inclusive, one column per element label for two-valued
+components), index and default metric -- and the one the run showed otherwise:
 
-* index ``node``, plus ``rank`` for the MPI layouts ("mpi"/"upcxx"/"upc" keys, as hatchet's
-  reader), plus ``thread`` when the tree keeps each thread apart (collapse_threads=false: one
-  thread id per node); every node then has a row for every rank/thread, zero where it did not
-  run (as hatchet's reader fills them);
-* a tree merged over threads (the default) has one row per node, and its ``thread`` column
-  lists the threads merged into it ("0,1,2", hatchet's form for merged ids; an int for one);
+* index ``node``, plus ``rank`` for MPI outputs, plus ``thread`` when the run kept threads
+  apart (collapse_threads=false: one thread id per node); every node then has a row for
+  every rank/thread, zero where it did not run (as hatchet's reader fills them);
+* when the run merged threads (the default) each node has one row, its ``thread`` column
+  listing the threads merged into it ("0,1,2", hatchet's form for merged ids; an int for
+  one): the per-thread roots of the file are merged back (``storage._trees``);
 * nodes are told apart by their full labels, so same-named functions keep their own values;
 * a component without statistics (trip_count) gets ``sum.<component>`` from its values.
 
@@ -28,7 +28,6 @@ that squash the graph do not merge threads/ranks.
 import json as _json
 import os as _os
 
-_DMP_KEYS = ("mpi", "upc", "upcxx")
 _SKIPPED_STATS = ("cereal_class_version", "count")
 
 
@@ -63,22 +62,6 @@ def _documents(data):
 
 def _component_name(name):
     return name.replace("tim::", "").replace("component::", "").lower()
-
-
-def _ranks(component):
-    """[(rank or None, roots)] of a component's tree layout; None when it has none."""
-    if "graph" in component:
-        return [(None, roots) for roots in component["graph"]]
-    found = None
-    offset = 0
-    for key in _DMP_KEYS:
-        if key in component:
-            found = found or []
-            start = 0 if key == "mpi" else offset
-            found.extend((start + i, roots) for i, roots in enumerate(component[key]))
-            if key == "mpi":
-                offset = int(component.get("mpi_size") or 0)
-    return found
 
 
 def _ids(value):
@@ -179,9 +162,10 @@ class _Builder:
         return found
 
     def add(self, name, component):
+        from ..storage._trees import tree_elements
         from ..storage.frames import _parse_label
 
-        ranks = _ranks(component)
+        ranks = tree_elements(component)
         if ranks is None:
             return
         labels = _metric_labels(component, name)

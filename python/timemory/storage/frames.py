@@ -310,13 +310,12 @@ def _flat_rows(document):
 
 
 def _tree_ranks(component):
-    for key in ("graph", "mpi", "upcxx", "upc"):
-        ranks = component.get(key)
-        if isinstance(ranks, list) and (not ranks or isinstance(ranks[0], (list, dict))):
-            if ranks and isinstance(ranks[0], dict) and "node" not in ranks[0]:
-                continue  # a flat entry list of an old layout, not trees
-            return [r if isinstance(r, list) else [r] for r in ranks]
-    return None
+    """Each element's roots (rank 0 without MPI); threads merged back when the run merged
+    them (``_trees``)."""
+    from ._trees import tree_elements
+
+    elements = tree_elements(component)
+    return None if elements is None else [roots for _, roots in elements]
 
 
 def _preorder(roots):
