@@ -82,10 +82,10 @@ def _kept(data):
 def load(data, select=None, per_thread=False, per_rank=False):
     """A GraphFrame of a timemory tree: a dict (``timemory.get(hierarchy=True)``), a
     ``<label>.tree.json`` file name or open file, or an output folder (its ``*.tree.json``
-    files). select: component names to keep. Built by timemory (``_graphframe``), not by
-    hatchet's ``from_timemory``, which fails on threaded data: the same columns and index where
-    hatchet's reader works, a ``thread`` level where threads were kept apart, a ``rank`` level
-    for MPI outputs."""
+    files). select: component names to keep. Built by timemory (``_graphframe``) as the run
+    showed it: threads merged back where the run merged them (one row per node), a ``thread``
+    level where it kept them apart, a ``rank`` level for MPI outputs; where hatchet's own
+    ``from_timemory`` gives one frame per node (one thread), the same frame."""
     _hatchet()
     from ._graphframe import graphframe
 
