@@ -315,7 +315,7 @@ int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, 
     const tm__jnode* ranks = tm__jnode_member(data, "ranks");
     if(!ranks || ranks->kind != TM_JSON_ARRAY)
     {
-        if(tm__jnode_member(data, "graph"))
+        if(tm__jnode_member(data, "graph") || tm__jnode_member(data, "mpi"))
             return tm__diff_reject(&c, NULL, "is the hierarchical (tree) layout; the difference "
                                              "reads the flat layout (%s.json)",
                                    tm__components[comp].label);

@@ -6,7 +6,9 @@
  *
  * Format (native byte order, checked by a marker; every count is bounded by the bytes left):
  *   "TMX1" u32 version u32 0x01020304 i64 pid i32 rank i32 threads i32 children u32 ncomps
- *   per component: str name, u64 nodes (root included), then the nodes in pre-order:
+ *   per component: str name, u32 trees -- one per thread id, ascending (result_threads.c), or
+ *   the merged tree when one thread has data -- then per tree: u64 nodes (root included), the
+ *   nodes in pre-order:
  *     u32 nchildren u64 id u64 key u8 dummy u64 laps i64 accum[2]
  *     f64 sum[2] sqr[2] min[2] max[2] u64 count u32 ntids i32[ntids] u32 npids i64[npids]
  *     str label
@@ -19,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TM_EXCHANGE_VERSION 1u
+#define TM_EXCHANGE_VERSION 2u /* 2: per-thread trees */
 #define TM_EXCHANGE_ORDER 0x01020304u
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -125,7 +127,7 @@ int tm__exchange_pack(tm__buf* out, int rank)
     tm__result results[TM_NCOMP];
     int        nres = 0;
     for(int i = 0; i < ncomps; ++i)
-        if(tm__result_build(comps[i], &results[nres]) == TIMEMORY_OK) ++nres;
+        if(tm__result_build_tree(comps[i], &results[nres]) == TIMEMORY_OK) ++nres;
 
     int rc = TIMEMORY_OK;
     tm__put_raw(out, "TMX1", 4);
@@ -138,9 +140,15 @@ int tm__exchange_pack(tm__buf* out, int rank)
     tm__put_u32(out, (uint32_t) nres);
     for(int i = 0; i < nres && rc == TIMEMORY_OK; ++i)
     {
+        const tm__rnode* trees;
+        size_t           ntrees = tm__thread_trees(&results[i].root, &results[i].threads, &trees);
         tm__put_str(out, tm__components[results[i].comp].name);
-        tm__put_u64(out, (uint64_t) tm__count_nodes(&results[i].root));
-        rc = tm__put_tree(out, &results[i].root);
+        tm__put_u32(out, (uint32_t) ntrees);
+        for(size_t t = 0; t < ntrees && rc == TIMEMORY_OK; ++t)
+        {
+            tm__put_u64(out, (uint64_t) tm__count_nodes(&trees[t]));
+            rc = tm__put_tree(out, &trees[t]);
+        }
     }
     for(int i = 0; i < nres; ++i) tm__result_free(&results[i]);
     if(rc == TIMEMORY_OK && out->failed) rc = TIMEMORY_ENOMEM;
@@ -333,10 +341,47 @@ static bool tm__get_tree(tm__reader* r, tm__rnode* root, uint64_t nodes)
     return !r->bad;
 }
 
+/* A component's trees: one is its merged tree; several are its threads' (ids ascending, each
+ * with data), merged into root here. */
+static bool tm__get_trees(tm__reader* r, int comp, tm__proc_comp* pc)
+{
+    uint32_t ntrees = tm__get_u32(r);
+    if(r->bad) return false;
+    if(ntrees == 0) return tm__fail(r, "a component without its tree");
+    if(ntrees > (size_t) (r->end - r->p) / (8 + TM_MIN_NODE_BYTES))
+        return tm__fail(r, "more trees than the data holds");
+    if(ntrees == 1) return tm__get_tree(r, &pc->root, tm__get_u64(r));
+    pc->threads.children = calloc(ntrees, sizeof(tm__rnode));
+    if(!pc->threads.children) return tm__fail(r, "out of memory");
+    pc->threads.cap = ntrees;
+    for(uint32_t t = 0; t < ntrees; ++t)
+    {
+        tm__rnode* tree = &pc->threads.children[t];
+        pc->threads.nchildren = t + 1;
+        if(!tm__get_tree(r, tree, tm__get_u64(r))) return false;
+        if(tree->nchildren == 0) return tm__fail(r, "a thread's tree without nodes");
+        for(size_t c = 0; c < tree->nchildren; ++c)
+            if(tree->children[c].ntids != 1 ||
+               tm__rnode_tids(&tree->children[c])[0] != tm__thread_tree_tid(tree))
+                return tm__fail(r, "a thread's tree with another thread's nodes");
+        if(t > 0 && tm__thread_tree_tid(tree) <= tm__thread_tree_tid(tree - 1))
+            return tm__fail(r, "threads' trees out of order");
+    }
+    pc->root.label = tm__strdup("unknown-hash=0");
+    for(uint32_t t = 0; t < ntrees; ++t)
+        if(tm__rnode_merge(comp, &pc->root, &pc->threads.children[t]) != TIMEMORY_OK)
+            return tm__fail(r, "out of memory");
+    return true;
+}
+
 void tm__proc_data_free(tm__proc_data* p)
 {
     if(!p) return;
-    for(int i = 0; i < p->ncomps; ++i) tm__rnode_free(&p->comps[i].root);
+    for(int i = 0; i < p->ncomps; ++i)
+    {
+        tm__rnode_free(&p->comps[i].root);
+        tm__rnode_free(&p->comps[i].threads);
+    }
     free(p->comps);
     memset(p, 0, sizeof(*p));
 }
@@ -389,10 +434,9 @@ int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* 
         }
         for(int k = 0; k < out->ncomps; ++k)
             if(out->comps[k].comp == comp) tm__fail(&r, "a component given twice");
-        uint64_t nodes        = tm__get_u64(&r);
-        out->comps[i].comp    = comp;
-        out->ncomps           = (int) i + 1;
-        if(!r.bad) tm__get_tree(&r, &out->comps[i].root, nodes);
+        out->comps[i].comp = comp;
+        out->ncomps        = (int) i + 1;
+        tm__get_trees(&r, comp, &out->comps[i]);
     }
     if(!r.bad && r.p != r.end) tm__fail(&r, "bytes after the last component");
     if(r.bad)
@@ -434,6 +478,14 @@ const tm__rnode* tm__adopted_tree(size_t i, int comp)
     if(i >= tm__nadopted) return NULL;
     for(int k = 0; k < tm__adopted[i].ncomps; ++k)
         if(tm__adopted[i].comps[k].comp == comp) return &tm__adopted[i].comps[k].root;
+    return NULL;
+}
+
+const tm__rnode* tm__adopted_threads(size_t i, int comp)
+{
+    if(i >= tm__nadopted) return NULL;
+    for(int k = 0; k < tm__adopted[i].ncomps; ++k)
+        if(tm__adopted[i].comps[k].comp == comp) return &tm__adopted[i].comps[k].threads;
     return NULL;
 }
 

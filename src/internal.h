@@ -390,6 +390,7 @@ typedef struct tm__result_part {
     int        first_rank;  /* ranks merged into it */
     int        last_rank;
     tm__rnode* tree;        /* its tree (placeholder root): &r->root or owned */
+    tm__rnode  threads;     /* its ranks' thread t merged per thread id (tm__thread_trees) */
     size_t     first;       /* its entries: r->entries[first .. first + count) */
     size_t     count;
 } tm__result_part;
@@ -397,6 +398,9 @@ typedef struct tm__result_part {
 typedef struct tm__result {
     int        comp;
     tm__rnode  root; /* placeholder root (hash 0), children = top-level nodes */
+    /* each thread's own tree (tm__thread_trees): one placeholder root per thread id when
+     * more than one has data, else no children */
+    tm__rnode  threads;
     tm__entry* entries;
     size_t     nentries;
     int        thread_count; /* threads that ever registered */
@@ -410,8 +414,10 @@ typedef struct tm__result {
 } tm__result;
 
 /* Builds the merged result of one component from every graph (collapse_threads decides the
- * flat view). Returns TIMEMORY_ENOTFOUND when the component has no data. */
+ * flat view); _tree also each thread's own tree (r->threads), for the tree JSON and the
+ * exchange. Returns TIMEMORY_ENOTFOUND when the component has no data. */
 int  tm__result_build(int comp, tm__result* out);
+int  tm__result_build_tree(int comp, tm__result* out);
 void tm__result_free(tm__result* r);
 /* Child comparisons made while merging (a test checks that merging N siblings is linear). */
 extern size_t tm__result_probes;
@@ -431,6 +437,10 @@ void tm__rnode_sort(tm__rnode* root, int key);
  * Labels are copied. Iterative (no recursion on depth). TIMEMORY_ENOMEM when a node could
  * not be added (the rest is still merged). */
 int  tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from);
+/* Merges one thread's graph (the children of groot) into `into`, projected onto comp (nodes
+ * without its record skipped, their children moved up); tid recorded. Returns the nodes
+ * merged. Graphs locked. */
+size_t tm__merge_graph(int comp, tm__rnode* into, const tm__node* groot, int tid);
 void tm__rnode_free(tm__rnode* n); /* frees what n owns (not n itself) */
 /* Components with data in this process: the graphs' components in order of first use, then
  * components only adopted processes have. Returns the count (at most max). */
@@ -440,10 +450,12 @@ int  tm__result_components(int* out, int max);
 /* other processes' data (exchange.c): the MPI gather to rank 0 and the hand-off of child     */
 /* processes to their parent share one self-describing binary format                          */
 
-/* One process's data: per component the merged tree over its threads (placeholder root). */
+/* One process's data: per component the merged tree over its threads (placeholder root) and
+ * each thread's own (tm__thread_trees). */
 typedef struct tm__proc_comp {
     int       comp;
     tm__rnode root;
+    tm__rnode threads;
 } tm__proc_comp;
 
 typedef struct tm__proc_data {
@@ -470,8 +482,40 @@ int    tm__adopt(tm__proc_data* p);
 size_t tm__adopted_count(void);
 long   tm__adopted_pid(size_t i);
 void   tm__adopted_clear(void);
-/* The adopted data of one component, or NULL (for tm__result_build). */
+/* The adopted data of one component, or NULL (for tm__result_build): the merged tree, and
+ * the per-thread trees (tm__thread_trees). */
 const tm__rnode* tm__adopted_tree(size_t i, int comp);
+const tm__rnode* tm__adopted_threads(size_t i, int comp);
+
+/* ------------------------------------------------------------------------------------------ */
+/* per-thread trees (result_threads.c): each thread's own tree beside the merged one, for the */
+/* tree JSON (hatchet's layout for threads) and the hand-off / MPI exchange                   */
+
+/* The per-thread trees of a merged tree (a result, an adopted process, an MPI element):
+ * threads' children -- one placeholder root per thread id, ascending, each holding that
+ * thread's nodes (one thread id each) -- when more than one thread id has data; else root
+ * alone, its nodes all of one thread. Returns the count (0 when root has no children). */
+size_t tm__thread_trees(const tm__rnode* root, const tm__rnode* threads,
+                        const tm__rnode** trees);
+/* The thread id of one of those trees: the one id its nodes carry. */
+int tm__thread_tree_tid(const tm__rnode* tree);
+
+/* One thread's data to merge into its tree: a graph of this process or another process's
+ * per-thread tree. */
+typedef struct tm__thread_source {
+    int              tid;
+    const tm__graph* graph; /* or NULL: */
+    const tm__rnode* tree;
+    size_t           order; /* set by tm__threads_build: sources of one id stay in order */
+} tm__thread_source;
+/* Fills threads (empty on entry) with one placeholder root per thread id that has data, each
+ * source merged into the root of its id; left empty when fewer than two ids have data (the
+ * merged tree is then the one thread's). Sorts src. TIMEMORY_ENOMEM when a node could not be
+ * added (the rest is kept). Graph sources need the graphs locked. */
+int tm__threads_build(int comp, tm__rnode* threads, tm__thread_source* src, size_t n);
+/* This process's per-thread trees into r->threads: its graphs, and the adopted processes'
+ * per-thread trees (their thread t into thread t). Graphs locked. */
+int tm__result_build_threads(int comp, tm__result* r);
 
 /* ------------------------------------------------------------------------------------------ */
 /* child processes hand their data to their parent (handoff.c)                                */

@@ -305,7 +305,7 @@ int timemory_pop_region(const char* name)
 
 /* ---- results ------------------------------------------------------------------------------ */
 
-static int tm__collect(timemory_components_t comps, tm__result* results, int* n)
+static int tm__collect(timemory_components_t comps, tm__result* results, int* n, bool tree)
 {
     tm__handoff_collect(); /* children that have ended */
     int order[TM_NCOMP];
@@ -315,7 +315,7 @@ static int tm__collect(timemory_components_t comps, tm__result* results, int* n)
     {
         int c = order[i];
         if(comps && !(comps & TIMEMORY_COMPONENT_BIT(c))) continue;
-        int rc = tm__result_build(c, &results[*n]);
+        int rc = (tree ? tm__result_build_tree : tm__result_build)(c, &results[*n]);
         if(rc == TIMEMORY_OK)
             ++*n;
         else if(rc != TIMEMORY_ENOTFOUND)
@@ -333,7 +333,7 @@ timemory_components_t timemory_components_with_data(void)
 {
     tm__result results[TM_NCOMP];
     int        n = 0;
-    if(tm__state >= 3 || tm__collect(0, results, &n) != TIMEMORY_OK) return 0;
+    if(tm__state >= 3 || tm__collect(0, results, &n, false) != TIMEMORY_OK) return 0;
     timemory_components_t mask = 0;
     for(int i = 0; i < n; ++i) mask |= TIMEMORY_COMPONENT_BIT(results[i].comp);
     tm__free_results(results, n);
@@ -347,7 +347,7 @@ int timemory_get_json(timemory_components_t comps, bool tree, char** out)
     *out = NULL;
     tm__result results[TM_NCOMP];
     int        n  = 0;
-    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n);
+    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n, tree);
     if(rc != TIMEMORY_OK) return rc;
     const tm__result* ptrs[TM_NCOMP];
     for(int i = 0; i < n; ++i) ptrs[i] = &results[i];
@@ -369,7 +369,7 @@ int timemory_get_text(timemory_components_t comps, char** out)
     *out = NULL;
     tm__result results[TM_NCOMP];
     int        n  = 0;
-    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n);
+    int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n, false);
     if(rc != TIMEMORY_OK) return rc;
     tm__buf b;
     tm__buf_init(&b);

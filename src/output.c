@@ -877,7 +877,8 @@ static int tm__output_all_in_phase(void)
     for(int i = n - 1; i >= 0; --i)
     {
         tm__result r;
-        if(tm__result_build(ids[i], &r) != TIMEMORY_OK) continue;
+        bool       tree = tm__settings.file_output && tm__settings.tree_output;
+        if((tree ? tm__result_build_tree : tm__result_build)(ids[i], &r) != TIMEMORY_OK) continue;
         tm__output_one(&r, &ctx);
         tm__result_free(&r);
     }

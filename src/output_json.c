@@ -395,7 +395,9 @@ void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
         tm__write_json_metadata(b, res);
         tm__buf_puts(b, ",\"ranks\":[");
         /* one element per rank or node group with MPI (ranks.c), else this process */
-        tm__result_part one    = { 0, 0, 0, NULL, 0, res->nentries };
+        tm__result_part one;
+        memset(&one, 0, sizeof(one));
+        one.count              = res->nentries;
         size_t          nparts = res->nparts ? res->nparts : 1;
         bool            first  = true;
         for(size_t p = 0; p < nparts; ++p)
@@ -531,6 +533,77 @@ static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
     free(stack);
 }
 
+/* Element p's tree (a rank, a node group, or this process) and its per-thread trees. */
+static size_t tm__element_trees(const tm__result* r, size_t p, const tm__rnode** trees)
+{
+    const tm__rnode* tree    = r->nparts ? r->parts[p].tree : &r->root;
+    const tm__rnode* threads = r->nparts ? &r->parts[p].threads : &r->threads;
+    return tm__thread_trees(tree, threads, trees);
+}
+
+/* Thread 0's bookmark of the first top-level node (is_dummy, zero values): hatchet's reader
+ * gives every node a thread-0 row (zeros) only when thread 0 appears somewhere, and its
+ * tree() shows thread 0; our readers skip bookmarks. */
+static void tm__put_bookmark(tm__buf* b, tm__json_doc* doc, const tm__result* r,
+                             const tm__rnode* first)
+{
+    tm__rnode mark, root;
+    memset(&mark, 0, sizeof(mark));
+    memset(&root, 0, sizeof(root));
+    mark.id             = first->id;
+    mark.key            = first->key;
+    mark.label          = first->label;
+    mark.label_borrowed = true;
+    mark.depth          = 1;
+    mark.is_dummy       = true;
+    mark.ntids          = 1; /* tid_one 0 */
+    root.label          = "unknown-hash=0";
+    root.label_borrowed = true;
+    root.ntids          = 1;
+    root.children       = &mark;
+    root.nchildren      = 1;
+    tm__put_tree(b, doc, r, &root, true);
+}
+
+/* The roots: no distributed-memory backend and thread 0 alone with data: "graph", one rank,
+ * one placeholder root, as always. With MPI "mpi", one list of roots per rank or node group
+ * (ranks.c); with threads "mpi" too, the way hatchet reads threads: per rank (or for the one
+ * process) one root per thread id, whatever collapse_threads says (docs/outputs.md), then
+ * "collapse_threads" (the view the run showed) and "distributed" (whether "mpi" lists ranks)
+ * say so to readers. */
+static void tm__put_tree_elements(tm__buf* b, tm__json_doc* doc, const tm__result* r)
+{
+    size_t           nparts = r->nparts ? r->nparts : 1;
+    const tm__rnode* trees;
+    bool             apart = false;
+    for(size_t p = 0; p < nparts; ++p) apart = apart || tm__element_trees(r, p, &trees) > 1;
+    size_t first = tm__element_trees(r, 0, &trees);
+    bool   mark  = first > 0 && tm__thread_tree_tid(&trees[0]) != 0 && trees[0].nchildren > 0;
+    if(apart || mark)
+        tm__buf_printf(b, ",\"collapse_threads\":%s,\"distributed\":%s",
+                       tm__settings.collapse_threads ? "true" : "false",
+                       r->nparts ? "true" : "false");
+    tm__buf_puts(b, r->nparts || apart || mark ? ",\"mpi\":[" : ",\"graph\":[");
+    for(size_t p = 0; p < nparts; ++p)
+    {
+        size_t ntrees = tm__element_trees(r, p, &trees);
+        if(ntrees == 0) ntrees = 1; /* an element without entries: its empty root */
+        tm__buf_puts(b, p > 0 ? ",[" : "[");
+        if(p == 0 && mark)
+        {
+            tm__put_bookmark(b, doc, r, &trees[0].children[0]);
+            tm__buf_putc(b, ',');
+        }
+        for(size_t t = 0; t < ntrees; ++t)
+        {
+            if(t > 0) tm__buf_putc(b, ',');
+            tm__put_tree(b, doc, r, &trees[t], p == 0 && t == 0 && !mark);
+        }
+        tm__buf_putc(b, ']');
+    }
+    tm__buf_puts(b, "]}");
+}
+
 void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
 {
     tm__json_doc doc;
@@ -545,23 +618,7 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
         tm__put_component_key(b, r[i]->comp);
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, r[i]);
-        /* no distributed-memory backend: the key is "graph", one rank, one placeholder root;
-         * with MPI "mpi", one list of roots per rank or node group (ranks.c) */
-        if(r[i]->nparts == 0)
-        {
-            tm__buf_puts(b, ",\"graph\":[[");
-            tm__put_tree(b, &doc, r[i], &r[i]->root, true);
-            tm__buf_puts(b, "]]}");
-            continue;
-        }
-        tm__buf_puts(b, ",\"mpi\":[");
-        for(size_t p = 0; p < r[i]->nparts; ++p)
-        {
-            tm__buf_puts(b, p > 0 ? ",[" : "[");
-            tm__put_tree(b, &doc, r[i], r[i]->parts[p].tree, p == 0);
-            tm__buf_putc(b, ']');
-        }
-        tm__buf_puts(b, "]}");
+        tm__put_tree_elements(b, &doc, r[i]);
     }
     tm__buf_puts(b, "}}\n");
 }

@@ -2,7 +2,8 @@
  * rank, exchange.c, through the plugin's gather, mpi.c) and the results rank 0 writes from
  * them (NOTES.md §3): all ranks merged (collapse_processes), node_count groups of consecutive
  * ranks, or one element per rank ("|<rank>" prefixes); for merged elements each entry's value
- * on every rank gives its min/max/mean over the ranks and the imbalance (max - mean) / max.
+ * on every rank gives its min/max/mean over the ranks and the imbalance (max - mean) / max;
+ * each element's per-thread trees merge its ranks' thread t (result_threads.c).
  * Runs at output only.
  */
 #include "internal.h"
@@ -191,13 +192,48 @@ static tm__rnode* tm__part_tree(int comp, tm__rnode* const* trees, int first, in
     return tree;
 }
 
+/* The element's per-thread trees: each of its ranks' thread t merged into thread t. */
+static int tm__part_threads(int comp, tm__rnode* const* trees, tm__rnode* const* threads,
+                            tm__result_part* part)
+{
+    size_t n = 0;
+    for(int r = part->first_rank; r <= part->last_rank; ++r)
+    {
+        const tm__rnode* each;
+        if(trees[r]) n += tm__thread_trees(trees[r], threads[r], &each);
+    }
+    if(n < 2) return TIMEMORY_OK;
+    tm__thread_source* src = calloc(n, sizeof(*src));
+    if(!src) return TIMEMORY_ENOMEM;
+    size_t k = 0;
+    for(int r = part->first_rank; r <= part->last_rank; ++r)
+    {
+        const tm__rnode* each;
+        size_t           m = trees[r] ? tm__thread_trees(trees[r], threads[r], &each) : 0;
+        for(size_t j = 0; j < m; ++j, ++k)
+        {
+            src[k].tree = &each[j];
+            src[k].tid  = tm__thread_tree_tid(&each[j]);
+        }
+    }
+    int rc = tm__threads_build(comp, &part->threads, src, k);
+    free(src);
+    return rc;
+}
+
 int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
 {
     memset(out, 0, sizeof(*out));
     if(comp < 0 || comp >= TM_NCOMP || !ranks->procs) return TIMEMORY_EINVAL;
     int         size  = ranks->size;
-    tm__rnode** trees = calloc((size_t) size, sizeof(tm__rnode*));
-    if(!trees) return TIMEMORY_ENOMEM;
+    tm__rnode** trees   = calloc((size_t) size, sizeof(tm__rnode*));
+    tm__rnode** threads = calloc((size_t) size, sizeof(tm__rnode*));
+    if(!trees || !threads)
+    {
+        free(trees);
+        free(threads);
+        return TIMEMORY_ENOMEM;
+    }
     out->comp       = comp;
     out->pid        = (long) getpid();
     out->mpi_size   = size;
@@ -207,7 +243,11 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
     {
         const tm__proc_data* p = &ranks->procs[r];
         for(int c = 0; c < p->ncomps; ++c)
-            if(p->comps[c].comp == comp) trees[r] = &ranks->procs[r].comps[c].root;
+            if(p->comps[c].comp == comp)
+            {
+                trees[r]   = &ranks->procs[r].comps[c].root;
+                threads[r] = &ranks->procs[r].comps[c].threads;
+            }
         if(p->thread_count > out->thread_count) out->thread_count = p->thread_count;
         if(trees[r] && tm__rnode_merge(comp, &out->root, trees[r]) != TIMEMORY_OK)
             tm__set_error(TIMEMORY_ENOMEM);
@@ -215,6 +255,7 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
     if(out->root.nchildren == 0)
     {
         free(trees);
+        free(threads);
         tm__result_free(out);
         out->comp = comp;
         return TIMEMORY_ENOTFOUND;
@@ -260,7 +301,10 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
         part->first = out->nentries;
         long added  = tm__result_append_tree(out, &cap, part->tree, prefix);
         part->count = added > 0 ? (size_t) added : 0;
+        if(tm__part_threads(comp, trees, threads, part) != TIMEMORY_OK)
+            tm__set_error(TIMEMORY_ENOMEM);
     }
+    free(threads);
     if(rc != TIMEMORY_OK)
     {
         free(trees);

@@ -199,7 +199,7 @@ typedef struct tm__merge_frame {
     const tm__node* next; /* the graph child to merge next */
 } tm__merge_frame;
 
-static size_t tm__merge(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
+size_t tm__merge_graph(int comp, tm__rnode* rparent, const tm__node* gparent, int tid)
 {
     long             pid   = tm__data_pid();
     size_t           added = 0, n = 0, cap = 64;
@@ -482,7 +482,7 @@ long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, c
     return (long) (r->nentries - before);
 }
 
-int tm__result_build(int comp, tm__result* out)
+static int tm__result_build_with(int comp, tm__result* out, bool threads)
 {
     memset(out, 0, sizeof(*out));
     if(comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
@@ -498,7 +498,7 @@ int tm__result_build(int comp, tm__result* out)
     for(size_t i = 0; i < ngraphs; ++i)
     {
         const tm__graph* g = tm__graphs_at(i);
-        total += tm__merge(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
+        total += tm__merge_graph(comp, &out->root, tm__graph_root(g), tm__graph_tid(g));
     }
     /* processes that handed their data over (children): after this process's threads */
     size_t nadopted = tm__adopted_count();
@@ -523,7 +523,7 @@ int tm__result_build(int comp, tm__result* out)
             const tm__graph* g = tm__graphs_at(i);
             tm__rnode        one;
             memset(&one, 0, sizeof(one));
-            if(tm__merge(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
+            if(tm__merge_graph(comp, &one, tm__graph_root(g), tm__graph_tid(g)) == 0) continue;
             tm__rnode_sort(&one, sort);
             char part[32];
             if(ngraphs > 9)
@@ -556,6 +556,10 @@ int tm__result_build(int comp, tm__result* out)
             tm__rnode_free(&copy);
         }
     }
+    /* each thread's own tree too when several threads (or adopted processes') have data */
+    if(threads && out->root.nchildren > 0 && (ngraphs > 1 || nadopted > 0) &&
+       tm__result_build_threads(comp, out) != TIMEMORY_OK)
+        tm__set_error(TIMEMORY_ENOMEM);
     tm__graphs_unlock();
     (void) total;
     if(out->root.nchildren == 0)
@@ -567,20 +571,34 @@ int tm__result_build(int comp, tm__result* out)
     return TIMEMORY_OK;
 }
 
+int tm__result_build(int comp, tm__result* out)
+{
+    return tm__result_build_with(comp, out, false);
+}
+
+int tm__result_build_tree(int comp, tm__result* out)
+{
+    return tm__result_build_with(comp, out, true);
+}
+
 void tm__result_free(tm__result* r)
 {
     for(size_t i = 0; i < r->nentries; ++i) free(r->entries[i].prefix);
     free(r->entries);
     free(r->banner);
     for(size_t i = 0; i < r->nparts; ++i)
+    {
         if(r->parts[i].tree && r->parts[i].tree != &r->root)
         {
             tm__rnode_free(r->parts[i].tree);
             free(r->parts[i].tree);
         }
+        tm__rnode_free(&r->parts[i].threads);
+    }
     free(r->parts);
     free(r->rank_stats);
     tm__rnode_free(&r->root);
+    tm__rnode_free(&r->threads);
     memset(r, 0, sizeof(*r));
 }
 

@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "tm_test.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -166,5 +167,83 @@ TM_TEST(exchange_adopted_data_is_merged_into_results)
     tm__buf_free(&b);
     tm__adopted_clear();
     CHECK_INT(tm__adopted_count(), 0);
+    timemory_clear(0);
+}
+
+static void* record_worker(void* arg)
+{
+    (void) arg;
+    uint64_t k = timemory_add_hash_id("x-worker");
+    timemory_push(k, TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), TIMEMORY_SCOPE_TREE);
+    timemory_pop(k);
+    return NULL;
+}
+
+static const tm__proc_comp* wall_of(const tm__proc_data* p)
+{
+    for(int i = 0; i < p->ncomps; ++i)
+        if(p->comps[i].comp == TIMEMORY_WALL_CLOCK) return &p->comps[i];
+    return NULL;
+}
+
+/* A process with threads sends each thread's tree; its parent merges them into its tree and
+ * puts its thread t into its own thread t. Cut short anywhere, the blob is refused. */
+TM_TEST(exchange_threads_travel_apart)
+{
+    timemory_clear(0);
+    tm__adopted_clear();
+    record_three();
+    pthread_t t;
+    pthread_create(&t, NULL, record_worker, NULL);
+    pthread_join(t, NULL);
+    tm__buf b;
+    tm__buf_init(&b);
+    CHECK_INT(tm__exchange_pack(&b, -1), TIMEMORY_OK);
+    tm__proc_data p;
+    CHECK_INT(tm__exchange_unpack(b.data, b.len, &p, NULL, 0), TIMEMORY_OK);
+    const tm__proc_comp* wall   = wall_of(&p);
+    int                  worker = -1;
+    CHECK(wall && wall->threads.nchildren == 2);
+    if(wall && wall->threads.nchildren == 2)
+    {
+        const tm__rnode* main_tree = &wall->threads.children[0];
+        const tm__rnode* work_tree = &wall->threads.children[1];
+        CHECK_INT(tm__thread_tree_tid(main_tree), 0);
+        worker = tm__thread_tree_tid(work_tree);
+        CHECK(worker > 0);
+        CHECK(child_named(main_tree, "x-outer") && !child_named(main_tree, "x-worker"));
+        CHECK_INT(work_tree->nchildren, 1);
+        CHECK(child_named(work_tree, "x-worker") != NULL);
+        /* the merged tree: both threads' nodes */
+        CHECK(child_named(&wall->root, "x-outer") && child_named(&wall->root, "x-worker"));
+    }
+    CHECK_INT(tm__adopt(&p), TIMEMORY_OK);
+    tm__result r;
+    CHECK_INT(tm__result_build_tree(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    CHECK_INT(r.threads.nchildren, 2);
+    if(r.threads.nchildren == 2)
+    {
+        const tm__rnode* outer = child_named(&r.threads.children[0], "x-outer");
+        const tm__rnode* alone = child_named(&r.threads.children[1], "x-worker");
+        CHECK(outer && outer->laps == 2 && outer->ntids == 1);
+        CHECK(alone && alone->laps == 2 && alone->ntids == 1);
+        if(alone) CHECK_INT(tm__rnode_tids(alone)[0], worker);
+        CHECK_INT(r.threads.children[0].nchildren, 2);
+        CHECK_INT(r.threads.children[1].nchildren, 1);
+    }
+    const tm__rnode* merged = child_named(&r.root, "x-worker");
+    CHECK(merged && merged->laps == 2);
+    tm__result_free(&r);
+    char why[128];
+    int  refused = 0;
+    for(size_t n = 0; n < b.len; ++n)
+    {
+        tm__proc_data cut;
+        if(tm__exchange_unpack(b.data, n, &cut, why, sizeof(why)) == TIMEMORY_EFORMAT && why[0])
+            ++refused;
+    }
+    CHECK_INT(refused, (long) b.len);
+    tm__buf_free(&b);
+    tm__adopted_clear();
     timemory_clear(0);
 }

@@ -236,7 +236,95 @@ TM_TEST(graph_threads_merge)
         }
     CHECK(per_thread >= 4);
     tm__result_free(&r);
+    /* either way the tree keeps each thread's own tree (one root per thread id, ascending,
+     * every node of that one thread), written as hatchet reads threads; the merged tree stays */
+    for(int collapse = 0; collapse < 2; ++collapse)
+    {
+        timemory_settings_set_bool("collapse_threads", collapse == 1);
+        CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+        CHECK_INT(r.threads.nchildren, 0); /* built for the tree JSON and the exchange only */
+        tm__result_free(&r);
+        CHECK_INT(tm__result_build_tree(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+        const tm__rnode* trees;
+        CHECK_INT(tm__thread_trees(&r.root, &r.threads, &trees), (size_t) per_thread);
+        int last_tid = -1;
+        for(size_t i = 0; i < r.threads.nchildren; ++i)
+        {
+            const tm__rnode* t = &r.threads.children[i];
+            CHECK_INT(t->nchildren, 1);
+            CHECK_INT(t->ntids, 1);
+            CHECK(tm__rnode_tids(t)[0] > last_tid); /* each id once, ascending */
+            last_tid = tm__rnode_tids(t)[0];
+            CHECK_INT(tm__thread_tree_tid(t), last_tid);
+            if(t->nchildren != 1) continue;
+            CHECK_STR(t->children[0].label, "g-thread-work");
+            CHECK_INT(t->children[0].ntids, 1);
+            CHECK_INT(tm__rnode_tids(&t->children[0])[0], last_tid);
+            CHECK_INT(t->children[0].laps, 100);
+        }
+        for(size_t i = 0; i < r.root.nchildren; ++i)
+            if(strcmp(r.root.children[i].label, "g-thread-work") == 0)
+            {
+                CHECK_INT(r.root.children[i].ntids, per_thread);
+                CHECK_INT(r.root.children[i].laps, 100 * (uint64_t) per_thread);
+            }
+        tm__result_free(&r);
+        char* json = NULL;
+        CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
+                  TIMEMORY_OK);
+        int nodes = 0;
+        for(const char* p = json; p && (p = strstr(p, "\"prefix\":\"g-thread-work\"")) != NULL;
+            ++p)
+            ++nodes;
+        CHECK_INT(nodes, per_thread);
+        CHECK(json && strstr(json, collapse ? "\"collapse_threads\":true,\"distributed\":false,"
+                                              "\"mpi\":[[{"
+                                            : "\"collapse_threads\":false,\"distributed\":false,"
+                                              "\"mpi\":[[{"));
+        CHECK(json && !strstr(json, "\"graph\":"));
+        free(json);
+    }
     timemory_settings_set_bool("collapse_threads", saved);
+}
+
+/* One thread with data: the tree is the merged one under "graph", as always. */
+TM_TEST(graph_one_thread_keeps_graph_key)
+{
+    timemory_clear(0);
+    tm_thread_work(NULL);
+    tm__result r;
+    CHECK_INT(tm__result_build_tree(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    CHECK_INT(r.threads.nchildren, 0);
+    const tm__rnode* trees;
+    CHECK_INT(tm__thread_trees(&r.root, &r.threads, &trees), 1);
+    CHECK(trees == &r.root);
+    tm__result_free(&r);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
+              TIMEMORY_OK);
+    CHECK(json && strstr(json, "\"graph\":[[{"));
+    CHECK(json && !strstr(json, "\"mpi\":") && !strstr(json, "collapse_threads"));
+    free(json);
+    /* another thread alone: its root under "mpi" after thread 0's bookmark of its first
+     * node (hatchet shows thread 0 by default and has rows for it only when it appears) */
+    timemory_clear(0);
+    pthread_t t;
+    pthread_create(&t, NULL, tm_thread_work, NULL);
+    pthread_join(t, NULL);
+    CHECK_INT(tm__result_build_tree(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
+    CHECK_INT(tm__thread_trees(&r.root, &r.threads, &trees), 1);
+    CHECK(r.root.nchildren == 1 && tm__thread_tree_tid(&r.root) > 0);
+    tm__result_free(&r);
+    CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
+              TIMEMORY_OK);
+    CHECK(json && strstr(json, "\"collapse_threads\":true,\"distributed\":false,\"mpi\":[[{"));
+    const char* mark = json ? strstr(json, "\"prefix\":\"g-thread-work\",\"tid\":[0],") : NULL;
+    CHECK(mark && strstr(mark, "\"is_dummy\":true,\"inclusive\":{\"entry\":{\"laps\":0,"));
+    const char* real = mark ? strstr(mark + 1, "\"prefix\":\"g-thread-work\"") : NULL;
+    CHECK(real && strstr(real, "\"is_dummy\":false,\"inclusive\":{\"entry\":{\"laps\":100,"));
+    CHECK(real && !strstr(real + 20, "g-thread-work"));
+    free(json);
+    timemory_clear(0);
 }
 
 TM_TEST(graph_paused_records_nothing)

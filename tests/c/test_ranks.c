@@ -8,6 +8,7 @@
 #include "tm_test.h"
 
 #include <link.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,6 +254,124 @@ TM_TEST(ranks_node_count_groups)
     tm__result_free(&r);
     timemory_settings_set_int("node_count", 0);
     CHECK_INT(tm__result_build_ranks(TIMEMORY_PEAK_RSS, &ranks, &r), TIMEMORY_ENOTFOUND);
+    tm__ranks_free(&ranks);
+}
+
+static void* tm_rank_worker(void* arg)
+{
+    (void) arg;
+    uint64_t step = timemory_add_hash_id("r-step");
+    timemory_push(step, WALL, TIMEMORY_SCOPE_TREE);
+    tm_rank_now += 10;
+    timemory_pop(step);
+    return NULL;
+}
+
+/* what rank `rank` sends when `workers` threads ran r-step (10 ns) besides its main thread */
+static void tm_pack_rank_threads(tm__proc_data* out, int rank, int workers)
+{
+    timemory_clear(0);
+    tm__set_test_reader(tm_rank_reader);
+    tm__fast_wall = false;
+    uint64_t outer = timemory_add_hash_id("r-outer"), step = timemory_add_hash_id("r-step");
+    timemory_push(outer, WALL, TIMEMORY_SCOPE_TREE);
+    for(int i = 0; i <= rank; ++i)
+    {
+        timemory_push(step, WALL, TIMEMORY_SCOPE_TREE);
+        tm_rank_now += 10;
+        timemory_pop(step);
+    }
+    timemory_pop(outer);
+    for(int i = 0; i < workers; ++i)
+    {
+        pthread_t t;
+        pthread_create(&t, NULL, tm_rank_worker, NULL);
+        pthread_join(t, NULL);
+    }
+    tm__set_test_reader(NULL);
+    tm__fast_wall = true;
+    tm__buf b;
+    tm__buf_init(&b);
+    CHECK_INT(tm__exchange_pack(&b, rank), TIMEMORY_OK);
+    char why[128];
+    CHECK_INT(tm__exchange_unpack(b.data, b.len, out, why, sizeof(why)), TIMEMORY_OK);
+    tm__buf_free(&b);
+    timemory_clear(0);
+}
+
+static const tm__rnode* tm_child(const tm__rnode* n, const char* label)
+{
+    for(size_t i = 0; n && i < n->nchildren; ++i)
+        if(strcmp(n->children[i].label, label) == 0) return &n->children[i];
+    return NULL;
+}
+
+/* Ranks with threads: each element's per-thread trees (thread t of its ranks merged), written
+ * under "mpi" one root per thread; the merged tree and the flat entries stay as they were. */
+TM_TEST(ranks_threads_apart_per_rank)
+{
+    tm__ranks ranks;
+    memset(&ranks, 0, sizeof(ranks));
+    ranks.size  = 2;
+    ranks.procs = calloc(2, sizeof(tm__proc_data));
+    tm_pack_rank_threads(&ranks.procs[0], 0, 0);
+    tm_pack_rank_threads(&ranks.procs[1], 1, 2); /* two workers: two more thread ids */
+    ranks.comps[ranks.ncomps++] = TIMEMORY_WALL_CLOCK;
+    /* what rank 1 sent: its three threads' trees, merged into its tree on arrival */
+    CHECK_INT(ranks.procs[1].ncomps, 1);
+    const tm__proc_comp* sent = &ranks.procs[1].comps[0];
+    CHECK_INT(sent->threads.nchildren, 3);
+    CHECK_INT(ranks.procs[0].comps[0].threads.nchildren, 0);
+    const tm__rnode* top = tm_child(&sent->root, "r-step");
+    CHECK(top && top->laps == 2 && top->accum[0] == 20 && top->ntids == 2);
+    int worker[2] = { -1, -1 };
+    if(sent->threads.nchildren == 3)
+    {
+        CHECK_INT(tm__thread_tree_tid(&sent->threads.children[0]), 0);
+        worker[0] = tm__thread_tree_tid(&sent->threads.children[1]);
+        worker[1] = tm__thread_tree_tid(&sent->threads.children[2]);
+        CHECK(worker[0] > 0 && worker[1] > worker[0]);
+    }
+    bool saved = tm__settings.collapse_processes;
+    for(int merged = 0; merged < 2; ++merged)
+    {
+        timemory_settings_set_bool("collapse_processes", merged == 1);
+        tm__result r;
+        CHECK_INT(tm__result_build_ranks(TIMEMORY_WALL_CLOCK, &ranks, &r), TIMEMORY_OK);
+        CHECK_INT(r.nparts, merged ? 1 : 2);
+        const tm__result_part* last = &r.parts[r.nparts - 1];
+        const tm__rnode*       trees;
+        CHECK_INT(tm__thread_trees(last->tree, &last->threads, &trees), 3);
+        if(!merged) CHECK_INT(r.parts[0].threads.nchildren, 0); /* rank 0: one thread */
+        if(last->threads.nchildren == 3)
+        {
+            /* thread 0: r-outer > r-step, 2 laps (rank 1), or 1 + 2 (both ranks merged) */
+            const tm__rnode* step = tm_child(tm_child(&trees[0], "r-outer"), "r-step");
+            CHECK(step && step->laps == (merged ? 3u : 2u) && step->ntids == 1);
+            CHECK_INT(trees[0].nchildren, 1);
+            for(int w = 0; w < 2; ++w)
+            {
+                CHECK_INT(tm__thread_tree_tid(&trees[w + 1]), worker[w]);
+                const tm__rnode* alone = tm_child(&trees[w + 1], "r-step");
+                CHECK(alone && alone->laps == 1 && alone->accum[0] == 10);
+                CHECK(alone && alone->ntids == 1 && tm__rnode_tids(alone)[0] == worker[w]);
+            }
+        }
+        const tm__result* one = &r;
+        tm__buf           b;
+        tm__buf_init(&b);
+        tm__write_json_tree(&b, &one, 1);
+        CHECK(b.data && strstr(b.data, "\"collapse_threads\":true,\"distributed\":true,"
+                                       "\"mpi\":[[{"));
+        /* roots: one for rank 0 and three for rank 1, or three for the merged ranks */
+        int roots = 0;
+        for(const char* p = b.data; p && (p = strstr(p, "\"prefix\":\"unknown-hash=0\"")); ++p)
+            ++roots;
+        CHECK_INT(roots, merged ? 3 : 4);
+        tm__buf_free(&b);
+        tm__result_free(&r);
+    }
+    timemory_settings_set_bool("collapse_processes", saved);
     tm__ranks_free(&ranks);
 }
 

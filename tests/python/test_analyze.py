@@ -158,8 +158,62 @@ def test_command_line_on_a_tree_file(run_python, tmp_path):
     assert "timemory-analyze: ValueError: token 'import'" in result.stderr
     result = run_python("-m", "timemory.analyze", str(tmp_path / "missing.tree.json"))
     assert result.returncode == 1
-    assert "FileNotFoundError: no such file: " in result.stderr and "missing" in result.stderr
+    assert "FileNotFoundError: no such file or folder: " in result.stderr
+    assert "missing" in result.stderr
     assert run_python("-m", "timemory.analyze").returncode == 2  # a file is required
+
+
+THREADED = """
+import threading
+import time
+from timemory.util import marker
+
+@marker(["wall_clock"])
+def leaf(n):
+    time.sleep(0.001 * n)
+
+@marker(["wall_clock"])
+def work(i):
+    for n in range(i + 1):
+        leaf(n + 1)
+
+threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+"""
+
+
+def test_command_line_on_threaded_output_folders(run_python, tmp_path):
+    for collapse in ("true", "false"):
+        env = {"TIMEMORY_OUTPUT_PATH": f"out-{collapse}", "TIMEMORY_COLLAPSE_THREADS": collapse}
+        run_python(THREADED, env=env, check=True)
+
+    def works(folder):
+        """{tid: inclusive sum of work} of the tree file: one root per thread (after thread
+        0's bookmark: the main thread ran nothing)."""
+        tree = json.loads((tmp_path / folder / "wall.tree.json").read_text())
+        roots = tree["timemory"]["wall_clock"]["mpi"][0]
+        assert roots[0]["children"][0]["node"]["is_dummy"] is True
+        found = {}
+        for root in roots[1:]:
+            (work,) = [child["node"] for child in root["children"]]
+            found[work["tid"][0]] = work["inclusive"]["stats"]["sum"]
+        return found
+
+    # merged over threads: one tree, the totals
+    result = run_python("-m", "timemory.analyze", tmp_path / "out-true", "-f", "tree", check=True)
+    total = sum(works("out-true").values())
+    assert re.findall(r"^(\S+) work ", result.stdout, re.M) == [f"{total:.3f}"]
+    assert "thread" not in result.stdout
+    # threads kept apart: a tree per thread, under "thread N:"
+    apart = works("out-false")
+    assert sorted(apart) == [1, 2, 3]
+    result = run_python("-m", "timemory.analyze", tmp_path / "out-false", "-f", "tree", check=True)
+    shown = re.findall(r"^thread (\d+):\n(?:.*\n)*?(\S+) work ", result.stdout, re.M)
+    assert shown == [(str(tid), f"{apart[tid]:.3f}") for tid in (1, 2, 3)]
+    assert result.stdout.count("leaf") == 3
 
 
 def test_console_script_is_installed():

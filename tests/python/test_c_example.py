@@ -105,13 +105,16 @@ def test_c_example_runs_and_writes_its_files(nested_regions, tmp_path):
     assert 0.004 < inner["min"] < 0.1
     assert graph[1]["rolling_hash"] == (graph[0]["hash"] + graph[1]["hash"]) % 2**64
 
-    tree = json.loads((out / "wall.tree.json").read_text())["timemory"]["wall_clock"]["graph"]
-    root = tree[0][0]
-    assert root["node"]["hash"] == 0
-    names = [c["node"]["prefix"] for c in root["children"]]
-    assert names == ["main-outer", "record", "worker-outer"]
-    assert root["children"][0]["children"][0]["node"]["tid"] == [0]
-    assert root["children"][2]["children"][0]["node"]["tid"] == [1]
+    # two threads: one root each under "mpi" (hatchet's layout), one rank
+    tree = json.loads((out / "wall.tree.json").read_text())["timemory"]["wall_clock"]
+    assert (tree["collapse_threads"], tree["distributed"], "graph" in tree) == (True, False, False)
+    assert len(tree["mpi"]) == 1 and len(tree["mpi"][0]) == 2
+    main, worker = tree["mpi"][0]
+    assert main["node"]["hash"] == worker["node"]["hash"] == 0
+    assert [c["node"]["prefix"] for c in main["children"]] == ["main-outer", "record"]
+    assert [c["node"]["prefix"] for c in worker["children"]] == ["worker-outer"]
+    assert main["children"][0]["children"][0]["node"]["tid"] == [0]
+    assert worker["children"][0]["children"][0]["node"]["tid"] == [1]
 
     text = (out / "wall.txt").read_text()
     assert "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)" in text

@@ -78,22 +78,25 @@ def boxes(svg_path):
 
 
 def tree_nodes(document, name="wall_clock"):
-    """(label, raw inclusive value, parent label) of every real node of a tree document."""
-    out = []
+    """(label, raw inclusive value, parent label) of every real node of a tree document, the
+    values of every thread's root (threads: one root each) added up."""
+    out = {}
 
     def walk(tree, parent):
         node = tree["node"]
         label = parent
-        if node["hash"] != 0:
-            out.append((node["prefix"], node["inclusive"]["entry"]["accum"], parent))
+        if node["hash"] != 0 and not node["is_dummy"]:
+            before = out.get((node["prefix"], parent), 0)
+            out[(node["prefix"], parent)] = before + node["inclusive"]["entry"]["accum"]
             label = node["prefix"]
         for child in tree["children"]:
             walk(child, label)
 
-    for rank in document["timemory"][name]["graph"]:
+    component = document["timemory"][name]
+    for rank in component["graph" if "graph" in component else "mpi"]:
         for root in rank:
             walk(root, "all")
-    return out
+    return [(label, value, parent) for (label, parent), value in out.items()]
 
 
 @pytest.fixture(scope="module")
@@ -312,3 +315,13 @@ def test_speedscope_children_that_outgrow_their_parent_are_scaled(clean_data):
 
 def document_spans(document):
     return next(iter(check_speedscope(document).values()))
+
+
+def test_speedscope_one_profile_per_thread(program_output):
+    """Trees with one root per thread (several threads): one profile per thread."""
+    out, _ = program_output
+    document = speedscope.convert(str(out / "wall.tree.json"))
+    calls = check_speedscope(document)
+    assert sorted(calls) == [f"wall_clock (wall) thread {t}" for t in (0, 1, 2)]
+    assert [name for name, _, _ in calls["wall_clock (wall) thread 1"]] == ["work"]
+    assert [name for name, _, _ in calls["wall_clock (wall) thread 0"]][0] == "foo"

@@ -130,10 +130,17 @@ t.start()
 t.join()
 frame = timemory.storage.to_dataframe(timemory.get())
 print(sorted(zip(frame.tid, frame.label)))
+# the tree layout lists one root per thread: rows per thread, or merged back as the run shows
+for collapse in (False, True):
+    timemory.settings.collapse_threads = collapse
+    tree = timemory.storage.to_dataframe(timemory.get(hierarchy=True))
+    print(collapse, sorted(zip(tree.tid, tree.label, tree["count"])))
 """
     result = run_python(code, name="threads.py")
     assert result.returncode == 0, result.stderr
     assert "[(0, 'work'), (1, 'work')]" in result.stdout
+    assert "False [((0,), 'work', 1), ((1,), 'work', 1)]" in result.stdout
+    assert "True [((0, 1), 'work', 2)]" in result.stdout
 
 
 def test_without_pandas(run_python, tmp_path):
@@ -150,3 +157,133 @@ except ImportError as err:
     result = run_python(code, env={"PYTHONPATH": str(shadow)})
     assert result.returncode == 0, result.stderr
     assert "ERROR" in result.stdout and "pip install timemory[pandas]" in result.stdout
+
+
+# ---- label parts and output folders ------------------------------------------------------------
+
+LABELS = """
+import time
+import timemory
+from timemory.profiler import Config, Profiler
+from timemory.util import marker
+
+
+def helper():
+    time.sleep(0.001)
+
+
+def profiled():
+    helper()
+    helper()
+
+
+@marker(["wall_clock"], mode="full")
+def decorated():
+    time.sleep(0.001)
+
+
+Config.trace_c = False
+with Profiler(["wall_clock"]):
+    profiled()
+decorated()
+timemory.region.set_default(["wall_clock", "cpu_clock"])
+timemory.region.push("setup")
+timemory.region.pop("setup")
+"""
+
+
+def line_of(text, code):
+    return text.splitlines().index(code) + 1
+
+
+def test_label_parts_and_an_output_folder(run_python, tmp_path):
+    pandas = pandas_or_skip()
+    result = run_python(LABELS, name="labels.py")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "timemory-labels-output"
+    profiled = line_of(LABELS, "def profiled():")
+    helper = line_of(LABELS, "def helper():")
+    decorated = line_of(LABELS, '@marker(["wall_clock"], mode="full")')  # co_firstlineno
+    expected = [  # wall_clock, pre-order: (label, function, file, line, depth, count)
+        (f"profiled/labels.py:{profiled}", "profiled", "labels.py", profiled, 0, 1),
+        (f"helper/labels.py:{helper}", "helper", "labels.py", helper, 1, 2),
+        (f"decorated@labels.py:{decorated}", "decorated", "labels.py", decorated, 0, 1),
+        ("setup", "setup", None, None, 0, 1),  # a C-level region: no file
+    ]
+
+    def rows(frame):
+        return [
+            (r.label, r.function, r.file, None if pandas.isna(r.line) else r.line, r.depth,
+             r.count)
+            for r in frame.itertuples()
+        ]  # fmt: skip
+
+    # the folder: every component's <label>.json, as each file gives it
+    flat = storage.to_dataframe(folder)
+    assert list(flat.columns) == frames.FLAT_COLUMNS
+    assert str(flat.line.dtype) == "Int64"
+    assert list(flat.component) == ["cpu_clock"] + ["wall_clock"] * 4  # files in name order
+    assert rows(flat[flat.component == "wall_clock"]) == expected
+    assert rows(flat[flat.component == "cpu_clock"]) == [expected[-1]]
+    one = storage.to_dataframe(folder / "wall.json")
+    assert one.equals(flat[flat.component == "wall_clock"].reset_index(drop=True))
+    # hierarchy=True: the <label>.tree.json files
+    tree = storage.to_dataframe(folder, hierarchy=True)
+    assert list(tree.columns) == frames.TREE_COLUMNS
+    assert rows(tree[tree.component == "wall_clock"]) == expected
+    assert list(tree[tree.component == "wall_clock"].path)[1] == (
+        f"profiled/labels.py:{profiled}",
+        f"helper/labels.py:{helper}",
+    )
+    assert storage.to_dataframe(folder / "wall.tree.json").equals(
+        tree[tree.component == "wall_clock"].reset_index(drop=True)
+    )
+    assert set(storage.to_dataframe(folder, components=["cpu_clock"]).label) == {"setup"}
+
+
+def test_folder_errors(tmp_path):
+    pandas_or_skip()
+    with pytest.raises(FileNotFoundError, match="no timemory <label>.json file"):
+        storage.to_dataframe(tmp_path)
+    document = timemory_document("wall_clock")
+    (tmp_path / "a-wall.json").write_text(json.dumps(document))
+    (tmp_path / "b-wall.json").write_text(json.dumps(document))
+    (tmp_path / "wall.diff.json").write_text(json.dumps(document))  # differences: not read
+    (tmp_path / "metadata.json").write_text('{"timemory": 1}')
+    with pytest.raises(ValueError, match="wall_clock is in both a-wall.json and b-wall.json"):
+        storage.to_dataframe(tmp_path)
+    (tmp_path / "b-wall.json").unlink()
+    assert list(storage.to_dataframe(tmp_path).label) == ["main"]
+
+
+def timemory_document(name):
+    entry = {"laps": 1, "value": 5, "accum": 5, "repr_data": 5e-9, "repr_display": 5e-9}
+    stats = {"sum": 5e-9, "count": 1, "min": 5e-9, "max": 5e-9, "sqr": 0, "mean": 5e-9,
+             "stddev": 0}  # fmt: skip
+    raw = {"hash": 1, "prefix": ">>> main", "depth": 0, "entry": entry, "stats": stats,
+           "rolling_hash": 1}  # fmt: skip
+    return {"timemory": {name: {"type": "wall", "unit_repr": "sec", "unit_value": 1,
+                                "ranks": [{"rank": 0, "graph_size": 1, "graph": [raw]}]}}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "label, parts",
+    [
+        ("work/prog.py:12", ("work", "prog.py", 12)),
+        ("work(n=1, p='/x:3')/prog.py:12", ("work(n=1, p='/x:3')", "prog.py", 12)),
+        ("work//home/me/prog.py:12", ("work", "/home/me/prog.py", 12)),
+        ("work/prog.py", ("work", "prog.py", None)),
+        ("work:12", ("work", None, 12)),
+        ("work@prog.py:12", ("work", "prog.py", 12)),
+        ("work(n=1)@prog.py:12/phase", ("work(n=1)", "prog.py", 12)),
+        ("    x = f(1)            [work/prog.py:14]", ("work", "prog.py", 14)),
+        ("[work:07]", ("work", None, 7)),
+        ("[work][prog.c]", ("work", "prog.c", None)),
+        ("work/phase", ("work/phase", None, None)),  # a decorator's "basic" label: no file
+        ("data[0]", ("data[0]", None, None)),
+        ("setup", ("setup", None, None)),
+        ("unknown-hash=12", ("unknown-hash=12", None, None)),
+    ],
+)
+def test_split_label(label, parts):
+    assert frames.split_label(label) == parts

@@ -80,17 +80,16 @@ def _kept(data):
 
 
 def load(data, select=None, per_thread=False, per_rank=False):
-    """A GraphFrame of a timemory tree: a dict (``timemory.get(hierarchy=True)``), a file name
-    or an open file of ``<label>.tree.json``. select: component names to keep."""
-    if isinstance(select, str):
-        select = select.split()
-    if isinstance(data, (str, os.PathLike)):
-        data = os.fspath(data)
-        if not os.path.isfile(data):
-            raise FileNotFoundError(f"no such file: {data}")
-    return _hatchet().GraphFrame.from_timemory(
-        data, select=select, per_thread=per_thread, per_rank=per_rank
-    )
+    """A GraphFrame of a timemory tree: a dict (``timemory.get(hierarchy=True)``), a
+    ``<label>.tree.json`` file name or open file, or an output folder (its ``*.tree.json``
+    files). select: component names to keep. Built by timemory (``_graphframe``) as the run
+    showed it: threads merged back where the run merged them (one row per node), a ``thread``
+    level where it kept them apart, a ``rank`` level for MPI outputs; where hatchet's own
+    ``from_timemory`` gives one frame per node (one thread), the same frame."""
+    _hatchet()
+    from ._graphframe import graphframe
+
+    return graphframe(data, select=select, per_thread=per_thread, per_rank=per_rank)
 
 
 def resolve_metric(frame, metric):
@@ -347,15 +346,33 @@ def _tabulated(kind):
     return render
 
 
+def _tree_text(frame, metric):
+    """hatchet's tree of the frame; one per rank and thread, each under a "rank R, thread T:"
+    line, when the frame keeps ranks or threads apart (hatchet's tree() shows one of them)."""
+    column = resolve_metric(frame, metric)
+    index = frame.dataframe.index
+    levels = [name for name in ("rank", "thread") if name in index.names]
+    places = sorted(set(zip(*(index.get_level_values(name) for name in levels)))) if levels else []
+    if len(places) <= 1:
+        return frame.tree(metric_column=column, **dict(zip(levels, places[0] if places else ())))
+    texts = []
+    for number, place in enumerate(places):
+        where = dict(zip(levels, place))
+        try:
+            text = frame.tree(metric_column=column, render_header=number == 0, **where)
+        except TypeError:  # a hatchet without render_header
+            text = frame.tree(metric_column=column, **where)
+        texts.append(", ".join(f"{k} {v}" for k, v in where.items()) + ":\n" + text)
+    return "\n".join(texts)
+
+
 def dump(data, metric, dtype, file=None, echo_dart=False):
     """Write the GraphFrame(s) (or tables) in one format to stdout or file(s)."""
     graph = [hasattr(item, "graph") for item in (data if isinstance(data, list) else [data])]
     if dtype in ("tree", "dot", "flamegraph") and not all(graph):
         dtype = "table"  # sorted/grouped data are dataframes
     if dtype == "tree":
-        written = _emit(
-            data, lambda f: f.tree(metric_column=resolve_metric(f, metric)), file, ".txt"
-        )
+        written = _emit(data, lambda f: _tree_text(f, metric), file, ".txt")
         if echo_dart:
             _echo_dart(written)
     elif dtype == "dot":
@@ -402,7 +419,7 @@ def _parser(command_line):
         metavar="file",
         nargs="+" if command_line else "*",
         default=[],
-        help="<label>.tree.json files (or timemory JSON with a 'timemory' tree)",
+        help="<label>.tree.json files or output folders (their *.tree.json files)",
     )
     parser.add_argument("-f", "--format", nargs="*", choices=FORMATS, default=None,
                         help="output format(s) (default: tree)")  # fmt: skip

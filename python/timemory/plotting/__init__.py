@@ -320,6 +320,8 @@ def _flat_graphs(component):
         for rank in component["ranks"]:
             yield rank.get("graph", [])
         return
+    if any(key in component for key in ("mpi", "upcxx", "upc")):
+        raise ValueError("this is the tree layout (<label>.tree.json); plot the flat <label>.json")
     graph = component.get("graph")
     if isinstance(graph, list) and graph and all(isinstance(g, dict) for g in graph):
         if any("node" in g for g in graph):
@@ -496,7 +498,9 @@ def read(data, filename=None):
         return _read_timem(document["timemory"], filename)
     result = []
     for name, component in document["timemory"].items():
-        if not isinstance(component, dict) or not ("ranks" in component or "graph" in component):
+        if not isinstance(component, dict) or not any(
+            key in component for key in ("ranks", "graph", "mpi", "upcxx", "upc")
+        ):
             continue
         graphs = list(_flat_graphs(component))
         label = component.get("type", name)

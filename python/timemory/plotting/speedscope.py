@@ -8,9 +8,10 @@ in call-graph order with each node lasting its inclusive value. The timeline is 
 in ``<label>.flamegraph.json``: top-level nodes are laid end to end and children start where
 their parent starts (the toolkit keeps totals per call path, not individual calls), so
 speedscope's "Left Heavy" and "Sandwich" views are exact and "Time Order" shows the layout.
-Children can add up to more than their parent (calls of several threads merged under one call;
-counts such as trip_count): they are then scaled down together to fit inside it (the profile's
-events must nest), and the profile's name says so.
+Each rank (MPI) and each thread (where the tree lists one root per thread: several threads,
+docs/outputs.md) is a profile of its own. Children can add up to more than their parent (ranks
+merged under one call; counts such as trip_count): they are then scaled down together to fit
+inside it (the profile's events must nest), and the profile's name says so.
 
     python -m timemory.plotting.speedscope timemory-app-output/wall.tree.json
     # writes timemory-app-output/wall.speedscope.json; drag it into speedscope
@@ -75,12 +76,29 @@ def _raw(node):
         return None
 
 
-def _roots(component):
-    for key in ("graph", "mpi", "upcxx", "upc"):
-        ranks = component.get(key)
-        if isinstance(ranks, list):
-            return [r if isinstance(r, list) else [r] for r in ranks]
-    raise ValueError("no tree layout ('graph' list of ranks): convert <label>.tree.json files")
+def _profiles_of(component):
+    """[(title suffix, roots)]: one per rank (MPI), and one per thread where the tree lists
+    each thread's root (several threads: docs/outputs.md)."""
+    from ..storage._trees import tree_elements
+
+    elements = tree_elements(component, merge=False)
+    if elements is None:
+        raise ValueError("no tree layout ('graph' list of ranks): convert <label>.tree.json files")
+    per_thread = "collapse_threads" in component
+    out = []
+    for rank, roots in elements:
+        where = f" rank {rank}" if rank is not None and len(elements) > 1 else ""
+        if per_thread and len(roots) > 1:
+            for root in roots:
+                first = next(_visible_children(root), None)
+                if first is None:
+                    continue  # thread 0's bookmark where it ran nothing
+                tids = first.get("node", {}).get("tid", [])
+                tid = tids[0] if isinstance(tids, list) and tids else tids
+                out.append((f"{where} thread {tid}", [root]))
+        else:
+            out.append((where, roots))
+    return out
 
 
 class _Frames:
@@ -148,8 +166,7 @@ def convert(data, name=None):
         if unit is None:
             skipped.append(component_name)
             continue
-        ranks = _roots(component)
-        for rank_index, roots in enumerate(ranks):
+        for where, roots in _profiles_of(component):
             # the placeholder root (hash 0) holds the top level as its children
             top = []
             for root in roots:
@@ -161,9 +178,7 @@ def convert(data, name=None):
             events, scaled = [], [False]
             end = _lay_out(top, 0, None, frames, events, scaled)
             label = component.get("type", component_name)
-            title = f"{component_name} ({label})"
-            if len(ranks) > 1:
-                title += f" rank {rank_index}"
+            title = f"{component_name} ({label}){where}"
             if scaled[0]:
                 title += " [children scaled to fit inside their parent]"
             profiles.append(

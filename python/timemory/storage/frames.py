@@ -9,13 +9,26 @@ tables), tid, rank, hash and rolling_hash. ``hierarchy=True`` (or tree-layout da
 ``timemory.get(hierarchy=True)``, ``<label>.tree.json``, ``get_tree()``) gives one row per
 call-graph node instead, with its inclusive values, the exclusive ``self_*`` ones, its thread
 ids and its parent's hash. ``<Class>Storage.to_dataframe()`` does this for one component.
+
+Both split the label into ``function``, ``file`` and ``line`` columns (``split_label``): the
+profiler's ``func/file.py:12``, the decorators' ``func@file.py:12/key``, the tracer's
+``<source>   [func/file.py:12]``; a label with no file (a C region, a ``with`` block's key)
+keeps itself as the function, with no file and no line. An output folder reads every
+component's files in it (``<label>.json``, or ``<label>.tree.json`` with hierarchy=True).
 """
 
 import json as _json
 import os as _os
 import re as _re
 
-__all__ = ["FLAT_COLUMNS", "TREE_COLUMNS", "storage_to_dataframe", "to_dataframe"]
+__all__ = [
+    "FLAT_COLUMNS",
+    "TREE_COLUMNS",
+    "read_folder",
+    "split_label",
+    "storage_to_dataframe",
+    "to_dataframe",
+]
 
 FLAT_COLUMNS = [
     "component",
@@ -23,6 +36,9 @@ FLAT_COLUMNS = [
     "unit",
     "prefix",
     "label",
+    "function",
+    "file",
+    "line",
     "depth",
     "count",
     "sum",
@@ -40,6 +56,9 @@ TREE_COLUMNS = [
     "metric",
     "unit",
     "label",
+    "function",
+    "file",
+    "line",
     "depth",
     "count",
     "sum",
@@ -60,6 +79,99 @@ TREE_COLUMNS = [
     "path",
 ]
 
+# hatchet's "[func][file]"
+_BRACKETS = _re.compile(r"^\[(?P<func>[^\[\]]+)\]\[(?P<file>[^\[\]]+)\]$")
+# the tracer: "<source line>   [func/file:line]" (file and line each optional)
+_TRACED = _re.compile(r"^(?:(?P<head>.*?)\s+)?\[(?P<inner>[^\[\]]+)\]$")
+_TRACED_INNER = _re.compile(r"^(?P<func>[^/:]+)(?:/(?P<file>.+?))?(?::(?P<line>\d+))?$")
+# decorators and bundles: "func(args)@file:line" and an optional "/key"
+_AT = _re.compile(r"^(?P<func>.+)@(?P<file>[^@:]+?):(?P<line>\d+)(?:/(?P<tail>.*))?$")
+# the profiler: "func(args)/file:line", "func/file", "func:line" (args in parentheses)
+_FUNC = r"(?P<func>[^/@\[\s(:]+(?:\(.*\))?)"
+_SLASH = _re.compile(_FUNC + r"/(?P<file>.+?)(?::(?P<line>\d+))?$")
+_COLON = _re.compile(_FUNC + r":(?P<line>\d+)$")
+_SOURCE_FILE = _re.compile(r"\.[A-Za-z]\w*$")
+
+
+def _parse_label(label):
+    """(function, file, line, head, tail) of a label; file/line/head/tail None when absent.
+    head: the tracer's source text; tail: what follows a decorator's file:line ("/key")."""
+    label = str(label)
+    m = _BRACKETS.match(label)
+    if m:
+        return m["func"], m["file"], None, None, None
+    m = _TRACED.match(label)
+    if m:
+        inner = _TRACED_INNER.match(m["inner"].strip())
+        if inner and (m["head"] is not None or inner["file"] or inner["line"]):
+            line = int(inner["line"]) if inner["line"] else None
+            return inner["func"], inner["file"], line, (m["head"] or "").strip() or None, None
+    m = _AT.match(label)
+    if m:
+        return m["func"], m["file"], int(m["line"]), None, m["tail"] or None
+    m = _SLASH.match(label)
+    # "name/key" of a region is no file: a file has a line or an extension
+    if m and (m["line"] or _SOURCE_FILE.search(m["file"])):
+        return m["func"], m["file"], int(m["line"]) if m["line"] else None, None, None
+    m = _COLON.match(label)
+    if m:
+        return m["func"], None, int(m["line"]), None, None
+    return label, None, None, None, None
+
+
+def split_label(label):
+    """(function, file, line) of a timemory label; file and line are None when the label has
+    none (C regions, ``with`` blocks, file names turned off).
+
+    >>> split_label("work/prog.py:12")
+    ('work', 'prog.py', 12)
+    >>> split_label("work@prog.py:12/key")
+    ('work', 'prog.py', 12)
+    >>> split_label("    x = f(1)   [work/prog.py:14]")
+    ('work', 'prog.py', 14)
+    >>> split_label("region")
+    ('region', None, None)
+    """
+    return _parse_label(label)[:3]
+
+
+def read_folder(folder, hierarchy=False):
+    """One timemory document of every component's file in an output folder: the flat
+    ``<label>.json`` files (hierarchy False) or the ``<label>.tree.json`` ones (True).
+    Difference files (``<label>.diff.json``) are left out; a component found in two files is
+    an error (two runs' outputs in one folder: give the file)."""
+    folder = _os.fspath(folder)
+    found = {}
+    merged = {}
+    for name in sorted(_os.listdir(folder)):
+        is_tree = name.endswith(".tree.json")
+        if not name.endswith(".json") or is_tree != bool(hierarchy):
+            continue
+        if name.endswith((".diff.json", ".flamegraph.json")):
+            continue
+        path = _os.path.join(folder, name)
+        try:
+            with open(path) as handle:
+                document = _json.load(handle)
+        except (OSError, ValueError):
+            continue  # not a timemory JSON file
+        section = document.get("timemory") if isinstance(document, dict) else None
+        if not isinstance(section, dict):
+            continue
+        for component, data in section.items():
+            if component in found:
+                raise ValueError(
+                    f"{component} is in both {found[component]} and {name} in {folder}: "
+                    "give one file"
+                )
+            found[component] = name
+            merged[component] = data
+    if not merged:
+        kind = "<label>.tree.json" if hierarchy else "<label>.json"
+        raise FileNotFoundError(f"no timemory {kind} file in {folder}")
+    return {"timemory": merged}
+
+
 _THREAD_MARK = _re.compile(r"^\|(?:\d+(?::\d+)?\|)?(\d+)>>> ")
 _DECORATION = _re.compile(r"^(?:\|[^>]*)?>>> (?:\s*\|_)?")
 
@@ -75,7 +187,7 @@ def _pandas():
     return pandas
 
 
-def _document(data):
+def _document(data, hierarchy=None):
     """A timemory JSON document from data (see to_dataframe)."""
     if data is None:
         from .. import get
@@ -86,6 +198,8 @@ def _document(data):
     if hasattr(data, "read"):
         return _json.load(data)
     if isinstance(data, (str, bytes, _os.PathLike)):
+        if _os.path.isdir(_os.fspath(data)):
+            return read_folder(data, bool(hierarchy))
         with open(_os.fspath(data)) as handle:
             return _json.load(handle)
     if isinstance(data, list):
@@ -99,8 +213,8 @@ def _document(data):
                 return get_storage_class(type(owner)._row["name"]).dumps(data)
         return {"timemory": {}}
     raise TypeError(
-        "to_dataframe takes timemory.get() output, a JSON file name or file object, or what "
-        f"a <Class>Storage getter returned, not {type(data).__name__}"
+        "to_dataframe takes timemory.get() output, a JSON file or folder name, a file object, "
+        f"or what a <Class>Storage getter returned, not {type(data).__name__}"
     )
 
 
@@ -129,6 +243,11 @@ def _units(component, graph, n):
 
     unit = display_units(component, graph)
     return [unit] * n
+
+
+def _label_columns(label):
+    function, file, line = split_label(label)
+    return {"function": function, "file": file, "line": line}
 
 
 def _nan(value):
@@ -164,12 +283,14 @@ def _flat_rows(document):
                 values = _elements(entry.get("repr_data"), n)
                 has_stats = int((raw.get("stats") or {}).get("count", 0) or 0) > 0
                 for k in range(n):
+                    label = _DECORATION.sub("", prefix, count=1)
                     row = {
                         "component": name,
                         "metric": metrics[k],
                         "unit": units[k],
                         "prefix": prefix,
-                        "label": _DECORATION.sub("", prefix, count=1),
+                        "label": label,
+                        **_label_columns(label),
                         "depth": int(raw.get("depth", 0)),
                         "count": int(entry.get("laps", 0) or 0),
                     }
@@ -189,13 +310,12 @@ def _flat_rows(document):
 
 
 def _tree_ranks(component):
-    for key in ("graph", "mpi", "upcxx", "upc"):
-        ranks = component.get(key)
-        if isinstance(ranks, list) and (not ranks or isinstance(ranks[0], (list, dict))):
-            if ranks and isinstance(ranks[0], dict) and "node" not in ranks[0]:
-                continue  # a flat entry list of an old layout, not trees
-            return [r if isinstance(r, list) else [r] for r in ranks]
-    return None
+    """Each element's roots (rank 0 without MPI); threads merged back when the run merged
+    them (``_trees``)."""
+    from ._trees import tree_elements
+
+    elements = tree_elements(component)
+    return None if elements is None else [roots for _, roots in elements]
 
 
 def _preorder(roots):
@@ -229,6 +349,7 @@ def _node_rows(name, metrics, units, tree, rank, parent, path):
             "metric": metrics[k],
             "unit": units[k],
             "label": node.get("prefix", ""),
+            **_label_columns(node.get("prefix", "")),
             "depth": int(node.get("depth", 1)) - 1,
             "count": int(inclusive.get("entry", {}).get("laps", 0) or 0),
         }
@@ -282,19 +403,23 @@ def to_dataframe(data=None, hierarchy=None, components=None):
     """A pandas DataFrame of timemory results.
 
     data: ``timemory.get()`` / ``timemory.get(hierarchy=True)`` output, a ``<label>.json`` or
-    ``<label>.tree.json`` file (name or file object), or what a ``<Class>Storage`` getter
-    returned; None: the current data (``timemory.get(hierarchy=hierarchy)``).
+    ``<label>.tree.json`` file (name or file object), an output folder (every component's
+    ``<label>.json``, or ``<label>.tree.json`` with hierarchy=True), or what a
+    ``<Class>Storage`` getter returned; None: the current data
+    (``timemory.get(hierarchy=hierarchy)``).
     hierarchy: one row per node of the tree layout (None: follow the data's layout).
     components: component ids to keep (``["wall_clock"]``); empty: all.
     Values are in display units (``unit`` column); ``count`` is the number of calls (laps);
-    statistics a component does not keep (trip_count) are NaN, its ``sum`` is its value."""
+    statistics a component does not keep (trip_count) are NaN, its ``sum`` is its value.
+    ``function``, ``file`` and ``line`` (a nullable integer) are the parts of the label
+    (``split_label``)."""
     pandas = _pandas()
     if data is None:
         from .. import get
 
         document = get(hierarchy=bool(hierarchy))
     else:
-        document = _document(data)
+        document = _document(data, hierarchy)
     if not isinstance(document, dict) or not isinstance(document.get("timemory"), dict):
         raise ValueError("not a timemory JSON document (no 'timemory' key)")
     if components:
@@ -317,6 +442,7 @@ def to_dataframe(data=None, hierarchy=None, components=None):
     for column in ("hash", "rolling_hash", "parent_hash"):
         if column in frame:
             frame[column] = frame[column].astype("uint64")
+    frame["line"] = frame["line"].astype("Int64")
     return frame
 
 
