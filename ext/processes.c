@@ -64,6 +64,7 @@ static long                  tm_py_ho_owner; /* pid of the process whose thread 
 static volatile sig_atomic_t tm_py_ho_stop;
 static volatile sig_atomic_t tm_py_ho_term;      /* SIGTERM arrived */
 static volatile sig_atomic_t tm_py_ho_listening; /* the thread will act on SIGTERM */
+static volatile sig_atomic_t tm_py_ho_exiting;   /* stopped at exit: finalize hands off */
 static double                tm_py_ho_interval;
 static bool                  tm_py_ho_term_installed;
 
@@ -96,8 +97,10 @@ static void tm_py_ho_on_sigterm(int signum)
     tm_py_ho_term = 1;
     if(tm_py_ho_listening)
         sem_post(&tm_py_ho_sem);
-    else
+    else if(!tm_py_ho_exiting)
         tm_py_ho_die_by_sigterm(); /* no thread to hand off: as if no handler were there */
+    /* else the interpreter is exiting (the thread was stopped at exit, a spawned pool worker
+     * leaving as the pool ends it): the finalize that follows makes the last hand-off */
     errno = saved;
 }
 
@@ -118,6 +121,14 @@ static void tm_py_ho_terminate(void)
         Py_XDECREF(done);
         Py_XDECREF(module);
     }
+    /* another thread may be finalizing (a worker leaving through os._exit as the signal came):
+     * its last hand-off must end before the process does (at most 10 s) */
+    for(int waited = 0; !timemory_is_finalized() && waited < 10000; ++waited)
+    {
+        Py_BEGIN_ALLOW_THREADS;
+        usleep(1000);
+        Py_END_ALLOW_THREADS;
+    }
     PyGILState_Release(gil);
     tm_py_ho_die_by_sigterm();
 }
@@ -125,7 +136,8 @@ static void tm_py_ho_terminate(void)
 static void* tm_py_ho_loop(void* arg)
 {
     (void)arg;
-    double wait = tm_py_ho_interval;
+    double wait     = tm_py_ho_interval;
+    bool   periodic = true; /* false: nothing more to hand off; it still waits for SIGTERM */
     while(!tm_py_ho_stop)
     {
         double          until = tm_py_ho_now() + wait;
@@ -133,11 +145,14 @@ static void* tm_py_ho_loop(void* arg)
         deadline.tv_sec  = (time_t)until;
         deadline.tv_nsec = (long)((until - (double)deadline.tv_sec) * 1e9);
         while(!tm_py_ho_stop && !tm_py_ho_term &&
-              sem_clockwait(&tm_py_ho_sem, CLOCK_MONOTONIC, &deadline) != 0 && errno == EINTR)
+              (periodic ? sem_clockwait(&tm_py_ho_sem, CLOCK_MONOTONIC, &deadline)
+                        : sem_wait(&tm_py_ho_sem)) != 0 &&
+              errno == EINTR)
         {
         }
         if(tm_py_ho_term) tm_py_ho_terminate();
         if(tm_py_ho_stop) break;
+        if(!periodic) continue;
         PyGILState_STATE gil     = PyGILState_Ensure();
         double           started = tm_py_ho_now();
         int              rc      = timemory_handoff();
@@ -145,7 +160,7 @@ static void* tm_py_ho_loop(void* arg)
         PyGILState_Release(gil);
         /* packing a large call-graph is not free: at most 1/20 of the child's time */
         wait = took * 20.0 > tm_py_ho_interval ? took * 20.0 : tm_py_ho_interval;
-        if(rc == TIMEMORY_ENOTFOUND || rc == TIMEMORY_EFINALIZED) break; /* nothing more to do */
+        if(rc == TIMEMORY_ENOTFOUND || rc == TIMEMORY_EFINALIZED) periodic = false;
     }
     tm_py_ho_listening = 0;
     if(tm_py_ho_term && !tm_py_ho_stop) tm_py_ho_terminate(); /* arrived while it was ending */
@@ -169,6 +184,7 @@ static PyObject* tm_py_handoff_thread_start(PyObject* self, PyObject* arg)
     if(sem_init(&tm_py_ho_sem, 0, 0) != 0) return PyErr_SetFromErrno(PyExc_OSError);
     tm_py_ho_stop      = 0;
     tm_py_ho_term      = 0;
+    tm_py_ho_exiting   = 0;
     tm_py_ho_interval  = interval;
     tm_py_ho_listening = 1;
     /* signals go to the Python threads (Python's handlers run in the main thread anyway) */
@@ -192,7 +208,8 @@ static PyObject* tm_py_handoff_thread_stop(PyObject* self, PyObject* unused)
     (void)self;
     (void)unused;
     if(tm_py_ho_owner != (long)getpid()) Py_RETURN_FALSE;
-    tm_py_ho_stop = 1;
+    tm_py_ho_exiting = 1; /* called at exit (atexit), before the package's finalize */
+    tm_py_ho_stop    = 1;
     sem_post(&tm_py_ho_sem);
     /* the thread may be waiting for the GIL */
     PyThreadState* saved = PyEval_SaveThread();

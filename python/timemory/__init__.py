@@ -101,7 +101,7 @@ else:
     from . import storage as storage
     from . import units as units
     from . import util as util
-    from ._errors import report_errors as _report_errors
+    from .libs._errors import report_errors as _report_errors
     from .signals import (
         disable_signal_detection,
         enable_signal_detection,

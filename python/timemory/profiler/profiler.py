@@ -15,8 +15,8 @@ it. Generators and async generators have one entry per step.
 import inspect as _inspect
 import sys as _sys
 
-from .._errors import report_errors as _report_errors
 from ..libs import libpytimemory as _lib
+from ..libs._errors import report_errors as _report_errors
 from ._hooks import PACKAGE_DIR as _PACKAGE_DIR
 from ._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
 from ._hooks import fake_session as _fake_session

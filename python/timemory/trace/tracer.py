@@ -18,8 +18,8 @@ import os as _os
 import sys as _sys
 import textwrap as _textwrap
 
-from .._errors import report_errors as _report_errors
 from ..libs import libpytimemory as _lib
+from ..libs._errors import report_errors as _report_errors
 from ..profiler._hooks import PACKAGE_DIR as _PACKAGE_DIR
 from ..profiler._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
 from ..profiler._hooks import fake_session as _fake_session

@@ -7,7 +7,7 @@ same as one line on stderr from ``timemory_finalize``/``_report``/``_get_json``)
 
 import warnings
 
-from .libs import libpytimemory as _lib
+from . import libpytimemory as _lib
 
 
 def report_errors(when, stacklevel=3):
