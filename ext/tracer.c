@@ -8,6 +8,7 @@
  * Policy: labels come from the package (trace/tracer.py) once per code object; per event
  * there is a compare, a clock read and two additions -- no Python object, no allocation. */
 #include "hooks.h"
+#include "tracer.h"
 
 #include <structmember.h>
 
@@ -107,6 +108,9 @@ static struct
     PyObject* function; /* tracer_function */
     PyObject* saved_thread_hook;
     PyObject* line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
+    /* the line profiler's mode (ext/line_profiler.c, tracer.h): a set of the code objects
+     * selected (the filter is not asked); NULL in the tracer's own mode */
+    PyObject* lines_select;
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
@@ -280,6 +284,8 @@ static tm_tr_code* tm_tr_decide(PyObject* code)
     e->code     = code;
     e->def_line = -1;
     e->verdict  = (uint8_t)tm_hook_filter(&T.cfg, (PyCodeObject*)code);
+    if(T.lines_select && e->verdict != TM_HOOK_SHUTDOWN)
+        e->verdict = PySet_Contains(T.lines_select, code) > 0 ? TM_HOOK_SELECT : TM_HOOK_SKIP;
     /* the line labels come from Python code: another thread may run meanwhile, even stop
      * the tracer or reset its decisions -- nothing shared is touched before it returns */
     if(e->verdict == TM_HOOK_SELECT && tm_tr_load_lines(e, code) < 0)
@@ -457,6 +463,9 @@ static inline void tm_tr_exit(tm_tr_thread* t)
     if(TM_HOOK_UNLIKELY(f->tl)) tm_tr_timeline_end(f, now);
     /* recursion: the outermost activation carries the inclusive time */
     if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t)T.width], now);
+    /* the line profiler: a line's time runs to the next line of its frame, calls included */
+    if(TM_HOOK_UNLIKELY(T.lines_select != NULL) && f->saved)
+        tm_tr_add(f->saved + 1, &t->starts[t->depth * (size_t)T.width], now);
     t->cur = f->saved;
     if(t->cur) memcpy(t->t0, now, sizeof(int64_t) * (size_t)T.width);
 }
@@ -992,6 +1001,74 @@ static void tm_tr_reset_codes(void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* the line profiler's mode (tracer.h)                                                         */
+
+int tm_tr_lines_mode(PyObject* codes)
+{
+    if(T.active)
+    {
+        PyErr_SetString(PyExc_RuntimeError, "line profiler: the tracer is running");
+        return -1;
+    }
+    Py_XINCREF(codes);
+    Py_XDECREF(T.lines_select);
+    T.lines_select = codes;
+    tm_tr_reset_codes();
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    return 0;
+}
+
+int tm_tr_lines_components(const int** ids)
+{
+    *ids = T.ids;
+    return T.ncomp;
+}
+
+int tm_tr_lines_take(tm_tr_lines_fn fn, void* ctx)
+{
+    double  scale = T.fast && T.tsc ? tm_hook_ticks_to_ns() : 1.0;
+    int64_t values[2 * TM_TR_MAXC];
+    for(size_t s = 0; s < T.nselected; ++s)
+    {
+        const tm_tr_code* e = T.selected[s];
+        for(uint32_t i = 0; i < e->nlines; ++i)
+        {
+            int64_t hits = 0, any = 0;
+            memset(values, 0, sizeof(values));
+            for(tm_thread_link* l = T.threads.head; l; l = l->next)
+            {
+                tm_tr_thread* t = (tm_tr_thread*)l;
+                if(e->index >= t->data_cap || !t->data[e->index]) continue;
+                const int64_t* slot = tm_tr_slot(t->data[e->index], i);
+                hits += slot[0];
+                for(int v = 0; v < T.width; ++v) any |= slot[1 + v];
+                if(T.fast)
+                    values[0] += slot[1];
+                else
+                    for(int c = 0; c < T.ncomp; ++c)
+                        timemory_component_accumulate(T.ids[c], &values[2 * c], &slot[1 + 2 * c]);
+            }
+            if(hits == 0 && any == 0) continue;
+            if(T.fast) values[0] = (int64_t)((double)values[0] * scale + 0.5);
+            if(fn(ctx, e->code, (long)e->first_line + (long)i, hits, values) < 0) return -1;
+        }
+    }
+    /* taken: zeroed in place, the active-call count (data[0]) kept */
+    for(tm_thread_link* l = T.threads.head; l; l = l->next)
+    {
+        tm_tr_thread* t = (tm_tr_thread*)l;
+        for(size_t s = 0; s < T.nselected && s < t->data_cap; ++s)
+        {
+            if(!t->data[s]) continue;
+            size_t n = tm_tr_header() + (size_t)T.selected[s]->nlines * (size_t)T.stride;
+            memset(t->data[s] + 1, 0, (n - 1) * sizeof(int64_t));
+        }
+    }
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Python functions                                                                            */
 
 static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
@@ -1074,8 +1151,9 @@ static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
     (void)unused;
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
-    if(was_active) tm_tr_flush();
-    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    if(was_active && !T.lines_select) tm_tr_flush();
+    /* the line profiler's data (ended threads' too) stays until tm_tr_lines_take */
+    if(!T.lines_select) tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
     if(PyErr_Occurred()) return NULL;
     return PyLong_FromLong(replaced);
 }
@@ -1086,7 +1164,7 @@ static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
     (void)unused;
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
-    if(was_active) tm_tr_flush();
+    if(was_active && !T.lines_select) tm_tr_flush();
     if(T.initialized)
     {
         T.initialized = false;
