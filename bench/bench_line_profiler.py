@@ -7,8 +7,9 @@ timemory.line_profiler.LineProfiler (wall_clock), interleaved, best of R runs ea
 - tight loop: ``for x in range(N): y = x``, one call, profiler enabled around it;
 - realistic function: pure-Python record parsing and aggregation (split, int(), dict
   updates, branches, a helper call per record), one call;
-- decorated calls: a small ``@profile``-decorated function called many times, so each call
-  also pays the decorator's enable/disable.
+- decorated calls: a small ``@profile``-decorated function called many times and nothing
+  else enabled (as under kernprof -l), so each call also pays the decorator's enable and
+  disable.
 
 Printed: ns added per line event of the profiled functions by each tool, and timemory's
 overhead relative to line_profiler's (goal: at most 0.25x). "floor" is timemory's profiler
@@ -107,7 +108,7 @@ def make_bare(setup):
     return run
 
 
-def make_tool(factory, setup, profiled, calibrate=False):
+def make_tool(factory, setup, profiled, enable, calibrate=False):
     from timemory.libs import libpytimemory as lib
 
     def run():
@@ -117,11 +118,13 @@ def make_tool(factory, setup, profiled, calibrate=False):
             lib.tracer_calibrate(True)
         try:
             start = time.perf_counter_ns()
-            prof.enable_by_count()
+            if enable:  # else the decorator enables during each call
+                prof.enable_by_count()
             try:
                 func(*args)
             finally:
-                prof.disable_by_count()
+                if enable:
+                    prof.disable_by_count()
             elapsed = time.perf_counter_ns() - start
         finally:
             if calibrate:
@@ -132,7 +135,7 @@ def make_tool(factory, setup, profiled, calibrate=False):
     return run
 
 
-def measure(title, setup, profiled, repeat):
+def measure(title, setup, profiled, enable, repeat):
     codes = {f.__code__ for f in profiled}
     func, args = setup(None)
     events = count_line_events(codes, func, *args)
@@ -142,11 +145,11 @@ def measure(title, setup, profiled, repeat):
     try:
         import line_profiler
 
-        tools["line_profiler"] = make_tool(line_profiler.LineProfiler, setup, profiled)
+        tools["line_profiler"] = make_tool(line_profiler.LineProfiler, setup, profiled, enable)
     except ImportError as err:
         print(f"line_profiler unavailable: {err} (pip install line_profiler)")
-    tools["timemory"] = make_tool(LineProfiler, setup, profiled)
-    tools["floor"] = make_tool(LineProfiler, setup, profiled, calibrate=True)
+    tools["timemory"] = make_tool(LineProfiler, setup, profiled, enable)
+    tools["floor"] = make_tool(LineProfiler, setup, profiled, enable, calibrate=True)
     for run in tools.values():
         run()
     best = {name: float("inf") for name in tools}
@@ -187,13 +190,14 @@ def main():
         return call_loop, (func, args.calls)
 
     workloads = [
-        ("tight loop", lambda prof: (tight_loop, (args.n,)), [tight_loop]),
-        ("realistic function", lambda prof: (parse_records, (records,)), [parse_records, _price]),
-        ("decorated calls", decorated, [small]),
+        ("tight loop", lambda prof: (tight_loop, (args.n,)), [tight_loop], True),
+        ("realistic function", lambda prof: (parse_records, (records,)), [parse_records, _price],
+         True),  # fmt: skip
+        ("decorated calls", decorated, [small], False),
     ]
     results = {}
-    for title, setup, profiled in workloads:
-        results[title] = measure(title, setup, profiled, args.repeat)
+    for title, setup, profiled, enable in workloads:
+        results[title] = measure(title, setup, profiled, enable, args.repeat)
         print()
     for title, overhead in results.items():
         text = f"{title}: timemory {overhead['timemory']:.1f} ns per line event"

@@ -87,7 +87,59 @@ fail:
     return NULL;
 }
 
+/* The fast path of a profiler enabled and disabled again and again (a decorated function's
+ * calls): the package marks the profiler that the tracer is set up for, alone, as ready (its
+ * token); resuming with that token while nothing records installs the hooks, pausing removes
+ * them -- one C call each, atomic under the GIL. Any other change goes through the package,
+ * which first takes the ready mark back (line_profiler_ready(None)) and learns whether a
+ * resumed session is running. */
+static PyObject* tm_lp_ready_token; /* strong: its identity is compared */
+static bool      tm_lp_resumed;
+
+static PyObject* tm_lp_py_ready(PyObject* self, PyObject* token)
+{
+    (void)self;
+    bool was = tm_lp_resumed;
+    tm_lp_resumed = false;
+    Py_XDECREF(tm_lp_ready_token);
+    tm_lp_ready_token = NULL;
+    if(token != Py_None)
+    {
+        Py_INCREF(token);
+        tm_lp_ready_token = token;
+    }
+    return PyBool_FromLong(was);
+}
+
+static PyObject* tm_lp_py_resume(PyObject* self, PyObject* token)
+{
+    (void)self;
+    if(token != tm_lp_ready_token || tm_lp_resumed) Py_RETURN_FALSE;
+    if(tm_tr_lines_start() < 0) return NULL;
+    tm_lp_resumed = true;
+    Py_RETURN_TRUE;
+}
+
+static PyObject* tm_lp_py_pause(PyObject* self, PyObject* token)
+{
+    (void)self;
+    if(token != tm_lp_ready_token || !tm_lp_resumed) return PyLong_FromLong(-1);
+    tm_lp_resumed = false;
+    return PyLong_FromLong(tm_tr_lines_stop());
+}
+
 static PyMethodDef tm_lp_methods[] = {
+    {"line_profiler_ready", tm_lp_py_ready, METH_O,
+     "line_profiler_ready(token)\n--\n\nMarks the profiler (its token; None: none) that the "
+     "tracer is set up for alone; returns whether a session resumed for the previous mark is "
+     "running (it goes on, now the caller's to stop)."},
+    {"line_profiler_resume", tm_lp_py_resume, METH_O,
+     "line_profiler_resume(token)\n--\n\nInstalls the hooks when token is the ready mark and "
+     "no resumed session runs; returns whether it did."},
+    {"line_profiler_pause", tm_lp_py_pause, METH_O,
+     "line_profiler_pause(token)\n--\n\nEnds the session resumed with token: the number of "
+     "threads whose hook another tool replaced meanwhile, or -1 when there is no such "
+     "session (the package's own bookkeeping then applies)."},
     {"line_profiler_select", tm_lp_py_select, METH_O,
      "line_profiler_select(codes)\n--\n\nNot while the tracer runs: with a set of code objects, "
      "the tracer selects exactly those, a line's time runs to the next line of its frame "

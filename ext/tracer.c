@@ -1018,6 +1018,20 @@ int tm_tr_lines_mode(PyObject* codes)
     return 0;
 }
 
+int tm_tr_lines_start(void)
+{
+    if(T.active) return 0;
+    bool timeline = false;
+    timemory_settings_get_bool("timeline", &timeline);
+    T.timeline = timeline;
+    return tm_tr_install();
+}
+
+int tm_tr_lines_stop(void)
+{
+    return tm_tr_uninstall();
+}
+
 int tm_tr_lines_components(const int** ids)
 {
     *ids = T.ids;

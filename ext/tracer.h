@@ -16,6 +16,12 @@
  * exception while the tracer runs. */
 int tm_tr_lines_mode(PyObject* codes);
 
+/* Installs the hooks (as tracer_start; nothing when installed): 0, or -1 with an exception.
+ * tm_tr_lines_stop removes them and returns how many threads had them replaced by another
+ * tool. Neither touches the data. */
+int tm_tr_lines_start(void);
+int tm_tr_lines_stop(void);
+
 /* The ids of the configured components, in the order of the values below; returns how many. */
 int tm_tr_lines_components(const int** ids);
 

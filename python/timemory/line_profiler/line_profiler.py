@@ -67,14 +67,20 @@ def is_generator(func):
 
 class _SharedTracer:
     """Puts the tracer in the line profiler's mode for the enabled profilers and hands the
-    data to the profilers that were enabled while it was gathered (the owners)."""
+    data to the profilers that were enabled while it was gathered (the owners).
+
+    When the tracer is set up for one profiler alone and nothing records, that profiler is
+    marked ready in C: its enable() and disable() then install and remove the hooks with one C
+    call each (line_profiler_resume/_pause), without coming here -- a decorated function's
+    calls. Everything else first takes the mark back (_collect)."""
 
     def __init__(self):
         self.lock = _threading.RLock()
-        self.enabled = []  # profilers enabled, in order
+        self.enabled = []  # profilers enabled through here, in order
         self.owners = ()  # weak references: whose functions the data in C belongs to
         self.codes = None  # the selected code objects; None: not in the line profiler's mode
         self.mask = 0
+        self.ready = None  # weak reference to the profiler marked ready
 
     def _owners(self):
         return [prof for prof in (ref() for ref in self.owners) if prof is not None]
@@ -84,6 +90,25 @@ class _SharedTracer:
         return len(owners) == len(profilers) and all(
             any(a is b for b in owners) for a in profilers
         )
+
+    def _collect(self):
+        """Takes the ready mark back; a profiler enabled through it is listed as enabled."""
+        ready, self.ready = self.ready, None
+        if _lib.line_profiler_ready(None):
+            prof = ready() if ready is not None else None
+            if prof is None:  # gone while recording
+                self._stop()
+            elif not any(p is prof for p in self.enabled):
+                self.enabled = self.enabled + [prof]
+
+    def _mark_ready(self):
+        owners = self._owners()
+        if self.enabled or len(owners) != 1:
+            return
+        prof = owners[0]
+        if self.codes is not None and self.codes is prof._frozen and self.mask == prof._mask:
+            _lib.line_profiler_ready(prof._token)
+            self.ready = _weakref.ref(prof)
 
     def bank(self):
         """Takes the data gathered since the last take and gives it to its owners."""
@@ -96,7 +121,8 @@ class _SharedTracer:
             for prof in self._owners():
                 prof._absorb(ids, lines)
 
-    def _wanted(self, profilers):
+    @staticmethod
+    def _wanted(profilers):
         if len(profilers) == 1:
             return profilers[0]._frozen_codes(), profilers[0]._mask
         codes, mask = set(), 0
@@ -107,38 +133,44 @@ class _SharedTracer:
 
     def _switch(self, enabled):
         """Records for the profilers in enabled from now on (none: stops)."""
-        if not self._same_owners(enabled) and enabled:
+        if enabled and not self._same_owners(enabled):
             self.bank()
             self.owners = tuple(_weakref.ref(prof) for prof in enabled)
+        self.enabled = enabled
         if not enabled:
             self._stop()
-            self.enabled = []
+            self._mark_ready()
             return
         codes, mask = self._wanted(enabled)
-        if codes is not self.codes and (codes != self.codes or mask != self.mask):
+        if codes is not self.codes and codes != self.codes:
             self.bank()
             self._stop()
             _lib.tracer_set_line_info(_line_info)
             _lib.line_profiler_select(codes)
             _lib.tracer_configure(mask)
-            self.codes, self.mask = codes, mask
         elif mask != self.mask:
             self.bank()
             self._stop()
             _lib.tracer_configure(mask)
-            self.mask = mask
-        self.enabled = enabled
+        self.codes, self.mask = codes, mask
         if not _lib.tracer_is_active():
             _lib.tracer_start()
 
-    def _stop(self):
-        if _lib.tracer_is_active():
-            what = _trace._REPLACED_WHAT.get(_lib.tracer_backend(), _lib.tracer_backend())
-            _warn_replaced("line_profiler", _lib.tracer_stop(), what)
+    @staticmethod
+    def _stop():
+        replaced = _lib.tracer_stop()  # nothing when not running
+        if replaced:
+            _SharedTracer._stop_warning(replaced)
+
+    @staticmethod
+    def _stop_warning(replaced):
+        backend = _lib.tracer_backend()
+        _warn_replaced("line_profiler", replaced, _trace._REPLACED_WHAT.get(backend, backend))
 
     def enable(self, prof):
         """False (with a warning) when timemory.trace.Tracer holds the tracer."""
         with self.lock:
+            self._collect()
             if any(p is prof for p in self.enabled):
                 return True
             if self.codes is None and _lib.tracer_is_active():  # timemory.trace.Tracer's
@@ -148,24 +180,30 @@ class _SharedTracer:
                     RuntimeWarning,
                     stacklevel=4,
                 )
+                self._mark_ready()
                 return False
             self._switch(self.enabled + [prof])
             return True
 
     def disable(self, prof):
         with self.lock:
+            self._collect()
             self._switch([p for p in self.enabled if p is not prof])
 
     def update(self, prof):
         """prof's functions changed: an enabled profiler records the new set at once."""
         with self.lock:
+            self._collect()
             if any(p is prof for p in self.enabled):
                 self._switch(list(self.enabled))
+            else:
+                self._mark_ready()
 
     def release(self):
         """Before the tracer serves timemory.trace.Tracer: the data is handed over and the
         tracer leaves the line profiler's mode (profilers still enabled record nothing)."""
         with self.lock:
+            self._collect()
             if self.codes is None:
                 return
             self.bank()
@@ -356,6 +394,8 @@ class LineProfiler:
         self._frozen = None
         self.enable_count = 0
         self._enabled = False
+        self._resumed = False  # enabled through the ready mark (see _SharedTracer)
+        self._token = object()  # this profiler's identity in C (never reused while held)
         self.timer_unit = TIMER_UNIT
         for func in functions:
             self.add_function(func)
@@ -441,14 +481,26 @@ class LineProfiler:
 
     def enable(self):
         """Start recording (all threads)."""
-        if not self._enabled:
-            self._enabled = _shared.enable(self)
+        if self._enabled:
+            return
+        if _lib.line_profiler_resume(self._token):  # set up for this profiler alone
+            self._enabled = self._resumed = True
+            return
+        self._enabled = _shared.enable(self)
 
     def disable(self):
         """Stop recording (the data is kept)."""
-        if self._enabled:
-            self._enabled = False
-            _shared.disable(self)
+        if not self._enabled:
+            return
+        self._enabled = False
+        if self._resumed:
+            self._resumed = False
+            replaced = _lib.line_profiler_pause(self._token)
+            if replaced > 0:
+                _SharedTracer._stop_warning(replaced)
+            if replaced >= 0:
+                return
+        _shared.disable(self)
 
     def enable_by_count(self):
         """enable() when the count goes from 0 to 1 (nested uses: decorated calls)."""
@@ -497,9 +549,7 @@ class LineProfiler:
 
     def __del__(self):
         try:
-            if self._enabled:
-                self._enabled = False
-                _shared.disable(self)
+            self.disable()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
 
