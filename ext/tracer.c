@@ -116,6 +116,9 @@ static struct
     int        mon_registered;
     int        local_events;
     bool       mon_used;
+    /* the line profiler's pause (tm_tr_lines_stop): the hooks stay, events are ignored --
+     * sys.monitoring re-instruments every code object that runs after a change of events */
+    bool parked;
     PyObject*  cb_start;
     PyObject*  cb_throw;
     PyObject*  cb_resume;
@@ -725,7 +728,7 @@ static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
         Py_INCREF(T.mon.disable);
         return T.mon.disable;
     }
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_thread_get();
     if(t) tm_tr_enter(t, code, e);
     Py_RETURN_NONE;
@@ -737,7 +740,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
     (void)nargs;
     PyObject*   code = args[0];
     tm_tr_code* e    = (tm_tr_code*)tm_code_table_get(&T.codes, code);
-    if(e && e->verdict == TM_HOOK_SELECT && !T.calibrating)
+    if(e && e->verdict == TM_HOOK_SELECT && !T.calibrating && !T.parked)
     {
         tm_tr_thread* t = tm_tr_thread_get();
         if(t) tm_tr_enter(t, code, e);
@@ -749,7 +752,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(t) tm_tr_exit(t);
     Py_RETURN_NONE;
@@ -759,7 +762,7 @@ static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(TM_HOOK_LIKELY(t != NULL))
     {
@@ -826,6 +829,16 @@ static void tm_tr_monitor_uninstall(void)
     T.mon_registered = 0;
 }
 #endif
+
+/* Removes the hooks that the line profiler's pause left installed. */
+static void tm_tr_close_parked(void)
+{
+#if TM_HOOKS_HAVE_MONITORING
+    if(!T.parked) return;
+    T.parked = false;
+    tm_tr_monitor_uninstall();
+#endif
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* tracer_function: the callable form of the hook                                              */
@@ -910,6 +923,7 @@ static void tm_tr_flush(void)
  * meanwhile (the package warns). */
 static int tm_tr_uninstall(void)
 {
+    tm_tr_close_parked();
     if(!T.active) return 0;
     T.active     = false;
     int replaced = 0;
@@ -955,6 +969,7 @@ static int tm_tr_resolve_backend(void)
 
 static int tm_tr_install(void)
 {
+    tm_tr_close_parked();
     T.backend = tm_tr_resolve_backend();
     ++T.session;
 #if TM_TR_HAVE_SCOPED
@@ -986,6 +1001,7 @@ static int tm_tr_install(void)
 
 static void tm_tr_reset_codes(void)
 {
+    tm_tr_close_parked(); /* its local events name the entries' code objects */
     /* nothing may point at the entries any more: per-thread data is indexed by them */
     for(tm_thread_link* l = T.threads.head; l; l = l->next)
         tm_tr_thread_release_data((tm_tr_thread*)l);
@@ -1024,11 +1040,28 @@ int tm_tr_lines_start(void)
     bool timeline = false;
     timemory_settings_get_bool("timeline", &timeline);
     T.timeline = timeline;
+#if TM_HOOKS_HAVE_MONITORING
+    if(T.parked && tm_tr_resolve_backend() == TM_TR_MONITORING)
+    {
+        T.parked = false;
+        ++T.session; /* as an install: the threads' shadow stacks start afresh */
+        T.active = true;
+        return 0;
+    }
+#endif
     return tm_tr_install();
 }
 
 int tm_tr_lines_stop(void)
 {
+#if TM_HOOKS_HAVE_MONITORING
+    if(T.active && T.backend == TM_TR_MONITORING && T.lines_select)
+    {
+        T.active = false;
+        T.parked = true;
+        return 0;
+    }
+#endif
     return tm_tr_uninstall();
 }
 
@@ -1108,6 +1141,7 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     }
     unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
     if(PyErr_Occurred()) return NULL;
+    tm_tr_close_parked();
     if(T.active)
     {
         PyErr_SetString(PyExc_RuntimeError, "tracer_configure: the tracer is running");
