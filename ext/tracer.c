@@ -1036,10 +1036,7 @@ int tm_tr_lines_mode(PyObject* codes)
 
 int tm_tr_lines_start(void)
 {
-    if(T.active) return 0;
-    bool timeline = false;
-    timemory_settings_get_bool("timeline", &timeline);
-    T.timeline = timeline;
+    if(T.active) return 0; /* the timeline setting stays as the last tracer_start read it */
 #if TM_HOOKS_HAVE_MONITORING
     if(T.parked && tm_tr_resolve_backend() == TM_TR_MONITORING)
     {

@@ -16,7 +16,8 @@
  * exception while the tracer runs. */
 int tm_tr_lines_mode(PyObject* codes);
 
-/* Installs the hooks (as tracer_start; nothing when installed): 0, or -1 with an exception.
+/* Installs the hooks (as tracer_start, the timeline setting as the last one read it; nothing
+ * when installed): 0, or -1 with an exception.
  * tm_tr_lines_stop removes them and returns how many threads had them replaced by another
  * tool. Neither touches the data. */
 int tm_tr_lines_start(void);

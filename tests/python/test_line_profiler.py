@@ -457,7 +457,7 @@ def test_cli_without_l_runs_the_function_profiler(tmp_path):
 def test_cli_help_and_console_script(tmp_path):
     result = run_cli(tmp_path, "--help")
     assert result.returncode == 0
-    for flag in ("-l", "-v", "-o", "-b", "-m MODULE", "-s", "-u", "-z", "-i", "--components"):
+    for flag in ("-l", "-v", "-o", "-b", "-m", "--module", "-s", "-u", "-z", "-i", "--components"):
         assert flag in result.stdout
     script = Path(sys.executable).with_name("timemory-python-line-profiler")
     if script.exists():

@@ -36,6 +36,12 @@ def _positive_float(text):
     return value
 
 
+def _wrapped(text):
+    import textwrap
+
+    return textwrap.fill(text, 79)
+
+
 def _parser():
     from timemory import version
 
@@ -46,7 +52,7 @@ def _parser():
             "       python -m timemory.line_profiler [options] -m module [args ...]\n"
             "       python -m timemory.line_profiler [-u UNIT] [-z] results.lprof [...]"
         ),
-        description=(
+        description=_wrapped(
             "Run a Python script or module as __main__ and profile it, with kernprof's "
             "options. -l: line by line -- 'profile' (a timemory LineProfiler) is put in "
             "builtins: decorate functions with @profile, or use 'with profile:' or "
@@ -57,7 +63,7 @@ def _parser():
             "'-m module' or '--': what follows is the program's own command line. Given "
             ".lprof files instead of a program, prints them."
         ),
-        epilog=(
+        epilog=_wrapped(
             "Beyond kernprof: --components adds timemory components as columns of the "
             "line-by-line table (e.g. --components peak_rss cpu_clock)."
         ),

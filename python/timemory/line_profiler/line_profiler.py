@@ -32,6 +32,8 @@ TIMER_UNIT = 1e-9
 _MAX_ACCUM = 0x80
 
 _WALL_CLOCK = _lib.component_find("wall_clock")
+_resume = _lib.line_profiler_resume
+_pause = _lib.line_profiler_pause
 
 
 def _component_rows():
@@ -479,11 +481,14 @@ class LineProfiler:
 
     # -- on and off ------------------------------------------------------------------------
 
+    # enable/disable are written out in the *_by_count methods: a decorated function's calls
+    # go through them, one C call each when the profiler is marked ready (_SharedTracer)
+
     def enable(self):
         """Start recording (all threads)."""
         if self._enabled:
             return
-        if _lib.line_profiler_resume(self._token):  # set up for this profiler alone
+        if _resume(self._token):  # set up for this profiler alone
             self._enabled = self._resumed = True
             return
         self._enabled = _shared.enable(self)
@@ -495,7 +500,7 @@ class LineProfiler:
         self._enabled = False
         if self._resumed:
             self._resumed = False
-            replaced = _lib.line_profiler_pause(self._token)
+            replaced = _pause(self._token)
             if replaced > 0:
                 _SharedTracer._stop_warning(replaced)
             if replaced >= 0:
@@ -504,16 +509,30 @@ class LineProfiler:
 
     def enable_by_count(self):
         """enable() when the count goes from 0 to 1 (nested uses: decorated calls)."""
-        if self.enable_count == 0:
-            self.enable()
+        if self.enable_count == 0 and not self._enabled:
+            if _resume(self._token):
+                self._enabled = self._resumed = True
+            else:
+                self._enabled = _shared.enable(self)
         self.enable_count += 1
 
     def disable_by_count(self):
         """disable() when the count drops back to 0."""
-        if self.enable_count > 0:
-            self.enable_count -= 1
-            if self.enable_count == 0:
-                self.disable()
+        count = self.enable_count
+        if count > 1:
+            self.enable_count = count - 1
+        elif count == 1:
+            self.enable_count = 0
+            if self._resumed and self._enabled:
+                self._enabled = self._resumed = False
+                replaced = _pause(self._token)
+                if replaced == 0:
+                    return
+                if replaced > 0:
+                    _SharedTracer._stop_warning(replaced)
+                    return
+                self._enabled = True  # no longer the resumed session: the shared path
+            self.disable()
 
     def __enter__(self):
         self.enable_by_count()
