@@ -7,6 +7,8 @@ timemory.line_profiler.LineProfiler (wall_clock), interleaved, best of R runs ea
 - tight loop: ``for x in range(N): y = x``, one call, profiler enabled around it;
 - realistic function: pure-Python record parsing and aggregation (split, int(), dict
   updates, branches, a helper call per record), one call;
+- seed eval_func loop: the seed's profiler example, a few lines around two numpy calls
+  (numpy's own Python code runs untraced under timemory's scoped backend);
 - decorated calls: a small ``@profile``-decorated function called many times and nothing
   else enabled (as under kernprof -l), so each call also pays the decorator's enable and
   disable.
@@ -78,6 +80,18 @@ def call_loop(func, calls):
     for i in range(calls):
         total = func(i, total)
     return total
+
+
+def eval_func(arr, tol):
+    """Dummy tolerance-checking function (the seed's profiler example)"""
+    max = np.max(arr)  # noqa: A001
+    avg = np.mean(arr)
+    return True if avg < tol and max < tol else False
+
+
+def eval_loop(arr, iters):
+    for _ in range(iters):
+        eval_func(arr, 1.0e-2)
 
 
 def count_line_events(codes, func, *args):
@@ -195,6 +209,15 @@ def main():
          True),  # fmt: skip
         ("decorated calls", decorated, [small], False),
     ]
+    try:
+        global np
+        import numpy as np
+
+        arr = np.random.rand(100, 100)
+        workloads.append(("seed eval_func loop (numpy)", lambda prof: (eval_loop, (arr, 2000)),
+                          [eval_func, eval_loop], True))  # fmt: skip
+    except ImportError as err:
+        print(f"numpy unavailable: {err}")
     results = {}
     for title, setup, profiled, enable in workloads:
         results[title] = measure(title, setup, profiled, enable, args.repeat)
