@@ -464,3 +464,21 @@ def test_cli_help_and_console_script(tmp_path):
         result = subprocess.run([str(script), "--help"], capture_output=True, text=True,
                                 timeout=120, env=clean_environment())  # fmt: skip
         assert result.returncode == 0 and "line by line" in result.stdout
+
+
+def test_cli_output_interval_writes_while_running(tmp_path):
+    (tmp_path / "slow.py").write_text(textwrap.dedent("""
+        import os, time
+
+        @profile
+        def step():
+            return 1
+
+        step()
+        time.sleep(1.6)
+        print("written while running:", os.path.exists("slow.py.lprof"))
+    """))
+    result = run_cli(tmp_path, "-l", "-i", "1", "slow.py")
+    assert result.returncode == 0, result.stderr
+    assert "written while running: True" in result.stdout
+    assert [row[1] for row in next(iter(load_stats(tmp_path / "slow.py.lprof").timings.values()))] == [1]
