@@ -8,6 +8,7 @@
  * Policy: labels come from the package (trace/tracer.py) once per code object; per event
  * there is a compare, a clock read and two additions -- no Python object, no allocation. */
 #include "hooks.h"
+#include "tracer.h"
 
 #include <structmember.h>
 
@@ -107,11 +108,17 @@ static struct
     PyObject* function; /* tracer_function */
     PyObject* saved_thread_hook;
     PyObject* line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
+    /* the line profiler's mode (ext/line_profiler.c, tracer.h): a set of the code objects
+     * selected (the filter is not asked); NULL in the tracer's own mode */
+    PyObject* lines_select;
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
     int        local_events;
     bool       mon_used;
+    /* the line profiler's pause (tm_tr_lines_stop): the hooks stay, events are ignored --
+     * sys.monitoring re-instruments every code object that runs after a change of events */
+    bool parked;
     PyObject*  cb_start;
     PyObject*  cb_throw;
     PyObject*  cb_resume;
@@ -280,6 +287,8 @@ static tm_tr_code* tm_tr_decide(PyObject* code)
     e->code     = code;
     e->def_line = -1;
     e->verdict  = (uint8_t)tm_hook_filter(&T.cfg, (PyCodeObject*)code);
+    if(T.lines_select && e->verdict != TM_HOOK_SHUTDOWN)
+        e->verdict = PySet_Contains(T.lines_select, code) > 0 ? TM_HOOK_SELECT : TM_HOOK_SKIP;
     /* the line labels come from Python code: another thread may run meanwhile, even stop
      * the tracer or reset its decisions -- nothing shared is touched before it returns */
     if(e->verdict == TM_HOOK_SELECT && tm_tr_load_lines(e, code) < 0)
@@ -457,6 +466,9 @@ static inline void tm_tr_exit(tm_tr_thread* t)
     if(TM_HOOK_UNLIKELY(f->tl)) tm_tr_timeline_end(f, now);
     /* recursion: the outermost activation carries the inclusive time */
     if(--f->data[0] == 0) tm_tr_add(f->data + 2, &t->starts[t->depth * (size_t)T.width], now);
+    /* the line profiler: a line's time runs to the next line of its frame, calls included */
+    if(TM_HOOK_UNLIKELY(T.lines_select != NULL) && f->saved)
+        tm_tr_add(f->saved + 1, &t->starts[t->depth * (size_t)T.width], now);
     t->cur = f->saved;
     if(t->cur) memcpy(t->t0, now, sizeof(int64_t) * (size_t)T.width);
 }
@@ -716,7 +728,7 @@ static PyObject* tm_tr_mon_start(PyObject* const* args, size_t nargs)
         Py_INCREF(T.mon.disable);
         return T.mon.disable;
     }
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_thread_get();
     if(t) tm_tr_enter(t, code, e);
     Py_RETURN_NONE;
@@ -728,7 +740,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
     (void)nargs;
     PyObject*   code = args[0];
     tm_tr_code* e    = (tm_tr_code*)tm_code_table_get(&T.codes, code);
-    if(e && e->verdict == TM_HOOK_SELECT && !T.calibrating)
+    if(e && e->verdict == TM_HOOK_SELECT && !T.calibrating && !T.parked)
     {
         tm_tr_thread* t = tm_tr_thread_get();
         if(t) tm_tr_enter(t, code, e);
@@ -740,7 +752,7 @@ static PyObject* tm_tr_mon_resume(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(t) tm_tr_exit(t);
     Py_RETURN_NONE;
@@ -750,7 +762,7 @@ static PyObject* tm_tr_mon_return(PyObject* const* args, size_t nargs)
 static PyObject* tm_tr_mon_line(PyObject* const* args, size_t nargs)
 {
     (void)nargs;
-    if(TM_HOOK_UNLIKELY(T.calibrating)) Py_RETURN_NONE;
+    if(TM_HOOK_UNLIKELY(T.calibrating || T.parked)) Py_RETURN_NONE;
     tm_tr_thread* t = tm_tr_matching(args[0]);
     if(TM_HOOK_LIKELY(t != NULL))
     {
@@ -817,6 +829,16 @@ static void tm_tr_monitor_uninstall(void)
     T.mon_registered = 0;
 }
 #endif
+
+/* Removes the hooks that the line profiler's pause left installed. */
+static void tm_tr_close_parked(void)
+{
+#if TM_HOOKS_HAVE_MONITORING
+    if(!T.parked) return;
+    T.parked = false;
+    tm_tr_monitor_uninstall();
+#endif
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* tracer_function: the callable form of the hook                                              */
@@ -901,6 +923,7 @@ static void tm_tr_flush(void)
  * meanwhile (the package warns). */
 static int tm_tr_uninstall(void)
 {
+    tm_tr_close_parked();
     if(!T.active) return 0;
     T.active     = false;
     int replaced = 0;
@@ -946,6 +969,7 @@ static int tm_tr_resolve_backend(void)
 
 static int tm_tr_install(void)
 {
+    tm_tr_close_parked();
     T.backend = tm_tr_resolve_backend();
     ++T.session;
 #if TM_TR_HAVE_SCOPED
@@ -977,6 +1001,7 @@ static int tm_tr_install(void)
 
 static void tm_tr_reset_codes(void)
 {
+    tm_tr_close_parked(); /* its local events name the entries' code objects */
     /* nothing may point at the entries any more: per-thread data is indexed by them */
     for(tm_thread_link* l = T.threads.head; l; l = l->next)
         tm_tr_thread_release_data((tm_tr_thread*)l);
@@ -989,6 +1014,102 @@ static void tm_tr_reset_codes(void)
     T.nselected                = 0;
     for(size_t i = 0; i < n; ++i) tm_tr_free_entry(entries[i]);
     free(entries);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the line profiler's mode (tracer.h)                                                         */
+
+int tm_tr_lines_mode(PyObject* codes)
+{
+    if(T.active)
+    {
+        PyErr_SetString(PyExc_RuntimeError, "line profiler: the tracer is running");
+        return -1;
+    }
+    Py_XINCREF(codes);
+    Py_XDECREF(T.lines_select);
+    T.lines_select = codes;
+    tm_tr_reset_codes();
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    return 0;
+}
+
+int tm_tr_lines_start(void)
+{
+    if(T.active) return 0; /* the timeline setting stays as the last tracer_start read it */
+#if TM_HOOKS_HAVE_MONITORING
+    if(T.parked && tm_tr_resolve_backend() == TM_TR_MONITORING)
+    {
+        T.parked = false;
+        ++T.session; /* as an install: the threads' shadow stacks start afresh */
+        T.active = true;
+        return 0;
+    }
+#endif
+    return tm_tr_install();
+}
+
+int tm_tr_lines_stop(void)
+{
+#if TM_HOOKS_HAVE_MONITORING
+    if(T.active && T.backend == TM_TR_MONITORING && T.lines_select)
+    {
+        T.active = false;
+        T.parked = true;
+        return 0;
+    }
+#endif
+    return tm_tr_uninstall();
+}
+
+int tm_tr_lines_components(const int** ids)
+{
+    *ids = T.ids;
+    return T.ncomp;
+}
+
+int tm_tr_lines_take(tm_tr_lines_fn fn, void* ctx)
+{
+    double  scale = T.fast && T.tsc ? tm_hook_ticks_to_ns() : 1.0;
+    int64_t values[2 * TM_TR_MAXC];
+    for(size_t s = 0; s < T.nselected; ++s)
+    {
+        const tm_tr_code* e = T.selected[s];
+        for(uint32_t i = 0; i < e->nlines; ++i)
+        {
+            int64_t hits = 0, any = 0;
+            memset(values, 0, sizeof(values));
+            for(tm_thread_link* l = T.threads.head; l; l = l->next)
+            {
+                tm_tr_thread* t = (tm_tr_thread*)l;
+                if(e->index >= t->data_cap || !t->data[e->index]) continue;
+                const int64_t* slot = tm_tr_slot(t->data[e->index], i);
+                hits += slot[0];
+                for(int v = 0; v < T.width; ++v) any |= slot[1 + v];
+                if(T.fast)
+                    values[0] += slot[1];
+                else
+                    for(int c = 0; c < T.ncomp; ++c)
+                        timemory_component_accumulate(T.ids[c], &values[2 * c], &slot[1 + 2 * c]);
+            }
+            if(hits == 0 && any == 0) continue;
+            if(T.fast) values[0] = (int64_t)((double)values[0] * scale + 0.5);
+            if(fn(ctx, e->code, (long)e->first_line + (long)i, hits, values) < 0) return -1;
+        }
+    }
+    /* taken: zeroed in place, the active-call count (data[0]) kept */
+    for(tm_thread_link* l = T.threads.head; l; l = l->next)
+    {
+        tm_tr_thread* t = (tm_tr_thread*)l;
+        for(size_t s = 0; s < T.nselected && s < t->data_cap; ++s)
+        {
+            if(!t->data[s]) continue;
+            size_t n = tm_tr_header() + (size_t)T.selected[s]->nlines * (size_t)T.stride;
+            memset(t->data[s] + 1, 0, (n - 1) * sizeof(int64_t));
+        }
+    }
+    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1017,6 +1138,7 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     }
     unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
     if(PyErr_Occurred()) return NULL;
+    tm_tr_close_parked();
     if(T.active)
     {
         PyErr_SetString(PyExc_RuntimeError, "tracer_configure: the tracer is running");
@@ -1074,8 +1196,9 @@ static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
     (void)unused;
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
-    if(was_active) tm_tr_flush();
-    tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
+    if(was_active && !T.lines_select) tm_tr_flush();
+    /* the line profiler's data (ended threads' too) stays until tm_tr_lines_take */
+    if(!T.lines_select) tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
     if(PyErr_Occurred()) return NULL;
     return PyLong_FromLong(replaced);
 }
@@ -1086,7 +1209,7 @@ static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
     (void)unused;
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
-    if(was_active) tm_tr_flush();
+    if(was_active && !T.lines_select) tm_tr_flush();
     if(T.initialized)
     {
         T.initialized = false;

@@ -33,7 +33,8 @@ SORT_KEYS = ("inclusive", "self", "count", "name", "none")
 # frames of runpy never show in the results (the script's own use of runpy is rare)
 _RUNPY_FILES = ("<frozen runpy>", "runpy.py")
 # leading frames of an uncaught exception's traceback that Python would not show
-_OWN_MODULES = (__name__, "runpy", "_frozen_importlib", "_frozen_importlib_external")
+_OWN_MODULES = (__name__, "timemory.line_profiler._cli", "runpy", "_frozen_importlib",
+                "_frozen_importlib_external")  # fmt: skip
 
 
 def _str2bool(text):

@@ -243,14 +243,26 @@ _line_labels = _LineLabels()
 _lib.tracer_set_line_info(_line_labels)
 
 
+#: called before a tracing session takes the tracer: timemory.line_profiler hands over the
+#: data it keeps there and leaves its mode
+_claim_hooks = []
+
+
+def _claim():
+    for hook in _claim_hooks:
+        hook()
+
+
 def tracer_init():
     """Prepare a tracing session: records the timemory package folder, forgets earlier
     decisions and marks the tracer running (``Config._is_running``)."""
+    _claim()
     _lib.tracer_init(_PACKAGE_DIR)
 
 
 def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
+    _claim()
     backend = _lib.tracer_backend()
     warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT.get(backend, backend))
     _report_errors("at Tracer.stop", stacklevel=4)
