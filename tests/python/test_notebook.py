@@ -71,6 +71,7 @@ def run(ip, code):
 
 
 def test_line_magic_returns_the_value_with_exact_call_counts(shell):
+    configured = timemory.settings.profiler_components
     result = run(shell, "%timemory fib(12)")
     assert result.error_in_exec is None
     assert result.result == 144
@@ -88,7 +89,7 @@ def test_line_magic_returns_the_value_with_exact_call_counts(shell):
     assert 0 < rows[0].percent <= 100.0
     # measured alone: nothing left in the engine, nothing written again at exit
     assert lib.components_with_data() == 0
-    assert timemory.settings.profiler_components == ""
+    assert timemory.settings.profiler_components == configured
 
 
 def test_outputs_go_to_the_cell_folder_and_the_text_is_the_engines(shell, tmp_path):
@@ -122,8 +123,10 @@ def test_flags_change_components_and_are_restored(shell):
     assert not any(path.endswith("peak_rss.flamegraph.svg") for path in report.files)
     run(shell, "%timemory -c wall_clock,cpu_clock -- fib(3)")
     assert sorted(last_report(shell).components) == ["cpu_clock", "wall_clock"]
+    timemory.settings.profiler_components = ""
     run(shell, "%timemory fib(3)")  # the default again: -c chose exactly, for one run
     assert list(last_report(shell).components) == ["wall_clock"]
+    assert timemory.settings.profiler_components == ""
 
 
 def test_flat_max_depth_sort_and_trace_c(shell):

@@ -148,19 +148,20 @@ def run(source, namespace, options, label, folder, compiler=compile, filename="<
 
 
 def _measure(body, last, namespace, profiler, root, mask, scope):
-    """Run the code under the profiler, inside the root entry; (value, exception)."""
+    """Run the code under the profiler, inside the root entry (pushed once the profiler has
+    started, popped before it stops: its value is the code's alone); (value, exception)."""
     value = error = None
-    _lib.push(root, mask, scope)
+    profiler.start()
     try:
-        profiler.start()
+        _lib.push(root, mask, scope)
         try:
             exec(body, namespace)
             if last is not None:
                 value = eval(last, namespace)
         finally:
-            profiler.stop()
+            _lib.pop(root)
     except BaseException as exc:  # noqa: BLE001 - reported after the results are written
         error = exc
     finally:
-        _lib.pop(root)
+        profiler.stop()
     return value, error
