@@ -53,6 +53,28 @@ from . import mpi_support as mpi_support
 from . import roofline as roofline
 from .common import FILE, FRAME, FUNC, LINE, file, frame, func, line
 
+
+def load_ipython_extension(ipython):
+    """``%load_ext timemory``: the ``%timemory`` / ``%%timemory`` magics (timemory.notebook)"""
+    if not _bindings:
+        raise ImportError(
+            "the timemory magics need timemory's extension, which is not loaded here "
+            "(TIMEMORY_PYTHON_BINDINGS is off, TIMEMORY_CXX_PLOT_MODE is on, or it failed to "
+            "import)"
+        )
+    from .notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    """``%unload_ext timemory``: remove the magics"""
+    if _bindings:
+        from .notebook import unload_ipython_extension as unload
+
+        unload(ipython)
+
+
 if not _bindings:
     from importlib import metadata as _metadata
 

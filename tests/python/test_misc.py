@@ -106,10 +106,13 @@ def test_mpi_support_info(capsys):
         assert out == "MPI not supported\nMPI not supported\n"
 
 
-def test_notebook_is_an_empty_placeholder():
+def test_notebook_imports_without_ipython_loading_it():
+    import sys
+
     from timemory import notebook
 
-    assert notebook.__all__ == []
+    assert notebook.__all__ == ["Report", "load_ipython_extension", "unload_ipython_extension"]
+    assert "timemory.notebook._magics" not in sys.modules or "IPython" in sys.modules
 
 
 def test_gperftools_helper_reports_missing_tools():

@@ -5,13 +5,19 @@
 files into hatchet GraphFrames, filters them (``--search``/``--match`` a regular expression on
 a dataframe field, ``--expression 'x > 1e3 && x < 1e6'`` on the metric), combines them
 (``-M add|subtract|unify``), sorts or groups them, and writes each ``-f`` format (tree, dot,
-flamegraph, table, markdown, markdown_grid, html) to standard output or to the ``-o`` files.
+flamegraph, table, markdown, markdown_grid, html, json) to standard output or to the ``-o``
+files. ``--compare`` compares runs (each later one minus the first, or over it: a difference
+tree, calls included), ``--filter`` (= ``--search``) keeps nodes by name, ``--threshold``
+by value, ``--sort`` orders the tree's children and the table's rows by the metric, ``--tree``
+prints the tree (``-f tree``): ``timemory-analyze run1/ run2/ --compare``,
+``timemory-analyze run1/ --select wall_clock --filter fib --sort --tree``.
 
 Metric names: hatchet (2022 and later) names the columns ``sum.wall_clock`` and
 ``sum.wall_clock (inc)``; the original's short names still work -- ``sum``, ``sum.inc``,
 ``sum.start-peak-rss.inc`` -- and are resolved against the loaded frame's columns.
 
-Needs ``llnl-hatchet`` (and pandas); the ``table``/``markdown`` formats need ``tabulate``.
+Needs ``llnl-hatchet`` (and pandas): ``pip install 'timemory[analyze]'``; the ``table``/
+``markdown`` formats use ``tabulate`` when it is installed.
 """
 
 import argparse
@@ -23,8 +29,11 @@ import subprocess
 import sys
 import tempfile
 
+from . import _tools
+
 __all__ = [
     "add",
+    "compare",
     "dump",
     "embedded_analyze",
     "expression",
@@ -34,11 +43,13 @@ __all__ = [
     "resolve_metric",
     "search",
     "sort",
+    "sort_tree",
     "subtract",
+    "threshold",
     "unify",
 ]
 
-FORMATS = ("dot", "flamegraph", "tree", "table", "markdown", "html", "markdown_grid")
+FORMATS = ("dot", "flamegraph", "tree", "table", "markdown", "html", "markdown_grid", "json")
 _STATS = ("sum", "min", "max", "sqr", "mean", "stddev")
 
 
@@ -47,7 +58,8 @@ def _hatchet():
         import hatchet
     except ImportError as error:
         raise ImportError(
-            "timemory.analyze needs LLNL hatchet: pip install llnl-hatchet"
+            "timemory.analyze needs LLNL hatchet and pandas: pip install 'timemory[analyze]' "
+            "(or: pip install llnl-hatchet)"
         ) from error
     return hatchet
 
@@ -229,6 +241,25 @@ def group(data, metric, field="name", ascending=False):
     return _each(data, apply)
 
 
+def threshold(data, value, metric="sum.inc"):
+    """Keep the nodes whose metric's magnitude is at least value: a number in the metric's
+    units, or ``"P%"`` of its largest magnitude. A data set with no such node is dropped."""
+    return _tools.threshold(data, value, metric, resolve_metric, _filter)
+
+
+def sort_tree(data, metric="sum.inc", ascending=False):
+    """GraphFrame(s) with every node's children in the order of the metric (largest first;
+    ascending: smallest first) and the dataframe rows sorted by it."""
+    return _tools.sort_tree(data, metric, resolve_metric, ascending)
+
+
+def compare(data, how="diff"):
+    """Each later GraphFrame against the first: the difference (``diff``: later - first) or
+    the ratio (``ratio``: later / first) of every metric and of the calls, on the unified
+    graph (hatchet's sub/div). Returns a list, one GraphFrame per later run."""
+    return _tools.compare(data, how)
+
+
 def _combine(data, step):
     result = None
     for frame in data:
@@ -325,7 +356,10 @@ def _render_with(tool, arguments, source, target):
 
 
 def _dataframe(item):
-    return item.dataframe if hasattr(item, "dataframe") else item
+    """The table of item, without hatchet's private columns (_missing_node of a comparison)."""
+    frame = item.dataframe if hasattr(item, "dataframe") else item
+    hidden = [c for c in frame.columns if isinstance(c, str) and c.startswith("_")]
+    return frame.drop(columns=hidden) if hidden else frame
 
 
 def _tabulated(kind):
@@ -346,7 +380,7 @@ def _tabulated(kind):
     return render
 
 
-def _tree_text(frame, metric):
+def _tree_text(frame, metric, precision=3):
     """hatchet's tree of the frame; one per rank and thread, each under a "rank R, thread T:"
     line, when the frame keeps ranks or threads apart (hatchet's tree() shows one of them)."""
     column = resolve_metric(frame, metric)
@@ -354,25 +388,28 @@ def _tree_text(frame, metric):
     levels = [name for name in ("rank", "thread") if name in index.names]
     places = sorted(set(zip(*(index.get_level_values(name) for name in levels)))) if levels else []
     if len(places) <= 1:
-        return frame.tree(metric_column=column, **dict(zip(levels, places[0] if places else ())))
+        return frame.tree(metric_column=column, precision=precision, **dict(zip(levels, places[0] if places else ())))
     texts = []
     for number, place in enumerate(places):
         where = dict(zip(levels, place))
         try:
-            text = frame.tree(metric_column=column, render_header=number == 0, **where)
+            text = frame.tree(
+                metric_column=column, precision=precision, render_header=number == 0, **where
+            )
         except TypeError:  # a hatchet without render_header
-            text = frame.tree(metric_column=column, **where)
+            text = frame.tree(metric_column=column, precision=precision, **where)
         texts.append(", ".join(f"{k} {v}" for k, v in where.items()) + ":\n" + text)
     return "\n".join(texts)
 
 
-def dump(data, metric, dtype, file=None, echo_dart=False):
-    """Write the GraphFrame(s) (or tables) in one format to stdout or file(s)."""
+def dump(data, metric, dtype, file=None, echo_dart=False, precision=3):
+    """Write the GraphFrame(s) (or tables) in one format to stdout or file(s); precision: the
+    digits of the tree's values."""
     graph = [hasattr(item, "graph") for item in (data if isinstance(data, list) else [data])]
     if dtype in ("tree", "dot", "flamegraph") and not all(graph):
         dtype = "table"  # sorted/grouped data are dataframes
     if dtype == "tree":
-        written = _emit(data, lambda f: _tree_text(f, metric), file, ".txt")
+        written = _emit(data, lambda f: _tree_text(f, metric, precision), file, ".txt")
         if echo_dart:
             _echo_dart(written)
     elif dtype == "dot":
@@ -384,7 +421,7 @@ def dump(data, metric, dtype, file=None, echo_dart=False):
     elif dtype == "flamegraph":
         written = _emit(
             data,
-            lambda f: f.to_flamegraph(resolve_metric(f, metric)),
+            lambda f: _tools.folded(f, resolve_metric(f, metric)),
             file,
             ".flamegraph.txt",
         )
@@ -401,6 +438,8 @@ def dump(data, metric, dtype, file=None, echo_dart=False):
         written = _emit(data, _tabulated(dtype), file, extension)
         if echo_dart:
             _echo_dart(written)
+    elif dtype == "json":
+        written = _emit(data, _tools.to_json, file, ".json")
     else:
         raise ValueError(f"unknown format {dtype!r} (one of: {', '.join(FORMATS)})")
     return written
@@ -429,13 +468,29 @@ def _parser(command_line):
                         default=[], help="combine the data sets")  # fmt: skip
     parser.add_argument("-m", "--metric", "--column", default="sum.inc",
                         help="metric column (default: sum.inc, the inclusive sum)")  # fmt: skip
-    parser.add_argument("-s", "--sort", choices=("ascending", "descending"), default=None,
-                        help="sort by the metric")  # fmt: skip
+    parser.add_argument("-s", "--sort", choices=("ascending", "descending"), nargs="?",
+                        const="descending", default=None,
+                        help="order the tree's children and the table's rows by the metric "
+                        "(alone: descending)")  # fmt: skip
+    parser.add_argument("--tree", action="store_true",
+                        help="print the tree (as -f tree, beside the other formats)")  # fmt: skip
+    parser.add_argument("--precision", type=int, default=3, metavar="N",
+                        help="digits of the tree's values (default: 3)")  # fmt: skip
+    parser.add_argument("--compare", nargs="?", const="diff", choices=_tools.COMPARE_MODES,
+                        default=None,
+                        help="compare each later data set with the first: diff (later - first, "
+                        "the default) or ratio (later / first) of every metric and the calls, "
+                        "on the unified graph")  # fmt: skip
+    parser.add_argument("--threshold", default=None, metavar="VALUE",
+                        help="keep the nodes whose metric is at least VALUE in magnitude (in "
+                        "its units), or 'P%%' of the largest")  # fmt: skip
     parser.add_argument("-g", "--group", default=None,
                         help="a flat profile: sum by this dataframe column")  # fmt: skip
     parser.add_argument("--field", default="name",
                         help="dataframe column that --search/--match look at")  # fmt: skip
-    parser.add_argument("--search", default=None, help="regular expression (re.search)")
+    parser.add_argument("--search", "--filter", default=None,
+                        help="keep the nodes whose --field has a match of this regular "
+                        "expression (re.search)")  # fmt: skip
     parser.add_argument("--match", default=None, help="regular expression (re.fullmatch)")
     parser.add_argument("--expression", default=None,
                         help="e.g. 'x > 1.0e3 && x < 100000' on the metric x; "
@@ -486,12 +541,16 @@ def _analyze(options, data, verbose):
     if options.group is not None and options.format not in (None, ["table"]):
         raise ValueError("--group writes a table: use -f table or no -f")
     formats = options.format or ["tree"]
+    if options.tree and "tree" not in formats:
+        formats = [*formats, "tree"]
     frames = [
         load(item, options.select, options.per_thread, options.per_rank)
         for item in data + options.files
     ]
     if not frames:
         raise ValueError("nothing to analyze: give files or data")
+    if options.compare is not None:  # before the filters: they see the differences
+        frames = compare(frames, options.compare)
     if verbose > 1:
         print(f"timemory-analyze: {len(frames)} data set(s), formats {formats}")
     # the less restrictive filters first
@@ -501,6 +560,8 @@ def _analyze(options, data, verbose):
         frames = match(frames, options.match, options.field)
     if options.expression is not None:
         frames = expression(frames, options.expression, options.metric)
+    if options.threshold is not None:
+        frames = threshold(frames, options.threshold, options.metric)
     if not frames:
         return frames  # every node filtered out (said on stderr): nothing to write
     if "add" in options.mode:
@@ -510,7 +571,7 @@ def _analyze(options, data, verbose):
     elif "unify" in options.mode:
         frames = unify(frames)
     if options.sort is not None:
-        frames = sort(frames, options.metric, options.sort == "ascending")
+        frames = sort_tree(frames, options.metric, options.sort == "ascending")
     if options.group is not None or "group" in options.mode:
         frames = group(
             frames, options.metric, options.group or options.field, options.sort == "ascending"
@@ -520,5 +581,5 @@ def _analyze(options, data, verbose):
     if files is not None and len(files) == 1:
         files = files[0]
     for kind in formats:
-        dump(frames, options.metric, kind, files, options.echo_dart)
+        dump(frames, options.metric, kind, files, options.echo_dart, options.precision)
     return frames
