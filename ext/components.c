@@ -741,41 +741,42 @@ static PyObject* tm_py_component_repr(PyObject* op)
 
 static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("start", tm_py_component_start, METH_NOARGS,
-                 "start()\n--\n\nTake the start reading (nothing when not available: the first "
-                 "attempt per class warns why)."),
+                 "start($self, /)\n--\n\nTake the start reading (nothing when not available: "
+                 "the first attempt per class warns why)."),
     TM_PY_METHOD("stop", tm_py_component_stop, METH_NOARGS,
-                 "stop()\n--\n\nvalue = reading - start; accum += value; laps += 1."),
+                 "stop($self, /)\n--\n\nvalue = reading - start; accum += value; laps += 1."),
     TM_PY_METHOD("measure", tm_py_component_measure, METH_NOARGS,
-                 "measure()\n--\n\nTake an absolute reading into value."),
+                 "measure($self, /)\n--\n\nTake an absolute reading into value."),
     TM_PY_METHOD("mark_begin", tm_py_component_mark, METH_NOARGS,
-                 "mark_begin()\n--\n\nMark a begin point."),
+                 "mark_begin($self, /)\n--\n\nMark a begin point."),
     TM_PY_METHOD("mark_end", tm_py_component_mark, METH_NOARGS,
-                 "mark_end()\n--\n\nMark an end point."),
+                 "mark_end($self, /)\n--\n\nMark an end point."),
     TM_PY_METHOD("reset", tm_py_component_reset, METH_NOARGS,
-                 "reset()\n--\n\nZero value, accumulator and laps."),
+                 "reset($self, /)\n--\n\nZero value, accumulator and laps."),
     TM_PY_METHOD("push", tm_py_component_push, METH_NOARGS,
-                 "push()\n--\n\nOpen a call-graph node under the key (resets value, accum "
+                 "push($self, /)\n--\n\nOpen a call-graph node under the key (resets value, accum "
                  "and laps)."),
     TM_PY_METHOD("pop", tm_py_component_pop, METH_NOARGS,
-                 "pop()\n--\n\nAdd what was measured since push() into the node and close it."),
+                 "pop($self, /)\n--\n\nAdd what was measured since push() into the node and "
+                 "close it."),
     TM_PY_METHOD("get", tm_py_component_get, METH_NOARGS,
-                 "get()\n--\n\nThe value in display units (None for markers)."),
+                 "get($self, /)\n--\n\nThe value in display units (None for markers)."),
     TM_PY_METHOD("get_raw", tm_py_component_get_raw, METH_NOARGS,
-                 "get_raw()\n--\n\nThe raw accumulated value (ns, bytes, counts)."),
+                 "get_raw($self, /)\n--\n\nThe raw accumulated value (ns, bytes, counts)."),
     TM_PY_METHOD("get_value", tm_py_component_get_value, METH_NOARGS,
-                 "get_value()\n--\n\nThe raw value field (last delta or reading)."),
+                 "get_value($self, /)\n--\n\nThe raw value field (last delta or reading)."),
     TM_PY_METHOD("get_accum", tm_py_component_get_accum, METH_NOARGS,
-                 "get_accum()\n--\n\nThe raw accumulator."),
+                 "get_accum($self, /)\n--\n\nThe raw accumulator."),
     TM_PY_METHOD("get_last", tm_py_component_get_last, METH_NOARGS,
-                 "get_last()\n--\n\nThe latest recorded raw value: the last lap's (stop), "
+                 "get_last($self, /)\n--\n\nThe latest recorded raw value: the last lap's (stop), "
                  "reading (measure) or sample; kept while running again."),
     TM_PY_METHOD("laps", tm_py_component_laps, METH_NOARGS,
-                 "laps()\n--\n\nCompleted start/stop pairs since the last push/reset."),
-    TM_PY_METHOD("key", tm_py_component_key, METH_NOARGS, "key()\n--\n\nThe key (label)."),
+                 "laps($self, /)\n--\n\nCompleted start/stop pairs since the last push/reset."),
+    TM_PY_METHOD("key", tm_py_component_key, METH_NOARGS, "key($self, /)\n--\n\nThe key (label)."),
     TM_PY_METHOD("hash", tm_py_component_hash, METH_NOARGS,
-                 "hash()\n--\n\nThe 64-bit hash of the key."),
+                 "hash($self, /)\n--\n\nThe 64-bit hash of the key."),
     TM_PY_METHOD("rekey", tm_py_component_rekey, METH_O,
-                 "rekey(key)\n--\n\nChange the key (and its hash)."),
+                 "rekey($self, key, /)\n--\n\nChange the key (and its hash)."),
     TM_PY_METHOD("record", tm_py_component_record, METH_NOARGS | METH_CLASS,
                  "record()\n--\n\nA raw instantaneous reading."),
     TM_PY_METHOD("label", tm_py_component_label, METH_NOARGS | METH_CLASS,
@@ -799,10 +800,11 @@ static PyMethodDef tm_py_component_methods[] = {
  * not available (the original's unavailable classes). */
 #define TM_PY_SAMPLE_METHOD                                                                        \
     TM_PY_METHOD("sample", tm_py_component_sample, METH_NOARGS,                                    \
-                 "sample()\n--\n\nvalue = accum = max(value, reading): the highest level seen.")
+                 "sample($self, /)\n--\n\nvalue = accum = max(value, reading): the highest "       \
+                 "level seen.")
 #define TM_PY_VALUE_METHOD                                                                         \
     TM_PY_METHOD("value", tm_py_component_none, METH_NOARGS,                                       \
-                 "value()\n--\n\nNo value: the component is not available.")
+                 "value($self, /)\n--\n\nNo value: the component is not available.")
 
 static PyMethodDef tm_py_sampling_methods[]    = {TM_PY_SAMPLE_METHOD, {NULL, NULL, 0, NULL}};
 static PyMethodDef tm_py_unavailable_methods[] = {TM_PY_VALUE_METHOD, {NULL, NULL, 0, NULL}};

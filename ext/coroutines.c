@@ -428,12 +428,15 @@ static PyObject* tm_co_get_done(PyObject* op, void* closure)
 
 static PyMethodDef tm_co_methods[] = {
     {"send", tm_co_send_method, METH_O,
-     "send(value)\n--\n\nOne step of the coroutine with value sent in: what it yields, or "
-     "StopIteration(result)."},
+     "send($self, value, /)\n--\n\nOne step of the coroutine with value sent in: what it "
+     "yields, or StopIteration(result)."},
     {"throw", (PyCFunction)(void (*)(void))tm_co_throw_method, METH_FASTCALL,
-     "throw(exc)\n--\n\nOne step of the coroutine with exc raised at its await."},
+     "throw($self, typ, val=None, tb=None, /)\n--\n\nOne step of the coroutine with an "
+     "exception raised at its await: typ an exception instance, or a class with val its "
+     "argument or instance (as generator.throw)."},
     {"close", tm_co_close_method, METH_NOARGS,
-     "close()\n--\n\nCloses the coroutine (GeneratorExit at its await); the region ends."},
+     "close($self, /)\n--\n\nCloses the coroutine (GeneratorExit at its await); the region "
+     "ends."},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_co_getset[] = {

@@ -383,13 +383,13 @@ static PyObject* tm_py_scoped_marker_get_started(PyObject* op, void* closure)
 
 static PyMethodDef tm_py_scoped_marker_methods[] = {
     {"__enter__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_enter, METH_NOARGS,
-     "Push (unless already started); returns self."},
+     "__enter__($self, /)\n--\n\nPush (unless already started); returns self."},
     {"__exit__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_exit, METH_FASTCALL,
-     "Pop (if started); returns False."},
+     "__exit__($self, *exc_info)\n--\n\nPop (if started); returns False."},
     {"start", (PyCFunction)(void (*)(void))tm_py_scoped_marker_start, METH_NOARGS,
-     "start()\n--\n\nPush (a second start while started is ignored)."},
+     "start($self, /)\n--\n\nPush (a second start while started is ignored)."},
     {"stop", (PyCFunction)(void (*)(void))tm_py_scoped_marker_stop, METH_NOARGS,
-     "stop()\n--\n\nPop (if started)."},
+     "stop($self, /)\n--\n\nPop (if started)."},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef tm_py_scoped_marker_getset[] = {

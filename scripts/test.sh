@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: the C tests (plain, then under AddressSanitizer and
-# UndefinedBehaviorSanitizer; the MPI side under mpirun -np 4), ruff, and pytest (which also
+# UndefinedBehaviorSanitizer; the MPI side under mpirun -np 4), ruff, pytest (which also
 # builds the C examples against the installed library with pkg-config -- the MPI one with
-# mpicc -- and checks their files; tests/python/test_mpi.py runs mpirun -np 4 with mpi4py).
+# mpicc -- and checks their files; tests/python/test_mpi.py runs mpirun -np 4 with mpi4py),
+# then mypy and stubtest on the type stubs.
 # .ci/run calls this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,5 +115,13 @@ for v in $versions; do
 done
 
 echo "== pytest (Python $("$venv/bin/python" -c 'import sys; print(sys.version.split()[0])'))"
-cd tests/python
-"$venv/bin/python" -m pytest -q -p no:cacheprovider .
+(cd tests/python && "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
+
+# The type stubs (tests/typing/): a script using the documented API passes mypy --strict; its
+# negative twin fails with exactly the error codes it marks; stubtest compares every stub with
+# the installed package (the allow-list names what a stub cannot express, each with why).
+echo "== typing: mypy --strict, the negative check, stubtest"
+"$venv/bin/python" -m mypy --strict tests/typing/use_api.py
+"$venv/bin/python" tests/typing/check_errors.py
+"$venv/bin/python" -m mypy.stubtest --mypy-config-file pyproject.toml \
+    --allowlist tests/typing/stubtest-allowlist.txt timemory

@@ -1,9 +1,8 @@
 """Type stub of the timemory package (top level)."""
 
 import argparse
-import types
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from typing_extensions import TypeAlias
 
@@ -20,11 +19,13 @@ from . import mpi_support as mpi_support
 from . import notebook as notebook
 from . import options as options
 from . import plotting as plotting
+from . import profiler as profiler
 from . import region as region
 from . import roofline as roofline
 from . import settings as settings
 from . import signals as signals
 from . import storage as storage
+from . import trace as trace
 from . import units as units
 from . import util as util
 from .common import FILE as FILE
@@ -46,15 +47,79 @@ from .util.bundles import manager as manager
 from .util.bundles import rss_usage as rss_usage
 from .util.bundles import timer as timer
 
-profiler: types.ModuleType
-trace: types.ModuleType
+__all__ = [
+    "FILE",
+    "FRAME",
+    "FUNC",
+    "LINE",
+    "add_arguments",
+    "add_hash_id",
+    "auto_timer",
+    "build_info",
+    "clear",
+    "component_bundle",
+    "disable",
+    "disable_signal_detection",
+    "dmp_finalize",
+    "dmp_init",
+    "dmp_rank",
+    "dmp_size",
+    "enable",
+    "enable_signal_detection",
+    "enabled",
+    "file",
+    "finalize",
+    "frame",
+    "func",
+    "get",
+    "get_hash",
+    "get_hash_identifier",
+    "get_text",
+    "has_mpi_support",
+    "init",
+    "initialize",
+    "is_enabled",
+    "libpytimemory",
+    "line",
+    "manager",
+    "mpi_finalize",
+    "mpi_init",
+    "report",
+    "rss_usage",
+    "set_exit_action",
+    "set_rusage_children",
+    "set_rusage_self",
+    "size",
+    "start_mallocp",
+    "start_mpip",
+    "start_ncclp",
+    "start_ompt",
+    "stop_mallocp",
+    "stop_mpip",
+    "stop_ncclp",
+    "stop_ompt",
+    "timemory_argparse",
+    "timemory_finalize",
+    "timemory_init",
+    "timer",
+    "toggle",
+    "upcxx_finalize",
+    "upcxx_init",
+    "version",
+    "version_info",
+]
 
 version: str
 __version__: str
 version_info: tuple[int, ...]
-build_info: dict[str, Any]
+build_info: dict[str, str]
 
+# a component list: names ("wall_clock", aliases, class names) and/or component.id values
 _Components: TypeAlias = Iterable[str | int]
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
+# True: a timemory-config sub-command; False/None: the options on parser itself; or the
+# (sub)parser to add them to
+_Subparser: TypeAlias = bool | argparse.ArgumentParser | None
 
 def initialize(argv: list[str] = ..., prefix: str = "timemory-", suffix: str = "-output") -> None: ...
 def init(argv: list[str] = ..., prefix: str = "timemory-", suffix: str = "-output") -> None: ...
@@ -81,12 +146,13 @@ def get(hierarchy: bool = False, components: _Components = ...) -> dict[str, Any
 def get_text(components: _Components = ...) -> str: ...
 def clear(components: _Components = ...) -> None: ...
 def size(components: _Components = ...) -> dict[int, int]: ...
-def add_arguments(
-    parser: argparse.ArgumentParser, subparser: Any = True
-) -> argparse.ArgumentParser: ...
-def timemory_argparse(
-    parser: argparse.ArgumentParser, subparser: Any = True
-) -> argparse.ArgumentParser: ...
+@overload
+def add_arguments(parser: None, subparser: _Subparser = True) -> argparse.ArgumentParser: ...
+@overload
+def add_arguments(parser: _Parser, subparser: _Subparser = True) -> _Parser: ...
+
+timemory_argparse = add_arguments
+
 def mpi_init() -> None: ...
 def mpi_finalize() -> None: ...
 def upcxx_init() -> None: ...

@@ -21,11 +21,15 @@ enable_all_signals / disable_all_signals change the default set. Nothing is inst
 setting allow_signal_handler is false.
 """
 
+from __future__ import annotations
+
 import enum
 import signal
 import sys
 import threading
 import traceback
+from types import FrameType
+from typing import Any, Callable
 
 from .libs import libpytimemory as _lib
 
@@ -75,7 +79,8 @@ _FATAL = {Signal.Illegal, Signal.Abort, Signal.Bus, Signal.FPE, Signal.SegFault}
 _UNCATCHABLE = {Signal.Kill}
 
 _state_lock = threading.Lock()
-_previous = {}  # signal -> handler that was installed before ours (Python handlers)
+# signal -> handler that was installed before ours (Python handlers)
+_previous: dict[Signal, Callable[[int, FrameType | None], Any] | int | None] = {}
 _exit_action = None
 
 

@@ -144,5 +144,8 @@ def test_settings_stub_lists_every_setting():
     stub = os.path.join(os.path.dirname(settings.__file__), "__init__.pyi")
     with open(stub) as handle:
         text = handle.read()
+    python_type = {"bool": "bool", "int": "int", "float": "float", "str": "str"}
     for name in settings.names():
-        assert f"\n{name}: " in text, name
+        kind = python_type[settings.info(name)["type"]]
+        assert f"\n{name}: {kind}\n" in text, name  # the module attribute
+        assert f"\n    {name}: {kind}\n" in text, name  # the Snapshot attribute

@@ -3,6 +3,21 @@
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+__all__ = [
+    "add",
+    "dump",
+    "embedded_analyze",
+    "expression",
+    "group",
+    "load",
+    "match",
+    "resolve_metric",
+    "search",
+    "sort",
+    "subtract",
+    "unify",
+]
+
 _T = TypeVar("_T")
 
 FORMATS: tuple[str, ...]

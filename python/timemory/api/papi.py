@@ -12,40 +12,145 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _unavailable(name):
-    def function(*args, **kwargs):
-        raise RuntimeError(REASON)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"PAPI {name} (not available in this build)."
-    return function
+def _unavailable():
+    raise RuntimeError(REASON)
 
 
-accum = _unavailable("accum")
-add_event = _unavailable("add_event")
-add_events = _unavailable("add_events")
-assign_event_set_component = _unavailable("assign_event_set_component")
-attach = _unavailable("attach")
-create_event_set = _unavailable("create_event_set")
-destroy_event_set = _unavailable("destroy_event_set")
-detach = _unavailable("detach")
-enable_multiplexing = _unavailable("enable_multiplexing")
-get_event_code = _unavailable("get_event_code")
-get_event_code_name = _unavailable("get_event_code_name")
-init = _unavailable("init")
-init_library = _unavailable("init_library")
-init_multiplexing = _unavailable("init_multiplexing")
-init_threading = _unavailable("init_threading")
-print_hw_info = _unavailable("print_hw_info")
-query_event = _unavailable("query_event")
-read = _unavailable("read")
-register_thread = _unavailable("register_thread")
-remove_event = _unavailable("remove_event")
-remove_events = _unavailable("remove_events")
-reset = _unavailable("reset")
-set_debug = _unavailable("set_debug")
-shutdown = _unavailable("shutdown")
-start = _unavailable("start")
-stop = _unavailable("stop")
-working = _unavailable("working")
-write = _unavailable("write")
+def accum(event_set, event_set_size):
+    """PAPI accum (not available in this build)."""
+    _unavailable()
+
+
+def add_event(event_set, code):
+    """PAPI add_event (not available in this build)."""
+    _unavailable()
+
+
+def add_events(event_set, events):
+    """PAPI add_events (not available in this build)."""
+    _unavailable()
+
+
+def assign_event_set_component(event_set, component):
+    """PAPI assign_event_set_component (not available in this build)."""
+    _unavailable()
+
+
+def attach(event_set, tid):
+    """PAPI attach (not available in this build)."""
+    _unavailable()
+
+
+def create_event_set(enable_multiplex=True):
+    """PAPI create_event_set (not available in this build)."""
+    _unavailable()
+
+
+def destroy_event_set(event_set):
+    """PAPI destroy_event_set (not available in this build)."""
+    _unavailable()
+
+
+def detach(event_set):
+    """PAPI detach (not available in this build)."""
+    _unavailable()
+
+
+def enable_multiplexing(event_set, component=0):
+    """PAPI enable_multiplexing (not available in this build)."""
+    _unavailable()
+
+
+def get_event_code(name):
+    """PAPI get_event_code (not available in this build)."""
+    _unavailable()
+
+
+def get_event_code_name(code):
+    """PAPI get_event_code_name (not available in this build)."""
+    _unavailable()
+
+
+def init():
+    """PAPI init (not available in this build)."""
+    _unavailable()
+
+
+def init_library():
+    """PAPI init_library (not available in this build)."""
+    _unavailable()
+
+
+def init_multiplexing():
+    """PAPI init_multiplexing (not available in this build)."""
+    _unavailable()
+
+
+def init_threading():
+    """PAPI init_threading (not available in this build)."""
+    _unavailable()
+
+
+def print_hw_info():
+    """PAPI print_hw_info (not available in this build)."""
+    _unavailable()
+
+
+def query_event(code):
+    """PAPI query_event (not available in this build)."""
+    _unavailable()
+
+
+def read(event_set, event_set_size):
+    """PAPI read (not available in this build)."""
+    _unavailable()
+
+
+def register_thread():
+    """PAPI register_thread (not available in this build)."""
+    _unavailable()
+
+
+def remove_event(event_set, code):
+    """PAPI remove_event (not available in this build)."""
+    _unavailable()
+
+
+def remove_events(event_set, events):
+    """PAPI remove_events (not available in this build)."""
+    _unavailable()
+
+
+def reset(event_set):
+    """PAPI reset (not available in this build)."""
+    _unavailable()
+
+
+def set_debug(level):
+    """PAPI set_debug (not available in this build)."""
+    _unavailable()
+
+
+def shutdown():
+    """PAPI shutdown (not available in this build)."""
+    _unavailable()
+
+
+def start(event_set):
+    """PAPI start (not available in this build)."""
+    _unavailable()
+
+
+def stop(event_set, event_set_size):
+    """PAPI stop (not available in this build)."""
+    _unavailable()
+
+
+def working():
+    """PAPI working (not available in this build)."""
+    _unavailable()
+
+
+def write(event_set, values):
+    """PAPI write (not available in this build)."""
+    _unavailable()

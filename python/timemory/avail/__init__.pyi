@@ -2,6 +2,14 @@
 
 from collections.abc import Iterable
 
+__all__ = [
+    "Table",
+    "component_table",
+    "hw_counter_table",
+    "settings_table",
+    "tables",
+]
+
 class Table:
     title: str
     columns: list[str]

@@ -367,7 +367,7 @@ def _join_threads():
 
 
 #: the module that was __main__ before the program's (kept alive: its globals stay usable)
-_previous_main = []
+_previous_main: list[object] = []
 
 
 class _Program:

@@ -319,14 +319,13 @@ def hook_bundle(cls):
 # sessions
 
 
-def _always():
-    return True
-
-
 class _HookSession:
     """Template of Profiler / Tracer (see hook_session)."""
 
-    _conditional_functor = staticmethod(_always)
+    @staticmethod
+    def _conditional_functor():
+        """The default predicate of condition(): always."""
+        return True
 
     def _init_session(self, components, kwargs):
         self.components = components

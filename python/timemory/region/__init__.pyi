@@ -4,7 +4,24 @@ from collections.abc import Iterable
 
 from typing_extensions import TypeAlias
 
-_Types: TypeAlias = str | Iterable[object]
+from .. import component as _component
+
+__all__ = [
+    "add_components",
+    "begin",
+    "end",
+    "pause",
+    "pop",
+    "pop_components",
+    "push",
+    "push_components",
+    "remove_components",
+    "resume",
+    "set_default",
+]
+
+# a component list: one string (names separated by commas) or names and/or id members
+_Types: TypeAlias = str | Iterable[str | _component.id]
 
 def push(key: str) -> None: ...
 def pop(key: str) -> None: ...

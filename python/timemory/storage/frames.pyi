@@ -3,6 +3,15 @@
 import os
 from typing import Any
 
+__all__ = [
+    "FLAT_COLUMNS",
+    "TREE_COLUMNS",
+    "read_folder",
+    "split_label",
+    "storage_to_dataframe",
+    "to_dataframe",
+]
+
 FLAT_COLUMNS: list[str]
 TREE_COLUMNS: list[str]
 

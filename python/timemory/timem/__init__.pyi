@@ -4,6 +4,14 @@ from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any
 
+__all__ = [
+    "LAUNCHER",
+    "LaunchError",
+    "ProcessTree",
+    "Result",
+    "run",
+]
+
 LAUNCHER: str
 
 class LaunchError(OSError): ...

@@ -2,6 +2,14 @@
 
 from typing_extensions import TypeAlias
 
+__all__ = [
+    "FLAT",
+    "TIMELINE",
+    "TREE",
+    "bits",
+    "config",
+]
+
 class _scope:
     bit: int
     def __int__(self) -> int: ...

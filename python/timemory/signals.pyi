@@ -1,0 +1,96 @@
+"""Type stub of timemory.signals."""
+
+import enum
+from collections.abc import Callable, Iterable
+
+__all__ = [
+    "Signal",
+    "disable_signal_detection",
+    "enable_signal_detection",
+    "enabled_signals",
+    "set_exit_action",
+    "set_write_timeout",
+    "write_timeout",
+    "Hangup",
+    "Interrupt",
+    "Quit",
+    "Illegal",
+    "Trap",
+    "Abort",
+    "Emulate",
+    "FPE",
+    "Kill",
+    "Bus",
+    "SegFault",
+    "System",
+    "Pipe",
+    "Alarm",
+    "Terminate",
+    "Urgent",
+    "Stop",
+    "CPUtime",
+    "FileSize",
+    "VirtualAlarm",
+    "ProfileAlarm",
+    "User1",
+    "User2",
+]
+
+class Signal(enum.IntEnum):
+    """Signals by the original toolkit's names (values: the platform's signal numbers)."""
+
+    Hangup = ...
+    Interrupt = ...
+    Quit = ...
+    Illegal = ...
+    Trap = ...
+    Abort = ...
+    Emulate = ...
+    FPE = ...
+    Kill = ...
+    Bus = ...
+    SegFault = ...
+    System = ...
+    Pipe = ...
+    Alarm = ...
+    Terminate = ...
+    Urgent = ...
+    Stop = ...
+    CPUtime = ...
+    FileSize = ...
+    VirtualAlarm = ...
+    ProfileAlarm = ...
+    User1 = ...
+    User2 = ...
+
+# the members, also at module level
+Hangup = Signal.Hangup
+Interrupt = Signal.Interrupt
+Quit = Signal.Quit
+Illegal = Signal.Illegal
+Trap = Signal.Trap
+Abort = Signal.Abort
+Emulate = Signal.Emulate
+FPE = Signal.FPE
+Kill = Signal.Kill
+Bus = Signal.Bus
+SegFault = Signal.SegFault
+System = Signal.System
+Pipe = Signal.Pipe
+Alarm = Signal.Alarm
+Terminate = Signal.Terminate
+Urgent = Signal.Urgent
+Stop = Signal.Stop
+CPUtime = Signal.CPUtime
+FileSize = Signal.FileSize
+VirtualAlarm = Signal.VirtualAlarm
+ProfileAlarm = Signal.ProfileAlarm
+User1 = Signal.User1
+User2 = Signal.User2
+
+def enabled_signals() -> list[Signal]: ...
+def set_write_timeout(seconds: float) -> None: ...
+def write_timeout() -> float: ...
+def set_exit_action(func: Callable[[int], object] | None) -> None: ...
+def enable_signal_detection(signal_list: Iterable[Signal | int] = ...) -> None: ...
+def disable_signal_detection() -> None: ...
