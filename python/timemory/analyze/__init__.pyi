@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "add",
+    "compare",
     "dump",
     "embedded_analyze",
     "expression",
@@ -14,7 +15,9 @@ __all__ = [
     "resolve_metric",
     "search",
     "sort",
+    "sort_tree",
     "subtract",
+    "threshold",
     "unify",
 ]
 

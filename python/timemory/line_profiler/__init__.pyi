@@ -5,6 +5,17 @@ from os import PathLike
 from types import CodeType, ModuleType
 from typing import IO, Any, TypeVar
 
+__all__ = [
+    "LineProfiler",
+    "LineStats",
+    "TIMER_UNIT",
+    "load_stats",
+    "show_text",
+    "show_func",
+    "is_coroutine",
+    "is_generator",
+]
+
 _F = TypeVar("_F")
 _Key = tuple[str, int, str]
 
@@ -34,6 +45,7 @@ class LineStats:
     def to_file(self, filename: str | PathLike[str]) -> None: ...
 
 class LineProfiler:
+    def __del__(self) -> None: ...
     functions: list[Any]
     enable_count: int
     timer_unit: float

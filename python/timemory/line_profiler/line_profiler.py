@@ -244,7 +244,7 @@ class LineStats:
         except AttributeError:
             return NotImplemented
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]
 
     def __setstate__(self, state):
         # a file of line_profiler itself holds timings and unit only

@@ -1,28 +1,30 @@
+__all__ = ["Report", "load_ipython_extension", "unload_ipython_extension"]
+
 """Type stub of timemory.notebook (the IPython magics %timemory and %%timemory)."""
 
 from typing import Any
 
-class Row:
+class _Row:
     depth: int
     label: str
     count: int
     inclusive: float | tuple[float, ...]
     exclusive: float | tuple[float, ...]
     percent: float | None
-    children: list[Row]
+    children: list[_Row]
 
-class Component:
+class _Component:
     name: str
     id: int | None
     label: str
     description: str
     unit: str
-    rows: list[Row]
+    rows: list[_Row]
     files: list[str]
     def file(self, suffix: str) -> str | None: ...
     root: str | None
-    def outside(self) -> list[Row]: ...
-    def find(self, label: str) -> list[Row]: ...
+    def outside(self) -> list[_Row]: ...
+    def find(self, label: str) -> list[_Row]: ...
 
 class Report:
     text: str
@@ -31,7 +33,7 @@ class Report:
     note: str | None
     limit: int
     threshold: float
-    components: dict[str, Component]
+    components: dict[str, _Component]
     def __init__(
         self,
         text: str,

@@ -183,3 +183,6 @@ class FakeTracer:
 
 trace = Tracer
 notrace = FakeTracer
+
+# callables run before a Tracer takes the tracer hooks (the line profiler hands its data over)
+_claim_hooks: list[Callable[[], object]]
