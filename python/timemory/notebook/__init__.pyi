@@ -1,8 +1,8 @@
-__all__ = ["Report", "load_ipython_extension", "unload_ipython_extension"]
-
 """Type stub of timemory.notebook (the IPython magics %timemory and %%timemory)."""
 
 from typing import Any
+
+__all__ = ["Report", "load_ipython_extension", "unload_ipython_extension"]
 
 class _Row:
     depth: int
