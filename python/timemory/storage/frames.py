@@ -443,6 +443,9 @@ def to_dataframe(data=None, hierarchy=None, components=None):
         if column in frame:
             frame[column] = frame[column].astype("uint64")
     frame["line"] = frame["line"].astype("Int64")
+    for column in ("function", "file"):  # a missing part is None, never a float NaN
+        if column in frame:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
 
