@@ -713,6 +713,7 @@ static void tm__output_timeline(tm__output_ctx* ctx)
     if(!tm__settings.file_output || !tm__timeline_has_data()) return;
     tm__emit_streamed(ctx, "timeline", "timeline", ".json", TM_WRITE_TIMELINE, NULL,
                       TM_OUTPUT_JSON, NULL, 0);
+    tm__ctx_files_clear(ctx); /* the summary's list of files is per component */
 }
 
 int tm__output_result(const tm__result* r)
