@@ -623,7 +623,9 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
     uint32_t session = P.session;
     if(TM_HOOK_UNLIKELY(want != have) && !foreign && P.active && tm_prof_switch(want)) on = want;
     tm_prof_thread* t = selected ? tm_prof_thread_get() : NULL;
-    if(t && !(TM_HOOK_UNLIKELY(e->coro) && tm_prof_resumed(t, frame)))
+    /* e may be freed while the frame runs (Config changed: the decisions are made again) */
+    bool coro = e->coro;
+    if(t && !(TM_HOOK_UNLIKELY(coro) && tm_prof_resumed(t, frame)))
         tm_prof_enter(t, frame, NULL, tm_prof_frame_key(e, code, frame));
     if(selected)
     {
@@ -636,7 +638,7 @@ static PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* 
         tm_prof_current       = saved;
         tm_prof_current_epoch = saved_epoch;
     }
-    if(t && TM_HOOK_UNLIKELY(e->coro) && tm_prof_eval_suspended(frame, result))
+    if(t && TM_HOOK_UNLIKELY(coro) && tm_prof_eval_suspended(frame, result))
         tm_prof_suspend(frame, frame);
     else if(t)
         tm_prof_exit(frame, NULL);
