@@ -648,6 +648,7 @@ const char* tm__unavailable_reason(int comp)
     if(!tm_valid(comp)) return "no such component";
     const tm__component_row* row = &tm__components[comp];
     if(row->needs) return row->needs;
+    if(tm__gperftools_in(TIMEMORY_COMPONENT_BIT(comp))) return tm__gperftools_unavailable(comp);
     int reads = tm_reads_of[comp];
     if((reads & TM_RD_STATM) && !tm_proc_readable(&tm_statm_ok, "/proc/self/statm"))
         return "requires /proc/self/statm (Linux procfs), which cannot be read here";

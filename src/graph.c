@@ -31,6 +31,7 @@ typedef struct tm__frame
     int                   ncomp;
     bool                  caller_clock; /* a hook push timed by its caller */
     uint8_t               tl;           /* its begin in the timeline (timeline.c): 0 none */
+    uint8_t               gperf;        /* the gperftools profilers it started (gperftools.c) */
     timemory_components_t comps;
     tm__record*           rec[TM_MAX_BUNDLE];
     int64_t               start[TM_MAX_BUNDLE][2];
@@ -853,8 +854,9 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
         g->last_comps   = comps;
         g->last_trimmed = tm__trim(comps);
     }
+    tm__frame* f = &g->frames[g->nframes];
+    f->gperf     = TM_UNLIKELY(tm__gperftools_in(comps)) ? (uint8_t)tm__gperftools_start(comps) : 0;
     comps                       = g->last_trimmed;
-    tm__frame* f                = &g->frames[g->nframes];
     f->key                      = key;
     f->saved                    = g->current;
     f->comps                    = comps;
@@ -970,6 +972,7 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
  * its begin in the timeline, if it has one, at the same wall_clock reading. */
 static inline void tm__frame_stop(tm__frame* f, size_t idx)
 {
+    if(TM_UNLIKELY(f->gperf)) tm__gperftools_stop(f->gperf);
     if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
     {
         int64_t now = tm__monotonic_ns();
@@ -1123,6 +1126,7 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t             
     f->saved                    = g->current;
     f->caller_clock             = true;
     f->tl                       = 0;
+    f->gperf                    = 0;
     f->tag_a                    = tag_a;
     f->tag_b                    = tag_b;
     f->hook_start               = start_ticks;
@@ -1173,6 +1177,7 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
     f->key                      = key;
     f->caller_clock             = true;
     f->tl                       = 0;
+    f->gperf                    = 0;
     g->current                  = n;
     timemory_thread_open_pushes = (unsigned)++g->nframes;
     if(TM_UNLIKELY(tm__settings.timeline))

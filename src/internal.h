@@ -173,6 +173,20 @@ int  tm__get(int comp, const int64_t raw[2], double out[2]);
 void tm__format(int comp, int* width, int* precision, bool* scientific);
 /* Component availability: NULL when available, else the reason. */
 const char* tm__unavailable_reason(int comp);
+/* gperftools (gperftools.c): why a gperftools component is unavailable (NULL: usable, or
+ * not one of the two); the switch of a push whose set holds either (the bits it started, for
+ * tm__gperftools_stop at its pop); finalize stops what runs. */
+#define TM__GPERFTOOLS_SET                                                                         \
+    (TIMEMORY_COMPONENT_BIT(TIMEMORY_GPERFTOOLS_CPU_PROFILER) |                                    \
+     TIMEMORY_COMPONENT_BIT(TIMEMORY_GPERFTOOLS_HEAP_PROFILER))
+static inline bool tm__gperftools_in(timemory_components_t set)
+{
+    return (set & TM__GPERFTOOLS_SET) != 0;
+}
+const char* tm__gperftools_unavailable(int id);
+unsigned    tm__gperftools_start(timemory_components_t set);
+void        tm__gperftools_stop(unsigned started);
+void        tm__gperftools_finalize(void);
 
 /* ---- added by task "The component table" (components.c) ---- */
 /* Up to max known names and ids closest to an unknown name (edit distance, then enumeration

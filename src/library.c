@@ -146,6 +146,7 @@ int timemory_finalize(void)
     if(tm__settings.stack_clearing) tm__graph_unwind_current();
     tm__state = 2;
     pthread_mutex_unlock(&tm__lib_mutex);
+    tm__gperftools_finalize(); /* the profiles of regions still open end here */
     /* children's data merged; a child hands its data over instead of writing it */
     tm__report_errors("at finalize");
     bool own_output = tm__handoff_finalize();

@@ -3,7 +3,9 @@
  * One row per member of the seed's component.id, in its enumeration order and with its integer
  * values. `source` names a TM_SRC_<source> sampler of src/components.c (NONE: no value, or a
  * tool this build lacks). `needs` is NULL for what is measured here; otherwise the reason the
- * component is unavailable. Descriptions are the seed's help(timemory.component.id) strings.
+ * component is unavailable (the gperftools rows are NULL: src/gperftools.c finds the libraries
+ * at run time and says why they are missing). Descriptions are the seed's
+ * help(timemory.component.id) strings.
  * For caliper, sys_clock and papi_array the first id is the 3.2 primary id (properties.id).
  * See docs/adding-a-component.md.
  */
@@ -103,13 +105,13 @@
     X(GPERFTOOLS_CPU_PROFILER, 19, "gperftools_cpu_profiler", "GperftoolsCpuProfiler",             \
       "gperftools_cpu_profiler", "gperftools_cpu,gperftools-cpu,gperf_cpu_profiler,gperf_cpu",     \
       NONE, 0, TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL,                              \
-      "requires gperftools (libprofiler); this build has no gperftools support",                   \
+      NULL,                                                                                        \
       "Control switch for gperftools CPU profiler")                                                \
     X(GPERFTOOLS_HEAP_PROFILER, 20, "gperftools_heap_profiler", "GperftoolsHeapProfiler",          \
       "gperftools_heap_profiler",                                                                  \
       "gperftools_heap,gperftools-heap,gperf_heap_profiler,gperf_heap", NONE, 0,                   \
       TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL,                                       \
-      "requires gperftools (libtcmalloc); this build has no gperftools support",                   \
+      NULL,                                                                                        \
       "Control switch for the gperftools heap profiler")                                           \
     X(GPU_ROOFLINE_DP_FLOPS, 21, "gpu_roofline_dp_flops", "GpuRooflineDpFlops",                    \
       "gpu_roofline_double_op", "gpu_roofline_dp,gpu_roofline_double", NONE, 2, 0, 1.0, "", NULL,  \
