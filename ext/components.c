@@ -8,6 +8,7 @@
  * policy. It touches the call-graph only through push()/pop().
  */
 #include "ext.h"
+#include "timemory/gperftools.h"
 
 #include <string.h>
 
@@ -271,6 +272,11 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
         int rc = timemory_component_record(self->id, self->start);
         if(rc < 0) return tm_py_raise(rc, "start");
     }
+    else if(timemory_gperftools_component(self->id))
+    {
+        int rc = timemory_gperftools_start(self->id);
+        if(rc < 0) return tm_py_raise(rc, "start");
+    }
     self->running = true;
     Py_RETURN_NONE;
 }
@@ -286,6 +292,11 @@ static PyObject* tm_py_component_stop(PyObject* op, PyObject* unused)
         int     rc     = timemory_component_record(self->id, now);
         if(rc >= 0) rc = timemory_component_delta(self->id, self->start, now, self->value);
         if(rc >= 0) rc = timemory_component_accumulate(self->id, self->accum, self->value);
+        if(rc < 0) return tm_py_raise(rc, "stop");
+    }
+    else if(timemory_gperftools_component(self->id))
+    {
+        int rc = timemory_gperftools_stop(self->id);
         if(rc < 0) return tm_py_raise(rc, "stop");
     }
     self->running = false;
@@ -860,10 +871,12 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     }
     const char* doc =
         info->available ? (info->description ? info->description : "") : "not available";
-    bool         samples = timemory_component_can_sample(info->id);
-    PyMethodDef* methods = samples ? (info->available ? tm_py_sampling_methods
-                                                      : tm_py_unavailable_sampling_methods)
-                                   : (info->available ? NULL : tm_py_unavailable_methods);
+    bool samples = timemory_component_can_sample(info->id);
+    /* gperftools is found at run time: its classes keep one shape either way (no value()) */
+    bool         shaped  = info->available || timemory_gperftools_component(info->id);
+    PyMethodDef* methods = samples ? (shaped ? tm_py_sampling_methods
+                                             : tm_py_unavailable_sampling_methods)
+                                   : (shaped ? NULL : tm_py_unavailable_methods);
     PyType_Slot  slots[] = {{Py_tp_doc, (void*)doc},
                             {methods ? Py_tp_methods : 0, methods},
                             {0, NULL}};

@@ -24,6 +24,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,15 +80,70 @@ static void* tm_gperf_sym(void* handle, const char* name)
     return dlsym(handle, name);
 }
 
-/* libprofiler: the process's own ProfilerStart when it has one (and no other file is named),
- * else the library opened with dlopen. Lock held. */
+/* Whether the loader would find lib (a path, or a name searched in LD_LIBRARY_PATH, the
+ * folder of the C library, its /usr twin and the usual library folders), without loading it:
+ * availability is asked at import, and loading libprofiler brings libstdc++ and libunwind into
+ * the process, which only a process that profiles should pay for. */
+static bool tm_gperf_findable(const char* lib)
+{
+    if(strchr(lib, '/')) return access(lib, R_OK) == 0;
+    char        dirs[8192] = "";
+    const char* env        = getenv("LD_LIBRARY_PATH");
+    size_t      n          = (size_t)snprintf(dirs, sizeof(dirs), "%s", env ? env : "");
+    Dl_info     info;
+    if(dladdr((void*)(uintptr_t)&strlen, &info) && info.dli_fname && n < sizeof(dirs))
+    {
+        const char* slash = strrchr(info.dli_fname, '/');
+        int         len   = slash ? (int)(slash - info.dli_fname) : 0;
+        if(len > 0 && strncmp(info.dli_fname, "/usr/", 5) != 0)
+            n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ":%.*s:/usr%.*s", len,
+                                  info.dli_fname, len, info.dli_fname);
+        else if(len > 0)
+            n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ":%.*s", len, info.dli_fname);
+    }
+    if(n < sizeof(dirs))
+        snprintf(dirs + n, sizeof(dirs) - n, ":/usr/local/lib:/usr/lib64:/usr/lib:/lib64:/lib");
+    for(char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir;
+        dir = strtok_r(NULL, ":", &save))
+    {
+        char path[4096];
+        if((size_t)snprintf(path, sizeof(path), "%s/%s", dir, lib) < sizeof(path) &&
+           access(path, R_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* libprofiler: usable when the process has ProfilerStart (preloaded or linked, and no other
+ * file is named) or the library can be found; it is loaded at the first start. Lock held. */
 static void tm_gperf_find_cpu(tm_gperf* p)
 {
+    const char* lib = tm_gperf_library(p);
+    bool named = getenv(p->env) && *getenv(p->env);
+    if((!named && dlsym(RTLD_DEFAULT, "ProfilerStart")) || tm_gperf_findable(lib))
+    {
+        p->status = 1;
+        return;
+    }
+    snprintf(p->reason, sizeof(p->reason),
+             "requires gperftools' CPU profiler: %s could not be loaded (not found); install "
+             "libgoogle-perftools4",
+             lib);
+    p->status = -1;
+}
+
+/* The CPU profiler's functions, at its first start. Lock held; false: p says why. */
+static bool tm_gperf_load_cpu(tm_gperf* p)
+{
+    if(tm_profiler_start) return true;
     const char* lib    = tm_gperf_library(p);
     void*       handle = RTLD_DEFAULT;
-    if(getenv(p->env) && *getenv(p->env)) handle = NULL;
-    if(!handle || !dlsym(RTLD_DEFAULT, "ProfilerStart"))
+    if((getenv(p->env) && *getenv(p->env)) || !dlsym(RTLD_DEFAULT, "ProfilerStart"))
     {
+        /* libprofiler needs libunwind, which also defines the _Unwind_* functions of C++
+         * exceptions: when libgcc_s comes in with it, libgcc_s and libstdc++ bind to
+         * libunwind's and later C++ exceptions abort. libgcc_s first, in the global scope. */
+        dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL);
         dlerror();
         handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
         if(!handle)
@@ -98,22 +154,23 @@ static void tm_gperf_find_cpu(tm_gperf* p)
                      "libgoogle-perftools4",
                      lib, why ? why : "not found");
             p->status = -1;
-            return;
+            return false;
         }
     }
-    *(void**) &tm_profiler_start = tm_gperf_sym(handle, "ProfilerStart");
-    *(void**) &tm_profiler_stop  = tm_gperf_sym(handle, "ProfilerStop");
-    *(void**) &tm_profiler_flush = tm_gperf_sym(handle, "ProfilerFlush");
+    *(void**)&tm_profiler_stop  = tm_gperf_sym(handle, "ProfilerStop");
+    *(void**)&tm_profiler_flush = tm_gperf_sym(handle, "ProfilerFlush");
+    *(void**)&tm_profiler_start = tm_gperf_sym(handle, "ProfilerStart");
     if(!tm_profiler_start || !tm_profiler_stop || !tm_profiler_flush)
     {
+        tm_profiler_start = NULL;
         snprintf(p->reason, sizeof(p->reason),
                  "requires gperftools' CPU profiler: %s has no ProfilerStart/ProfilerStop/"
                  "ProfilerFlush",
                  lib);
         p->status = -1;
-        return;
+        return false;
     }
-    p->status = 1;
+    return true;
 }
 
 /* tcmalloc: only when it is the allocator, i.e. the process's malloc is tcmalloc's. Lock
@@ -178,7 +235,17 @@ const char* tm__gperftools_unavailable(int id)
 /* Lock held; the profiler is usable. */
 static int tm_gperf_begin(tm_gperf* p)
 {
-    if(p->depth++ > 0 || p->running) return TIMEMORY_OK;
+    if(p->depth > 0 || p->running)
+    {
+        ++p->depth;
+        return TIMEMORY_OK;
+    }
+    if(p == &tm_gperf_cpu && !tm_gperf_load_cpu(p))
+    {
+        tm__warn("%s: %s", p->label, p->reason);
+        return TIMEMORY_EUNAVAILABLE;
+    }
+    ++p->depth;
     char label[64], path[4096];
     snprintf(label, sizeof(label), "%s_%u", p->label, p->starts);
     int rc = tm__output_filename(label, "dat", path, sizeof(path));

@@ -1,19 +1,19 @@
 """Type stub of timemory.api.gperftools."""
 
-import os
-from collections.abc import Mapping, Sequence
+from . import cpu_profiler as cpu_profiler
+from . import heap_profiler as heap_profiler
+from . import utils as utils
+from .utils import add_preload as add_preload
+from .utils import find_library as find_library
+from .utils import find_library_path as find_library_path
+from .utils import post_process as post_process
 
-__all__ = ["cpu_profiler", "find_library", "heap_profiler", "post_process"]
-
-def find_library(name: str) -> str: ...
-def cpu_profiler(
-    cmd: Sequence[str | os.PathLike[str]],
-    output: str = "gperf.cpu.prof",
-    env: Mapping[str, str] | None = None,
-) -> int: ...
-def heap_profiler(
-    cmd: Sequence[str | os.PathLike[str]],
-    output: str = "gperf.heap.prof",
-    env: Mapping[str, str] | None = None,
-) -> int: ...
-def post_process(executable: str, profile: str, fmt: str = "text") -> str: ...
+__all__ = [
+    "add_preload",
+    "cpu_profiler",
+    "find_library",
+    "find_library_path",
+    "heap_profiler",
+    "post_process",
+    "utils",
+]
