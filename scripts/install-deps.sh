@@ -4,10 +4,15 @@
 # the benchmarks; librsvg2-bin (rsvg-convert) renders the SVG flame graphs in a test;
 # openmpi-bin and libopenmpi-dev (mpirun, mpicc, libmpi) build timemory's MPI plugin and run
 # the MPI tests (mpi4py, from the test extra, builds against them when it has no wheel);
-# time (/usr/bin/time) is what the timem tests compare timem's figures with.
+# time (/usr/bin/time) is what the timem tests compare timem's figures with;
+# google-perftools (pulls libgoogle-perftools4: libprofiler.so.0, libtcmalloc.so.4, and
+# google-pprof) is what the gperftools components load at run time and what
+# timemory.api.gperftools preloads and post-processes with (the headers of
+# libgoogle-perftools-dev are not needed: nothing links it).
 set -euo pipefail
 need=()
-for pkg in gcc make pkg-config valgrind librsvg2-bin openmpi-bin libopenmpi-dev time; do
+for pkg in gcc make pkg-config valgrind librsvg2-bin openmpi-bin libopenmpi-dev time \
+    google-perftools; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

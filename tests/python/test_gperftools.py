@@ -7,11 +7,12 @@ is named through TIMEMORY_GPERFTOOLS_*_LIBRARY, the way a user points at another
 """
 
 import ctypes.util
+import shutil
 import struct
 import sys
+from pathlib import Path
 
 import pytest
-
 import timemory
 from timemory.api import gperftools
 
@@ -167,14 +168,20 @@ def test_api_cpu_profiler_execute(tmp_path):
     script = tmp_path / "spin.py"
     script.write_text("import time\nend = time.process_time() + 0.3\n"
                       "while time.process_time() < end:\n    sum(range(1000))\n")  # fmt: skip
+    generate = ("text",) if shutil.which("google-pprof") or shutil.which("pprof") else ()
     code, profile = gperftools.cpu_profiler.execute(
-        [sys.executable, script], prefix=str(tmp_path / "cpu.prof"), freq=500, realtime=0
-    )
+        [sys.executable, script], prefix=str(tmp_path / "cpu.prof"), freq=500, realtime=0,
+        generate=generate)  # fmt: skip
     assert code == 0
-    assert profile.endswith("gperf.0")
-    from pathlib import Path
-
+    # <prefix>.<program>/gperf.<N>
+    assert Path(profile).parent.name == f"cpu.prof.{Path(sys.executable).name}"
+    assert Path(profile).name == "gperf.0"
     assert cpu_profile_samples(Path(profile)) >= 20
+    if generate:
+        # pprof's text report: "Total: N samples" then one line per function
+        report = Path(profile + ".txt").read_text().splitlines()
+        assert report[0].startswith("Total:") and "samples" in report[0], report[:3]
+        assert len(report) > 1
     # a second run takes the next number
     code, second = gperftools.cpu_profiler.execute(
         [sys.executable, "-c", "pass"], prefix=str(tmp_path / "cpu.prof")
@@ -207,3 +214,25 @@ def test_cli_help_and_missing_command(capsys):
 def test_components_available_match_the_engine():
     for cls in (timemory.component.GperftoolsCpuProfiler, timemory.component.GperftoolsHeapProfiler):
         assert cls.available == (cls.reason is None)
+
+
+@needs_profiler
+def test_cpp_exceptions_still_work_after_loading_libprofiler(run_python, tmp_path):
+    # libprofiler brings libunwind, whose _Unwind_* would take over libstdc++'s exceptions if
+    # libgcc_s came in with it (pybind11 modules then abort on their first exception)
+    pytest.importorskip("matplotlib")
+    code = """
+import sys
+import timemory
+from timemory.util import marker
+timemory.settings.output_path = sys.argv[1]
+with marker(["wall_clock", "gperftools_cpu_profiler"], key="r"):
+    sum(range(100000))
+import matplotlib.ft2font as ft2font
+try:
+    ft2font.no_such_attribute
+except AttributeError:
+    print("caught")
+"""
+    result = run_python(code, tmp_path / "out", check=True)
+    assert "caught" in result.stdout
