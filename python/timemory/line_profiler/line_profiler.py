@@ -394,10 +394,10 @@ class LineProfiler:
         self.functions = []
         self._codes = {}  # code object -> {lineno: [hits, time_ns, {component id: raw pair}]}
         self._frozen = None
-        self.enable_count = 0
-        self._enabled = False
-        self._resumed = False  # enabled through the ready mark (see _SharedTracer)
         self._token = object()  # this profiler's identity in C (never reused while held)
+        # enable count, enabled, resumed through the ready mark (see _SharedTracer), in C:
+        # the decorator's wrapper (LineProfilerWrapper) switches without running Python
+        self._sw = _lib.LineProfilerSwitch(self._token)
         self.timer_unit = TIMER_UNIT
         for func in functions:
             self.add_function(func)
@@ -481,25 +481,36 @@ class LineProfiler:
 
     # -- on and off ------------------------------------------------------------------------
 
-    # enable/disable are written out in the *_by_count methods: a decorated function's calls
-    # go through them, one C call each when the profiler is marked ready (_SharedTracer)
+    # the *_by_count methods are the switch's (ext/line_profiler.c): one C call each when the
+    # profiler is marked ready (_SharedTracer), else back here (_enable_shared, disable)
+
+    @property
+    def enable_count(self):
+        """How many enable_by_count() are not matched by a disable_by_count() yet."""
+        return self._sw.count
+
+    @enable_count.setter
+    def enable_count(self, value):
+        self._sw.count = value
 
     def enable(self):
         """Start recording (all threads)."""
-        if self._enabled:
+        sw = self._sw
+        if sw.enabled:
             return
         if _resume(self._token):  # set up for this profiler alone
-            self._enabled = self._resumed = True
+            sw.enabled = sw.resumed = True
             return
-        self._enabled = _shared.enable(self)
+        sw.enabled = _shared.enable(self)
 
     def disable(self):
         """Stop recording (the data is kept)."""
-        if not self._enabled:
+        sw = self._sw
+        if not sw.enabled:
             return
-        self._enabled = False
-        if self._resumed:
-            self._resumed = False
+        sw.enabled = False
+        if sw.resumed:
+            sw.resumed = False
             replaced = _pause(self._token)
             if replaced > 0:
                 _SharedTracer._stop_warning(replaced)
@@ -507,32 +518,22 @@ class LineProfiler:
                 return
         _shared.disable(self)
 
+    def _enable_shared(self):
+        """The switch's slow path of enable_by_count: whether recording started."""
+        return _shared.enable(self)
+
+    @staticmethod
+    def _replaced(replaced):
+        """The switch's warning: other tools replaced the hooks of `replaced` threads."""
+        _SharedTracer._stop_warning(replaced)
+
     def enable_by_count(self):
         """enable() when the count goes from 0 to 1 (nested uses: decorated calls)."""
-        if self.enable_count == 0 and not self._enabled:
-            if _resume(self._token):
-                self._enabled = self._resumed = True
-            else:
-                self._enabled = _shared.enable(self)
-        self.enable_count += 1
+        self._sw.enter(self)
 
     def disable_by_count(self):
         """disable() when the count drops back to 0."""
-        count = self.enable_count
-        if count > 1:
-            self.enable_count = count - 1
-        elif count == 1:
-            self.enable_count = 0
-            if self._resumed and self._enabled:
-                self._enabled = self._resumed = False
-                replaced = _pause(self._token)
-                if replaced == 0:
-                    return
-                if replaced > 0:
-                    _SharedTracer._stop_warning(replaced)
-                    return
-                self._enabled = True  # no longer the resumed session: the shared path
-            self.disable()
+        self._sw.exit(self)
 
     def __enter__(self):
         self.enable_by_count()
@@ -604,15 +605,9 @@ class LineProfiler:
         return self.wrap_function(func)
 
     def wrap_function(self, func):
-        @_functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            self.enable_by_count()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self.disable_by_count()
-
-        return wrapper
+        """A wrapper of func recording while it runs: enable_by_count, the call and
+        disable_by_count happen in C (ext/line_profiler.c), as functools.wraps makes it."""
+        return _functools.update_wrapper(_lib.LineProfilerWrapper(func, self, self._sw), func)
 
     def wrap_generator(self, func):
         @_functools.wraps(func)
