@@ -264,9 +264,11 @@ static PyObject* tm_lp_switch_exit(PyObject* op, PyObject* prof)
 
 static PyMethodDef tm_lp_switch_methods[] = {
     {"enter", tm_lp_switch_enter, METH_O,
-     "enter(prof)\n--\n\nprof.enable_by_count(): the count goes up; from 0, prof is enabled."},
+     "enter($self, prof, /)\n--\n\nprof.enable_by_count(): the count goes up; from 0, prof "
+     "is enabled."},
     {"exit", tm_lp_switch_exit, METH_O,
-     "exit(prof)\n--\n\nprof.disable_by_count(): the count goes down; at 0, prof is disabled."},
+     "exit($self, prof, /)\n--\n\nprof.disable_by_count(): the count goes down; at 0, prof "
+     "is disabled."},
     {NULL, NULL, 0, NULL}};
 
 static PyMemberDef tm_lp_switch_members[] = {
