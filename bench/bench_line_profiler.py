@@ -19,13 +19,24 @@ with the tracer's callbacks returning at once (tracer_calibrate): what the inter
 for delivering the events through the same hooks; the rest is the profiler's own cost.
 
     python bench/bench_line_profiler.py [--n 200000] [--records 20000] [--calls 20000]
-                                        [--repeat 7] [--json FILE]
+                                        [--repeat 7] [--json FILE] [--callgrind]
+
+--callgrind counts instructions instead (stable on a noisy machine): each tool runs each
+workload in its own process under valgrind's callgrind, at a size and at twice that size; the
+difference of the two counts over the difference of the line events is the tool's instructions
+per line event (the start-up, the imports and the profiler's set-up cancel), bare's subtracted.
+Separate processes also keep one tool's leftover hooks (sys.monitoring's stay installed while a
+profiler is paused) out of the others' figures.
 """
 
 import argparse
 import os
 import platform
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TIMEMORY_AUTO_OUTPUT", "OFF")
@@ -182,13 +193,129 @@ def measure(title, setup, profiled, enable, repeat):
     return overhead
 
 
+def make_workloads(n, records, calls, numpy_iters=0):
+    """[(title, setup, profiled functions, enable around the call)]: setup(prof) gives the
+    call to time (prof None: bare)."""
+    lines = make_records(records)
+
+    def decorated(prof):
+        func = prof(small) if prof is not None else small
+        return call_loop, (func, calls)
+
+    workloads = [
+        ("tight loop", lambda prof: (tight_loop, (n,)), [tight_loop], True),
+        ("realistic function", lambda prof: (parse_records, (lines,)), [parse_records, _price],
+         True),  # fmt: skip
+        ("decorated calls", decorated, [small], False),
+    ]
+    if numpy_iters:
+        try:
+            global np
+            import numpy as np
+
+            arr = np.random.rand(100, 100)
+            workloads.append(("seed eval_func loop (numpy)",
+                              lambda prof: (eval_loop, (arr, numpy_iters)),
+                              [eval_func, eval_loop], True))  # fmt: skip
+        except ImportError as err:
+            print(f"numpy unavailable: {err}")
+    return workloads
+
+
+def child_main(tool, index, n, records, calls):
+    """One run of one workload with one tool (under callgrind)."""
+    import timemory
+
+    timemory.settings.auto_output = False
+    _, setup, profiled, enable = make_workloads(n, records, calls)[index]
+    if tool == "bare":
+        func, args = setup(None)
+        func(*args)
+        return
+    if tool == "line_profiler":
+        import line_profiler
+
+        factory = line_profiler.LineProfiler
+    else:
+        from timemory.line_profiler import LineProfiler as factory
+    make_tool(factory, setup, profiled, enable)()
+
+
+def callgrind_count(tool, index, n, records, calls):
+    """Instructions of one child process under callgrind."""
+    with tempfile.TemporaryDirectory(prefix="bench-lp-") as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+               sys.executable, os.path.abspath(__file__), "--child", tool, str(index),
+               "--n", str(n), "--records", str(records), "--calls", str(calls)]  # fmt: skip
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        with open(out) as f:
+            for line in f:
+                match = re.match(r"(?:summary|totals):\s+(\d+)", line)
+                if match:
+                    return int(match.group(1))
+    raise RuntimeError("no instruction total in callgrind's output")
+
+
+def callgrind_main(args, workloads):
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (apt-get install valgrind)")
+        return
+    tools = ["bare", "timemory"]
+    try:
+        import line_profiler  # noqa: F401
+
+        tools.insert(1, "line_profiler")
+    except ImportError as err:
+        print(f"line_profiler unavailable: {err} (pip install line_profiler)")
+    sizes = [(args.n, args.records, args.calls), (2 * args.n, 2 * args.records, 2 * args.calls)]
+    results = {}
+    for index, (title, _, profiled, _) in enumerate(workloads):
+        codes = {f.__code__ for f in profiled}
+        events = []
+        for size in sizes:
+            func, fargs = make_workloads(*size)[index][1](None)
+            events.append(count_line_events(codes, func, *fargs))
+        added = events[1] - events[0]
+        per_event = {}
+        for tool in tools:
+            counts = [callgrind_count(tool, index, *size) for size in sizes]
+            per_event[tool] = (counts[1] - counts[0]) / added
+        over = {tool: per_event[tool] - per_event["bare"] for tool in tools if tool != "bare"}
+        results[title] = over
+        print(f"{title}: {added} more line events at twice the size; instructions per event")
+        print(f"  bare {per_event['bare']:.0f}", end="")
+        for tool, value in over.items():
+            print(f", {tool} +{value:.0f}", end="")
+        if "line_profiler" in over:
+            print(f"  -> timemory {over['timemory'] / over['line_profiler']:.3f}x line_profiler")
+        else:
+            print()
+    if args.json:
+        import json
+
+        with open(args.json, "w") as out:
+            json.dump({"python": platform.python_version(),
+                       "instructions_per_line": results}, out)  # fmt: skip
+
+
 def main():
+    if sys.argv[1:2] == ["--child"]:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--child", nargs=2)
+        parser.add_argument("--n", type=int)
+        parser.add_argument("--records", type=int)
+        parser.add_argument("--calls", type=int)
+        args = parser.parse_args()
+        return child_main(args.child[0], int(args.child[1]), args.n, args.records, args.calls)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200000)
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--calls", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--json", metavar="FILE", help="write the figures")
+    parser.add_argument("--callgrind", action="store_true",
+                        help="instructions per line event under callgrind (smaller sizes)")
     args = parser.parse_args()
 
     import timemory
@@ -197,27 +324,9 @@ def main():
     timemory.settings.auto_output = False
     print(f"line profiler: Python {platform.python_version()}, tracer backend "
           f"{lib.tracer_backend()}")  # fmt: skip
-    records = make_records(args.records)
-
-    def decorated(prof):
-        func = prof(small) if prof is not None else small
-        return call_loop, (func, args.calls)
-
-    workloads = [
-        ("tight loop", lambda prof: (tight_loop, (args.n,)), [tight_loop], True),
-        ("realistic function", lambda prof: (parse_records, (records,)), [parse_records, _price],
-         True),  # fmt: skip
-        ("decorated calls", decorated, [small], False),
-    ]
-    try:
-        global np
-        import numpy as np
-
-        arr = np.random.rand(100, 100)
-        workloads.append(("seed eval_func loop (numpy)", lambda prof: (eval_loop, (arr, 2000)),
-                          [eval_func, eval_loop], True))  # fmt: skip
-    except ImportError as err:
-        print(f"numpy unavailable: {err}")
+    if args.callgrind:  # numpy's import and code would drown the line events
+        return callgrind_main(args, make_workloads(args.n, args.records, args.calls))
+    workloads = make_workloads(args.n, args.records, args.calls, numpy_iters=2000)
     results = {}
     for title, setup, profiled, enable in workloads:
         results[title] = measure(title, setup, profiled, enable, args.repeat)

@@ -5,7 +5,7 @@ Runs, for each Python given (each must have timemory installed; the peers -- yap
 line_profiler -- are used where installed), bench_decorator.py (markers beside a plain Python
 decorator), bench_profiler.py (fib beside cProfile and yappi), bench_profiler_programs.py
 (standard-library workloads beside cProfile), bench_timeline.py (the per-call timeline beside
-viztracer) and bench_tracer.py (beside line_profiler), each
+viztracer), bench_tracer.py and bench_line_profiler.py (beside line_profiler), each
 in a process of its own where the tool and its peer run interleaved; then builds and runs the C
 push/pop benchmark (beside the two clock reads a pair cannot avoid, and paused) and the
 finalize benchmark. Prints one table: what was measured, timemory's figure, the peer's, the
@@ -207,6 +207,21 @@ def python_rows(python: str, quick: bool) -> list[Row]:
                 verdict(ratio <= 0.25),
             )
         )
+
+    lp_args = ["--repeat", "3" if quick else "7"]
+    if quick:
+        lp_args += ["--n", "50000", "--records", "5000", "--calls", "5000"]
+    lp = run_json(python, "bench_line_profiler.py", lp_args, 900)
+    for name, over in lp["overhead_ns_per_line"].items():
+        if "line_profiler" not in over:
+            rows.append(Row(f"LineProfiler {name} overhead/line", version,
+                            fmt(over["timemory"]), "line_profiler not installed", "",
+                            "<= 0.25x", "-"))  # fmt: skip
+            continue
+        ratio = over["timemory"] / over["line_profiler"]
+        rows.append(Row(f"LineProfiler {name} overhead/line", version, fmt(over["timemory"]),
+                        f"line_profiler {fmt(over['line_profiler'])}", f"{ratio:.2f}x",
+                        "<= 0.25x", verdict(0 <= ratio <= 0.25)))  # fmt: skip
     return rows
 
 

@@ -201,6 +201,16 @@ class _SharedTracer:
             else:
                 self._mark_ready()
 
+    def forget(self, prof):
+        """prof goes away: with nothing else recording, the hooks are removed -- the pause of
+        a resumed session leaves sys.monitoring's installed (3.12+), and the functions it
+        selected would go on paying for their events."""
+        with self.lock:
+            self._collect()
+            self.enabled = [p for p in self.enabled if p is not prof]
+            if not self.enabled and self.codes is not None:
+                self._stop()
+
     def release(self):
         """Before the tracer serves timemory.trace.Tracer: the data is handed over and the
         tracer leaves the line profiler's mode (profilers still enabled record nothing)."""
@@ -570,6 +580,7 @@ class LineProfiler:
     def __del__(self):
         try:
             self.disable()
+            _shared.forget(self)
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
 
