@@ -336,18 +336,24 @@ static PyObject* tm_lp_wrapper_call(PyObject* callable, PyObject* const* args, s
         result = call ? call(func, args, nargsf, kwnames)
                       : PyObject_Vectorcall(func, args, nargsf, kwnames);
         /* disabled whether func returned or raised; an error of the disable wins, as in a
-         * Python finally: block */
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        if(tm_lp_exit(sw, prof) < 0)
+         * Python finally: block (func's exception is set aside only when there is one) */
+        if(result)
         {
-            Py_CLEAR(result);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
+            if(tm_lp_exit(sw, prof) < 0) Py_CLEAR(result);
         }
         else
-            PyErr_Restore(type, value, tb);
+        {
+            PyObject *type, *value, *tb;
+            PyErr_Fetch(&type, &value, &tb);
+            if(tm_lp_exit(sw, prof) < 0)
+            {
+                Py_XDECREF(type);
+                Py_XDECREF(value);
+                Py_XDECREF(tb);
+            }
+            else
+                PyErr_Restore(type, value, tb);
+        }
     }
     Py_DECREF(func);
     Py_DECREF(prof);

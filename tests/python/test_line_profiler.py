@@ -185,6 +185,51 @@ def test_decorator_enable_disable_and_context_manager():
     assert prof.enable_count == 0 and hits(prof, work)[2] == 4 + 3 + 2 + 2
 
 
+def test_decorated_calls_methods_exceptions_and_nesting():
+    # a decorated function's wrapper is C (LineProfilerWrapper): it binds as a method, takes
+    # keywords, leaves the profiler off after an exception, nests with enable_by_count
+    prof = LineProfiler()
+
+    class Box:
+        def __init__(self, size):
+            self.size = size
+
+        @prof
+        def grow(self, by=1):
+            self.size += by
+            return self.size
+
+    @prof
+    def fail(n):
+        if n:
+            raise KeyError(n)
+        return n
+
+    box = Box(1)
+    assert box.grow() == 2 and box.grow(by=3) == 5 and Box.grow(box, 2) == 7
+    assert hits(prof, Box.grow.__wrapped__) == {2: 3, 3: 3}
+    with pytest.raises(KeyError):
+        fail(4)
+    assert prof.enable_count == 0 and not prof._sw.enabled
+    assert fail(0) == 0
+    assert hits(prof, fail.__wrapped__) == {2: 2, 3: 1, 4: 1}
+    # nested: an explicit enable around decorated calls keeps it on between them
+    with prof:
+        fail(0)
+        assert prof.enable_count == 1
+    assert prof.enable_count == 0
+    assert hits(prof, fail.__wrapped__)[2] == 3
+    # recursion through the wrapper: the inner calls only count
+    @prof
+    def down(n):
+        return 0 if n <= 0 else 1 + down(n - 1)
+
+    assert down(3) == 3
+    assert hits(prof, down.__wrapped__) == {2: 4}
+    assert prof.enable_count == 0
+    assert fail.__name__ == "fail" and "LineProfilerWrapper" in repr(fail)
+
+
 def test_add_function_while_enabled_and_runctx_run():
     prof = LineProfiler()
     with prof:
