@@ -202,12 +202,16 @@ class _SharedTracer:
                 self._mark_ready()
 
     def forget(self, prof):
-        """prof goes away: with nothing else recording, the hooks are removed -- the pause of
-        a resumed session leaves sys.monitoring's installed (3.12+), and the functions it
-        selected would go on paying for their events."""
+        """prof goes away: when it holds the ready mark and nothing records, the hooks are
+        removed -- the pause of a resumed session leaves sys.monitoring's installed (3.12+),
+        and the functions it selected would go on paying for their events. Anything else is
+        left as it is (this runs from a finalizer: in the middle of this class's own work the
+        mark has been taken back, and nothing happens)."""
         with self.lock:
+            ready = self.ready() if self.ready is not None else None
+            if self.ready is None or ready not in (None, prof) or self.enabled:
+                return
             self._collect()
-            self.enabled = [p for p in self.enabled if p is not prof]
             if not self.enabled and self.codes is not None:
                 self._stop()
 
