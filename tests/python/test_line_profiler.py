@@ -7,6 +7,7 @@ tracer handed back to timemory.trace.Tracer, and the command line (-l -v -o -b -
 the program's exit status, --help) in subprocesses."""
 
 import asyncio
+import gc
 import io
 import pickletools
 import subprocess
@@ -228,6 +229,28 @@ def test_decorated_calls_methods_exceptions_and_nesting():
     assert hits(prof, down.__wrapped__) == {2: 4}
     assert prof.enable_count == 0
     assert fail.__name__ == "fail" and "LineProfilerWrapper" in repr(fail)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="sys.monitoring is 3.12+")
+def test_a_profiler_that_goes_away_removes_the_paused_hooks():
+    # a decorated call's pause leaves sys.monitoring's events on the selected code (a change
+    # of events re-instruments code); once the profiler is gone nothing may stay behind
+    def small(a, b):
+        return a + b
+
+    def tools_on_small():
+        mon = sys.monitoring
+        return [i for i in range(6) if mon.get_tool(i) and mon.get_local_events(i, small.__code__)]
+
+    prof = LineProfiler()
+    wrapped = prof(small)
+    assert wrapped(1, 2) == 3 and wrapped(2, 3) == 5
+    assert hits(prof, small) == {1: 2}
+    assert tools_on_small() != []  # paused, not removed: the next call is cheap
+    del wrapped, prof
+    gc.collect()
+    assert tools_on_small() == []
+    assert small(1, 1) == 2
 
 
 def test_add_function_while_enabled_and_runctx_run():
