@@ -56,7 +56,9 @@ typedef struct tm_hwc_thread {
     } buf;
 } tm_hwc_thread;
 
-static _Thread_local tm_hwc_thread tm_hwc_self;
+/* On the heap (made at the thread's first read), reached through one initial-exec pointer:
+ * static TLS is scarce where the library is dlopen()ed (Python), see library.c. */
+static _Thread_local tm_hwc_thread* tm_hwc_me __attribute__((tls_model("initial-exec")));
 static tm_hwc_thread*              tm_hwc_threads; /* registered, under tm_hwc_threads_lock */
 static pthread_mutex_t             tm_hwc_threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t               tm_hwc_key;
@@ -92,6 +94,8 @@ static void tm_hwc_thread_exit(void* arg)
     tm_hwc_thread* t = arg;
     tm_hwc_close(t, true);
     tm_hwc_unregister(t);
+    if(tm_hwc_me == t) tm_hwc_me = NULL;
+    free(t);
 }
 
 static void tm_hwc_fork_prepare(void) { pthread_mutex_lock(&tm_hwc_threads_lock); }
@@ -102,14 +106,16 @@ static void tm_hwc_fork_parent(void) { pthread_mutex_unlock(&tm_hwc_threads_lock
  * state cannot be touched in the child: its reads fail. */
 static void tm_hwc_fork_child(void)
 {
-    for(tm_hwc_thread* t = tm_hwc_threads; t; t = t->next)
+    tm_hwc_thread* self = tm_hwc_me;
+    for(tm_hwc_thread *t = tm_hwc_threads, *next = NULL; t; t = next)
     {
+        next = t->next;
         if(t->open && t->backend == TM_HWC_PAPI) t->papi_forked = true;
         tm_hwc_close(t, false);
+        if(t != self) free(t); /* its thread is not in the child */
     }
-    tm_hwc_thread* self = &tm_hwc_self;
-    tm_hwc_threads      = self->registered ? self : NULL;
-    if(self->registered) self->prev = self->next = NULL;
+    tm_hwc_threads = self;
+    if(self) self->prev = self->next = NULL;
     pthread_mutex_unlock(&tm_hwc_threads_lock);
 }
 
@@ -130,18 +136,6 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
     {
         t->status = TIMEMORY_EUNAVAILABLE;
         return t->status;
-    }
-    pthread_once(&tm_hwc_once, tm_hwc_init_once);
-    if(!t->registered)
-    {
-        pthread_mutex_lock(&tm_hwc_threads_lock);
-        t->next = tm_hwc_threads;
-        if(t->next) t->next->prev = t;
-        t->prev        = NULL;
-        tm_hwc_threads = t;
-        t->registered  = true;
-        pthread_mutex_unlock(&tm_hwc_threads_lock);
-        pthread_setspecific(tm_hwc_key, t);
     }
     t->backend   = cfg->backend;
     t->n         = cfg->n;
@@ -165,12 +159,32 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
     return 0;
 }
 
+/* This thread's state, made and registered at its first read of a non-empty list. */
+static tm_hwc_thread* tm_hwc_thread_new(void)
+{
+    pthread_once(&tm_hwc_once, tm_hwc_init_once);
+    tm_hwc_thread* t = calloc(1, sizeof(*t));
+    if(!t) return NULL;
+    t->papi_set = -1;
+    pthread_mutex_lock(&tm_hwc_threads_lock);
+    t->next = tm_hwc_threads;
+    if(t->next) t->next->prev = t;
+    tm_hwc_threads = t;
+    t->registered  = true;
+    pthread_mutex_unlock(&tm_hwc_threads_lock);
+    pthread_setspecific(tm_hwc_key, t);
+    tm_hwc_me = t;
+    return t;
+}
+
 int tm__hwc_read(int64_t* values)
 {
-    tm_hwc_thread*       t   = &tm_hwc_self;
+    tm_hwc_thread*       t   = tm_hwc_me;
     const tm_hwc_config* cfg = atomic_load_explicit(&tm_hwc_current, memory_order_acquire);
-    if(TM_UNLIKELY(t->cfg != cfg || !t->open))
+    if(TM_UNLIKELY(!t || t->cfg != cfg || !t->open))
     {
+        if(!cfg || cfg->n == 0) return 0;
+        if(!t && !(t = tm_hwc_thread_new())) return TIMEMORY_ENOMEM;
         if(t->cfg != cfg || t->status == 0)
         {
             int rc = tm_hwc_thread_open(t, cfg);
@@ -185,11 +199,12 @@ int tm__hwc_read(int64_t* values)
 
 void tm__hwc_thread_stop(void)
 {
-    tm_hwc_close(&tm_hwc_self, true);
-    tm_hwc_self.status = 0;
+    if(!tm_hwc_me) return;
+    tm_hwc_close(tm_hwc_me, true);
+    tm_hwc_me->status = 0;
 }
 
-uint64_t tm__hwc_overflows(void) { return tm_hwc_self.overflows; }
+uint64_t tm__hwc_overflows(void) { return tm_hwc_me ? tm_hwc_me->overflows : 0; }
 
 /* ---- the event list ------------------------------------------------------------------------ */
 
