@@ -338,6 +338,14 @@ int tm__hwc_configure(const char* list, bool fail_on_error)
     return cfg->n;
 }
 
+int tm__hwc_configure_from_settings(void)
+{
+    char* events = tm__settings_string_copy("papi_events");
+    int   rc     = tm__hwc_configure(events, tm__settings.papi_fail_on_error);
+    free(events);
+    return rc;
+}
+
 static const tm_hwc_config* tm_hwc_cfg(void)
 {
     return atomic_load_explicit(&tm_hwc_current, memory_order_acquire);

@@ -24,6 +24,10 @@
  * the hot path. NULL or "" = no events. */
 int tm__hwc_configure(const char* list, bool fail_on_error);
 
+/* tm__hwc_configure(settings.papi_events, settings.papi_fail_on_error): what papi_vector and
+ * papi_array start from. */
+int tm__hwc_configure_from_settings(void);
+
 /* The list in effect (names as written in the list). */
 int         tm__hwc_nevents(void);
 const char* tm__hwc_event_name(int i);  /* NULL when out of range */

@@ -124,6 +124,19 @@ TM_TEST(hwc_perf_event_software_events_count)
     tm_hwc_test_work(128);
     CHECK_INT(tm__hwc_read(m1), 3);
     CHECK(m1[0] - m0[0] >= 120 && m1[2] - m0[2] >= 120 && m1[1] > m0[1]);
+    /* from the settings: papi_events, papi_fail_on_error */
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK perf::PAGE-FAULTS"), 0);
+    CHECK_INT(tm__hwc_configure_from_settings(), 2);
+    CHECK_STR(tm__hwc_event_name(1), "perf::PAGE-FAULTS");
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK,perf::NOPE"), 0);
+    CHECK_INT(timemory_settings_set_bool("papi_fail_on_error", true), 0);
+    tm_capture err;
+    tm_capture_begin(&err, 2);
+    CHECK_INT(tm__hwc_configure_from_settings(), TIMEMORY_EUNKNOWN);
+    free(tm_capture_end(&err));
+    CHECK_INT(tm__hwc_nevents(), 2);
+    timemory_settings_set_bool("papi_fail_on_error", false);
+    timemory_settings_set_string("papi_events", "");
     CHECK_INT(tm__hwc_configure("", false), 0);
     CHECK_INT(tm__hwc_read(a), 0);
     tm__hwc_set_backend("auto");
