@@ -111,7 +111,29 @@ static PyObject* tm_py_hwc_read(PyObject* self, PyObject* unused)
     return tuple;
 }
 
+static PyObject* tm_py_hwc_perf_code(PyObject* self, PyObject* arg)
+{
+    (void) self;
+    const char* name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+    if(!name)
+    {
+        if(!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "hwcounters_perf_code(name: str)");
+        return NULL;
+    }
+    uint32_t type   = 0;
+    uint64_t config = 0;
+    if(timemory_hwcounters_perf_code(name, &type, &config) != 0)
+    {
+        PyErr_Format(PyExc_ValueError, "hardware counter %R is unknown to perf_event", arg);
+        return NULL;
+    }
+    return Py_BuildValue("(IK)", (unsigned int) type, (unsigned long long) config);
+}
+
 static PyMethodDef tm_py_hwc_methods[] = {
+    {"hwcounters_perf_code", tm_py_hwc_perf_code, METH_O,
+     "hwcounters_perf_code(name)\n--\n\n(perf_event type, config) of name (ValueError when "
+     "perf_event does not know it)."},
     {"hwcounters_list", tm_py_hwc_list, METH_NOARGS,
      "hwcounters_list()\n--\n\nEvery hardware-counter event known (PAPI presets and native "
      "events when libpapi loads, perf_event's names): dicts of name, description, units, "

@@ -395,3 +395,13 @@ const char* timemory_hwcounters_units(int i) { return tm__hwc_event_units(i); }
 const char* timemory_hwcounters_backend(void) { return tm__hwc_backend(); }
 const char* timemory_hwcounters_reason(void) { return tm__hwc_unavailable_reason(); }
 int         timemory_hwcounters_read(int64_t* values) { return tm__hwc_read(values); }
+
+int timemory_hwcounters_perf_code(const char* name, uint32_t* type, uint64_t* config)
+{
+    tm__hwc_event ev;
+    memset(&ev, 0, sizeof(ev));
+    if(!name || tm__hwc_perf_resolve(name, &ev) != 0) return TIMEMORY_EUNKNOWN;
+    if(type) *type = ev.type;
+    if(config) *config = ev.config;
+    return 0;
+}
