@@ -19,7 +19,6 @@
 #include <string.h>
 
 #define TM_PAPI_OK 0
-#define TM_PAPI_ENOEVNT -7
 #define TM_PAPI_NULL -1
 #define TM_PAPI_PRESET_MASK ((int) 0x80000000u)
 #define TM_PAPI_NATIVE_MASK 0x40000000
@@ -204,8 +203,9 @@ int tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len
     }
     if(rc != TM_PAPI_OK)
     {
+        /* PAPI_ENOEVNT, or PAPI_ECMP when no component takes the name: unknown either way */
         snprintf(why, (size_t) len, "PAPI: %s", tm_papi_err(rc));
-        return rc == TM_PAPI_ENOEVNT ? TIMEMORY_EUNKNOWN : TIMEMORY_EUNAVAILABLE;
+        return TIMEMORY_EUNKNOWN;
     }
     ev->papi_code = code;
     tm_papi_event_info* info = calloc(1, sizeof(*info));

@@ -2,7 +2,11 @@
 when libpapi is installed, perf_event), each tested by opening it: Info, preset, available,
 and counting real software events through the extension."""
 
+import json
 import mmap
+import os
+import subprocess
+import sys
 
 import pytest
 from timemory import hardware_counters as hc
@@ -65,3 +69,44 @@ def test_counting_software_events():
         ext.hwcounters_configure("task-clock,bogus", True)
     assert ext.hwcounters_configure("") == []
     assert ext.hwcounters_read() == ()
+
+
+PAPI_PROGRAM = """
+import json, sys
+from timemory.libs import libpytimemory as ext
+rows = ext.hwcounters_list()
+names = ext.hwcounters_configure("PAPI_TOT_CYC,no-such-event,PAPI_L1_DCM")
+print(json.dumps({"backend": ext.hwcounters_backend(), "reason": ext.hwcounters_reason(),
+                  "names": names, "papi": [r for r in rows if r["backend"] == "papi"]}))
+"""
+
+
+def test_papi_backend_when_libpapi_is_installed():
+    """The PAPI path (dlopen, library and thread init, the CPU component, names, probes, the
+    list). PAPI's perf_event component needs a PMU libpfm4 knows: on a VM without one it is
+    disabled, so this run names one (LIBPFM_FORCE_PMU): PAPI is then the backend and its events
+    are listed, each probed -- and not available, since the VM has no such counters."""
+    if not any(row["backend"] == "papi" for row in ROWS):
+        assert "PAPI" in (hc.reason() or "")
+        pytest.skip(f"libpapi is not installed ({hc.reason()})")
+    env = dict(TIMEMORY_HWCOUNTERS_BACKEND="papi", LIBPFM_FORCE_PMU="amd64_fam17h_zen2")
+    proc = subprocess.run(
+        [sys.executable, "-c", PAPI_PROGRAM],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if proc.returncode != 0 and "PAPI backend was asked for" in proc.stderr:
+        pytest.skip("PAPI's perf_event component stays disabled here")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["backend"] == "papi" and result["reason"] is None
+    papi = {row["name"]: row for row in result["papi"]}
+    assert "PAPI_TOT_CYC" in papi and len(papi) > 20
+    # every event that counts is in the list; the unknown name is one warning
+    assert set(result["names"]) <= {name for name, row in papi.items() if row["available"]}
+    assert proc.stderr.count("'no-such-event' is unknown to PAPI") == 1
+    for name in ("PAPI_TOT_CYC", "PAPI_L1_DCM"):
+        if not papi[name]["available"]:
+            assert proc.stderr.count(f"'{name}' is not available on this machine (PAPI") == 1
