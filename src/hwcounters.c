@@ -148,11 +148,19 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
                                &t->overflows);
     if(rc != 0)
     {
-        t->status = rc < -1 && cfg->backend == TM_HWC_PERF ? TIMEMORY_EUNAVAILABLE : rc;
+        /* perf: -errno (out of file descriptors, ...); PAPI: a TIMEMORY_* code */
+        t->status = cfg->backend == TM_HWC_PERF ? TIMEMORY_EUNAVAILABLE : rc;
         if(!tm__settings.papi_quiet)
-            tm__warn("hardware counters: this thread's %d counters could not be opened (%s%s)",
-                     cfg->n, cfg->backend == TM_HWC_PERF ? "perf_event_open: " : "PAPI",
-                     cfg->backend == TM_HWC_PERF ? strerror(-rc) : "");
+        {
+            if(cfg->backend == TM_HWC_PERF)
+                tm__warn("hardware counters: this thread's %d counters could not be opened "
+                         "(perf_event_open: %s)",
+                         cfg->n, strerror(-rc));
+            else
+                tm__warn("hardware counters: PAPI could not start this thread's event set of %d "
+                         "events",
+                         cfg->n);
+        }
         return t->status;
     }
     t->open = true;
@@ -183,7 +191,11 @@ int tm__hwc_read(int64_t* values)
     const tm_hwc_config* cfg = atomic_load_explicit(&tm_hwc_current, memory_order_acquire);
     if(TM_UNLIKELY(!t || t->cfg != cfg || !t->open))
     {
-        if(!cfg || cfg->n == 0) return 0;
+        if(!cfg || cfg->n == 0)
+        {
+            if(t && t->open) tm_hwc_close(t, false); /* the list was emptied */
+            return 0;
+        }
         if(!t && !(t = tm_hwc_thread_new())) return TIMEMORY_ENOMEM;
         if(t->cfg != cfg || t->status == 0)
         {
