@@ -266,6 +266,60 @@ TM_TEST(hwc_threads_count_their_own)
     tm__hwc_set_backend("auto");
 }
 
+typedef struct tm_hwc_test_reader {
+    int         stop;
+    int         reads;
+    int         bad;
+} tm_hwc_test_reader;
+
+static void* tm_hwc_test_reader_main(void* arg)
+{
+    tm_hwc_test_reader* r = arg;
+    int64_t             v[TM_HWC_MAX_EVENTS];
+    while(!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+    {
+        int n = tm__hwc_read(v);
+        if(n < 1 || n > 2 || v[0] < 0) ++r->bad;
+        ++r->reads;
+    }
+    return NULL;
+}
+
+/* Lists replaced while threads read: each read sees one whole list (ThreadSanitizer runs it) */
+TM_TEST(hwc_reconfigure_while_reading)
+{
+    tm__hwc_set_backend("perf_event");
+    if(!tm_hwc_test_can_count("task-clock") || !tm_hwc_test_can_count("page-faults"))
+    {
+        tm__hwc_set_backend("auto");
+        return;
+    }
+    CHECK_INT(tm__hwc_configure("task-clock", false), 1);
+    enum { N = 3 };
+    pthread_t          threads[N];
+    tm_hwc_test_reader readers[N];
+    memset(readers, 0, sizeof(readers));
+    for(int i = 0; i < N; ++i)
+        pthread_create(&threads[i], NULL, tm_hwc_test_reader_main, &readers[i]);
+    for(int k = 0; k < 40; ++k)
+    {
+        CHECK_INT(tm__hwc_configure(k % 2 ? "task-clock" : "page-faults,task-clock", false),
+                  k % 2 ? 1 : 2);
+        CHECK(tm__hwc_event_name(0) != NULL);
+        usleep(500);
+    }
+    for(int i = 0; i < N; ++i)
+        __atomic_store_n(&readers[i].stop, 1, __ATOMIC_RELEASE);
+    for(int i = 0; i < N; ++i)
+    {
+        pthread_join(threads[i], NULL);
+        CHECK(readers[i].reads > 0);
+        CHECK_INT(readers[i].bad, 0);
+    }
+    tm__hwc_configure("", false);
+    tm__hwc_set_backend("auto");
+}
+
 TM_TEST(hwc_fork_child_counts_its_own)
 {
     tm__hwc_set_backend("perf_event");
