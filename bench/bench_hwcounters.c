@@ -2,18 +2,24 @@
  * this thread's counters, one read() per perf_event group) with 1 and 3 software events,
  * beside its peers in one run: clock_gettime(CLOCK_MONOTONIC) (the vDSO read a wall_clock
  * sample is), clock_gettime(CLOCK_THREAD_CPUTIME_ID) and getrusage(RUSAGE_THREAD) (the system
- * calls a CPU-time or rusage sample is). Best of several rounds; prints ns per sample and the
- * ratio to clock_gettime(CLOCK_MONOTONIC). A program, not a test.
+ * calls a CPU-time or rusage sample is) and a bare read() of a perf_event fd of task-clock
+ * opened here (the floor: what the kernel costs). Best of several rounds; prints ns per sample
+ * and the ratio to clock_gettime(CLOCK_MONOTONIC). A program, not a test.
  *
  *   bench_hwcounters [samples-per-round] [rounds] [backend: auto|papi|perf_event]
  */
 #include "timemory/hwcounters.h"
 #include "timemory/timemory.h"
 
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static volatile int64_t sink;
 
@@ -28,6 +34,9 @@ void loop_monotonic(long n);
 void loop_thread_cputime(long n);
 void loop_rusage(long n);
 void loop_hwcounters(long n);
+void loop_raw_read(long n);
+
+static int raw_fd = -1;
 
 __attribute__((noipa)) void loop_monotonic(long n)
 {
@@ -69,6 +78,36 @@ __attribute__((noipa)) void loop_hwcounters(long n)
     }
 }
 
+__attribute__((noipa)) void loop_raw_read(long n)
+{
+    uint64_t buf[4]; /* nr, time enabled, time running, value */
+    for(long i = 0; i < n; ++i)
+    {
+        if(read(raw_fd, buf, sizeof(buf)) != (ssize_t) sizeof(buf)) return;
+        sink += (int64_t) buf[3];
+    }
+}
+
+/* task-clock of this thread, as the perf_event backend opens it */
+static int open_raw_task_clock(void)
+{
+    struct perf_event_attr attr;
+    for(int user_only = 0; user_only < 2; ++user_only)
+    {
+        memset(&attr, 0, sizeof(attr));
+        attr.size           = sizeof(attr);
+        attr.type           = PERF_TYPE_SOFTWARE;
+        attr.config         = PERF_COUNT_SW_TASK_CLOCK;
+        attr.read_format    = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED |
+                              PERF_FORMAT_TOTAL_TIME_RUNNING;
+        attr.exclude_kernel = (unsigned) user_only;
+        attr.exclude_hv     = (unsigned) user_only;
+        int fd = (int) syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        if(fd >= 0 || (errno != EACCES && errno != EPERM)) return fd;
+    }
+    return -1;
+}
+
 static double best_ns(void (*loop)(long), long n, int rounds)
 {
     double best = 1e30;
@@ -98,6 +137,14 @@ int main(int argc, char** argv)
            cpu / mono);
     printf("getrusage(RUSAGE_THREAD):                      %8.1f ns/sample  %5.2fx\n", ru,
            ru / mono);
+    raw_fd = open_raw_task_clock();
+    if(raw_fd >= 0)
+    {
+        double raw = best_ns(loop_raw_read, n, rounds);
+        printf("read() of a perf_event fd (task-clock):        %8.1f ns/sample  %5.2fx\n", raw,
+               raw / mono);
+        close(raw_fd);
+    }
 
     static const struct {
         const char* label;

@@ -329,7 +329,7 @@ def hwcounter_rows(build: str, quick: bool) -> list[Row]:
     text = subprocess.run(
         [os.path.join(build, "bench_hwcounters"), *args], capture_output=True, text=True
     ).stdout
-    mono = cpu = float("nan")
+    mono = cpu = raw = float("nan")
     rows = []
     for line in text.splitlines():
         m = re.search(r"([0-9.]+) ns/sample", line)
@@ -337,12 +337,16 @@ def hwcounter_rows(build: str, quick: bool) -> list[Row]:
             mono = float(m.group(1))
         elif line.startswith("clock_gettime(CLOCK_THREAD_CPUTIME_ID)") and m:
             cpu = float(m.group(1))
+        elif line.startswith("read() of a perf_event fd") and m:
+            raw = float(m.group(1))
         elif line.startswith("timemory_hwcounters_read"):
             what = "hw counter sample, " + line.split(",", 1)[1].split("  ")[0].strip()
             value = float(m.group(1)) if m else float("nan")
-            # the peer: the thread CPU-time system call (a kernel entry too), then the vDSO clock
-            peer = f"thread cputime {fmt(cpu)}, monotonic {fmt(mono)}"
-            ratio = f"{value / cpu:.2f}x" if m and cpu == cpu else ""
+            # the peers: a bare read() of a perf fd (the kernel's part), the thread CPU-time
+            # system call (a kernel entry too), the vDSO clock
+            peer = f"bare read {fmt(raw)}, thread cputime {fmt(cpu)}, monotonic {fmt(mono)}"
+            base = raw if raw == raw else cpu  # the ratio: to the bare read where measured
+            ratio = f"{value / base:.2f}x" if m and base == base else ""
             rows.append(Row(what, "C", fmt(value), peer, ratio, "-", "-"))
     return rows
 
