@@ -3,7 +3,7 @@
  * allocated at the thread's first event), written at output as a Chrome / Perfetto trace
  * (<output_path>/<output_prefix>timeline.json): one "X" event per call with its real start
  * and duration, a pid, one tid per thread, process and thread names, dropped events per thread.
- * Hot path (graph.c calls tm__timeline_begin/_end inside push and pop): the thread's buffer
+ * Hot path (push.c calls tm__timeline_begin/_end inside push and pop): the thread's buffer
  * from an initial-exec TLS pointer, one 24-byte store, the count published with a release
  * store -- no lock, no allocation after the first event, no string. A full buffer drops the
  * newest events (counted) and always keeps room for the ends of the calls it holds, so every

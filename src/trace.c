@@ -168,7 +168,7 @@ void timemory_trace_set_env(const char* var, const char* value)
 
 int timemory_push_trace_hash(uint64_t key)
 {
-    /* paused: remembered, so that its pop finds it (graph.c) and never an open region */
+    /* paused: remembered, so that its pop finds it (push.c) and never an open region */
     if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(key);
     if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
     if(TM_UNLIKELY(tm__trace_refs == 0)) timemory_trace_init("", false, NULL);
