@@ -96,7 +96,7 @@ int tm__write_file_atomic(const char* path, const char* data, size_t len);
 int tm__mkdir_p(const char* dir);
 
 /* ------------------------------------------------------------------------------------------ */
-/* settings (settings.c)                                                                       */
+/* settings (settings.c, settings_parse.c, settings_config.c)                                  */
 
 typedef struct tm__settings_store {
 #define TM_SETTING_FIELD(name, env, kind, ctype, ...) ctype name;
@@ -121,7 +121,7 @@ extern volatile unsigned tm__settings_generation;
 /* Setting entries "<ENV>": {...} for metadata.json. */
 void tm__settings_metadata_json(tm__buf* b);
 
-/* ---- added by task "Settings" (settings.c) ---- */
+/* ---- added by task "Settings" (settings_parse.c) ---- */
 /* Display units in effect (spec SETTINGS.md 3.4), cached by tm__settings_generation:
  * timing_units "" -> 1 per second, "sec"; "msec" -> 1000, "msec"; memory_units "" -> 1e6 bytes,
  * "MB"; "kb" -> 1000, "kb"; "KiB" -> 1024, "kib"; "B" -> 1, "byte". */
@@ -426,7 +426,7 @@ extern size_t tm__result_probes;
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
 /* Sibling order of the results (setting sort_key): the order of first calls, or largest
  * first by inclusive value, self value or count (element 0; ties keep the call order), or by
- * label. tm__sort_key() reads the setting (settings.c). */
+ * label. tm__sort_key() reads the setting (settings_parse.c). */
 enum { TM_SORT_NONE, TM_SORT_INCLUSIVE, TM_SORT_SELF, TM_SORT_COUNT, TM_SORT_NAME };
 int  tm__sort_key(void);
 /* Reorders the children of every node of the tree (placeholder root) by key, without
