@@ -580,6 +580,12 @@ void tm__output_record_file(int kind, const char* label, const char* path);
 void tm__output_launch_strftime(const char* fmt, char* out, size_t len);
 void tm__put_metadata(tm__buf* b);
 void tm__write_functions(tm__buf* b);
+/* output.c, for output_dart.c: a copy of a string setting's field (under the settings lock;
+ * malloc'd); every pair (e.g. "__") in s made one character. */
+char* tm__setting_string_copy(char* const* field);
+void  tm__collapse_repeats(char* s, const char* pair);
+/* The DartMeasurement tags of a result on stdout (output_dart.c; dart_output). */
+void tm__dart(const tm__result* r);
 /* File name of an output: <output_path>[/<time>]/<output_prefix><label><ext>. */
 int tm__output_filename(const char* label, const char* ext, char* buf, size_t len);
 /* Writes every file and the stdout table of one result (OUTPUT.md §1). */

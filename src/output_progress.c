@@ -106,7 +106,7 @@ void tm__progress_begin(void)
     tm__prog.tty = isatty(STDERR_FILENO) != 0;
     tm__prog.on  = mode && (strcmp(mode, "on") == 0 || (strcmp(mode, "auto") == 0 && tm__prog.tty));
     free(mode);
-    /* the writer copy of a crashed process (signals.c) says nothing more */
+    /* the writer copy of a crashed process (signals_writer.c) says nothing more */
     if(tm__data_pid() != (long) getpid()) tm__prog.on = false;
     __atomic_store_n(&tm__prog.shown, false, __ATOMIC_RELAXED);
     tm__prog.files      = 0;
