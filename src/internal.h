@@ -7,6 +7,7 @@
 #define TIMEMORY_INTERNAL_H
 
 #include "timemory/timemory.h"
+#include "clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -13,7 +13,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* open pushes of this thread, exported for the inline paused check of timemory.h */
 __thread unsigned timemory_thread_open_pushes __attribute__((tls_model("initial-exec")));
@@ -27,13 +26,6 @@ static atomic_ulong tm__after_finalize;
 bool tm__fast_wall = true;
 
 /* ---- push / pop -------------------------------------------------------------------------- */
-
-static inline int64_t tm__monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 bool tm__frames_grow(tm__graph* g)
 {
@@ -286,7 +278,7 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     }
     f->ncomp = n;
     if(TM_LIKELY(comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall))
-        f->start[0][0] = tm__monotonic_ns();
+        f->start[0][0] = tm__now_ns();
     else
         tm__record_set(comps, f->start);
     if(TM_UNLIKELY(tm__settings.timeline))
@@ -372,7 +364,7 @@ static inline void tm__frame_stop(tm__frame* f, size_t idx)
 {
     if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
     {
-        int64_t now = tm__monotonic_ns();
+        int64_t now = tm__now_ns();
         tm__wall_add(f->rec[0], now - f->start[0][0]);
         if(TM_UNLIKELY(f->tl)) tm__timeline_end(f->tl, f->key, (uint32_t)idx, now, 0);
     }

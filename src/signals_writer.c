@@ -113,13 +113,6 @@ static void tm__sig_clean_after(long writer)
     close(fd);
 }
 
-static long tm__sig_elapsed_ms(const struct timespec* since)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long) (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
-}
-
 void tm__sig_write_outputs(int sig)
 {
     const tm__sig_row* row   = tm__sig_row_of(sig);
@@ -167,8 +160,7 @@ void tm__sig_write_outputs(int sig)
         return;
     }
     unsigned        limit = atomic_load(&tm__sig_timeout_ms);
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    int64_t         start = tm__now_ns();
     int  status   = 0;
     bool reaped   = false;
     bool stopped  = false;
@@ -181,7 +173,7 @@ void tm__sig_write_outputs(int sig)
             break;
         }
         if(r < 0 && errno != EINTR) break; /* SIGCHLD ignored: the kernel reaped it */
-        if(tm__sig_elapsed_ms(&start) >= (long) limit)
+        if((tm__now_ns() - start) / 1000000 >= (int64_t) limit)
         {
             kill(writer, SIGKILL);
             while(waitpid(writer, &status, 0) < 0 && errno == EINTR) {}

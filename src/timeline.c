@@ -299,12 +299,7 @@ void tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, u
 
 int64_t tm__timeline_now(void)
 {
-    if(TM_LIKELY(tm__fast_wall))
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    }
+    if(TM_LIKELY(tm__fast_wall)) return tm__now_ns();
     int64_t v[1][2]; /* a test's injected clock */
     tm__record_set(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), v);
     return v[0][0];

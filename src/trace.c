@@ -34,13 +34,6 @@ static int                              tm__trace_refs;
 static timemory_components_t            tm__trace_mask;
 static unsigned                         tm__trace_generation = ~0u;
 
-static inline int64_t tm__now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static tm__throttle* tm__tt_find(uint64_t key, bool create)
 {
     tm__throttle_table* t = &tm__tt;
