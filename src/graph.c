@@ -32,6 +32,13 @@ static timemory_components_t          tm__recordable;
 static _Atomic(timemory_components_t) tm__used_mask;
 static int                            tm__first_use[TM_NCOMP];
 static int                            tm__first_use_count;
+/* run at a thread's first push, before its graph is made (tm__graph_on_thread_start) */
+static _Atomic(void (*)(void)) tm__thread_start_hook;
+
+void tm__graph_on_thread_start(void (*fn)(void))
+{
+    atomic_store_explicit(&tm__thread_start_hook, fn, memory_order_release);
+}
 
 void tm__graphs_lock(void)
 {
@@ -277,7 +284,8 @@ static void tm__graph_key_create(void)
 tm__graph* tm__graph_create(void)
 {
     if(!tm__recordable) tm__recordable_init();
-    tm__signals_thread_start(); /* an alternate signal stack while the handler is on */
+    void (*hook)(void) = atomic_load_explicit(&tm__thread_start_hook, memory_order_acquire);
+    if(hook) hook(); /* an alternate signal stack while the handler is on (signals.c) */
     tm__graph* g = calloc(1, sizeof(*g));
     if(!g) return NULL;
     g->current   = &g->root;

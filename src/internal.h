@@ -792,8 +792,10 @@ void tm__set_test_reader(tm__test_reader fn);
 /* The process whose data this is: getpid(), except in the copy of a crashed process that
  * the fatal-signal handler makes to write the outputs, where it is the crashed process's. */
 long tm__data_pid(void);
-/* A thread registers its graph: it gets an alternate signal stack while the handler is
- * enabled (nothing otherwise). */
-void tm__signals_thread_start(void);
+/* graph.c: fn runs on a thread at its first push, before its graph is made (NULL: nothing).
+ * signals.c sets it when the handler is enabled: the thread gets an alternate signal stack --
+ * a hook, so that the storage layer does not call up into the signal handler (which calls
+ * timemory_finalize). */
+void tm__graph_on_thread_start(void (*fn)(void));
 /* ---- end of block added by "signals" ---- */
 #endif /* TIMEMORY_INTERNAL_H */

@@ -253,7 +253,8 @@ int timemory_signal_thread_init(void)
     return TIMEMORY_OK;
 }
 
-void tm__signals_thread_start(void)
+/* a thread's first push (graph.c's hook, set by enable) */
+static void tm__signals_thread_start(void)
 {
     if(atomic_load_explicit(&tm__sig_any, memory_order_relaxed)) (void) timemory_signal_thread_init();
 }
@@ -368,6 +369,7 @@ int timemory_signal_handler_enable(const int* signals, int count)
     bool any = false;
     for(int s = 1; s < NSIG; ++s) any = any || tm__sig_installed[s];
     atomic_store(&tm__sig_any, any);
+    if(any) tm__graph_on_thread_start(tm__signals_thread_start);
     pthread_mutex_unlock(&tm__sig_mutex);
     return added;
 }
