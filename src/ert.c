@@ -8,10 +8,10 @@
  * min_working_set to the buffer's size) all threads meet at a barrier, sweep their first n
  * elements `trials` times, and meet at a second barrier; thread 0 reads CLOCK_MONOTONIC after
  * the first and after the second. trials = max(trials_min, V / n) with V the buffer's elements
- * but at most 64 MiB per thread, so every measurement moves about the same bytes (the original
- * ERT driver moves the whole buffer's; the cap keeps the small working sets' measurements near
- * a millisecond, shorter than a time slice of the scheduler). Each point is measured `repeats`
- * times and the fastest kept.
+ * but at most 64 MiB and 2^28 FLOPs per thread, so the measurements of a kernel move about the
+ * same bytes (the original ERT driver moves the whole buffer's; the caps keep the small working
+ * sets' measurements near a millisecond, shorter than a time slice of the scheduler). Each
+ * point is measured `repeats` times and the fastest kept.
  * The callback runs on thread 0 between measurements. */
 #include "timemory/ert.h"
 
@@ -378,7 +378,10 @@ static int tm_ert_run_dtype(const timemory_ert_config* config, unsigned dtype,
     {
         for(uint64_t n = config->min_working_set; rc == 0 && n <= nsize; n *= 2)
         {
-            uint64_t trials = volume / n;
+            /* at most 2^28 FLOPs per thread too: the intense kernels' measurements stay
+             * near a millisecond where the working set allows */
+            uint64_t work   = ((uint64_t)1 << 28) / config->ops[k];
+            uint64_t trials = (work < volume ? work : volume) / n;
             if(trials < config->trials_min) trials = config->trials_min;
             s.n             = n;
             s.trials        = trials;
