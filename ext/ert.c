@@ -238,12 +238,12 @@ static PyMethodDef tm_py_ert_methods[] = {
     {"ert_defaults", tm_py_ert_defaults, METH_NOARGS,
      "ert_defaults()\n--\n\nThe ERT configuration the settings give (a dict)."},
     {"ert_run", (PyCFunction)(void (*)(void))tm_py_ert_run, METH_FASTCALL,
-     "ert_run(config, callback)\n--\n\nRun the ERT kernels; callback(point) after each point. "
+     "ert_run(config, callback, /)\n--\n\nRun the ERT kernels; callback(point) after each point. "
      "Returns the number of points."},
     {"ert_count_points", tm_py_ert_count_points, METH_O,
-     "ert_count_points(config)\n--\n\nThe number of points a configuration measures."},
+     "ert_count_points(config, /)\n--\n\nThe number of points a configuration measures."},
     {"ert_cache_size", tm_py_ert_cache_size, METH_O,
-     "ert_cache_size(level)\n--\n\n(bytes, CPUs sharing it) of the level's data cache; 0 when "
+     "ert_cache_size(level, /)\n--\n\n(bytes, CPUs sharing it) of the level's data cache; 0 when "
      "unknown."},
     {"ert_isa", tm_py_ert_isa, METH_NOARGS,
      "ert_isa()\n--\n\nThe instruction set the ERT kernels run with."},

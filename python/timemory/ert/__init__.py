@@ -131,10 +131,13 @@ def read(source, rank=0):
     if isinstance(source, (str, bytes, _os.PathLike)):
         name = _os.fsdecode(source)
         with open(source) as handle:
-            doc = _json.load(handle)
+            try:
+                doc = _json.load(handle)
+            except ValueError as err:
+                raise ValueError(f"{name}: not JSON ({err})") from None
     found = _find_roofline(doc, rank)
     if found is None:
-        raise ValueError(f"{name}: no ERT data (no \"ert\" array of entries)")
+        raise ValueError(f'{name}: no ERT data (no "ert" array of entries)')
     return found
 
 

@@ -1,7 +1,9 @@
 """Type stub of timemory.ert: the Empirical Roofline Toolkit's CPU kernels and their results."""
 
 import os
-from typing import Any, Union
+from typing import Any
+
+from typing_extensions import TypeAlias
 
 __all__ = [
     "FILENAME",
@@ -17,7 +19,7 @@ __all__ = [
     "write",
 ]
 
-_Source = Union[str, bytes, os.PathLike[str], dict[str, Any]]
+_Source: TypeAlias = str | bytes | os.PathLike[str] | dict[str, Any]
 
 FILENAME: str
 
@@ -25,10 +27,10 @@ def defaults() -> dict[str, Any]: ...
 def isa() -> str: ...
 def cache_sizes() -> dict[str, dict[str, int]]: ...
 def read(source: _Source, rank: int = 0) -> dict[str, Any]: ...
-def entries_of(source: Union[_Source, list[dict[str, Any]]], rank: int = 0) -> list[dict[str, Any]]: ...
-def peak_flops(entries: Union[_Source, list[dict[str, Any]]]) -> dict[str, float]: ...
+def entries_of(source: _Source | list[dict[str, Any]], rank: int = 0) -> list[dict[str, Any]]: ...
+def peak_flops(entries: _Source | list[dict[str, Any]]) -> dict[str, float]: ...
 def bandwidths(
-    entries: Union[_Source, list[dict[str, Any]]],
+    entries: _Source | list[dict[str, Any]],
     caches: dict[str, dict[str, int]] | None = None,
     num_threads: int | None = None,
 ) -> list[dict[str, Any]]: ...

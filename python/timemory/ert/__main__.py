@@ -42,28 +42,41 @@ def parser():
     )
     p.add_argument("-o", "--output-dir", default=".", help=f"folder of {FILENAME} (.)")
     p.add_argument(
-        "-w", "--min-working-set", type=_positive, metavar="N",
+        "-w",
+        "--min-working-set",
+        type=_positive,
+        metavar="N",
         help="elements per thread of the smallest working set (ert_min_working_size_cpu: 64)",
     )
     p.add_argument(
-        "-m", "--max-data-size", type=_size, metavar="BYTES",
+        "-m",
+        "--max-data-size",
+        type=_size,
+        metavar="BYTES",
         help="bytes of the largest working set, all threads (ert_max_data_size_cpu; default "
         "8 x the last-level cache), e.g. 64M",
     )
     p.add_argument("-n", "--num-threads", type=_positive, help="threads (ert_num_threads_cpu)")
     p.add_argument(
-        "-t", "--trials-min", type=_positive, metavar="N",
+        "-t",
+        "--trials-min",
+        type=_positive,
+        metavar="N",
         help="fewest sweeps of the working set per measurement (ert_trials_min: 1)",
     )
     p.add_argument(
-        "-r", "--repeats", type=_positive, metavar="N",
+        "-r",
+        "--repeats",
+        type=_positive,
+        metavar="N",
         help="measurements per point, the fastest kept (3)",
     )
+    p.add_argument("--dtype", nargs="+", choices=("float", "double"), help="data types (both)")
     p.add_argument(
-        "--dtype", nargs="+", choices=("float", "double"), help="data types (both)"
-    )
-    p.add_argument(
-        "--ops", nargs="+", type=_positive, metavar="N",
+        "--ops",
+        nargs="+",
+        type=_positive,
+        metavar="N",
         help="FLOPs per element of each kernel (1 2 4 ... 256 less ert_skip_ops)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

@@ -19,7 +19,6 @@ import json as _json
 import math as _math
 import os as _os
 import subprocess as _subprocess
-import sys as _sys
 
 __all__ = [
     "BANDWIDTHS",
@@ -54,17 +53,30 @@ _GIGA = 1.0e9
 # names a region's values go by (the original's repr_data fields, PAPI presets)
 _RUNTIME = ("runtime", "elapsed", "wall", "wall_clock")
 _FLOPS = (
-    "flops", "counted_ops", "flop_count", "flop_count_sp", "flop_count_dp", "flop_count_hp",
-    "dp_operations", "sp_operations", "papi_dp_ops", "papi_sp_ops", "papi_fp_ops",
+    "flops",
+    "counted_ops",
+    "flop_count",
+    "flop_count_sp",
+    "flop_count_dp",
+    "flop_count_hp",
+    "dp_operations",
+    "sp_operations",
+    "papi_dp_ops",
+    "papi_sp_ops",
+    "papi_fp_ops",
 )
 _BYTES = ("bytes", "data_movement")
 _MEMORY_OPS = (
-    "bandwidth", "counted_ins", "ldst_executed", "l/s completed", "loads_stores_completed",
+    "bandwidth",
+    "counted_ins",
+    "ldst_executed",
+    "l/s completed",
+    "loads_stores_completed",
     "papi_lst_ins",
 )
 
 
-def _load(source, what):
+def _load(source):
     if source is None or isinstance(source, dict):
         return source
     with open(source) as handle:
@@ -85,7 +97,7 @@ def ceilings(ert, bandwidth=None, rtype="cpu_roofline", rank=0):
     to those of rtype (cpu_roofline_sp: float, cpu_roofline_dp: double)."""
     from .. import ert as _ert
 
-    roofline = _ert.read(_load(ert, "ERT results"), rank)
+    roofline = _ert.read(ert, rank)
     found = roofline.get("ceilings") or {}
     peak = found.get("peak") or _ert.peak_flops(roofline["ert"])
     bands = found.get("bandwidth")
@@ -102,7 +114,9 @@ def ceilings(ert, bandwidth=None, rtype="cpu_roofline", rank=0):
                 f"unknown bandwidth level(s) {sorted(unknown)} (choose from {BANDWIDTHS})"
             )
         bands = [band for band in bands if band["level"].lower() in names]
-    threads = max((e.get("exec-params", {}).get("nthreads") or 0 for e in roofline["ert"]), default=0)
+    threads = max(
+        (e.get("exec-params", {}).get("nthreads") or 0 for e in roofline["ert"]), default=0
+    )
     return {
         "peak": dict(peak),
         "bandwidth": list(bands),
@@ -138,9 +152,7 @@ def _values(entry, labels):
     if isinstance(data, dict):
         return {str(k).lower(): v for k, v in data.items() if isinstance(v, (int, float))}
     if isinstance(data, list) and isinstance(labels, list) and len(labels) == len(data):
-        return {
-            str(k).lower(): v for k, v in zip(labels, data) if isinstance(v, (int, float))
-        }
+        return {str(k).lower(): v for k, v in zip(labels, data) if isinstance(v, (int, float))}
     return {}
 
 
@@ -165,8 +177,8 @@ def hotspots(ai_data, op_data, rank=0):
     in both outputs (matched by hash, else by label): FLOPs of the op-mode run over the bytes
     (or load/store instructions) of the ai-mode run, FLOPs per second, and the region's share
     of the summed run time. Regions without FLOPs or data movement are left out."""
-    ai_doc = _load(ai_data, "ai-mode output")
-    op_doc = _load(op_data, "op-mode output")
+    ai_doc = _load(ai_data)
+    op_doc = _load(op_data)
     spots = []
     for (key, op), (_, ai) in zip(_roofline_components(op_doc), _roofline_components(ai_doc)):
         ai_entries = {}
@@ -278,21 +290,35 @@ def _draw(ceil, spots, title, width, height, dpi, subtitle):
         # labels staggered along their lines, so that close levels stay legible
         xt = x0 * (x1 / x0) ** (0.2 + 0.15 * (i % 4)) if x1 > x0 else x0
         axes.text(
-            xt, rate * xt * 1.15, f"{band['level']} {rate:.1f} GB/s", rotation=angle,
-            rotation_mode="anchor", ha="center", va="bottom", fontsize=11,
+            xt,
+            rate * xt * 1.15,
+            f"{band['level']} {rate:.1f} GB/s",
+            rotation=angle,
+            rotation_mode="anchor",
+            ha="center",
+            va="bottom",
+            fontsize=11,
         )
     fastest = bands[0]["GB/s"] if bands else None
     for i, (dtype, rate) in enumerate(sorted(peaks.items(), key=lambda item: -item[1])):
         start = rate / fastest if fastest else xmin
         axes.plot([start, xmax], [rate, rate], color="blue" if i == 0 else "teal", lw=2)
         axes.text(
-            xmax / 1.2, rate * 1.05, f"{dtype} {rate:.1f} GFLOP/s", ha="right", va="bottom",
+            xmax / 1.2,
+            rate * 1.05,
+            f"{dtype} {rate:.1f} GFLOP/s",
+            ha="right",
+            va="bottom",
             fontsize=11,
         )
     for spot in spots:
         axes.scatter(
-            spot["intensity"], spot["gflops"], color=_color(spot["proportion"]), s=60,
-            label=f"{spot['label']} ({100 * spot['proportion']:.0f}%)", zorder=3,
+            spot["intensity"],
+            spot["gflops"],
+            color=_color(spot["proportion"]),
+            s=60,
+            label=f"{spot['label']} ({100 * spot['proportion']:.0f}%)",
+            zorder=3,
         )
     if spots:
         axes.legend(loc="lower right", fontsize=9)
@@ -326,13 +352,11 @@ def plot_roofline(
     if rtype not in COMPONENTS:
         raise ValueError(f"unknown roofline type {rtype!r} (choose from {', '.join(RTYPES)})")
     if rtype.startswith("gpu"):
-        raise RuntimeError(
-            f"{rtype}: GPU rooflines need CUPTI, and this build has no CUDA support"
-        )
+        raise RuntimeError(f"{rtype}: GPU rooflines need CUPTI, and this build has no CUDA support")
     if image_type not in IMAGE_TYPES:
         raise ValueError(f"unknown image type {image_type!r} (choose from {IMAGE_TYPES})")
-    ai_doc = _load(ai_data, "ai-mode output")
-    op_doc = _load(op_data, "op-mode output")
+    ai_doc = _load(ai_data)
+    op_doc = _load(op_data)
     source = ert
     if source is None:
         for doc in (op_doc, ai_doc):
@@ -371,8 +395,10 @@ def plot_roofline(
             pass
         raise
     if echo_dart:
-        print(f'<DartMeasurementFile name="{title}" type="image/{image_type}">{path}'
-              "</DartMeasurementFile>")
+        print(
+            f'<DartMeasurementFile name="{title}" type="image/{image_type}">{path}'
+            "</DartMeasurementFile>"
+        )
     if display:
         from ..plotting import _show
 
@@ -440,5 +466,6 @@ def run(
     for mode, path in outputs.items():
         if not _os.path.exists(path):
             raise RuntimeError(f"the {mode}-mode run wrote no {path}")
-    return plot_roofline(outputs["ai"], outputs["op"], rtype=rtype, output_dir=output_dir,
-                         **plot_options)
+    return plot_roofline(
+        outputs["ai"], outputs["op"], rtype=rtype, output_dir=output_dir, **plot_options
+    )
