@@ -159,12 +159,10 @@ def test_get_size_clear(clean_data):
 
 
 def test_later_subpackages_say_what_is_missing():
-    from timemory import ert, hardware_counters, roofline
+    from timemory import hardware_counters
     from timemory.api import cuda, cupti, papi
 
     checks = [
-        (lambda: roofline.plot_roofline(), "roofline"),
-        (lambda: ert.run(), "Empirical Roofline"),
         (lambda: papi.start(1), "PAPI"),
         (lambda: cuda.stream(), "CUDA"),
     ]

@@ -18,10 +18,12 @@ from typing import Any
 import timemory
 from timemory import (
     component,
+    ert,
     hardware_counters,
     options,
     plotting,
     region,
+    roofline,
     settings,
     signals,
     units,
@@ -255,6 +257,15 @@ counted: list[str] = [i.symbol() for i in hardware_counters.events(available_onl
 counter_backend: str | None = hardware_counters.backend()
 milliseconds: float = seconds * units.msec
 megabytes: float = 2_000_000 / units.megabyte
+
+# ---- ERT and the roofline's ceilings ------------------------------------------------------------
+ert_doc: dict[str, Any] = ert.run(
+    min_working_set=1024, max_data_size=1 << 18, num_threads=1, ops=[1, 8], repeats=1,
+    progress=False, verbose=False,
+)
+peaks: dict[str, float] = ert.peak_flops(ert.entries_of(ert_doc))
+levels: list[dict[str, Any]] = ert.bandwidths(ert_doc)
+ceiling: dict[str, Any] = roofline.ceilings(ert_doc, bandwidth=["l1"], rtype="cpu_roofline_dp")
 
 timemory.enable_signal_detection([signals.Signal.Terminate, signals.User1])
 timemory.disable_signal_detection()
