@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import timemory
 from timemory import component
 from timemory.libs import libpytimemory as lib
