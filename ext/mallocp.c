@@ -15,7 +15,8 @@
  * Policy: the hooks run with the GIL held (the MEM and OBJ domains require it), create no
  * Python object and allocate nothing: the table is one mmap'd block made at the first start and
  * emptied when the last start stops; a full table leaves blocks untracked (counted). The hooks
- * are installed at a start and removed when the last start stops, unless another allocator was
+ * are installed at a start (or at import when tracking runs already: the interposer preloaded
+ * starts at load) and removed when the last start stops, unless another allocator was
  * installed over them meanwhile (then they stay, passing every call through, until the next
  * start). On a free-threaded build (no GIL) start_mallocp raises: the table needs the GIL.
  */
@@ -171,7 +172,7 @@ static void tm_mp_free(void* ctx, void* p)
     --timemory_alloc_hold;
 }
 
-static void tm_mp_install(void)
+__attribute__((unused)) static void tm_mp_install(void)
 {
     for(int i = 0; i < 2; ++i)
     {
@@ -200,6 +201,14 @@ static void tm_mp_uninstall(void)
 
 /* ---- module functions --------------------------------------------------------------------- */
 
+__attribute__((unused)) static void tm_mp_table_map(void)
+{
+    if(tm_mp_table) return;
+    void* t     = mmap(NULL, TM_MP_CAP * sizeof(tm_mp_slot), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    tm_mp_table = t == MAP_FAILED ? NULL : t; /* without it frees are not recorded */
+}
+
 static PyObject* tm_py_start_mallocp(PyObject* self, PyObject* unused)
 {
     (void)self;
@@ -210,12 +219,7 @@ static PyObject* tm_py_start_mallocp(PyObject* self, PyObject* unused)
                     "free-threaded build)");
     return NULL;
 #else
-    if(!tm_mp_table)
-    {
-        void* t = mmap(NULL, TM_MP_CAP * sizeof(tm_mp_slot), PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        tm_mp_table = t == MAP_FAILED ? NULL : t; /* without it frees are not recorded */
-    }
+    tm_mp_table_map();
     uint64_t id = timemory_start_mallocp();
     if(id != 0) tm_mp_install();
     return PyLong_FromUnsignedLongLong(id);
@@ -267,5 +271,14 @@ static PyMethodDef tm_py_mallocp_methods[] = {
 
 int tm_py_add_mallocp(PyObject* module)
 {
+    /* started already (libtimemory-mallocp preloaded starts at load): Python's allocations
+     * are recorded too, from the import on */
+#ifndef Py_GIL_DISABLED
+    if(timemory_mallocp_count() > 0)
+    {
+        tm_mp_table_map();
+        tm_mp_install();
+    }
+#endif
     return PyModule_AddFunctions(module, tm_py_mallocp_methods);
 }

@@ -331,3 +331,54 @@ print(json.dumps(out))
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out[">>> |_calloc"] == [4, 4 * BYTES_SIZE]
     assert all(value < N for _, value in (v for k, v in out.items() if k != ">>> |_calloc"))
+
+
+def test_profiler_with_malloc_gotcha(mallocp):
+    """malloc_gotcha among the Profiler's components: allocations while it runs go under the
+    profiled functions; tracking stops with the session."""
+    from timemory.profiler import Profiler
+
+    def make_three():
+        return [bytes(N) for _ in range(3)]
+
+    with Profiler(["wall_clock", "malloc_gotcha"]):
+        assert lib._mallocp_stats()["active"] == 1
+        make_three()
+    assert lib._mallocp_stats()["active"] == 0
+    rows = timemory.get(components=["malloc_gotcha"])["timemory"]["malloc_gotcha"]
+    rows = rows["ranks"][0]["graph"]
+    prefixes = [r["prefix"] for r in rows]
+    at = next(i for i, p in enumerate(prefixes) if "make_three" in p)
+    below = {}
+    for row in rows[at + 1 :]:
+        if row["depth"] <= rows[at]["depth"]:
+            break
+        below[row["prefix"].rsplit("_", 1)[-1]] = row["entry"]
+    assert (below["calloc"]["laps"], below["calloc"]["value"]) == (3, 3 * BYTES_SIZE)
+
+
+def test_preloaded_interposer_tracks_python_from_import(run_python, tmp_path):
+    """LD_PRELOAD of libtimemory-mallocp (started at load) into Python: the extension installs
+    its hooks at import, so Python objects are recorded too, and the table is written at exit."""
+    code = f"""
+from timemory.libs import libpytimemory as lib
+assert lib._mallocp_stats()["installed"] is True
+keep = []
+key = lib.add_hash_id("py-preloaded")
+lib.push(key, {WALL})
+for _ in range(4):
+    keep.append(bytes({N}))
+lib.pop(key)
+"""
+    out = tmp_path / "out"
+    env = {"LD_PRELOAD": str(INTERPOSER), "TIMEMORY_OUTPUT_PATH": str(out)}
+    run_python(code, env=env, check=True)
+    data = json.loads((out / "malloc_gotcha.json").read_text())["timemory"]["malloc_gotcha"]
+    rows = data["ranks"][0]["graph"]
+    at = [r["prefix"] for r in rows].index(">>> py-preloaded")
+    children = {}
+    for row in rows[at + 1 :]:
+        if row["depth"] == 0:
+            break
+        children[row["prefix"]] = (row["entry"]["laps"], row["entry"]["value"])
+    assert children[">>> |_calloc"] == (4, 4 * BYTES_SIZE)
