@@ -12,7 +12,11 @@ free entries); each tool's added time per run is divided by it.
 Printed: ns added per allocator call by each tool and timemory's cost relative to each peer's.
 A peer that is not installed is skipped with a message (pip install memray).
 
-    python bench/bench_mallocp.py [--n 200000] [--repeat 7] [--json FILE]
+With --c-bench PATH (bench_mallocp_c, built with TIMEMORY_BUILD_TESTS), a C program's
+malloc/free pair is also timed bare and under LD_PRELOAD of libtimemory-mallocp.so, stopped
+and recording (the library is looked for beside the loaded libtimemory.so).
+
+    python bench/bench_mallocp.py [--n 200000] [--repeat 7] [--c-bench PATH] [--json FILE]
 """
 
 import argparse
@@ -52,6 +56,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=200000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--c-bench", help="bench_mallocp_c to run bare and preloaded")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -117,6 +122,7 @@ def main():
         if peer in added and added[peer] > 0:
             ratios[peer] = added["timemory"] / added[peer]
             print(f"  timemory / {peer}: {ratios[peer]:.2f}x")
+    c_pairs = _c_bench(args.c_bench) if args.c_bench else {}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(
@@ -126,10 +132,45 @@ def main():
                     "best_ns": best,
                     "added_ns_per_call": added,
                     "ratio": ratios,
+                    "c_ns_per_pair": c_pairs,
                 },
                 f,
                 indent=1,
             )
+
+
+def _interposer():
+    import ctypes
+
+    from timemory.libs import libpytimemory as lib
+
+    # the folder of the libtimemory.so this process loaded
+    path = os.path.realpath(lib.__file__)
+    for up in ("../../../..", "../../../../../lib"):
+        candidate = os.path.normpath(os.path.join(path, "..", up, "libtimemory-mallocp.so"))
+        if os.path.exists(candidate):
+            return candidate
+    ctypes.CDLL("libtimemory.so.3")
+    return "libtimemory-mallocp.so"
+
+
+def _c_bench(program):
+    import subprocess
+
+    preload = _interposer()
+    ways = {
+        "bare": {},
+        "preloaded, stopped": {"LD_PRELOAD": preload, "TIMEMORY_MALLOCP_AUTOSTART": "OFF"},
+        "preloaded, recording": {"LD_PRELOAD": preload},
+    }
+    figures = {}
+    print(f"C malloc(64)+free pair ({program}):")
+    for name, extra in ways.items():
+        env = dict(os.environ, **extra)
+        out = subprocess.run([program], env=env, capture_output=True, text=True, check=True).stdout
+        figures[name] = float(out.split()[0])
+        print(f"  {name:22s} {figures[name]:7.1f} ns/pair   ({out.strip()})")
+    return figures
 
 
 if __name__ == "__main__":
