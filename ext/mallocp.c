@@ -93,7 +93,8 @@ static bool tm_mp_untrack(void* p, size_t* size)
 static void tm_mp_table_clear(void)
 {
     /* the pages go back to the system and read as zeros again */
-    if(tm_mp_table && tm_mp_count) madvise(tm_mp_table, TM_MP_CAP * sizeof(tm_mp_slot), MADV_DONTNEED);
+    if(tm_mp_table && tm_mp_count)
+        madvise(tm_mp_table, TM_MP_CAP * sizeof(tm_mp_slot), MADV_DONTNEED);
     tm_mp_count     = 0;
     tm_mp_untracked = 0;
 }
@@ -249,11 +250,12 @@ static PyObject* tm_py_mallocp_stats(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    return Py_BuildValue("{s:K,s:K,s:K,s:O}", "active", (unsigned long long)timemory_mallocp_count(),
-                         "tracked", (unsigned long long)tm_mp_count, "untracked",
+    bool installed = tm_mp_domains[0].installed || tm_mp_domains[1].installed;
+    return Py_BuildValue("{s:K,s:K,s:K,s:O}", "active",
+                         (unsigned long long)timemory_mallocp_count(), "tracked",
+                         (unsigned long long)tm_mp_count, "untracked",
                          (unsigned long long)tm_mp_untracked, "installed",
-                         tm_mp_domains[0].installed || tm_mp_domains[1].installed ? Py_True
-                                                                                  : Py_False);
+                         installed ? Py_True : Py_False);
 }
 
 static PyMethodDef tm_py_mallocp_methods[] = {

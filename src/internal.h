@@ -282,6 +282,12 @@ int              tm__push_skipped(uint64_t key);
 bool             tm__pop_skipped(uint64_t key);
 /* Pushes and pops refused after finalize so far (reported once at exit, library.c). */
 unsigned long    tm__refused_after_finalize_count(void);
+/* Allocation events (events.c, timemory/mallocp.h): the child key of g's current node (made
+ * the first time; NULL beyond max_depth), a node's record of comp (made the first time), one
+ * lap of delta into a record. graph.c holds timemory_alloc_hold while it changes a graph. */
+tm__node*        tm__graph_event_child(tm__graph* g, uint64_t key);
+tm__record*      tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
+void             tm__graph_event_add(tm__record* r, const int64_t delta[2]);
 
 /* Coroutines (suspend.c; the frames stay graph.c's): the pushes a coroutine's step left open
  * leave the thread's stack when the step ends and come back when the next step begins. */
@@ -301,11 +307,6 @@ extern const size_t tm__frame_bytes; /* one frame of graph.c */
 /* graph.c: the calling thread's graph (NULL before its first push), its stack depth, its
  * table of suspended coroutines, the index of the innermost hook push tagged (a, b) or -1 */
 tm__graph*      tm__graph_self(void);
-/* graph.c, for events.c: the child key of g's current node (made the first time; NULL beyond
- * max_depth), a node's record of comp (made the first time), one lap of delta into a record */
-tm__node*       tm__graph_event_child(tm__graph* g, uint64_t key);
-tm__record*     tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
-void            tm__graph_event_add(tm__record* r, const int64_t delta[2]);
 size_t          tm__graph_depth(const tm__graph* g);
 tm__suspended** tm__graph_suspended(tm__graph* g);
 long            tm__hook_frame_index(const tm__graph* g, const void* tag_a, const void* tag_b);
