@@ -249,6 +249,10 @@ fresh: argparse.ArgumentParser = options.add_arguments(subparser=False)
 
 counters_available: bool = hardware_counters.available()
 counter_api: hardware_counters.api = hardware_counters.api.papi
+task_clock: hardware_counters.Info = hardware_counters.preset.task_clock
+counter_units: str = hardware_counters.Info("task-clock", hardware_counters.api.perf_event).units()
+counted: list[str] = [i.symbol() for i in hardware_counters.events(available_only=True)]
+counter_backend: str | None = hardware_counters.backend()
 milliseconds: float = seconds * units.msec
 megabytes: float = 2_000_000 / units.megabyte
 
