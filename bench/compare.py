@@ -5,7 +5,8 @@ Runs, for each Python given (each must have timemory installed; the peers -- yap
 line_profiler -- are used where installed), bench_decorator.py (markers beside a plain Python
 decorator), bench_profiler.py (fib beside cProfile and yappi), bench_profiler_programs.py
 (standard-library workloads beside cProfile), bench_timeline.py (the per-call timeline beside
-viztracer) and bench_tracer.py (beside line_profiler), each
+viztracer), bench_tracer.py (beside line_profiler) and bench_mallocp.py (allocation
+tracking beside tracemalloc and memray), each
 in a process of its own where the tool and its peer run interleaved; then builds and runs the C
 push/pop benchmark (beside the two clock reads a pair cannot avoid, and paused), the
 hardware-counter sample (beside clock_gettime) and the finalize benchmark. Prints one table:
@@ -206,6 +207,32 @@ def python_rows(python: str, quick: bool) -> list[Row]:
                 f"{ratio:.2f}x",
                 "<= 0.25x",
                 verdict(ratio <= 0.25),
+            )
+        )
+
+    m = run_json(
+        python,
+        "bench_mallocp.py",
+        ["--repeat", "3" if quick else "7"] + (["--n", "50000"] if quick else []),
+        900,
+    )
+    ours = m["added_ns_per_call"]["timemory"]
+    for peer in ("tracemalloc", "memray"):
+        if peer not in m["ratio"]:
+            rows.append(
+                Row("mallocp Python allocation added/call", version, fmt(ours),
+                    f"{peer} not installed", "", "-", "-")
+            )  # fmt: skip
+            continue
+        rows.append(
+            Row(
+                "mallocp Python allocation added/call",
+                version,
+                fmt(ours),
+                f"{peer} {fmt(m['added_ns_per_call'][peer])}",
+                f"{m['ratio'][peer]:.2f}x",
+                "<= 1x",
+                verdict(m["ratio"][peer] <= 1.0),
             )
         )
     return rows

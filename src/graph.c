@@ -7,6 +7,7 @@
  * path that fills these, is push.c's, and coroutines' frames off the stack are suspend.c's.
  */
 #include "frames.h"
+#include "timemory/mallocp.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,13 +41,16 @@ void tm__graph_on_thread_start(void (*fn)(void))
     atomic_store_explicit(&tm__thread_start_hook, fn, memory_order_release);
 }
 
+/* allocations made while the lock is held are not recorded (mallocp.h: the hold) */
 void tm__graphs_lock(void)
 {
+    ++timemory_alloc_hold;
     pthread_mutex_lock(&tm__graphs_mutex);
 }
 void tm__graphs_unlock(void)
 {
     pthread_mutex_unlock(&tm__graphs_mutex);
+    --timemory_alloc_hold;
 }
 size_t tm__graphs_count(void)
 {
@@ -271,6 +275,7 @@ size_t tm__graphs_memory(void)
 static void tm__graph_thread_exit(void* arg)
 {
     tm__graph* g = arg;
+    ++timemory_alloc_hold; /* for good: the thread's later allocations are not recorded */
     if(tm__tls_graph == g) tm__tls_graph = NULL;
     timemory_thread_open_pushes = 0;
     tm__graph_compact(g);
@@ -281,7 +286,16 @@ static void tm__graph_key_create(void)
     tm__graph_key_ok = pthread_key_create(&tm__graph_key, tm__graph_thread_exit) == 0;
 }
 
+static tm__graph* tm__graph_create_held(void);
 tm__graph* tm__graph_create(void)
+{
+    ++timemory_alloc_hold; /* an allocation recorded now would need the graph being made */
+    tm__graph* g = tm__graph_create_held();
+    --timemory_alloc_hold;
+    return g;
+}
+
+static tm__graph* tm__graph_create_held(void)
 {
     if(!tm__recordable) tm__recordable_init();
     void (*hook)(void) = atomic_load_explicit(&tm__thread_start_hook, memory_order_acquire);
@@ -404,7 +418,9 @@ static void* tm__arena_alloc(tm__chunk** head, size_t size, size_t per_chunk)
         /* 16 elements first, doubling up to per_chunk: a thread with a few nodes stays small */
         size_t cap = c ? c->cap * 2 : 16;
         if(cap > per_chunk) cap = per_chunk;
+        ++timemory_alloc_hold; /* the arena is being changed: not recorded (mallocp.h) */
         tm__chunk* n = calloc(1, sizeof(tm__chunk) + size * cap);
+        --timemory_alloc_hold;
         if(!n) return NULL;
         n->cap  = cap;
         n->size = size;
@@ -430,7 +446,9 @@ static void tm__slot_put(tm__slot* slots, size_t cap, tm__node* parent, uint64_t
 static bool tm__slots_grow(tm__graph* g)
 {
     size_t    cap   = g->slot_cap * 2;
+    ++timemory_alloc_hold; /* the table is being changed: not recorded (mallocp.h) */
     tm__slot* slots = calloc(cap, sizeof(tm__slot));
+    --timemory_alloc_hold;
     if(!slots) return false;
     for(size_t i = 0; i < g->slot_cap; ++i)
         if(g->slots[i].node)
@@ -621,4 +639,23 @@ void tm__graphs_clear(timemory_components_t comps)
         }
     }
     tm__graphs_unlock();
+}
+
+/* ---- allocation events (events.c) ------------------------------------------------------- */
+
+/* The child key of g's current node (the root with flat_profile), made the first time; the
+ * push path's hot child is left as it is. NULL beyond max_depth or out of memory. */
+tm__node* tm__graph_event_child(tm__graph* g, uint64_t key)
+{
+    tm__node* parent = tm__settings.flat_profile ? &g->root : g->current;
+    if(!g->slots || parent->depth + 1 > (uint32_t)tm__settings.max_depth) return NULL;
+    uint64_t  id = tm__combine(key, parent->depth + 1);
+    tm__node* n  = tm__child_find(g, parent, id);
+    if(TM_UNLIKELY(!n) && !(n = tm__child_add(g, parent, id, key))) tm__set_error(TIMEMORY_ENOMEM);
+    return n;
+}
+
+tm__record* tm__graph_event_record(tm__graph* g, tm__node* n, int comp)
+{
+    return tm__record_get(g, n, comp);
 }

@@ -283,6 +283,13 @@ int              tm__push_skipped(uint64_t key);
 bool             tm__pop_skipped(uint64_t key);
 /* Pushes and pops refused after finalize so far (reported once at exit, library.c). */
 unsigned long    tm__refused_after_finalize_count(void);
+/* Allocation events (events.c, timemory/mallocp.h): the child key of g's current node (made
+ * the first time; NULL beyond max_depth), a node's record of comp (made the first time), one
+ * lap of delta into a record (push.c). graph.c holds timemory_alloc_hold while it changes a
+ * graph or holds the graphs' lock. */
+tm__node*        tm__graph_event_child(tm__graph* g, uint64_t key);
+tm__record*      tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
+void             tm__graph_event_add(tm__record* r, const int64_t delta[2]);
 
 /* Coroutines (suspend.c; the frame layout is frames.h's): the pushes a coroutine's step left open
  * leave the thread's stack when the step ends and come back when the next step begins. */

@@ -322,6 +322,12 @@ static inline void tm__record_add(tm__record* r, const int64_t delta[2], uint64_
     }
 }
 
+/* One lap of delta into r, for the allocation events of events.c. */
+void tm__graph_event_add(tm__record* r, const int64_t delta[2])
+{
+    tm__record_add(r, delta, 1);
+}
+
 /* Removes frame idx. Skipped pushes above it are not adjusted: callers that may have some use
  * tm__frame_remove (timemory_pop's own path has none). */
 static inline void tm__frame_remove_only(tm__graph* g, size_t idx)

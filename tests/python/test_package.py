@@ -269,8 +269,8 @@ def test_dash_c_program_is_named_python(run_python):
 
 def test_function_wrapper_tools_are_not_started():
     with pytest.warns(RuntimeWarning, match="not available in this build"):
-        assert timemory.start_mallocp() == 0
-    assert timemory.stop_mallocp(0) == 0
+        assert timemory.start_ompt() == 0
+    assert timemory.stop_ompt(0) == 0
 
 
 def test_self_check_package(run_python):
