@@ -56,9 +56,11 @@ int tm_py_add_components(PyObject* module);
 int tm_py_add_markers(PyObject* module);
 /* ext/coroutines.c: CoroutineRegion, the awaitable under the decorators on `async def` */
 int tm_py_add_coroutines(PyObject* module);
-/* ext/profiler.c: the function profiler (C callbacks) */
+/* ext/session.c: Session, the base type of ProfilerSession and TracerSession (before them) */
+int tm_py_add_session(PyObject* module);
+/* ext/profiler.c: the function profiler (C callbacks), ProfilerSession */
 int tm_py_add_profiler(PyObject* module);
-/* ext/tracer.c: the line tracer (C callbacks) */
+/* ext/tracer.c: the line tracer (C callbacks), TracerSession */
 int tm_py_add_tracer(PyObject* module);
 /* ext/processes.c: child processes' hand-off to their parent (_handoff_* functions) */
 int tm_py_add_processes(PyObject* module);

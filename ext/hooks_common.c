@@ -1051,15 +1051,3 @@ PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* no
     Py_XINCREF(*slot);
     Py_RETURN_NONE;
 }
-
-int tm_hook_py_add(PyObject* module, PyMethodDef* methods, PyObject* function, const char* name)
-{
-    if(PyModule_AddFunctions(module, methods) < 0) return -1;
-    Py_INCREF(function);
-    if(PyModule_AddObject(module, name, function) < 0)
-    {
-        Py_DECREF(function);
-        return -1;
-    }
-    return 0;
-}

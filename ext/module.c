@@ -1566,7 +1566,8 @@ static int tm_py_module_exec(PyObject* module)
         return -1;
     }
     if(tm_py_add_components(module) < 0 || tm_py_add_markers(module) < 0 ||
-       tm_py_add_coroutines(module) < 0 || tm_py_add_profiler(module) < 0 || tm_py_add_tracer(module) < 0 ||
+       tm_py_add_coroutines(module) < 0 || tm_py_add_session(module) < 0 ||
+       tm_py_add_profiler(module) < 0 || tm_py_add_tracer(module) < 0 ||
        tm_py_add_processes(module) < 0)
         return -1;
     timemory_mpi_set_finalize_callback(tm_py_mpi_finalize_callback, NULL);

@@ -1042,7 +1042,7 @@ static void tm_prof_reset_codes(void)
 static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs, "profiler_init(package_dir=None)") < 0)
+    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs, "ProfilerSession._init(package_dir=None)") < 0)
         return NULL;
     if(!P.initialized)
     {
@@ -1057,7 +1057,7 @@ static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_
     (void)self;
     if(nargs != 2 || !PyLong_Check(args[0]) || !PyLong_Check(args[1]))
     {
-        PyErr_SetString(PyExc_TypeError, "profiler_configure(mask: int, scope: int)");
+        PyErr_SetString(PyExc_TypeError, "ProfilerSession._configure(mask: int, scope: int)");
         return NULL;
     }
     unsigned long long mask  = PyLong_AsUnsignedLongLong(args[0]);
@@ -1077,7 +1077,7 @@ static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
         if(P.mask == 0)
         {
             PyErr_SetString(PyExc_RuntimeError,
-                            "profiler_start: no components configured (profiler_configure)");
+                            "ProfilerSession._install: no components configured (_configure)");
             return NULL;
         }
         if(tm_prof_install() < 0) return NULL;
@@ -1085,21 +1085,24 @@ static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
     return PyUnicode_FromString(tm_prof_backend_names[P.backend]);
 }
 
-/* Returns the number of threads whose hook another tool had replaced. */
+/* Returns the number of threads whose hook another tool had replaced (-1: an exception). */
+static int tm_prof_stop(void)
+{
+    int replaced = tm_prof_uninstall();
+    tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
+    return PyErr_Occurred() ? -1 : replaced;
+}
+
 static PyObject* tm_prof_py_stop(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    int replaced = tm_prof_uninstall();
-    tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
-    if(PyErr_Occurred()) return NULL;
-    return PyLong_FromLong(replaced);
+    int replaced = tm_prof_stop();
+    return replaced < 0 ? NULL : PyLong_FromLong(replaced);
 }
 
-static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
+static int tm_prof_finalize(void)
 {
-    (void)self;
-    (void)unused;
     int replaced = tm_prof_uninstall();
     if(P.initialized)
     {
@@ -1107,8 +1110,15 @@ static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
         tm_prof_reset_codes();
     }
     tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
-    if(PyErr_Occurred()) return NULL;
-    return PyLong_FromLong(replaced);
+    return PyErr_Occurred() ? -1 : replaced;
+}
+
+static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    int replaced = tm_prof_finalize();
+    return replaced < 0 ? NULL : PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_prof_py_is_running(PyObject* self, PyObject* unused)
@@ -1147,7 +1157,7 @@ static PyObject* tm_prof_py_config_get(PyObject* self, PyObject* name)
 static PyObject* tm_prof_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_config_set(&P.cfg, args, nargs, "profiler_config_set(name, value)") < 0)
+    if(tm_hook_py_config_set(&P.cfg, args, nargs, "ProfilerSession._config_set(name, value)") < 0)
         return NULL;
     tm_prof_reset_codes(); /* decisions depend on the configuration */
     Py_RETURN_NONE;
@@ -1213,7 +1223,7 @@ static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
     (void)self;
     if(!PyCode_Check(code))
     {
-        PyErr_Format(PyExc_TypeError, "profiler_code_state: expected a code object, not %.100s",
+        PyErr_Format(PyExc_TypeError, "ProfilerSession._code_state: expected a code object, not %.100s",
                      Py_TYPE(code)->tp_name);
         return NULL;
     }
@@ -1224,46 +1234,126 @@ static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
     return PyUnicode_FromString(modes[e->mode]);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* ProfilerSession: Session (session.c) bound to these hooks                                  */
+
+static bool tm_prof_is_active(void)
+{
+    return P.active;
+}
+
+static bool tm_prof_is_running(void)
+{
+    return P.initialized;
+}
+
+static PyObject* tm_prof_start(void)
+{
+    return tm_prof_py_start(NULL, NULL);
+}
+
+static const char* tm_prof_replaced_what(void)
+{
+    int backend = P.active ? P.backend : tm_prof_resolve_backend();
+    switch(backend)
+    {
+        case TM_PROF_LEGACY: return "sys.setprofile / PyEval_SetProfile";
+        case TM_PROF_EVALFRAME: return "the PEP 523 frame-evaluation hook";
+        case TM_PROF_SCOPED:
+            return "the PEP 523 frame-evaluation hook or sys.setprofile / PyEval_SetProfile";
+        default: return tm_prof_backend_names[backend];
+    }
+}
+
+static const char* tm_prof_package_dir(void)
+{
+    return P.cfg.internal_path;
+}
+
+static const tm_session_ops tm_prof_ops = {
+    .tool          = "profiler",
+    .class_name    = "Profiler",
+    .trace         = false,
+    .is_active     = tm_prof_is_active,
+    .is_running    = tm_prof_is_running,
+    .install       = tm_prof_start,
+    .uninstall     = tm_prof_stop,
+    .finalize      = tm_prof_finalize,
+    .replaced_what = tm_prof_replaced_what,
+    .package_dir   = tm_prof_package_dir,
+};
+
+static PyObject* tm_prof_session_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
+{
+    (void)args;
+    (void)kwargs;
+    return tm_session_alloc(type, &tm_prof_ops);
+}
+
+static PyObject* tm_prof_py_replaced_what(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    return PyUnicode_FromString(tm_prof_replaced_what());
+}
+
+static PyObject* tm_prof_py_warn_replaced(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void)self;
+    return tm_session_py_warn_replaced(&tm_prof_ops, args, nargs);
+}
+
+#define TM_PROF_STATIC(flags) (flags | METH_STATIC)
+
 static PyMethodDef tm_prof_methods[] = {
-    {"profiler_init", (PyCFunction)(void (*)(void))tm_prof_py_init, METH_FASTCALL,
-     "profiler_init(package_dir=None)\n--\n\nPrepare a profiling session: package_dir is the "
+    {"_init", (PyCFunction)(void (*)(void))tm_prof_py_init, TM_PROF_STATIC(METH_FASTCALL),
+     "_init(package_dir=None, /)\n--\n\nPrepare a profiling session: package_dir is the "
      "timemory package folder (skipped unless Config.include_internal)."},
-    {"profiler_configure", (PyCFunction)(void (*)(void))tm_prof_py_configure, METH_FASTCALL,
-     "profiler_configure(mask, scope)\n--\n\nComponents and scope of profiled calls."},
-    {"profiler_start", tm_prof_py_start, METH_NOARGS,
-     "profiler_start()\n--\n\nInstall the C hooks on every thread; returns the backend."},
-    {"profiler_stop", tm_prof_py_stop, METH_NOARGS,
-     "profiler_stop()\n--\n\nRemove the hooks and close this thread's open calls; returns "
+    {"_configure", (PyCFunction)(void (*)(void))tm_prof_py_configure, TM_PROF_STATIC(METH_FASTCALL),
+     "_configure(mask, scope, /)\n--\n\nComponents and scope of profiled calls."},
+    {"_install", tm_prof_py_start, TM_PROF_STATIC(METH_NOARGS),
+     "_install()\n--\n\nInstall the C hooks on every thread; returns the backend."},
+    {"_uninstall", tm_prof_py_stop, TM_PROF_STATIC(METH_NOARGS),
+     "_uninstall()\n--\n\nRemove the hooks and close this thread's open calls; returns "
      "how many threads had the hook replaced by another tool meanwhile."},
-    {"profiler_finalize", tm_prof_py_finalize, METH_NOARGS,
-     "profiler_finalize()\n--\n\nStop (returns as profiler_stop) and forget the per-code "
+    {"_finalize", tm_prof_py_finalize, TM_PROF_STATIC(METH_NOARGS),
+     "_finalize()\n--\n\nUninstall (returns as _uninstall) and forget the per-code "
      "decisions."},
-    {"profiler_is_running", tm_prof_py_is_running, METH_NOARGS,
-     "profiler_is_running()\n--\n\nBetween profiler_init and profiler_finalize."},
-    {"profiler_set_running", tm_prof_py_set_running, METH_O,
-     "profiler_set_running(flag)\n--\n\nConfig._is_running setter."},
-    {"profiler_is_active", tm_prof_py_is_active, METH_NOARGS,
-     "profiler_is_active()\n--\n\nWhether the hooks are installed."},
-    {"profiler_config", tm_prof_py_config, METH_NOARGS,
-     "profiler_config()\n--\n\nEvery Config field as a dict."},
-    {"profiler_config_get", tm_prof_py_config_get, METH_O,
-     "profiler_config_get(name)\n--\n\nOne Config field."},
-    {"profiler_config_set", (PyCFunction)(void (*)(void))tm_prof_py_config_set, METH_FASTCALL,
-     "profiler_config_set(name, value)\n--\n\nSet a field; list fields add to their set."},
-    {"profiler_config_clear", (PyCFunction)(void (*)(void))tm_prof_py_config_clear, METH_FASTCALL,
-     "profiler_config_clear(name=None)\n--\n\nEmpty one list field, or restore every "
+    {"_is_running", tm_prof_py_is_running, TM_PROF_STATIC(METH_NOARGS),
+     "_is_running()\n--\n\nBetween _init and _finalize."},
+    {"_set_running", tm_prof_py_set_running, TM_PROF_STATIC(METH_O),
+     "_set_running(flag, /)\n--\n\nConfig._is_running setter."},
+    {"_is_active", tm_prof_py_is_active, TM_PROF_STATIC(METH_NOARGS),
+     "_is_active()\n--\n\nWhether the hooks are installed."},
+    {"_config", tm_prof_py_config, TM_PROF_STATIC(METH_NOARGS),
+     "_config()\n--\n\nEvery Config field as a dict."},
+    {"_config_get", tm_prof_py_config_get, TM_PROF_STATIC(METH_O),
+     "_config_get(name, /)\n--\n\nOne Config field."},
+    {"_config_set", (PyCFunction)(void (*)(void))tm_prof_py_config_set,
+     TM_PROF_STATIC(METH_FASTCALL),
+     "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set."},
+    {"_config_clear", (PyCFunction)(void (*)(void))tm_prof_py_config_clear,
+     TM_PROF_STATIC(METH_FASTCALL),
+     "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every "
      "default."},
-    {"profiler_set_backend", tm_prof_py_set_backend, METH_O,
-     "profiler_set_backend(name)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
+    {"_set_backend", tm_prof_py_set_backend, TM_PROF_STATIC(METH_O),
+     "_set_backend(name, /)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
      "(sys.monitoring, 3.12+), 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c) or "
      "'scoped' (3.9-3.11: PEP 523, plus PyEval_SetProfile only in frames that may call C "
      "functions; the default with Config.trace_c); applies at the next start."},
-    {"profiler_backend", tm_prof_py_backend, METH_NOARGS,
-     "profiler_backend()\n--\n\nThe backend in use (or that the next start would use)."},
-    {"profiler_set_args_formatter", tm_prof_py_set_args_formatter, METH_O,
-     "profiler_set_args_formatter(func)\n--\n\nfunc(frame) -> str for Config.include_args."},
-    {"profiler_code_state", tm_prof_py_code_state, METH_O,
-     "profiler_code_state(code)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
+    {"_backend", tm_prof_py_backend, TM_PROF_STATIC(METH_NOARGS),
+     "_backend()\n--\n\nThe backend in use (or that the next start would use)."},
+    {"_replaced_what", tm_prof_py_replaced_what, TM_PROF_STATIC(METH_NOARGS),
+     "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
+     "it."},
+    {"_warn_replaced", (PyCFunction)(void (*)(void))tm_prof_py_warn_replaced,
+     TM_PROF_STATIC(METH_FASTCALL),
+     "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
+     "another tool replaced."},
+    {"_set_args_formatter", tm_prof_py_set_args_formatter, TM_PROF_STATIC(METH_O),
+     "_set_args_formatter(func, /)\n--\n\nfunc(frame) -> str for Config.include_args."},
+    {"_code_state", tm_prof_py_code_state, TM_PROF_STATIC(METH_O),
+     "_code_state(code, /)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
      "profiled code object 'selected', 'learning', 'quiet' or 'calls C' (the scoped backend's "
      "state: whether its frames run with the profile hook)."},
     {NULL, NULL, 0, NULL}};
@@ -1293,5 +1383,10 @@ int tm_py_add_profiler(PyObject* module)
             return -1;
 #endif
     }
-    return tm_hook_py_add(module, tm_prof_methods, P.function, "profiler_function");
+    return tm_session_add_type(
+        module, TM_PY_MODULE_NAME ".ProfilerSession",
+        "ProfilerSession(components=[], **kwargs) -- a Session bound to the function "
+        "profiler's hooks (timemory.profiler.Profiler subclasses it); its static methods "
+        "drive the process-wide hooks, _function is the hook in callable form.",
+        tm_prof_session_new, tm_prof_methods, P.function, "_function");
 }

@@ -108,6 +108,7 @@ static struct
     PyObject* function; /* tracer_function */
     PyObject* saved_thread_hook;
     PyObject* line_info; /* trace/tracer.py: code -> (first, def, labels, listed) */
+    PyObject* claim;     /* trace/tracer.py: run as a Tracer session ends (line profiler) */
     /* the line profiler's mode (ext/line_profiler.c, tracer.h): a set of the code objects
      * selected (the filter is not asked); NULL in the tracer's own mode */
     PyObject* lines_select;
@@ -1118,7 +1119,7 @@ int tm_tr_lines_take(tm_tr_lines_fn fn, void* ctx)
 static PyObject* tm_tr_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_set_package_dir(&T.cfg, args, nargs, "tracer_init(package_dir=None)") < 0)
+    if(tm_hook_py_set_package_dir(&T.cfg, args, nargs, "TracerSession._init(package_dir=None)") < 0)
         return NULL;
     if(!T.initialized && !T.active)
     {
@@ -1133,7 +1134,7 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     (void)self;
     if(!PyLong_Check(arg))
     {
-        PyErr_SetString(PyExc_TypeError, "tracer_configure(mask: int)");
+        PyErr_SetString(PyExc_TypeError, "TracerSession._configure(mask: int)");
         return NULL;
     }
     unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
@@ -1141,7 +1142,7 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
     tm_tr_close_parked();
     if(T.active)
     {
-        PyErr_SetString(PyExc_RuntimeError, "tracer_configure: the tracer is running");
+        PyErr_SetString(PyExc_RuntimeError, "TracerSession._configure: the tracer is running");
         return NULL;
     }
     int n = 0;
@@ -1179,7 +1180,7 @@ static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
         if(T.ncomp == 0)
         {
             PyErr_SetString(PyExc_RuntimeError,
-                            "tracer_start: no components configured (tracer_configure)");
+                            "TracerSession._install: no components configured (_configure)");
             return NULL;
         }
         bool timeline = false;
@@ -1190,23 +1191,27 @@ static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
     return PyUnicode_FromString(T.backend == TM_TR_LEGACY ? "legacy" : "monitoring");
 }
 
-static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
+/* Returns the number of threads whose hook another tool had replaced (-1: an exception). */
+static int tm_tr_stop(void)
 {
-    (void)self;
-    (void)unused;
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
     if(was_active && !T.lines_select) tm_tr_flush();
     /* the line profiler's data (ended threads' too) stays until tm_tr_lines_take */
     if(!T.lines_select) tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
-    if(PyErr_Occurred()) return NULL;
-    return PyLong_FromLong(replaced);
+    return PyErr_Occurred() ? -1 : replaced;
 }
 
-static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
+static PyObject* tm_tr_py_stop(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
+    int replaced = tm_tr_stop();
+    return replaced < 0 ? NULL : PyLong_FromLong(replaced);
+}
+
+static int tm_tr_finalize(void)
+{
     bool was_active = T.active;
     int  replaced   = tm_tr_uninstall();
     if(was_active && !T.lines_select) tm_tr_flush();
@@ -1216,8 +1221,15 @@ static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
         tm_tr_reset_codes();
     }
     tm_thread_registry_reap(&T.threads, tm_tr_thread_free);
-    if(PyErr_Occurred()) return NULL;
-    return PyLong_FromLong(replaced);
+    return PyErr_Occurred() ? -1 : replaced;
+}
+
+static PyObject* tm_tr_py_finalize(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    int replaced = tm_tr_finalize();
+    return replaced < 0 ? NULL : PyLong_FromLong(replaced);
 }
 
 static PyObject* tm_tr_py_is_running(PyObject* self, PyObject* unused)
@@ -1257,7 +1269,7 @@ static PyObject* tm_tr_py_config_get(PyObject* self, PyObject* name)
 static PyObject* tm_tr_py_config_set(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_config_set(&T.cfg, args, nargs, "tracer_config_set(name, value)") < 0)
+    if(tm_hook_py_config_set(&T.cfg, args, nargs, "TracerSession._config_set(name, value)") < 0)
         return NULL;
     if(!T.active) tm_tr_reset_codes();
     Py_RETURN_NONE;
@@ -1293,7 +1305,7 @@ static PyObject* tm_tr_py_calibrate(PyObject* self, PyObject* arg)
     if(flag < 0) return NULL;
     if(T.active)
     {
-        PyErr_SetString(PyExc_RuntimeError, "tracer_calibrate: the tracer is running");
+        PyErr_SetString(PyExc_RuntimeError, "TracerSession._calibrate: the tracer is running");
         return NULL;
     }
     T.calibrating = flag != 0;
@@ -1323,47 +1335,146 @@ static PyObject* tm_tr_py_set_backend(PyObject* self, PyObject* arg)
     return NULL;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* TracerSession: Session (session.c) bound to these hooks                                    */
+
+static bool tm_tr_is_active(void)
+{
+    return T.active;
+}
+
+static bool tm_tr_is_running(void)
+{
+    return T.initialized;
+}
+
+static PyObject* tm_tr_start(void)
+{
+    return tm_tr_py_start(NULL, NULL);
+}
+
+/* The session's end: the line profiler's hand-over first (timemory/trace/tracer.py), as at
+ * the start of a session. */
+static int tm_tr_session_finalize(void)
+{
+    if(T.claim)
+    {
+        PyObject* r = PyObject_CallObject(T.claim, NULL);
+        if(!r) return -1;
+        Py_DECREF(r);
+    }
+    return tm_tr_finalize();
+}
+
+static const char* tm_tr_replaced_what(void)
+{
+    int backend = T.active ? T.backend : tm_tr_resolve_backend();
+    switch(backend)
+    {
+        case TM_TR_LEGACY: return "sys.settrace / PyEval_SetTrace";
+        case TM_TR_SCOPED: return "the PEP 523 frame-evaluation hook";
+        default: return tm_tr_backend_names[backend];
+    }
+}
+
+static const char* tm_tr_package_dir(void)
+{
+    return T.cfg.internal_path;
+}
+
+static const tm_session_ops tm_tr_ops = {
+    .tool          = "trace",
+    .class_name    = "Tracer",
+    .trace         = true,
+    .is_active     = tm_tr_is_active,
+    .is_running    = tm_tr_is_running,
+    .install       = tm_tr_start,
+    .uninstall     = tm_tr_stop,
+    .finalize      = tm_tr_session_finalize,
+    .replaced_what = tm_tr_replaced_what,
+    .package_dir   = tm_tr_package_dir,
+};
+
+static PyObject* tm_tr_session_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
+{
+    (void)args;
+    (void)kwargs;
+    return tm_session_alloc(type, &tm_tr_ops);
+}
+
+static PyObject* tm_tr_py_set_claim(PyObject* self, PyObject* arg)
+{
+    (void)self;
+    return tm_hook_py_set_callable(&T.claim, arg, "the claim function must be callable or None");
+}
+
+static PyObject* tm_tr_py_replaced_what(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    return PyUnicode_FromString(tm_tr_replaced_what());
+}
+
+static PyObject* tm_tr_py_warn_replaced(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
+{
+    (void)self;
+    return tm_session_py_warn_replaced(&tm_tr_ops, args, nargs);
+}
+
+#define TM_TR_STATIC(flags) (flags | METH_STATIC)
+
 static PyMethodDef tm_tr_methods[] = {
-    {"tracer_init", (PyCFunction)(void (*)(void))tm_tr_py_init, METH_FASTCALL,
-     "tracer_init(package_dir=None)\n--\n\nPrepare a tracing session: package_dir is the "
+    {"_init", (PyCFunction)(void (*)(void))tm_tr_py_init, TM_TR_STATIC(METH_FASTCALL),
+     "_init(package_dir=None, /)\n--\n\nPrepare a tracing session: package_dir is the "
      "timemory package folder (skipped unless Config.include_internal)."},
-    {"tracer_configure", tm_tr_py_configure, METH_O,
-     "tracer_configure(mask)\n--\n\nComponents measured per line."},
-    {"tracer_start", tm_tr_py_start, METH_NOARGS,
-     "tracer_start()\n--\n\nInstall the C hooks; returns the backend."},
-    {"tracer_stop", tm_tr_py_stop, METH_NOARGS,
-     "tracer_stop()\n--\n\nRemove the hooks and store one flat entry per traced line; returns "
-     "how many threads had the hook replaced by another tool meanwhile."},
-    {"tracer_finalize", tm_tr_py_finalize, METH_NOARGS,
-     "tracer_finalize()\n--\n\nStop and forget the per-code decisions."},
-    {"tracer_is_running", tm_tr_py_is_running, METH_NOARGS,
-     "tracer_is_running()\n--\n\nBetween tracer_init and tracer_finalize."},
-    {"tracer_set_running", tm_tr_py_set_running, METH_O,
-     "tracer_set_running(flag)\n--\n\nConfig._is_running setter."},
-    {"tracer_is_active", tm_tr_py_is_active, METH_NOARGS,
-     "tracer_is_active()\n--\n\nWhether the hooks are installed."},
-    {"tracer_config", tm_tr_py_config, METH_NOARGS,
-     "tracer_config()\n--\n\nEvery Config field as a dict."},
-    {"tracer_config_get", tm_tr_py_config_get, METH_O,
-     "tracer_config_get(name)\n--\n\nOne Config field."},
-    {"tracer_config_set", (PyCFunction)(void (*)(void))tm_tr_py_config_set, METH_FASTCALL,
-     "tracer_config_set(name, value)\n--\n\nSet a field; list fields add to their set."},
-    {"tracer_config_clear", (PyCFunction)(void (*)(void))tm_tr_py_config_clear, METH_FASTCALL,
-     "tracer_config_clear(name=None)\n--\n\nEmpty one list field, or restore every default."},
-    {"tracer_set_line_info", tm_tr_py_set_line_info, METH_O,
-     "tracer_set_line_info(func)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
+    {"_configure", tm_tr_py_configure, TM_TR_STATIC(METH_O),
+     "_configure(mask, /)\n--\n\nComponents measured per line."},
+    {"_install", tm_tr_py_start, TM_TR_STATIC(METH_NOARGS),
+     "_install()\n--\n\nInstall the C hooks; returns the backend."},
+    {"_uninstall", tm_tr_py_stop, TM_TR_STATIC(METH_NOARGS),
+     "_uninstall()\n--\n\nRemove the hooks and store one flat entry per traced line; "
+     "returns how many threads had the hook replaced by another tool meanwhile."},
+    {"_finalize", tm_tr_py_finalize, TM_TR_STATIC(METH_NOARGS),
+     "_finalize()\n--\n\nUninstall and forget the per-code decisions."},
+    {"_is_running", tm_tr_py_is_running, TM_TR_STATIC(METH_NOARGS),
+     "_is_running()\n--\n\nBetween _init and _finalize."},
+    {"_set_running", tm_tr_py_set_running, TM_TR_STATIC(METH_O),
+     "_set_running(flag, /)\n--\n\nConfig._is_running setter."},
+    {"_is_active", tm_tr_py_is_active, TM_TR_STATIC(METH_NOARGS),
+     "_is_active()\n--\n\nWhether the hooks are installed."},
+    {"_config", tm_tr_py_config, TM_TR_STATIC(METH_NOARGS),
+     "_config()\n--\n\nEvery Config field as a dict."},
+    {"_config_get", tm_tr_py_config_get, TM_TR_STATIC(METH_O),
+     "_config_get(name, /)\n--\n\nOne Config field."},
+    {"_config_set", (PyCFunction)(void (*)(void))tm_tr_py_config_set, TM_TR_STATIC(METH_FASTCALL),
+     "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set."},
+    {"_config_clear", (PyCFunction)(void (*)(void))tm_tr_py_config_clear,
+     TM_TR_STATIC(METH_FASTCALL),
+     "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every default."},
+    {"_set_line_info", tm_tr_py_set_line_info, TM_TR_STATIC(METH_O),
+     "_set_line_info(func, /)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
      "called once per traced code object."},
-    {"tracer_backend", tm_tr_py_backend, METH_NOARGS,
-     "tracer_backend()\n--\n\nThe backend in use (or that the next start would use): "
+    {"_set_claim", tm_tr_py_set_claim, TM_TR_STATIC(METH_O),
+     "_set_claim(func, /)\n--\n\nfunc() runs when a Tracer session ends (the line profiler's "
+     "hand-over)."},
+    {"_backend", tm_tr_py_backend, TM_TR_STATIC(METH_NOARGS),
+     "_backend()\n--\n\nThe backend in use (or that the next start would use): "
      "'scoped' (3.9-3.11: PyEval_SetTrace, switched on only inside selected frames by a PEP 523 "
      "frame hook), 'legacy' (PyEval_SetTrace everywhere) or 'monitoring' (3.12+)."},
-    {"tracer_calibrate", tm_tr_py_calibrate, METH_O,
-     "tracer_calibrate(flag)\n--\n\nFor benchmarks (not while running): with flag true the "
+    {"_replaced_what", tm_tr_py_replaced_what, TM_TR_STATIC(METH_NOARGS),
+     "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
+     "it."},
+    {"_warn_replaced", (PyCFunction)(void (*)(void))tm_tr_py_warn_replaced,
+     TM_TR_STATIC(METH_FASTCALL),
+     "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
+     "another tool replaced."},
+    {"_calibrate", tm_tr_py_calibrate, TM_TR_STATIC(METH_O),
+     "_calibrate(flag, /)\n--\n\nFor benchmarks (not while running): with flag true the "
      "tracer's callbacks return at once -- the same hooks, switched the same way, receive the "
      "same events and record nothing -- so a run measures what the interpreter's delivery of "
      "the events costs, the floor below the tracer's own work."},
-    {"tracer_set_backend", tm_tr_py_set_backend, METH_O,
-     "tracer_set_backend(name)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
+    {"_set_backend", tm_tr_py_set_backend, TM_TR_STATIC(METH_O),
+     "_set_backend(name, /)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
      "(3.9-3.11); applies at the next start."},
     {NULL, NULL, 0, NULL}};
 
@@ -1392,5 +1503,10 @@ int tm_py_add_tracer(PyObject* module)
             return -1;
 #endif
     }
-    return tm_hook_py_add(module, tm_tr_methods, T.function, "tracer_function");
+    return tm_session_add_type(
+        module, TM_PY_MODULE_NAME ".TracerSession",
+        "TracerSession(components=[], **kwargs) -- a Session bound to the line tracer's hooks "
+        "(timemory.trace.Tracer subclasses it); its static methods drive the process-wide "
+        "hooks, _function is the hook in callable form.",
+        tm_tr_session_new, tm_tr_methods, T.function, "_function");
 }
