@@ -1,4 +1,4 @@
-/* hooks.h -- the shared base of the function profiler (profiler.c) and the line tracer
+/* hooks.h -- the shared base of the function profiler (profiler*.c) and the line tracer
  * (tracer.c): filter configuration, the code-object table, per-thread state plumbing, the C
  * callable types and the helpers that install hooks through either CPython event API.
  * Policy: everything here runs with the GIL held; the per-event paths never allocate, never
