@@ -284,7 +284,8 @@ static void tm_prof_reset_codes(void)
 static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs, "ProfilerSession._init(package_dir=None)") < 0)
+    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs,
+                                  "ProfilerSession._init(package_dir=None)") < 0)
         return NULL;
     if(!P.initialized)
     {
@@ -465,7 +466,8 @@ static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
     (void)self;
     if(!PyCode_Check(code))
     {
-        PyErr_Format(PyExc_TypeError, "ProfilerSession._code_state: expected a code object, not %.100s",
+        PyErr_Format(PyExc_TypeError,
+                     "ProfilerSession._code_state: expected a code object, not %.100s",
                      Py_TYPE(code)->tp_name);
         return NULL;
     }

@@ -54,9 +54,8 @@ static int tm_session_stacklevel(const tm_session_ops* ops)
     while(frame)
     {
         PyCodeObject* code = PyFrame_GetCode(frame);
-        const char*   file = PyUnicode_Check(code->co_filename)
-                                 ? PyUnicode_AsUTF8(code->co_filename)
-                                 : NULL;
+        const char*   file =
+            PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
         Py_DECREF(code);
         if(!file)
         {
@@ -83,8 +82,7 @@ int tm_session_warn_replaced(const tm_session_ops* ops, const char* tool, long c
         "in place",
         tool, what ? what : ops->replaced_what(), count, count > 1 ? "s" : "");
     if(!text) return -1;
-    int rc = PyErr_WarnEx(PyExc_RuntimeWarning, PyUnicode_AsUTF8(text),
-                          tm_session_stacklevel(ops));
+    int rc = PyErr_WarnEx(PyExc_RuntimeWarning, PyUnicode_AsUTF8(text), tm_session_stacklevel(ops));
     Py_DECREF(text);
     return rc;
 }
@@ -101,8 +99,7 @@ static int tm_session_report_errors(const tm_session_ops* ops)
         "first: %s",
         count, count == 1 ? "" : "s", ops->class_name, timemory_strerror(first));
     if(!text) return -1;
-    int rc = PyErr_WarnEx(PyExc_RuntimeWarning, PyUnicode_AsUTF8(text),
-                          tm_session_stacklevel(ops));
+    int rc = PyErr_WarnEx(PyExc_RuntimeWarning, PyUnicode_AsUTF8(text), tm_session_stacklevel(ops));
     Py_DECREF(text);
     return rc;
 }
@@ -173,7 +170,7 @@ static int tm_session_init(PyObject* op, PyObject* args, PyObject* kwargs)
     Py_XSETREF(self->components, value);
     int flag = debug ? PyObject_IsTrue(debug) : 0;
     if(flag < 0) return -1;
-    self->debug      = (char)flag;
+    self->debug    = (char)flag;
     PyObject* hook = tm_session_current_hook(self->ops);
     if(!hook) return -1;
     Py_XSETREF(self->original_hook, hook);
@@ -275,8 +272,8 @@ static PyObject* tm_session_stop(PyObject* op, PyObject* unused)
     if(self->depth > 0) --self->depth;
     if(self->depth == 0 && self->owner)
     {
-        self->owner      = 0;
-        const char* what = ops->replaced_what(); /* the hook of the session that ends */
+        self->owner          = 0;
+        const char* what     = ops->replaced_what(); /* the hook of the session that ends */
         int         replaced = ops->uninstall();
         /* the session ends however the hooks came off */
         PyObject *type = NULL, *value = NULL, *tb = NULL;
@@ -290,7 +287,8 @@ static PyObject* tm_session_stop(PyObject* op, PyObject* unused)
         }
         if(finalized < 0) return NULL;
         if(tm_session_report_errors(ops) < 0) return NULL;
-        if(tm_session_warn_replaced(ops, ops->tool, (long)replaced + finalized, what) < 0) return NULL;
+        if(tm_session_warn_replaced(ops, ops->tool, (long)replaced + finalized, what) < 0)
+            return NULL;
     }
     return PyLong_FromSsize_t(self->depth);
 }
@@ -451,7 +449,8 @@ static PyObject* tm_session_get_owner(PyObject* op, void* closure)
 
 static PyMethodDef tm_session_methods[] = {
     {"start", tm_session_start, METH_NOARGS,
-     "start($self, /)\n--\n\nInstall the hooks (when no session runs, is_enabled() is true and no other "
+     "start($self, /)\n--\n\nInstall the hooks (when no session runs, is_enabled() is true and no "
+     "other "
      "tool holds the hook), after self.configure(); nests: returns the number of open "
      "starts."},
     {"stop", tm_session_stop, METH_NOARGS,
@@ -463,20 +462,24 @@ static PyMethodDef tm_session_methods[] = {
      "define it)."},
     {"__enter__", (PyCFunction)(void (*)(void))tm_session_enter, METH_VARARGS | METH_KEYWORDS,
      "__enter__($self, /, *args, **kwargs)\n--\n\nself.start(); returns self."},
-    {"__exit__", tm_session_exit, METH_VARARGS, "__exit__($self, /, *exc_info)\n--\n\nself.stop(); False."},
+    {"__exit__", tm_session_exit, METH_VARARGS,
+     "__exit__($self, /, *exc_info)\n--\n\nself.stop(); False."},
     {"run", tm_session_run, METH_O,
      "run($self, cmd, /)\n--\n\nself.runctx(cmd) in __main__'s namespace; returns self."},
     {"runctx", tm_session_runctx, METH_VARARGS,
-     "runctx($self, cmd, globals, locals, /)\n--\n\nexec(cmd, globals, locals) between self.start() and "
+     "runctx($self, cmd, globals, locals, /)\n--\n\nexec(cmd, globals, locals) between "
+     "self.start() and "
      "self.stop(); returns self."},
     {"runcall", (PyCFunction)(void (*)(void))tm_session_runcall, METH_VARARGS | METH_KEYWORDS,
      "runcall($self, func, /, *args, **kwargs)\n--\n\nfunc(*args, **kwargs) between self.start() "
      "and self.stop(); returns its result."},
     {"condition", tm_session_condition, METH_O | METH_CLASS,
-     "condition($cls, functor, /)\n--\n\nA zero-argument predicate deciding whether start() installs "
+     "condition($cls, functor, /)\n--\n\nA zero-argument predicate deciding whether start() "
+     "installs "
      "the hooks (default: always); set on the class it is called on."},
     {"is_enabled", tm_session_is_enabled, METH_NOARGS | METH_CLASS,
-     "is_enabled($cls, /)\n--\n\nThe class's condition() predicate (True without one; False when it "
+     "is_enabled($cls, /)\n--\n\nThe class's condition() predicate (True without one; False when "
+     "it "
      "raises)."},
     {NULL, NULL, 0, NULL}};
 
@@ -508,8 +511,7 @@ static PyType_Slot tm_session_slots[] = {
     {0, NULL}};
 
 static PyType_Spec tm_session_spec = {TM_PY_MODULE_NAME ".Session", sizeof(tm_session), 0,
-                                      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE |
-                                          Py_TPFLAGS_HAVE_GC,
+                                      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
                                       tm_session_slots};
 
 int tm_py_add_session(PyObject* module)
@@ -529,12 +531,10 @@ int tm_session_add_type(PyObject* module, const char* qualified, const char* doc
                         PyMethodDef* methods, PyObject* function, const char* function_name)
 {
     const char* name = strrchr(qualified, '.') + 1;
-    PyObject* base = PyObject_GetAttrString(module, "Session");
+    PyObject*   base = PyObject_GetAttrString(module, "Session");
     if(!base) return -1;
-    PyType_Slot slots[] = {{Py_tp_new, (void*)tp_new},
-                           {Py_tp_methods, methods},
-                           {Py_tp_doc, (void*)doc},
-                           {0, NULL}};
+    PyType_Slot slots[] = {
+        {Py_tp_new, (void*)tp_new}, {Py_tp_methods, methods}, {Py_tp_doc, (void*)doc}, {0, NULL}};
     /* the garbage collector's flag and functions come from Session */
     PyType_Spec spec = {qualified, sizeof(tm_session), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
                         slots};
