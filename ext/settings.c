@@ -1,6 +1,6 @@
 /* settings.c -- the settings by name (settings_names, _info, _get, _set, _set_text, _parse,
- * _read, _reset): typed access to the library's settings table (timemory_settings_info), type-checked,
- * with errors naming the setting.
+ * _read, _reset): typed access to the library's settings table (timemory_settings_info),
+ * type-checked, with errors naming the setting.
  * Thin, as module.c: converts arguments, calls the library once, maps its error code. */
 #include "ext.h"
 
