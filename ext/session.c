@@ -41,14 +41,40 @@ static PyObject* tm_session_current_hook(const tm_session_ops* ops)
     return PyObject_CallObject(getter, NULL);
 }
 
+/* The timemory package's folder with a trailing '/' (new reference), from its __path__ (the
+ * hooks' own copy is set only by a session's init), or NULL. */
+static PyObject* tm_session_package_prefix(void)
+{
+    PyObject* modules = PySys_GetObject("modules"); /* borrowed */
+    PyObject* package = modules ? PyDict_GetItemString(modules, "timemory") : NULL;
+    PyObject* path    = package ? PyObject_GetAttrString(package, "__path__") : NULL;
+    PyObject* first =
+        path && PyList_Check(path) && PyList_GET_SIZE(path) > 0 ? PyList_GET_ITEM(path, 0) : NULL;
+    PyObject* prefix = first && PyUnicode_Check(first) ? PyUnicode_FromFormat("%U/", first) : NULL;
+    Py_XDECREF(path);
+    if(!prefix) PyErr_Clear();
+    return prefix;
+}
+
 /* The warnings stack level of the first frame outside the timemory package (1: the frame
  * that called into C now). */
 static int tm_session_stacklevel(const tm_session_ops* ops)
 {
     const char* pkg   = ops->package_dir ? ops->package_dir() : NULL;
-    size_t      npkg  = pkg ? strlen(pkg) : 0;
+    PyObject*   held  = NULL;
     int         level = 1;
-    if(!npkg) return level;
+    if(!pkg || !*pkg)
+    {
+        held = tm_session_package_prefix();
+        pkg  = held ? PyUnicode_AsUTF8(held) : NULL;
+        if(!pkg)
+        {
+            PyErr_Clear();
+            Py_XDECREF(held);
+            return level;
+        }
+    }
+    size_t         npkg  = strlen(pkg);
     PyFrameObject* frame = PyEval_GetFrame(); /* borrowed */
     Py_XINCREF(frame);
     while(frame)
@@ -69,6 +95,7 @@ static int tm_session_stacklevel(const tm_session_ops* ops)
         ++level;
     }
     Py_XDECREF(frame);
+    Py_XDECREF(held);
     return level;
 }
 

@@ -261,3 +261,29 @@ def test_replaced_hook_warning_names_the_callers_line(run_python):
     assert " on 1 thread while" in replaced[0]
     # the first frame outside the package: the override that called the session's stop
     assert int(replaced[0][5:].split(":")[0]) == stop_in_mine, (stop_line, warned)
+
+
+def test_replaced_hook_warning_outside_a_session(run_python):
+    """The line profiler's form (no session ran, so the hooks know no package folder): the
+    warning still skips the package's frames."""
+    code = textwrap.dedent(
+        """
+        import warnings
+        from timemory.libs import libpytimemory as lib
+        from timemory.profiler._hooks import warn_replaced
+        warnings.simplefilter("always")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_replaced("line_profiler", 2, lib.TracerSession)  # WARN LINE
+            warn_replaced("line_profiler", 0, lib.TracerSession)  # nothing
+        for w in caught:
+            print("WARN=" + str(w.lineno) + ":" + str(w.message))
+        """
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    line = [i for i, text in enumerate(code.splitlines(), 1) if "# WARN LINE" in text][0]
+    warned = [text for text in result.stdout.splitlines() if text.startswith("WARN=")]
+    assert len(warned) == 1, result.stdout
+    assert warned[0].startswith(f"WARN={line}:timemory.line_profiler: another tool replaced")
+    assert " on 2 threads while it was running" in warned[0]
