@@ -106,5 +106,10 @@ int tm_py_add_profiler(PyObject* module);
 int tm_py_add_tracer(PyObject* module);
 /* ext/processes.c: child processes' hand-off to their parent (_handoff_* functions) */
 int tm_py_add_processes(PyObject* module);
+/* ext/mallocp.c: allocation tracking for a session (the profiler with malloc_gotcha): the
+ * Python hooks installed at the first start; 0 with an exception set when it cannot start.
+ * stop returns the starts still active. */
+uint64_t tm_mallocp_start(void);
+uint64_t tm_mallocp_stop(uint64_t id);
 
 #endif

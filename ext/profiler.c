@@ -347,6 +347,11 @@ static PyObject* tm_prof_py_stop(PyObject* self, PyObject* unused)
 static int tm_prof_finalize(void)
 {
     int replaced = tm_prof_uninstall();
+    if(P.mallocp_id)
+    {
+        tm_mallocp_stop(P.mallocp_id);
+        P.mallocp_id = 0;
+    }
     if(P.initialized)
     {
         P.initialized = false;
@@ -354,6 +359,15 @@ static int tm_prof_finalize(void)
     }
     tm_thread_registry_reap(&P.threads, tm_prof_thread_free);
     return PyErr_Occurred() ? -1 : replaced;
+}
+
+/* malloc_gotcha among the components: allocations are tracked until the session ends */
+static PyObject* tm_prof_py_track_allocations(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    if(!P.mallocp_id && !(P.mallocp_id = tm_mallocp_start()) && PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject* tm_prof_py_finalize(PyObject* self, PyObject* unused)
@@ -563,6 +577,8 @@ static PyMethodDef tm_prof_methods[] = {
     {"_finalize", tm_prof_py_finalize, TM_PROF_STATIC(METH_NOARGS),
      "_finalize()\n--\n\nUninstall (returns as _uninstall) and forget the per-code "
      "decisions."},
+    {"_track_allocations", tm_prof_py_track_allocations, TM_PROF_STATIC(METH_NOARGS),
+     "_track_allocations()\n--\n\nStart allocation tracking (malloc_gotcha) until _finalize."},
     {"_is_running", tm_prof_py_is_running, TM_PROF_STATIC(METH_NOARGS),
      "_is_running()\n--\n\nBetween _init and _finalize."},
     {"_set_running", tm_prof_py_set_running, TM_PROF_STATIC(METH_O),

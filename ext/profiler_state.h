@@ -95,6 +95,7 @@ typedef struct tm_prof_state
     bool      tsc;
     double    ns_per_tick;
     bool      initialized; /* profiler_init .. profiler_finalize: Config._is_running */
+    uint64_t  mallocp_id;  /* malloc_gotcha among the components: the session's start */
     bool      active;      /* hooks installed */
     int       backend_choice;
     int       backend; /* of the active session */

@@ -95,19 +95,8 @@ def profiler_init():
     _Session._set_args_formatter(_format_args)
 
 
-# the start_mallocp() id of a session recording malloc_gotcha (0: none)
-_mallocp_session = [0]
-
-
-def _stop_mallocp_session():
-    if _mallocp_session[0]:
-        _lib.stop_mallocp(_mallocp_session[0])
-        _mallocp_session[0] = 0
-
-
 def profiler_finalize():
     """End the profiling session: removes the hooks if installed, clears the decisions."""
-    _stop_mallocp_session()
     warn_replaced("profiler", _Session._finalize(), _Session)
     _report_errors("at Profiler.stop", stacklevel=3)
 
@@ -167,22 +156,14 @@ class Profiler(_SessionDecorator, _Session):
         except Exception as err:  # noqa: BLE001 - the spec prints configuration errors
             print(f"[timemory.profiler]> {err}", file=_sys.stderr)
             ProfilerBundle.configure(_valid_components(names), flat, timeline)
-        if "malloc_gotcha" in names and not _mallocp_session[0]:
+        if "malloc_gotcha" in names:
             # allocations while the session runs: entries under the profiled functions
-            _mallocp_session[0] = _lib.start_mallocp()
+            _Session._track_allocations()
         if self.debug:
             print(
                 f"[timemory.profiler]> components: {names}, flat: {flat}, timeline: {timeline}",
                 file=_sys.stderr,
             )
-
-    def stop(self):
-        """Undo one start(); the last one removes the hooks and ends the session (and the
-        allocation tracking that malloc_gotcha started)."""
-        result = super().stop()
-        if not self.depth:
-            _stop_mallocp_session()
-        return result
 
 
 class FakeProfiler(_FakeSession):
