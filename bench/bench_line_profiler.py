@@ -15,7 +15,7 @@ timemory.line_profiler.LineProfiler (wall_clock), interleaved, best of R runs ea
 
 Printed: ns added per line event of the profiled functions by each tool, and timemory's
 overhead relative to line_profiler's (goal: at most 0.25x). "floor" is timemory's profiler
-with the tracer's callbacks returning at once (tracer_calibrate): what the interpreter charges
+with the tracer's callbacks returning at once (TracerSession._calibrate): what the interpreter charges
 for delivering the events through the same hooks; the rest is the profiler's own cost.
 
     python bench/bench_line_profiler.py [--n 200000] [--records 20000] [--calls 20000]
@@ -140,7 +140,7 @@ def make_tool(factory, setup, profiled, enable, calibrate=False):
         prof = factory(*profiled)
         func, args = setup(prof)
         if calibrate:
-            lib.tracer_calibrate(True)
+            lib.TracerSession._calibrate(True)
         try:
             start = time.perf_counter_ns()
             if enable:  # else the decorator enables during each call
@@ -153,7 +153,7 @@ def make_tool(factory, setup, profiled, enable, calibrate=False):
             elapsed = time.perf_counter_ns() - start
         finally:
             if calibrate:
-                lib.tracer_calibrate(False)
+                lib.TracerSession._calibrate(False)
         prof.get_stats()  # the data is taken (not timed): nothing is left for the next run
         return elapsed
 
@@ -323,7 +323,7 @@ def main():
 
     timemory.settings.auto_output = False
     print(f"line profiler: Python {platform.python_version()}, tracer backend "
-          f"{lib.tracer_backend()}")  # fmt: skip
+          f"{lib.TracerSession._backend()}")  # fmt: skip
     if args.callgrind:  # numpy's import and code would drown the line events
         return callgrind_main(args, make_workloads(args.n, args.records, args.calls))
     workloads = make_workloads(args.n, args.records, args.calls, numpy_iters=2000)

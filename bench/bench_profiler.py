@@ -58,7 +58,7 @@ def make_timemory(backend, trace_c):
 
     timemory.settings.auto_output = False
     if backend:
-        lib.profiler_set_backend(backend)
+        lib.ProfilerSession._set_backend(backend)
 
     def run(n):
         Config.trace_c = trace_c
@@ -72,7 +72,7 @@ def make_timemory(backend, trace_c):
 
     def backend_name():
         Config.trace_c = trace_c
-        return lib.profiler_backend()
+        return lib.ProfilerSession._backend()
 
     run.backend = backend_name
     return run

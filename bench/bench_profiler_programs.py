@@ -79,7 +79,7 @@ def make_runner(tool):
     backend = tool.split(":", 1)[1]
 
     def run(func):
-        lib.profiler_set_backend(backend)
+        lib.ProfilerSession._set_backend(backend)
         prof = Profiler(["wall_clock"])
         start = time.perf_counter_ns()
         prof.start()
@@ -87,7 +87,7 @@ def make_runner(tool):
         prof.stop()
         elapsed = time.perf_counter_ns() - start
         timemory.clear()
-        lib.profiler_set_backend("auto")
+        lib.ProfilerSession._set_backend("auto")
         return elapsed
 
     return run

@@ -8,7 +8,7 @@ each tool, and timemory's relative to line_profiler's.
 Goals: Tracer <= 40 ns per line event and <= 0.25x line_profiler's overhead.
 
 A third run, "floor", is the same Tracer with its callbacks returning at once
-(tracer_calibrate): the same hooks, switched the same way, receive the same events and record
+(TracerSession._calibrate): the same hooks, switched the same way, receive the same events and record
 nothing. It is what the interpreter charges for delivering the events -- on 3.9-3.11 the
 tracing mode of the traced frames (each instruction dispatched twice and unspecialised, a frame
 object per call), on 3.12+ the instrumented instructions -- and the difference is the tracer's
@@ -101,14 +101,14 @@ def make_timemory(func, *args, calibrate=False):
 
     def run():
         tracer = Tracer(["wall_clock"])
-        lib.tracer_calibrate(calibrate)
+        lib.TracerSession._calibrate(calibrate)
         try:
             start = time.perf_counter_ns()
             with tracer:
                 func(*args)
             elapsed = time.perf_counter_ns() - start
         finally:
-            lib.tracer_calibrate(False)
+            lib.TracerSession._calibrate(False)
         timemory.clear()
         return elapsed
 
@@ -163,7 +163,7 @@ def main():
     from timemory.libs import libpytimemory as lib
 
     print(f"line tracer: Python {platform.python_version()}, timemory backend "
-          f"{lib.tracer_backend()}")  # fmt: skip
+          f"{lib.TracerSession._backend()}")  # fmt: skip
     results = [measure("tight loop", [tight_loop], tight_loop, (args.n,), args.repeat)]
     try:
         global np

@@ -50,17 +50,66 @@ PyObject* tm_py_raise(int code, const char* context);
  * with an exception set. */
 int tm_py_check_region(int rc, const char* context);
 
+/* ext/module.c: argument and result helpers shared by the files of thin functions */
+PyObject*   tm_py_none_or_raise(int rc, const char* context); /* None, or raise rc */
+PyObject*   tm_py_none_ref(void);
+/* The UTF-8 text of a str argument (owned by the str), or NULL with TypeError. */
+const char* tm_py_name_arg(PyObject* arg, const char* what);
+int         tm_py_mask_converter(PyObject* obj, void* out); /* "O&": a component mask */
+int         tm_py_u64_converter(PyObject* obj, void* out);  /* "O&": a 64-bit key or hash */
+/* A list of the words of text split on any of seps (empty words dropped). */
+PyObject* tm_py_split_words(const char* text, const char* seps);
+PyObject* tm_py_str_or_none(const char* s);
+/* Takes a malloc'd string from the library and returns it as str. */
+PyObject* tm_py_take_string(int rc, char* text, const char* context);
+int       tm_py_dict_set(PyObject* dict, const char* key, PyObject* value); /* steals value */
+/* ValueError naming an unknown component word, with the library's suggestions. */
+void tm_py_unknown_component(const char* word);
+
+/* PyMethodDef rows of the module functions */
+#define TM_PY_NOARGS(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_NOARGS, doc                                  \
+    }
+#define TM_PY_ONEARG(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_O, doc                                       \
+    }
+#define TM_PY_KWARGS(name, func, doc)                                                              \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_VARARGS | METH_KEYWORDS, doc                 \
+    }
+#define TM_PY_FASTCALL(name, func, doc)                                                            \
+    {                                                                                              \
+        name, (PyCFunction)(void (*)(void))func, METH_FASTCALL, doc                                \
+    }
+
+/* ext/settings.c: settings by name */
+int tm_py_add_settings(PyObject* module);
+/* ext/mpi.c: the MPI functions and the MPI_Finalize callback */
+int tm_py_add_mpi(PyObject* module);
+/* ext/results.c: hashes, results, metadata */
+int tm_py_add_results(PyObject* module);
+/* ext/regions.c: push/pop, regions, the region API's component sets, the trace library */
+int tm_py_add_regions(PyObject* module);
 /* ext/components.c: the component classes and component.id values */
 int tm_py_add_components(PyObject* module);
 /* ext/marker.c: the C decorator wrapper and context-manager types */
 int tm_py_add_markers(PyObject* module);
 /* ext/coroutines.c: CoroutineRegion, the awaitable under the decorators on `async def` */
 int tm_py_add_coroutines(PyObject* module);
-/* ext/profiler.c: the function profiler (C callbacks) */
+/* ext/session.c: Session, the base type of ProfilerSession and TracerSession (before them) */
+int tm_py_add_session(PyObject* module);
+/* ext/profiler.c: the function profiler (C callbacks), ProfilerSession */
 int tm_py_add_profiler(PyObject* module);
-/* ext/tracer.c: the line tracer (C callbacks) */
+/* ext/tracer.c: the line tracer (C callbacks), TracerSession */
 int tm_py_add_tracer(PyObject* module);
 /* ext/processes.c: child processes' hand-off to their parent (_handoff_* functions) */
 int tm_py_add_processes(PyObject* module);
+/* ext/mallocp.c: allocation tracking for a session (the profiler with malloc_gotcha): the
+ * Python hooks installed at the first start; 0 with an exception set when it cannot start.
+ * stop returns the starts still active. */
+uint64_t tm_mallocp_start(void);
+uint64_t tm_mallocp_stop(uint64_t id);
 
 #endif

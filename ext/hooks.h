@@ -1,4 +1,4 @@
-/* hooks.h -- the shared base of the function profiler (profiler.c) and the line tracer
+/* hooks.h -- the shared base of the function profiler (profiler*.c) and the line tracer
  * (tracer.c): filter configuration, the code-object table, per-thread state plumbing, the C
  * callable types and the helpers that install hooks through either CPython event API.
  * Policy: everything here runs with the GIL held; the per-event paths never allocate, never
@@ -257,8 +257,41 @@ PyObject* tm_hook_py_set_flag(bool* flag, PyObject* arg);
 /* Replaces the callable held in *slot by arg (None clears it); not_callable is the
  * TypeError message for anything else. Returns None, or NULL + exception. */
 PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* not_callable);
-/* Adds methods and the hook's callable form (under name) to module. */
-int tm_hook_py_add(PyObject* module, PyMethodDef* methods, PyObject* function, const char* name);
+
+/* ---------------------------------------------------------------------------------------- */
+/* the session type (session.c): Session, subclassed by ProfilerSession (profiler.c) and
+ * TracerSession (tracer.c), which bind it to their hooks through this table               */
+
+typedef struct tm_session_ops
+{
+    const char* tool;       /* "profiler", "trace": timemory.<tool> in messages */
+    const char* class_name; /* "Profiler", "Tracer": "at <class_name>.stop" in the report */
+    bool        trace;      /* the hook object is sys.gettrace()'s (else sys.getprofile()'s) */
+    bool (*is_active)(void);  /* the hooks are installed */
+    bool (*is_running)(void); /* between init and finalize (Config._is_running) */
+    PyObject* (*install)(void); /* the backend's name, or NULL + exception */
+    int (*uninstall)(void);     /* threads whose hook another tool replaced; -1 + exception */
+    int (*finalize)(void);      /* uninstall + forget the decisions; as uninstall */
+    const char* (*replaced_what)(void); /* the hook named in the replaced-hook warning */
+    const char* (*package_dir)(void);   /* the package folder (warnings skip its frames) */
+} tm_session_ops;
+
+/* A new session object of type bound to ops (a subtype's tp_new). */
+PyObject* tm_session_alloc(PyTypeObject* type, const tm_session_ops* ops);
+/* Adds the subtype `qualified` (a string literal: the module's name + "." + its name) of
+ * Session with tp_new and methods (its hooks' static methods) to module, with the hook's
+ * callable form as the class attribute function_name. */
+int tm_session_add_type(PyObject* module, const char* qualified, const char* doc,
+                        PyObject* (*tp_new)(PyTypeObject*, PyObject*, PyObject*),
+                        PyMethodDef* methods, PyObject* function, const char* function_name);
+/* The RuntimeWarning for count threads whose hook another tool replaced (timemory.<tool>: ...),
+ * at the first caller outside the package; what names the hook (NULL: ops->replaced_what()).
+ * 0, or -1 + exception. */
+int tm_session_warn_replaced(const tm_session_ops* ops, const char* tool, long count,
+                             const char* what);
+/* <Kind>Session._warn_replaced(tool, count): the same from Python (the line profiler). */
+PyObject* tm_session_py_warn_replaced(const tm_session_ops* ops, PyObject* const* args,
+                                      Py_ssize_t nargs);
 
 /* ---------------------------------------------------------------------------------------- */
 /* small helpers                                                                             */

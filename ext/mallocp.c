@@ -210,21 +210,38 @@ __attribute__((unused)) static void tm_mp_table_map(void)
     tm_mp_table = t == MAP_FAILED ? NULL : t; /* without it frees are not recorded */
 }
 
-static PyObject* tm_py_start_mallocp(PyObject* self, PyObject* unused)
+uint64_t tm_mallocp_start(void)
 {
-    (void)self;
-    (void)unused;
 #ifdef Py_GIL_DISABLED
     PyErr_SetString(PyExc_RuntimeError,
                     "start_mallocp: the Python allocation hooks need the GIL (this is a "
                     "free-threaded build)");
-    return NULL;
+    return 0;
 #else
     tm_mp_table_map();
     uint64_t id = timemory_start_mallocp();
     if(id != 0) tm_mp_install();
-    return PyLong_FromUnsignedLongLong(id);
+    return id;
 #endif
+}
+
+uint64_t tm_mallocp_stop(uint64_t id)
+{
+    uint64_t remaining = timemory_stop_mallocp(id);
+    if(remaining == 0)
+    {
+        tm_mp_uninstall();
+        tm_mp_table_clear();
+    }
+    return remaining;
+}
+
+static PyObject* tm_py_start_mallocp(PyObject* self, PyObject* unused)
+{
+    (void)self;
+    (void)unused;
+    uint64_t id = tm_mallocp_start();
+    return id == 0 && PyErr_Occurred() ? NULL : PyLong_FromUnsignedLongLong(id);
 }
 
 static PyObject* tm_py_stop_mallocp(PyObject* self, PyObject* arg)
@@ -237,13 +254,7 @@ static PyObject* tm_py_stop_mallocp(PyObject* self, PyObject* arg)
         PyErr_Format(PyExc_TypeError, "stop_mallocp: the id must be an int >= 0, not %R", arg);
         return NULL;
     }
-    uint64_t remaining = timemory_stop_mallocp(id);
-    if(remaining == 0)
-    {
-        tm_mp_uninstall();
-        tm_mp_table_clear();
-    }
-    return PyLong_FromUnsignedLongLong(remaining);
+    return PyLong_FromUnsignedLongLong(tm_mallocp_stop(id));
 }
 
 static PyObject* tm_py_mallocp_stats(PyObject* self, PyObject* unused)

@@ -163,10 +163,10 @@ else:
             return
         # a profiler or tracer still running hands over its data first (the tracer keeps
         # its line counts in C until it stops)
-        for active, stop in (("tracer_is_active", "tracer_stop"), ("profiler_is_active", "profiler_stop")):
-            if getattr(libpytimemory, active, lambda: False)():
+        for session in (libpytimemory.TracerSession, libpytimemory.ProfilerSession):
+            if session._is_active():
                 try:
-                    getattr(libpytimemory, stop)()
+                    session._uninstall()
                 except Exception:  # noqa: BLE001 (never raise from the exit hook; show it)
                     _traceback.print_exc()
         try:

@@ -306,7 +306,7 @@ from timemory.profiler import Profiler, Config
 from timemory.libs import libpytimemory as _lib
 backend = sys.argv[1] if len(sys.argv) > 1 else None
 if backend:
-    _lib.profiler_set_backend(backend)
+    _lib.ProfilerSession._set_backend(backend)
 Config.trace_c = sys.argv[2] == "1" if len(sys.argv) > 2 else False
 Config.only_filenames = ["prog.py"]
 

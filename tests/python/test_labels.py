@@ -19,7 +19,7 @@ import timemory
 from timemory.profiler import Profiler, Config
 from timemory.libs import libpytimemory as _lib
 
-_lib.profiler_set_backend(sys.argv[1])
+_lib.ProfilerSession._set_backend(sys.argv[1])
 Config.trace_c = True
 Config.only_filenames = [__file__]
 

@@ -41,7 +41,7 @@ def program(body, backend=None, trace_c=True):
     head += "from timemory.profiler import Profiler, Config\n"
     head += "from timemory.libs import libpytimemory as _lib\n"
     if backend:
-        head += f"_lib.profiler_set_backend({backend!r})\n"
+        head += f"_lib.ProfilerSession._set_backend({backend!r})\n"
     head += f"Config.trace_c = {trace_c}\n"
     # the failures Profiler.stop/Tracer.stop report (RuntimeWarning), recorded
     head += "import warnings\n_reported = []\n"
@@ -579,8 +579,8 @@ def test_scoped_backend_learns_which_code_calls_c(run_python):
     profiler = Profiler(["wall_clock"])
     profiler.start()
     main()
-    print("BACKEND", _lib.profiler_backend())
-    states = [_lib.profiler_code_state(f.__code__) for f in (leaf, pyonly, late, withc, main)]
+    print("BACKEND", _lib.ProfilerSession._backend())
+    states = [_lib.ProfilerSession._code_state(f.__code__) for f in (leaf, pyonly, late, withc, main)]
     profiler.stop()
     print("STATES", states)
     print("GETPROFILE", sys.getprofile())
@@ -671,7 +671,7 @@ def test_foreign_profiler_warns(run_python):
     def f():
         return sum(range(10))
 
-    _lib.profiler_set_backend("legacy")
+    _lib.ProfilerSession._set_backend("legacy")
     Config.trace_c = False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -75,7 +75,7 @@ def program(body, backend=None):
     head += "from timemory.trace import Tracer, Config\n"
     head += "from timemory.libs import libpytimemory as _lib\n"
     if backend:
-        head += f"_lib.tracer_set_backend({backend!r})\n"
+        head += f"_lib.TracerSession._set_backend({backend!r})\n"
     head += "Config.only_filenames = [os.path.abspath(__file__)]\n"
     # the failures Profiler.stop/Tracer.stop report (RuntimeWarning), recorded
     head += "import warnings\n_reported = []\n"
@@ -184,7 +184,7 @@ def test_line_counts(run_python, backend):
 
     with Tracer(["wall_clock"]):
         main()
-        print("BACKEND", _lib.tracer_backend())
+        print("BACKEND", _lib.TracerSession._backend())
     print("GETTRACE", sys.gettrace())
     print("ERRORS", _lib.take_errors(), len(_reported))
     """
@@ -239,7 +239,7 @@ def test_selected_code_called_back_from_unselected_code(run_python, backend, wit
 
     profiler = Profiler(["wall_clock"]) if {with_profiler} else None
     if profiler:
-        _lib.profiler_set_backend("legacy")
+        _lib.ProfilerSession._set_backend("legacy")
         profiler.start()
     with Tracer(["wall_clock"]):
         outer()
@@ -347,7 +347,7 @@ def test_tracer_beside_the_profilers_frame_hook(run_python):
     ProfilerConfig.only_filenames = [__file__]
     with Profiler(["wall_clock"]):
         with Tracer(["wall_clock"]):
-            print("BACKENDS", _lib.profiler_backend(), _lib.tracer_backend())
+            print("BACKENDS", _lib.ProfilerSession._backend(), _lib.TracerSession._backend())
             work(3)
     """
     result = run_python(program(body))
@@ -405,18 +405,18 @@ def test_calibrating_tracer_receives_events_and_records_nothing(run_python, back
             s += i
         return s
 
-    _lib.tracer_calibrate(True)
+    _lib.TracerSession._calibrate(True)
     with Tracer(["wall_clock"]):
         work(3)
         try:
-            _lib.tracer_calibrate(False)
+            _lib.TracerSession._calibrate(False)
         except RuntimeError as err:
             print("RUNNING", err)
-    _lib.tracer_calibrate(False)
+    _lib.TracerSession._calibrate(False)
     print("GETTRACE", sys.gettrace())
     """
     result = run_python(program(body, backend))
-    assert "RUNNING tracer_calibrate: the tracer is running" in result.stdout, result.stderr
+    assert "RUNNING TracerSession._calibrate: the tracer is running" in result.stdout, result.stderr
     assert "GETTRACE None" in result.stdout
     counts = {source: value[0] for source, value in by_source(entries(result)).items()}
     assert "s += i" in counts and set(counts.values()) == {0}, counts

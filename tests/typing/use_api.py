@@ -177,6 +177,25 @@ called: int = Profiler(lambda: ["wall_clock"]).runcall(work, 50)
 assert called == sum(i * i for i in range(50))
 with FakeProfiler():
     work(10)
+
+
+class CountingProfiler(Profiler):
+    """A subclass overriding start/stop (the context manager and runcall call them)."""
+
+    starts = 0
+
+    def start(self) -> int:
+        CountingProfiler.starts += 1
+        return super().start()
+
+    def stop(self) -> int:
+        return super().stop()
+
+
+with CountingProfiler(["wall_clock"]) as counting:
+    open_starts: int = counting.depth
+    work(10)
+assert CountingProfiler.starts == 1
 ProfilerConfig.clear("only_filenames")
 
 

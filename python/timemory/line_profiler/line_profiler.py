@@ -147,27 +147,26 @@ class _SharedTracer:
         if codes is not self.codes and codes != self.codes:
             self.bank()
             self._stop()
-            _lib.tracer_set_line_info(_line_info)
+            _lib.TracerSession._set_line_info(_line_info)
             _lib.line_profiler_select(codes)
-            _lib.tracer_configure(mask)
+            _lib.TracerSession._configure(mask)
         elif mask != self.mask:
             self.bank()
             self._stop()
-            _lib.tracer_configure(mask)
+            _lib.TracerSession._configure(mask)
         self.codes, self.mask = codes, mask
-        if not _lib.tracer_is_active():
-            _lib.tracer_start()
+        if not _lib.TracerSession._is_active():
+            _lib.TracerSession._install()
 
     @staticmethod
     def _stop():
-        replaced = _lib.tracer_stop()  # nothing when not running
+        replaced = _lib.TracerSession._uninstall()  # nothing when not running
         if replaced:
             _SharedTracer._stop_warning(replaced)
 
     @staticmethod
     def _stop_warning(replaced):
-        backend = _lib.tracer_backend()
-        _warn_replaced("line_profiler", replaced, _trace._REPLACED_WHAT.get(backend, backend))
+        _warn_replaced("line_profiler", replaced, _lib.TracerSession)
 
     def enable(self, prof):
         """False (with a warning) when timemory.trace.Tracer holds the tracer."""
@@ -175,7 +174,7 @@ class _SharedTracer:
             self._collect()
             if any(p is prof for p in self.enabled):
                 return True
-            if self.codes is None and _lib.tracer_is_active():  # timemory.trace.Tracer's
+            if self.codes is None and _lib.TracerSession._is_active():  # timemory.trace.Tracer's
                 _warnings.warn(
                     "timemory.line_profiler: the line tracer is in use by timemory.trace."
                     "Tracer; this LineProfiler records nothing until it stops",
@@ -225,7 +224,7 @@ class _SharedTracer:
             self.bank()
             self._stop()
             _lib.line_profiler_select(None)
-            _lib.tracer_set_line_info(_trace._line_labels)
+            _lib.TracerSession._set_line_info(_trace._line_labels)
             self.codes, self.mask, self.owners, self.enabled = None, 0, (), []
 
 

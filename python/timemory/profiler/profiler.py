@@ -1,7 +1,11 @@
 """The function profiler: ``Profiler`` (decorator, context manager, run/runctx/runcall),
 ``Config`` and ``ProfilerBundle``.
 
-The hooks are C callbacks (the extension's ``profiler_*`` functions): every call of a
+``Profiler`` subclasses the extension's ``ProfilerSession`` (as cProfile.Profile subclasses
+_lsprof.Profiler): the session's state and lifecycle are C; it adds ``configure()`` (the
+components) and the decorator form. Override any method in a subclass and the others call it.
+
+The hooks are C callbacks (the static methods of ``ProfilerSession``): every call of a
 selected Python function -- and, with ``Config.trace_c``, every C function it calls -- pushes a
 node onto the calling thread's call-graph and pops it on return, so profiled calls nest with
 markers, regions and traced lines. Which functions are selected, and their labels
@@ -18,12 +22,12 @@ import sys as _sys
 from ..libs import libpytimemory as _lib
 from ..libs._errors import report_errors as _report_errors
 from ._hooks import PACKAGE_DIR as _PACKAGE_DIR
+from ._hooks import FakeSession as _FakeSession
+from ._hooks import HookBundle as _HookBundle
+from ._hooks import SessionDecorator as _SessionDecorator
 from ._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
-from ._hooks import fake_session as _fake_session
 from ._hooks import get_setting as _setting
-from ._hooks import hook_bundle as _hook_bundle
 from ._hooks import hook_config_type as _hook_config_type
-from ._hooks import hook_session as _hook_session
 from ._hooks import valid_components as _valid_components
 from ._hooks import with_absolute_paths as _with_absolute_paths  # noqa: F401
 
@@ -40,13 +44,9 @@ __all__ = [
     "noprofile",
 ]
 
-profiler_function = _lib.profiler_function
+_Session = _lib.ProfilerSession
 
-_REPLACED_WHAT = {
-    "legacy": "sys.setprofile / PyEval_SetProfile",
-    "evalframe": "the PEP 523 frame-evaluation hook",
-    "scoped": "the PEP 523 frame-evaluation hook or sys.setprofile / PyEval_SetProfile",
-}
+profiler_function = _Session._function
 
 
 def _format_args(frame):
@@ -78,7 +78,7 @@ _PROFILER_FIELDS = {
 
 
 Config = _hook_config_type(
-    "profiler",
+    _Session,
     """Profiler configuration (static properties). Setting a list property ADDS to the set;
     ``Config.clear("only_filenames")`` empties one, ``Config.clear()`` restores the defaults.""",
     _PROFILER_FIELDS,
@@ -91,26 +91,17 @@ config = Config
 def profiler_init():
     """Prepare a profiling session: records the timemory package folder, forgets earlier
     decisions and marks the profiler running (``Config._is_running``)."""
-    _lib.profiler_init(_PACKAGE_DIR)
-    _lib.profiler_set_args_formatter(_format_args)
-
-
-# the start_mallocp() id of a session recording malloc_gotcha (0: none)
-_mallocp_session = [0]
+    _Session._init(_PACKAGE_DIR)
+    _Session._set_args_formatter(_format_args)
 
 
 def profiler_finalize():
     """End the profiling session: removes the hooks if installed, clears the decisions."""
-    if _mallocp_session[0]:
-        _lib.stop_mallocp(_mallocp_session[0])
-        _mallocp_session[0] = 0
-    backend = _lib.profiler_backend()
-    warn_replaced("profiler", _lib.profiler_finalize(), _REPLACED_WHAT.get(backend, backend))
-    _report_errors("at Profiler.stop", stacklevel=4)
+    warn_replaced("profiler", _Session._finalize(), _Session)
+    _report_errors("at Profiler.stop", stacklevel=3)
 
 
-@_hook_bundle
-class ProfilerBundle:
+class ProfilerBundle(_HookBundle):
     """ProfilerBundle(func, file, line, extra=[]) -- the component set of the profiler, also
     usable on its own: key ``"<func>@<file>:<line>"`` (+ ``"/" + "/".join(extra)``).
     ``configure(components, flat_profile, timeline_profile)`` sets what profiled calls record."""
@@ -122,51 +113,35 @@ class ProfilerBundle:
         mask = _lib.parse_components(components)
         scope = scope_flags(flat_profile, timeline_profile)
         ProfilerBundle._mask, ProfilerBundle._scope = mask, scope
-        _lib.profiler_configure(mask, scope)
+        _Session._configure(mask, scope)
 
     @staticmethod
     def reset():
         """Remove the configured components."""
         ProfilerBundle._mask = ProfilerBundle._scope = 0
-        _lib.profiler_configure(0, 0)
+        _Session._configure(0, 0)
 
 
 # ------------------------------------------------------------------------------------------
 # Profiler
 
 
-@_hook_session(
-    tool="profiler",
-    verb="profile",
-    Verb="Profile",
-    verbs="profiles",
-    last_stop="ends the session",
-)
-class Profiler:
+class Profiler(_SessionDecorator, _Session):
     """Profiler(components=[], flat=False, timeline=False, **kwargs) -- profile the functions
     called while it runs: as a decorator, a context manager, or with start()/stop(),
     run(cmd), runctx(cmd, globals, locals) and runcall(func, *args, **kwargs).
 
     components: a list of names, one name, or a callable returning them (joined with
     settings.profiler_components). flat / timeline: the call-graph scope of profiled calls
-    (also on when settings.flat_profile / timeline_profile are)."""
+    (also on when settings.flat_profile / timeline_profile are). debug=True prints what
+    start() and configure() do.
 
-    _prefix = "profiler"
-    _tool = "profiler"
-    _config = Config
-    _get_hook = staticmethod(_sys.getprofile)
-
-    @staticmethod
-    def _session_finalize():
-        profiler_finalize()
-
-    @staticmethod
-    def _replaced_what():
-        backend = _lib.profiler_backend()
-        return _REPLACED_WHAT.get(backend, backend)
+    A subclass may override any method: start() calls self.is_enabled() and self.configure(),
+    the context manager, the decorator and run/runctx/runcall call self.start() and
+    self.stop()."""
 
     def __init__(self, components=[], flat=False, timeline=False, **kwargs):  # noqa: B006
-        self._init_session(components, kwargs)
+        super().__init__(components, **kwargs)
         self.flat = bool(flat)
         self.timeline = bool(timeline)
 
@@ -181,9 +156,9 @@ class Profiler:
         except Exception as err:  # noqa: BLE001 - the spec prints configuration errors
             print(f"[timemory.profiler]> {err}", file=_sys.stderr)
             ProfilerBundle.configure(_valid_components(names), flat, timeline)
-        if "malloc_gotcha" in names and not _mallocp_session[0]:
+        if "malloc_gotcha" in names:
             # allocations while the session runs: entries under the profiled functions
-            _mallocp_session[0] = _lib.start_mallocp()
+            _Session._track_allocations()
         if self.debug:
             print(
                 f"[timemory.profiler]> components: {names}, flat: {flat}, timeline: {timeline}",
@@ -191,8 +166,7 @@ class Profiler:
             )
 
 
-@_fake_session
-class FakeProfiler:
+class FakeProfiler(_FakeSession):
     """FakeProfiler(*args, **kwargs) -- the Profiler interface doing nothing (noprofile)."""
 
 

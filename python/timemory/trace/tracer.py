@@ -1,7 +1,11 @@
 """The line tracer: ``Tracer`` (decorator, context manager, run/runctx/runcall), ``Config`` and
 ``TraceBundle``.
 
-The hooks are C callbacks (the extension's ``tracer_*`` functions). For every selected
+``Tracer`` subclasses the extension's ``TracerSession`` (as cProfile.Profile subclasses
+_lsprof.Profiler): the session's state and lifecycle are C; it adds ``configure()`` and the
+decorator form. Override any method in a subclass and the others call it.
+
+The hooks are C callbacks (the static methods of ``TracerSession``). For every selected
 function the tracer shows each of its source lines (blank lines, comments and doc-strings
 left out) as one flat entry labelled ``<source line>   [func/file.py:NN]``: COUNT = times the
 line ran, SUM = time from that line's start to the next line event of the thread (time in
@@ -21,12 +25,12 @@ import textwrap as _textwrap
 from ..libs import libpytimemory as _lib
 from ..libs._errors import report_errors as _report_errors
 from ..profiler._hooks import PACKAGE_DIR as _PACKAGE_DIR
+from ..profiler._hooks import FakeSession as _FakeSession
+from ..profiler._hooks import HookBundle as _HookBundle
+from ..profiler._hooks import SessionDecorator as _SessionDecorator
 from ..profiler._hooks import component_list, make_config_type, scope_flags, warn_replaced  # noqa: F401
-from ..profiler._hooks import fake_session as _fake_session
 from ..profiler._hooks import get_setting as _setting
-from ..profiler._hooks import hook_bundle as _hook_bundle
 from ..profiler._hooks import hook_config_type as _hook_config_type
-from ..profiler._hooks import hook_session as _hook_session
 from ..profiler._hooks import valid_components as _valid_components
 
 __all__ = [
@@ -42,7 +46,9 @@ __all__ = [
     "notrace",
 ]
 
-tracer_function = _lib.tracer_function
+_Session = _lib.TracerSession
+
+tracer_function = _Session._function
 
 _TRACER_FIELDS = {
     "include_internal": "trace the functions of the timemory package",
@@ -59,7 +65,7 @@ _TRACER_FIELDS = {
 
 
 Config = _hook_config_type(
-    "tracer",
+    _Session,
     """Tracer configuration (static properties). Setting a list property ADDS to the set;
     ``Config.clear("only_filenames")`` empties one, ``Config.clear()`` restores the defaults.""",
     _TRACER_FIELDS,
@@ -124,7 +130,7 @@ class _LineLabels:
         max_width = int(_setting("max_width", 120) or 120)
         margin = 3 + 3 * bool(_setting("collapse_threads", True))
         margin += 3 * bool(_setting("collapse_processes", True))
-        cfg = _lib.tracer_config()
+        cfg = _Session._config()
         options = (cfg["include_filename"], cfg["include_line"], cfg["full_filepath"])
         key = (code, options, max_width, margin)
         result = self.cache.get(key)
@@ -240,7 +246,7 @@ def _docstring_lines(block, start):
 
 
 _line_labels = _LineLabels()
-_lib.tracer_set_line_info(_line_labels)
+_Session._set_line_info(_line_labels)
 
 
 #: called before a tracing session takes the tracer: timemory.line_profiler hands over the
@@ -253,29 +259,24 @@ def _claim():
         hook()
 
 
+_Session._set_claim(_claim)  # also run as a Tracer session ends
+
+
 def tracer_init():
     """Prepare a tracing session: records the timemory package folder, forgets earlier
     decisions and marks the tracer running (``Config._is_running``)."""
     _claim()
-    _lib.tracer_init(_PACKAGE_DIR)
+    _Session._init(_PACKAGE_DIR)
 
 
 def tracer_finalize():
     """End the tracing session: removes the hooks if installed and stores the line entries."""
     _claim()
-    backend = _lib.tracer_backend()
-    warn_replaced("trace", _lib.tracer_finalize(), _REPLACED_WHAT.get(backend, backend))
-    _report_errors("at Tracer.stop", stacklevel=4)
+    warn_replaced("trace", _Session._finalize(), _Session)
+    _report_errors("at Tracer.stop", stacklevel=3)
 
 
-_REPLACED_WHAT = {
-    "legacy": "sys.settrace / PyEval_SetTrace",
-    "scoped": "the PEP 523 frame-evaluation hook",
-}
-
-
-@_hook_bundle
-class TraceBundle:
+class TraceBundle(_HookBundle):
     """TraceBundle(func, file, line, extra=[]) -- the component set of the tracer, also usable
     on its own: key ``"<func>@<file>:<line>"`` (+ ``"/" + "/".join(extra)``).
     ``configure(components, flat_profile, timeline_profile)`` sets what traced lines record
@@ -288,7 +289,7 @@ class TraceBundle:
         mask = _lib.parse_components(components)
         scope = scope_flags(flat_profile, timeline_profile)
         TraceBundle._mask, TraceBundle._scope = mask, scope
-        _lib.tracer_configure(mask)
+        _Session._configure(mask)
 
     @staticmethod
     def reset():
@@ -300,37 +301,17 @@ class TraceBundle:
 # Tracer
 
 
-@_hook_session(
-    tool="tracer",
-    verb="trace",
-    Verb="Trace",
-    verbs="traces",
-    last_stop="stores the line entries",
-)
-class Tracer:
+class Tracer(_SessionDecorator, _Session):
     """Tracer(components=[], **kwargs) -- trace the lines of the functions called while it
     runs: as a decorator, a context manager, or with start()/stop(), run(cmd),
     runctx(cmd, globals, locals) and runcall(func, *args, **kwargs).
 
     components: a list of names, one name, or a callable returning them (joined with
-    settings.trace_components)."""
+    settings.trace_components). debug=True prints what start() and configure() do.
 
-    _prefix = "tracer"
-    _tool = "trace"
-    _config = Config
-    _get_hook = staticmethod(_sys.gettrace)
-
-    @staticmethod
-    def _session_finalize():
-        tracer_finalize()
-
-    @staticmethod
-    def _replaced_what():
-        backend = _lib.tracer_backend()
-        return _REPLACED_WHAT.get(backend, backend)
-
-    def __init__(self, components=[], **kwargs):  # noqa: B006
-        self._init_session(components, kwargs)
+    A subclass may override any method: start() calls self.is_enabled() and self.configure(),
+    the context manager, the decorator and run/runctx/runcall call self.start() and
+    self.stop()."""
 
     def configure(self):
         """Start a tracing session with this tracer's components."""
@@ -345,8 +326,7 @@ class Tracer:
             print(f"[timemory.trace]> components: {names}", file=_sys.stderr)
 
 
-@_fake_session
-class FakeTracer:
+class FakeTracer(_FakeSession):
     """FakeTracer(*args, **kwargs) -- the Tracer interface doing nothing (notrace)."""
 
 
