@@ -79,32 +79,108 @@ enum
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
+/* A row's dense index is its position in the table. */
+enum
+{
+#define TM_ROW_POS(ENUM, ...) TM_POS_##ENUM,
+    TIMEMORY_COMPONENTS(TM_ROW_POS)
+#undef TM_ROW_POS
+};
+
 #define TM_ROW(ENUM, value, name, class_name, label, ids, source, nvalues, flags, unit0, repr0,    \
                label0, unit1, repr1, label1, needs, description)                                   \
-    [value] = {                                                                                    \
+    [TM_POS_##ENUM] = {                                                                            \
         value,           #ENUM,      name,  class_name,     label,          ids,                   \
         TM_SRC_##source, nvalues,    flags, {unit0, unit1}, {repr0, repr1}, {label0, label1},      \
         needs,           description},
-/* a duplicated value is a duplicate designated initializer: -Woverride-init stops the build */
-const tm__component_row tm__components[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW)};
+tm__component_row tm__components[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW)};
 #undef TM_ROW
+int tm__ncomponents = TM_NTABLE;
+
+/* public id -> index + 1. A duplicated value is a duplicate designated initializer
+ * (-Woverride-init stops the build); a value past the table's id range does not compile. */
+#define TM_ROW_INDEX(ENUM, value, ...) [value] = TM_POS_##ENUM + 1,
+static const uint8_t tm_table_index[TIMEMORY_COMPONENT_RUNTIME_FIRST] = {
+    TIMEMORY_COMPONENTS(TM_ROW_INDEX)};
+#undef TM_ROW_INDEX
+_Static_assert(TM_NTABLE < 255, "tm_table_index holds index + 1 in a byte");
+
+/* The seed's ids 0..63 are the first 64 rows in order, so a mask of them (the compact
+ * timemory_components_t) is the first word of a set as it is. */
+#define TM_ROW_SEED_ORDER(ENUM, value, ...)                                                        \
+    _Static_assert((value) >= 64 || TM_POS_##ENUM == (value), "rows 0..63 in id order");
+TIMEMORY_COMPONENTS(TM_ROW_SEED_ORDER)
+#undef TM_ROW_SEED_ORDER
 
 #define TM_ROW_READS(ENUM, value, name, class_name, label, ids, source, ...)                       \
-    [value] = TM_READS_OF_##source,
-static const uint8_t tm_reads_of[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
+    [TM_POS_##ENUM] = TM_READS_OF_##source,
+static uint8_t tm_reads_of[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
 #undef TM_ROW_READS
 
-#define TM_ROW_COUNT(...) +1
-_Static_assert(0 TIMEMORY_COMPONENTS(TM_ROW_COUNT) == TM_NCOMP, "one row per enum value 0..63");
-#undef TM_ROW_COUNT
+int tm__comp_index(int id)
+{
+    if(id >= 0 && id < TIMEMORY_COMPONENT_RUNTIME_FIRST) return (int)tm_table_index[id] - 1;
+    int idx = TM_NTABLE + (id - TIMEMORY_COMPONENT_RUNTIME_FIRST);
+    return id >= TIMEMORY_COMPONENT_RUNTIME_FIRST && idx < tm__ncomp() ? idx : -1;
+}
 
 static inline bool tm_valid(int comp)
 {
-    return comp >= 0 && comp < TM_NCOMP;
+    return tm__comp_valid(comp);
 }
 static inline int tm_source(int comp)
 {
     return tm__components[comp].source;
+}
+
+/* ---- sets of public ids --------------------------------------------------------------------- */
+
+int timemory_component_set_add(timemory_component_set* set, int id)
+{
+    int idx = tm__comp_index(id);
+    if(!set || idx < 0) return TIMEMORY_EINVAL;
+    tm__cset_add(set, idx);
+    return TIMEMORY_OK;
+}
+
+int timemory_component_set_remove(timemory_component_set* set, int id)
+{
+    int idx = tm__comp_index(id);
+    if(!set || idx < 0) return TIMEMORY_EINVAL;
+    set->bits[idx >> 6] &= ~((uint64_t)1 << (idx & 63));
+    return TIMEMORY_OK;
+}
+
+bool timemory_component_set_has(const timemory_component_set* set, int id)
+{
+    int idx = tm__comp_index(id);
+    return set && idx >= 0 && tm__cset_has(set, idx);
+}
+
+int timemory_component_set_next(const timemory_component_set* set, int after)
+{
+    if(!set) return -1;
+    int from = after < 0 ? -1 : tm__comp_index(after);
+    if(after >= 0 && from < 0) return -1;
+    int idx = tm__cset_next(set, from);
+    return idx >= 0 && idx < tm__ncomp() ? tm__comp_id(idx) : -1;
+}
+
+int timemory_component_set_count(const timemory_component_set* set)
+{
+    return set ? tm__cset_count(set) : 0;
+}
+
+timemory_component_set timemory_component_set_from_mask(timemory_components_t mask)
+{
+    timemory_component_set set = {{0}};
+    set.bits[0]                = mask;
+    return set;
+}
+
+timemory_components_t timemory_component_set_to_mask(const timemory_component_set* set)
+{
+    return set ? set->bits[0] : 0;
 }
 
 /* ---- reading the system ------------------------------------------------------------------- */
@@ -391,28 +467,45 @@ void tm__set_test_reader(tm__test_reader fn)
     atomic_store_explicit(&tm_test_reader_fn, fn, memory_order_relaxed);
 }
 
-void tm__record_set(timemory_components_t set, int64_t (*out)[2])
+/* The set's first nwords words (nwords a constant where it is inlined: the common set of the
+ * table's first 64 members is one word). */
+static inline __attribute__((always_inline)) void tm_record_words(const uint64_t* bits, int nwords,
+                                                                  int64_t (*out)[2])
+{
+    unsigned reads = 0;
+    for(int w = 0; w < nwords; ++w)
+        for(uint64_t s = bits[w]; s; s &= s - 1) reads |= tm_reads_of[w * 64 + __builtin_ctzll(s)];
+    tm_sample smp;
+    memset(&smp, 0, sizeof(smp));
+    tm_read_sources(&smp, reads);
+    int i = 0;
+    for(int w = 0; w < nwords; ++w)
+        for(uint64_t s = bits[w]; s; s &= s - 1, ++i)
+            tm_extract(w * 64 + __builtin_ctzll(s), &smp, out[i]);
+}
+
+void tm__record_set(const tm__cset* set, int64_t (*out)[2])
 {
     tm__test_reader fake = atomic_load_explicit(&tm_test_reader_fn, memory_order_relaxed);
     if(TM_UNLIKELY(fake != NULL))
     {
         int i = 0;
-        for(uint64_t s = set; s; s &= s - 1, ++i)
-        {
-            int comp  = __builtin_ctzll(s);
-            int n     = tm__components[comp].nvalues;
-            out[i][0] = n > 0 ? fake(comp, 0) : 0;
-            out[i][1] = n > 1 ? fake(comp, 1) : 0;
-        }
+        for(int w = 0; w < TM_CSET_WORDS; ++w)
+            for(uint64_t s = set->bits[w]; s; s &= s - 1, ++i)
+            {
+                int comp  = w * 64 + __builtin_ctzll(s);
+                int n     = tm__components[comp].nvalues;
+                out[i][0] = n > 0 ? fake(comp, 0) : 0;
+                out[i][1] = n > 1 ? fake(comp, 1) : 0;
+            }
         return;
     }
-    unsigned reads = 0;
-    for(uint64_t s = set; s; s &= s - 1) reads |= tm_reads_of[__builtin_ctzll(s)];
-    tm_sample smp;
-    memset(&smp, 0, sizeof(smp));
-    tm_read_sources(&smp, reads);
-    int i = 0;
-    for(uint64_t s = set; s; s &= s - 1, ++i) tm_extract(__builtin_ctzll(s), &smp, out[i]);
+    uint64_t beyond = 0;
+    for(int w = 1; w < TM_CSET_WORDS; ++w) beyond |= set->bits[w];
+    if(TM_LIKELY(beyond == 0))
+        tm_record_words(set->bits, 1, out);
+    else
+        tm_record_words(set->bits, TM_CSET_WORDS, out);
 }
 
 /* ---- stop, accumulate, statistics --------------------------------------------------------- */
@@ -660,7 +753,7 @@ const char* tm__unavailable_reason(int comp)
 
 int timemory_component_get_info(int id, timemory_component_info* out)
 {
-    if(!tm_valid(id) || !out) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !out) return TIMEMORY_EINVAL;
     const tm__component_row* row = &tm__components[id];
     memset(out, 0, sizeof(*out));
     out->id                 = row->id;
@@ -685,10 +778,11 @@ int timemory_component_get_info(int id, timemory_component_info* out)
 
 int timemory_component_record(int id, int64_t raw[2])
 {
-    if(!tm_valid(id) || !raw) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !raw) return TIMEMORY_EINVAL;
     if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
-    int64_t one[1][2];
-    tm__record_set(TIMEMORY_COMPONENT_BIT(id), one);
+    int64_t  one[1][2];
+    tm__cset set = tm__cset_one(id);
+    tm__record_set(&set, one);
     raw[0] = one[0][0];
     raw[1] = one[0][1];
     return TIMEMORY_OK;
@@ -697,39 +791,39 @@ int timemory_component_record(int id, int64_t raw[2])
 int timemory_component_delta(int id, const int64_t start[2], const int64_t stop[2],
                              int64_t delta[2])
 {
-    if(!tm_valid(id) || !start || !stop || !delta) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !start || !stop || !delta) return TIMEMORY_EINVAL;
     tm__delta(id, start, stop, delta);
     return TIMEMORY_OK;
 }
 
 int timemory_component_accumulate(int id, int64_t accum[2], const int64_t delta[2])
 {
-    if(!tm_valid(id) || !accum || !delta) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !accum || !delta) return TIMEMORY_EINVAL;
     tm__accumulate(id, accum, delta);
     return TIMEMORY_OK;
 }
 
 int timemory_component_get(int id, const int64_t raw[2], double out[2])
 {
-    if(!tm_valid(id) || !raw || !out) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !raw || !out) return TIMEMORY_EINVAL;
     return tm__get(id, raw, out);
 }
 
 const char* timemory_component_display_unit(int id, int idx)
 {
-    if(!tm_valid(id) || idx < 0 || idx > 1) return "";
+    if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return "";
     return tm_display_unit(id, idx);
 }
 
 double timemory_component_unit(int id, int idx)
 {
-    if(!tm_valid(id) || idx < 0 || idx > 1) return 1.0;
+    if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return 1.0;
     return tm_unit(id, idx);
 }
 
 int timemory_component_format(int id, int* width, int* precision, bool* scientific)
 {
-    if(!tm_valid(id)) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0) return TIMEMORY_EINVAL;
     tm__format(id, width, precision, scientific);
     return TIMEMORY_OK;
 }
@@ -764,7 +858,7 @@ static size_t tm_put_value(int id, double value, int width, char* buf, size_t ca
 
 int timemory_component_format_value(int id, double value, int width, char* buf, size_t cap)
 {
-    if(!tm_valid(id) || (!buf && cap > 0)) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || (!buf && cap > 0)) return TIMEMORY_EINVAL;
     if(cap > 0) buf[0] = '\0';
     size_t n = tm_put_value(id, value, width, buf, cap, 0);
     return n > INT_MAX ? INT_MAX : (int)n;
@@ -772,7 +866,7 @@ int timemory_component_format_value(int id, double value, int width, char* buf, 
 
 int timemory_component_format_values(int id, const double* values, int n, char* buf, size_t cap)
 {
-    if(!tm_valid(id) || n < 0 || n > 2 || (n > 0 && !values) || (!buf && cap > 0))
+    if((id = tm__comp_index(id)) < 0 || n < 0 || n > 2 || (n > 0 && !values) || (!buf && cap > 0))
         return TIMEMORY_EINVAL;
     if(cap > 0) buf[0] = '\0';
     const tm__component_row* row  = &tm__components[id];
@@ -810,16 +904,19 @@ static bool tm_samples(int comp)
 
 bool timemory_component_can_sample(int id)
 {
-    return tm_valid(id) && tm_samples(id);
+    id = tm__comp_index(id);
+    return id >= 0 && tm_samples(id);
 }
 
 int timemory_component_sample(int id, int64_t value[2], int64_t accum[2])
 {
-    if(!tm_valid(id) || !value || !accum || !tm_samples(id)) return TIMEMORY_EINVAL;
-    int64_t now[2] = {0, 0};
-    int     rc     = timemory_component_record(id, now);
-    if(rc < 0) return rc;
-    if(now[0] > value[0]) value[0] = now[0];
+    if((id = tm__comp_index(id)) < 0 || !value || !accum || !tm_samples(id))
+        return TIMEMORY_EINVAL;
+    if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
+    int64_t  now[1][2] = {{0, 0}};
+    tm__cset set       = tm__cset_one(id);
+    tm__record_set(&set, now);
+    if(now[0][0] > value[0]) value[0] = now[0][0];
     accum[0] = value[0];
     return TIMEMORY_OK;
 }

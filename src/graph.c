@@ -31,7 +31,8 @@ typedef struct tm__frame
     int                   ncomp;
     bool                  caller_clock; /* a hook push timed by its caller */
     uint8_t               tl;           /* its begin in the timeline (timeline.c): 0 none */
-    timemory_components_t comps;
+    bool                  wall_only;    /* comps is wall_clock alone */
+    tm__cset              comps;
     tm__record*           rec[TM_MAX_BUNDLE];
     int64_t               start[TM_MAX_BUNDLE][2];
 } tm__frame;
@@ -71,8 +72,12 @@ struct tm__graph
     double   tick_ratio;
     uint64_t tick_mult;
     /* the last component set pushed and what it trims to (available, at most TM_MAX_BUNDLE) */
-    timemory_components_t last_comps;
-    timemory_components_t last_trimmed;
+    tm__cset              last_comps;
+    tm__cset              last_trimmed;
+    bool                  last_wall_only;
+    timemory_components_t last_mask; /* ... and the last compact set (timemory_push) */
+    bool                  last_mask_wall_only;
+    tm__cset              last_mask_trimmed;
     struct tm__suspended* suspended; /* coroutines' pushes between their steps (suspend.c) */
 };
 
@@ -93,10 +98,11 @@ __thread timemory_thread_skips timemory_thread_skipped __attribute__((tls_model(
 /* pushes and pops refused after finalize, reported in one line at exit */
 static atomic_ulong tm__after_finalize;
 /* components a push can record: available, with a value of their own */
-static timemory_components_t          tm__recordable;
-static _Atomic(timemory_components_t) tm__used_mask;
-static int                            tm__first_use[TM_NCOMP];
-static int                            tm__first_use_count;
+static tm__cset tm__recordable; /* words read and or-ed with relaxed atomics */
+static bool     tm__recordable_done;
+static tm__cset tm__used_set;   /* likewise */
+static int      tm__first_use[TM_COMP_CAP];
+static int      tm__first_use_count;
 
 /* the fast path reads CLOCK_MONOTONIC directly when the set is wall_clock alone; tests that
  * inject a reader turn it off */
@@ -138,32 +144,50 @@ int tm__components_in_use(int* out, int max)
 
 static void tm__note_component_use(int comp)
 {
-    timemory_components_t bit = TIMEMORY_COMPONENT_BIT(comp);
-    if(atomic_load_explicit(&tm__used_mask, memory_order_relaxed) & bit) return;
+    uint64_t  bit  = (uint64_t)1 << (comp & 63);
+    uint64_t* word = &tm__used_set.bits[comp >> 6];
+    if(__atomic_load_n(word, __ATOMIC_RELAXED) & bit) return;
     tm__graphs_lock();
-    if(!(atomic_load(&tm__used_mask) & bit))
+    if(!(__atomic_load_n(word, __ATOMIC_SEQ_CST) & bit))
     {
         tm__first_use[tm__first_use_count++] = comp;
-        atomic_fetch_or(&tm__used_mask, bit);
+        __atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST);
     }
     tm__graphs_unlock();
 }
 
-static void tm__recordable_init(void)
+void tm__recordable_add(int comp)
 {
-    timemory_components_t mask = 0;
-    for(int c = 0; c < TM_NCOMP; ++c)
-        if(tm__components[c].nvalues > 0 && !tm__unavailable_reason(c))
-            mask |= TIMEMORY_COMPONENT_BIT(c);
-    tm__recordable = mask;
+    if(tm__components[comp].nvalues > 0 && !tm__unavailable_reason(comp))
+        __atomic_fetch_or(&tm__recordable.bits[comp >> 6], (uint64_t)1 << (comp & 63),
+                          __ATOMIC_RELAXED);
 }
 
-static timemory_components_t tm__trim(timemory_components_t comps)
+static void tm__recordable_init(void)
 {
-    comps &= tm__recordable;
-    while(__builtin_popcountll(comps) > TM_MAX_BUNDLE)
-        comps &= ~(1ull << (63 - __builtin_clzll(comps)));
-    return comps;
+    int ncomp = tm__ncomp();
+    for(int c = 0; c < ncomp; ++c) tm__recordable_add(c);
+    tm__recordable_done = true;
+}
+
+/* The set a push records: available components with a value, at most TM_MAX_BUNDLE (the
+ * first ones in index order). */
+static tm__cset tm__trim(const tm__cset* comps)
+{
+    tm__cset out = {{0}};
+    int      n   = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w)
+    {
+        uint64_t m = comps->bits[w] & __atomic_load_n(&tm__recordable.bits[w], __ATOMIC_RELAXED);
+        for(; m && n < TM_MAX_BUNDLE; m &= m - 1, ++n) out.bits[w] |= m & -m;
+    }
+    return out;
+}
+
+static inline bool tm__is_wall_only(const tm__cset* s)
+{
+    tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+    return tm__cset_eq(s, &wall);
 }
 
 /* ---- a finished thread ---------------------------------------------------------------------
@@ -345,7 +369,7 @@ static void tm__graph_key_create(void)
 
 static tm__graph* tm__graph_create(void)
 {
-    if(!tm__recordable) tm__recordable_init();
+    if(!tm__recordable_done) tm__recordable_init();
     tm__signals_thread_start(); /* an alternate signal stack while the handler is on */
     tm__graph* g = calloc(1, sizeof(*g));
     if(!g) return NULL;
@@ -666,11 +690,12 @@ static bool tm__frames_grow(tm__graph* g)
 /* The wall_clock reading among a frame's component readings (the timeline's clock), or now. */
 static inline int64_t tm__frame_wall(const tm__frame* f, int64_t (*values)[2])
 {
-    timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    if(TM_LIKELY(f->comps == wall)) return values[0][0];
-    if(!(f->comps & wall)) return tm__timeline_now();
-    int idx = 0; /* values are in ascending enum order */
-    for(timemory_components_t m = f->comps & (wall - 1); m; m &= m - 1) ++idx;
+    if(TM_LIKELY(f->wall_only)) return values[0][0];
+    if(!tm__cset_has(&f->comps, TIMEMORY_WALL_CLOCK)) return tm__timeline_now();
+    int idx = 0; /* values are in ascending index order: count the members before wall_clock */
+    for(int w = 0; w < TIMEMORY_WALL_CLOCK >> 6; ++w) idx += __builtin_popcountll(f->comps.bits[w]);
+    uint64_t below = ((uint64_t)1 << (TIMEMORY_WALL_CLOCK & 63)) - 1;
+    idx += __builtin_popcountll(f->comps.bits[TIMEMORY_WALL_CLOCK >> 6] & below);
     return values[idx][0];
 }
 
@@ -696,7 +721,8 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
     return n;
 }
 
-static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
+static int tm__push(uint64_t key, const tm__cset* comps, unsigned scope);
+static int tm__push_mask(uint64_t key, timemory_components_t mask, unsigned scope);
 static int tm__pop(uint64_t key);
 static int tm__pop_any(uint64_t key);
 
@@ -793,7 +819,14 @@ unsigned long tm__refused_after_finalize_count(void)
 int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
 {
     if(TM_UNLIKELY(!tm__settings.enabled)) return tm__skip_push(key);
-    return tm__push(key, comps, scope);
+    return tm__push_mask(key, comps, scope);
+}
+
+int timemory_push_set(uint64_t key, const timemory_component_set* comps, unsigned scope)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__skip_push(key);
+    tm__cset set = tm__cset_of(comps);
+    return tm__push(key, &set, scope);
 }
 
 int timemory_pop(uint64_t key)
@@ -838,26 +871,15 @@ bool tm__pop_skipped(uint64_t key)
     return false;
 }
 
-__attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_t comps,
-                                              unsigned scope)
+/* A push of the set a front end has trimmed (available, at most TM_MAX_BUNDLE): the frame
+ * keeps a copy of it unless it is wall_clock alone. */
+static inline int tm__push_trimmed(tm__graph* g, uint64_t key, const tm__cset* comps,
+                                   bool wall_only, unsigned scope)
 {
-    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
-    tm__graph* g = tm__graph_get();
-    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
-    {
-        tm__set_error(TIMEMORY_ENOMEM);
-        return TIMEMORY_ENOMEM;
-    }
-    if(TM_UNLIKELY(comps != g->last_comps))
-    {
-        g->last_comps   = comps;
-        g->last_trimmed = tm__trim(comps);
-    }
-    comps                       = g->last_trimmed;
     tm__frame* f                = &g->frames[g->nframes];
     f->key                      = key;
     f->saved                    = g->current;
-    f->comps                    = comps;
+    f->wall_only                = wall_only;
     f->ncomp                    = 0;
     f->caller_clock             = false;
     f->tl                       = 0;
@@ -869,30 +891,92 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     if(!(scope & TIMEMORY_SCOPE_FLAT) &&
        !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
         g->current = f->node;
-    if(comps == 0) return TIMEMORY_OK;
-
-    int n = 0;
-    for(timemory_components_t m = comps; m; m &= m - 1)
+    if(TM_LIKELY(wall_only))
     {
-        int         comp = __builtin_ctzll(m);
-        tm__record* r    = f->node->records;
-        while(r && r->comp != comp) r = r->next;
-        if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
+        tm__record* r = f->node->records;
+        while(r && r->comp != TIMEMORY_WALL_CLOCK) r = r->next;
+        if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, TIMEMORY_WALL_CLOCK)))
         {
             tm__set_error(TIMEMORY_ENOMEM);
-            break;
+            return TIMEMORY_OK;
         }
-        f->rec[n++] = r;
+        f->rec[0] = r;
+        f->ncomp  = 1;
+        if(TM_LIKELY(tm__fast_wall))
+            f->start[0][0] = tm__monotonic_ns();
+        else
+        {
+            tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+            tm__record_set(&wall, f->start);
+        }
     }
-    f->ncomp = n;
-    if(TM_LIKELY(comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall))
-        f->start[0][0] = tm__monotonic_ns();
     else
+    {
+        f->comps = *comps;
+        if(tm__cset_empty(comps)) return TIMEMORY_OK;
+        int n = 0;
+        for(int w = 0; w < TM_CSET_WORDS; ++w)
+            for(uint64_t m = comps->bits[w]; m; m &= m - 1)
+            {
+                int         comp = w * 64 + __builtin_ctzll(m);
+                tm__record* r    = f->node->records;
+                while(r && r->comp != comp) r = r->next;
+                if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
+                {
+                    tm__set_error(TIMEMORY_ENOMEM);
+                    return TIMEMORY_OK; /* nothing recorded: ncomp stays 0 */
+                }
+                f->rec[n++] = r;
+            }
+        f->ncomp = n;
         tm__record_set(comps, f->start);
+    }
     if(TM_UNLIKELY(tm__settings.timeline))
         f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1),
                                    tm__frame_wall(f, f->start), 0);
     return TIMEMORY_OK;
+}
+
+static inline tm__graph* tm__push_graph(void)
+{
+    tm__graph* g = tm__graph_get();
+    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
+    {
+        tm__set_error(TIMEMORY_ENOMEM);
+        return NULL;
+    }
+    return g;
+}
+
+/* The two front ends keep their own last set and what it trims to. */
+__attribute__((noinline)) static int tm__push_mask(uint64_t key, timemory_components_t mask,
+                                                   unsigned scope)
+{
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
+    tm__graph* g = tm__push_graph();
+    if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
+    if(TM_UNLIKELY(mask != g->last_mask))
+    {
+        tm__cset set           = {{mask}};
+        g->last_mask           = mask;
+        g->last_mask_trimmed   = tm__trim(&set);
+        g->last_mask_wall_only = tm__is_wall_only(&g->last_mask_trimmed);
+    }
+    return tm__push_trimmed(g, key, &g->last_mask_trimmed, g->last_mask_wall_only, scope);
+}
+
+__attribute__((noinline)) static int tm__push(uint64_t key, const tm__cset* set, unsigned scope)
+{
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
+    tm__graph* g = tm__push_graph();
+    if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
+    if(TM_UNLIKELY(!tm__cset_eq(set, &g->last_comps)))
+    {
+        g->last_comps     = *set;
+        g->last_trimmed   = tm__trim(set);
+        g->last_wall_only = tm__is_wall_only(&g->last_trimmed);
+    }
+    return tm__push_trimmed(g, key, &g->last_trimmed, g->last_wall_only, scope);
 }
 
 /* One lap of wall_clock: what tm__record_add does, without the per-component dispatch. */
@@ -970,7 +1054,7 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
  * its begin in the timeline, if it has one, at the same wall_clock reading. */
 static inline void tm__frame_stop(tm__frame* f, size_t idx)
 {
-    if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
+    if(f->ncomp == 1 && f->wall_only && tm__fast_wall)
     {
         int64_t now = tm__monotonic_ns();
         tm__wall_add(f->rec[0], now - f->start[0][0]);
@@ -978,8 +1062,9 @@ static inline void tm__frame_stop(tm__frame* f, size_t idx)
     }
     else if(f->ncomp > 0)
     {
-        int64_t now[TM_MAX_BUNDLE][2];
-        tm__record_set(f->comps, now);
+        int64_t  now[TM_MAX_BUNDLE][2];
+        tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+        tm__record_set(f->wall_only ? &wall : &f->comps, now);
         for(int i = 0; i < f->ncomp; ++i)
         {
             int64_t delta[2];
@@ -1053,7 +1138,7 @@ __attribute__((noinline)) static int tm__pop_any(uint64_t key)
 
 int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t laps)
 {
-    if(comp < 0 || comp >= TM_NCOMP || !delta) return TIMEMORY_EINVAL;
+    if((comp = tm__comp_index(comp)) < 0 || !delta) return TIMEMORY_EINVAL;
     tm__graph* g   = tm__tls_graph;
     size_t     idx = g && g->nframes ? g->nframes - 1 : 0;
     tm__frame* f   = g && g->nframes && g->frames[idx].key == key && !g->frames[idx].tag_a
@@ -1095,13 +1180,12 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
 /* ---- hook pushes ------------------------------------------------------------------------- */
 
 /* Every case of a hook push: components, scopes, depth limits, the first push of a node. */
-__attribute__((noinline)) static int tm__hook_push_general(uint64_t              key,
-                                                           timemory_components_t comps,
+__attribute__((noinline)) static int tm__hook_push_general(uint64_t key, const tm__cset* comps,
                                                            unsigned scope, const void* tag_a,
                                                            const void* tag_b, int64_t start_ticks)
 {
     if(TM_UNLIKELY(!tag_a)) return TIMEMORY_EINVAL;
-    if(comps != 0 && !(scope & TIMEMORY_SCOPE_NONE))
+    if(!tm__cset_empty(comps) && !(scope & TIMEMORY_SCOPE_NONE))
     {
         int rc = tm__push(key, comps, scope);
         if(rc != TIMEMORY_OK) return rc;
@@ -1147,6 +1231,15 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t             
 
 /* The common case inline: the caller's clock, a tree push under the current node, a child
  * entered before from there (the parent's hot child), room on the stack. */
+int timemory_hook_push_set(uint64_t key, const timemory_component_set* comps, unsigned scope,
+                           const void* tag_a, const void* tag_b, int64_t start_ticks)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    tm__cset set = tm__cset_of(comps);
+    if(tm__cset_empty(&set)) return timemory_hook_push(key, 0, scope, tag_a, tag_b, start_ticks);
+    return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+}
+
 int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope, const void* tag_a,
                        const void* tag_b, int64_t start_ticks)
 {
@@ -1156,13 +1249,19 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
                 (scope == TIMEMORY_SCOPE_DEFAULT && !tm__settings.flat_profile &&
                  !tm__settings.timeline_profile);
     if(TM_UNLIKELY(!g || comps != 0 || !tree || !tag_a || g->nframes == g->frame_cap))
-        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    {
+        tm__cset set = {{comps}};
+        return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+    }
     tm__node* parent = g->current;
     uint32_t  depth  = parent->depth + 1;
     tm__node* n      = parent->hot_child;
     if(TM_UNLIKELY(!n || parent->hot_id != tm__combine(key, depth) || !n->wall ||
                    depth > (uint32_t)tm__settings.max_depth || tm__state >= 2))
-        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    {
+        tm__cset set = {{comps}};
+        return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+    }
     tm__frame* f                = &g->frames[g->nframes];
     f->node                     = n;
     f->saved                    = parent;
@@ -1340,7 +1439,7 @@ void tm__records_unmark(tm__record** recs, size_t n)
 
 /* Zeroes the records of the selected components everywhere. The structure stays (open frames
  * keep pointing at valid nodes); result building skips records with nothing in them. */
-void tm__graphs_clear(timemory_components_t comps)
+void tm__graphs_clear(const tm__cset* comps)
 {
     tm__graphs_lock();
     for(size_t i = 0; i < tm__graph_count; ++i)
@@ -1350,7 +1449,7 @@ void tm__graphs_clear(timemory_components_t comps)
             tm__record* recs = (tm__record*)c->data;
             for(size_t k = 0; k < c->used; ++k)
             {
-                if(comps && !(comps & TIMEMORY_COMPONENT_BIT(recs[k].comp))) continue;
+                if(comps && !tm__cset_empty(comps) && !tm__cset_has(comps, recs[k].comp)) continue;
                 static const tm__stats zero;
                 TM_STORE(&recs[k].laps, 0);
                 TM_STORE(&recs[k].accum[0], 0);

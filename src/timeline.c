@@ -306,7 +306,8 @@ int64_t tm__timeline_now(void)
         return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     }
     int64_t v[1][2]; /* a test's injected clock */
-    tm__record_set(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), v);
+    tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+    tm__record_set(&wall, v);
     return v[0][0];
 }
 

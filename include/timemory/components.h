@@ -11,7 +11,8 @@
  *   unit0, repr0, label0, unit1, repr1, label1, needs, description)
  *
  * ENUM      suffix of TIMEMORY_<ENUM> (also the upper-case enum name)
- * value     seed enumeration value (0..63)
+ * value     the public id: seed enumeration value (0..63); new rows take 64.. (below
+ *           TIMEMORY_COMPONENT_RUNTIME_FIRST)
  * name      primary string id ("wall_clock"); class_name ("WallClock"); label ("wall")
  * ids       extra accepted string ids, comma-separated ("" for none)
  * source    how it samples: TM_SRC_<source> (see src/components.c)
@@ -27,12 +28,32 @@
 
 #include "timemory/component_table.h"
 
+/* Public ids: the `value` column (the seed's component.id, stable across versions). */
 enum timemory_component {
 #define TIMEMORY_COMPONENT_ENUM(ENUM, value, ...) TIMEMORY_##ENUM = value,
     TIMEMORY_COMPONENTS(TIMEMORY_COMPONENT_ENUM)
 #undef TIMEMORY_COMPONENT_ENUM
-        TIMEMORY_COMPONENTS_END = 64
+        TIMEMORY_COMPONENTS_END = 64 /* the seed's end marker (variadic id lists end with it) */
 };
+
+/* The number of table rows, counted from the table. */
+enum
+{
+#define TIMEMORY_COMPONENT_COUNT_ROW(...) +1
+    TIMEMORY_COMPONENT_TABLE_SIZE = 0 TIMEMORY_COMPONENTS(TIMEMORY_COMPONENT_COUNT_ROW)
+#undef TIMEMORY_COMPONENT_COUNT_ROW
+};
+
+/* Components registered at run time (timemory_component_register): at most this many, with
+ * public ids from TIMEMORY_COMPONENT_RUNTIME_FIRST up (table values stay below it). */
+#define TIMEMORY_COMPONENT_RUNTIME_MAX 64
+#define TIMEMORY_COMPONENT_RUNTIME_FIRST 256
+/* Every component the library can hold: the table rows, then the run-time ones. A set has one
+ * bit per component; the bit is the library's dense index, not the public id (a row's position
+ * in the table, then registration order), so sets are built with the functions of timemory.h
+ * (timemory_component_set_add, ..._from_mask) rather than by shifting ids. */
+#define TIMEMORY_COMPONENT_CAPACITY (TIMEMORY_COMPONENT_TABLE_SIZE + TIMEMORY_COMPONENT_RUNTIME_MAX)
+#define TIMEMORY_COMPONENT_SET_WORDS ((TIMEMORY_COMPONENT_CAPACITY + 63) / 64)
 
 /* ---------------------------------------------------------------------------------------- */
 /* The rules every layer shares: name lookup, suggestions, display format, sampling. The
