@@ -79,17 +79,9 @@ enum
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
-/* A row's dense index is its position in the table. */
-enum
-{
-#define TM_ROW_POS(ENUM, ...) TM_POS_##ENUM,
-    TIMEMORY_COMPONENTS(TM_ROW_POS)
-#undef TM_ROW_POS
-};
-
 #define TM_ROW(ENUM, value, name, class_name, label, ids, source, nvalues, flags, unit0, repr0,    \
                label0, unit1, repr1, label1, needs, description)                                   \
-    [TM_POS_##ENUM] = {                                                                            \
+    [TM__POS_##ENUM] = {                                                                            \
         value,           #ENUM,      name,  class_name,     label,          ids,                   \
         TM_SRC_##source, nvalues,    flags, {unit0, unit1}, {repr0, repr1}, {label0, label1},      \
         needs,           description},
@@ -97,32 +89,10 @@ tm__component_row tm__components[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW)};
 #undef TM_ROW
 int tm__ncomponents = TM_NTABLE;
 
-/* public id -> index + 1. A duplicated value is a duplicate designated initializer
- * (-Woverride-init stops the build); a value past the table's id range does not compile. */
-#define TM_ROW_INDEX(ENUM, value, ...) [value] = TM_POS_##ENUM + 1,
-static const uint8_t tm_table_index[TIMEMORY_COMPONENT_RUNTIME_FIRST] = {
-    TIMEMORY_COMPONENTS(TM_ROW_INDEX)};
-#undef TM_ROW_INDEX
-_Static_assert(TM_NTABLE < 255, "tm_table_index holds index + 1 in a byte");
-
-/* The seed's ids 0..63 are the first 64 rows in order, so a mask of them (the compact
- * timemory_components_t) is the first word of a set as it is. */
-#define TM_ROW_SEED_ORDER(ENUM, value, ...)                                                        \
-    _Static_assert((value) >= 64 || TM_POS_##ENUM == (value), "rows 0..63 in id order");
-TIMEMORY_COMPONENTS(TM_ROW_SEED_ORDER)
-#undef TM_ROW_SEED_ORDER
-
 #define TM_ROW_READS(ENUM, value, name, class_name, label, ids, source, ...)                       \
-    [TM_POS_##ENUM] = TM_READS_OF_##source,
+    [TM__POS_##ENUM] = TM_READS_OF_##source,
 static uint8_t tm_reads_of[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
 #undef TM_ROW_READS
-
-int tm__comp_index(int id)
-{
-    if(id >= 0 && id < TIMEMORY_COMPONENT_RUNTIME_FIRST) return (int)tm_table_index[id] - 1;
-    int idx = TM_NTABLE + (id - TIMEMORY_COMPONENT_RUNTIME_FIRST);
-    return id >= TIMEMORY_COMPONENT_RUNTIME_FIRST && idx < tm__ncomp() ? idx : -1;
-}
 
 static inline bool tm_valid(int comp)
 {
@@ -131,56 +101,6 @@ static inline bool tm_valid(int comp)
 static inline int tm_source(int comp)
 {
     return tm__components[comp].source;
-}
-
-/* ---- sets of public ids --------------------------------------------------------------------- */
-
-int timemory_component_set_add(timemory_component_set* set, int id)
-{
-    int idx = tm__comp_index(id);
-    if(!set || idx < 0) return TIMEMORY_EINVAL;
-    tm__cset_add(set, idx);
-    return TIMEMORY_OK;
-}
-
-int timemory_component_set_remove(timemory_component_set* set, int id)
-{
-    int idx = tm__comp_index(id);
-    if(!set || idx < 0) return TIMEMORY_EINVAL;
-    set->bits[idx >> 6] &= ~((uint64_t)1 << (idx & 63));
-    return TIMEMORY_OK;
-}
-
-bool timemory_component_set_has(const timemory_component_set* set, int id)
-{
-    int idx = tm__comp_index(id);
-    return set && idx >= 0 && tm__cset_has(set, idx);
-}
-
-int timemory_component_set_next(const timemory_component_set* set, int after)
-{
-    if(!set) return -1;
-    int from = after < 0 ? -1 : tm__comp_index(after);
-    if(after >= 0 && from < 0) return -1;
-    int idx = tm__cset_next(set, from);
-    return idx >= 0 && idx < tm__ncomp() ? tm__comp_id(idx) : -1;
-}
-
-int timemory_component_set_count(const timemory_component_set* set)
-{
-    return set ? tm__cset_count(set) : 0;
-}
-
-timemory_component_set timemory_component_set_from_mask(timemory_components_t mask)
-{
-    timemory_component_set set = {{0}};
-    set.bits[0]                = mask;
-    return set;
-}
-
-timemory_components_t timemory_component_set_to_mask(const timemory_component_set* set)
-{
-    return set ? set->bits[0] : 0;
 }
 
 /* ---- reading the system ------------------------------------------------------------------- */
@@ -478,10 +398,18 @@ static inline __attribute__((always_inline)) void tm_record_words(const uint64_t
     tm_sample smp;
     memset(&smp, 0, sizeof(smp));
     tm_read_sources(&smp, reads);
-    int i = 0;
+    tm__runtime_sample rt;
+    rt.source = -1;
+    int i     = 0;
     for(int w = 0; w < nwords; ++w)
         for(uint64_t s = bits[w]; s; s &= s - 1, ++i)
-            tm_extract(w * 64 + __builtin_ctzll(s), &smp, out[i]);
+        {
+            int comp = w * 64 + __builtin_ctzll(s);
+            if(TM_UNLIKELY(comp >= TM_NTABLE))
+                tm__runtime_value(comp, &rt, out[i]); /* after the clocks, in index order */
+            else
+                tm_extract(comp, &smp, out[i]);
+        }
 }
 
 void tm__record_set(const tm__cset* set, int64_t (*out)[2])
@@ -696,7 +624,7 @@ static const char* tm_rate_repr(const char* mem)
     return other;
 }
 
-static const char* tm_display_unit(int comp, int idx)
+const char* tm__display_unit(int comp, int idx)
 {
     const tm__component_row* row = &tm__components[comp];
     if(row->nvalues == 0) return "";
@@ -812,75 +740,13 @@ int timemory_component_get(int id, const int64_t raw[2], double out[2])
 const char* timemory_component_display_unit(int id, int idx)
 {
     if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return "";
-    return tm_display_unit(id, idx);
+    return tm__display_unit(id, idx);
 }
 
 double timemory_component_unit(int id, int idx)
 {
     if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return 1.0;
     return tm_unit(id, idx);
-}
-
-int timemory_component_format(int id, int* width, int* precision, bool* scientific)
-{
-    if((id = tm__comp_index(id)) < 0) return TIMEMORY_EINVAL;
-    tm__format(id, width, precision, scientific);
-    return TIMEMORY_OK;
-}
-
-/* snprintf's count, with the output cut at cap - 1 as snprintf cuts it */
-static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(used < cap ? buf + used : NULL, used < cap ? cap - used : 0, fmt, ap);
-    va_end(ap);
-    return used + (n > 0 ? (size_t)n : 0);
-}
-
-static size_t tm_put_value(int id, double value, int width, char* buf, size_t cap, size_t used)
-{
-    int  w = 0, p = 0;
-    bool sci = false;
-    tm__format(id, &w, &p, &sci);
-    if(width < 0) width = w;
-    if(width > 256) width = 256;
-    if(p > 64) p = 64;
-    if(!isfinite(value)) value = 0.0;
-    /* the text table's cells: showpoint, as the original's std::ios_base::showpoint */
-    if(tm__components[id].flags & TIMEMORY_CFLAG_INTEGER)
-        return tm_appendf(buf, cap, used, "%*lld", width, (long long)value);
-    if(sci) return tm_appendf(buf, cap, used, "%#*.*e", width, p, value);
-    return tm_appendf(buf, cap, used, "%#*.*f", width, p, value);
-}
-
-int timemory_component_format_value(int id, double value, int width, char* buf, size_t cap)
-{
-    if((id = tm__comp_index(id)) < 0 || (!buf && cap > 0)) return TIMEMORY_EINVAL;
-    if(cap > 0) buf[0] = '\0';
-    size_t n = tm_put_value(id, value, width, buf, cap, 0);
-    return n > INT_MAX ? INT_MAX : (int)n;
-}
-
-int timemory_component_format_values(int id, const double* values, int n, char* buf, size_t cap)
-{
-    if((id = tm__comp_index(id)) < 0 || n < 0 || n > 2 || (n > 0 && !values) || (!buf && cap > 0))
-        return TIMEMORY_EINVAL;
-    if(cap > 0) buf[0] = '\0';
-    const tm__component_row* row  = &tm__components[id];
-    size_t                   used = 0;
-    for(int i = 0; i < n; ++i)
-    {
-        if(i > 0) used = tm_appendf(buf, cap, used, ", ");
-        used             = tm_put_value(id, values[i], -1, buf, cap, used);
-        const char* unit = tm_display_unit(id, i);
-        if(unit && *unit) used = tm_appendf(buf, cap, used, " %s", unit);
-        const char* label = (n > 1 && row->labels[i]) ? row->labels[i] : row->label;
-        if(label && *label) used = tm_appendf(buf, cap, used, " %s", label);
-    }
-    return used > INT_MAX ? INT_MAX : (int)used;
 }
 
 /* The original's sample(): components whose value is a level (memory, I/O) keep the highest

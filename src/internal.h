@@ -17,6 +17,13 @@
  * ones (components.c); tm__ncomp() of them exist now, at most TM_COMP_CAP. Public ids (the
  * table's `value`, registered ids) meet indices only at the API (tm__comp_index/_id). */
 #define TM_NTABLE TIMEMORY_COMPONENT_TABLE_SIZE
+/* TM__POS_<ENUM>: a table row's dense index (its position). */
+enum
+{
+#define TM_ROW_POS(ENUM, ...) TM__POS_##ENUM,
+    TIMEMORY_COMPONENTS(TM_ROW_POS)
+#undef TM_ROW_POS
+};
 #define TM_COMP_CAP TIMEMORY_COMPONENT_CAPACITY
 
 #if defined(__GNUC__)
@@ -157,7 +164,19 @@ typedef struct tm__component_row {
     const char*           labels[2];
     const char*           needs;
     const char*           description;
+    int                   source_index; /* run-time rows: their source (component_register.c) */
+    int                   member;       /* ... and their position in it */
 } tm__component_row;
+
+/* The `source` of a run-time registered row: read by its source's function. */
+#define TM__SRC_RUNTIME (-1)
+/* One sample's reads of run-time sources: each source read once (component_register.c). */
+typedef struct tm__runtime_sample
+{
+    int     source; /* the source values holds, -1: none yet */
+    int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
+} tm__runtime_sample;
+void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2]);
 
 extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
                                                         * tm__ncomp() are empty */
@@ -244,6 +263,8 @@ int  tm__stat_sample(int comp, const int64_t delta[2], double out[2]);
 double tm__display_factor(int comp, int idx);
 /* get(): display value(s) of an accumulated raw value. */
 int  tm__get(int comp, const int64_t raw[2], double out[2]);
+/* The display unit in effect of element idx ("sec", "MB/sec", ...). */
+const char* tm__display_unit(int comp, int idx);
 /* Output format of a component: width, precision, scientific (settings-adjusted). */
 void tm__format(int comp, int* width, int* precision, bool* scientific);
 /* Component availability: NULL when available, else the reason. */
