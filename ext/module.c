@@ -99,25 +99,6 @@ static const char* tm_py_name_arg(PyObject* arg, const char* what)
     return PyUnicode_AsUTF8(arg);
 }
 
-/* "O&" converter: a component mask (int, 0..2**64-1). */
-static int tm_py_mask_converter(PyObject* obj, void* out)
-{
-    if(!PyLong_Check(obj))
-    {
-        PyErr_Format(PyExc_TypeError, "component mask must be int, not %.100s",
-                     Py_TYPE(obj)->tp_name);
-        return 0;
-    }
-    unsigned long long mask = PyLong_AsUnsignedLongLong(obj);
-    if(mask == (unsigned long long)-1 && PyErr_Occurred())
-    {
-        PyErr_SetString(PyExc_ValueError, "component mask must be in [0, 2**64)");
-        return 0;
-    }
-    *(timemory_components_t*)out = (timemory_components_t)mask;
-    return 1;
-}
-
 /* "O&" converter: a 64-bit key or hash id. */
 static int tm_py_u64_converter(PyObject* obj, void* out)
 {
@@ -477,41 +458,41 @@ static PyObject* tm_py_get_hash_identifier(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_get_json(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[]  = {"mask", "hierarchy", NULL};
-    timemory_components_t mask      = 0;
-    int                   hierarchy = 0;
+    static char* kwlist[]  = {"mask", "hierarchy", NULL};
+    tm_py_set    mask      = {{{0}}, 0, false};
+    int          hierarchy = 0;
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_mask_converter,
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_set_converter,
                                     &mask, &hierarchy))
         return NULL;
     char* text = NULL;
     /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
-    int rc = timemory_get_json(mask, hierarchy != 0, &text);
+    int rc = timemory_get_json_set(&mask.set, hierarchy != 0, &text);
     return tm_py_take_string(rc, text, "get_json");
 }
 
 static PyObject* tm_py_get_text(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = {"mask", NULL};
-    timemory_components_t mask     = 0;
+    static char* kwlist[] = {"mask", NULL};
+    tm_py_set    mask     = {{{0}}, 0, false};
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_mask_converter,
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_set_converter,
                                     &mask))
         return NULL;
     char* text = NULL;
     /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
-    int rc = timemory_get_text(mask, &text);
+    int rc = timemory_get_text_set(&mask.set, &text);
     return tm_py_take_string(rc, text, "get_text");
 }
 
 static PyObject* tm_py_clear(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = {"mask", NULL};
-    timemory_components_t mask     = 0;
+    static char* kwlist[] = {"mask", NULL};
+    tm_py_set    mask     = {{{0}}, 0, false};
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_mask_converter, &mask))
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_set_converter, &mask))
         return NULL;
-    return tm_py_none_or_raise(timemory_clear(mask), "clear");
+    return tm_py_none_or_raise(timemory_clear_set(&mask.set), "clear");
 }
 
 static PyObject* tm_py_size(PyObject* self, PyObject* arg)
@@ -519,10 +500,10 @@ static PyObject* tm_py_size(PyObject* self, PyObject* arg)
     (void)self;
     long id = PyLong_AsLong(arg);
     if(id == -1 && PyErr_Occurred()) return NULL;
-    if(id < 0 || id >= TM_PY_NCOMPONENTS)
+    timemory_component_info info;
+    if(id < 0 || id > INT_MAX || timemory_component_get_info((int)id, &info) != 0)
     {
-        PyErr_Format(PyExc_ValueError, "component id %ld is out of range [0, %d]", id,
-                     TM_PY_NCOMPONENTS - 1);
+        PyErr_Format(PyExc_ValueError, "component id %ld names no component", id);
         return NULL;
     }
     size_t n  = 0;
@@ -535,7 +516,8 @@ static PyObject* tm_py_components_with_data(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    return PyLong_FromUnsignedLongLong(timemory_components_with_data());
+    timemory_component_set set = timemory_components_with_data_set();
+    return tm_py_set_to_int(&set);
 }
 
 static PyObject* tm_py_add_metadata(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
@@ -569,12 +551,13 @@ static PyObject* tm_py_available_mask(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    timemory_components_t   mask = 0;
+    timemory_component_set  set = {{0}};
     timemory_component_info info;
-    for(int id = 0; id < TM_PY_NCOMPONENTS; ++id)
+    /* the table's ids, then the registered ones */
+    for(int id = 0; id < TIMEMORY_COMPONENT_RUNTIME_FIRST + TIMEMORY_COMPONENT_RUNTIME_MAX; ++id)
         if(timemory_component_get_info(id, &info) == 0 && info.available)
-            mask |= TIMEMORY_COMPONENT_BIT(id);
-    return PyLong_FromUnsignedLongLong(mask);
+            timemory_component_set_add(&set, id);
+    return tm_py_set_to_int(&set);
 }
 
 static int tm_py_dict_set(PyObject* dict, const char* key, PyObject* value)
@@ -695,15 +678,15 @@ static void tm_py_unknown_component(const char* word)
     PyErr_Format(PyExc_ValueError, "unknown component '%s'; did you mean: %s?", word, names);
 }
 
-static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mask)
+static int tm_py_parse_components_into(PyObject* obj, timemory_component_set* mask)
 {
     if(PyUnicode_Check(obj))
     {
         const char* text = PyUnicode_AsUTF8(obj);
         if(!text) return -1;
-        timemory_components_t parsed = 0;
-        const char*           bad    = NULL;
-        int                   rc     = timemory_components_parse(text, &parsed, &bad);
+        timemory_component_set parsed;
+        const char*            bad = NULL;
+        int                    rc  = timemory_components_parse_set(text, &parsed, &bad);
         if(rc == TIMEMORY_EUNKNOWN)
         {
             tm_py_unknown_component(bad ? bad : text);
@@ -714,7 +697,7 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
             tm_py_raise(rc, "parse_components");
             return -1;
         }
-        *mask |= parsed;
+        for(int w = 0; w < TIMEMORY_COMPONENT_SET_WORDS; ++w) mask->bits[w] |= parsed.bits[w];
         return 0;
     }
     if(PyBool_Check(obj))
@@ -730,13 +713,12 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
         Py_DECREF(index);
         if(id == -1 && PyErr_Occurred()) return -1;
         timemory_component_info info;
-        if(id < 0 || id >= TM_PY_NCOMPONENTS || timemory_component_get_info((int)id, &info) != 0)
+        if(id < 0 || id > INT_MAX || timemory_component_get_info((int)id, &info) != 0)
         {
-            PyErr_Format(PyExc_ValueError, "unknown component id %ld (valid: 0..%d)", id,
-                         TM_PY_NCOMPONENTS - 1);
+            PyErr_Format(PyExc_ValueError, "unknown component id %ld", id);
             return -1;
         }
-        *mask |= TIMEMORY_COMPONENT_BIT(id);
+        timemory_component_set_add(mask, (int)id);
         return 0;
     }
     PyObject* iter = PyObject_GetIter(obj);
@@ -769,9 +751,9 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
 static PyObject* tm_py_parse_components(PyObject* self, PyObject* obj)
 {
     (void)self;
-    timemory_components_t mask = 0;
+    timemory_component_set mask = {{0}};
     if(tm_py_parse_components_into(obj, &mask) < 0) return NULL;
-    return PyLong_FromUnsignedLongLong(mask);
+    return tm_py_set_to_int(&mask);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -799,11 +781,15 @@ static PyObject* tm_py_push(PyObject* self, PyObject* const* args, Py_ssize_t na
                      nargs);
         return NULL;
     }
-    uint64_t key = 0, mask = 0, scope = 0;
-    if(tm_py_fast_u64(args[0], &key, "key") < 0 || tm_py_fast_u64(args[1], &mask, "mask") < 0 ||
+    uint64_t  key = 0, scope = 0;
+    tm_py_set mask;
+    if(tm_py_fast_u64(args[0], &key, "key") < 0 ||
+       tm_py_set_from_int(args[1], &mask, "mask") < 0 ||
        (nargs == 3 && tm_py_fast_u64(args[2], &scope, "scope") < 0))
         return NULL;
-    if(tm_py_check_region(timemory_push(key, mask, (unsigned)scope), "push") < 0) return NULL;
+    int rc = mask.wide ? timemory_push_set(key, &mask.set, (unsigned)scope)
+                       : timemory_push(key, mask.mask, (unsigned)scope);
+    if(tm_py_check_region(rc, "push") < 0) return NULL;
     Py_RETURN_NONE;
 }
 

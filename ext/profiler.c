@@ -84,7 +84,9 @@ static struct
     tm_hook_config        cfg;
     tm_code_table         codes;
     tm_thread_registry    threads;
-    timemory_components_t mask;
+    timemory_components_t  mask; /* the compact form of set, unless wide */
+    timemory_component_set set;
+    bool                   wide;
     unsigned              scope;
     /* wall_clock alone: the node is pushed without components and the profiler times the
      * call with its own tick clock (the TSC where usable), handing the engine the delta */
@@ -266,7 +268,8 @@ static inline void tm_prof_enter(tm_prof_thread* t, const void* tag, const void*
     if(TM_HOOK_LIKELY(P.own_clock))
         rc = timemory_hook_push(key, 0, scope, tag, callable, tm_hook_ticks(P.tsc));
     else
-        rc = timemory_hook_push(key, P.mask, scope, tag, callable, 0);
+        rc = TM_HOOK_UNLIKELY(P.wide) ? timemory_hook_push_set(key, &P.set, scope, tag, callable, 0)
+                                      : timemory_hook_push(key, P.mask, scope, tag, callable, 0);
     t->depth += rc == TIMEMORY_OK;
 }
 
@@ -979,7 +982,7 @@ static int tm_prof_uninstall(void)
 static int tm_prof_install(void)
 {
     P.backend     = tm_prof_resolve_backend();
-    P.own_clock   = P.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    P.own_clock   = !P.wide && P.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     P.tsc         = P.own_clock && tm_hook_ticks_are_tsc();
     P.ns_per_tick = P.tsc ? tm_hook_ticks_to_ns() : 1.0;
     ++P.session;
@@ -1060,10 +1063,13 @@ static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_
         PyErr_SetString(PyExc_TypeError, "profiler_configure(mask: int, scope: int)");
         return NULL;
     }
-    unsigned long long mask  = PyLong_AsUnsignedLongLong(args[0]);
-    unsigned long      scope = PyLong_AsUnsignedLong(args[1]);
-    if(PyErr_Occurred()) return NULL;
-    P.mask  = (timemory_components_t)mask;
+    tm_py_set     mask;
+    unsigned long scope = PyLong_AsUnsignedLong(args[1]);
+    if(PyErr_Occurred() || tm_py_set_from_int(args[0], &mask, "profiler_configure mask") < 0)
+        return NULL;
+    P.mask  = mask.mask;
+    P.set   = mask.set;
+    P.wide  = mask.wide;
     P.scope = (unsigned)scope;
     Py_RETURN_NONE;
 }
@@ -1074,7 +1080,7 @@ static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
     (void)unused;
     if(!P.active)
     {
-        if(P.mask == 0)
+        if(timemory_component_set_empty(&P.set))
         {
             PyErr_SetString(PyExc_RuntimeError,
                             "profiler_start: no components configured (profiler_configure)");

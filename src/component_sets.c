@@ -15,9 +15,11 @@ static const uint8_t tm_table_index[TIMEMORY_COMPONENT_RUNTIME_FIRST] = {
 _Static_assert(TM_NTABLE < 255, "tm_table_index holds index + 1 in a byte");
 
 /* The seed's ids 0..63 are the first 64 rows in order, so a mask of them (the compact
- * timemory_components_t) is the first word of a set as it is. */
+ * timemory_components_t) is the first word of a set as it is. 64 is the seed's end marker of
+ * id lists (TIMEMORY_COMPONENTS_END, compiled into its callers): no row takes it. */
 #define TM_ROW_SEED_ORDER(ENUM, value, ...)                                                        \
-    _Static_assert((value) >= 64 || TM__POS_##ENUM == (value), "rows 0..63 in id order");
+    _Static_assert((value) >= 64 || TM__POS_##ENUM == (value), "rows 0..63 in id order");     \
+    _Static_assert((value) != TIMEMORY_COMPONENTS_END, "id 64 is TIMEMORY_COMPONENTS_END");
 TIMEMORY_COMPONENTS(TM_ROW_SEED_ORDER)
 #undef TM_ROW_SEED_ORDER
 

@@ -32,39 +32,55 @@ enum
     TM_RD_IO      = 1u << 7, /* /proc/self/io */
 };
 
-/* S(name, reads): the samplers a table row names in its `source` column. */
+/* S(name, reads, sampler): the samplers a table row names in its `source` column -- the system
+ * reads it needs (each done at most once per sample) and the statements that set a (element 0)
+ * and b (element 1) from the sample s, in base units (ns, bytes, counts). The user/sys/cpu
+ * clocks come from the getrusage() the set reads anyway (us, the target of set_rusage_*)
+ * rather than times() (10 ms ticks, another syscall); Linux's ru_maxrss is in kB, which the
+ * original multiplies by 1000. */
+#define TM_RU_NS(field) tm_timeval_ns(s->ru.field)
 #define TM_SOURCES(S)                                                                              \
-    S(NONE, 0)                                                                                     \
-    S(TRIP, 0)                                                                                     \
-    S(WALL, TM_RD_MONO)                                                                            \
-    S(MONOTONIC, TM_RD_MONO)                                                                       \
-    S(MONOTONIC_RAW, TM_RD_RAW)                                                                    \
-    S(THREAD_CPU, TM_RD_THREAD)                                                                    \
-    S(PROCESS_CPU, TM_RD_PROCESS)                                                                  \
-    S(TIMES_CPU, TM_RD_RUSAGE)                                                                     \
-    S(TIMES_USER, TM_RD_RUSAGE)                                                                    \
-    S(TIMES_SYS, TM_RD_RUSAGE)                                                                     \
-    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO)                                                         \
-    S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO)                                                  \
-    S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO)                                                \
-    S(RUSAGE_MAXRSS, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_MAXRSS_ABS, TM_RD_RUSAGE)                                                             \
-    S(RUSAGE_UTIME, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_STIME, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_INBLOCK, TM_RD_RUSAGE)                                                                \
-    S(RUSAGE_OUBLOCK, TM_RD_RUSAGE)                                                                \
-    S(RUSAGE_MAJFLT, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_MINFLT, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_NVCSW, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_NIVCSW, TM_RD_RUSAGE)                                                                 \
-    S(STATM_SIZE, TM_RD_STATM)                                                                     \
-    S(STATM_RESIDENT, TM_RD_STATM)                                                                 \
-    S(IO_READ_BYTES, TM_RD_IO | TM_RD_MONO)                                                        \
-    S(IO_WRITE_BYTES, TM_RD_IO | TM_RD_MONO)
+    S(NONE, 0, (void)0;)                                                                           \
+    S(TRIP, 0, a = 1;)                                                                             \
+    S(WALL, TM_RD_MONO, a = s->mono_ns;)                                                           \
+    S(MONOTONIC, TM_RD_MONO, a = s->mono_ns;)                                                      \
+    S(MONOTONIC_RAW, TM_RD_RAW, a = s->raw_ns;)                                                    \
+    S(THREAD_CPU, TM_RD_THREAD, a = s->thread_ns;)                                                 \
+    S(PROCESS_CPU, TM_RD_PROCESS, a = s->process_ns;)                                              \
+    S(TIMES_CPU, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);)                       \
+    S(TIMES_USER, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime);)                                           \
+    S(TIMES_SYS, TM_RD_RUSAGE, a = TM_RU_NS(ru_stime);)                                            \
+    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);             \
+      b = s->mono_ns;)                                                                             \
+    S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO, a = s->thread_ns; b = s->mono_ns;)               \
+    S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO, a = s->process_ns; b = s->mono_ns;)            \
+    S(RUSAGE_MAXRSS, TM_RD_RUSAGE, a = (int64_t)s->ru.ru_maxrss * 1000;)                           \
+    S(RUSAGE_MAXRSS_ABS, TM_RD_RUSAGE, a = b = (int64_t)s->ru.ru_maxrss * 1000;)                   \
+    S(RUSAGE_UTIME, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime);)                                         \
+    S(RUSAGE_STIME, TM_RD_RUSAGE, a = TM_RU_NS(ru_stime);)                                         \
+    S(RUSAGE_INBLOCK, TM_RD_RUSAGE, a = s->ru.ru_inblock;)                                         \
+    S(RUSAGE_OUBLOCK, TM_RD_RUSAGE, a = s->ru.ru_oublock;)                                         \
+    S(RUSAGE_MAJFLT, TM_RD_RUSAGE, a = s->ru.ru_majflt;)                                           \
+    S(RUSAGE_MINFLT, TM_RD_RUSAGE, a = s->ru.ru_minflt;)                                           \
+    S(RUSAGE_NVCSW, TM_RD_RUSAGE, a = s->ru.ru_nvcsw;)                                             \
+    S(RUSAGE_NIVCSW, TM_RD_RUSAGE, a = s->ru.ru_nivcsw;)                                           \
+    S(STATM_SIZE, TM_RD_STATM, a = s->statm_size;)                                                 \
+    S(STATM_RESIDENT, TM_RD_STATM, a = s->statm_resident;)                                         \
+    S(IO_READ_BYTES, TM_RD_IO | TM_RD_MONO, a = s->io_read; b = s->mono_ns;)                       \
+    S(IO_WRITE_BYTES, TM_RD_IO | TM_RD_MONO, a = s->io_write; b = s->mono_ns;)                     \
+    TM_TEST_SOURCES(S)
+
+#ifdef TIMEMORY_TEST_COMPONENT
+/* the test row's sampler: the number of samples taken of it so far */
+static atomic_llong tm_test_samples;
+#    define TM_TEST_SOURCES(S) S(SAMPLE_COUNTER, 0, a = atomic_fetch_add(&tm_test_samples, 1);)
+#else
+#    define TM_TEST_SOURCES(S)
+#endif
 
 enum tm_source
 {
-#define TM_SOURCE_ENUM(name, reads) TM_SRC_##name,
+#define TM_SOURCE_ENUM(name, reads, ...) TM_SRC_##name,
     TM_SOURCES(TM_SOURCE_ENUM)
 #undef TM_SOURCE_ENUM
     TM_SRC_COUNT
@@ -72,7 +88,7 @@ enum tm_source
 
 enum
 {
-#define TM_SOURCE_READS(name, reads) TM_READS_OF_##name = (reads),
+#define TM_SOURCE_READS(name, reads, ...) TM_READS_OF_##name = (reads),
     TM_SOURCES(TM_SOURCE_READS)
 #undef TM_SOURCE_READS
 };
@@ -289,92 +305,14 @@ static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])
     int64_t a = 0, b = 0;
     switch(tm_source(comp))
     {
-    case TM_SRC_NONE:
-        break;
-    case TM_SRC_TRIP:
-        a = 1;
-        break;
-    case TM_SRC_WALL:
-    case TM_SRC_MONOTONIC:
-        a = s->mono_ns;
-        break;
-    case TM_SRC_MONOTONIC_RAW:
-        a = s->raw_ns;
-        break;
-    case TM_SRC_THREAD_CPU:
-        a = s->thread_ns;
-        break;
-    case TM_SRC_PROCESS_CPU:
-        a = s->process_ns;
-        break;
-    /* user/sys/cpu clocks come from the getrusage() the set reads anyway (µs resolution, the
-     * rusage target of set_rusage_*) rather than times() (10 ms ticks, a second syscall) */
-    case TM_SRC_TIMES_CPU:
-        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_TIMES_USER:
-        a = tm_timeval_ns(s->ru.ru_utime);
-        break;
-    case TM_SRC_TIMES_SYS:
-        a = tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_UTIL_CPU:
-        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
-        b = s->mono_ns;
-        break;
-    case TM_SRC_UTIL_THREAD_CPU:
-        a = s->thread_ns;
-        b = s->mono_ns;
-        break;
-    case TM_SRC_UTIL_PROCESS_CPU:
-        a = s->process_ns;
-        b = s->mono_ns;
-        break;
-    /* Linux reports ru_maxrss in kB; the original multiplies by 1000 */
-    case TM_SRC_RUSAGE_MAXRSS:
-        a = (int64_t)s->ru.ru_maxrss * 1000;
-        break;
-    case TM_SRC_RUSAGE_MAXRSS_ABS:
-        a = b = (int64_t)s->ru.ru_maxrss * 1000;
-        break;
-    case TM_SRC_RUSAGE_UTIME:
-        a = tm_timeval_ns(s->ru.ru_utime);
-        break;
-    case TM_SRC_RUSAGE_STIME:
-        a = tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_RUSAGE_INBLOCK:
-        a = s->ru.ru_inblock;
-        break;
-    case TM_SRC_RUSAGE_OUBLOCK:
-        a = s->ru.ru_oublock;
-        break;
-    case TM_SRC_RUSAGE_MAJFLT:
-        a = s->ru.ru_majflt;
-        break;
-    case TM_SRC_RUSAGE_MINFLT:
-        a = s->ru.ru_minflt;
-        break;
-    case TM_SRC_RUSAGE_NVCSW:
-        a = s->ru.ru_nvcsw;
-        break;
-    case TM_SRC_RUSAGE_NIVCSW:
-        a = s->ru.ru_nivcsw;
-        break;
-    case TM_SRC_STATM_SIZE:
-        a = s->statm_size;
-        break;
-    case TM_SRC_STATM_RESIDENT:
-        a = s->statm_resident;
-        break;
-    case TM_SRC_IO_READ_BYTES:
-        a = s->io_read;
-        b = s->mono_ns;
-        break;
-    case TM_SRC_IO_WRITE_BYTES:
-        a = s->io_write;
-        b = s->mono_ns;
-        break;
+#define TM_SOURCE_CASE(name, reads, ...)                                                           \
+    case TM_SRC_##name:                                                                            \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }                                                                                              \
+    break;
+        TM_SOURCES(TM_SOURCE_CASE)
+#undef TM_SOURCE_CASE
     default:
         break;
     }

@@ -11,7 +11,8 @@
  *   unit0, repr0, label0, unit1, repr1, label1, needs, description)
  *
  * ENUM      suffix of TIMEMORY_<ENUM> (also the upper-case enum name)
- * value     the public id: seed enumeration value (0..63); new rows take 64.. (below
+ * value     the public id: seed enumeration value (0..63); new rows take 65.. (64 is
+ *           TIMEMORY_COMPONENTS_END, the end marker of id lists) and stay below
  *           TIMEMORY_COMPONENT_RUNTIME_FIRST)
  * name      primary string id ("wall_clock"); class_name ("WallClock"); label ("wall")
  * ids       extra accepted string ids, comma-separated ("" for none)
