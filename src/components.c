@@ -95,12 +95,22 @@ enum
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
-#define TM_ROW(ENUM, value, name, class_name, label, ids, source, nvalues, flags, unit0, repr0,    \
-               label0, unit1, repr1, label1, needs, description)                                   \
-    [TM__POS_##ENUM] = {                                                                            \
-        value,           #ENUM,      name,  class_name,     label,          ids,                   \
-        TM_SRC_##source, nvalues,    flags, {unit0, unit1}, {repr0, repr1}, {label0, label1},      \
-        needs,           description},
+#define TM_ROW(ENUM, value_, name_, class_, label_, ids_, source_, nvalues_, flags_, unit0, repr0, \
+               label0, unit1, repr1, label1, needs_, description_)                               \
+    [TM__POS_##ENUM] = {.id          = value_,                                                  \
+                        .enum_name   = #ENUM,                                                   \
+                        .name        = name_,                                                   \
+                        .class_name  = class_,                                                  \
+                        .label       = label_,                                                  \
+                        .ids         = ids_,                                                    \
+                        .source      = TM_SRC_##source_,                                        \
+                        .nvalues     = nvalues_,                                                \
+                        .flags       = flags_,                                                  \
+                        .unit        = {unit0, unit1},                                          \
+                        .repr        = {repr0, repr1},                                          \
+                        .labels      = {label0, label1},                                        \
+                        .needs       = needs_,                                                  \
+                        .description = description_},
 tm__component_row tm__components[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW)};
 #undef TM_ROW
 int tm__ncomponents = TM_NTABLE;
@@ -343,7 +353,8 @@ static inline __attribute__((always_inline)) void tm_record_words(const uint64_t
         for(uint64_t s = bits[w]; s; s &= s - 1, ++i)
         {
             int comp = w * 64 + __builtin_ctzll(s);
-            if(TM_UNLIKELY(comp >= TM_NTABLE))
+            /* (nwords * 64 > TM_NTABLE: there is no run-time member in the first word) */
+            if(nwords * 64 > TM_NTABLE && TM_UNLIKELY(comp >= TM_NTABLE))
                 tm__runtime_value(comp, &rt, out[i]); /* after the clocks, in index order */
             else
                 tm_extract(comp, &smp, out[i]);

@@ -151,6 +151,8 @@ int tm__settings_read_config_files(void);
 
 typedef struct tm__component_row {
     int                   id;
+    int16_t               source_index; /* run-time rows: their source (component_register.c) */
+    int16_t               member;       /* ... and their position in it */
     const char*           enum_name;
     const char*           name;
     const char*           class_name;
@@ -164,8 +166,6 @@ typedef struct tm__component_row {
     const char*           labels[2];
     const char*           needs;
     const char*           description;
-    int                   source_index; /* run-time rows: their source (component_register.c) */
-    int                   member;       /* ... and their position in it */
 } tm__component_row;
 
 /* The `source` of a run-time registered row: read by its source's function. */
