@@ -12,6 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* tm__record_set of a compact mask */
+static void record_mask(timemory_components_t mask, int64_t (*out)[2])
+{
+    tm__cset set = timemory_component_set_from_mask(mask);
+    tm__record_set(&set, out);
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 TM_TEST(components_table_has_the_seed_members)
@@ -474,7 +481,7 @@ TM_TEST(components_record_set_orders_by_enum)
         TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_UTIL) | TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS);
     int64_t out[4][2];
     fake_calls = 0;
-    { tm__cset cs_ = timemory_component_set_from_mask(set); tm__record_set(&cs_, out); }
+    record_mask(set, out);
     CHECK_INT(fake_calls, 1 + 2 + 1 + 1); /* one call per value element */
     CHECK_INT(out[0][0], 1000 + TIMEMORY_CPU_CLOCK);
     CHECK_INT(out[0][1], 0); /* scalars leave the second element zero */
@@ -681,7 +688,7 @@ TM_TEST(components_real_clocks_around_sleep)
     int     comps[] = {TIMEMORY_CPU_UTIL, TIMEMORY_MONOTONIC_CLOCK, TIMEMORY_MONOTONIC_RAW_CLOCK,
                        TIMEMORY_READ_BYTES, TIMEMORY_WALL_CLOCK};
     int64_t start[5][2], stop[5][2], delta[2];
-    { tm__cset cs_ = timemory_component_set_from_mask(set); tm__record_set(&cs_, start); }
+    record_mask(set, start);
     /* one CLOCK_MONOTONIC reading serves every component that needs it */
     CHECK_INT(start[0][1], start[4][0]);
     CHECK_INT(start[1][0], start[4][0]);
@@ -690,7 +697,7 @@ TM_TEST(components_real_clocks_around_sleep)
     while(nanosleep(&req, &req) != 0)
     {
     }
-    { tm__cset cs_ = timemory_component_set_from_mask(set); tm__record_set(&cs_, stop); }
+    record_mask(set, stop);
     double out[2];
     for(int i = 1; i < 3; ++i)
     {
@@ -780,12 +787,12 @@ TM_TEST(components_real_cpu_clocks_in_busy_loop)
     };
     int64_t start[N][2], stop[N][2], delta[2];
     double  out[2];
-    { tm__cset cs_ = timemory_component_set_from_mask(set); tm__record_set(&cs_, start); }
+    record_mask(set, start);
     int64_t           t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
     volatile uint64_t x  = 1;
     while(now_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 80000000)
         for(int i = 0; i < 10000; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    { tm__cset cs_ = timemory_component_set_from_mask(set); tm__record_set(&cs_, stop); }
+    record_mask(set, stop);
 
     tm__delta(TIMEMORY_THREAD_CPU_CLOCK, start[THREAD], stop[THREAD], delta);
     CHECK(delta[0] >= 80000000 && delta[0] < 2000000000);
