@@ -5,12 +5,14 @@ Runs, for each Python given (each must have timemory installed; the peers -- yap
 line_profiler -- are used where installed), bench_decorator.py (markers beside a plain Python
 decorator), bench_profiler.py (fib beside cProfile and yappi), bench_profiler_programs.py
 (standard-library workloads beside cProfile), bench_timeline.py (the per-call timeline beside
-viztracer) and bench_tracer.py (beside line_profiler), each
+viztracer), bench_tracer.py (beside line_profiler) and bench_mallocp.py (allocation
+tracking beside tracemalloc and memray), each
 in a process of its own where the tool and its peer run interleaved; then builds and runs the C
-push/pop benchmark (beside the two clock reads a pair cannot avoid, and paused) and the
-finalize benchmark. Prints one table: what was measured, timemory's figure, the peer's, the
-ratio, the goal and whether it is met -- so a regression shows in one command. A program, not
-a test: figures move with the machine's load; ratios within one run are what to compare.
+push/pop benchmark (beside the two clock reads a pair cannot avoid, and paused), the
+hardware-counter sample (beside clock_gettime) and the finalize benchmark. Prints one table:
+what was measured, timemory's figure, the peer's, the ratio, the goal and whether it is met
+-- so a regression shows in one command. A program, not a test: figures move with the
+machine's load; ratios within one run are what to compare.
 
     python bench/compare.py [--python PY]... [--quick] [--build DIR] [--no-c] [--markdown]
 """
@@ -207,6 +209,32 @@ def python_rows(python: str, quick: bool) -> list[Row]:
                 verdict(ratio <= 0.25),
             )
         )
+
+    m = run_json(
+        python,
+        "bench_mallocp.py",
+        ["--repeat", "3" if quick else "7"] + (["--n", "50000"] if quick else []),
+        900,
+    )
+    ours = m["added_ns_per_call"]["timemory"]
+    for peer in ("tracemalloc", "memray"):
+        if peer not in m["ratio"]:
+            rows.append(
+                Row("mallocp Python allocation added/call", version, fmt(ours),
+                    f"{peer} not installed", "", "-", "-")
+            )  # fmt: skip
+            continue
+        rows.append(
+            Row(
+                "mallocp Python allocation added/call",
+                version,
+                fmt(ours),
+                f"{peer} {fmt(m['added_ns_per_call'][peer])}",
+                f"{m['ratio'][peer]:.2f}x",
+                "<= 1x",
+                verdict(m["ratio"][peer] <= 1.0),
+            )
+        )
     return rows
 
 
@@ -222,7 +250,16 @@ def c_rows(build: str, quick: bool) -> list[Row]:
     ]
     subprocess.run(cfg, check=True, capture_output=True)
     subprocess.run(
-        ["cmake", "--build", build, "-j2", "--target", "bench_push_pop", "bench_finalize"],
+        [
+            "cmake",
+            "--build",
+            build,
+            "-j2",
+            "--target",
+            "bench_push_pop",
+            "bench_finalize",
+            "bench_hwcounters",
+        ],
         check=True,
         capture_output=True,
     )
@@ -294,6 +331,7 @@ def c_rows(build: str, quick: bool) -> list[Row]:
         ),
         Row("C paused pair by name, inside a region", "C", fmt(paused_region), "", "", "-", "-"),
     ]
+    rows += hwcounter_rows(build, quick)
     sizes = ["100000", "1000000"] if not quick else ["100000", "200000"]
     fin = subprocess.run(
         [os.path.join(build, "bench_finalize"), "siblings", *sizes],
@@ -318,6 +356,35 @@ def c_rows(build: str, quick: bool) -> list[Row]:
                 verdict(secs <= 2.0) if n == 1000000 else "-",
             )
         )
+    return rows
+
+
+def hwcounter_rows(build: str, quick: bool) -> list[Row]:
+    """bench_hwcounters: one hardware-counter sample beside clock_gettime (n/a rows where this
+    machine cannot count the events)."""
+    args = ["50000", "3"] if quick else []
+    text = subprocess.run(
+        [os.path.join(build, "bench_hwcounters"), *args], capture_output=True, text=True
+    ).stdout
+    mono = cpu = raw = float("nan")
+    rows = []
+    for line in text.splitlines():
+        m = re.search(r"([0-9.]+) ns/sample", line)
+        if line.startswith("clock_gettime(CLOCK_MONOTONIC)") and m:
+            mono = float(m.group(1))
+        elif line.startswith("clock_gettime(CLOCK_THREAD_CPUTIME_ID)") and m:
+            cpu = float(m.group(1))
+        elif line.startswith("read() of a perf_event fd") and m:
+            raw = float(m.group(1))
+        elif line.startswith("timemory_hwcounters_read"):
+            what = "hw counter sample, " + line.split(",", 1)[1].split("  ")[0].strip()
+            value = float(m.group(1)) if m else float("nan")
+            # the peers: a bare read() of a perf fd (the kernel's part), the thread CPU-time
+            # system call (a kernel entry too), the vDSO clock
+            peer = f"bare read {fmt(raw)}, thread cputime {fmt(cpu)}, monotonic {fmt(mono)}"
+            base = raw if raw == raw else cpu  # the ratio: to the bare read where measured
+            ratio = f"{value / base:.2f}x" if m and base == base else ""
+            rows.append(Row(what, "C", fmt(value), peer, ratio, "-", "-"))
     return rows
 
 

@@ -6,8 +6,11 @@ set -euo pipefail
 build=${1:-build-bench}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DTIMEMORY_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j2 --target bench_push_pop >/dev/null
+cmake --build "$build" -j2 --target bench_push_pop bench_hwcounters >/dev/null
 "$build/bench_push_pop"
+# one hardware-counter sample (perf_event/PAPI read) beside clock_gettime; n/a rows where this
+# machine cannot count the events
+"$build/bench_hwcounters" || true
 if command -v valgrind >/dev/null; then
     n=200000
     echo "callgrind instructions per pair ($n pairs):"

@@ -7,6 +7,7 @@
 #define TIMEMORY_INTERNAL_H
 
 #include "timemory/timemory.h"
+#include "clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,7 +108,7 @@ int tm__write_file_atomic(const char* path, const char* data, size_t len);
 int tm__mkdir_p(const char* dir);
 
 /* ------------------------------------------------------------------------------------------ */
-/* settings (settings.c)                                                                       */
+/* settings (settings.c, settings_parse.c, settings_config.c)                                  */
 
 typedef struct tm__settings_store {
 #define TM_SETTING_FIELD(name, env, kind, ctype, ...) ctype name;
@@ -132,7 +133,7 @@ extern volatile unsigned tm__settings_generation;
 /* Setting entries "<ENV>": {...} for metadata.json. */
 void tm__settings_metadata_json(tm__buf* b);
 
-/* ---- added by task "Settings" (settings.c) ---- */
+/* ---- added by task "Settings" (settings_parse.c) ---- */
 /* Display units in effect (spec SETTINGS.md 3.4), cached by tm__settings_generation:
  * timing_units "" -> 1 per second, "sec"; "msec" -> 1000, "msec"; memory_units "" -> 1e6 bytes,
  * "MB"; "kb" -> 1000, "kb"; "KiB" -> 1024, "kib"; "B" -> 1, "byte". */
@@ -287,7 +288,7 @@ const char* tm__lookup(uint64_t id);                       /* NULL if unknown */
 void tm__registry_foreach(void (*fn)(uint64_t id, const char* key, void* arg), void* arg);
 
 /* ------------------------------------------------------------------------------------------ */
-/* call-graph storage (graph.c): one graph per thread                                          */
+/* call-graph storage (graph.c) and push/pop (push.c): one graph per thread                    */
 
 typedef struct tm__stats {
     double   sum[2];
@@ -374,20 +375,27 @@ void             tm__graph_after_fork(void);
  * (malloc'd, *n of them): tm__records_unmark undoes it (for those still without laps). */
 tm__record**     tm__graphs_mark_open(size_t* n);
 void             tm__records_unmark(tm__record** recs, size_t n);
-/* Pushes skipped while paused (graph.c): push_skipped remembers one (what timemory_push does
+/* Pushes skipped while paused (push.c): push_skipped remembers one (what timemory_push does
  * when paused; returns TIMEMORY_EDISABLED); pop_skipped forgets the innermost open push of key
  * and returns true when that push is a skipped one, else changes nothing. */
 int              tm__push_skipped(uint64_t key);
 bool             tm__pop_skipped(uint64_t key);
 /* Pushes and pops refused after finalize so far (reported once at exit, library.c). */
 unsigned long    tm__refused_after_finalize_count(void);
+/* Allocation events (events.c, timemory/mallocp.h): the child key of g's current node (made
+ * the first time; NULL beyond max_depth), a node's record of comp (made the first time), one
+ * lap of delta into a record (push.c). graph.c holds timemory_alloc_hold while it changes a
+ * graph or holds the graphs' lock. */
+tm__node*        tm__graph_event_child(tm__graph* g, uint64_t key);
+tm__record*      tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
+void             tm__graph_event_add(tm__record* r, const int64_t delta[2]);
 
-/* Coroutines (suspend.c; the frames stay graph.c's): the pushes a coroutine's step left open
+/* Coroutines (suspend.c; the frame layout is frames.h's): the pushes a coroutine's step left open
  * leave the thread's stack when the step ends and come back when the next step begins. */
 typedef struct tm__segment
 {
     const void*            owner;     /* NULL: an empty slot */
-    void*                  frames;    /* nframes of graph.c's frames (64-byte aligned) */
+    void*                  frames;    /* nframes of frames.h's frames (64-byte aligned) */
     size_t                 nframes;
     size_t                 frame_cap;
     timemory_skipped_push* skips;     /* paused pushes made above them (below: relative) */
@@ -396,28 +404,29 @@ typedef struct tm__segment
     const tm__node*        current;   /* the position when the step ended */
 } tm__segment;
 typedef struct tm__suspended tm__suspended;
-extern const size_t tm__frame_bytes; /* one frame of graph.c */
-/* graph.c: the calling thread's graph (NULL before its first push), its stack depth, its
+extern const size_t tm__frame_bytes; /* one frame (frames.h) */
+/* suspend.c: the calling thread's graph (NULL before its first push), its stack depth, its
  * table of suspended coroutines, the index of the innermost hook push tagged (a, b) or -1 */
 tm__graph*      tm__graph_self(void);
 size_t          tm__graph_depth(const tm__graph* g);
 tm__suspended** tm__graph_suspended(tm__graph* g);
 long            tm__hook_frame_index(const tm__graph* g, const void* tag_a, const void* tag_b);
-/* graph.c: frames from base up (and the step's paused pushes: from index skip_from of the
+/* suspend.c: frames from base up (and the step's paused pushes: from index skip_from of the
  * thread's list, or with skip_from UINT_MAX those made above frame base) into s, the current
  * position back to where it was before them; then back on top of the stack, the first one
  * closing where the stack is now. TIMEMORY_ENOMEM (nothing moved) when s cannot hold them. */
 int  tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment* s);
 int  tm__segment_put(tm__graph* g, tm__segment* s);
-/* graph.c: ends s's frames, innermost first: engine-timed ones recorded when record; hook
+/* suspend.c: ends s's frames, innermost first: engine-timed ones recorded when record; hook
  * pushes timed by their caller recorded only with hook_ticks (end_ticks, ns_per_tick). */
 void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
                      int64_t end_ticks, double ns_per_tick);
 bool tm__segment_has_hooks(const tm__segment* s);
 void tm__segment_free(tm__segment* s); /* its buffers */
-/* suspend.c, for graph.c: drop every suspended coroutine of g unrecorded (thread exit, fork
- * child); end them recorded (finalize's stack_clearing); end those holding hook pushes (the
- * profiler's session ends; returns how many hook pushes); each one's frames; bytes held. */
+/* suspend.c, for graph.c and push.c: drop every suspended coroutine of g unrecorded (thread
+ * exit, fork child); end them recorded (finalize's stack_clearing); end those holding hook
+ * pushes (the profiler's session ends; returns how many hook pushes); each one's frames; bytes
+ * held. */
 void   tm__suspended_drop(tm__graph* g);
 void   tm__suspended_end_all(tm__graph* g);
 int    tm__suspended_end_hooks(tm__graph* g, int64_t end_ticks, double ns_per_tick, int record);
@@ -524,7 +533,7 @@ extern size_t tm__result_probes;
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats);
 /* Sibling order of the results (setting sort_key): the order of first calls, or largest
  * first by inclusive value, self value or count (element 0; ties keep the call order), or by
- * label. tm__sort_key() reads the setting (settings.c). */
+ * label. tm__sort_key() reads the setting (settings_parse.c). */
 enum { TM_SORT_NONE, TM_SORT_INCLUSIVE, TM_SORT_SELF, TM_SORT_COUNT, TM_SORT_NAME };
 int  tm__sort_key(void);
 /* Reorders the children of every node of the tree (placeholder root) by key, without
@@ -678,6 +687,12 @@ void tm__output_record_file(int kind, const char* label, const char* path);
 void tm__output_launch_strftime(const char* fmt, char* out, size_t len);
 void tm__put_metadata(tm__buf* b);
 void tm__write_functions(tm__buf* b);
+/* output.c, for output_dart.c: a copy of a string setting's field (under the settings lock;
+ * malloc'd); every pair (e.g. "__") in s made one character. */
+char* tm__setting_string_copy(char* const* field);
+void  tm__collapse_repeats(char* s, const char* pair);
+/* The DartMeasurement tags of a result on stdout (output_dart.c; dart_output). */
+void tm__dart(const tm__result* r);
 /* File name of an output: <output_path>[/<time>]/<output_prefix><label><ext>. */
 int tm__output_filename(const char* label, const char* ext, char* buf, size_t len);
 /* Writes every file and the stdout table of one result (OUTPUT.md §1). */
@@ -883,8 +898,10 @@ void tm__set_test_reader(tm__test_reader fn);
 /* The process whose data this is: getpid(), except in the copy of a crashed process that
  * the fatal-signal handler makes to write the outputs, where it is the crashed process's. */
 long tm__data_pid(void);
-/* A thread registers its graph: it gets an alternate signal stack while the handler is
- * enabled (nothing otherwise). */
-void tm__signals_thread_start(void);
+/* graph.c: fn runs on a thread at its first push, before its graph is made (NULL: nothing).
+ * signals.c sets it when the handler is enabled: the thread gets an alternate signal stack --
+ * a hook, so that the storage layer does not call up into the signal handler (which calls
+ * timemory_finalize). */
+void tm__graph_on_thread_start(void (*fn)(void));
 /* ---- end of block added by "signals" ---- */
 #endif /* TIMEMORY_INTERNAL_H */

@@ -1,9 +1,9 @@
 /* output.c -- where and when results are written: output file names (SETTINGS.md §4), the
- * per-component sequence of OUTPUT.md §1 (files, stdout table or summary, dart tags, CTest
- * notes), the pass over every component and the writing of metadata.json/functions.json (§8;
- * what they hold: output_metadata.c). Never frees or clears graph data: the caller decides.
- * A file that cannot be written is reported once on stderr and skipped; nothing partial is
- * left.
+ * per-component sequence of OUTPUT.md §1 (files, stdout table or summary, dart tags -- made by
+ * output_dart.c --, CTest notes), the pass over every component and the writing of
+ * metadata.json/functions.json (§8; what they hold: output_metadata.c). Never frees or clears
+ * graph data: the caller decides. A file that cannot be written is reported once on stderr and
+ * skipped; nothing partial is left.
  */
 #include "internal.h"
 
@@ -22,7 +22,7 @@
 /* ------------------------------------------------------------------------------------------ */
 /* file names                                                                                 */
 
-static char* tm__setting_string_copy(char* const* field)
+char* tm__setting_string_copy(char* const* field)
 {
     tm__settings_lock();
     char* s = tm__strdup(*field ? *field : "");
@@ -30,7 +30,7 @@ static char* tm__setting_string_copy(char* const* field)
     return s;
 }
 
-static void tm__collapse_repeats(char* s, const char* pair)
+void tm__collapse_repeats(char* s, const char* pair)
 {
     char* p;
     while((p = strstr(s, pair)) != NULL) memmove(p, p + 1, strlen(p + 1) + 1);
@@ -341,142 +341,6 @@ static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
     }
     tm__folder_unlock(lock);
     tm__buf_free(&content);
-}
-
-/* The measure's name in a DartMeasurement tag (OUTPUT.md §7). */
-static void tm__dart_name(tm__buf* b, const tm__result* r, int idx, const char* hierarchy)
-{
-    const tm__component_row* row  = &tm__components[r->comp];
-    const char*              unit = timemory_component_display_unit(r->comp, idx);
-    bool                     show_unit = unit && *unit && strcmp(unit, "%") != 0;
-    if(tm__settings.dart_label)
-        tm__buf_puts(b, row->label);
-    else
-    {
-        for(const char* p = row->label; *p; ++p)
-            tm__buf_putc(b, (char) toupper((unsigned char) *p));
-        tm__buf_printf(b, "//%s", hierarchy);
-    }
-    if(show_unit) tm__buf_printf(b, "//%s", unit);
-}
-
-/* One label as it appears in H: decoration removed, blanks and brackets made '_' */
-static char* tm__dart_clean(const char* label)
-{
-    char* part = tm__strdup(label ? label : "");
-    if(!part) return NULL;
-    char* p;
-    while((p = strstr(part, ">>>")) != NULL) memmove(p, p + 3, strlen(p + 3) + 1);
-    while((p = strstr(part, "|_")) != NULL) memmove(p, p + 2, strlen(p + 2) + 1);
-    for(p = part; *p; ++p)
-        if(strchr("\t \n<>", *p)) *p = '_';
-    tm__collapse_repeats(part, "__");
-    size_t n = strlen(part);
-    if(n > 0 && part[n - 1] == '_') part[n - 1] = '\0';
-    return part;
-}
-
-#define TM_DART_CHAIN 512 /* deeper entries are named by their own label */
-
-/* H of the dart name: the labels root..entry concatenated, each cleaned on its own (OUTPUT.md
- * §7); the parents are the nearest entries one level up, each before the next. */
-static char* tm__dart_hierarchy_scan(const tm__result* r, size_t idx)
-{
-    const char* chain[TM_DART_CHAIN];
-    int         depth = r->entries[idx].depth;
-    chain[depth]      = r->entries[idx].label;
-    int want          = depth - 1;
-    for(size_t j = idx; j-- > 0 && want >= 0;)
-        if(r->entries[j].depth == want) chain[want--] = r->entries[j].label;
-    tm__buf b;
-    tm__buf_init(&b);
-    for(int d = want + 1; d <= depth; ++d)
-    {
-        char* part = tm__dart_clean(chain[d]);
-        if(part) tm__buf_puts(&b, part);
-        free(part);
-    }
-    return tm__buf_take(&b);
-}
-
-/* The same from the cleaned label of the last entry seen at each depth (clean[d], entry
- * pos[d], SIZE_MAX when none): linear in the name. Entries of the pre-order list of a result
- * always find their parents there; anything else is scanned for. */
-static char* tm__dart_hierarchy(const tm__result* r, size_t idx, char* const* clean,
-                                const size_t* pos)
-{
-    int depth = r->entries[idx].depth;
-    if(depth < 0 || depth >= TM_DART_CHAIN) return tm__strdup(r->entries[idx].label);
-    int top = depth;
-    while(top > 0 && pos[top - 1] != SIZE_MAX && pos[top - 1] < pos[top]) --top;
-    if(top > 0 && pos[top - 1] != SIZE_MAX) return tm__dart_hierarchy_scan(r, idx);
-    tm__buf b;
-    tm__buf_init(&b);
-    for(int d = top; d <= depth; ++d)
-        if(clean[d]) tm__buf_puts(&b, clean[d]);
-    return tm__buf_take(&b);
-}
-
-static void tm__dart(const tm__result* r)
-{
-    const tm__component_row* row  = &tm__components[r->comp];
-    char*                    type = tm__setting_string_copy(&tm__settings.dart_type);
-    if(type && *type && strcasecmp(type, row->label) != 0 && strcasecmp(type, row->name) != 0)
-    {
-        free(type);
-        return;
-    }
-    free(type);
-    int  width = 8, precision = 3;
-    bool scientific = false;
-    tm__format(r->comp, &width, &precision, &scientific);
-    if(precision < 1) precision = 1;
-    int                k     = (row->labels[0] && row->labels[1]) ? 2 : 1;
-    unsigned long long limit = (unsigned long long) tm__settings.dart_count;
-    unsigned long long shown = 0;
-    char*              clean[TM_DART_CHAIN];
-    size_t             pos[TM_DART_CHAIN];
-    for(int d = 0; d < TM_DART_CHAIN; ++d)
-    {
-        clean[d] = NULL;
-        pos[d]   = SIZE_MAX;
-    }
-    for(size_t i = 0; i < r->nentries && (limit == 0 || shown < limit); ++i)
-    {
-        const tm__entry* e = &r->entries[i];
-        long long depth = e->depth;
-        if(!tm__settings.dart_label && depth >= 0 && depth < TM_DART_CHAIN)
-        {
-            free(clean[depth]);
-            clean[depth] = tm__dart_clean(e->label);
-            pos[depth]   = i;
-        }
-        if(e->laps == 0 || depth < 0 || depth > (long long) tm__settings.max_depth) continue;
-        double v[2] = { 0.0, 0.0 };
-        tm__get(r->comp, e->accum, v);
-        char* hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i, clean, pos);
-        tm__buf names;
-        tm__buf_init(&names);
-        for(int j = 0; j < k; ++j)
-        {
-            if(j > 0) tm__buf_putc(&names, ',');
-            tm__dart_name(&names, r, j, hierarchy ? hierarchy : "");
-        }
-        for(int j = 0; j < k; ++j)
-        {
-            printf("<DartMeasurement type=\"numeric/double\" name=\"");
-            if(k > 1) printf("INDEX_%d ", j);
-            if(row->flags & TIMEMORY_CFLAG_INTEGER) /* a count: every digit */
-                printf("%s\">%.0f</DartMeasurement>\n", names.data ? names.data : "", v[j]);
-            else
-                printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "",
-                       precision, v[j]);
-        }
-        tm__buf_free(&names);
-        free(hierarchy);
-        ++shown;
-    }
-    for(int d = 0; d < TM_DART_CHAIN; ++d) free(clean[d]);
 }
 
 /* diff_output (OUTPUT.md §6): the difference files and table, after the run's own outputs */
@@ -852,7 +716,7 @@ static int tm__output_all_in_phase(void)
     int rank = 0, size = 1;
     if(tm__data_pid() != (long) getpid())
     {
-        /* the writer copy of a crashed process (signals.c): no collective -- the other ranks
+        /* the writer copy of a crashed process (signals_writer.c): no collective -- the other ranks
          * are not there -- and no loader or plugin lock; a rank writes into its own folder */
         if(tm__mpi_last_seen(&rank, &size)) tm__output_rank_folder(rank, "a rank crashed", true);
     }

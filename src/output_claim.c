@@ -44,13 +44,6 @@ static size_t          tm__nclaims;
 static size_t          tm__claims_cap;
 static int             tm__claim_fd = -1; /* the lock held during an output phase */
 
-static int64_t tm__claim_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Field 22 of /proc/<pid>/stat (clock ticks after boot): with the pid it names one process
  * even when pids are reused. 0 when it cannot be read. */
 static unsigned long long tm__proc_start_ticks(long pid)
@@ -71,7 +64,7 @@ static unsigned long long tm__proc_start_ticks(long pid)
 
 static void tm__claim_identity(void)
 {
-    tm__claim_began = tm__claim_now();
+    tm__claim_began = tm__clock_ns(CLOCK_REALTIME);
     tm__claim_ticks = tm__proc_start_ticks((long) getpid());
     if(gethostname(tm__claim_host, sizeof(tm__claim_host)) != 0 || !tm__claim_host[0])
         snprintf(tm__claim_host, sizeof(tm__claim_host), "localhost");
@@ -128,7 +121,7 @@ static void tm__stamp_write(int fd, bool final)
 {
     char line[512];
     int  n = snprintf(line, sizeof(line), TM_STAMP_FORMAT "%s\n", (long) getpid(),
-                      tm__claim_ticks, (long long) tm__claim_began, (long long) tm__claim_now(),
+                      tm__claim_ticks, (long long) tm__claim_began, (long long) tm__clock_ns(CLOCK_REALTIME),
                       final ? 1 : 0, tm__claim_host);
     if(n <= 0 || (size_t) n >= sizeof(line)) return;
     /* under the lock: a reader sees it whole (a torn line, after a crash, reads as none) */

@@ -30,13 +30,6 @@ static struct {
     pthread_mutex_t lock;        /* printing and current */
 } tm__prog = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int64_t tm__prog_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 #define TM_PROG_SEC(ns) ((double) (ns) * 1e-9)
 
 /* "212.4 MB" */
@@ -80,7 +73,7 @@ static void tm__prog_print(int64_t now, bool final)
 
 static void tm__prog_tick(bool force)
 {
-    int64_t now  = tm__prog_now();
+    int64_t now  = tm__now_ns();
     int64_t last = __atomic_load_n(&tm__prog.last, __ATOMIC_RELAXED);
     if(now - tm__prog.start < tm__progress_delay_ns) return;
     /* the first line at once, then every file begun (force) and, while one is written, at
@@ -106,12 +99,12 @@ void tm__progress_begin(void)
     tm__prog.tty = isatty(STDERR_FILENO) != 0;
     tm__prog.on  = mode && (strcmp(mode, "on") == 0 || (strcmp(mode, "auto") == 0 && tm__prog.tty));
     free(mode);
-    /* the writer copy of a crashed process (signals.c) says nothing more */
+    /* the writer copy of a crashed process (signals_writer.c) says nothing more */
     if(tm__data_pid() != (long) getpid()) tm__prog.on = false;
     __atomic_store_n(&tm__prog.shown, false, __ATOMIC_RELAXED);
     tm__prog.files      = 0;
     tm__prog.current[0] = '\0';
-    tm__prog.start      = tm__prog_now();
+    tm__prog.start      = tm__now_ns();
     __atomic_store_n(&tm__prog.last, tm__prog.start, __ATOMIC_RELAXED);
     __atomic_store_n(&tm__prog.bytes, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&tm__write_progress, tm__prog.on ? tm__prog_bytes : NULL, __ATOMIC_RELEASE);
@@ -141,7 +134,7 @@ void tm__progress_end(void)
     __atomic_store_n(&tm__write_progress, NULL, __ATOMIC_RELEASE);
     if(!tm__prog.on) return;
     tm__prog.on = false;
-    int64_t now = tm__prog_now();
+    int64_t now = tm__now_ns();
     if(tm__prog.files == 0 || (now - tm__prog.start < tm__progress_delay_ns && !tm__prog.shown))
         return;
     pthread_mutex_lock(&tm__prog.lock);

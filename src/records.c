@@ -1,5 +1,5 @@
 /* records.c -- the original toolkit's C library names (timemory/library.h) for life cycle,
- * records and component-set stacks, on top of the region hot path in graph.c.
+ * records and component-set stacks, on top of the region hot path in push.c.
  * Owns the record-id -> key table (per thread) and the stack of component sets. Trace
  * functions live in trace.c.
  */

@@ -1,13 +1,14 @@
 /* suspend.c -- coroutines: the pushes a coroutine's step leaves open, kept off the thread's
  * stack while the coroutine waits. Owns the per-thread table of suspended coroutines (keyed by
- * an owner address: the coroutine or its frame) and the timemory_coroutine_* API; the frames
- * themselves are graph.c's (tm__segment_take/_put move them).
+ * an owner address: the coroutine or its frame), the timemory_coroutine_* API, a step's frames
+ * (and paused pushes) moved off the thread's stack and back (tm__segment_take/_put; the frame
+ * layout is frames.h's) and the positions (timemory_get/set_position).
  * Why: a thread runs many coroutines in turn (an event loop), and its one stack would otherwise
  * nest each coroutine's regions inside whichever other coroutine's regions were left open at
  * its await. Policy: called between two steps, never from push/pop; after warm-up (the table
  * and a few spare buffers) a suspend/resume pair allocates nothing.
  */
-#include "internal.h"
+#include "frames.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -196,7 +197,7 @@ int timemory_coroutine_end(const void* owner, int record)
     return TIMEMORY_OK;
 }
 
-/* ---- for graph.c ------------------------------------------------------------------------- */
+/* ---- for graph.c and push.c ------------------------------------------------------------- */
 
 void tm__suspended_drop(tm__graph* g)
 {
@@ -255,4 +256,158 @@ size_t tm__suspended_memory(const tm__graph* g)
     for(size_t i = 0; i < t->nspares; ++i)
         bytes += t->spares[i].frame_cap * tm__frame_bytes + t->spares[i].skip_cap * skip;
     return bytes;
+}
+
+/* ---- positions, and a step's frames off the stack and back (the frames: frames.h) -------- */
+
+const size_t tm__frame_bytes = sizeof(tm__frame);
+
+timemory_position timemory_get_position(void)
+{
+    tm__graph* g = tm__graph_get();
+    return (timemory_position){ g, g ? g->current : NULL };
+}
+
+int timemory_set_position(timemory_position pos)
+{
+    tm__graph* g = tm__tls_graph;
+    if(!g || pos.graph != g || !pos.node) return TIMEMORY_EINVAL;
+    g->current = (tm__node*)pos.node;
+    return TIMEMORY_OK;
+}
+
+tm__graph* tm__graph_self(void)
+{
+    return tm__tls_graph;
+}
+
+size_t tm__graph_depth(const tm__graph* g)
+{
+    return g->nframes;
+}
+
+tm__suspended** tm__graph_suspended(tm__graph* g)
+{
+    return &g->suspended;
+}
+
+long tm__hook_frame_index(const tm__graph* g, const void* tag_a, const void* tag_b)
+{
+    for(size_t i = g->nframes; i-- > 0;)
+        if(g->frames[i].tag_a == tag_a && g->frames[i].tag_b == tag_b) return (long)i;
+    return -1;
+}
+
+/* The paused pushes of the step: from index skip_from on, or (skip_from UINT_MAX) those made
+ * while frame base was open. */
+static inline bool tm__skip_in_step(const timemory_thread_skips* k, unsigned i, size_t base,
+                                    unsigned skip_from)
+{
+    return skip_from == UINT_MAX ? k->entries[i].below > base : i >= skip_from;
+}
+
+int tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment* s)
+{
+    size_t                 n     = g->nframes - base;
+    timemory_thread_skips* k     = &timemory_thread_skipped;
+    unsigned               nskip = 0;
+    for(unsigned i = 0; i < k->count; ++i) nskip += tm__skip_in_step(k, i, base, skip_from);
+    if(n > s->frame_cap)
+    {
+        void* f = aligned_alloc(_Alignof(tm__frame), n * sizeof(tm__frame));
+        if(!f) return TIMEMORY_ENOMEM;
+        free(s->frames);
+        s->frames    = f;
+        s->frame_cap = n;
+    }
+    if(nskip > s->skip_cap)
+    {
+        timemory_skipped_push* e = realloc(s->skips, nskip * sizeof(*e));
+        if(!e) return TIMEMORY_ENOMEM;
+        s->skips    = e;
+        s->skip_cap = nskip;
+    }
+    if(n) memcpy(s->frames, &g->frames[base], n * sizeof(tm__frame));
+    s->nframes = n;
+    s->current = g->current;
+    /* paused pushes made while these frames were open belong to the same step */
+    unsigned kept = 0;
+    s->nskips     = 0;
+    for(unsigned i = 0; i < k->count; ++i)
+    {
+        timemory_skipped_push e = k->entries[i];
+        if(tm__skip_in_step(k, i, base, skip_from))
+        {
+            e.below = e.below > base ? e.below - (unsigned)base : 0;
+            s->skips[s->nskips++] = e;
+        }
+        else
+            k->entries[kept++] = e;
+    }
+    k->count = kept;
+    if(n)
+    {
+        g->current                  = g->frames[base].saved;
+        g->nframes                  = base;
+        timemory_thread_open_pushes = (unsigned)base;
+    }
+    return TIMEMORY_OK;
+}
+
+int tm__segment_put(tm__graph* g, tm__segment* s)
+{
+    while(g->nframes + s->nframes > g->frame_cap)
+        if(!tm__frames_grow(g)) return TIMEMORY_ENOMEM;
+    if(!tm__skips_reserve(s->nskips)) return TIMEMORY_ENOMEM;
+    size_t base = g->nframes;
+    timemory_thread_skips* k = &timemory_thread_skipped;
+    for(unsigned i = 0; i < s->nskips; ++i)
+        k->entries[k->count++] = (timemory_skipped_push){ s->skips[i].key,
+                                                          s->skips[i].below + (unsigned)base };
+    if(s->nframes)
+    {
+        memcpy(&g->frames[base], s->frames, s->nframes * sizeof(tm__frame));
+        g->frames[base].saved       = g->current; /* it closes where the stack is now */
+        g->nframes                  = base + s->nframes;
+        timemory_thread_open_pushes = (unsigned)g->nframes;
+        g->current                  = (tm__node*)s->current;
+    }
+    s->nframes = 0;
+    s->nskips  = 0;
+    return TIMEMORY_OK;
+}
+
+void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
+                     int64_t end_ticks, double ns_per_tick)
+{
+    tm__frame* frames = s->frames;
+    for(size_t i = s->nframes; record && i-- > 0;)
+    {
+        tm__frame* f = &frames[i];
+        if(!f->node || (f->caller_clock && !hook_ticks)) continue;
+        /* a suspended frame is off the stack: its depth as if it were back on top */
+        tm__frame_finish(g, f, g->nframes + i, end_ticks, ns_per_tick);
+    }
+    s->nframes = 0;
+    s->nskips  = 0;
+}
+
+bool tm__segment_has_hooks(const tm__segment* s)
+{
+    const tm__frame* frames = s->frames;
+    for(size_t i = 0; i < s->nframes; ++i)
+        if(frames[i].tag_a) return true;
+    return false;
+}
+
+void tm__segment_free(tm__segment* s)
+{
+    free(s->frames);
+    free(s->skips);
+    s->frames    = NULL;
+    s->skips     = NULL;
+    s->frame_cap = 0;
+    s->skip_cap  = 0;
+    s->nframes   = 0;
+    s->nskips    = 0;
 }

@@ -3,7 +3,7 @@
  * allocated at the thread's first event), written at output as a Chrome / Perfetto trace
  * (<output_path>/<output_prefix>timeline.json): one "X" event per call with its real start
  * and duration, a pid, one tid per thread, process and thread names, dropped events per thread.
- * Hot path (graph.c calls tm__timeline_begin/_end inside push and pop): the thread's buffer
+ * Hot path (push.c calls tm__timeline_begin/_end inside push and pop): the thread's buffer
  * from an initial-exec TLS pointer, one 24-byte store, the count published with a release
  * store -- no lock, no allocation after the first event, no string. A full buffer drops the
  * newest events (counted) and always keeps room for the ends of the calls it holds, so every
@@ -299,12 +299,7 @@ void tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, u
 
 int64_t tm__timeline_now(void)
 {
-    if(TM_LIKELY(tm__fast_wall))
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    }
+    if(TM_LIKELY(tm__fast_wall)) return tm__now_ns();
     int64_t v[1][2]; /* a test's injected clock */
     tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
     tm__record_set(&wall, v);

@@ -34,13 +34,6 @@ static int                              tm__trace_refs;
 static tm__cset                         tm__trace_mask;
 static unsigned                         tm__trace_generation = ~0u;
 
-static inline int64_t tm__now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static tm__throttle* tm__tt_find(uint64_t key, bool create)
 {
     tm__throttle_table* t = &tm__tt;
@@ -168,7 +161,7 @@ void timemory_trace_set_env(const char* var, const char* value)
 
 int timemory_push_trace_hash(uint64_t key)
 {
-    /* paused: remembered, so that its pop finds it (graph.c) and never an open region */
+    /* paused: remembered, so that its pop finds it (push.c) and never an open region */
     if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(key);
     if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
     if(TM_UNLIKELY(tm__trace_refs == 0)) timemory_trace_init("", false, NULL);

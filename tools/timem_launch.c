@@ -14,6 +14,8 @@
  *     io <rchar> <wchar> <read_bytes> <write_bytes> <cancelled_write_bytes>   or "io -"
  *     orphans <count>                      orphans that ended before the command, or with it
  *     orphan-rusage ..., orphan-io ...     their sums (same fields)
+ *     perf <i> <count> <enabled ns> <running ns>   or "perf <i> error <errno>": the i-th
+ *                                          event of --perf (below)
  *
  * /proc/<pid>/io is read while the ended process is still a zombie (waitid WNOWAIT): it then
  * holds the I/O of everything that process waited for. SIGINT and SIGQUIT (the terminal sends
@@ -21,7 +23,12 @@
  * ignored here, so the report is always written; the command gets the dispositions this
  * program was started with (SIGCHLD's too, which is the default here).
  *
- * Usage: timem-launch FD COMMAND [ARGUMENTS...]
+ * With --perf TYPE:CONFIG[,TYPE:CONFIG...] the command is counted with perf_event: the
+ * counters are opened on the forked child before it execs (it waits on a pipe), disabled
+ * until its exec (enable_on_exec) and inherited by what it starts; user space only where
+ * perf_event_paranoid allows no more. They are read once everything has been reaped.
+ *
+ * Usage: timem-launch FD [--perf EVENTS] COMMAND [ARGUMENTS...]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,13 +37,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/perf_event.h>
+#include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define TL_NIO 5
+#define TL_MAX_PERF 32
 
 typedef struct tl_usage
 {
@@ -148,6 +159,48 @@ static pid_t tl_reap(int flags, int* status, struct rusage* ru, long long io[TL_
     return pid;
 }
 
+/* --perf TYPE:CONFIG,...: the number of events parsed, or -1 */
+static int tl_parse_perf(const char* text, uint32_t* types, uint64_t* configs)
+{
+    int n = 0;
+    while(*text)
+    {
+        char*              end    = NULL;
+        unsigned long      type   = strtoul(text, &end, 10);
+        if(!end || *end != ':' || n == TL_MAX_PERF) return -1;
+        unsigned long long config = strtoull(end + 1, &end, 10);
+        if(!end || (*end && *end != ',')) return -1;
+        types[n]   = (uint32_t)type;
+        configs[n] = (uint64_t)config;
+        ++n;
+        text = *end ? end + 1 : end;
+    }
+    return n;
+}
+
+/* counts pid from its exec on, with what it starts; user space only when that is all the
+ * kernel allows (perf_event_paranoid) */
+static int tl_open_perf(pid_t pid, uint32_t type, uint64_t config)
+{
+    struct perf_event_attr attr;
+    for(int user_only = 0; user_only < 2; ++user_only)
+    {
+        memset(&attr, 0, sizeof(attr));
+        attr.size           = sizeof(attr);
+        attr.type           = type;
+        attr.config         = config;
+        attr.disabled       = 1;
+        attr.enable_on_exec = 1;
+        attr.inherit        = 1;
+        attr.exclude_kernel = (unsigned)user_only;
+        attr.exclude_hv     = (unsigned)user_only;
+        attr.read_format    = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+        int fd = (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        if(fd >= 0 || (errno != EACCES && errno != EPERM)) return fd < 0 ? -errno : fd;
+    }
+    return -errno;
+}
+
 int main(int argc, char** argv)
 {
     if(argc < 3)
@@ -164,6 +217,21 @@ int main(int argc, char** argv)
     }
     FILE* out = fdopen((int)fd, "w");
     if(!out) return 2;
+    uint32_t perf_types[TL_MAX_PERF];
+    uint64_t perf_configs[TL_MAX_PERF];
+    int      perf_fds[TL_MAX_PERF];
+    int      nperf = 0;
+    int      first = 2; /* the command's argv index */
+    if(strcmp(argv[2], "--perf") == 0)
+    {
+        nperf = argc > 4 ? tl_parse_perf(argv[3], perf_types, perf_configs) : -1;
+        if(nperf < 0)
+        {
+            fprintf(stderr, "timem-launch: bad --perf list\n");
+            return 2;
+        }
+        first = 4;
+    }
 
 #ifdef PR_SET_CHILD_SUBREAPER
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* orphans come here, not to init */
@@ -180,8 +248,8 @@ int main(int argc, char** argv)
     /* an ignored SIGCHLD (inherited through exec) would reap the children before wait4 */
     sigaction(SIGCHLD, &deflt, &saved_chld);
 
-    int failed[2];
-    if(pipe2(failed, O_CLOEXEC) < 0)
+    int failed[2], go[2] = {-1, -1};
+    if(pipe2(failed, O_CLOEXEC) < 0 || (nperf > 0 && pipe2(go, O_CLOEXEC) < 0))
     {
         fprintf(out, "error %d\n", errno);
         return 1;
@@ -199,13 +267,32 @@ int main(int argc, char** argv)
             sigaction(tl_held[i], &saved[i], NULL);
         sigaction(SIGCHLD, &saved_chld, NULL);
         close(failed[0]);
-        execvp(argv[2], argv + 2);
+        if(go[0] >= 0)
+        {
+            /* the counters are opened on this process before it execs */
+            char    byte = 0;
+            ssize_t got;
+            close(go[1]);
+            while((got = read(go[0], &byte, 1)) < 0 && errno == EINTR)
+                ;
+            close(go[0]);
+        }
+        execvp(argv[first], argv + first);
         int code = errno;
         ssize_t written = write(failed[1], &code, sizeof(code));
         (void)written;
         _exit(127);
     }
     close(failed[1]);
+    if(go[0] >= 0)
+    {
+        close(go[0]);
+        for(int i = 0; i < nperf; ++i)
+            perf_fds[i] = tl_open_perf(child, perf_types[i], perf_configs[i]);
+        while(write(go[1], "", 1) < 0 && errno == EINTR)
+            ;
+        close(go[1]);
+    }
     fprintf(out, "pid %ld\n", (long)child);
     fflush(out);
     int     code = 0;
@@ -252,5 +339,17 @@ int main(int argc, char** argv)
     fprintf(out, "orphans %d\n", count);
     tl_write_usage(out, "orphan-rusage", &orphans);
     tl_write_io(out, "orphan-io", &orphans);
+    for(int i = 0; i < nperf; ++i)
+    {
+        uint64_t values[3]; /* count, time enabled, time running */
+        if(perf_fds[i] < 0)
+            fprintf(out, "perf %d error %d\n", i, -perf_fds[i]);
+        else if(read(perf_fds[i], values, sizeof(values)) != (ssize_t)sizeof(values))
+            fprintf(out, "perf %d error %d\n", i, errno ? errno : EIO);
+        else
+            fprintf(out, "perf %d %llu %llu %llu\n", i, (unsigned long long)values[0],
+                    (unsigned long long)values[1], (unsigned long long)values[2]);
+        if(perf_fds[i] >= 0) close(perf_fds[i]);
+    }
     return fclose(out) == 0 ? 0 : 1;
 }

@@ -5,6 +5,7 @@
  * tool this build lacks). `needs` is NULL for what is measured here; otherwise the reason the
  * component is unavailable. Descriptions are the seed's help(timemory.component.id) strings.
  * For caliper, sys_clock and papi_array the first id is the 3.2 primary id (properties.id).
+ * malloc_gotcha samples nothing (NONE): its laps come from allocation events (src/events.c).
  * See docs/adding-a-component.md.
  */
 #ifndef TIMEMORY_COMPONENT_TABLE_H
@@ -149,9 +150,7 @@
       "requires LIKWID with nvmon GPU support (liblikwid); this build has no LIKWID support",      \
       "LIKWID nvmon (GPU) marker forwarding")                                                      \
     X(MALLOC_GOTCHA, 28, "malloc_gotcha", "MallocGotcha", "malloc_gotcha", "", NONE, 1,            \
-      TIMEMORY_CFLAG_MEMORY, 1e6, "MB", NULL, 0.0, "", NULL,                                       \
-      "requires GOTCHA (libgotcha) to wrap the allocation functions; this build has no GOTCHA "    \
-      "support",                                                                                   \
+      TIMEMORY_CFLAG_MEMORY, 1e6, "MB", NULL, 0.0, "", NULL, NULL,                                 \
       "GOTCHA wrapper for memory allocation functions")                                            \
     X(MONOTONIC_CLOCK, 29, "monotonic_clock", "MonotonicClock", "monotonic_clock", "", MONOTONIC,  \
       1, TIMEMORY_CFLAG_TIMING | TIMEMORY_CFLAG_FLAMEGRAPH, 1.0, "sec", NULL, 0.0, "", NULL, NULL, \

@@ -443,6 +443,10 @@
     X(output_progress, "TIMEMORY_OUTPUT_PROGRESS",                                               \
       STRING, char*, "std::string", "auto", 0, 0, "--timemory-output-progress",                  \
       "A progress line on stderr when writing the outputs takes over a second: 'auto' (when "    \
-      "stderr is a terminal), 'on' or 'off'")
+      "stderr is a terminal), 'on' or 'off'")                                                    \
+    X(ert_trials_min, "TIMEMORY_ERT_TRIALS_MIN",                                                 \
+      INT, uint64_t, "unsigned long", 1, 1, INT64_MAX, "",                                       \
+      "Fewest sweeps of the working set in one ERT measurement (each measurement makes at "      \
+      "least this many and enough to move about the largest working set's bytes)")
 
 #endif

@@ -333,7 +333,50 @@ else:
     from .mpi_support import start_mpip, stop_mpip
     start_ompt, stop_ompt = _wrapper_tool("ompt", "needs OpenMP tools support")
     start_ncclp, stop_ncclp = _wrapper_tool("ncclp", "needs NCCL and GOTCHA")
-    start_mallocp, stop_mallocp = _wrapper_tool("mallocp", "needs GOTCHA")
+
+    def start_mallocp():
+        """Start recording memory allocations: each call of malloc, calloc, realloc and free
+        (Python's object and memory allocators here; a C program's through the preloaded
+        libtimemory-mallocp) adds its bytes to the malloc_gotcha entry named after the function
+        under the current region. Returns this start's id for stop_mallocp(); starts nest"""
+        return libpytimemory.start_mallocp()
+
+    def stop_mallocp(idx):
+        """Stop the start idx of start_mallocp(); returns the starts still active (0: stopped)"""
+        return libpytimemory.stop_mallocp(idx)
+
+    _function_wrappers = (
+        ("mpip", ("mpip", "mpi")),
+        ("ompt", ("ompt", "openmp")),
+        ("ncclp", ("ncclp", "nccl")),
+        ("mallocp", ("mallocp", "malloc", "memory")),
+    )
+
+    def _function_wrapper_index(name):
+        lowered = str(name).lower()
+        for index, (_tool, names) in enumerate(_function_wrappers):
+            if lowered in names:
+                return index
+        accepted = ", ".join(n for _tool, names in _function_wrappers for n in names)
+        raise RuntimeError(f"unknown function wrapper {name!r}; accepted names: {accepted}")
+
+    def start_function_wrappers(*args, **kwargs):
+        """Start the function wrappers named (mpip/mpi, ompt/openmp, ncclp/nccl,
+        mallocp/malloc/memory; case-insensitive) as arguments or as name=True keywords.
+        Returns the ids [mpip, ompt, ncclp, mallocp] (0: not started)"""
+        wanted = [False] * len(_function_wrappers)
+        for name in args:
+            wanted[_function_wrapper_index(name)] = True
+        for name, value in kwargs.items():
+            wanted[_function_wrapper_index(name)] = bool(value)
+        starts = (start_mpip, start_ompt, start_ncclp, start_mallocp)
+        return [start() if want else 0 for want, start in zip(wanted, starts)]
+
+    def stop_function_wrappers(ids):
+        """Stop each started id of start_function_wrappers(); returns the list with each entry
+        replaced by what its stop returned (the starts still active; 0 stays 0)"""
+        stops = (stop_mpip, stop_ompt, stop_ncclp, stop_mallocp)
+        return [stop(idx) if idx else 0 for idx, stop in zip(ids, stops)]
 
     def _setting(name, default):
         try:
@@ -384,10 +427,12 @@ else:
         "set_rusage_children",
         "set_rusage_self",
         "size",
+        "start_function_wrappers",
         "start_mallocp",
         "start_mpip",
         "start_ncclp",
         "start_ompt",
+        "stop_function_wrappers",
         "stop_mallocp",
         "stop_mpip",
         "stop_ncclp",

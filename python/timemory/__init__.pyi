@@ -1,7 +1,7 @@
 """Type stub of the timemory package (top level)."""
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, overload
 
 from typing_extensions import TypeAlias
@@ -90,10 +90,12 @@ __all__ = [
     "set_rusage_children",
     "set_rusage_self",
     "size",
+    "start_function_wrappers",
     "start_mallocp",
     "start_mpip",
     "start_ncclp",
     "start_ompt",
+    "stop_function_wrappers",
     "stop_mallocp",
     "stop_mpip",
     "stop_ncclp",
@@ -169,3 +171,5 @@ def start_ncclp() -> int: ...
 def stop_ncclp(idx: int) -> int: ...
 def start_mallocp() -> int: ...
 def stop_mallocp(idx: int) -> int: ...
+def start_function_wrappers(*args: str, **kwargs: bool) -> list[int]: ...
+def stop_function_wrappers(ids: Sequence[int]) -> list[int]: ...

@@ -2,6 +2,8 @@
  * (the runner links with -Wl,--wrap=malloc,calloc,realloc), so tests can assert that the hot
  * path allocates nothing after warm-up; tm_test_fail_allocations > 0 makes that many of the
  * next allocations fail (out-of-memory paths). */
+#include "timemory/mallocp.h"
+
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -11,6 +13,9 @@ void* __real_realloc(void* p, size_t n);
 
 unsigned long tm_test_allocations;
 unsigned long tm_test_fail_allocations;
+/* nonzero: malloc also reports to allocation tracking, as libtimemory-mallocp does
+ * (test_mallocp.c: the library's own allocations must not re-enter it) */
+int tm_test_alloc_events;
 
 /* atomic: threads of the tests allocate too (ThreadSanitizer runs these tests) */
 static int tm_test_fail_now(void)
@@ -26,7 +31,10 @@ static int tm_test_fail_now(void)
 void* __wrap_malloc(size_t n)
 {
     __atomic_fetch_add(&tm_test_allocations, 1, __ATOMIC_RELAXED);
-    return tm_test_fail_now() ? NULL : __real_malloc(n);
+    void* p = tm_test_fail_now() ? NULL : __real_malloc(n);
+    if(p && __atomic_load_n(&tm_test_alloc_events, __ATOMIC_RELAXED))
+        timemory_alloc_note(TIMEMORY_ALLOC_MALLOC, n);
+    return p;
 }
 
 void* __wrap_calloc(size_t n, size_t size)

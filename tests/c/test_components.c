@@ -323,6 +323,7 @@ TM_TEST(components_availability)
         TIMEMORY_KERNEL_MODE_TIME,
         TIMEMORY_USER_MODE_TIME,
         TIMEMORY_TRIP_COUNT,
+        TIMEMORY_MALLOC_GOTCHA, /* its values come from allocation events (events.c) */
     };
     /* containers without a value of their own, configured through settings */
     static const int      bundles[] = {TIMEMORY_USER_GLOBAL_BUNDLE, TIMEMORY_USER_LIST_BUNDLE,

@@ -78,7 +78,7 @@ static const char* get_str(const char* name)
 TM_TEST(settings_table_complete)
 {
     tm__settings_init();
-    CHECK_INT(timemory_settings_count(), 130);
+    CHECK_INT(timemory_settings_count(), 131);
     CHECK(tm_required_fields_size > 0);
 
     timemory_setting_info info;
@@ -96,7 +96,7 @@ TM_TEST(settings_table_complete)
     CHECK_STR(info.env, "TIMEMORY_SORT_KEY");
     CHECK_INT(timemory_settings_info(129, &info), TIMEMORY_OK);
     CHECK_STR(info.env, "TIMEMORY_OUTPUT_PROGRESS");
-    CHECK_INT(timemory_settings_info(130, &info), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_settings_info(131, &info), TIMEMORY_EINVAL);
     CHECK_INT(timemory_settings_info(-1, &info), TIMEMORY_EINVAL);
 
     for(int i = 0; i < timemory_settings_count(); ++i)

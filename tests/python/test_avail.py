@@ -114,14 +114,34 @@ def test_settings_brief_and_description(capsys):
                     ["TIMEMORY_ENABLED", "true", "bool", "Activation state of timemory"]]  # fmt: skip
 
 
-def test_hardware_counters_none_and_why(capsys):
-    out = avail(capsys, "-H")
-    assert out.startswith("hardware counters: none available (")
-    assert "papi_vector: requires PAPI" in out
-    assert main(["-H", "--csv"]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == "HARDWARE COUNTER,AVAILABLE,SUMMARY\n"
-    assert "none available" in captured.err
+def test_hardware_counters_listed(capsys):
+    """-H: every event the engine knows, tested here: perf_event's names always (software
+    events available where perf_event_open is allowed), PAPI's when libpapi is installed."""
+    from timemory import hardware_counters
+
+    rows = text_rows(avail(capsys, "-H"))
+    assert rows[0] == ["HARDWARE COUNTER", "AVAILABLE", "BACKEND", "UNITS", "SUMMARY"]
+    known = {row["name"]: row for row in ext.hwcounters_list()}
+    by_name = {row[0]: row for row in rows[1:]}
+    assert len(rows) - 1 == len(ext.hwcounters_list())
+    task = by_name["task-clock"]
+    assert task[2:4] == ["perf_event", "ns"]
+    assert task[1] == ("true" if known["task-clock"]["available"] else "false")
+    assert by_name["cycles"][1] == ("true" if known["cycles"]["available"] else "false")
+    assert "Page faults" in by_name["page-faults"][4]
+    # markdown and csv: the same rows
+    md = avail(capsys, "-H", "-M").splitlines()
+    assert md[0] == "| HARDWARE COUNTER | AVAILABLE | BACKEND | UNITS | SUMMARY |"
+    assert any(line.startswith("| `task-clock` | ") for line in md)
+    assert main(["-H", "--csv", "-b", "-d", "-l"]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert table[0] == ["HARDWARE COUNTER", "BACKEND", "UNITS", "PYTHON", "DESCRIPTION"]
+    row = next(r for r in table if r[0] == "task-clock")
+    assert row[3] == "timemory.hardware_counters.preset.task_clock"
+    assert hardware_counters.preset.task_clock.symbol() == "task-clock"
+    # -r filters any cell: the available ones
+    rows = text_rows(avail(capsys, "-H", "-r", "true"))[1:]
+    assert sorted(r[0] for r in rows) == sorted(n for n, r in known.items() if r["available"])
 
 
 def test_filters_sort_width_and_all(capsys):
@@ -140,7 +160,7 @@ def test_filters_sort_width_and_all(capsys):
     out = avail(capsys, "-a")
     assert re.search(r"^\| +COMPONENT +\|", out, re.M)
     assert re.search(r"^\| +ENVIRONMENT VARIABLE +\|", out, re.M)
-    assert "hardware counters: none available" in out
+    assert re.search(r"^\| +HARDWARE COUNTER +\| +AVAILABLE +\|", out, re.M)
 
 
 def test_bad_regex_and_output_file(capsys, tmp_path):

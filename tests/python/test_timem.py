@@ -219,10 +219,39 @@ def test_launch_errors(tmp_path):
 
 
 def test_hardware_counters_are_not_faked():
-    result = timem("-e", "PAPI_TOT_CYC", "--", "true")
+    """-e: perf_event counts the command from its exec on; an event this machine lacks is
+    reported as not available, never with a value; an unknown name is an error."""
+    from timemory.libs import libpytimemory as ext
+
+    known = {
+        r["name"]: r["available"] for r in ext.hwcounters_list() if r["backend"] == "perf_event"
+    }
+    result = timem("-q", "-o", "-", "-e", "task-clock,page-faults", "cycles", "--",
+                   sys.executable, "-c", "bytearray(50_000_000); sum(range(10**6))")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)["timemory"]
+    entries = document["timem"][0]
+    for name in ("task-clock", "page-faults", "cycles"):
+        if known[name]:
+            assert entries[name]["value"] > 0 and entries[name]["label"] == name
+        else:
+            assert name not in entries
+            assert name in document["hardware_counters_unavailable"]
+    if known["task-clock"]:
+        assert entries["task-clock"]["unit_repr"] == "ns"
+        # the command's CPU time, as the kernel's rusage has it (within 30% + 20 ms)
+        cpu_ns = entries["cpu_clock"]["value"]
+        assert abs(entries["task-clock"]["value"] - cpu_ns) <= 0.3 * cpu_ns + 2e7
+    if known["page-faults"]:
+        assert entries["page-faults"]["value"] >= 50_000_000 // 4096 // 2
+    text = timem("-e", "cycles", "--", "true").stderr
+    if not known["cycles"]:
+        assert "hardware counter 'cycles' is not available: No such file or directory" in text
+        assert not re.search(r"^ *\d+ cycles$", text, re.M)
+    result = timem("-e", "no-such-counter", "--", "true")
     assert result.returncode == 2
-    assert "hardware counters are not available: requires PAPI" in result.stderr
-    assert "PAPI" not in timem("true").stderr
+    assert "'no-such-counter' is unknown to perf_event" in result.stderr
+    assert "task-clock" not in timem("true").stderr
 
 
 def test_shell_json_and_stdout(tmp_path):

@@ -328,7 +328,7 @@ def test_several_components_and_profiler_together(run_python):
     cpu = json.loads([x for x in result.stdout.splitlines() if x.startswith("CPU=")][0][4:])
     cpu_lines = {p[4 : p.rfind("[")].strip(): v for p, v in cpu if "[" in p}
     assert cpu_lines["time.sleep(0.05)"] < 0.03  # sleeping costs no CPU time
-    assert cpu_lines["def spin():"] > 0.02
+    assert cpu_lines["def spin():"] > 0.01  # 0.05 s of spinning: at least 20% of a busy core
 
 
 def test_tracer_beside_the_profilers_frame_hook(run_python):

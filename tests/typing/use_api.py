@@ -18,10 +18,12 @@ from typing import Any
 import timemory
 from timemory import (
     component,
+    ert,
     hardware_counters,
     options,
     plotting,
     region,
+    roofline,
     settings,
     signals,
     units,
@@ -249,13 +251,30 @@ fresh: argparse.ArgumentParser = options.add_arguments(subparser=False)
 
 counters_available: bool = hardware_counters.available()
 counter_api: hardware_counters.api = hardware_counters.api.papi
+task_clock: hardware_counters.Info = hardware_counters.preset.task_clock
+counter_units: str = hardware_counters.Info("task-clock", hardware_counters.api.perf_event).units()
+counted: list[str] = [i.symbol() for i in hardware_counters.events(available_only=True)]
+counter_backend: str | None = hardware_counters.backend()
 milliseconds: float = seconds * units.msec
 megabytes: float = 2_000_000 / units.megabyte
+
+# ---- ERT and the roofline's ceilings ------------------------------------------------------------
+ert_doc: dict[str, Any] = ert.run(
+    min_working_set=1024, max_data_size=1 << 18, num_threads=1, ops=[1, 8], repeats=1,
+    progress=False, verbose=False,
+)
+peaks: dict[str, float] = ert.peak_flops(ert.entries_of(ert_doc))
+levels: list[dict[str, Any]] = ert.bandwidths(ert_doc)
+ceiling: dict[str, Any] = roofline.ceilings(ert_doc, bandwidth=["l1"], rtype="cpu_roofline_dp")
 
 timemory.enable_signal_detection([signals.Signal.Terminate, signals.User1])
 timemory.disable_signal_detection()
 line: int = timemory.LINE()
 function: str = timemory.FUNC()
 enabled: bool = timemory.enabled()
+mallocp_id: int = timemory.start_mallocp()
+remaining: int = timemory.stop_mallocp(mallocp_id)
+wrapper_ids: list[int] = timemory.start_function_wrappers("malloc", memory=True)
+stopped: list[int] = timemory.stop_function_wrappers(wrapper_ids)
 print(f"typed API: {len(results)} wall_clock entries, {sys.version_info[:2]}")
 timemory.finalize()

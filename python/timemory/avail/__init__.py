@@ -5,8 +5,8 @@ Every row comes from the engine's own tables, through the extension: the compone
 (``component_table()``: names, ids, labels, availability and why not, descriptions), the
 settings table (``settings_names()``, ``settings_info()``, and ``settings_get()`` for the values
 in effect in this process, after the environment and configuration files) and the hardware
-counters ``timemory.hardware_counters`` knows (``preset``; none without PAPI, and the component
-table says why). ``tables()`` builds them; ``Table.text()``, ``.markdown()`` and ``.csv()``
+counters ``timemory.hardware_counters`` knows (PAPI's and perf_event's, each tested on this
+machine). ``tables()`` builds them; ``Table.text()``, ``.markdown()`` and ``.csv()``
 write them.
 """
 
@@ -214,41 +214,34 @@ def settings_table(brief=False, value=False, language=False, description=False):
     return Table("settings", columns, rows, code={0}, centered=centered)
 
 
-def _hw_reason():
-    reasons = []
-    for row in _lib.component_table():
-        if row["name"] in ("papi_vector", "cupti_counters") and not row["available"]:
-            reasons.append(f"{row['name']}: {row['reason']}")
-    return "; ".join(reasons) or "no hardware-counter component is available"
-
-
 def hw_counter_table(brief=False, language=False, description=False):
-    """The hardware counters timemory.hardware_counters describes (its ``preset``
-    attributes): none in a build without PAPI or CUPTI, and the note says why."""
+    """The hardware counters timemory.hardware_counters knows (PAPI presets and native events
+    when libpapi is installed, perf_event's names), each tested on this machine: name,
+    AVAILABLE (unless brief), BACKEND, UNITS, the ``preset`` attribute (language) and the
+    description (summary unless description)."""
     from .. import hardware_counters
 
-    infos = []
-    for attr in sorted(vars(hardware_counters.preset)):
-        info = getattr(hardware_counters.preset, attr)
-        if not attr.startswith("_") and isinstance(info, hardware_counters.Info):
-            infos.append((attr, info))
     columns = ["HARDWARE COUNTER"]
     if not brief:
         columns.append("AVAILABLE")
+    columns += ["BACKEND", "UNITS"]
     if language:
         columns.append("PYTHON")
     columns.append("DESCRIPTION" if description else "SUMMARY")
     rows = []
-    for attr, info in infos:
+    for info in hardware_counters.events():
         cells = [info.symbol()]
         if not brief:
             cells.append(_bool(info.available()))
+        cells += [info.api().name, info.units()]
         if language:
-            cells.append(f"timemory.hardware_counters.preset.{attr}")
+            cells.append(f"timemory.hardware_counters.preset.{info.python_symbol()}")
         cells.append(info.long_description() if description else info.short_description())
         rows.append(cells)
-    note = f"hardware counters: none available ({_hw_reason()})"
-    return Table("hardware counters", columns, rows, code={0}, centered={1}, note=note)
+    why = hardware_counters.reason()
+    note = "hardware counters: none known" + (f" ({why})" if why else "")
+    centered = {1, 2} if not brief else {1}
+    return Table("hardware counters", columns, rows, code={0}, centered=centered, note=note)
 
 
 def tables(components=True, settings=False, hw_counters=False, brief=False, value=False,

@@ -95,8 +95,15 @@ def profiler_init():
     _lib.profiler_set_args_formatter(_format_args)
 
 
+# the start_mallocp() id of a session recording malloc_gotcha (0: none)
+_mallocp_session = [0]
+
+
 def profiler_finalize():
     """End the profiling session: removes the hooks if installed, clears the decisions."""
+    if _mallocp_session[0]:
+        _lib.stop_mallocp(_mallocp_session[0])
+        _mallocp_session[0] = 0
     backend = _lib.profiler_backend()
     warn_replaced("profiler", _lib.profiler_finalize(), _REPLACED_WHAT.get(backend, backend))
     _report_errors("at Profiler.stop", stacklevel=4)
@@ -174,6 +181,9 @@ class Profiler:
         except Exception as err:  # noqa: BLE001 - the spec prints configuration errors
             print(f"[timemory.profiler]> {err}", file=_sys.stderr)
             ProfilerBundle.configure(_valid_components(names), flat, timeline)
+        if "malloc_gotcha" in names and not _mallocp_session[0]:
+            # allocations while the session runs: entries under the profiled functions
+            _mallocp_session[0] = _lib.start_mallocp()
         if self.debug:
             print(
                 f"[timemory.profiler]> components: {names}, flat: {flat}, timeline: {timeline}",

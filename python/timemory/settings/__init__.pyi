@@ -165,6 +165,7 @@ class Snapshot:
     summary_top: int
     summary_tree_lines: int
     output_progress: str
+    ert_trials_min: int
 
 def names() -> list[str]: ...
 def info(name: str) -> dict[str, Any]: ...
@@ -315,3 +316,4 @@ summary_threshold: float
 summary_top: int
 summary_tree_lines: int
 output_progress: str
+ert_trials_min: int

@@ -13,8 +13,10 @@ which includes the descendants it waited for, plus the orphans it left, which th
 adopts as a child subreaper and reaps); read and written bytes (characters through read/write
 calls, and bytes that reached storage) from ``/proc/<pid>/io`` of the ended command, else the
 rusage block counts. The sampled peak of the tree (the sum over every live descendant) is
-reported beside the kernel's peak. Hardware counters are not reported: this build has no
-engine API for them.
+reported beside the kernel's peak. Hardware counters (``events``: perf_event names such as
+``task-clock``, ``page-faults``, ``cycles``, or ``perf::TASK-CLOCK``) count the command and what
+it starts from its exec on, through perf_event (the launcher opens them on the command before
+it execs); an event this machine lacks is reported as not available, never with a value.
 
 Values are converted and formatted by the engine's component rules (``component_get``,
 ``component_format_value``: the ``timing_units``/``memory_units`` settings, widths and
@@ -82,6 +84,16 @@ def _parse_report(text):
             report[key] = dict(zip(_RUSAGE, map(int, fields)))
         elif key in ("io", "orphan-io"):
             report[key] = None if fields == ["-"] else dict(zip(_IO, map(int, fields)))
+        elif key == "perf":
+            index = int(fields[0])
+            if fields[1] == "error":
+                report.setdefault("perf", {})[index] = ("error", int(fields[2]))
+            else:
+                count, enabled, running = map(int, fields[1:4])
+                # scaled when the kernel multiplexed the counter (ran it part of the time)
+                if 0 < running < enabled:
+                    count = round(count * enabled / running)
+                report.setdefault("perf", {})[index] = ("count", count)
     return report
 
 
@@ -89,8 +101,17 @@ class Result:
     """What ``run()`` measured. ``returncode`` is the command's exit status, or 128 + the
     signal that ended it (as shells report it); ``exit_status``/``signal`` tell them apart."""
 
-    def __init__(self, command, report, tree=None):
+    def __init__(self, command, report, tree=None, events=()):
         self.command = list(command)
+        # hardware counters: name -> count; unavailable: name -> why
+        self.counters = {}
+        self.counter_errors = {}
+        for index, name in enumerate(events):
+            kind, value = report.get("perf", {}).get(index, ("error", 5))
+            if kind == "count":
+                self.counters[name] = value
+            else:
+                self.counter_errors[name] = _os.strerror(value)
         self.pid = report.get("pid")
         self.status = status = report["status"]
         self.wall_ns = report["wall_ns"]
@@ -180,6 +201,11 @@ class Result:
                     unit = f" {units[index]}" if units[index] else ""
                     extra = f" {note}" if note and index == 0 else ""
                     lines.append(f"{text}{unit} {labels[index]}{extra}")
+        for name, value in self.counters.items():
+            unit = _counter_units(name)
+            lines.append(f"{value:>16}{' ' + unit if unit else ''} {name}")
+        for name, why in self.counter_errors.items():
+            lines.append(f"[{self.name}]> hardware counter '{name}' is not available: {why}")
         if self.signal is not None:
             name = _signal_name(self.signal)
             dumped = " (core dumped)" if self.core_dumped else ""
@@ -216,6 +242,17 @@ class Result:
                 "description": _DESCRIPTIONS.get(key, row["description"]),
                 "laps": 1,
             }
+        for name, value in self.counters.items():
+            unit = _counter_units(name)
+            entries[name] = {
+                "value": value,
+                "repr": value,
+                "unit_value": 1,
+                "unit_repr": unit,
+                "label": name,
+                "description": f"hardware counter {name} (perf_event)",
+                "laps": 1,
+            }
         tree = self.tree
         sampling = {"enabled": tree is not None}
         if tree is not None:
@@ -242,6 +279,7 @@ class Result:
                 "io_source": self._io_totals()[4],
                 "orphans": self.orphans,
                 "sampling": sampling,
+                "hardware_counters_unavailable": dict(self.counter_errors),
             }
         }
 
@@ -270,6 +308,14 @@ _DESCRIPTIONS = {
     "read_char": "Bytes read through read calls (rchar), cached or not",
     "written_char": "Bytes written through write calls (wchar), cached or not",
 }
+
+
+def _counter_units(name):
+    """ "ns" for the clock events, "" for counts (the engine's perf_event table)."""
+    try:
+        return "ns" if _lib.hwcounters_perf_code(name) in ((1, 0), (1, 1)) else ""
+    except ValueError:
+        return ""
 
 
 def _labels(row, labels, count):
@@ -307,7 +353,8 @@ class _display_format:
             _lib.settings_set(name, value)
 
 
-def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signals=False):
+def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signals=False,
+        events=()):  # fmt: skip
     """Runs command (a list: program and arguments), waits for it and returns a Result.
 
     interval: seconds between samples of the process tree's memory (sample=False: none);
@@ -316,10 +363,25 @@ def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signal
     are ignored while the command runs, as time does -- the terminal sends them to the
     command -- and SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 are passed on to it (a signal sent to the
     whole process group thus reaches the command twice). Raises LaunchError
-    (errno ENOENT: not found, EACCES: not executable) when the command cannot start."""
+    (errno ENOENT: not found, EACCES: not executable) when the command cannot start.
+    events: hardware counters counted on the command through perf_event (ValueError for a
+    name perf_event does not know); ``Result.counters`` holds them, ``counter_errors`` why
+    one could not be counted."""
     command = [_os.fsdecode(_os.fspath(arg)) for arg in command]
     if not command:
         raise ValueError("timem: no command to run")
+    events = list(dict.fromkeys(events))
+    codes = []
+    for name in events:
+        try:
+            kind, config = _lib.hwcounters_perf_code(name)
+            codes.append(f"{kind}:{config}")
+        except ValueError:
+            raise ValueError(
+                f"timem: hardware counter {name!r} is unknown to perf_event (timem counts "
+                "perf_event's events; timemory-avail -H lists them)"
+            ) from None
+    perf = ["--perf", ",".join(codes)] if codes else []
     if not _os.access(LAUNCHER, _os.X_OK):
         raise RuntimeError(f"timem: its launcher {LAUNCHER} is missing: reinstall timemory")
     env = _child_environment() if env is None else dict(env)
@@ -327,7 +389,7 @@ def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signal
     try:
         _os.set_inheritable(write_end, True)
         launcher = _os.posix_spawn(
-            LAUNCHER, [LAUNCHER, str(write_end), *command], env, setsigdef=_RESET_SIGNALS
+            LAUNCHER, [LAUNCHER, str(write_end), *perf, *command], env, setsigdef=_RESET_SIGNALS
         )
     except BaseException:
         _os.close(read_end)
@@ -374,4 +436,4 @@ def run(command, interval=0.01, delay=0.0, sample=True, env=None, forward_signal
         raise LaunchError(code, _os.strerror(code), command[0])
     if "status" not in report:
         raise RuntimeError("timem: the launcher ended without reporting (see its messages)")
-    return Result(command, report, tree)
+    return Result(command, report, tree, events)

@@ -51,8 +51,14 @@ class Result:
     exit_status: int | None
     core_dumped: bool
     returncode: int
+    counters: dict[str, int]
+    counter_errors: dict[str, str]
     def __init__(
-        self, command: Sequence[str], report: Mapping[str, Any], tree: ProcessTree | None = None
+        self,
+        command: Sequence[str],
+        report: Mapping[str, Any],
+        tree: ProcessTree | None = None,
+        events: Sequence[str] = (),
     ) -> None: ...
     @property
     def name(self) -> str: ...
@@ -68,4 +74,5 @@ def run(
     sample: bool = True,
     env: Mapping[str, str] | None = None,
     forward_signals: bool = False,
+    events: Sequence[str] = (),
 ) -> Result: ...

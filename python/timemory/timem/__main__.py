@@ -115,7 +115,8 @@ def _parser():
         "--papi-events",
         nargs="+",
         metavar="EVENT",
-        help="hardware counters to record (needs an engine with hardware-counter support)",
+        help="hardware counters to count on the command through perf_event (task-clock, "
+        "page-faults, cycles, perf::TASK-CLOCK, ...; comma or space separated)",
     )
     parser.add_argument("command", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
@@ -133,11 +134,12 @@ def _command(args):
     return [shell, *shlex.split(args.shell_flags), "-c", " ".join(command)]
 
 
-def _hardware_counters_reason():
-    from .. import component
-
-    reason = component.reason("papi_vector") or "no hardware-counter support in this build"
-    return f"hardware counters are not available: {reason}"
+def _events(values):
+    """-e values: names separated by spaces or commas, each once."""
+    names = []
+    for value in values or ():
+        names += [name for name in value.replace(",", " ").split() if name]
+    return list(dict.fromkeys(names))
 
 
 def main(argv=None):
@@ -146,9 +148,7 @@ def main(argv=None):
     command = _command(args)
     if not [arg for arg in args.command if arg != "--"]:
         parser.error("no command to run")
-    if args.events:
-        print(f"timem: {_hardware_counters_reason()}", file=sys.stderr)
-        return 2
+    events = _events(args.events)
     interval = args.sample_interval
     if interval is None:
         interval = 1.0 / args.sample_freq if args.sample_freq > 0 else None
@@ -165,6 +165,7 @@ def main(argv=None):
             delay=args.sample_delay,
             sample=sample,
             forward_signals=True,
+            events=events,
         )
     except LaunchError as err:
         if err.errno == errno.ENOENT:
@@ -172,6 +173,9 @@ def main(argv=None):
             return 127
         print(f"timem: {command[0]}: {err.strerror}", file=sys.stderr)
         return 126
+    except ValueError as err:  # an unknown hardware counter
+        print(str(err), file=sys.stderr)
+        return 2
     except (OSError, RuntimeError) as err:
         print(f"timem: {err}", file=sys.stderr)
         return 126
