@@ -293,6 +293,7 @@ def c_rows(build: str, quick: bool) -> list[Row]:
     clocks = figure("two clock_gettime")
     pair = figure("timemory_push/timemory_pop (key id)")
     region = figure("timemory_push_region/pop_region (name)")
+    two = figure("push/pop (key id), wall_clock + thread_cpu_clock")
     paused = figure("paused (timemory_pause), push/pop calls")
     paused_inline = figure("paused, timemory_push_inline/pop_inline")
     inside = text.splitlines().index("inside an open region (pushed before the pause):")
@@ -304,6 +305,15 @@ def c_rows(build: str, quick: bool) -> list[Row]:
             fmt(pair),
             f"2 clock reads {fmt(clocks)}",
             f"{pair / clocks:.2f}x",
+            "-",
+            "-",
+        ),
+        Row(
+            "C push/pop pair, wall_clock + thread_cpu_clock (a set)",
+            "C",
+            fmt(two),
+            "",
+            "",
             "-",
             "-",
         ),

@@ -14,7 +14,7 @@ cmake --build "$build" -j2 --target bench_push_pop bench_hwcounters >/dev/null
 if command -v valgrind >/dev/null; then
     n=200000
     echo "callgrind instructions per pair ($n pairs):"
-    for fn in loop_clock_reads loop_push_pop_id loop_push_pop_region loop_push_pop_timeline loop_paused loop_paused_inline \
+    for fn in loop_clock_reads loop_push_pop_id loop_push_pop_two loop_push_pop_region loop_push_pop_timeline loop_paused loop_paused_inline \
               loop_paused_in_region loop_paused_inline_in_region loop_paused_region_in_region; do
         out=$(mktemp)
         valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="$fn" \

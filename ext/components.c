@@ -1,35 +1,15 @@
 /* components.c -- the stand-alone component classes: a base heap type Component and, at module
- * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes), plus the
- * module functions that expose the library's component rules (component_find,
- * component_suggest, component_format, component_format_value, component_get).
- * An instance keeps its own start reading, value, accumulator and laps; readings,
+ * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes); their
+ * operators and text are ext/component_ops.c's, the module functions that expose the
+ * library's component rules ext/component_rules.c's. An instance keeps its own start reading, value, accumulator and laps; readings,
  * deltas, accumulation, sampling, unit conversion, name lookup and display format all come
  * from the library (timemory_component_*), so this file holds no measurement or naming
  * policy. It touches the call-graph only through push()/pop().
  */
-#include "ext.h"
+#include "component_type.h"
 #include "timemory/gperftools.h"
 
 #include <string.h>
-
-typedef struct tm_py_component
-{
-    PyObject_HEAD int id;
-    unsigned          flags;   /* TIMEMORY_CFLAG_* of the row */
-    int               nvalues; /* raw values: 0 marker, 1 scalar, 2 pair */
-    int               nout;    /* values get() returns */
-    bool              available;
-    bool              list_shape; /* results are lists (2-arrays), not tuples (pairs) */
-    bool              running;
-    bool              pushed;
-    PyObject*         key; /* str */
-    uint64_t          hash;
-    uint64_t          pushed_hash; /* the node pop() must close, even after rekey() */
-    uint64_t          laps;
-    int64_t           start[2];
-    int64_t           value[2];
-    int64_t           accum[2];
-} tm_py_component;
 
 /* Names must outlive the types (3.9-3.11 keep spec->name as tp_name); one row per enum value,
  * the same text for every module instance. */
@@ -96,7 +76,7 @@ static bool tm_py_has_list_shape(const timemory_component_info* info)
     return info->name && strncmp(info->name, "written_", 8) == 0;
 }
 
-static bool tm_py_is_component(PyObject* obj)
+bool tm_py_is_component(PyObject* obj)
 {
     PyObject* mro = Py_TYPE(obj)->tp_mro;
     if(!mro) return false;
@@ -133,7 +113,7 @@ static int tm_py_unavailable_noop(tm_py_component* self, const char* method)
 
 /* Raw values the object reports: the accumulator once a start/stop pair completed, else the
  * last absolute reading (measure()). */
-static const int64_t* tm_py_current_raw(const tm_py_component* self)
+const int64_t* tm_py_current_raw(const tm_py_component* self)
 {
     return self->laps > 0 ? self->accum : self->value;
 }
@@ -172,7 +152,7 @@ static PyObject* tm_py_raw_object(int nvalues, const int64_t raw[2], bool as_lis
     return tm_py_pack(n, items, as_list);
 }
 
-static PyObject* tm_py_display_object(const tm_py_component* self, const int64_t raw[2])
+PyObject* tm_py_display_object(const tm_py_component* self, const int64_t raw[2])
 {
     double out[2] = {0.0, 0.0};
     int    n      = timemory_component_get(self->id, raw, out);
@@ -587,7 +567,7 @@ static PyObject* tm_py_component_unit(PyObject* cls, PyObject* unused)
     return tm_py_pack(n, items, tm_py_has_list_shape(&info));
 }
 
-static PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
+PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
 {
     (void)unused;
     timemory_component_info info;
@@ -601,145 +581,6 @@ static PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
         items[i]         = PyUnicode_FromString(unit ? unit : "");
     }
     return tm_py_pack(n, items, tm_py_has_list_shape(&info));
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* arithmetic: element-wise on value and accumulator; + also adds laps                        */
-
-static PyObject* tm_py_component_combine(PyObject* a, PyObject* b, int sign, bool in_place)
-{
-    if(!tm_py_is_component(a) || !tm_py_is_component(b)) Py_RETURN_NOTIMPLEMENTED;
-    tm_py_component* lhs = (tm_py_component*)a;
-    tm_py_component* rhs = (tm_py_component*)b;
-    if(lhs->id != rhs->id) Py_RETURN_NOTIMPLEMENTED;
-    if(!lhs->available || !rhs->available) Py_RETURN_NONE;
-    tm_py_component* out = lhs;
-    if(in_place)
-        Py_INCREF(out);
-    else
-    {
-        PyTypeObject* type = Py_TYPE(a);
-        out                = (tm_py_component*)type->tp_alloc(type, 0);
-        if(!out) return NULL;
-        out->id          = lhs->id;
-        out->flags       = lhs->flags;
-        out->nvalues     = lhs->nvalues;
-        out->nout        = lhs->nout;
-        out->available   = lhs->available;
-        out->list_shape  = lhs->list_shape;
-        out->hash        = lhs->hash;
-        out->pushed_hash = lhs->hash;
-        out->laps        = lhs->laps;
-        memcpy(out->value, lhs->value, sizeof(out->value));
-        memcpy(out->accum, lhs->accum, sizeof(out->accum));
-        Py_INCREF(lhs->key);
-        out->key = lhs->key;
-    }
-    for(int i = 0; i < 2; ++i)
-    {
-        out->value[i] += sign * rhs->value[i];
-        out->accum[i] += sign * rhs->accum[i];
-    }
-    if(sign > 0) out->laps += rhs->laps;
-    return (PyObject*)out;
-}
-
-static PyObject* tm_py_component_add(PyObject* a, PyObject* b)
-{
-    return tm_py_component_combine(a, b, 1, false);
-}
-static PyObject* tm_py_component_sub(PyObject* a, PyObject* b)
-{
-    return tm_py_component_combine(a, b, -1, false);
-}
-static PyObject* tm_py_component_iadd(PyObject* a, PyObject* b)
-{
-    return tm_py_component_combine(a, b, 1, true);
-}
-static PyObject* tm_py_component_isub(PyObject* a, PyObject* b)
-{
-    return tm_py_component_combine(a, b, -1, true);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* text                                                                                        */
-
-/* ">>>  <key> : <value> <unit> <label> [laps: N]": the values as the library formats them
- * (timemory_component_format_values, the text table's width and precision). */
-static PyObject* tm_py_component_str(PyObject* op)
-{
-    tm_py_component* self = (tm_py_component*)op;
-    if(!self->available) return PyUnicode_FromString("");
-    double out[2] = {0.0, 0.0};
-    int    n      = 0;
-    if(self->nvalues > 0)
-    {
-        n = timemory_component_get(self->id, tm_py_current_raw(self), out);
-        if(n < 0) return tm_py_raise(n, "str");
-        if(n > 2) n = 2;
-    }
-    char values[512];
-    int  rc = timemory_component_format_values(self->id, out, n, values, sizeof(values));
-    if(rc < 0) return tm_py_raise(rc, "str");
-    return PyUnicode_FromFormat(">>>  %U :%s%s [laps: %llu]", self->key, n > 0 ? " " : "",
-                                values, (unsigned long long)self->laps);
-}
-
-/* __repr__: compact JSON when running a script (__main__.__file__) or when
- * timemory.component._print_repr_in_interactive is set, else "" (the original's rule). */
-static bool tm_py_repr_wanted(void)
-{
-    PyObject* modules = PyImport_GetModuleDict();
-    PyObject* main    = PyDict_GetItemString(modules, "__main__");
-    if(main && PyObject_HasAttrString(main, "__file__")) return true;
-    PyObject* component = PyDict_GetItemString(modules, "timemory.component");
-    if(!component) return false;
-    PyObject* flag = PyObject_GetAttrString(component, "_print_repr_in_interactive");
-    if(!flag)
-    {
-        PyErr_Clear();
-        return false;
-    }
-    int truth = PyObject_IsTrue(flag);
-    Py_DECREF(flag);
-    if(truth < 0) PyErr_Clear();
-    return truth > 0;
-}
-
-static PyObject* tm_py_component_repr(PyObject* op)
-{
-    tm_py_component* self = (tm_py_component*)op;
-    if(!self->available || !tm_py_repr_wanted()) return PyUnicode_FromString("");
-    timemory_component_info info;
-    int                     rc = timemory_component_get_info(self->id, &info);
-    if(rc < 0) return tm_py_raise(rc, "repr");
-    PyObject* value = tm_py_display_object(self, tm_py_current_raw(self));
-    PyObject* unit  = value ? tm_py_component_display_unit((PyObject*)Py_TYPE(op), NULL) : NULL;
-    PyObject* body  = NULL;
-    if(unit)
-        body = Py_BuildValue("{s:O,s:K,s:O,s:O,s:s}", "key", self->key, "laps",
-                             (unsigned long long)self->laps, "value", value, "unit", unit, "label",
-                             info.label ? info.label : "");
-    Py_XDECREF(value);
-    Py_XDECREF(unit);
-    if(!body) return NULL;
-    PyObject* outer = Py_BuildValue("{s:N}", info.name, body);
-    if(!outer) return NULL;
-    PyObject* json = PyImport_ImportModule("json");
-    PyObject* text = NULL;
-    if(json)
-    {
-        PyObject* dumps = PyObject_GetAttrString(json, "dumps");
-        PyObject* kw    = dumps ? Py_BuildValue("{s:(ss)}", "separators", ",", ":") : NULL;
-        PyObject* args  = kw ? PyTuple_Pack(1, outer) : NULL;
-        if(args) text = PyObject_Call(dumps, args, kw);
-        Py_XDECREF(args);
-        Py_XDECREF(kw);
-        Py_XDECREF(dumps);
-        Py_DECREF(json);
-    }
-    Py_DECREF(outer);
-    return text;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -905,229 +746,9 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     return type;
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* module functions: the library's component rules, for the package                          */
-
-static int tm_py_component_arg(PyObject* obj, int* id)
-{
-    if(PyBool_Check(obj) || !PyIndex_Check(obj))
-    {
-        PyErr_Format(PyExc_TypeError, "component id must be int, not %.100s",
-                     Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    long value = PyLong_AsLong(obj);
-    if(value == -1 && PyErr_Occurred()) return -1;
-    if(value < 0 || value >= TM_PY_NCOMPONENTS)
-    {
-        PyErr_Format(PyExc_ValueError, "unknown component id %ld (valid: 0..%d)", value,
-                     TM_PY_NCOMPONENTS - 1);
-        return -1;
-    }
-    *id = (int)value;
-    return 0;
-}
-
-static PyObject* tm_py_component_find_fn(PyObject* module, PyObject* name)
-{
-    (void)module;
-    if(!PyUnicode_Check(name))
-    {
-        PyErr_Format(PyExc_TypeError, "name must be str, not %.100s", Py_TYPE(name)->tp_name);
-        return NULL;
-    }
-    const char* text = PyUnicode_AsUTF8(name);
-    if(!text) return NULL;
-    int id = timemory_component_find(text);
-    if(id == TIMEMORY_EUNKNOWN) Py_RETURN_NONE;
-    if(id < 0) return tm_py_raise(id, "component_find");
-    return PyLong_FromLong(id);
-}
-
-static PyObject* tm_py_component_suggest_fn(PyObject* module, PyObject* args, PyObject* kwargs)
-{
-    (void)module;
-    static char* kwlist[] = {"name", "max", NULL};
-    const char*  name     = NULL;
-    int          max      = 3;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:component_suggest", kwlist, &name, &max))
-        return NULL;
-    const char* found[TM_PY_NCOMPONENTS];
-    if(max < 0) max = 0;
-    if(max > TM_PY_NCOMPONENTS) max = TM_PY_NCOMPONENTS;
-    int n = timemory_component_suggest(name, found, max);
-    if(n < 0) return tm_py_raise(n, "component_suggest");
-    PyObject* list = PyList_New(n);
-    if(!list) return NULL;
-    for(int i = 0; i < n; ++i)
-    {
-        PyObject* item = PyUnicode_FromString(found[i]);
-        if(!item)
-        {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, i, item);
-    }
-    return list;
-}
-
-/* values: None (no value), a number, or a sequence of one or two numbers (a pair's dict form
- * {"first": a, "second": b} too, as the JSON of pairs has it) */
-static int tm_py_display_values(PyObject* obj, double out[2])
-{
-    if(obj == Py_None) return 0;
-    if(PyDict_Check(obj))
-    {
-        PyObject* first  = PyDict_GetItemString(obj, "first");
-        PyObject* second = PyDict_GetItemString(obj, "second");
-        if(!first || !second)
-        {
-            PyErr_SetString(PyExc_ValueError, "a pair dict needs 'first' and 'second'");
-            return -1;
-        }
-        out[0] = PyFloat_AsDouble(first);
-        if(out[0] == -1.0 && PyErr_Occurred()) return -1;
-        out[1] = PyFloat_AsDouble(second);
-        if(out[1] == -1.0 && PyErr_Occurred()) return -1;
-        return 2;
-    }
-    if(PyNumber_Check(obj) && !PySequence_Check(obj))
-    {
-        out[0] = PyFloat_AsDouble(obj);
-        if(out[0] == -1.0 && PyErr_Occurred()) return -1;
-        return 1;
-    }
-    PyObject* seq = PySequence_Fast(obj, "values must be None, a number or a sequence");
-    if(!seq) return -1;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    if(n > 2)
-    {
-        Py_DECREF(seq);
-        PyErr_Format(PyExc_ValueError, "a component has at most 2 values, not %zd", n);
-        return -1;
-    }
-    for(Py_ssize_t i = 0; i < n; ++i)
-    {
-        out[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
-        if(out[i] == -1.0 && PyErr_Occurred())
-        {
-            Py_DECREF(seq);
-            return -1;
-        }
-    }
-    Py_DECREF(seq);
-    return (int)n;
-}
-
-static PyObject* tm_py_component_format_fn(PyObject* module, PyObject* args, PyObject* kwargs)
-{
-    (void)module;
-    static char* kwlist[] = {"component_id", "values", NULL};
-    PyObject *   comp = NULL, *values = NULL;
-    int          id   = 0;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_format", kwlist, &comp, &values))
-        return NULL;
-    if(tm_py_component_arg(comp, &id) < 0) return NULL;
-    double v[2] = {0.0, 0.0};
-    int    n    = tm_py_display_values(values, v);
-    if(n < 0) return NULL;
-    char text[512];
-    int  rc = timemory_component_format_values(id, v, n, text, sizeof(text));
-    if(rc < 0) return tm_py_raise(rc, "component_format");
-    return PyUnicode_FromString(text);
-}
-
-static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* args,
-                                                 PyObject* kwargs)
-{
-    (void)module;
-    static char* kwlist[] = {"component_id", "value", "width", NULL};
-    PyObject*    comp     = NULL;
-    double       value    = 0.0;
-    int          width    = -1, id = 0;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|i:component_format_value", kwlist, &comp,
-                                    &value, &width))
-        return NULL;
-    if(tm_py_component_arg(comp, &id) < 0) return NULL;
-    if(width < -1) width = -1;
-    char text[320];
-    int  rc = timemory_component_format_value(id, value, width, text, sizeof(text));
-    if(rc < 0) return tm_py_raise(rc, "component_format_value");
-    return PyUnicode_FromString(text);
-}
-
-/* Raw values in base units (ns, bytes, counts; (cpu ns, wall ns) for the utilizations;
- * (bytes, elapsed ns) for I/O) -> display values, as get() converts them (timemory_component_get:
- * the units settings, percentages, rates). */
-static PyObject* tm_py_component_get_fn(PyObject* module, PyObject* args, PyObject* kwargs)
-{
-    (void)module;
-    static char* kwlist[] = {"component_id", "raw", NULL};
-    PyObject *   comp = NULL, *values = NULL;
-    int          id   = 0;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_get", kwlist, &comp, &values))
-        return NULL;
-    if(tm_py_component_arg(comp, &id) < 0) return NULL;
-    PyObject* seq = PySequence_Fast(values, "raw must be a sequence of 1 or 2 ints");
-    if(!seq) return NULL;
-    Py_ssize_t n      = PySequence_Fast_GET_SIZE(seq);
-    int64_t    raw[2] = {0, 0};
-    if(n < 1 || n > 2)
-    {
-        Py_DECREF(seq);
-        return PyErr_Format(PyExc_ValueError, "raw must hold 1 or 2 values, not %zd", n);
-    }
-    for(Py_ssize_t i = 0; i < n; ++i)
-    {
-        raw[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(seq, i));
-        if(raw[i] == -1 && PyErr_Occurred())
-        {
-            Py_DECREF(seq);
-            return NULL;
-        }
-    }
-    Py_DECREF(seq);
-    double out[2] = {0.0, 0.0};
-    int    count  = timemory_component_get(id, raw, out);
-    if(count < 0) return tm_py_raise(count, "component_get");
-    PyObject* result = PyTuple_New(count);
-    if(!result) return NULL;
-    for(int i = 0; i < count; ++i)
-    {
-        PyObject* item = PyFloat_FromDouble(out[i]);
-        if(!item)
-        {
-            Py_DECREF(result);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(result, i, item);
-    }
-    return result;
-}
-
-static PyMethodDef tm_py_component_functions[] = {
-    TM_PY_METHOD("component_find", tm_py_component_find_fn, METH_O,
-                 "component_find(name)\n--\n\nThe enum value of a component name, alias, "
-                 "class name or enum name (case-insensitive); None when unknown."),
-    TM_PY_METHOD("component_suggest", tm_py_component_suggest_fn, METH_VARARGS | METH_KEYWORDS,
-                 "component_suggest(name, max=3)\n--\n\nPrimary names of the components "
-                 "closest to an unknown name, closest first."),
-    TM_PY_METHOD("component_format", tm_py_component_format_fn, METH_VARARGS | METH_KEYWORDS,
-                 "component_format(component_id, values)\n--\n\nDisplay values with units "
-                 "and labels ('   6.534 sec wall'), as str() of a component prints them."),
-    TM_PY_METHOD("component_format_value", tm_py_component_format_value_fn,
-                 METH_VARARGS | METH_KEYWORDS,
-                 "component_format_value(component_id, value, width=-1)\n--\n\nOne display "
-                 "value as the text table prints it (width -1: the component's, 0: none)."),
-    TM_PY_METHOD("component_get", tm_py_component_get_fn, METH_VARARGS | METH_KEYWORDS,
-                 "component_get(component_id, raw)\n--\n\nDisplay values (a tuple) of raw "
-                 "values in base units (ns, bytes, counts), as get() converts them."),
-    {NULL, NULL, 0, NULL}};
-
 int tm_py_add_components(PyObject* module)
 {
-    if(PyModule_AddFunctions(module, tm_py_component_functions) < 0) return -1;
+    if(tm_py_add_component_rules(module) < 0) return -1;
     tm_py_state* state = tm_py_get_state(module);
     PyObject*    base  = PyType_FromModuleAndSpec(module, &tm_py_component_spec, NULL);
     if(!base) return -1;

@@ -37,6 +37,8 @@ typedef struct tm_py_coroutine
     PyObject*               here;  /* its value: tm_co_here bytes (a bytearray) */
     uint64_t                key;
     timemory_components_t   mask;
+    timemory_component_set  set; /* mask as a set (a wide one: ids past 63) */
+    bool                    wide;
     unsigned                scope;
     int                     state;
     bool                    pushed;
@@ -78,9 +80,10 @@ static int tm_co_begin(tm_py_coroutine* self)
         }
         Py_DECREF(parent);
     }
-    if(self->mask)
+    if(self->mask || self->wide)
     {
-        int rc       = timemory_push(self->key, self->mask, self->scope);
+        int rc       = self->wide ? timemory_push_set(self->key, &self->set, self->scope)
+                                  : timemory_push(self->key, self->mask, self->scope);
         self->pushed = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
     }
     if(self->begin)
@@ -279,11 +282,14 @@ static PyObject* tm_co_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
     static char*       kwlist[] = {"coro", "key", "mask", "scope", "begin", "end", NULL};
     PyObject*          coro = NULL, *begin = Py_None, *end = Py_None;
-    unsigned long long key = 0, mask = 0;
-    unsigned int       scope = 0;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "O|KKIOO:CoroutineRegion", kwlist, &coro, &key,
-                                    &mask, &scope, &begin, &end))
+    unsigned long long key      = 0;
+    PyObject*          mask_obj = NULL;
+    unsigned int       scope    = 0;
+    tm_py_set          mask     = {{{0}}, 0, false};
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "O|KOIOO:CoroutineRegion", kwlist, &coro, &key,
+                                    &mask_obj, &scope, &begin, &end))
         return NULL;
+    if(mask_obj && tm_py_set_from_int(mask_obj, &mask, "CoroutineRegion mask") < 0) return NULL;
     if((begin != Py_None && !PyCallable_Check(begin)) || (end != Py_None && !PyCallable_Check(end)))
     {
         PyErr_SetString(PyExc_TypeError, "CoroutineRegion begin and end must be callable or None");
@@ -300,7 +306,9 @@ static PyObject* tm_co_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
     if(begin == Py_None) Py_DECREF(begin);
     if(end == Py_None) Py_DECREF(end);
     self->key   = (uint64_t)key;
-    self->mask  = (timemory_components_t)mask;
+    self->mask  = mask.mask;
+    self->set   = mask.set;
+    self->wide  = mask.wide;
     self->scope = scope;
     return (PyObject*)self;
 }

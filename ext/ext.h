@@ -26,7 +26,8 @@
 #endif
 
 #define TM_PY_MODULE_NAME "timemory.libs.libpytimemory"
-#define TM_PY_NCOMPONENTS 64
+/* Public component ids of the table are below this (its values; registered ids are above). */
+#define TM_PY_NCOMPONENTS TIMEMORY_COMPONENT_RUNTIME_FIRST
 
 /* The module state: the heap types of components.c and marker.c, owned by the module.
  * (profiler.c and tracer.c keep their own process-wide hook state.) */
@@ -55,7 +56,6 @@ PyObject*   tm_py_none_or_raise(int rc, const char* context); /* None, or raise 
 PyObject*   tm_py_none_ref(void);
 /* The UTF-8 text of a str argument (owned by the str), or NULL with TypeError. */
 const char* tm_py_name_arg(PyObject* arg, const char* what);
-int         tm_py_mask_converter(PyObject* obj, void* out); /* "O&": a component mask */
 int         tm_py_u64_converter(PyObject* obj, void* out);  /* "O&": a 64-bit key or hash */
 /* A list of the words of text split on any of seps (empty words dropped). */
 PyObject* tm_py_split_words(const char* text, const char* seps);
@@ -92,6 +92,20 @@ int tm_py_add_mpi(PyObject* module);
 int tm_py_add_results(PyObject* module);
 /* ext/regions.c: push/pop, regions, the region API's component sets, the trace library */
 int tm_py_add_regions(PyObject* module);
+/* ext/component_sets.c: a Python component mask (int, bit = public id) as a set; `mask` is
+ * its low 64 bits (the compact form), `wide` whether it names more. */
+typedef struct tm_py_set
+{
+    timemory_component_set set;
+    timemory_components_t  mask;
+    bool                   wide;
+} tm_py_set;
+int       tm_py_set_from_int(PyObject* obj, tm_py_set* out, const char* what);
+int       tm_py_set_converter(PyObject* obj, void* out); /* "O&": tm_py_set* */
+PyObject* tm_py_set_to_int(const timemory_component_set* set);
+
+/* ext/component_rules.c: component_find, _suggest, _format, _format_value, _get */
+int tm_py_add_component_rules(PyObject* module);
 /* ext/components.c: the component classes and component.id values */
 int tm_py_add_components(PyObject* module);
 /* ext/marker.c: the C decorator wrapper and context-manager types */

@@ -38,7 +38,7 @@ static int tm_py_u64_arg(PyObject* obj, uint64_t* out, const char* what)
 /* (key, mask, scope=0) starting at args[first] of a constructor call. */
 static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kwargs,
                              Py_ssize_t first, PyObject** func, uint64_t* key,
-                             timemory_components_t* mask, unsigned* scope)
+                             tm_py_set* mask, unsigned* scope)
 {
     static char* kwlist_func[] = {"func", "key", "mask", "scope", NULL};
     static char* kwlist[]      = {"key", "mask", "scope", NULL};
@@ -52,7 +52,7 @@ static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kw
                                          &scope_obj);
     if(!ok) return -1;
     uint64_t scope64 = 0;
-    if(tm_py_u64_arg(key_obj, key, "key") < 0 || tm_py_u64_arg(mask_obj, mask, "mask") < 0 ||
+    if(tm_py_u64_arg(key_obj, key, "key") < 0 || tm_py_set_from_int(mask_obj, mask, "mask") < 0 ||
        (scope_obj && tm_py_u64_arg(scope_obj, &scope64, "scope") < 0))
         return -1;
     if(scope64 > (TIMEMORY_SCOPE_TREE | TIMEMORY_SCOPE_FLAT | TIMEMORY_SCOPE_TIMELINE))
@@ -79,9 +79,37 @@ typedef struct tm_py_function_marker
     PyObject*             dict;
     PyObject*             weakreflist;
     uint64_t              key;
-    timemory_components_t mask;
-    unsigned              scope;
+    timemory_components_t   mask; /* the compact set */
+    timemory_component_set* wide; /* the set, when it names an id past 63 (else NULL) */
+    unsigned                scope;
 } tm_py_function_marker;
+
+/* The marker's set for its push: the compact form unless it holds more. */
+#define TM_PY_MARKER_PUSH(self)                                                                    \
+    (__builtin_expect((self)->wide != NULL, 0)                                                     \
+         ? timemory_push_set((self)->key, (self)->wide, (self)->scope)                             \
+         : timemory_push((self)->key, (self)->mask, (self)->scope))
+
+/* A copy of a wide set for a marker (NULL and no error for a compact one). */
+static int tm_py_marker_set(const tm_py_set* mask, timemory_component_set** out)
+{
+    *out = NULL;
+    if(!mask->wide) return 0;
+    *out = PyMem_Malloc(sizeof(**out));
+    if(!*out)
+    {
+        PyErr_NoMemory();
+        return -1;
+    }
+    **out = mask->set;
+    return 0;
+}
+
+static PyObject* tm_py_marker_mask(timemory_components_t mask, const timemory_component_set* wide)
+{
+    if(wide) return tm_py_set_to_int(wide);
+    return PyLong_FromUnsignedLongLong(mask);
+}
 
 /* the library's enabled flag, read without a call on every decorated call */
 static const volatile bool* tm_py_enabled;
@@ -102,7 +130,7 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
         return call ? call(func, args, nargsf, kwnames)
                     : PyObject_Vectorcall(func, args, nargsf, kwnames);
     /* paused since the check: the push is remembered as skipped and its pop forgets it */
-    int       rc     = timemory_push(self->key, self->mask, self->scope);
+    int       rc     = TM_PY_MARKER_PUSH(self);
     int       pushed = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
     PyObject* result =
         call ? call(func, args, nargsf, kwnames) : PyObject_Vectorcall(func, args, nargsf, kwnames);
@@ -117,7 +145,7 @@ static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, P
 {
     PyObject*             func  = NULL;
     uint64_t              key   = 0;
-    timemory_components_t mask  = 0;
+    tm_py_set             mask;
     unsigned              scope = 0;
     if(tm_py_marker_args("FunctionMarker", args, kwargs, 1, &func, &key, &mask, &scope) < 0)
         return NULL;
@@ -138,8 +166,13 @@ static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, P
     Py_INCREF(func);
     self->wrapped = func;
     self->key     = key;
-    self->mask    = mask;
+    self->mask    = mask.mask;
     self->scope   = scope;
+    if(tm_py_marker_set(&mask, &self->wide) < 0)
+    {
+        Py_DECREF(self);
+        return NULL;
+    }
     return (PyObject*)self;
 }
 
@@ -169,6 +202,7 @@ static void tm_py_function_marker_dealloc(PyObject* op)
     PyObject_GC_UnTrack(op);
     if(self->weakreflist) PyObject_ClearWeakRefs(op);
     (void)tm_py_function_marker_clear(op);
+    PyMem_Free(self->wide);
     type->tp_free(op);
     Py_DECREF(type);
 }
@@ -246,7 +280,15 @@ static PyMethodDef tm_py_function_marker_methods[] = {
      "Pickled by reference: the qualified name of the module attribute it is."},
     {NULL, NULL, 0, NULL}};
 
+static PyObject* tm_py_function_marker_get_mask(PyObject* op, void* closure)
+{
+    (void)closure;
+    tm_py_function_marker* self = (tm_py_function_marker*)op;
+    return tm_py_marker_mask(self->mask, self->wide);
+}
+
 static PyGetSetDef tm_py_function_marker_getset[] = {
+    {"mask", tm_py_function_marker_get_mask, NULL, "component mask (bit = component id)", NULL},
     {"__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
      "the wrapped callable (as functools.update_wrapper sets it)", NULL},
     {"func", tm_py_function_marker_get_func, NULL, "the callable this marker calls", NULL},
@@ -256,8 +298,6 @@ static PyGetSetDef tm_py_function_marker_getset[] = {
 static PyMemberDef tm_py_function_marker_members[] = {
     {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, key), TM_PY_READONLY,
      "hash of the key"},
-    {"mask", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, mask), TM_PY_READONLY,
-     "component mask"},
     {"scope", TM_PY_T_UINT, offsetof(tm_py_function_marker, scope), TM_PY_READONLY,
      "scope bits (0: settings decide)"},
     {"__vectorcalloffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, vectorcall),
@@ -301,30 +341,37 @@ static PyType_Spec tm_py_function_marker_spec = {
 
 typedef struct tm_py_scoped_marker
 {
-    PyObject_HEAD uint64_t key;
-    timemory_components_t  mask;
-    unsigned               scope;
-    bool                   started;
+    PyObject_HEAD uint64_t  key;
+    timemory_components_t   mask;
+    timemory_component_set* wide; /* as FunctionMarker's */
+    unsigned                scope;
+    bool                    started;
 } tm_py_scoped_marker;
 
 static PyObject* tm_py_scoped_marker_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    uint64_t              key   = 0;
-    timemory_components_t mask  = 0;
-    unsigned              scope = 0;
+    uint64_t  key   = 0;
+    tm_py_set mask;
+    unsigned  scope = 0;
     if(tm_py_marker_args("ScopedMarker", args, kwargs, 0, NULL, &key, &mask, &scope) < 0)
         return NULL;
     tm_py_scoped_marker* self = (tm_py_scoped_marker*)type->tp_alloc(type, 0);
     if(!self) return NULL;
     self->key   = key;
-    self->mask  = mask;
+    self->mask  = mask.mask;
     self->scope = scope;
+    if(tm_py_marker_set(&mask, &self->wide) < 0)
+    {
+        Py_DECREF(self);
+        return NULL;
+    }
     return (PyObject*)self;
 }
 
 static void tm_py_scoped_marker_dealloc(PyObject* op)
 {
     PyTypeObject* type = Py_TYPE(op);
+    PyMem_Free(((tm_py_scoped_marker*)op)->wide);
     type->tp_free(op);
     Py_DECREF(type);
 }
@@ -334,7 +381,7 @@ static void tm_py_scoped_marker_begin(tm_py_scoped_marker* self)
     if(self->started) return;
     /* a push made while paused is remembered by the library as skipped: it is popped too, so
      * that the library forgets it (and the pop never takes an open push of the same key) */
-    int rc        = timemory_push(self->key, self->mask, self->scope);
+    int rc        = TM_PY_MARKER_PUSH(self);
     self->started = rc == TIMEMORY_OK || rc == TIMEMORY_EDISABLED;
 }
 
@@ -392,7 +439,15 @@ static PyMethodDef tm_py_scoped_marker_methods[] = {
      "stop($self, /)\n--\n\nPop (if started)."},
     {NULL, NULL, 0, NULL}};
 
+static PyObject* tm_py_scoped_marker_get_mask(PyObject* op, void* closure)
+{
+    (void)closure;
+    tm_py_scoped_marker* self = (tm_py_scoped_marker*)op;
+    return tm_py_marker_mask(self->mask, self->wide);
+}
+
 static PyGetSetDef tm_py_scoped_marker_getset[] = {
+    {"mask", tm_py_scoped_marker_get_mask, NULL, "component mask (bit = component id)", NULL},
     {"started", tm_py_scoped_marker_get_started, NULL,
      "True between start and stop (also when started while paused: the stop forgets the "
      "skipped push)",
@@ -402,8 +457,6 @@ static PyGetSetDef tm_py_scoped_marker_getset[] = {
 static PyMemberDef tm_py_scoped_marker_members[] = {
     {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, key), TM_PY_READONLY,
      "hash of the key"},
-    {"mask", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, mask), TM_PY_READONLY,
-     "component mask"},
     {"scope", TM_PY_T_UINT, offsetof(tm_py_scoped_marker, scope), TM_PY_READONLY,
      "scope bits (0: settings decide)"},
     {NULL, 0, 0, 0, NULL}};

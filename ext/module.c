@@ -100,25 +100,6 @@ const char* tm_py_name_arg(PyObject* arg, const char* what)
     return PyUnicode_AsUTF8(arg);
 }
 
-/* "O&" converter: a component mask (int, 0..2**64-1). */
-int tm_py_mask_converter(PyObject* obj, void* out)
-{
-    if(!PyLong_Check(obj))
-    {
-        PyErr_Format(PyExc_TypeError, "component mask must be int, not %.100s",
-                     Py_TYPE(obj)->tp_name);
-        return 0;
-    }
-    unsigned long long mask = PyLong_AsUnsignedLongLong(obj);
-    if(mask == (unsigned long long)-1 && PyErr_Occurred())
-    {
-        PyErr_SetString(PyExc_ValueError, "component mask must be in [0, 2**64)");
-        return 0;
-    }
-    *(timemory_components_t*)out = (timemory_components_t)mask;
-    return 1;
-}
-
 /* "O&" converter: a 64-bit key or hash id. */
 int tm_py_u64_converter(PyObject* obj, void* out)
 {
@@ -347,12 +328,13 @@ static PyObject* tm_py_available_mask(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    timemory_components_t   mask = 0;
+    timemory_component_set  set = {{0}};
     timemory_component_info info;
-    for(int id = 0; id < TM_PY_NCOMPONENTS; ++id)
+    /* the table's ids, then the registered ones */
+    for(int id = 0; id < TIMEMORY_COMPONENT_RUNTIME_FIRST + TIMEMORY_COMPONENT_RUNTIME_MAX; ++id)
         if(timemory_component_get_info(id, &info) == 0 && info.available)
-            mask |= TIMEMORY_COMPONENT_BIT(id);
-    return PyLong_FromUnsignedLongLong(mask);
+            timemory_component_set_add(&set, id);
+    return tm_py_set_to_int(&set);
 }
 
 int tm_py_dict_set(PyObject* dict, const char* key, PyObject* value)
@@ -473,15 +455,15 @@ void tm_py_unknown_component(const char* word)
     PyErr_Format(PyExc_ValueError, "unknown component '%s'; did you mean: %s?", word, names);
 }
 
-static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mask)
+static int tm_py_parse_components_into(PyObject* obj, timemory_component_set* mask)
 {
     if(PyUnicode_Check(obj))
     {
         const char* text = PyUnicode_AsUTF8(obj);
         if(!text) return -1;
-        timemory_components_t parsed = 0;
-        const char*           bad    = NULL;
-        int                   rc     = timemory_components_parse(text, &parsed, &bad);
+        timemory_component_set parsed;
+        const char*            bad = NULL;
+        int                    rc  = timemory_components_parse_set(text, &parsed, &bad);
         if(rc == TIMEMORY_EUNKNOWN)
         {
             tm_py_unknown_component(bad ? bad : text);
@@ -492,7 +474,7 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
             tm_py_raise(rc, "parse_components");
             return -1;
         }
-        *mask |= parsed;
+        for(int w = 0; w < TIMEMORY_COMPONENT_SET_WORDS; ++w) mask->bits[w] |= parsed.bits[w];
         return 0;
     }
     if(PyBool_Check(obj))
@@ -508,13 +490,12 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
         Py_DECREF(index);
         if(id == -1 && PyErr_Occurred()) return -1;
         timemory_component_info info;
-        if(id < 0 || id >= TM_PY_NCOMPONENTS || timemory_component_get_info((int)id, &info) != 0)
+        if(id < 0 || id > INT_MAX || timemory_component_get_info((int)id, &info) != 0)
         {
-            PyErr_Format(PyExc_ValueError, "unknown component id %ld (valid: 0..%d)", id,
-                         TM_PY_NCOMPONENTS - 1);
+            PyErr_Format(PyExc_ValueError, "unknown component id %ld", id);
             return -1;
         }
-        *mask |= TIMEMORY_COMPONENT_BIT(id);
+        timemory_component_set_add(mask, (int)id);
         return 0;
     }
     PyObject* iter = PyObject_GetIter(obj);
@@ -547,9 +528,9 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_components_t* mas
 static PyObject* tm_py_parse_components(PyObject* self, PyObject* obj)
 {
     (void)self;
-    timemory_components_t mask = 0;
+    timemory_component_set mask = {{0}};
     if(tm_py_parse_components_into(obj, &mask) < 0) return NULL;
-    return PyLong_FromUnsignedLongLong(mask);
+    return tm_py_set_to_int(&mask);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -221,7 +221,7 @@ int tm_prof_uninstall(void)
 static int tm_prof_install(void)
 {
     P.backend     = tm_prof_resolve_backend();
-    P.own_clock   = P.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    P.own_clock   = !P.wide && P.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     P.tsc         = P.own_clock && tm_hook_ticks_are_tsc();
     P.ns_per_tick = P.tsc ? tm_hook_ticks_to_ns() : 1.0;
     ++P.session;
@@ -303,10 +303,13 @@ static PyObject* tm_prof_py_configure(PyObject* self, PyObject* const* args, Py_
         PyErr_SetString(PyExc_TypeError, "ProfilerSession._configure(mask: int, scope: int)");
         return NULL;
     }
-    unsigned long long mask  = PyLong_AsUnsignedLongLong(args[0]);
-    unsigned long      scope = PyLong_AsUnsignedLong(args[1]);
-    if(PyErr_Occurred()) return NULL;
-    P.mask  = (timemory_components_t)mask;
+    tm_py_set     mask;
+    unsigned long scope = PyLong_AsUnsignedLong(args[1]);
+    if(PyErr_Occurred() || tm_py_set_from_int(args[0], &mask, "profiler_configure mask") < 0)
+        return NULL;
+    P.mask  = mask.mask;
+    P.set   = mask.set;
+    P.wide  = mask.wide;
     P.scope = (unsigned)scope;
     Py_RETURN_NONE;
 }
@@ -317,7 +320,7 @@ static PyObject* tm_prof_py_start(PyObject* self, PyObject* unused)
     (void)unused;
     if(!P.active)
     {
-        if(P.mask == 0)
+        if(timemory_component_set_empty(&P.set))
         {
             PyErr_SetString(PyExc_RuntimeError,
                             "ProfilerSession._install: no components configured (_configure)");

@@ -87,7 +87,9 @@ typedef struct tm_prof_state
     tm_hook_config        cfg;
     tm_code_table         codes;
     tm_thread_registry    threads;
-    timemory_components_t mask;
+    timemory_components_t  mask; /* the compact form of set, unless wide */
+    timemory_component_set set;
+    bool                   wide;
     unsigned              scope;
     /* wall_clock alone: the node is pushed without components and the profiler times the
      * call with its own tick clock (the TSC where usable), handing the engine the delta */
@@ -200,7 +202,8 @@ static inline void tm_prof_enter(tm_prof_thread* t, const void* tag, const void*
     if(TM_HOOK_LIKELY(P.own_clock))
         rc = timemory_hook_push(key, 0, scope, tag, callable, tm_hook_ticks(P.tsc));
     else
-        rc = timemory_hook_push(key, P.mask, scope, tag, callable, 0);
+        rc = TM_HOOK_UNLIKELY(P.wide) ? timemory_hook_push_set(key, &P.set, scope, tag, callable, 0)
+                                      : timemory_hook_push(key, P.mask, scope, tag, callable, 0);
     t->depth += rc == TIMEMORY_OK;
 }
 

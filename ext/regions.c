@@ -30,11 +30,15 @@ static PyObject* tm_py_push(PyObject* self, PyObject* const* args, Py_ssize_t na
                      nargs);
         return NULL;
     }
-    uint64_t key = 0, mask = 0, scope = 0;
-    if(tm_py_fast_u64(args[0], &key, "key") < 0 || tm_py_fast_u64(args[1], &mask, "mask") < 0 ||
+    uint64_t  key = 0, scope = 0;
+    tm_py_set mask;
+    if(tm_py_fast_u64(args[0], &key, "key") < 0 ||
+       tm_py_set_from_int(args[1], &mask, "mask") < 0 ||
        (nargs == 3 && tm_py_fast_u64(args[2], &scope, "scope") < 0))
         return NULL;
-    if(tm_py_check_region(timemory_push(key, mask, (unsigned)scope), "push") < 0) return NULL;
+    int rc = mask.wide ? timemory_push_set(key, &mask.set, (unsigned)scope)
+                       : timemory_push(key, mask.mask, (unsigned)scope);
+    if(tm_py_check_region(rc, "push") < 0) return NULL;
     Py_RETURN_NONE;
 }
 

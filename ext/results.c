@@ -3,6 +3,8 @@
  * Thin, as module.c: converts arguments, calls the library once, maps its error code. */
 #include "ext.h"
 
+#include <limits.h>
+
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------------ */
@@ -36,41 +38,41 @@ static PyObject* tm_py_get_hash_identifier(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_get_json(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[]  = {"mask", "hierarchy", NULL};
-    timemory_components_t mask      = 0;
-    int                   hierarchy = 0;
+    static char* kwlist[]  = {"mask", "hierarchy", NULL};
+    tm_py_set    mask      = {{{0}}, 0, false};
+    int          hierarchy = 0;
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_mask_converter,
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_set_converter,
                                     &mask, &hierarchy))
         return NULL;
     char* text = NULL;
     /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
-    int rc = timemory_get_json(mask, hierarchy != 0, &text);
+    int rc = timemory_get_json_set(&mask.set, hierarchy != 0, &text);
     return tm_py_take_string(rc, text, "get_json");
 }
 
 static PyObject* tm_py_get_text(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = {"mask", NULL};
-    timemory_components_t mask     = 0;
+    static char* kwlist[] = {"mask", NULL};
+    tm_py_set    mask     = {{{0}}, 0, false};
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_mask_converter,
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_set_converter,
                                     &mask))
         return NULL;
     char* text = NULL;
     /* the GIL stays held: no Python thread pushes into the graphs while they are merged */
-    int rc = timemory_get_text(mask, &text);
+    int rc = timemory_get_text_set(&mask.set, &text);
     return tm_py_take_string(rc, text, "get_text");
 }
 
 static PyObject* tm_py_clear(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char*          kwlist[] = {"mask", NULL};
-    timemory_components_t mask     = 0;
+    static char* kwlist[] = {"mask", NULL};
+    tm_py_set    mask     = {{{0}}, 0, false};
     (void)self;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_mask_converter, &mask))
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_set_converter, &mask))
         return NULL;
-    return tm_py_none_or_raise(timemory_clear(mask), "clear");
+    return tm_py_none_or_raise(timemory_clear_set(&mask.set), "clear");
 }
 
 static PyObject* tm_py_size(PyObject* self, PyObject* arg)
@@ -78,10 +80,10 @@ static PyObject* tm_py_size(PyObject* self, PyObject* arg)
     (void)self;
     long id = PyLong_AsLong(arg);
     if(id == -1 && PyErr_Occurred()) return NULL;
-    if(id < 0 || id >= TM_PY_NCOMPONENTS)
+    timemory_component_info info;
+    if(id < 0 || id > INT_MAX || timemory_component_get_info((int)id, &info) != 0)
     {
-        PyErr_Format(PyExc_ValueError, "component id %ld is out of range [0, %d]", id,
-                     TM_PY_NCOMPONENTS - 1);
+        PyErr_Format(PyExc_ValueError, "component id %ld names no component", id);
         return NULL;
     }
     size_t n  = 0;
@@ -94,7 +96,8 @@ static PyObject* tm_py_components_with_data(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    return PyLong_FromUnsignedLongLong(timemory_components_with_data());
+    timemory_component_set set = timemory_components_with_data_set();
+    return tm_py_set_to_int(&set);
 }
 
 static PyObject* tm_py_add_metadata(PyObject* self, PyObject* const* args, Py_ssize_t nargs)

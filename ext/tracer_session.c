@@ -3,6 +3,8 @@
  * _config_get, _set_backend ...) and the module registration (tm_py_add_tracer). */
 #include "tracer_state.h"
 
+#include <string.h>
+
 /* ------------------------------------------------------------------------------------------ */
 /* Python functions                                                                            */
 
@@ -27,8 +29,8 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
         PyErr_SetString(PyExc_TypeError, "TracerSession._configure(mask: int)");
         return NULL;
     }
-    unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
-    if(PyErr_Occurred()) return NULL;
+    tm_py_set mask;
+    if(tm_py_set_from_int(arg, &mask, "tracer_configure mask") < 0) return NULL;
     tm_tr_close_parked();
     if(T.active)
     {
@@ -36,27 +38,29 @@ static PyObject* tm_tr_py_configure(PyObject* self, PyObject* arg)
         return NULL;
     }
     int n = 0;
-    for(unsigned long long m = mask; m; m &= m - 1)
+    for(int id = timemory_component_set_next(&mask.set, -1); id >= 0;
+        id     = timemory_component_set_next(&mask.set, id))
     {
         if(n == TM_TR_MAXC)
         {
             PyErr_Format(PyExc_ValueError, "the tracer takes at most %d components", TM_TR_MAXC);
             return NULL;
         }
-        T.ids[n++] = __builtin_ctzll(m);
+        T.ids[n++] = id;
     }
-    if(n != T.ncomp || mask != T.mask)
+    if(n != T.ncomp || memcmp(&mask.set, &T.set, sizeof(T.set)) != 0)
     {
         /* the per-thread data layout depends on the component count */
         for(tm_thread_link* l = T.threads.head; l; l = l->next)
             tm_tr_thread_release_data((tm_tr_thread*)l);
         ++T.session;
     }
-    T.mask   = (timemory_components_t)mask;
+    T.mask   = mask.mask;
+    T.set    = mask.set;
     T.ncomp  = n;
     T.width  = 2 * n;
     T.stride = 1 + T.width;
-    T.fast   = mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    T.fast   = !mask.wide && mask.mask == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     T.tsc    = T.fast && tm_hook_ticks_are_tsc();
     Py_RETURN_NONE;
 }

@@ -91,7 +91,8 @@ typedef struct tm_tr_state
     tm_tr_code**          selected;
     size_t                nselected;
     size_t                selected_cap;
-    timemory_components_t mask;
+    timemory_components_t  mask; /* the compact form of set */
+    timemory_component_set set;
     int                   ids[TM_TR_MAXC];
     int                   ncomp;
     int                   width;  /* int64 values per reading: 2 per component */

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     const tm__jnode* root = tm__jtree_root(tree);
     if(!root) abort();
-    for(int comp = 0; comp < TM_NCOMP; ++comp)
+    for(int comp = 0; comp < TM_NTABLE; ++comp)
     {
         if(!tm__components[comp].name) continue;
         tm__result prev;

@@ -90,7 +90,21 @@ avenv="$root/.venv-asan"
     -Ccmake.define.TIMEMORY_SANITIZE=ON -Cbuild-dir=build-py-asan .
 (cd tests/python && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     LD_PRELOAD="$(gcc -print-file-name=libasan.so)" "$avenv/bin/python" -m pytest -q \
-    -p no:cacheprovider test_ext.py test_profiler.py test_trace.py test_hot_path.py)
+    -p no:cacheprovider test_ext.py test_profiler.py test_trace.py test_hot_path.py \
+    test_session.py)
+
+# A component added the way docs/adding-a-component.md says (one table row, one sampler): the
+# build option TIMEMORY_TEST_COMPONENT compiles in the test row (id 65, beyond the seed's 64);
+# the C tests and the Python side (class, lookup, markers, get()) check its exact values.
+echo "== a component added by one row (TIMEMORY_TEST_COMPONENT)"
+cmake -S . -B build-added -DTIMEMORY_BUILD_TESTS=ON -DTIMEMORY_TEST_COMPONENT=ON \
+    -DTIMEMORY_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-added -j2 --target timemory_c_tests >/dev/null
+(cd build-added && TIMEMORY_OUTPUT_PATH="$root/build-added/out" ./timemory_c_tests)
+"$avenv/bin/python" -m pip install -q --no-deps -Ccmake.define.TIMEMORY_TEST_COMPONENT=ON \
+    -Cbuild-dir=build-py-added .
+(cd tests/python && "$avenv/bin/python" -m pytest -q -p no:cacheprovider \
+    test_component_added.py test_component.py)
 
 echo "== the wheel repaired by auditwheel keeps one engine"
 bash scripts/check_wheel_repair.sh "$python"
@@ -110,7 +124,7 @@ for v in $versions; do
     "$vvenv/bin/python" -m pip install -q --upgrade pip
     "$vvenv/bin/python" -m pip install -q ".[test]"
     (cd tests/python && "$vvenv/bin/python" -m pytest -q -p no:cacheprovider \
-        test_ext.py test_package.py test_util.py test_hot_path.py \
+        test_ext.py test_package.py test_util.py test_hot_path.py test_session.py \
         $(ls test_profiler*.py test_trace*.py 2>/dev/null))
 done
 

@@ -31,18 +31,20 @@ static bool tm_in_ids(const char* word, size_t n, const char* ids)
     return false;
 }
 
-/* Names before aliases: "user_list_bundle" is member 52 although 51 lists it as a 3.2 alias. */
+/* Names before aliases: "user_list_bundle" is member 52 although 51 lists it as a 3.2 alias.
+ * Returns the dense index. */
 static int tm_find_n(const char* word, size_t n)
 {
     if(n == 0) return TIMEMORY_EUNKNOWN;
-    for(int c = 0; c < TM_NCOMP; ++c)
+    int ncomp = tm__ncomp();
+    for(int c = 0; c < ncomp; ++c)
     {
         const tm__component_row* row = &tm__components[c];
         if(tm_equal_n(word, n, row->name) || tm_equal_n(word, n, row->enum_name) ||
            tm_equal_n(word, n, row->class_name))
             return c;
     }
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < ncomp; ++c)
         if(tm_in_ids(word, n, tm__components[c].ids)) return c;
     return TIMEMORY_EUNKNOWN;
 }
@@ -53,7 +55,8 @@ int timemory_component_find(const char* name)
     while(isspace((unsigned char)*name)) ++name;
     size_t n = strlen(name);
     while(n > 0 && isspace((unsigned char)name[n - 1])) --n;
-    return tm_find_n(name, n);
+    int c = tm_find_n(name, n);
+    return c >= 0 ? tm__comp_id(c) : c;
 }
 
 static inline bool tm_is_list_separator(char c)
@@ -61,12 +64,13 @@ static inline bool tm_is_list_separator(char c)
     return c == '"' || c == '\'' || c == ',' || c == ';' || c == ':' || isspace((unsigned char)c);
 }
 
-int timemory_components_parse(const char* list, timemory_components_t* out, const char** bad)
+int timemory_components_parse_set(const char* list, timemory_component_set* out,
+                                  const char** bad)
 {
     static _Thread_local char first_bad[128];
     if(!out) return TIMEMORY_EINVAL;
-    timemory_components_t set    = 0;
-    int                   result = TIMEMORY_OK;
+    tm__cset set    = {{0}};
+    int      result = TIMEMORY_OK;
     if(bad) *bad = NULL;
     for(const char* p = list ? list : ""; *p;)
     {
@@ -78,7 +82,7 @@ int timemory_components_parse(const char* list, timemory_components_t* out, cons
         int comp = tm_find_n(word, n);
         if(comp >= 0)
         {
-            set |= TIMEMORY_COMPONENT_BIT(comp);
+            tm__cset_add(&set, comp);
         }
         else if(result == TIMEMORY_OK)
         {
@@ -93,6 +97,16 @@ int timemory_components_parse(const char* list, timemory_components_t* out, cons
     return result;
 }
 
+/* The compact form: the ids 0..63 of the list (a registered component is left out). */
+int timemory_components_parse(const char* list, timemory_components_t* out, const char** bad)
+{
+    if(!out) return TIMEMORY_EINVAL;
+    timemory_component_set set;
+    int                    rc = timemory_components_parse_set(list, &set, bad);
+    *out                      = timemory_component_set_to_mask(&set);
+    return rc;
+}
+
 /* Every name and id as its own string, built once for the suggestions. */
 #define TM_ROW_IDS_SIZE(ENUM, value, name, class_name, label, ids, ...) +sizeof(ids)
 enum
@@ -105,15 +119,15 @@ static struct
 {
     pthread_once_t once;
     char           chars[TM_IDS_CHARS];
-    const char*    word[TM_NCOMP + TM_IDS_CHARS / 2];
+    const char*    word[TM_NTABLE + TM_IDS_CHARS / 2];
     int            nwords;
 } tm_words = {PTHREAD_ONCE_INIT, {0}, {0}, 0};
 
 static void tm_words_build(void)
 {
     char* dst = tm_words.chars;
-    for(int c = 0; c < TM_NCOMP; ++c) tm_words.word[tm_words.nwords++] = tm__components[c].name;
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c) tm_words.word[tm_words.nwords++] = tm__components[c].name;
+    for(int c = 0; c < TM_NTABLE; ++c)
     {
         const char* ids = tm__components[c].ids;
         if(!*ids) continue;
@@ -180,7 +194,7 @@ typedef struct tm_match
 
 enum
 {
-    TM_MAX_WORDS = TM_NCOMP + TM_IDS_CHARS / 2
+    TM_MAX_WORDS = TM_COMP_CAP + TM_IDS_CHARS / 2
 };
 
 /* Every known name and id close to `name`, closest first (equal scores keep enumeration
@@ -191,9 +205,11 @@ static int tm_rank_matches(const char* name, tm_match found[TM_MAX_WORDS])
     size_t len    = strlen(name);
     int    limit  = len / 3 > 2 ? (int)(len / 3) : 2;
     int    nfound = 0;
-    for(int i = 0; i < tm_words.nwords; ++i)
+    int    nwords = tm_words.nwords + (tm__ncomp() - TM_NTABLE); /* the table's, registered */
+    for(int i = 0; i < nwords; ++i)
     {
-        const char* word  = tm_words.word[i];
+        const char* word  = i < tm_words.nwords ? tm_words.word[i]
+                                                : tm__components[TM_NTABLE + i - tm_words.nwords].name;
         int         score = tm_edit_distance(name, word);
         /* "wall" -> wall_clock: a fragment of a name suggests it, after the near misses */
         if(score > limit && !(len >= 3 && tm_contains_nocase(word, name))) continue;

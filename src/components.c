@@ -32,39 +32,55 @@ enum
     TM_RD_IO      = 1u << 7, /* /proc/self/io */
 };
 
-/* S(name, reads): the samplers a table row names in its `source` column. */
+/* S(name, reads, sampler): the samplers a table row names in its `source` column -- the system
+ * reads it needs (each done at most once per sample) and the statements that set a (element 0)
+ * and b (element 1) from the sample s, in base units (ns, bytes, counts). The user/sys/cpu
+ * clocks come from the getrusage() the set reads anyway (us, the target of set_rusage_*)
+ * rather than times() (10 ms ticks, another syscall); Linux's ru_maxrss is in kB, which the
+ * original multiplies by 1000. */
+#define TM_RU_NS(field) tm_timeval_ns(s->ru.field)
 #define TM_SOURCES(S)                                                                              \
-    S(NONE, 0)                                                                                     \
-    S(TRIP, 0)                                                                                     \
-    S(WALL, TM_RD_MONO)                                                                            \
-    S(MONOTONIC, TM_RD_MONO)                                                                       \
-    S(MONOTONIC_RAW, TM_RD_RAW)                                                                    \
-    S(THREAD_CPU, TM_RD_THREAD)                                                                    \
-    S(PROCESS_CPU, TM_RD_PROCESS)                                                                  \
-    S(TIMES_CPU, TM_RD_RUSAGE)                                                                     \
-    S(TIMES_USER, TM_RD_RUSAGE)                                                                    \
-    S(TIMES_SYS, TM_RD_RUSAGE)                                                                     \
-    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO)                                                         \
-    S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO)                                                  \
-    S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO)                                                \
-    S(RUSAGE_MAXRSS, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_MAXRSS_ABS, TM_RD_RUSAGE)                                                             \
-    S(RUSAGE_UTIME, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_STIME, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_INBLOCK, TM_RD_RUSAGE)                                                                \
-    S(RUSAGE_OUBLOCK, TM_RD_RUSAGE)                                                                \
-    S(RUSAGE_MAJFLT, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_MINFLT, TM_RD_RUSAGE)                                                                 \
-    S(RUSAGE_NVCSW, TM_RD_RUSAGE)                                                                  \
-    S(RUSAGE_NIVCSW, TM_RD_RUSAGE)                                                                 \
-    S(STATM_SIZE, TM_RD_STATM)                                                                     \
-    S(STATM_RESIDENT, TM_RD_STATM)                                                                 \
-    S(IO_READ_BYTES, TM_RD_IO | TM_RD_MONO)                                                        \
-    S(IO_WRITE_BYTES, TM_RD_IO | TM_RD_MONO)
+    S(NONE, 0, (void)0;)                                                                           \
+    S(TRIP, 0, a = 1;)                                                                             \
+    S(WALL, TM_RD_MONO, a = s->mono_ns;)                                                           \
+    S(MONOTONIC, TM_RD_MONO, a = s->mono_ns;)                                                      \
+    S(MONOTONIC_RAW, TM_RD_RAW, a = s->raw_ns;)                                                    \
+    S(THREAD_CPU, TM_RD_THREAD, a = s->thread_ns;)                                                 \
+    S(PROCESS_CPU, TM_RD_PROCESS, a = s->process_ns;)                                              \
+    S(TIMES_CPU, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);)                       \
+    S(TIMES_USER, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime);)                                           \
+    S(TIMES_SYS, TM_RD_RUSAGE, a = TM_RU_NS(ru_stime);)                                            \
+    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);             \
+      b = s->mono_ns;)                                                                             \
+    S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO, a = s->thread_ns; b = s->mono_ns;)               \
+    S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO, a = s->process_ns; b = s->mono_ns;)            \
+    S(RUSAGE_MAXRSS, TM_RD_RUSAGE, a = (int64_t)s->ru.ru_maxrss * 1000;)                           \
+    S(RUSAGE_MAXRSS_ABS, TM_RD_RUSAGE, a = b = (int64_t)s->ru.ru_maxrss * 1000;)                   \
+    S(RUSAGE_UTIME, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime);)                                         \
+    S(RUSAGE_STIME, TM_RD_RUSAGE, a = TM_RU_NS(ru_stime);)                                         \
+    S(RUSAGE_INBLOCK, TM_RD_RUSAGE, a = s->ru.ru_inblock;)                                         \
+    S(RUSAGE_OUBLOCK, TM_RD_RUSAGE, a = s->ru.ru_oublock;)                                         \
+    S(RUSAGE_MAJFLT, TM_RD_RUSAGE, a = s->ru.ru_majflt;)                                           \
+    S(RUSAGE_MINFLT, TM_RD_RUSAGE, a = s->ru.ru_minflt;)                                           \
+    S(RUSAGE_NVCSW, TM_RD_RUSAGE, a = s->ru.ru_nvcsw;)                                             \
+    S(RUSAGE_NIVCSW, TM_RD_RUSAGE, a = s->ru.ru_nivcsw;)                                           \
+    S(STATM_SIZE, TM_RD_STATM, a = s->statm_size;)                                                 \
+    S(STATM_RESIDENT, TM_RD_STATM, a = s->statm_resident;)                                         \
+    S(IO_READ_BYTES, TM_RD_IO | TM_RD_MONO, a = s->io_read; b = s->mono_ns;)                       \
+    S(IO_WRITE_BYTES, TM_RD_IO | TM_RD_MONO, a = s->io_write; b = s->mono_ns;)                     \
+    TM_TEST_SOURCES(S)
+
+#ifdef TIMEMORY_TEST_COMPONENT
+/* the test row's sampler: the number of samples taken of it so far */
+static atomic_llong tm_test_samples;
+#    define TM_TEST_SOURCES(S) S(SAMPLE_COUNTER, 0, a = atomic_fetch_add(&tm_test_samples, 1);)
+#else
+#    define TM_TEST_SOURCES(S)
+#endif
 
 enum tm_source
 {
-#define TM_SOURCE_ENUM(name, reads) TM_SRC_##name,
+#define TM_SOURCE_ENUM(name, reads, ...) TM_SRC_##name,
     TM_SOURCES(TM_SOURCE_ENUM)
 #undef TM_SOURCE_ENUM
     TM_SRC_COUNT
@@ -72,35 +88,41 @@ enum tm_source
 
 enum
 {
-#define TM_SOURCE_READS(name, reads) TM_READS_OF_##name = (reads),
+#define TM_SOURCE_READS(name, reads, ...) TM_READS_OF_##name = (reads),
     TM_SOURCES(TM_SOURCE_READS)
 #undef TM_SOURCE_READS
 };
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
-#define TM_ROW(ENUM, value, name, class_name, label, ids, source, nvalues, flags, unit0, repr0,    \
-               label0, unit1, repr1, label1, needs, description)                                   \
-    [value] = {                                                                                    \
-        value,           #ENUM,      name,  class_name,     label,          ids,                   \
-        TM_SRC_##source, nvalues,    flags, {unit0, unit1}, {repr0, repr1}, {label0, label1},      \
-        needs,           description},
-/* a duplicated value is a duplicate designated initializer: -Woverride-init stops the build */
-const tm__component_row tm__components[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW)};
+#define TM_ROW(ENUM, value_, name_, class_, label_, ids_, source_, nvalues_, flags_, unit0, repr0, \
+               label0, unit1, repr1, label1, needs_, description_)                               \
+    [TM__POS_##ENUM] = {.id          = value_,                                                  \
+                        .enum_name   = #ENUM,                                                   \
+                        .name        = name_,                                                   \
+                        .class_name  = class_,                                                  \
+                        .label       = label_,                                                  \
+                        .ids         = ids_,                                                    \
+                        .source      = TM_SRC_##source_,                                        \
+                        .nvalues     = nvalues_,                                                \
+                        .flags       = flags_,                                                  \
+                        .unit        = {unit0, unit1},                                          \
+                        .repr        = {repr0, repr1},                                          \
+                        .labels      = {label0, label1},                                        \
+                        .needs       = needs_,                                                  \
+                        .description = description_},
+tm__component_row tm__components[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW)};
 #undef TM_ROW
+int tm__ncomponents = TM_NTABLE;
 
 #define TM_ROW_READS(ENUM, value, name, class_name, label, ids, source, ...)                       \
-    [value] = TM_READS_OF_##source,
-static const uint8_t tm_reads_of[TM_NCOMP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
+    [TM__POS_##ENUM] = TM_READS_OF_##source,
+static uint8_t tm_reads_of[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
 #undef TM_ROW_READS
-
-#define TM_ROW_COUNT(...) +1
-_Static_assert(0 TIMEMORY_COMPONENTS(TM_ROW_COUNT) == TM_NCOMP, "one row per enum value 0..63");
-#undef TM_ROW_COUNT
 
 static inline bool tm_valid(int comp)
 {
-    return comp >= 0 && comp < TM_NCOMP;
+    return tm__comp_valid(comp);
 }
 static inline int tm_source(int comp)
 {
@@ -293,92 +315,14 @@ static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])
     int64_t a = 0, b = 0;
     switch(tm_source(comp))
     {
-    case TM_SRC_NONE:
-        break;
-    case TM_SRC_TRIP:
-        a = 1;
-        break;
-    case TM_SRC_WALL:
-    case TM_SRC_MONOTONIC:
-        a = s->mono_ns;
-        break;
-    case TM_SRC_MONOTONIC_RAW:
-        a = s->raw_ns;
-        break;
-    case TM_SRC_THREAD_CPU:
-        a = s->thread_ns;
-        break;
-    case TM_SRC_PROCESS_CPU:
-        a = s->process_ns;
-        break;
-    /* user/sys/cpu clocks come from the getrusage() the set reads anyway (µs resolution, the
-     * rusage target of set_rusage_*) rather than times() (10 ms ticks, a second syscall) */
-    case TM_SRC_TIMES_CPU:
-        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_TIMES_USER:
-        a = tm_timeval_ns(s->ru.ru_utime);
-        break;
-    case TM_SRC_TIMES_SYS:
-        a = tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_UTIL_CPU:
-        a = tm_timeval_ns(s->ru.ru_utime) + tm_timeval_ns(s->ru.ru_stime);
-        b = s->mono_ns;
-        break;
-    case TM_SRC_UTIL_THREAD_CPU:
-        a = s->thread_ns;
-        b = s->mono_ns;
-        break;
-    case TM_SRC_UTIL_PROCESS_CPU:
-        a = s->process_ns;
-        b = s->mono_ns;
-        break;
-    /* Linux reports ru_maxrss in kB; the original multiplies by 1000 */
-    case TM_SRC_RUSAGE_MAXRSS:
-        a = (int64_t)s->ru.ru_maxrss * 1000;
-        break;
-    case TM_SRC_RUSAGE_MAXRSS_ABS:
-        a = b = (int64_t)s->ru.ru_maxrss * 1000;
-        break;
-    case TM_SRC_RUSAGE_UTIME:
-        a = tm_timeval_ns(s->ru.ru_utime);
-        break;
-    case TM_SRC_RUSAGE_STIME:
-        a = tm_timeval_ns(s->ru.ru_stime);
-        break;
-    case TM_SRC_RUSAGE_INBLOCK:
-        a = s->ru.ru_inblock;
-        break;
-    case TM_SRC_RUSAGE_OUBLOCK:
-        a = s->ru.ru_oublock;
-        break;
-    case TM_SRC_RUSAGE_MAJFLT:
-        a = s->ru.ru_majflt;
-        break;
-    case TM_SRC_RUSAGE_MINFLT:
-        a = s->ru.ru_minflt;
-        break;
-    case TM_SRC_RUSAGE_NVCSW:
-        a = s->ru.ru_nvcsw;
-        break;
-    case TM_SRC_RUSAGE_NIVCSW:
-        a = s->ru.ru_nivcsw;
-        break;
-    case TM_SRC_STATM_SIZE:
-        a = s->statm_size;
-        break;
-    case TM_SRC_STATM_RESIDENT:
-        a = s->statm_resident;
-        break;
-    case TM_SRC_IO_READ_BYTES:
-        a = s->io_read;
-        b = s->mono_ns;
-        break;
-    case TM_SRC_IO_WRITE_BYTES:
-        a = s->io_write;
-        b = s->mono_ns;
-        break;
+#define TM_SOURCE_CASE(name, reads, ...)                                                           \
+    case TM_SRC_##name:                                                                            \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }                                                                                              \
+    break;
+        TM_SOURCES(TM_SOURCE_CASE)
+#undef TM_SOURCE_CASE
     default:
         break;
     }
@@ -391,28 +335,54 @@ void tm__set_test_reader(tm__test_reader fn)
     atomic_store_explicit(&tm_test_reader_fn, fn, memory_order_relaxed);
 }
 
-void tm__record_set(timemory_components_t set, int64_t (*out)[2])
+/* The set's first nwords words (nwords a constant where it is inlined: the common set of the
+ * table's first 64 members is one word). */
+static inline __attribute__((always_inline)) void tm_record_words(const uint64_t* bits, int nwords,
+                                                                  int64_t (*out)[2])
+{
+    unsigned reads = 0;
+    for(int w = 0; w < nwords; ++w)
+        for(uint64_t s = bits[w]; s; s &= s - 1) reads |= tm_reads_of[w * 64 + __builtin_ctzll(s)];
+    tm_sample smp;
+    memset(&smp, 0, sizeof(smp));
+    tm_read_sources(&smp, reads);
+    tm__runtime_sample rt;
+    rt.source = -1;
+    int i     = 0;
+    for(int w = 0; w < nwords; ++w)
+        for(uint64_t s = bits[w]; s; s &= s - 1, ++i)
+        {
+            int comp = w * 64 + __builtin_ctzll(s);
+            /* (nwords * 64 > TM_NTABLE: there is no run-time member in the first word) */
+            if(nwords * 64 > TM_NTABLE && TM_UNLIKELY(comp >= TM_NTABLE))
+                tm__runtime_value(comp, &rt, out[i]); /* after the clocks, in index order */
+            else
+                tm_extract(comp, &smp, out[i]);
+        }
+}
+
+void tm__record_set(const tm__cset* set, int64_t (*out)[2])
 {
     tm__test_reader fake = atomic_load_explicit(&tm_test_reader_fn, memory_order_relaxed);
     if(TM_UNLIKELY(fake != NULL))
     {
         int i = 0;
-        for(uint64_t s = set; s; s &= s - 1, ++i)
-        {
-            int comp  = __builtin_ctzll(s);
-            int n     = tm__components[comp].nvalues;
-            out[i][0] = n > 0 ? fake(comp, 0) : 0;
-            out[i][1] = n > 1 ? fake(comp, 1) : 0;
-        }
+        for(int w = 0; w < TM_CSET_WORDS; ++w)
+            for(uint64_t s = set->bits[w]; s; s &= s - 1, ++i)
+            {
+                int comp  = w * 64 + __builtin_ctzll(s);
+                int n     = tm__components[comp].nvalues;
+                out[i][0] = n > 0 ? fake(comp, 0) : 0;
+                out[i][1] = n > 1 ? fake(comp, 1) : 0;
+            }
         return;
     }
-    unsigned reads = 0;
-    for(uint64_t s = set; s; s &= s - 1) reads |= tm_reads_of[__builtin_ctzll(s)];
-    tm_sample smp;
-    memset(&smp, 0, sizeof(smp));
-    tm_read_sources(&smp, reads);
-    int i = 0;
-    for(uint64_t s = set; s; s &= s - 1, ++i) tm_extract(__builtin_ctzll(s), &smp, out[i]);
+    uint64_t beyond = 0;
+    for(int w = 1; w < TM_CSET_WORDS; ++w) beyond |= set->bits[w];
+    if(TM_LIKELY(beyond == 0))
+        tm_record_words(set->bits, 1, out);
+    else
+        tm_record_words(set->bits, TM_CSET_WORDS, out);
 }
 
 /* ---- stop, accumulate, statistics --------------------------------------------------------- */
@@ -603,7 +573,7 @@ static const char* tm_rate_repr(const char* mem)
     return other;
 }
 
-static const char* tm_display_unit(int comp, int idx)
+const char* tm__display_unit(int comp, int idx)
 {
     const tm__component_row* row = &tm__components[comp];
     if(row->nvalues == 0) return "";
@@ -648,7 +618,8 @@ const char* tm__unavailable_reason(int comp)
     if(!tm_valid(comp)) return "no such component";
     const tm__component_row* row = &tm__components[comp];
     if(row->needs) return row->needs;
-    if(tm__gperftools_in(TIMEMORY_COMPONENT_BIT(comp))) return tm__gperftools_unavailable(comp);
+    if(comp == TIMEMORY_GPERFTOOLS_CPU_PROFILER || comp == TIMEMORY_GPERFTOOLS_HEAP_PROFILER)
+        return tm__gperftools_unavailable(comp); /* found at run time */
     int reads = tm_reads_of[comp];
     if((reads & TM_RD_STATM) && !tm_proc_readable(&tm_statm_ok, "/proc/self/statm"))
         return "requires /proc/self/statm (Linux procfs), which cannot be read here";
@@ -661,7 +632,7 @@ const char* tm__unavailable_reason(int comp)
 
 int timemory_component_get_info(int id, timemory_component_info* out)
 {
-    if(!tm_valid(id) || !out) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !out) return TIMEMORY_EINVAL;
     const tm__component_row* row = &tm__components[id];
     memset(out, 0, sizeof(*out));
     out->id                 = row->id;
@@ -686,10 +657,11 @@ int timemory_component_get_info(int id, timemory_component_info* out)
 
 int timemory_component_record(int id, int64_t raw[2])
 {
-    if(!tm_valid(id) || !raw) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !raw) return TIMEMORY_EINVAL;
     if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
-    int64_t one[1][2];
-    tm__record_set(TIMEMORY_COMPONENT_BIT(id), one);
+    int64_t  one[1][2];
+    tm__cset set = tm__cset_one(id);
+    tm__record_set(&set, one);
     raw[0] = one[0][0];
     raw[1] = one[0][1];
     return TIMEMORY_OK;
@@ -698,96 +670,34 @@ int timemory_component_record(int id, int64_t raw[2])
 int timemory_component_delta(int id, const int64_t start[2], const int64_t stop[2],
                              int64_t delta[2])
 {
-    if(!tm_valid(id) || !start || !stop || !delta) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !start || !stop || !delta) return TIMEMORY_EINVAL;
     tm__delta(id, start, stop, delta);
     return TIMEMORY_OK;
 }
 
 int timemory_component_accumulate(int id, int64_t accum[2], const int64_t delta[2])
 {
-    if(!tm_valid(id) || !accum || !delta) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !accum || !delta) return TIMEMORY_EINVAL;
     tm__accumulate(id, accum, delta);
     return TIMEMORY_OK;
 }
 
 int timemory_component_get(int id, const int64_t raw[2], double out[2])
 {
-    if(!tm_valid(id) || !raw || !out) return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !raw || !out) return TIMEMORY_EINVAL;
     return tm__get(id, raw, out);
 }
 
 const char* timemory_component_display_unit(int id, int idx)
 {
-    if(!tm_valid(id) || idx < 0 || idx > 1) return "";
-    return tm_display_unit(id, idx);
+    if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return "";
+    return tm__display_unit(id, idx);
 }
 
 double timemory_component_unit(int id, int idx)
 {
-    if(!tm_valid(id) || idx < 0 || idx > 1) return 1.0;
+    if((id = tm__comp_index(id)) < 0 || idx < 0 || idx > 1) return 1.0;
     return tm_unit(id, idx);
-}
-
-int timemory_component_format(int id, int* width, int* precision, bool* scientific)
-{
-    if(!tm_valid(id)) return TIMEMORY_EINVAL;
-    tm__format(id, width, precision, scientific);
-    return TIMEMORY_OK;
-}
-
-/* snprintf's count, with the output cut at cap - 1 as snprintf cuts it */
-static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static size_t tm_appendf(char* buf, size_t cap, size_t used, const char* fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(used < cap ? buf + used : NULL, used < cap ? cap - used : 0, fmt, ap);
-    va_end(ap);
-    return used + (n > 0 ? (size_t)n : 0);
-}
-
-static size_t tm_put_value(int id, double value, int width, char* buf, size_t cap, size_t used)
-{
-    int  w = 0, p = 0;
-    bool sci = false;
-    tm__format(id, &w, &p, &sci);
-    if(width < 0) width = w;
-    if(width > 256) width = 256;
-    if(p > 64) p = 64;
-    if(!isfinite(value)) value = 0.0;
-    /* the text table's cells: showpoint, as the original's std::ios_base::showpoint */
-    if(tm__components[id].flags & TIMEMORY_CFLAG_INTEGER)
-        return tm_appendf(buf, cap, used, "%*lld", width, (long long)value);
-    if(sci) return tm_appendf(buf, cap, used, "%#*.*e", width, p, value);
-    return tm_appendf(buf, cap, used, "%#*.*f", width, p, value);
-}
-
-int timemory_component_format_value(int id, double value, int width, char* buf, size_t cap)
-{
-    if(!tm_valid(id) || (!buf && cap > 0)) return TIMEMORY_EINVAL;
-    if(cap > 0) buf[0] = '\0';
-    size_t n = tm_put_value(id, value, width, buf, cap, 0);
-    return n > INT_MAX ? INT_MAX : (int)n;
-}
-
-int timemory_component_format_values(int id, const double* values, int n, char* buf, size_t cap)
-{
-    if(!tm_valid(id) || n < 0 || n > 2 || (n > 0 && !values) || (!buf && cap > 0))
-        return TIMEMORY_EINVAL;
-    if(cap > 0) buf[0] = '\0';
-    const tm__component_row* row  = &tm__components[id];
-    size_t                   used = 0;
-    for(int i = 0; i < n; ++i)
-    {
-        if(i > 0) used = tm_appendf(buf, cap, used, ", ");
-        used             = tm_put_value(id, values[i], -1, buf, cap, used);
-        const char* unit = tm_display_unit(id, i);
-        if(unit && *unit) used = tm_appendf(buf, cap, used, " %s", unit);
-        const char* label = (n > 1 && row->labels[i]) ? row->labels[i] : row->label;
-        if(label && *label) used = tm_appendf(buf, cap, used, " %s", label);
-    }
-    return used > INT_MAX ? INT_MAX : (int)used;
 }
 
 /* The original's sample(): components whose value is a level (memory, I/O) keep the highest
@@ -811,16 +721,19 @@ static bool tm_samples(int comp)
 
 bool timemory_component_can_sample(int id)
 {
-    return tm_valid(id) && tm_samples(id);
+    id = tm__comp_index(id);
+    return id >= 0 && tm_samples(id);
 }
 
 int timemory_component_sample(int id, int64_t value[2], int64_t accum[2])
 {
-    if(!tm_valid(id) || !value || !accum || !tm_samples(id)) return TIMEMORY_EINVAL;
-    int64_t now[2] = {0, 0};
-    int     rc     = timemory_component_record(id, now);
-    if(rc < 0) return rc;
-    if(now[0] > value[0]) value[0] = now[0];
+    if((id = tm__comp_index(id)) < 0 || !value || !accum || !tm_samples(id))
+        return TIMEMORY_EINVAL;
+    if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
+    int64_t  now[1][2] = {{0, 0}};
+    tm__cset set       = tm__cset_one(id);
+    tm__record_set(&set, now);
+    if(now[0][0] > value[0]) value[0] = now[0][0];
     accum[0] = value[0];
     return TIMEMORY_OK;
 }

@@ -280,7 +280,7 @@ static void tm__diff_component_key(int comp, char* key, size_t len)
 int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, size_t len)
 {
     if(why && len) why[0] = '\0';
-    if(!prev || comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    if(!prev || !tm__comp_valid(comp)) return TIMEMORY_EINVAL;
     memset(prev, 0, sizeof(*prev));
     prev->comp         = comp;
     tm__diff_ctx c     = { why, len, "" };
@@ -433,7 +433,7 @@ static char* tm__diff_banner(const tm__result* current, const tm__result* prev,
 int tm__diff_compute(const tm__result* current, const tm__result* prev, const char* input_name,
                      tm__result* out)
 {
-    if(!current || !prev || !out || current->comp < 0 || current->comp >= TM_NCOMP)
+    if(!current || !prev || !out || !tm__comp_valid(current->comp))
         return TIMEMORY_EINVAL;
     memset(out, 0, sizeof(*out));
     int                      comp = current->comp;
@@ -500,7 +500,7 @@ static bool tm__diff_ends_with(const char* s, const char* tail)
 
 int tm__diff_build(const tm__result* current, tm__result* out)
 {
-    if(!current || !out || current->comp < 0 || current->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    if(!current || !out || !tm__comp_valid(current->comp)) return TIMEMORY_EINVAL;
     memset(out, 0, sizeof(*out));
     const char* label = tm__components[current->comp].label;
     char*       candidates[16];

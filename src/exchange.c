@@ -121,10 +121,10 @@ static int tm__put_tree(tm__buf* b, const tm__rnode* root)
 
 int tm__exchange_pack(tm__buf* out, int rank)
 {
-    int comps[TM_NCOMP];
-    int ncomps = tm__result_components(comps, TM_NCOMP);
+    int comps[TM_COMP_CAP];
+    int ncomps = tm__result_components(comps, TM_COMP_CAP);
 
-    tm__result results[TM_NCOMP];
+    tm__result results[TM_COMP_CAP];
     int        nres = 0;
     for(int i = 0; i < ncomps; ++i)
         if(tm__result_build_tree(comps[i], &results[nres]) == TIMEMORY_OK) ++nres;
@@ -388,7 +388,8 @@ void tm__proc_data_free(tm__proc_data* p)
 
 static int tm__component_by_name(const char* name)
 {
-    for(int c = 0; c < TM_NCOMP; ++c)
+    int ncomp = tm__ncomp();
+    for(int c = 0; c < ncomp; ++c)
         if(tm__components[c].name && strcmp(tm__components[c].name, name) == 0) return c;
     return -1;
 }
@@ -415,7 +416,7 @@ int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* 
     out->thread_count = tm__get_i32(&r);
     out->nchildren    = tm__get_i32(&r);
     uint32_t ncomps   = tm__get_u32(&r);
-    if(!r.bad && ncomps > TM_NCOMP) tm__fail(&r, "more components than exist");
+    if(!r.bad && ncomps > TM_COMP_CAP) tm__fail(&r, "more components than exist");
     if(!r.bad && ncomps)
     {
         out->comps = calloc(ncomps, sizeof(tm__proc_comp));

@@ -23,8 +23,9 @@ typedef struct tm__frame
     int                   ncomp;
     bool                  caller_clock; /* a hook push timed by its caller */
     uint8_t               tl;           /* its begin in the timeline (timeline.c): 0 none */
+    bool                  wall_only;    /* the set is wall_clock alone (comps is not kept) */
     uint8_t               gperf;        /* the gperftools profilers it started (gperftools.c) */
-    timemory_components_t comps;
+    tm__cset              comps;
     tm__record*           rec[TM_MAX_BUNDLE];
     int64_t               start[TM_MAX_BUNDLE][2];
 } tm__frame;
@@ -64,8 +65,12 @@ struct tm__graph
     double   tick_ratio;
     uint64_t tick_mult;
     /* the last component set pushed and what it trims to (available, at most TM_MAX_BUNDLE) */
-    timemory_components_t last_comps;
-    timemory_components_t last_trimmed;
+    tm__cset              last_comps;
+    tm__cset              last_trimmed;
+    bool                  last_wall_only;
+    timemory_components_t last_mask; /* ... and the last compact set (timemory_push) */
+    bool                  last_mask_wall_only;
+    tm__cset              last_mask_trimmed;
     struct tm__suspended* suspended; /* coroutines' pushes between their steps (suspend.c) */
 };
 
@@ -87,7 +92,8 @@ static inline tm__graph* tm__graph_get(void)
 /* graph.c: the set a push records (available, at most TM_MAX_BUNDLE); a new child node of
  * parent; a node's record of comp (made at its first push); whether frame idx of the calling
  * thread is one a forked child inherited (never recorded by the child) */
-timemory_components_t tm__trim(timemory_components_t comps);
+tm__cset              tm__trim(const tm__cset* comps);
+bool                  tm__is_wall_only(const tm__cset* s);
 tm__node*             tm__child_add(tm__graph* g, tm__node* parent, uint64_t id, uint64_t key);
 tm__record*           tm__record_get(tm__graph* g, tm__node* n, int comp);
 bool                  tm__frame_inherited(const tm__graph* g, size_t idx);

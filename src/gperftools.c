@@ -304,13 +304,13 @@ static void tm_gperf_finish(tm_gperf* p, bool all)
     }
 }
 
-unsigned tm__gperftools_start(timemory_components_t set)
+unsigned tm__gperftools_start(const timemory_component_set* set)
 {
     unsigned started = 0;
     for(int i = 0; i < 2; ++i)
     {
         int id = i == 0 ? TIMEMORY_GPERFTOOLS_CPU_PROFILER : TIMEMORY_GPERFTOOLS_HEAP_PROFILER;
-        if(!(set & TIMEMORY_COMPONENT_BIT(id)) || tm__gperftools_unavailable(id)) continue;
+        if(!((set->bits[0] >> id) & 1u) || tm__gperftools_unavailable(id)) continue;
         pthread_mutex_lock(&tm_gperf_mutex);
         if(tm_gperf_begin(tm_gperf_of(id)) == TIMEMORY_OK) started |= 1u << i;
         pthread_mutex_unlock(&tm_gperf_mutex);
@@ -342,7 +342,8 @@ int timemory_gperftools_start(int id)
 {
     if(!tm_gperf_of(id)) return TIMEMORY_EINVAL;
     if(tm__gperftools_unavailable(id)) return TIMEMORY_EUNAVAILABLE;
-    return tm__gperftools_start(TIMEMORY_COMPONENT_BIT(id)) ? TIMEMORY_OK : TIMEMORY_EIO;
+    timemory_component_set set = {{TIMEMORY_COMPONENT_BIT(id)}};
+    return tm__gperftools_start(&set) ? TIMEMORY_OK : TIMEMORY_EIO;
 }
 
 int timemory_gperftools_stop(int id)

@@ -29,10 +29,11 @@ static size_t          tm__graph_cap;
  * surplus glibc keeps for such libraries. */
 _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec")));
 /* components a push can record: available, with a value of their own */
-static timemory_components_t          tm__recordable;
-static _Atomic(timemory_components_t) tm__used_mask;
-static int                            tm__first_use[TM_NCOMP];
-static int                            tm__first_use_count;
+static tm__cset tm__recordable; /* words read and or-ed with relaxed atomics */
+static bool     tm__recordable_done;
+static tm__cset tm__used_set;   /* likewise */
+static int      tm__first_use[TM_COMP_CAP];
+static int      tm__first_use_count;
 /* run at a thread's first push, before its graph is made (tm__graph_on_thread_start) */
 static _Atomic(void (*)(void)) tm__thread_start_hook;
 
@@ -80,32 +81,50 @@ int tm__components_in_use(int* out, int max)
 
 static void tm__note_component_use(int comp)
 {
-    timemory_components_t bit = TIMEMORY_COMPONENT_BIT(comp);
-    if(atomic_load_explicit(&tm__used_mask, memory_order_relaxed) & bit) return;
+    uint64_t  bit  = (uint64_t)1 << (comp & 63);
+    uint64_t* word = &tm__used_set.bits[comp >> 6];
+    if(__atomic_load_n(word, __ATOMIC_RELAXED) & bit) return;
     tm__graphs_lock();
-    if(!(atomic_load(&tm__used_mask) & bit))
+    if(!(__atomic_load_n(word, __ATOMIC_SEQ_CST) & bit))
     {
         tm__first_use[tm__first_use_count++] = comp;
-        atomic_fetch_or(&tm__used_mask, bit);
+        __atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST);
     }
     tm__graphs_unlock();
 }
 
-static void tm__recordable_init(void)
+void tm__recordable_add(int comp)
 {
-    timemory_components_t mask = 0;
-    for(int c = 0; c < TM_NCOMP; ++c)
-        if(tm__components[c].nvalues > 0 && !tm__unavailable_reason(c))
-            mask |= TIMEMORY_COMPONENT_BIT(c);
-    tm__recordable = mask;
+    if(tm__components[comp].nvalues > 0 && !tm__unavailable_reason(comp))
+        __atomic_fetch_or(&tm__recordable.bits[comp >> 6], (uint64_t)1 << (comp & 63),
+                          __ATOMIC_RELAXED);
 }
 
-timemory_components_t tm__trim(timemory_components_t comps)
+static void tm__recordable_init(void)
 {
-    comps &= tm__recordable;
-    while(__builtin_popcountll(comps) > TM_MAX_BUNDLE)
-        comps &= ~(1ull << (63 - __builtin_clzll(comps)));
-    return comps;
+    int ncomp = tm__ncomp();
+    for(int c = 0; c < ncomp; ++c) tm__recordable_add(c);
+    tm__recordable_done = true;
+}
+
+/* The set a push records: available components with a value, at most TM_MAX_BUNDLE (the
+ * first ones in index order). */
+tm__cset tm__trim(const tm__cset* comps)
+{
+    tm__cset out = {{0}};
+    int      n   = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w)
+    {
+        uint64_t m = comps->bits[w] & __atomic_load_n(&tm__recordable.bits[w], __ATOMIC_RELAXED);
+        for(; m && n < TM_MAX_BUNDLE; m &= m - 1, ++n) out.bits[w] |= m & -m;
+    }
+    return out;
+}
+
+bool tm__is_wall_only(const tm__cset* s)
+{
+    tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+    return tm__cset_eq(s, &wall);
 }
 
 /* ---- a finished thread ---------------------------------------------------------------------
@@ -297,7 +316,7 @@ tm__graph* tm__graph_create(void)
 
 static tm__graph* tm__graph_create_held(void)
 {
-    if(!tm__recordable) tm__recordable_init();
+    if(!tm__recordable_done) tm__recordable_init();
     void (*hook)(void) = atomic_load_explicit(&tm__thread_start_hook, memory_order_acquire);
     if(hook) hook(); /* an alternate signal stack while the handler is on (signals.c) */
     tm__graph* g = calloc(1, sizeof(*g));
@@ -618,7 +637,7 @@ void tm__records_unmark(tm__record** recs, size_t n)
 
 /* Zeroes the records of the selected components everywhere. The structure stays (open frames
  * keep pointing at valid nodes); result building skips records with nothing in them. */
-void tm__graphs_clear(timemory_components_t comps)
+void tm__graphs_clear(const tm__cset* comps)
 {
     tm__graphs_lock();
     for(size_t i = 0; i < tm__graph_count; ++i)
@@ -628,7 +647,7 @@ void tm__graphs_clear(timemory_components_t comps)
             tm__record* recs = (tm__record*)c->data;
             for(size_t k = 0; k < c->used; ++k)
             {
-                if(comps && !(comps & TIMEMORY_COMPONENT_BIT(recs[k].comp))) continue;
+                if(comps && !tm__cset_empty(comps) && !tm__cset_has(comps, recs[k].comp)) continue;
                 static const tm__stats zero;
                 TM_STORE(&recs[k].laps, 0);
                 TM_STORE(&recs[k].accum[0], 0);

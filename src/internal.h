@@ -14,7 +14,18 @@
 #include <sys/types.h>
 
 #define TM_MAX_BUNDLE 16 /* components in one push */
-#define TM_NCOMP 64      /* enum values 0..63 */
+/* Components by dense index: the table rows (position = index), then the run-time registered
+ * ones (components.c); tm__ncomp() of them exist now, at most TM_COMP_CAP. Public ids (the
+ * table's `value`, registered ids) meet indices only at the API (tm__comp_index/_id). */
+#define TM_NTABLE TIMEMORY_COMPONENT_TABLE_SIZE
+/* TM__POS_<ENUM>: a table row's dense index (its position). */
+enum
+{
+#define TM_ROW_POS(ENUM, ...) TM__POS_##ENUM,
+    TIMEMORY_COMPONENTS(TM_ROW_POS)
+#undef TM_ROW_POS
+};
+#define TM_COMP_CAP TIMEMORY_COMPONENT_CAPACITY
 
 #if defined(__GNUC__)
 #    define TM_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -141,6 +152,8 @@ int tm__settings_read_config_files(void);
 
 typedef struct tm__component_row {
     int                   id;
+    int16_t               source_index; /* run-time rows: their source (component_register.c) */
+    int16_t               member;       /* ... and their position in it */
     const char*           enum_name;
     const char*           name;
     const char*           class_name;
@@ -156,11 +169,92 @@ typedef struct tm__component_row {
     const char*           description;
 } tm__component_row;
 
-extern const tm__component_row tm__components[TM_NCOMP]; /* indexed by enum value */
+/* The `source` of a run-time registered row: read by its source's function. */
+#define TM__SRC_RUNTIME (-1)
+/* One sample's reads of run-time sources: each source read once (component_register.c). */
+typedef struct tm__runtime_sample
+{
+    int     source; /* the source values holds, -1: none yet */
+    int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
+} tm__runtime_sample;
+void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2]);
 
-/* Reads every component of the set, each source once; out[i] for the i-th set bit in
- * ascending enum order. */
-void tm__record_set(timemory_components_t set, int64_t (*out)[2]);
+extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
+                                                        * tm__ncomp() are empty */
+extern int tm__ncomponents; /* read it through tm__ncomp() */
+static inline int tm__ncomp(void)
+{
+    return __atomic_load_n(&tm__ncomponents, __ATOMIC_ACQUIRE);
+}
+static inline bool tm__comp_valid(int idx)
+{
+    return idx >= 0 && idx < tm__ncomp();
+}
+/* public id -> dense index (-1: no such component) and back */
+int tm__comp_index(int id);
+static inline int tm__comp_id(int idx)
+{
+    return tm__components[idx].id;
+}
+
+/* Component sets (the public timemory_component_set): bit = dense index. */
+typedef timemory_component_set tm__cset;
+#define TM_CSET_WORDS TIMEMORY_COMPONENT_SET_WORDS
+static inline void tm__cset_add(tm__cset* s, int idx)
+{
+    s->bits[idx >> 6] |= (uint64_t)1 << (idx & 63);
+}
+static inline bool tm__cset_has(const tm__cset* s, int idx)
+{
+    return (s->bits[idx >> 6] >> (idx & 63)) & 1u;
+}
+static inline bool tm__cset_empty(const tm__cset* s)
+{
+    uint64_t any = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w) any |= s->bits[w];
+    return any == 0;
+}
+static inline bool tm__cset_eq(const tm__cset* a, const tm__cset* b)
+{
+    uint64_t diff = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w) diff |= a->bits[w] ^ b->bits[w];
+    return diff == 0;
+}
+static inline int tm__cset_count(const tm__cset* s)
+{
+    int n = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w) n += __builtin_popcountll(s->bits[w]);
+    return n;
+}
+/* the member index after idx (-1: the first), ascending; -1 at the end */
+static inline int tm__cset_next(const tm__cset* s, int idx)
+{
+    int i = idx + 1;
+    for(int w = i >> 6; w < TM_CSET_WORDS; ++w)
+    {
+        uint64_t m = s->bits[w];
+        if(w == i >> 6) m &= i & 63 ? ~(uint64_t)0 << (i & 63) : ~(uint64_t)0;
+        if(m) return w * 64 + __builtin_ctzll(m);
+    }
+    return -1;
+}
+static inline tm__cset tm__cset_one(int idx)
+{
+    tm__cset s = {{0}};
+    tm__cset_add(&s, idx);
+    return s;
+}
+/* A public set or NULL (= empty), as the engine's set of existing components. */
+static inline tm__cset tm__cset_of(const timemory_component_set* s)
+{
+    tm__cset out = {{0}};
+    if(s) out = *s;
+    return out;
+}
+
+/* Reads every component of the set, each source once; out[i] for the i-th member in
+ * ascending index order. */
+void tm__record_set(const tm__cset* set, int64_t (*out)[2]);
 /* Per-component stop semantics (see timemory_component_delta). */
 void tm__delta(int comp, const int64_t start[2], const int64_t stop[2], int64_t delta[2]);
 void tm__accumulate(int comp, int64_t accum[2], const int64_t delta[2]);
@@ -170,6 +264,8 @@ int  tm__stat_sample(int comp, const int64_t delta[2], double out[2]);
 double tm__display_factor(int comp, int idx);
 /* get(): display value(s) of an accumulated raw value. */
 int  tm__get(int comp, const int64_t raw[2], double out[2]);
+/* The display unit in effect of element idx ("sec", "MB/sec", ...). */
+const char* tm__display_unit(int comp, int idx);
 /* Output format of a component: width, precision, scientific (settings-adjusted). */
 void tm__format(int comp, int* width, int* precision, bool* scientific);
 /* Component availability: NULL when available, else the reason. */
@@ -180,12 +276,12 @@ const char* tm__unavailable_reason(int comp);
 #define TM__GPERFTOOLS_SET                                                                         \
     (TIMEMORY_COMPONENT_BIT(TIMEMORY_GPERFTOOLS_CPU_PROFILER) |                                    \
      TIMEMORY_COMPONENT_BIT(TIMEMORY_GPERFTOOLS_HEAP_PROFILER))
-static inline bool tm__gperftools_in(timemory_components_t set)
+static inline bool tm__gperftools_in(const timemory_component_set* set)
 {
-    return (set & TM__GPERFTOOLS_SET) != 0;
+    return (set->bits[0] & TM__GPERFTOOLS_SET) != 0;
 }
 const char* tm__gperftools_unavailable(int id);
-unsigned    tm__gperftools_start(timemory_components_t set);
+unsigned    tm__gperftools_start(const timemory_component_set* set);
 void        tm__gperftools_stop(unsigned started);
 void        tm__gperftools_finalize(void);
 
@@ -271,7 +367,10 @@ const tm__node*  tm__graph_root(const tm__graph* g);
 int              tm__graph_tid(const tm__graph* g);
 /* Components that have records in any graph, in order of first use (creation order). */
 int              tm__components_in_use(int* out, int max);
-void             tm__graphs_clear(timemory_components_t comps); /* 0 = all */
+void             tm__graphs_clear(const tm__cset* comps); /* NULL or empty = all */
+/* A component a push can record from now on (available, with a value): the table's at the
+ * first graph, a registered one at its registration. */
+void             tm__recordable_add(int comp);
 /* The push/pop fast path for wall_clock alone reads CLOCK_MONOTONIC directly; tests that
  * inject a reader (tm__set_test_reader) turn it off. */
 extern bool tm__fast_wall;
@@ -758,7 +857,7 @@ typedef struct tm__ranks {
     int            rank;
     int            size;
     tm__proc_data* procs;  /* rank 0: one per rank, by rank (ncomps 0 when one was lost) */
-    int            comps[TM_NCOMP]; /* components any rank has: rank 0's order, then new ones */
+    int            comps[TM_COMP_CAP]; /* components any rank has: rank 0's order, then new ones */
     int            ncomps;
 } tm__ranks;
 /* Collective: packs this process's data and gathers every rank's at rank 0, which decodes

@@ -167,8 +167,14 @@ int timemory_report(void)
 
 int timemory_clear(uint64_t components)
 {
+    tm__cset set = timemory_component_set_from_mask(components);
+    return timemory_clear_set(&set);
+}
+
+int timemory_clear_set(const timemory_component_set* components)
+{
     tm__graphs_clear(components);
-    if(components == 0) /* other processes' data and the timeline go too */
+    if(!components || tm__cset_empty(components)) /* other processes' data, the timeline too */
     {
         tm__timeline_clear();
         tm__handoff_discard();
@@ -185,46 +191,78 @@ const volatile bool* const timemory_enabled_address = &tm__settings.enabled;
 
 /* ---- default components ------------------------------------------------------------------ */
 
-static timemory_components_t tm__explicit_default; /* set_default / set_default_components */
-static timemory_components_t tm__cached_default;
-static unsigned              tm__cached_generation = ~0u;
+/* the sets' words are stored and read with relaxed atomics (a set is read whole when the
+ * generation it was made for, stored after it with release, is read first with acquire) */
+static tm__cset tm__explicit_default; /* set_default / set_default_components */
+static tm__cset tm__cached_default;
+static unsigned tm__cached_generation = ~0u;
 
-static timemory_components_t tm__parse_setting(const char* name)
+static void tm__cset_load(tm__cset* out, const tm__cset* from)
 {
-    char* text = tm__settings_string_copy(name);
-    timemory_components_t mask = 0;
+    for(int w = 0; w < TM_CSET_WORDS; ++w)
+        out->bits[w] = __atomic_load_n(&from->bits[w], __ATOMIC_RELAXED);
+}
+
+static void tm__cset_store(tm__cset* to, const tm__cset* from)
+{
+    for(int w = 0; w < TM_CSET_WORDS; ++w)
+        __atomic_store_n(&to->bits[w], from->bits[w], __ATOMIC_RELAXED);
+}
+
+static tm__cset tm__parse_setting(const char* name)
+{
+    char*    text = tm__settings_string_copy(name);
+    tm__cset set  = {{0}};
     if(text && *text)
     {
         const char* bad = NULL;
-        if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
+        if(timemory_components_parse_set(text, &set, &bad) == TIMEMORY_EUNKNOWN)
             tm__warn("%s: unknown component '%s' ignored", name, bad ? bad : "?");
     }
     free(text);
-    return mask;
+    return set;
+}
+
+timemory_component_set timemory_get_default_component_set(void)
+{
+    /* threads may fill the cache at once: the set is stored before the generation it was
+     * made for (release), and read after it (acquire) */
+    tm__cset set;
+    unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
+    if(TM_LIKELY(gen == __atomic_load_n(&tm__cached_generation, __ATOMIC_ACQUIRE)))
+    {
+        tm__cset_load(&set, &tm__cached_default);
+        return set;
+    }
+    set = tm__parse_setting("components");
+    tm__cset explicit;
+    tm__cset_load(&explicit, &tm__explicit_default);
+    if(tm__cset_empty(&set)) set = explicit;
+    if(tm__cset_empty(&set)) set = tm__parse_setting("global_components");
+    if(tm__cset_empty(&set)) set = tm__cset_one(TIMEMORY_WALL_CLOCK);
+    tm__cset_store(&tm__cached_default, &set);
+    __atomic_store_n(&tm__cached_generation, gen, __ATOMIC_RELEASE);
+    return set;
 }
 
 timemory_components_t timemory_get_default_components(void)
 {
-    /* threads may fill the cache at once: the set is stored before the generation it was
-     * made for (release), and read after it (acquire) */
-    unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
-    if(TM_LIKELY(gen == __atomic_load_n(&tm__cached_generation, __ATOMIC_ACQUIRE)))
-        return __atomic_load_n(&tm__cached_default, __ATOMIC_RELAXED);
-    timemory_components_t mask     = tm__parse_setting("components");
-    timemory_components_t explicit = __atomic_load_n(&tm__explicit_default, __ATOMIC_RELAXED);
-    if(!mask && explicit) mask = explicit;
-    if(!mask) mask = tm__parse_setting("global_components");
-    if(!mask) mask = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    __atomic_store_n(&tm__cached_default, mask, __ATOMIC_RELAXED);
-    __atomic_store_n(&tm__cached_generation, gen, __ATOMIC_RELEASE);
-    return mask;
+    tm__cset set = timemory_get_default_component_set();
+    return timemory_component_set_to_mask(&set);
+}
+
+int timemory_set_default_component_set(const timemory_component_set* components)
+{
+    tm__cset set = tm__cset_of(components);
+    tm__cset_store(&tm__explicit_default, &set);
+    __atomic_store_n(&tm__cached_generation, ~0u, __ATOMIC_RELEASE);
+    return TIMEMORY_OK;
 }
 
 int timemory_set_default_components(timemory_components_t components)
 {
-    __atomic_store_n(&tm__explicit_default, components, __ATOMIC_RELAXED);
-    __atomic_store_n(&tm__cached_generation, ~0u, __ATOMIC_RELEASE);
-    return TIMEMORY_OK;
+    tm__cset set = timemory_component_set_from_mask(components);
+    return timemory_set_default_component_set(&set);
 }
 
 /* ---- names -> ids, cached per thread by pointer ------------------------------------------- */
@@ -291,8 +329,8 @@ int timemory_push_region(const char* name)
     if(TM_UNLIKELY(!name)) return TIMEMORY_EINVAL;
     /* paused: remembered by key, so that its pop finds it (and never an open region) */
     if(TM_UNLIKELY(!tm__settings.enabled)) return tm__push_skipped(tm__name_id(name));
-    return timemory_push(tm__name_id(name), timemory_get_default_components(),
-                         TIMEMORY_SCOPE_DEFAULT);
+    tm__cset set = timemory_get_default_component_set();
+    return timemory_push_set(tm__name_id(name), &set, TIMEMORY_SCOPE_DEFAULT);
 }
 
 int timemory_pop_region(const char* name)
@@ -306,16 +344,18 @@ int timemory_pop_region(const char* name)
 
 /* ---- results ------------------------------------------------------------------------------ */
 
-static int tm__collect(timemory_components_t comps, tm__result* results, int* n, bool tree)
+/* comps NULL or empty: every component */
+static int tm__collect(const tm__cset* comps, tm__result* results, int* n, bool tree)
 {
     tm__handoff_collect(); /* children that have ended */
-    int order[TM_NCOMP];
-    int nused = tm__result_components(order, TM_NCOMP);
+    int order[TM_COMP_CAP];
+    int nused = tm__result_components(order, TM_COMP_CAP);
+    bool all  = !comps || tm__cset_empty(comps);
     *n        = 0;
     for(int i = 0; i < nused; ++i)
     {
         int c = order[i];
-        if(comps && !(comps & TIMEMORY_COMPONENT_BIT(c))) continue;
+        if(!all && !tm__cset_has(comps, c)) continue;
         int rc = (tree ? tm__result_build_tree : tm__result_build)(c, &results[*n]);
         if(rc == TIMEMORY_OK)
             ++*n;
@@ -330,27 +370,45 @@ static void tm__free_results(tm__result* results, int n)
     for(int i = 0; i < n; ++i) tm__result_free(&results[i]);
 }
 
+timemory_component_set timemory_components_with_data_set(void)
+{
+    tm__result results[TM_COMP_CAP];
+    int        n   = 0;
+    tm__cset   set = {{0}};
+    if(tm__state >= 3 || tm__collect(NULL, results, &n, false) != TIMEMORY_OK) return set;
+    for(int i = 0; i < n; ++i) tm__cset_add(&set, results[i].comp);
+    tm__free_results(results, n);
+    return set;
+}
+
 timemory_components_t timemory_components_with_data(void)
 {
-    tm__result results[TM_NCOMP];
-    int        n = 0;
-    if(tm__state >= 3 || tm__collect(0, results, &n, false) != TIMEMORY_OK) return 0;
-    timemory_components_t mask = 0;
-    for(int i = 0; i < n; ++i) mask |= TIMEMORY_COMPONENT_BIT(results[i].comp);
-    tm__free_results(results, n);
-    return mask;
+    tm__cset set = timemory_components_with_data_set();
+    return timemory_component_set_to_mask(&set);
 }
 
 int timemory_get_json(timemory_components_t comps, bool tree, char** out)
 {
+    tm__cset set = timemory_component_set_from_mask(comps);
+    return timemory_get_json_set(&set, tree, out);
+}
+
+int timemory_get_text(timemory_components_t comps, char** out)
+{
+    tm__cset set = timemory_component_set_from_mask(comps);
+    return timemory_get_text_set(&set, out);
+}
+
+int timemory_get_json_set(const timemory_component_set* comps, bool tree, char** out)
+{
     if(!out) return TIMEMORY_EINVAL;
     tm__report_errors("reading the results");
     *out = NULL;
-    tm__result results[TM_NCOMP];
+    tm__result results[TM_COMP_CAP];
     int        n  = 0;
     int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n, tree);
     if(rc != TIMEMORY_OK) return rc;
-    const tm__result* ptrs[TM_NCOMP];
+    const tm__result* ptrs[TM_COMP_CAP];
     for(int i = 0; i < n; ++i) ptrs[i] = &results[i];
     tm__buf b;
     tm__buf_init(&b);
@@ -363,12 +421,12 @@ int timemory_get_json(timemory_components_t comps, bool tree, char** out)
     return *out ? TIMEMORY_OK : TIMEMORY_ENOMEM;
 }
 
-int timemory_get_text(timemory_components_t comps, char** out)
+int timemory_get_text_set(const timemory_component_set* comps, char** out)
 {
     if(!out) return TIMEMORY_EINVAL;
     tm__report_errors("reading the results");
     *out = NULL;
-    tm__result results[TM_NCOMP];
+    tm__result results[TM_COMP_CAP];
     int        n  = 0;
     int        rc = tm__state >= 3 ? TIMEMORY_OK : tm__collect(comps, results, &n, false);
     if(rc != TIMEMORY_OK) return rc;
@@ -383,7 +441,7 @@ int timemory_get_text(timemory_components_t comps, char** out)
 
 int timemory_get_size(int component, size_t* out)
 {
-    if(!out || component < 0 || component >= TM_NCOMP) return TIMEMORY_EINVAL;
+    if(!out || (component = tm__comp_index(component)) < 0) return TIMEMORY_EINVAL;
     *out = 0;
     if(tm__state >= 3) return TIMEMORY_OK;
     tm__result r;

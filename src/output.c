@@ -582,7 +582,7 @@ static void tm__output_timeline(tm__output_ctx* ctx)
 
 int tm__output_result(const tm__result* r)
 {
-    if(!r || r->comp < 0 || r->comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    if(!r || !tm__comp_valid(r->comp)) return TIMEMORY_EINVAL;
     tm__output_ctx ctx = { .error = TIMEMORY_OK };
     tm__output_phase_begin();
     tm__output_one(r, &ctx);
@@ -731,10 +731,10 @@ static int tm__output_all_in_phase(void)
                                "MPI was finalized before timemory (call timemory_init after "
                                "MPI_Init, or timemory_finalize before MPI_Finalize)",
                                false);
-    int ids[TM_NCOMP];
+    int ids[TM_COMP_CAP];
     /* this process's components, then those only its children had */
-    int n = tm__result_components(ids, TM_NCOMP);
-    if(n > TM_NCOMP) n = TM_NCOMP;
+    int n = tm__result_components(ids, TM_COMP_CAP);
+    if(n > TM_COMP_CAP) n = TM_COMP_CAP;
     tm__output_ctx    ctx = { .error = TIMEMORY_OK };
     tm__functions_job functions;
     tm__functions_job_start(&functions);

@@ -333,7 +333,7 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
 
 static bool tm__result_ok(const tm__result* r)
 {
-    return r && r->comp >= 0 && r->comp < TM_NCOMP;
+    return r && tm__comp_valid(r->comp);
 }
 
 /* An entry's value over the ranks merged into it (docs/outputs.md): display units. */

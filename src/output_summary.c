@@ -727,7 +727,7 @@ static int tm__threads_with_data(const tm__result* r)
 void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files, size_t nfiles,
                        int width)
 {
-    if(!b || !r || r->comp < 0 || r->comp >= TM_NCOMP) return;
+    if(!b || !r || !tm__comp_valid(r->comp)) return;
     const tm__component_row* row = &tm__components[r->comp];
     tm__sum_ctx              c;
     memset(&c, 0, sizeof(c));

@@ -311,7 +311,7 @@ static const char* const tm__svg_script =
 
 void tm__write_flamegraph_svg(tm__buf* b, const tm__result* r)
 {
-    if(!b || !r || r->comp < 0 || r->comp >= TM_NCOMP) return;
+    if(!b || !r || !tm__comp_valid(r->comp)) return;
     const tm__component_row* row = &tm__components[r->comp];
     tm__svg                  s;
     memset(&s, 0, sizeof(s));

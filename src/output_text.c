@@ -380,7 +380,7 @@ static void tm__header_row(tm__buf* b, const int width[NCOLS], const bool presen
 
 void tm__write_text(tm__buf* b, const tm__result* r)
 {
-    if(!b || !r || r->comp < 0 || r->comp >= TM_NCOMP) return;
+    if(!b || !r || !tm__comp_valid(r->comp)) return;
     const tm__component_row* row   = &tm__components[r->comp];
     unsigned                 flags = row->flags;
     bool                     stats = !(flags & TIMEMORY_CFLAG_NO_STATS);

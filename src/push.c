@@ -42,11 +42,12 @@ bool tm__frames_grow(tm__graph* g)
 /* The wall_clock reading among a frame's component readings (the timeline's clock), or now. */
 static inline int64_t tm__frame_wall(const tm__frame* f, int64_t (*values)[2])
 {
-    timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    if(TM_LIKELY(f->comps == wall)) return values[0][0];
-    if(!(f->comps & wall)) return tm__timeline_now();
-    int idx = 0; /* values are in ascending enum order */
-    for(timemory_components_t m = f->comps & (wall - 1); m; m &= m - 1) ++idx;
+    if(TM_LIKELY(f->wall_only)) return values[0][0];
+    if(!tm__cset_has(&f->comps, TIMEMORY_WALL_CLOCK)) return tm__timeline_now();
+    int idx = 0; /* values are in ascending index order: count the members before wall_clock */
+    for(int w = 0; w < TIMEMORY_WALL_CLOCK >> 6; ++w) idx += __builtin_popcountll(f->comps.bits[w]);
+    uint64_t below = ((uint64_t)1 << (TIMEMORY_WALL_CLOCK & 63)) - 1;
+    idx += __builtin_popcountll(f->comps.bits[TIMEMORY_WALL_CLOCK >> 6] & below);
     return values[idx][0];
 }
 
@@ -72,7 +73,8 @@ static tm__node* tm__insert(tm__graph* g, uint64_t key, unsigned scope)
     return n;
 }
 
-static int tm__push(uint64_t key, timemory_components_t comps, unsigned scope);
+static int tm__push(uint64_t key, const tm__cset* comps, unsigned scope);
+static int tm__push_mask(uint64_t key, timemory_components_t mask, unsigned scope);
 static int tm__pop(uint64_t key);
 static int tm__pop_any(uint64_t key);
 
@@ -185,7 +187,14 @@ unsigned long tm__refused_after_finalize_count(void)
 int timemory_push(uint64_t key, timemory_components_t comps, unsigned scope)
 {
     if(TM_UNLIKELY(!tm__settings.enabled)) return tm__skip_push(key);
-    return tm__push(key, comps, scope);
+    return tm__push_mask(key, comps, scope);
+}
+
+int timemory_push_set(uint64_t key, const timemory_component_set* comps, unsigned scope)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return tm__skip_push(key);
+    tm__cset set = tm__cset_of(comps);
+    return tm__push(key, &set, scope);
 }
 
 int timemory_pop(uint64_t key)
@@ -230,27 +239,16 @@ bool tm__pop_skipped(uint64_t key)
     return false;
 }
 
-__attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_t comps,
-                                              unsigned scope)
+/* A push of the set a front end has trimmed (available, at most TM_MAX_BUNDLE): the frame
+ * keeps a copy of it unless it is wall_clock alone. */
+static inline int tm__push_trimmed(tm__graph* g, uint64_t key, const tm__cset* comps,
+                                   bool wall_only, unsigned scope, uint8_t gperf)
 {
-    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
-    tm__graph* g = tm__graph_get();
-    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
-    {
-        tm__set_error(TIMEMORY_ENOMEM);
-        return TIMEMORY_ENOMEM;
-    }
-    if(TM_UNLIKELY(comps != g->last_comps))
-    {
-        g->last_comps   = comps;
-        g->last_trimmed = tm__trim(comps);
-    }
-    tm__frame* f = &g->frames[g->nframes];
-    f->gperf     = TM_UNLIKELY(tm__gperftools_in(comps)) ? (uint8_t)tm__gperftools_start(comps) : 0;
-    comps                       = g->last_trimmed;
+    tm__frame* f                = &g->frames[g->nframes];
+    f->gperf                    = gperf;
     f->key                      = key;
     f->saved                    = g->current;
-    f->comps                    = comps;
+    f->wall_only                = wall_only;
     f->ncomp                    = 0;
     f->caller_clock             = false;
     f->tl                       = 0;
@@ -262,30 +260,100 @@ __attribute__((noinline)) static int tm__push(uint64_t key, timemory_components_
     if(!(scope & TIMEMORY_SCOPE_FLAT) &&
        !(scope == TIMEMORY_SCOPE_DEFAULT && tm__settings.flat_profile))
         g->current = f->node;
-    if(comps == 0) return TIMEMORY_OK;
-
-    int n = 0;
-    for(timemory_components_t m = comps; m; m &= m - 1)
+    if(TM_LIKELY(wall_only))
     {
-        int         comp = __builtin_ctzll(m);
-        tm__record* r    = f->node->records;
-        while(r && r->comp != comp) r = r->next;
-        if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
+        tm__record* r = f->node->records;
+        while(r && r->comp != TIMEMORY_WALL_CLOCK) r = r->next;
+        if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, TIMEMORY_WALL_CLOCK)))
         {
             tm__set_error(TIMEMORY_ENOMEM);
-            break;
+            return TIMEMORY_OK;
         }
-        f->rec[n++] = r;
+        f->rec[0] = r;
+        f->ncomp  = 1;
+        if(TM_LIKELY(tm__fast_wall))
+            f->start[0][0] = tm__now_ns();
+        else
+        {
+            tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+            tm__record_set(&wall, f->start);
+        }
     }
-    f->ncomp = n;
-    if(TM_LIKELY(comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall))
-        f->start[0][0] = tm__now_ns();
     else
+    {
+        f->comps = *comps;
+        if(tm__cset_empty(comps)) return TIMEMORY_OK;
+        int n = 0;
+        for(int w = 0; w < TM_CSET_WORDS; ++w)
+            for(uint64_t m = comps->bits[w]; m; m &= m - 1)
+            {
+                int         comp = w * 64 + __builtin_ctzll(m);
+                tm__record* r    = f->node->records;
+                while(r && r->comp != comp) r = r->next;
+                if(TM_UNLIKELY(!r) && !(r = tm__record_get(g, f->node, comp)))
+                {
+                    tm__set_error(TIMEMORY_ENOMEM);
+                    return TIMEMORY_OK; /* nothing recorded: ncomp stays 0 */
+                }
+                f->rec[n++] = r;
+            }
+        f->ncomp = n;
         tm__record_set(comps, f->start);
+    }
     if(TM_UNLIKELY(tm__settings.timeline))
         f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1),
                                    tm__frame_wall(f, f->start), 0);
     return TIMEMORY_OK;
+}
+
+static inline tm__graph* tm__push_graph(void)
+{
+    tm__graph* g = tm__graph_get();
+    if(TM_UNLIKELY(!g || (g->nframes == g->frame_cap && !tm__frames_grow(g))))
+    {
+        tm__set_error(TIMEMORY_ENOMEM);
+        return NULL;
+    }
+    return g;
+}
+
+/* The two front ends keep their own last set and what it trims to. */
+__attribute__((noinline)) static int tm__push_mask(uint64_t key, timemory_components_t mask,
+                                                   unsigned scope)
+{
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
+    tm__graph* g = tm__push_graph();
+    if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
+    if(TM_UNLIKELY(mask != g->last_mask))
+    {
+        tm__cset set           = {{mask}};
+        g->last_mask           = mask;
+        g->last_mask_trimmed   = tm__trim(&set);
+        g->last_mask_wall_only = tm__is_wall_only(&g->last_mask_trimmed);
+    }
+    /* gperftools' switches have no value: trimmed away, they act here (gperftools.c) */
+    uint8_t gperf = 0;
+    if(TM_UNLIKELY(mask & TM__GPERFTOOLS_SET))
+    {
+        tm__cset set = {{mask}};
+        gperf        = (uint8_t)tm__gperftools_start(&set);
+    }
+    return tm__push_trimmed(g, key, &g->last_mask_trimmed, g->last_mask_wall_only, scope, gperf);
+}
+
+__attribute__((noinline)) static int tm__push(uint64_t key, const tm__cset* set, unsigned scope)
+{
+    if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
+    tm__graph* g = tm__push_graph();
+    if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
+    if(TM_UNLIKELY(!tm__cset_eq(set, &g->last_comps)))
+    {
+        g->last_comps     = *set;
+        g->last_trimmed   = tm__trim(set);
+        g->last_wall_only = tm__is_wall_only(&g->last_trimmed);
+    }
+    uint8_t gperf = TM_UNLIKELY(tm__gperftools_in(set)) ? (uint8_t)tm__gperftools_start(set) : 0;
+    return tm__push_trimmed(g, key, &g->last_trimmed, g->last_wall_only, scope, gperf);
 }
 
 /* One lap of wall_clock: what tm__record_add does, without the per-component dispatch. */
@@ -370,7 +438,7 @@ static inline tm__frame* tm__frame_find(tm__graph* g, uint64_t key, size_t* idx)
 static inline void tm__frame_stop(tm__frame* f, size_t idx)
 {
     if(TM_UNLIKELY(f->gperf)) tm__gperftools_stop(f->gperf);
-    if(f->ncomp == 1 && f->comps == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) && tm__fast_wall)
+    if(f->ncomp == 1 && f->wall_only && tm__fast_wall)
     {
         int64_t now = tm__now_ns();
         tm__wall_add(f->rec[0], now - f->start[0][0]);
@@ -379,7 +447,8 @@ static inline void tm__frame_stop(tm__frame* f, size_t idx)
     else if(f->ncomp > 0)
     {
         int64_t now[TM_MAX_BUNDLE][2];
-        tm__record_set(f->comps, now);
+        tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+        tm__record_set(f->wall_only ? &wall : &f->comps, now);
         for(int i = 0; i < f->ncomp; ++i)
         {
             int64_t delta[2];
@@ -453,7 +522,7 @@ __attribute__((noinline)) static int tm__pop_any(uint64_t key)
 
 int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t laps)
 {
-    if(comp < 0 || comp >= TM_NCOMP || !delta) return TIMEMORY_EINVAL;
+    if((comp = tm__comp_index(comp)) < 0 || !delta) return TIMEMORY_EINVAL;
     tm__graph* g   = tm__tls_graph;
     size_t     idx = g && g->nframes ? g->nframes - 1 : 0;
     tm__frame* f   = g && g->nframes && g->frames[idx].key == key && !g->frames[idx].tag_a
@@ -495,13 +564,12 @@ int timemory_pop_values(uint64_t key, int comp, const int64_t delta[2], uint64_t
 /* ---- hook pushes ------------------------------------------------------------------------- */
 
 /* Every case of a hook push: components, scopes, depth limits, the first push of a node. */
-__attribute__((noinline)) static int tm__hook_push_general(uint64_t              key,
-                                                           timemory_components_t comps,
+__attribute__((noinline)) static int tm__hook_push_general(uint64_t key, const tm__cset* comps,
                                                            unsigned scope, const void* tag_a,
                                                            const void* tag_b, int64_t start_ticks)
 {
     if(TM_UNLIKELY(!tag_a)) return TIMEMORY_EINVAL;
-    if(comps != 0 && !(scope & TIMEMORY_SCOPE_NONE))
+    if(!tm__cset_empty(comps) && !(scope & TIMEMORY_SCOPE_NONE))
     {
         int rc = tm__push(key, comps, scope);
         if(rc != TIMEMORY_OK) return rc;
@@ -548,6 +616,15 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t             
 
 /* The common case inline: the caller's clock, a tree push under the current node, a child
  * entered before from there (the parent's hot child), room on the stack. */
+int timemory_hook_push_set(uint64_t key, const timemory_component_set* comps, unsigned scope,
+                           const void* tag_a, const void* tag_b, int64_t start_ticks)
+{
+    if(TM_UNLIKELY(!tm__settings.enabled)) return TIMEMORY_EDISABLED;
+    tm__cset set = tm__cset_of(comps);
+    if(tm__cset_empty(&set)) return timemory_hook_push(key, 0, scope, tag_a, tag_b, start_ticks);
+    return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+}
+
 int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope, const void* tag_a,
                        const void* tag_b, int64_t start_ticks)
 {
@@ -557,13 +634,19 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
                 (scope == TIMEMORY_SCOPE_DEFAULT && !tm__settings.flat_profile &&
                  !tm__settings.timeline_profile);
     if(TM_UNLIKELY(!g || comps != 0 || !tree || !tag_a || g->nframes == g->frame_cap))
-        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    {
+        tm__cset set = {{comps}};
+        return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+    }
     tm__node* parent = g->current;
     uint32_t  depth  = parent->depth + 1;
     tm__node* n      = parent->hot_child;
     if(TM_UNLIKELY(!n || parent->hot_id != tm__combine(key, depth) || !n->wall ||
                    depth > (uint32_t)tm__settings.max_depth || tm__state >= 2))
-        return tm__hook_push_general(key, comps, scope, tag_a, tag_b, start_ticks);
+    {
+        tm__cset set = {{comps}};
+        return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
+    }
     tm__frame* f                = &g->frames[g->nframes];
     f->node                     = n;
     f->saved                    = parent;

@@ -18,7 +18,7 @@ static void tm__ranks_add_comp(tm__ranks* r, int comp)
 {
     for(int i = 0; i < r->ncomps; ++i)
         if(r->comps[i] == comp) return;
-    if(r->ncomps < TM_NCOMP) r->comps[r->ncomps++] = comp;
+    if(r->ncomps < TM_COMP_CAP) r->comps[r->ncomps++] = comp;
 }
 
 int tm__ranks_gather(tm__ranks* out)
@@ -224,7 +224,7 @@ static int tm__part_threads(int comp, tm__rnode* const* trees, tm__rnode* const*
 int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
 {
     memset(out, 0, sizeof(*out));
-    if(comp < 0 || comp >= TM_NCOMP || !ranks->procs) return TIMEMORY_EINVAL;
+    if(!tm__comp_valid(comp) || !ranks->procs) return TIMEMORY_EINVAL;
     int         size  = ranks->size;
     tm__rnode** trees   = calloc((size_t) size, sizeof(tm__rnode*));
     tm__rnode** threads = calloc((size_t) size, sizeof(tm__rnode*));

@@ -34,28 +34,28 @@ void timemory_set_environ(const char* var, const char* value, int overwrite, int
 /* ---- component-set stack ----------------------------------------------------------------- */
 
 #define TM_COMP_STACK 64
-static pthread_mutex_t       tm__cstack_mutex = PTHREAD_MUTEX_INITIALIZER;
-static timemory_components_t tm__cstack[TM_COMP_STACK];
-static int                   tm__cstack_size;
+static pthread_mutex_t tm__cstack_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tm__cset        tm__cstack[TM_COMP_STACK];
+static int             tm__cstack_size;
 
-static timemory_components_t tm__parse_or_warn(const char* comps)
+static tm__cset tm__parse_or_warn(const char* comps)
 {
-    timemory_components_t mask = 0;
-    const char*           bad  = NULL;
-    if(comps && timemory_components_parse(comps, &mask, &bad) == TIMEMORY_EUNKNOWN)
+    tm__cset    set = {{0}};
+    const char* bad = NULL;
+    if(comps && timemory_components_parse_set(comps, &set, &bad) == TIMEMORY_EUNKNOWN)
         tm__warn("unknown component '%s' ignored", bad ? bad : "?");
-    return mask;
+    return set;
 }
 
 static void tm__cstack_apply(void)
 {
-    timemory_set_default_components(tm__cstack_size ? tm__cstack[tm__cstack_size - 1] : 0);
+    timemory_set_default_component_set(tm__cstack_size ? &tm__cstack[tm__cstack_size - 1] : NULL);
 }
 
 void timemory_set_default(const char* components)
 {
     pthread_mutex_lock(&tm__cstack_mutex);
-    timemory_components_t mask = tm__parse_or_warn(components);
+    tm__cset mask = tm__parse_or_warn(components);
     if(tm__cstack_size == 0)
         tm__cstack[tm__cstack_size++] = mask;
     else
@@ -67,9 +67,10 @@ void timemory_set_default(const char* components)
 static void tm__cstack_edit(const char* components, bool add)
 {
     pthread_mutex_lock(&tm__cstack_mutex);
-    timemory_components_t cur  = timemory_get_default_components();
-    timemory_components_t mask = tm__parse_or_warn(components);
-    cur                        = add ? (cur | mask) : (cur & ~mask);
+    tm__cset cur  = timemory_get_default_component_set();
+    tm__cset mask = tm__parse_or_warn(components);
+    for(int w = 0; w < TM_CSET_WORDS; ++w)
+        cur.bits[w] = add ? (cur.bits[w] | mask.bits[w]) : (cur.bits[w] & ~mask.bits[w]);
     if(tm__cstack_size == 0) tm__cstack_size = 1;
     tm__cstack[tm__cstack_size - 1] = cur;
     tm__cstack_apply();
@@ -79,7 +80,7 @@ static void tm__cstack_edit(const char* components, bool add)
 void timemory_add_components(const char* components) { tm__cstack_edit(components, true); }
 void timemory_remove_components(const char* components) { tm__cstack_edit(components, false); }
 
-static void tm__cstack_push(timemory_components_t mask)
+static void tm__cstack_push(tm__cset mask)
 {
     pthread_mutex_lock(&tm__cstack_mutex);
     if(tm__cstack_size < TM_COMP_STACK) tm__cstack[tm__cstack_size++] = mask;
@@ -94,12 +95,11 @@ void timemory_push_components(const char* components)
 
 void timemory_push_components_enum(int component, ...)
 {
-    timemory_components_t mask = 0;
-    va_list               ap;
+    tm__cset mask = {{0}};
+    va_list  ap;
     va_start(ap, component);
-    for(int c = component; c != TIMEMORY_COMPONENTS_END && c >= 0 && c < TM_NCOMP;
-        c     = va_arg(ap, int))
-        mask |= TIMEMORY_COMPONENT_BIT(c);
+    for(int c = component; c != TIMEMORY_COMPONENTS_END && c >= 0; c = va_arg(ap, int))
+        if(timemory_component_set_add(&mask, c) != TIMEMORY_OK) break;
     va_end(ap);
     tm__cstack_push(mask);
 }
@@ -126,7 +126,7 @@ static atomic_uint_fast64_t           tm__next_record_id = 1;
 
 uint64_t timemory_get_unique_id(void) { return atomic_fetch_add(&tm__next_record_id, 1); }
 
-int timemory_begin_record_status(const char* name, timemory_components_t comps, uint64_t* id)
+static int tm__begin_record(const char* name, const tm__cset* comps, uint64_t* id)
 {
     if(id) *id = UINT64_MAX;
     if(!name || !id) return TIMEMORY_EINVAL;
@@ -140,12 +140,18 @@ int timemory_begin_record_status(const char* name, timemory_components_t comps, 
         tm__records_cap = cap;
     }
     uint64_t key = tm__register(name);
-    int      rc  = timemory_push(key, comps ? comps : timemory_get_default_components(),
-                                 TIMEMORY_SCOPE_DEFAULT);
+    tm__cset set = comps && !tm__cset_empty(comps) ? *comps : timemory_get_default_component_set();
+    int      rc  = timemory_push_set(key, &set, TIMEMORY_SCOPE_DEFAULT);
     if(rc != TIMEMORY_OK) return rc;
     *id                         = timemory_get_unique_id();
     tm__records[tm__nrecords++] = (tm__open_record){ *id, key };
     return TIMEMORY_OK;
+}
+
+int timemory_begin_record_status(const char* name, timemory_components_t comps, uint64_t* id)
+{
+    tm__cset set = timemory_component_set_from_mask(comps);
+    return tm__begin_record(name, &set, id);
 }
 
 int timemory_end_record_status(uint64_t id)
@@ -168,15 +174,15 @@ void timemory_begin_record(const char* name, uint64_t* id)
 
 void timemory_begin_record_types(const char* name, uint64_t* id, const char* comps)
 {
-    timemory_begin_record_status(name, tm__parse_or_warn(comps), id);
+    tm__cset set = tm__parse_or_warn(comps);
+    tm__begin_record(name, &set, id);
 }
 
-static timemory_components_t tm__enum_list(va_list ap)
+static tm__cset tm__enum_list(va_list ap)
 {
-    timemory_components_t mask = 0;
-    for(int c = va_arg(ap, int); c != TIMEMORY_COMPONENTS_END && c >= 0 && c < TM_NCOMP;
-        c     = va_arg(ap, int))
-        mask |= TIMEMORY_COMPONENT_BIT(c);
+    tm__cset mask = {{0}};
+    for(int c = va_arg(ap, int); c != TIMEMORY_COMPONENTS_END && c >= 0; c = va_arg(ap, int))
+        if(timemory_component_set_add(&mask, c) != TIMEMORY_OK) break;
     return mask;
 }
 
@@ -184,9 +190,9 @@ void timemory_begin_record_enum(const char* name, uint64_t* id, ...)
 {
     va_list ap;
     va_start(ap, id);
-    timemory_components_t mask = tm__enum_list(ap);
+    tm__cset mask = tm__enum_list(ap);
     va_end(ap);
-    timemory_begin_record_status(name, mask, id);
+    tm__begin_record(name, &mask, id);
 }
 
 uint64_t timemory_get_begin_record(const char* name)
@@ -199,7 +205,8 @@ uint64_t timemory_get_begin_record(const char* name)
 uint64_t timemory_get_begin_record_types(const char* name, const char* comps)
 {
     uint64_t id;
-    timemory_begin_record_status(name, tm__parse_or_warn(comps), &id);
+    tm__cset set = tm__parse_or_warn(comps);
+    tm__begin_record(name, &set, &id);
     return id;
 }
 
@@ -207,10 +214,10 @@ uint64_t timemory_get_begin_record_enum(const char* name, ...)
 {
     va_list ap;
     va_start(ap, name);
-    timemory_components_t mask = tm__enum_list(ap);
+    tm__cset mask = tm__enum_list(ap);
     va_end(ap);
     uint64_t id;
-    timemory_begin_record_status(name, mask, &id);
+    tm__begin_record(name, &mask, &id);
     return id;
 }
 

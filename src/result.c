@@ -327,7 +327,7 @@ typedef struct tm__merge_pair {
 
 int tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from)
 {
-    if(comp < 0 || comp >= TM_NCOMP || !into || !from) return TIMEMORY_EINVAL;
+    if(!tm__comp_valid(comp) || !into || !from) return TIMEMORY_EINVAL;
     int             rc    = TIMEMORY_OK;
     size_t          n     = 0, cap = 64;
     tm__merge_pair* stack = malloc(cap * sizeof(*stack));
@@ -380,7 +380,7 @@ int tm__result_components(int* out, int max)
 {
     int n = tm__components_in_use(out, max);
     for(size_t i = 0; i < tm__adopted_count(); ++i)
-        for(int c = 0; c < TM_NCOMP && n < max; ++c)
+        for(int c = 0, ncomp = tm__ncomp(); c < ncomp && n < max; ++c)
         {
             if(!tm__adopted_tree(i, c)) continue;
             bool seen = false;
@@ -485,7 +485,7 @@ long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, c
 static int tm__result_build_with(int comp, tm__result* out, bool threads)
 {
     memset(out, 0, sizeof(*out));
-    if(comp < 0 || comp >= TM_NCOMP) return TIMEMORY_EINVAL;
+    if(!tm__comp_valid(comp)) return TIMEMORY_EINVAL;
     out->comp       = comp;
     out->pid        = tm__data_pid();
     out->root.label = tm__strdup("unknown-hash=0");

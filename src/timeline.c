@@ -301,7 +301,8 @@ int64_t tm__timeline_now(void)
 {
     if(TM_LIKELY(tm__fast_wall)) return tm__now_ns();
     int64_t v[1][2]; /* a test's injected clock */
-    tm__record_set(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), v);
+    tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
+    tm__record_set(&wall, v);
     return v[0][0];
 }
 

@@ -31,7 +31,7 @@ typedef struct tm__throttle_table {
 static _Thread_local tm__throttle_table tm__tt;
 static pthread_mutex_t                  tm__trace_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int                              tm__trace_refs;
-static timemory_components_t            tm__trace_mask;
+static tm__cset                         tm__trace_mask;
 static unsigned                         tm__trace_generation = ~0u;
 
 static tm__throttle* tm__tt_find(uint64_t key, bool create)
@@ -78,26 +78,26 @@ static tm__throttle* tm__tt_find(uint64_t key, bool create)
 }
 
 /* trace_components -> components -> global_components -> wall_clock */
-static timemory_components_t tm__trace_components(void)
+static const tm__cset* tm__trace_components(void)
 {
     unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
-    if(TM_LIKELY(gen == tm__trace_generation)) return tm__trace_mask;
+    if(TM_LIKELY(gen == tm__trace_generation)) return &tm__trace_mask;
     static const char* const sources[] = { "trace_components", "components", "global_components" };
-    timemory_components_t    mask      = 0;
-    for(size_t i = 0; i < 3 && !mask; ++i)
+    tm__cset                 mask      = {{0}};
+    for(size_t i = 0; i < 3 && tm__cset_empty(&mask); ++i)
     {
         char* text = tm__settings_string_copy(sources[i]);
         if(text && *text)
         {
             const char* bad = NULL;
-            if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
+            if(timemory_components_parse_set(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
                 tm__warn("%s: unknown component '%s' ignored", sources[i], bad ? bad : "?");
         }
         free(text);
     }
-    tm__trace_mask       = mask ? mask : TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    tm__trace_mask       = tm__cset_empty(&mask) ? tm__cset_one(TIMEMORY_WALL_CLOCK) : mask;
     tm__trace_generation = gen;
-    return tm__trace_mask;
+    return &tm__trace_mask;
 }
 
 int timemory_trace_init(const char* components, bool read_command_line, const char* command)
@@ -172,7 +172,7 @@ int timemory_push_trace_hash(uint64_t key)
         return TIMEMORY_ENOMEM;
     }
     if(t->throttled) return TIMEMORY_ETHROTTLED;
-    int rc = timemory_push(key, tm__trace_components(), TIMEMORY_SCOPE_DEFAULT);
+    int rc = timemory_push_set(key, tm__trace_components(), TIMEMORY_SCOPE_DEFAULT);
     if(rc == TIMEMORY_OK && t->open++ == 0) t->start_ns = tm__now_ns();
     return rc;
 }

@@ -291,6 +291,21 @@
       "Real-clock timer (i.e. wall-clock timer)")                                                  \
     X(WRITTEN_BYTES, 63, "written_bytes", "WrittenBytes", "written_bytes", "write_bytes",          \
       IO_WRITE_BYTES, 2, TIMEMORY_CFLAG_MEMORY, 1e6, "MB", "written_bytes", 1e6, "MB/sec",         \
-      "written_rate", NULL, "Physical I/O writes")
+      "written_rate", NULL, "Physical I/O writes")                                                 \
+    TIMEMORY_COMPONENTS_TEST_ROW(X)
+
+/* The build option TIMEMORY_TEST_COMPONENT adds a row the way docs/adding-a-component.md says
+ * a new component is added (value 65, its sampler SAMPLE_COUNTER in src/components.c), so that
+ * tests/c/test_component_added.c and tests/python/test_component_added.py check that a row and
+ * a sampler are all a new component needs. */
+#ifdef TIMEMORY_TEST_COMPONENT
+#    define TIMEMORY_COMPONENTS_TEST_ROW(X)                                                        \
+        X(TEST_SAMPLE_COUNTER, 65, "test_sample_counter", "TestSampleCounter", "test_samples",     \
+          "test_samples", SAMPLE_COUNTER, 1, TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS, 1.0, \
+          "", NULL, 0.0, "", NULL, NULL,                                                           \
+          "Counts the samples taken of it (test build only): one per push and per pop")
+#else
+#    define TIMEMORY_COMPONENTS_TEST_ROW(X)
+#endif
 
 #endif /* TIMEMORY_COMPONENT_TABLE_H */

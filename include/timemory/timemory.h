@@ -130,17 +130,52 @@ TIMEMORY_API int         timemory_add_hash_id_value(uint64_t id, const char* key
 TIMEMORY_API const char* timemory_get_hash_identifier(uint64_t id);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Components: bit sets over the enum of timemory/components.h.                             */
+/* Components: sets over the components of timemory/components.h.                          */
 
+/* A set of components: one bit per component the library holds (table rows and run-time
+ * registered ones), at the component's dense index. Build it from public ids with the calls
+ * below; an all-zero struct is the empty set. Its size follows the table
+ * (TIMEMORY_COMPONENT_SET_WORDS): code passing it across a library boundary is built against
+ * the same header. */
+typedef struct timemory_component_set
+{
+    uint64_t bits[TIMEMORY_COMPONENT_SET_WORDS];
+} timemory_component_set;
+
+/* Adds / removes the component of public id (table value or registered id); TIMEMORY_EINVAL
+ * for an id that names no component. */
+TIMEMORY_API int  timemory_component_set_add(timemory_component_set* set, int id);
+TIMEMORY_API int  timemory_component_set_remove(timemory_component_set* set, int id);
+TIMEMORY_API bool timemory_component_set_has(const timemory_component_set* set, int id);
+/* The member after public id `after` (-1: the first), in the set's order (table order, then
+ * registration order); -1 when there is none. for(id = next(s, -1); id >= 0; id = next(s, id)) */
+TIMEMORY_API int  timemory_component_set_next(const timemory_component_set* set, int after);
+TIMEMORY_API int  timemory_component_set_count(const timemory_component_set* set);
+static inline bool timemory_component_set_empty(const timemory_component_set* set)
+{
+    for(int w = 0; w < TIMEMORY_COMPONENT_SET_WORDS; ++w)
+        if(set->bits[w]) return false;
+    return true;
+}
+
+/* The compact form of the first 64 public ids (the seed's 0..63, bit = id): what the original
+ * API passed, and what the timemory_* calls taking a timemory_components_t still take. It
+ * cannot name a component past id 63: the *_set forms of those calls can. */
 typedef uint64_t timemory_components_t;
 #define TIMEMORY_COMPONENT_BIT(id) ((timemory_components_t) 1 << (id))
+/* mask (bit = public id 0..63) as a set, and back (members past id 63 are left out). */
+TIMEMORY_API timemory_component_set timemory_component_set_from_mask(timemory_components_t mask);
+TIMEMORY_API timemory_components_t  timemory_component_set_to_mask(const timemory_component_set* set);
 
 /* Parses a list ("wall_clock, cpu_clock peak_rss"; separators , ; : space quotes) of names,
  * ids, aliases or class names (case-insensitive). Unknown names: TIMEMORY_EUNKNOWN and *bad
  * points at the first unknown word (NUL-terminated copy in a thread-local buffer). */
 TIMEMORY_API int timemory_components_parse(const char* list, timemory_components_t* out,
                                            const char** bad);
-/* One name -> enum id, or TIMEMORY_EUNKNOWN. */
+/* The same into a set (any component, registered ones too); the set is cleared first. */
+TIMEMORY_API int timemory_components_parse_set(const char* list, timemory_component_set* out,
+                                               const char** bad);
+/* One name -> public id, or TIMEMORY_EUNKNOWN. */
 TIMEMORY_API int timemory_component_find(const char* name);
 
 /* Static description of a component (table row). */
@@ -204,6 +239,9 @@ TIMEMORY_API double      timemory_component_unit(int id, int idx);
  * is remembered (per thread) so that its pop -- paused or not -- is a silent no-op; pop it
  * like any other push. TIMEMORY_EFINALIZED after timemory_finalize (ignored, counted). */
 TIMEMORY_API int timemory_push(uint64_t key, timemory_components_t components, unsigned scope);
+/* The same with a set (components past id 63); NULL or an empty set: a node only. */
+TIMEMORY_API int timemory_push_set(uint64_t key, const timemory_component_set* components,
+                                   unsigned scope);
 /* Stops and pops the innermost open push of key (normally the top of the stack). Pushes made
  * while paused count: when the innermost open push of key is one, it is forgotten and
  * TIMEMORY_EDISABLED returned, touching nothing else. Pushes made before a pause still pop
@@ -227,6 +265,9 @@ TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t 
 TIMEMORY_API int timemory_hook_push(uint64_t key, timemory_components_t components,
                                     unsigned scope, const void* tag_a, const void* tag_b,
                                     int64_t start_ticks);
+TIMEMORY_API int timemory_hook_push_set(uint64_t key, const timemory_component_set* components,
+                                        unsigned scope, const void* tag_a, const void* tag_b,
+                                        int64_t start_ticks);
 /* Pops the innermost open hook push tagged (tag_a, tag_b), normally the top of the stack.
  * TIMEMORY_ENOTFOUND, with no error recorded, when there is none: the event belongs to a call
  * that started before the hooks did. */
@@ -350,6 +391,9 @@ TIMEMORY_API int timemory_stack_depth(void);
 /* Default component set used by timemory_push_region (0 restores the settings' choice). */
 TIMEMORY_API int timemory_set_default_components(timemory_components_t components);
 TIMEMORY_API timemory_components_t timemory_get_default_components(void);
+/* The same as sets (NULL or empty restores the settings' choice). */
+TIMEMORY_API int timemory_set_default_component_set(const timemory_component_set* components);
+TIMEMORY_API timemory_component_set timemory_get_default_component_set(void);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Results                                                                                   */
@@ -361,6 +405,12 @@ TIMEMORY_API timemory_components_t timemory_components_with_data(void);
 TIMEMORY_API int timemory_get_json(timemory_components_t components, bool tree, char** out);
 /* Text tables (OUTPUT.md §2) of the given components, concatenated. */
 TIMEMORY_API int timemory_get_text(timemory_components_t components, char** out);
+/* The same as sets: every component, registered ones too (NULL or empty = all). */
+TIMEMORY_API timemory_component_set timemory_components_with_data_set(void);
+TIMEMORY_API int timemory_get_json_set(const timemory_component_set* components, bool tree,
+                                       char** out);
+TIMEMORY_API int timemory_get_text_set(const timemory_component_set* components, char** out);
+TIMEMORY_API int timemory_clear_set(const timemory_component_set* components);
 /* Number of entries per component (flat, merged threads). */
 TIMEMORY_API int timemory_get_size(int component, size_t* out);
 TIMEMORY_API void timemory_free(void* ptr);

@@ -257,7 +257,8 @@ else:
         """{component id value: number of entries} for the given components (empty: all
         available)"""
         mask = _mask(components) or libpytimemory.available_mask()
-        return {index: libpytimemory.size(index) for index in range(64) if mask >> index & 1}
+        ids = (index for index in range(mask.bit_length()) if mask >> index & 1)
+        return {index: libpytimemory.size(index) for index in ids}
 
     def add_arguments(parser, subparser=True):
         """Add the timemory-config sub-command (every setting as an option) to parser"""

@@ -12,6 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* tm__record_set of a compact mask */
+static void record_mask(timemory_components_t mask, int64_t (*out)[2])
+{
+    tm__cset set = timemory_component_set_from_mask(mask);
+    tm__record_set(&set, out);
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 TM_TEST(components_table_has_the_seed_members)
@@ -27,10 +34,11 @@ TM_TEST(components_table_has_the_seed_members)
     CHECK_INT(TIMEMORY_USER_GLOBAL_BUNDLE, 51);
     CHECK_INT(TIMEMORY_WALL_CLOCK, 62);
     CHECK_INT(TIMEMORY_WRITTEN_BYTES, 63);
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c)
     {
         const tm__component_row* row = &tm__components[c];
-        CHECK_INT(row->id, c);
+        CHECK_INT(tm__comp_index(row->id), c);
+        CHECK(c >= 64 || row->id == c); /* the seed's rows first, in order */
         CHECK(row->name && row->class_name && row->label && row->ids && row->description);
         CHECK(row->description && strlen(row->description) > 10);
         /* enum name = upper-case name; class name = CamelCase of the name */
@@ -150,7 +158,7 @@ TM_TEST(components_flamegraph_and_categories)
                    TIMEMORY_MONOTONIC_CLOCK,  TIMEMORY_MONOTONIC_RAW_CLOCK,
                    TIMEMORY_THREAD_CPU_CLOCK, TIMEMORY_PROCESS_CPU_CLOCK};
     int nflame  = 0;
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c)
         nflame += (tm__components[c].flags & TIMEMORY_CFLAG_FLAMEGRAPH) != 0;
     CHECK_INT(nflame, 8);
     for(size_t i = 0; i < 8; ++i) CHECK(tm__components[flame[i]].flags & TIMEMORY_CFLAG_FLAMEGRAPH);
@@ -216,16 +224,17 @@ TM_TEST(components_find_names_and_aliases)
     }
     /* every name, class name and id of every row resolves: ids to the first row listing them,
      * unless the id is another member's own name (51 lists 52's and 56's as 3.2 aliases) */
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c)
     {
-        CHECK_INT(timemory_component_find(tm__components[c].name), c);
-        CHECK_INT(timemory_component_find(tm__components[c].class_name), c);
-        CHECK_INT(timemory_component_find(tm__components[c].enum_name), c);
+        int own = tm__components[c].id;
+        CHECK_INT(timemory_component_find(tm__components[c].name), own);
+        CHECK_INT(timemory_component_find(tm__components[c].class_name), own);
+        CHECK_INT(timemory_component_find(tm__components[c].enum_name), own);
         char ids[256];
         snprintf(ids, sizeof(ids), "%s", tm__components[c].ids);
         for(char* id = strtok(ids, ","); id; id = strtok(NULL, ","))
         {
-            int got = timemory_component_find(id);
+            int got = tm__comp_index(timemory_component_find(id));
             CHECK(got >= 0 && (got <= c || strcmp(tm__components[got].name, id) == 0));
         }
     }
@@ -324,18 +333,19 @@ TM_TEST(components_availability)
         expect |= TIMEMORY_COMPONENT_BIT(measured[i]);
     for(size_t i = 0; i < sizeof(bundles) / sizeof(bundles[0]); ++i)
         expect |= TIMEMORY_COMPONENT_BIT(bundles[i]);
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c)
     {
         timemory_component_info info;
-        CHECK_INT(timemory_component_get_info(c, &info), 0);
+        int                     id = tm__components[c].id;
+        CHECK_INT(timemory_component_get_info(id, &info), 0);
         CHECK(info.available == (info.unavailable_reason == NULL));
         CHECK(info.available == (tm__unavailable_reason(c) == NULL));
-        if(info.available) avail |= TIMEMORY_COMPONENT_BIT(c);
+        if(info.available && id < 64) avail |= TIMEMORY_COMPONENT_BIT(id);
         if(!info.available)
         {
             CHECK(strstr(info.unavailable_reason, "requires") != NULL);
             int64_t raw[2];
-            CHECK_INT(timemory_component_record(c, raw), TIMEMORY_EUNAVAILABLE);
+            CHECK_INT(timemory_component_record(id, raw), TIMEMORY_EUNAVAILABLE);
         }
     }
     /* gperftools is found at run time: test_gperftools.c checks those two either way */
@@ -354,7 +364,7 @@ TM_TEST(components_availability)
 
 /* ---- semantics through the injectable reader ---------------------------------------------- */
 
-static int64_t fake_values[TM_NCOMP][2];
+static int64_t fake_values[TM_NTABLE][2];
 static int     fake_calls;
 
 static int64_t fake_reader(int comp, int idx)
@@ -467,13 +477,13 @@ TM_TEST(components_reader_gives_exact_values)
 TM_TEST(components_record_set_orders_by_enum)
 {
     tm__set_test_reader(fake_reader);
-    for(int c = 0; c < TM_NCOMP; ++c) fake_set(c, 1000 + c, 2000 + c);
+    for(int c = 0; c < TM_NTABLE; ++c) fake_set(c, 1000 + c, 2000 + c);
     timemory_components_t set =
         TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK) | TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_CLOCK) |
         TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_UTIL) | TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS);
     int64_t out[4][2];
     fake_calls = 0;
-    tm__record_set(set, out);
+    record_mask(set, out);
     CHECK_INT(fake_calls, 1 + 2 + 1 + 1); /* one call per value element */
     CHECK_INT(out[0][0], 1000 + TIMEMORY_CPU_CLOCK);
     CHECK_INT(out[0][1], 0); /* scalars leave the second element zero */
@@ -505,7 +515,7 @@ TM_TEST(components_stat_samples_are_base_units)
     CHECK_INT(tm__stat_sample(TIMEMORY_TRIP_COUNT, (int64_t[]){1, 0}, out), 0);
     CHECK_INT(tm__stat_sample(TIMEMORY_VTUNE_EVENT, (int64_t[]){1, 0}, out), 0);
     /* get() = stat sample x display factor, element by element */
-    for(int c = 0; c < TM_NCOMP; ++c)
+    for(int c = 0; c < TM_NTABLE; ++c)
     {
         if(tm__components[c].flags & TIMEMORY_CFLAG_NO_STATS) continue;
         int64_t raw[2] = {123456789, 987654321};
@@ -570,7 +580,7 @@ TM_TEST(components_format_zero_and_the_shared_formatter)
     CHECK_INT(w, 8);
     CHECK_INT(p, 3);
     CHECK(!sci);
-    CHECK_INT(timemory_component_format(TM_NCOMP, &w, &p, &sci), TIMEMORY_EINVAL);
+    CHECK_INT(timemory_component_format(TIMEMORY_COMPONENTS_END, &w, &p, &sci), TIMEMORY_EINVAL);
     CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, -1, text, sizeof(text)),
               8);
     CHECK_STR(text, "   0.012");
@@ -680,7 +690,7 @@ TM_TEST(components_real_clocks_around_sleep)
     int     comps[] = {TIMEMORY_CPU_UTIL, TIMEMORY_MONOTONIC_CLOCK, TIMEMORY_MONOTONIC_RAW_CLOCK,
                        TIMEMORY_READ_BYTES, TIMEMORY_WALL_CLOCK};
     int64_t start[5][2], stop[5][2], delta[2];
-    tm__record_set(set, start);
+    record_mask(set, start);
     /* one CLOCK_MONOTONIC reading serves every component that needs it */
     CHECK_INT(start[0][1], start[4][0]);
     CHECK_INT(start[1][0], start[4][0]);
@@ -689,7 +699,7 @@ TM_TEST(components_real_clocks_around_sleep)
     while(nanosleep(&req, &req) != 0)
     {
     }
-    tm__record_set(set, stop);
+    record_mask(set, stop);
     double out[2];
     for(int i = 1; i < 3; ++i)
     {
@@ -779,12 +789,12 @@ TM_TEST(components_real_cpu_clocks_in_busy_loop)
     };
     int64_t start[N][2], stop[N][2], delta[2];
     double  out[2];
-    tm__record_set(set, start);
+    record_mask(set, start);
     int64_t           t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
     volatile uint64_t x  = 1;
     while(now_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 80000000)
         for(int i = 0; i < 10000; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    tm__record_set(set, stop);
+    record_mask(set, stop);
 
     tm__delta(TIMEMORY_THREAD_CPU_CLOCK, start[THREAD], stop[THREAD], delta);
     CHECK(delta[0] >= 80000000 && delta[0] < 2000000000);

@@ -148,8 +148,8 @@ TM_TEST(exchange_adopted_data_is_merged_into_results)
     }
     tm__result_free(&r);
     /* a component only the adopted processes have is still listed */
-    int comps[TM_NCOMP];
-    int n = tm__result_components(comps, TM_NCOMP);
+    int comps[TM_COMP_CAP];
+    int n = tm__result_components(comps, TM_COMP_CAP);
     CHECK(n >= 2);
     /* packing forwards adopted data: the pack of this process now holds triple counts */
     tm__buf_init(&b);

@@ -400,7 +400,7 @@ TM_TEST(json_reader_replays_fuzz_corpus)
             ++invalid;
         }
         /* every parsed seed also goes through the schema check of each component */
-        for(int comp = 0; t && comp < TM_NCOMP; ++comp)
+        for(int comp = 0; t && comp < TM_NTABLE; ++comp)
         {
             if(!tm__components[comp].name) continue;
             tm__result prev;

@@ -541,7 +541,7 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     char* console = tm_capture_end(&cap);
     CHECK_INT(rc, TIMEMORY_OK);
     /* the component used first is reported last */
-    int used[TM_NCOMP], nused = tm__components_in_use(used, TM_NCOMP), trip_at = -1, wall_at = -1;
+    int used[TM_COMP_CAP], nused = tm__components_in_use(used, TM_COMP_CAP), trip_at = -1, wall_at = -1;
     for(int i = 0; i < nused; ++i)
     {
         if(used[i] == TIMEMORY_TRIP_COUNT) trip_at = i;

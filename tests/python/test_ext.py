@@ -119,6 +119,7 @@ def test_stub_lists_everything_the_module_exposes():
         elif isinstance(node, ast.AnnAssign):
             names.add(node.target.id)
     public = {n for n in dir(ext) if not n.startswith("_")}
+    public.discard("TestSampleCounter")  # the test row of a TIMEMORY_TEST_COMPONENT build
     assert public - names == set(), "missing from the .pyi"
     assert {n for n in names if not n.startswith("_")} - public == set(), "stale in the .pyi"
 
@@ -330,7 +331,7 @@ def test_metadata():
 
 
 def test_component_table_matches_classes():
-    table = ext.component_table()
+    table = [row for row in ext.component_table() if row["id"] < 64]  # + the test row, if built
     assert len(table) == 64
     assert [row["id"] for row in table] == list(range(64))
     keys = {"id", "enum_name", "name", "class_name", "label", "ids", "description",

@@ -143,7 +143,8 @@ def test_stub_lists_every_storage_class():
 
     with open(os.path.join(os.path.dirname(storage.__file__), "__init__.pyi")) as handle:
         text = handle.read()
-    for name in storage.__all__:
+    # the test row of a TIMEMORY_TEST_COMPONENT build is not in the generated stubs
+    for name in (n for n in storage.__all__ if not n.startswith("TestSampleCounter")):
         assert (
             f"class {name}" in text or f"def {name}(" in text or f"import {name} as {name}" in text
         ), name
