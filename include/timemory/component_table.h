@@ -299,8 +299,8 @@
 #ifdef TIMEMORY_TEST_COMPONENT
 #    define TIMEMORY_COMPONENTS_TEST_ROW(X)                                                        \
         X(TEST_SAMPLE_COUNTER, 65, "test_sample_counter", "TestSampleCounter", "test_samples",     \
-          "test_samples", SAMPLE_COUNTER, 1, TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS, 1.0, \
-          "", NULL, 0.0, "", NULL, NULL,                                                           \
+          "test_samples", SAMPLE_COUNTER, 1, TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS,     \
+          1.0, "", NULL, 0.0, "", NULL, NULL,                                                      \
           "Counts the samples taken of it (test build only): one per push and per pop")
 #else
 #    define TIMEMORY_COMPONENTS_TEST_ROW(X)
