@@ -11,19 +11,18 @@
 
 #if PY_VERSION_HEX >= 0x030C0000
 #    define TM_LP_T_PYSSIZET Py_T_PYSSIZET
-#    define TM_LP_T_BOOL Py_T_BOOL
-#    define TM_LP_T_OBJECT Py_T_OBJECT_EX
-#    define TM_LP_READONLY Py_READONLY
+#    define TM_LP_T_BOOL     Py_T_BOOL
+#    define TM_LP_T_OBJECT   Py_T_OBJECT_EX
+#    define TM_LP_READONLY   Py_READONLY
 #else
 #    include <structmember.h>
 #    define TM_LP_T_PYSSIZET T_PYSSIZET
-#    define TM_LP_T_BOOL T_BOOL
-#    define TM_LP_T_OBJECT T_OBJECT_EX
-#    define TM_LP_READONLY READONLY
+#    define TM_LP_T_BOOL     T_BOOL
+#    define TM_LP_T_OBJECT   T_OBJECT_EX
+#    define TM_LP_READONLY   READONLY
 #endif
 
-typedef struct tm_lp_take
-{
+typedef struct tm_lp_take {
     PyObject* codes; /* {code: [(lineno, hits, v0, v1, ...), ...]} */
     int       nvalues;
 } tm_lp_take;
@@ -83,7 +82,7 @@ static PyObject* tm_lp_py_take(PyObject* self, PyObject* unused)
     (void)unused;
     const int* ids   = NULL;
     int        ncomp = tm_tr_lines_components(&ids);
-    tm_lp_take take  = {PyDict_New(), 2 * ncomp};
+    tm_lp_take take  = { PyDict_New(), 2 * ncomp };
     PyObject*  order = PyTuple_New(ncomp);
     if(!take.codes || !order) goto fail;
     for(int c = 0; c < ncomp; ++c)
@@ -115,7 +114,7 @@ static bool      tm_lp_resumed;
 static PyObject* tm_lp_py_ready(PyObject* self, PyObject* token)
 {
     (void)self;
-    bool was = tm_lp_resumed;
+    bool was      = tm_lp_resumed;
     tm_lp_resumed = false;
     Py_XDECREF(tm_lp_ready_token);
     tm_lp_ready_token = NULL;
@@ -147,8 +146,7 @@ static PyObject* tm_lp_py_pause(PyObject* self, PyObject* token)
 /* ------------------------------------------------------------------------------------------ */
 /* LineProfilerSwitch: enable_by_count / disable_by_count                                      */
 
-typedef struct tm_lp_switch
-{
+typedef struct tm_lp_switch {
     PyObject_HEAD PyObject* token; /* the profiler's ready-mark token */
     Py_ssize_t              count; /* enable_count */
     char                    enabled;
@@ -217,7 +215,7 @@ static int tm_lp_exit(tm_lp_switch* sw, PyObject* prof)
 
 static PyObject* tm_lp_switch_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"token", NULL};
+    static char* kwlist[] = { "token", NULL };
     PyObject*    token    = NULL;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "O:LineProfilerSwitch", kwlist, &token))
         return NULL;
@@ -263,32 +261,35 @@ static PyObject* tm_lp_switch_exit(PyObject* op, PyObject* prof)
 }
 
 static PyMethodDef tm_lp_switch_methods[] = {
-    {"enter", tm_lp_switch_enter, METH_O,
-     "enter($self, prof, /)\n--\n\nprof.enable_by_count(): the count goes up; from 0, prof "
-     "is enabled."},
-    {"exit", tm_lp_switch_exit, METH_O,
-     "exit($self, prof, /)\n--\n\nprof.disable_by_count(): the count goes down; at 0, prof "
-     "is disabled."},
-    {NULL, NULL, 0, NULL}};
+    { "enter", tm_lp_switch_enter, METH_O,
+      "enter($self, prof, /)\n--\n\nprof.enable_by_count(): the count goes up; from 0, prof "
+      "is enabled." },
+    { "exit", tm_lp_switch_exit, METH_O,
+      "exit($self, prof, /)\n--\n\nprof.disable_by_count(): the count goes down; at 0, prof "
+      "is disabled." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyMemberDef tm_lp_switch_members[] = {
-    {"token", TM_LP_T_OBJECT, offsetof(tm_lp_switch, token), TM_LP_READONLY,
-     "the profiler's identity for the ready mark"},
-    {"count", TM_LP_T_PYSSIZET, offsetof(tm_lp_switch, count), 0, "enable_count"},
-    {"enabled", TM_LP_T_BOOL, offsetof(tm_lp_switch, enabled), 0, "recording"},
-    {"resumed", TM_LP_T_BOOL, offsetof(tm_lp_switch, resumed), 0,
-     "enabled through the ready mark (line_profiler_resume)"},
-    {NULL, 0, 0, 0, NULL}};
+    { "token", TM_LP_T_OBJECT, offsetof(tm_lp_switch, token), TM_LP_READONLY,
+      "the profiler's identity for the ready mark" },
+    { "count", TM_LP_T_PYSSIZET, offsetof(tm_lp_switch, count), 0, "enable_count" },
+    { "enabled", TM_LP_T_BOOL, offsetof(tm_lp_switch, enabled), 0, "recording" },
+    { "resumed", TM_LP_T_BOOL, offsetof(tm_lp_switch, resumed), 0,
+      "enabled through the ready mark (line_profiler_resume)" },
+    { NULL, 0, 0, 0, NULL }
+};
 
 static PyType_Slot tm_lp_switch_slots[] = {
-    {Py_tp_doc, "LineProfilerSwitch(token)\n--\n\nThe on/off state of one LineProfiler."},
-    {Py_tp_new, (void*)tm_lp_switch_new},
-    {Py_tp_dealloc, (void*)tm_lp_switch_dealloc},
-    {Py_tp_traverse, (void*)tm_lp_switch_traverse},
-    {Py_tp_clear, (void*)tm_lp_switch_clear},
-    {Py_tp_methods, tm_lp_switch_methods},
-    {Py_tp_members, tm_lp_switch_members},
-    {0, NULL}};
+    { Py_tp_doc, "LineProfilerSwitch(token)\n--\n\nThe on/off state of one LineProfiler." },
+    { Py_tp_new, (void*)tm_lp_switch_new },
+    { Py_tp_dealloc, (void*)tm_lp_switch_dealloc },
+    { Py_tp_traverse, (void*)tm_lp_switch_traverse },
+    { Py_tp_clear, (void*)tm_lp_switch_clear },
+    { Py_tp_methods, tm_lp_switch_methods },
+    { Py_tp_members, tm_lp_switch_members },
+    { 0, NULL }
+};
 
 static PyType_Spec tm_lp_switch_spec = {
     .name      = TM_PY_MODULE_NAME ".LineProfilerSwitch",
@@ -301,8 +302,7 @@ static PyType_Spec tm_lp_switch_spec = {
 /* ------------------------------------------------------------------------------------------ */
 /* LineProfilerWrapper: a decorated function                                                  */
 
-typedef struct tm_lp_wrapper
-{
+typedef struct tm_lp_wrapper {
     PyObject_HEAD vectorcallfunc vectorcall;
     PyObject*                    func;
     vectorcallfunc               func_vectorcall; /* func's own entry (NULL: generic call) */
@@ -333,8 +333,8 @@ static PyObject* tm_lp_wrapper_call(PyObject* callable, PyObject* const* args, s
     if(tm_lp_enter(sw, prof) == 0)
     {
         vectorcallfunc call = self->func_vectorcall;
-        result = call ? call(func, args, nargsf, kwnames)
-                      : PyObject_Vectorcall(func, args, nargsf, kwnames);
+        result              = call ? call(func, args, nargsf, kwnames)
+                                   : PyObject_Vectorcall(func, args, nargsf, kwnames);
         /* disabled whether func returned or raised; an error of the disable wins, as in a
          * Python finally: block (func's exception is set aside only when there is one) */
         if(result)
@@ -363,10 +363,10 @@ static PyObject* tm_lp_wrapper_call(PyObject* callable, PyObject* const* args, s
 
 static PyObject* tm_lp_wrapper_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"func", "prof", "switch", NULL};
+    static char* kwlist[] = { "func", "prof", "switch", NULL };
     PyObject *   func = NULL, *prof = NULL, *sw = NULL;
-    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO!:LineProfilerWrapper", kwlist, &func,
-                                    &prof, tm_lp_switch_type, &sw))
+    if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO!:LineProfilerWrapper", kwlist, &func, &prof,
+                                    tm_lp_switch_type, &sw))
         return NULL;
     if(!PyCallable_Check(func))
     {
@@ -484,40 +484,44 @@ static PyObject* tm_lp_wrapper_reduce(PyObject* op, PyObject* unused)
 }
 
 static PyMethodDef tm_lp_wrapper_methods[] = {
-    {"__reduce__", tm_lp_wrapper_reduce, METH_NOARGS,
-     "Pickled by reference: the qualified name of the module attribute it is."},
-    {NULL, NULL, 0, NULL}};
+    { "__reduce__", tm_lp_wrapper_reduce, METH_NOARGS,
+      "Pickled by reference: the qualified name of the module attribute it is." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyGetSetDef tm_lp_wrapper_getset[] = {
-    {"__wrapped__", tm_lp_wrapper_get_wrapped, tm_lp_wrapper_set_wrapped,
-     "the wrapped callable (as functools.update_wrapper sets it)", NULL},
-    {"func", tm_lp_wrapper_get_func, NULL, "the callable this wrapper calls", NULL},
-    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "__wrapped__", tm_lp_wrapper_get_wrapped, tm_lp_wrapper_set_wrapped,
+      "the wrapped callable (as functools.update_wrapper sets it)", NULL },
+    { "func", tm_lp_wrapper_get_func, NULL, "the callable this wrapper calls", NULL },
+    { "__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
 static PyMemberDef tm_lp_wrapper_members[] = {
-    {"__vectorcalloffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, vectorcall),
-     TM_LP_READONLY, NULL},
-    {"__dictoffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, dict), TM_LP_READONLY, NULL},
-    {"__weaklistoffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, weakreflist),
-     TM_LP_READONLY, NULL},
-    {NULL, 0, 0, 0, NULL}};
+    { "__vectorcalloffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, vectorcall), TM_LP_READONLY,
+      NULL },
+    { "__dictoffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, dict), TM_LP_READONLY, NULL },
+    { "__weaklistoffset__", TM_LP_T_PYSSIZET, offsetof(tm_lp_wrapper, weakreflist), TM_LP_READONLY,
+      NULL },
+    { NULL, 0, 0, 0, NULL }
+};
 
 static PyType_Slot tm_lp_wrapper_slots[] = {
-    {Py_tp_doc, "LineProfilerWrapper(func, prof, switch)\n--\n\n"
-                "Calls func with prof recording (switch.enter(prof) before, switch.exit(prof) "
-                "after, in C); exceptions propagate unchanged."},
-    {Py_tp_new, (void*)tm_lp_wrapper_new},
-    {Py_tp_dealloc, (void*)tm_lp_wrapper_dealloc},
-    {Py_tp_traverse, (void*)tm_lp_wrapper_traverse},
-    {Py_tp_clear, (void*)tm_lp_wrapper_clear},
-    {Py_tp_call, (void*)PyVectorcall_Call},
-    {Py_tp_descr_get, (void*)tm_lp_wrapper_descr_get},
-    {Py_tp_repr, (void*)tm_lp_wrapper_repr},
-    {Py_tp_methods, tm_lp_wrapper_methods},
-    {Py_tp_getset, tm_lp_wrapper_getset},
-    {Py_tp_members, tm_lp_wrapper_members},
-    {0, NULL}};
+    { Py_tp_doc, "LineProfilerWrapper(func, prof, switch)\n--\n\n"
+                 "Calls func with prof recording (switch.enter(prof) before, switch.exit(prof) "
+                 "after, in C); exceptions propagate unchanged." },
+    { Py_tp_new, (void*)tm_lp_wrapper_new },
+    { Py_tp_dealloc, (void*)tm_lp_wrapper_dealloc },
+    { Py_tp_traverse, (void*)tm_lp_wrapper_traverse },
+    { Py_tp_clear, (void*)tm_lp_wrapper_clear },
+    { Py_tp_call, (void*)PyVectorcall_Call },
+    { Py_tp_descr_get, (void*)tm_lp_wrapper_descr_get },
+    { Py_tp_repr, (void*)tm_lp_wrapper_repr },
+    { Py_tp_methods, tm_lp_wrapper_methods },
+    { Py_tp_getset, tm_lp_wrapper_getset },
+    { Py_tp_members, tm_lp_wrapper_members },
+    { 0, NULL }
+};
 
 /* METHOD_DESCRIPTOR: obj.method(...) calls the wrapper with obj first, no bound method. */
 static PyType_Spec tm_lp_wrapper_spec = {
@@ -544,28 +548,29 @@ static int tm_lp_add_type(PyObject* module, PyType_Spec* spec, const char* name,
 }
 
 static PyMethodDef tm_lp_methods[] = {
-    {"line_profiler_ready", tm_lp_py_ready, METH_O,
-     "line_profiler_ready(token)\n--\n\nMarks the profiler (its token; None: none) that the "
-     "tracer is set up for alone; returns whether a session resumed for the previous mark is "
-     "running (it goes on, now the caller's to stop)."},
-    {"line_profiler_resume", tm_lp_py_resume, METH_O,
-     "line_profiler_resume(token)\n--\n\nInstalls the hooks when token is the ready mark and "
-     "no resumed session runs; returns whether it did."},
-    {"line_profiler_pause", tm_lp_py_pause, METH_O,
-     "line_profiler_pause(token)\n--\n\nEnds the session resumed with token: the number of "
-     "threads whose hook another tool replaced meanwhile, or -1 when there is no such "
-     "session (the package's own bookkeeping then applies)."},
-    {"line_profiler_select", tm_lp_py_select, METH_O,
-     "line_profiler_select(codes)\n--\n\nNot while the tracer runs: with a set of code objects, "
-     "the tracer selects exactly those, a line's time runs to the next line of its frame "
-     "(traced calls included, as line_profiler counts) and stopping keeps the data for "
-     "line_profiler_take instead of storing it; with None, back to the tracer's own mode. "
-     "Either way earlier decisions and data are dropped."},
-    {"line_profiler_take", tm_lp_py_take, METH_NOARGS,
-     "line_profiler_take()\n--\n\n(component ids, {code: [(lineno, hits, raw values...)]}): "
-     "the lines that ran since the last take, summed over the threads -- two raw values per "
-     "component, in the order of the ids (wall_clock: nanoseconds) -- and zeroes the counts."},
-    {NULL, NULL, 0, NULL}};
+    { "line_profiler_ready", tm_lp_py_ready, METH_O,
+      "line_profiler_ready(token)\n--\n\nMarks the profiler (its token; None: none) that the "
+      "tracer is set up for alone; returns whether a session resumed for the previous mark is "
+      "running (it goes on, now the caller's to stop)." },
+    { "line_profiler_resume", tm_lp_py_resume, METH_O,
+      "line_profiler_resume(token)\n--\n\nInstalls the hooks when token is the ready mark and "
+      "no resumed session runs; returns whether it did." },
+    { "line_profiler_pause", tm_lp_py_pause, METH_O,
+      "line_profiler_pause(token)\n--\n\nEnds the session resumed with token: the number of "
+      "threads whose hook another tool replaced meanwhile, or -1 when there is no such "
+      "session (the package's own bookkeeping then applies)." },
+    { "line_profiler_select", tm_lp_py_select, METH_O,
+      "line_profiler_select(codes)\n--\n\nNot while the tracer runs: with a set of code objects, "
+      "the tracer selects exactly those, a line's time runs to the next line of its frame "
+      "(traced calls included, as line_profiler counts) and stopping keeps the data for "
+      "line_profiler_take instead of storing it; with None, back to the tracer's own mode. "
+      "Either way earlier decisions and data are dropped." },
+    { "line_profiler_take", tm_lp_py_take, METH_NOARGS,
+      "line_profiler_take()\n--\n\n(component ids, {code: [(lineno, hits, raw values...)]}): "
+      "the lines that ran since the last take, summed over the threads -- two raw values per "
+      "component, in the order of the ids (wall_clock: nanoseconds) -- and zeroes the counts." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_line_profiler(PyObject* module)
 {

@@ -4,6 +4,7 @@
 # the benchmarks; librsvg2-bin (rsvg-convert) renders the SVG flame graphs in a test;
 # openmpi-bin and libopenmpi-dev (mpirun, mpicc, libmpi) build timemory's MPI plugin and run
 # the MPI tests (mpi4py, from the test extra, builds against them when it has no wheel);
+# clang-format checks that the C sources follow .clang-format;
 # time (/usr/bin/time) is what the timem tests compare timem's figures with;
 # libpapi-dev and papi-tools (libpapi.so, papi.h, papi_avail): the hardware counters' PAPI
 # backend, loaded at run time (src/hwc_papi.c; the tests check its struct layout against papi.h
@@ -15,7 +16,7 @@
 set -euo pipefail
 need=()
 for pkg in gcc make pkg-config valgrind librsvg2-bin openmpi-bin libopenmpi-dev time \
-           libpapi-dev papi-tools google-perftools; do
+           libpapi-dev papi-tools clang-format google-perftools; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -112,6 +112,14 @@ bash scripts/check_wheel_repair.sh "$python"
 echo "== ruff"
 "$venv/bin/python" -m ruff check python tests bench examples
 
+# The C sources follow the committed .clang-format (clang-format 14, Debian's; install-deps.sh)
+echo "== clang-format"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z '*.c' '*.h'
+else
+    find src ext include plugins tools tests bench fuzz examples -name '*.[ch]' -print0
+fi | xargs -0 clang-format --dry-run --Werror
+
 # The other CPython versions this machine has (pyenv): build, install and run the tests of
 # the extension, the profiler and the tracer on each. TIMEMORY_TEST_VERSIONS="" skips this.
 versions=${TIMEMORY_TEST_VERSIONS-3.9 3.10 3.12 3.13}

@@ -14,8 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct tm_runtime_source
-{
+typedef struct tm_runtime_source {
     timemory_component_read_fn read;
     void*                      context;
     int                        first; /* dense index of member 0 */
@@ -189,8 +188,7 @@ int timemory_component_register(const timemory_component_spec* spec)
             return TIMEMORY_ENOMEM; /* the copies made stay: a few bytes, once */
         }
     }
-    tm_sources[tm_nsources++] =
-        (tm_runtime_source){spec->read, spec->context, base, n};
+    tm_sources[tm_nsources++] = (tm_runtime_source){ spec->read, spec->context, base, n };
     /* the rows are complete before anyone sees the count that includes them */
     __atomic_store_n(&tm__ncomponents, base + n, __ATOMIC_RELEASE);
     for(int i = 0; i < n; ++i) tm__recordable_add(base + i);

@@ -30,11 +30,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TM_GPERF_CPU_LIB "libprofiler.so.0"
+#define TM_GPERF_CPU_LIB  "libprofiler.so.0"
 #define TM_GPERF_HEAP_LIB "libtcmalloc.so.4"
 
-typedef struct tm_gperf
-{
+typedef struct tm_gperf {
     const char* label;
     const char* env;         /* the variable naming another library file */
     const char* default_lib; /* soname */
@@ -45,11 +44,22 @@ typedef struct tm_gperf
     bool        running;
 } tm_gperf;
 
-static tm_gperf tm_gperf_cpu = { "gperftools_cpu_profiler", "TIMEMORY_GPERFTOOLS_PROFILER_LIBRARY",
-                                 TM_GPERF_CPU_LIB, 0, "", 0, 0, false };
+static tm_gperf tm_gperf_cpu  = { "gperftools_cpu_profiler",
+                                  "TIMEMORY_GPERFTOOLS_PROFILER_LIBRARY",
+                                  TM_GPERF_CPU_LIB,
+                                  0,
+                                  "",
+                                  0,
+                                  0,
+                                  false };
 static tm_gperf tm_gperf_heap = { "gperftools_heap_profiler",
-                                  "TIMEMORY_GPERFTOOLS_TCMALLOC_LIBRARY", TM_GPERF_HEAP_LIB, 0,
-                                  "", 0, 0, false };
+                                  "TIMEMORY_GPERFTOOLS_TCMALLOC_LIBRARY",
+                                  TM_GPERF_HEAP_LIB,
+                                  0,
+                                  "",
+                                  0,
+                                  0,
+                                  false };
 
 static pthread_mutex_t tm_gperf_mutex = PTHREAD_MUTEX_INITIALIZER;
 
@@ -96,15 +106,14 @@ static bool tm_gperf_findable(const char* lib)
         const char* slash = strrchr(info.dli_fname, '/');
         int         len   = slash ? (int)(slash - info.dli_fname) : 0;
         if(len > 0 && strncmp(info.dli_fname, "/usr/", 5) != 0)
-            n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ":%.*s:/usr%.*s", len,
-                                  info.dli_fname, len, info.dli_fname);
+            n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ":%.*s:/usr%.*s", len, info.dli_fname,
+                                  len, info.dli_fname);
         else if(len > 0)
             n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ":%.*s", len, info.dli_fname);
     }
     if(n < sizeof(dirs))
         snprintf(dirs + n, sizeof(dirs) - n, ":/usr/local/lib:/usr/lib64:/usr/lib:/lib64:/lib");
-    for(char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir;
-        dir = strtok_r(NULL, ":", &save))
+    for(char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
     {
         char path[4096];
         if((size_t)snprintf(path, sizeof(path), "%s/%s", dir, lib) < sizeof(path) &&
@@ -118,8 +127,8 @@ static bool tm_gperf_findable(const char* lib)
  * file is named) or the library can be found; it is loaded at the first start. Lock held. */
 static void tm_gperf_find_cpu(tm_gperf* p)
 {
-    const char* lib = tm_gperf_library(p);
-    bool named = getenv(p->env) && *getenv(p->env);
+    const char* lib   = tm_gperf_library(p);
+    bool        named = getenv(p->env) && *getenv(p->env);
     if((!named && dlsym(RTLD_DEFAULT, "ProfilerStart")) || tm_gperf_findable(lib))
     {
         p->status = 1;
@@ -192,11 +201,11 @@ static void tm_gperf_find_heap(tm_gperf* p)
         p->status = -1;
         return;
     }
-    void* own_malloc = dlsym(handle, "tc_malloc");
-    *(void**) &tm_heap_start   = tm_gperf_sym(handle, "HeapProfilerStart");
-    *(void**) &tm_heap_stop    = tm_gperf_sym(handle, "HeapProfilerStop");
-    *(void**) &tm_heap_dump    = tm_gperf_sym(handle, "HeapProfilerDump");
-    *(void**) &tm_heap_running = tm_gperf_sym(handle, "IsHeapProfilerRunning");
+    void* own_malloc          = dlsym(handle, "tc_malloc");
+    *(void**)&tm_heap_start   = tm_gperf_sym(handle, "HeapProfilerStart");
+    *(void**)&tm_heap_stop    = tm_gperf_sym(handle, "HeapProfilerStop");
+    *(void**)&tm_heap_dump    = tm_gperf_sym(handle, "HeapProfilerDump");
+    *(void**)&tm_heap_running = tm_gperf_sym(handle, "IsHeapProfilerRunning");
     if(!tm_heap_start || !tm_heap_stop || !tm_heap_dump || !tm_heap_running || !own_malloc)
         snprintf(p->reason, sizeof(p->reason),
                  "requires gperftools' heap profiler: %s has no HeapProfilerStart/"
@@ -336,13 +345,16 @@ void tm__gperftools_finalize(void)
 
 /* ---- public API ---------------------------------------------------------------------------- */
 
-bool timemory_gperftools_component(int id) { return tm_gperf_of(id) != NULL; }
+bool timemory_gperftools_component(int id)
+{
+    return tm_gperf_of(id) != NULL;
+}
 
 int timemory_gperftools_start(int id)
 {
     if(!tm_gperf_of(id)) return TIMEMORY_EINVAL;
     if(tm__gperftools_unavailable(id)) return TIMEMORY_EUNAVAILABLE;
-    timemory_component_set set = {{TIMEMORY_COMPONENT_BIT(id)}};
+    timemory_component_set set = { { TIMEMORY_COMPONENT_BIT(id) } };
     return tm__gperftools_start(&set) ? TIMEMORY_OK : TIMEMORY_EIO;
 }
 

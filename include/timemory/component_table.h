@@ -105,14 +105,12 @@
       "Absolute value of high-water mark of memory allocation in RAM")                             \
     X(GPERFTOOLS_CPU_PROFILER, 19, "gperftools_cpu_profiler", "GperftoolsCpuProfiler",             \
       "gperftools_cpu_profiler", "gperftools_cpu,gperftools-cpu,gperf_cpu_profiler,gperf_cpu",     \
-      NONE, 0, TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL,                              \
-      NULL,                                                                                        \
+      NONE, 0, TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL, NULL,                        \
       "Control switch for gperftools CPU profiler")                                                \
     X(GPERFTOOLS_HEAP_PROFILER, 20, "gperftools_heap_profiler", "GperftoolsHeapProfiler",          \
       "gperftools_heap_profiler",                                                                  \
       "gperftools_heap,gperftools-heap,gperf_heap_profiler,gperf_heap", NONE, 0,                   \
-      TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL,                                       \
-      NULL,                                                                                        \
+      TIMEMORY_CFLAG_NO_STATS, 0.0, "", NULL, 0.0, "", NULL, NULL,                                 \
       "Control switch for the gperftools heap profiler")                                           \
     X(GPU_ROOFLINE_DP_FLOPS, 21, "gpu_roofline_dp_flops", "GpuRooflineDpFlops",                    \
       "gpu_roofline_double_op", "gpu_roofline_dp,gpu_roofline_double", NONE, 2, 0, 1.0, "", NULL,  \
@@ -301,8 +299,8 @@
 #ifdef TIMEMORY_TEST_COMPONENT
 #    define TIMEMORY_COMPONENTS_TEST_ROW(X)                                                        \
         X(TEST_SAMPLE_COUNTER, 65, "test_sample_counter", "TestSampleCounter", "test_samples",     \
-          "test_samples", SAMPLE_COUNTER, 1, TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS, 1.0, \
-          "", NULL, 0.0, "", NULL, NULL,                                                           \
+          "test_samples", SAMPLE_COUNTER, 1, TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS,     \
+          1.0, "", NULL, 0.0, "", NULL, NULL,                                                      \
           "Counts the samples taken of it (test build only): one per push and per pop")
 #else
 #    define TIMEMORY_COMPONENTS_TEST_ROW(X)

@@ -117,8 +117,7 @@ TM_TEST(gperftools_heap_needs_tcmalloc_as_the_allocator)
     CHECK(!info.available);
     CHECK(info.unavailable_reason && strstr(info.unavailable_reason, "libtcmalloc.so.4"));
     CHECK(info.unavailable_reason && strstr(info.unavailable_reason, "LD_PRELOAD"));
-    CHECK_INT(timemory_gperftools_start(TIMEMORY_GPERFTOOLS_HEAP_PROFILER),
-              TIMEMORY_EUNAVAILABLE);
+    CHECK_INT(timemory_gperftools_start(TIMEMORY_GPERFTOOLS_HEAP_PROFILER), TIMEMORY_EUNAVAILABLE);
     /* a region asking for it records the rest as usual */
     uint64_t key = timemory_add_hash_id("gperf_heap_region");
     CHECK_INT(timemory_push(key,
