@@ -154,13 +154,6 @@ typedef struct tm_sample {
 static _Atomic tm__test_reader tm_test_reader_fn;
 static atomic_llong            tm_page_size; /* bytes, 0 until first use */
 
-static inline int64_t tm_clock_ns(clockid_t id)
-{
-    struct timespec ts;
-    if(TM_UNLIKELY(clock_gettime(id, &ts) != 0)) return 0;
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static inline int64_t tm_timeval_ns(struct timeval tv)
 {
     return ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec) * 1000;
@@ -308,10 +301,10 @@ static void tm_read_sources(tm_sample* smp, unsigned reads)
     if(reads & TM_RD_IO) tm_read_io(smp);
     if(reads & TM_RD_STATM) tm_read_statm(smp);
     if(reads & TM_RD_RUSAGE) getrusage(tm_rusage_target, &smp->ru);
-    if(reads & TM_RD_PROCESS) smp->process_ns = tm_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-    if(reads & TM_RD_THREAD) smp->thread_ns = tm_clock_ns(CLOCK_THREAD_CPUTIME_ID);
-    if(reads & TM_RD_RAW) smp->raw_ns = tm_clock_ns(CLOCK_MONOTONIC_RAW);
-    if(reads & TM_RD_MONO) smp->mono_ns = tm_clock_ns(CLOCK_MONOTONIC);
+    if(reads & TM_RD_PROCESS) smp->process_ns = tm__clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    if(reads & TM_RD_THREAD) smp->thread_ns = tm__clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    if(reads & TM_RD_RAW) smp->raw_ns = tm__clock_ns(CLOCK_MONOTONIC_RAW);
+    if(reads & TM_RD_MONO) smp->mono_ns = tm__clock_ns(CLOCK_MONOTONIC);
 }
 
 static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])

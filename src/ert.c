@@ -311,13 +311,6 @@ static void* tm_ert_worker_main(void* arg)
     return NULL;
 }
 
-static uint64_t tm_ert_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* one dtype: returns 0, 1 when the callback stopped the run, or a negative code */
 static int tm_ert_run_dtype(const timemory_ert_config* config, unsigned dtype,
                             timemory_ert_callback callback, void* arg, uint64_t* index,
@@ -395,10 +388,10 @@ static int tm_ert_run_dtype(const timemory_ert_config* config, unsigned dtype,
             for(uint64_t r = 0; r < config->repeats; ++r)
             {
                 pthread_barrier_wait(&s.start);
-                uint64_t t0 = tm_ert_now_ns();
+                uint64_t t0 = (uint64_t)tm__now_ns();
                 tm_ert_sweep(&s, buf);
                 pthread_barrier_wait(&s.done);
-                uint64_t t1 = tm_ert_now_ns();
+                uint64_t t1 = (uint64_t)tm__now_ns();
                 uint64_t dt = t1 > t0 ? t1 - t0 : 1;
                 if(dt < best) best = dt;
             }
