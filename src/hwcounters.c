@@ -276,7 +276,7 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
             tm__warn("hardware counter '%.40s...': name too long; %s", name, what);
         return TIMEMORY_EUNKNOWN;
     }
-    snprintf(ev->name, sizeof(ev->name), "%s", name);
+    memcpy(ev->name, name, strlen(name) + 1); /* fits: checked above */
     char why[512] = "";
     int  rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, ev, why, (int)sizeof(why))
                                           : tm__hwc_perf_resolve(name, ev);
