@@ -20,6 +20,7 @@ typedef struct tm_runtime_source
     void*                      context;
     int                        first; /* dense index of member 0 */
     int                        nmembers;
+    int                        owner; /* table row it stands for (papi_vector), -1: none */
 } tm_runtime_source;
 
 static pthread_mutex_t   tm_register_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -142,6 +143,17 @@ static const char* tm_check_spec(const timemory_component_spec* spec, const char
 
 int timemory_component_register(const timemory_component_spec* spec)
 {
+    return tm__component_register_owned(spec, -1);
+}
+
+int tm__component_owner(int comp)
+{
+    if(!tm__comp_valid(comp) || comp < TM_NTABLE) return -1;
+    return tm_sources[tm__components[comp].source_index].owner;
+}
+
+int tm__component_register_owned(const timemory_component_spec* spec, int owner)
+{
     pthread_mutex_lock(&tm_register_mutex);
     const char* what = NULL;
     const char* why  = tm_check_spec(spec, &what);
@@ -190,7 +202,7 @@ int timemory_component_register(const timemory_component_spec* spec)
         }
     }
     tm_sources[tm_nsources++] =
-        (tm_runtime_source){spec->read, spec->context, base, n};
+        (tm_runtime_source){spec->read, spec->context, base, n, owner};
     /* the rows are complete before anyone sees the count that includes them */
     __atomic_store_n(&tm__ncomponents, base + n, __ATOMIC_RELEASE);
     for(int i = 0; i < n; ++i) tm__recordable_add(base + i);

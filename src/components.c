@@ -617,6 +617,7 @@ const char* tm__unavailable_reason(int comp)
 {
     if(!tm_valid(comp)) return "no such component";
     const tm__component_row* row = &tm__components[comp];
+    if(tm__hwc_row(comp)) return tm__hwc_row_reason(comp);
     if(row->needs) return row->needs;
     int reads = tm_reads_of[comp];
     if((reads & TM_RD_STATM) && !tm_proc_readable(&tm_statm_ok, "/proc/self/statm"))

@@ -178,6 +178,19 @@ typedef struct tm__runtime_sample
     int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
 } tm__runtime_sample;
 void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2]);
+/* timemory_component_register for a table row that stands for a run-time group (papi_vector,
+ * papi_array: owner = its dense index); the members' owner is then tm__component_owner
+ * (-1 for a plugin's members and for table rows). */
+int tm__component_register_owned(const timemory_component_spec* spec, int owner);
+int tm__component_owner(int comp);
+/* Hardware-counter rows (hwc_components.c): papi_vector/papi_array stand for a group of the
+ * settings' events, registered at their first use; cpu_roofline_* need PAPI FP events.
+ * tm__hwc_row: comp is one of them (never recorded itself). tm__hwc_row_reason: NULL when
+ * available, else why. tm__hwc_group: the dense indices of the group comp stands for
+ * (*first, returns the count; 0 with a warning when papi_events is empty or nothing counts). */
+bool        tm__hwc_row(int comp);
+const char* tm__hwc_row_reason(int comp);
+int         tm__hwc_group(int comp, int* first);
 
 extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
                                                         * tm__ncomp() are empty */
