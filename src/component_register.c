@@ -116,7 +116,8 @@ static int tm_member_count(const timemory_component_spec* spec)
 }
 
 /* The reason spec cannot be registered (a warning names it), or NULL. */
-static const char* tm_check_spec(const timemory_component_spec* spec, const char** what)
+static const char* tm_check_spec(const timemory_component_spec* spec, const char** what,
+                                 bool owned)
 {
     *what = spec && spec->name ? spec->name : "";
     if(!spec) return "no spec";
@@ -135,7 +136,8 @@ static const char* tm_check_spec(const timemory_component_spec* spec, const char
         if(timemory_component_find(name) >= 0) return "the name is taken by another component";
         for(int k = 0; k < i; ++k)
             if(strcasecmp(tm_member_name(spec, k), name) == 0) return "the name is given twice";
-        if(spec->member_labels && !tm_word_ok(spec->member_labels[i], "-."))
+        /* an owned group's labels are event names ("perf::TASK-CLOCK"): never file names */
+        if(spec->member_labels && !tm_word_ok(spec->member_labels[i], owned ? "-.:" : "-."))
             return "its label is not 1-63 of [A-Za-z0-9_.-]";
     }
     return NULL;
@@ -156,7 +158,7 @@ int tm__component_register_owned(const timemory_component_spec* spec, int owner)
 {
     pthread_mutex_lock(&tm_register_mutex);
     const char* what = NULL;
-    const char* why  = tm_check_spec(spec, &what);
+    const char* why  = tm_check_spec(spec, &what, owner >= 0);
     int         base = tm__ncomp();
     int         rc   = TIMEMORY_EINVAL;
     int         n    = why ? 0 : tm_member_count(spec);

@@ -210,10 +210,11 @@ int tm__hwc_group(int comp, int* first)
     if(!g || g->tag != tm_conf_tag)
     {
         /* the members: papi_vector_perf_TASK_CLOCK, ... (papi_vector2_... after the list
-         * changed); their labels are their names, file names of their tables */
+         * changed), labelled with the event names (the METRIC of the group's table, result_group.c) */
         char        prefix[32];
         char        names[TM_HWC_MAX_EVENTS][64];
         const char* pnames[TM_HWC_MAX_EVENTS];
+        const char* plabels[TM_HWC_MAX_EVENTS];
         if(tm_generation[slot]++ == 0) snprintf(prefix, sizeof(prefix), "%s", name);
         else snprintf(prefix, sizeof(prefix), "%s%d", name, tm_generation[slot]);
         for(int i = 0; i < n; ++i)
@@ -223,7 +224,8 @@ int tm__hwc_group(int comp, int* first)
                 if(strcmp(names[k], names[i]) == 0)
                     snprintf(names[i] + strlen(names[i]) - (strlen(names[i]) > 56 ? 6 : 0), 8,
                              "_%d", i);
-            pnames[i] = names[i];
+            pnames[i]  = names[i];
+            plabels[i] = tm__hwc_event_name(i);
         }
         tm_group* made = calloc(1, sizeof(*made));
         if(!made)
@@ -242,6 +244,7 @@ int tm__hwc_group(int comp, int* first)
         spec.flags         = TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS;
         spec.nmembers      = n;
         spec.member_names  = pnames;
+        spec.member_labels = plabels;
         spec.read          = tm_group_read;
         spec.context       = made;
         int id             = tm__component_register_owned(&spec, comp);

@@ -532,12 +532,24 @@ typedef struct tm__result {
     tm__result_part* parts;      /* one per "ranks" element */
     size_t           nparts;
     tm__rank_stat*   rank_stats; /* one per entry when ranks were merged, else NULL */
+    /* a group written as one component (result_group.c): comp is the row the group stands
+     * for (papi_vector), members[0..ngroup) the members' results (aligned entry by entry),
+     * entries/nentries borrowed from members[0]; 0/NULL otherwise */
+    int                ngroup;
+    struct tm__result* members;
 } tm__result;
 
 /* Builds the merged result of one component from every graph (collapse_threads decides the
  * flat view); _tree also each thread's own tree (r->threads), for the tree JSON and the
  * exchange. Returns TIMEMORY_ENOTFOUND when the component has no data. */
 int  tm__result_build(int comp, tm__result* out);
+/* Folds the results of an owned group's members (tm__component_owner) into one group result
+ * (tm__result.ngroup) in the first member's place, the others removed; results of flat
+ * builds only. Returns the new count. */
+int  tm__results_fold_groups(tm__result* results, int n);
+/* The flat JSON's "ranks" elements of a group result (output_json_group.c): values are arrays
+ * of the members' values, in order. */
+void tm__write_json_group_ranks(tm__buf* b, const tm__result* r);
 int  tm__result_build_tree(int comp, tm__result* out);
 void tm__result_free(tm__result* r);
 /* Child comparisons made while merging (a test checks that merging N siblings is linear). */

@@ -8,17 +8,21 @@
 
 #include <stdlib.h>
 
-/* accum of the member named name in the JSON of its table, -1 when absent */
-static long long tst_accum(const char* name)
+/* element index of the accum of the group comp stands for, in its JSON; -1 when absent */
+static long long tst_accum(int comp, int index)
 {
-    int id = timemory_component_find(name);
-    if(id < 0) return -1;
     timemory_component_set s = {{0}};
-    timemory_component_set_add(&s, id);
+    timemory_component_set_add(&s, comp);
     char* json = NULL;
     if(timemory_get_json_set(&s, false, &json) != TIMEMORY_OK || !json) return -1;
-    const char* at = strstr(json, "\"accum\":");
-    long long   v  = at ? strtoll(at + 8, NULL, 10) : -1;
+    const char* at = strstr(json, "\"accum\":[");
+    long long   v  = -1;
+    char*       p  = at ? (char*) at + 9 : NULL;
+    for(int i = 0; p && i <= index; ++i)
+    {
+        v = *p == ']' ? -1 : strtoll(p, &p, 10);
+        if(*p == ',') ++p;
+    }
     timemory_free(json);
     return v;
 }
@@ -67,7 +71,7 @@ static void tst_counts_both(int comp, const char* prefix)
     char clock[96], faults[96];
     snprintf(clock, sizeof(clock), "%s_perf_TASK_CLOCK", prefix);
     snprintf(faults, sizeof(faults), "%s_perf_PAGE_FAULTS", prefix);
-    long long ns = tst_accum(clock), pf = tst_accum(faults);
+    long long ns = tst_accum(comp, 0), pf = tst_accum(comp, 1);
     CHECK(ns > 1000); /* a busy loop of 2e6 iterations: well over a microsecond */
     CHECK(pf >= 1000); /* 64 MiB of fresh pages touched: 16384 faults of 4 kiB pages, or fewer
                         * with huge pages, never under a thousand */
@@ -75,6 +79,37 @@ static void tst_counts_both(int comp, const char* prefix)
     CHECK_INT(timemory_component_source(timemory_component_find(faults), &first, &n), 0);
     CHECK_INT(n, 2);
     CHECK_INT(first, timemory_component_find(clock)); /* in the list's order */
+
+    /* written as one component: JSON arrays in the list's order, one table with a sub-row
+     * per event (OUTPUT.md 2.4, 3) */
+    timemory_component_set s = {{0}};
+    timemory_component_set_add(&s, comp);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json_set(&s, false, &json), TIMEMORY_OK);
+    char head[64];
+    snprintf(head, sizeof(head), "{\"timemory\":{\"%s\":{\"properties\":", prefix);
+    CHECK(json && strncmp(json, head, strlen(head)) == 0);
+    CHECK(json && strstr(json, "\"type\":[\"perf::TASK-CLOCK\",\"perf::PAGE-FAULTS\"]"));
+    CHECK(json && strstr(json, "\"unit_value\":[1,1],\"unit_repr\":[\"\",\"\"]"));
+    char values[128];
+    snprintf(values, sizeof(values), "\"laps\":1,\"value\":[%lld,%lld],\"accum\":[%lld,%lld]", ns,
+             pf, ns, pf);
+    CHECK(json && strstr(json, values));
+    CHECK(json && strstr(json, "\"count\":1,\"min\":["));
+    CHECK(json && !strstr(json, "_perf_")); /* no member written on its own */
+    timemory_free(json);
+    char* text = NULL;
+    CHECK_INT(timemory_get_text_set(&s, &text), TIMEMORY_OK);
+    const char* a = text ? strstr(text, "| perf::TASK-CLOCK ") : NULL;
+    const char* b = text ? strstr(text, "| perf::PAGE-FAULTS ") : NULL;
+    CHECK(a && b && a < b);
+    CHECK(text && strstr(text, ">>> hwc-region"));
+    CHECK(text && strstr(text, "PAPI HW COUNTERS"));
+    timemory_free(text);
+    /* the set of components with data names the group, not its members */
+    timemory_component_set with = timemory_components_with_data_set();
+    CHECK(timemory_component_set_has(&with, comp));
+    CHECK(!timemory_component_set_has(&with, timemory_component_find(clock)));
     timemory_clear(0);
 }
 
@@ -103,7 +138,9 @@ TM_TEST(hwc_components_missing_event_one_warning)
     CHECK(warned && !strstr(warned + 1, "'cycles'")); /* one warning for the two pushes */
     free(said);
     CHECK(timemory_component_find("papi_vector2_cycles") < 0);
-    CHECK(tst_accum("papi_vector2_perf_PAGE_FAULTS") >= 1000);
+    CHECK(timemory_component_find("papi_vector2_perf_PAGE_FAULTS") >= 0);
+    CHECK(tst_accum(TIMEMORY_PAPI_VECTOR, 0) >= 1000); /* the page faults: the only column */
+    CHECK_INT(tst_accum(TIMEMORY_PAPI_VECTOR, 1), -1);
     timemory_clear(0);
 }
 
