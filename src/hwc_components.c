@@ -161,6 +161,16 @@ static void tm_sanitize(char* out, size_t cap, const char* prefix, const char* e
     out[n] = '\0';
 }
 
+/* An event name that can be a label (1-63 of [A-Za-z0-9_.:-]); else the member's name is. */
+static bool tm_label_ok(const char* s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if(n == 0 || n > 63) return false;
+    for(const char* p = s; *p; ++p)
+        if(!isalnum((unsigned char) *p) && !strchr("_.:-", *p)) return false;
+    return true;
+}
+
 /* The settings' list in effect (configured again when papi_events changed or another list was
  * configured since). Returns the number of events; called with tm_group_lock held. */
 static int tm_configure(void)
@@ -222,10 +232,16 @@ int tm__hwc_group(int comp, int* first)
             tm_sanitize(names[i], sizeof(names[i]), prefix, tm__hwc_event_name(i));
             for(int k = 0; k < i; ++k) /* two events with one spelling: number the second */
                 if(strcmp(names[k], names[i]) == 0)
-                    snprintf(names[i] + strlen(names[i]) - (strlen(names[i]) > 56 ? 6 : 0), 8,
-                             "_%d", i);
+                {
+                    size_t at = strlen(names[i]);
+                    if(at > 59) at = 59;
+                    names[i][at++] = '_';
+                    names[i][at++] = (char) ('0' + i / 10);
+                    names[i][at++] = (char) ('0' + i % 10);
+                    names[i][at]   = '\0';
+                }
             pnames[i]  = names[i];
-            plabels[i] = tm__hwc_event_name(i);
+            plabels[i] = tm_label_ok(tm__hwc_event_name(i)) ? tm__hwc_event_name(i) : names[i];
         }
         tm_group* made = calloc(1, sizeof(*made));
         if(!made)
