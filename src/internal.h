@@ -550,6 +550,11 @@ int  tm__results_fold_groups(tm__result* results, int n);
 /* The flat JSON's "ranks" elements of a group result (output_json_group.c): values are arrays
  * of the members' values, in order. */
 void tm__write_json_group_ranks(tm__buf* b, const tm__result* r);
+/* The tree layout's "graph" of a group result: this process's merged tree (members' roots),
+ * then the closing brace of the component; tm__group_trees_aligned: two members' trees have
+ * one shape (result_group.c folds only those). */
+void tm__write_json_group_tree(tm__buf* b, const tm__result* r);
+bool tm__group_trees_aligned(const tm__rnode* a, const tm__rnode* b);
 int  tm__result_build_tree(int comp, tm__result* out);
 void tm__result_free(tm__result* r);
 /* Child comparisons made while merging (a test checks that merging N siblings is linear). */

@@ -367,8 +367,8 @@ static int tm__collect(const tm__cset* comps, tm__result* results, int* n, bool 
             return rc;
         }
     }
-    /* a group written as one (papi_vector): one result; the tree layout keeps the members */
-    if(!tree) *n = tm__results_fold_groups(results, *n);
+    /* a group written as one (papi_vector): one result */
+    *n = tm__results_fold_groups(results, *n);
     return TIMEMORY_OK;
 }
 

@@ -484,7 +484,8 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     bool have_text = false;
     /* the previous run is read before this run's files can replace it */
     tm__result diff;
-    /* a group (papi_vector, result_group.c): text and flat JSON; no diff, tree or summary */
+    /* a group (papi_vector, result_group.c): text, flat and tree JSON; no diff, dart or
+     * summary (its table instead) */
     bool group     = r->ngroup > 0;
     bool have_diff = !group && tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
     /* stdout: the whole table, or the summary (output_summary.c) */
@@ -496,7 +497,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         tm__buf        b;
         tm__stream_job tree = { .r = r, .w = TM_WRITE_TREE };
         bool           tree_pending = false; /* its name composed: made on a thread */
-        if(tm__settings.tree_output && !group && tm__parallel_write(r))
+        if(tm__settings.tree_output && tm__parallel_write(r))
         {
             snprintf(tag, sizeof(tag), "%s.tree", label);
             tree_pending = tm__emit_begin(ctx, label, tag, ".json", tree.path,
@@ -518,7 +519,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
             tm__emit_streamed(ctx, label, label, ".json", TM_WRITE_FLAT, r, TM_OUTPUT_JSON, NULL,
                               0);
         }
-        if(tm__settings.tree_output && !group && !tm__parallel_write(r))
+        if(tm__settings.tree_output && !tm__parallel_write(r))
         {
             snprintf(tag, sizeof(tag), "%s.tree", label);
             tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_TREE, r, TM_OUTPUT_JSON, NULL,

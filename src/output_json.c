@@ -660,7 +660,10 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
         tm__put_component_key(b, r[i]->comp);
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, r[i]);
-        tm__put_tree_elements(b, &doc, r[i]);
+        if(r[i]->ngroup > 0)
+            tm__write_json_group_tree(b, r[i]); /* output_json_group.c */
+        else
+            tm__put_tree_elements(b, &doc, r[i]);
     }
     tm__buf_puts(b, "}}\n");
 }

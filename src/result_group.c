@@ -15,7 +15,7 @@ static bool tm__aligned(const tm__result* a, const tm__result* b)
         if(a->entries[i].hash != b->entries[i].hash || a->entries[i].depth != b->entries[i].depth ||
            a->entries[i].laps != b->entries[i].laps)
             return false;
-    return true;
+    return tm__group_trees_aligned(&a->root, &b->root);
 }
 
 int tm__results_fold_groups(tm__result* results, int n)

@@ -98,6 +98,16 @@ static void tst_counts_both(int comp, const char* prefix)
     CHECK(json && strstr(json, "\"count\":1,\"min\":["));
     CHECK(json && !strstr(json, "_perf_")); /* no member written on its own */
     timemory_free(json);
+    /* the tree layout: one component, array values at each node */
+    CHECK_INT(timemory_get_json_set(&s, true, &json), TIMEMORY_OK);
+    CHECK(json && strncmp(json, head, strlen(head)) == 0);
+    CHECK(json && strstr(json, "\"graph\":[[{\"cereal_class_version\":0,\"node\":"));
+    snprintf(values, sizeof(values), "\"prefix\":\"hwc-region\"");
+    CHECK(json && strstr(json, values));
+    snprintf(values, sizeof(values), "\"laps\":1,\"value\":[%lld,%lld]", ns, pf);
+    CHECK(json && strstr(json, values));
+    CHECK(json && !strstr(json, "_perf_"));
+    timemory_free(json);
     char* text = NULL;
     CHECK_INT(timemory_get_text_set(&s, &text), TIMEMORY_OK);
     const char* a = text ? strstr(text, "| perf::TASK-CLOCK ") : NULL;

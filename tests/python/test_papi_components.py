@@ -69,6 +69,11 @@ def test_marked_region_writes_one_column_per_event(run_python, tmp_path, name):
     assert f" {faults} " in rows[1]
     written = json.loads((out / f"{name}.json").read_text())["timemory"][name]
     assert written["ranks"][0]["graph"][0]["entry"]["accum"] == [clock, faults]
+    tree = json.loads((out / f"{name}.tree.json").read_text())["timemory"][name]
+    node = tree["graph"][0][0]["children"][0]["node"]
+    assert node["prefix"] == "hwc-region" and tree["type"] == written["type"]
+    assert node["inclusive"]["entry"]["accum"] == [clock, faults]
+    assert node["exclusive"]["entry"]["accum"] == [clock, faults]  # a leaf
     assert not list(out.glob("*_perf_*"))
     assert "warning" not in err
 
