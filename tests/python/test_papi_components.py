@@ -93,6 +93,15 @@ def test_empty_event_list_says_to_set_papi_events(run_python, tmp_path):
     assert data is None and "papi_vector" not in comps
 
 
+def test_avail_lists_them_with_their_backend(capsys):
+    from timemory.avail.__main__ import main
+
+    assert main(["-C", "-d"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| papi_vector "))
+    assert row.split("|")[2].strip() == "true" and ("(counted by perf_event)" in row or "(counted by PAPI)" in row)
+
+
 def test_standalone_class_refuses_rather_than_inventing_zeros():
     with pytest.raises(NotImplementedError, match="markers, the Profiler"):
         component.PapiVector().start()
