@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "tm_test.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 /* element index of the accum of the group comp stands for, in its JSON; -1 when absent */
@@ -165,5 +166,37 @@ TM_TEST(hwc_components_empty_list_says_set_papi_events)
     CHECK(said && strstr(said, "papi_array: no hardware-counter events to count: set "
                                "papi_events (TIMEMORY_PAPI_EVENTS)"));
     free(said);
+    timemory_clear(0);
+}
+
+static void* tst_thread_region(void* arg)
+{
+    (void) arg;
+    tst_busy_region(TIMEMORY_PAPI_VECTOR);
+    return NULL;
+}
+
+TM_TEST(hwc_components_threads_name_the_group_at_once)
+{
+    /* four threads whose first push names papi_vector together: one group, each thread's
+     * counters its own, every region counted */
+    timemory_clear(0);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::PAGE-FAULTS,perf::TASK-CLOCK"),
+              0);
+    pthread_t threads[4];
+    for(int i = 0; i < 4; ++i) CHECK_INT(pthread_create(&threads[i], NULL, tst_thread_region, NULL), 0);
+    for(int i = 0; i < 4; ++i) pthread_join(threads[i], NULL);
+    CHECK_INT(timemory_take_errors(NULL), 0);
+    /* merged over the threads: 4 laps, at least 4 x 1000 faults, a task clock > 0 */
+    timemory_component_set s = {{0}};
+    timemory_component_set_add(&s, TIMEMORY_PAPI_VECTOR);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json_set(&s, false, &json), TIMEMORY_OK);
+    CHECK(json && strstr(json, "\"type\":[\"perf::PAGE-FAULTS\",\"perf::TASK-CLOCK\"]"));
+    CHECK(json && strstr(json, "\"laps\":4,"));
+    timemory_free(json);
+    CHECK(tst_accum(TIMEMORY_PAPI_VECTOR, 0) >= 4000);
+    CHECK(tst_accum(TIMEMORY_PAPI_VECTOR, 1) > 4000);
+    timemory_settings_set_string("papi_events", "");
     timemory_clear(0);
 }
