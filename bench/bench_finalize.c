@@ -24,7 +24,7 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void record(const char* shape, long n)
@@ -70,7 +70,7 @@ static void record(const char* shape, long n)
 
 static int run_one(const char* shape, long n, const char* dir, bool cout)
 {
-    char* argv[] = { (char*) "bench_finalize", NULL };
+    char* argv[] = { (char*)"bench_finalize", NULL };
     timemory_init(1, argv);
     timemory_settings_set_string("output_path", dir);
     timemory_settings_set_bool("cout_output", cout);
@@ -118,17 +118,18 @@ int main(int argc, char** argv)
     int failed = 0;
     for(int i = 0; i < count; ++i)
     {
-        const char* n        = argc > first ? argv[first + i] : defaults[i];
+        const char* n = argc > first ? argv[first + i] : defaults[i];
         /* a new folder per run, removed after it: replacing the previous run's files would
          * add the file system's cost of freeing them (0.4-0.9 s for the 1.1 GB of 10^6) */
         char sub[sizeof(dir) + 32];
         snprintf(sub, sizeof(sub), "%s/run-%d", dir, i);
-        char* child[7] = { self, (char*) "--one", (char*) shape, (char*) n, sub,
-                           (char*) (cout ? "cout" : "-"),  NULL };
+        char* child[7] = {
+            self, (char*)"--one", (char*)shape, (char*)n, sub, (char*)(cout ? "cout" : "-"), NULL
+        };
         /* the page cache's write-back of the previous run's files would take a core from
          * this one: flushed first */
         sync();
-        pid_t       pid;
+        pid_t pid;
         if(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, child, environ) != 0)
         {
             failed = 1;

@@ -27,7 +27,7 @@ static int64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 void loop_monotonic(long n);
@@ -83,8 +83,8 @@ __attribute__((noipa)) void loop_raw_read(long n)
     uint64_t buf[4]; /* nr, time enabled, time running, value */
     for(long i = 0; i < n; ++i)
     {
-        if(read(raw_fd, buf, sizeof(buf)) != (ssize_t) sizeof(buf)) return;
-        sink += (int64_t) buf[3];
+        if(read(raw_fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf)) return;
+        sink += (int64_t)buf[3];
     }
 }
 
@@ -95,14 +95,14 @@ static int open_raw_task_clock(void)
     for(int user_only = 0; user_only < 2; ++user_only)
     {
         memset(&attr, 0, sizeof(attr));
-        attr.size           = sizeof(attr);
-        attr.type           = PERF_TYPE_SOFTWARE;
-        attr.config         = PERF_COUNT_SW_TASK_CLOCK;
-        attr.read_format    = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED |
-                              PERF_FORMAT_TOTAL_TIME_RUNNING;
-        attr.exclude_kernel = (unsigned) user_only;
-        attr.exclude_hv     = (unsigned) user_only;
-        int fd = (int) syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        attr.size   = sizeof(attr);
+        attr.type   = PERF_TYPE_SOFTWARE;
+        attr.config = PERF_COUNT_SW_TASK_CLOCK;
+        attr.read_format =
+            PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+        attr.exclude_kernel = (unsigned)user_only;
+        attr.exclude_hv     = (unsigned)user_only;
+        int fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
         if(fd >= 0 || (errno != EACCES && errno != EPERM)) return fd;
     }
     return -1;
@@ -116,7 +116,7 @@ static double best_ns(void (*loop)(long), long n, int rounds)
     {
         int64_t t0 = now_ns();
         loop(n);
-        double per = (double) (now_ns() - t0) / (double) n;
+        double per = (double)(now_ns() - t0) / (double)n;
         if(per < best) best = per;
     }
     return best;
@@ -151,10 +151,10 @@ int main(int argc, char** argv)
         const char* events;
         int         n;
     } sets[] = {
-        {"1 event (task-clock)", "task-clock", 1},
-        {"3 events in 1 group (page-faults,cs,minor)", "page-faults,context-switches,minor-faults",
-         3},
-        {"3 events in 2 groups (task-clock,pf,cs)", "task-clock,page-faults,context-switches", 3},
+        { "1 event (task-clock)", "task-clock", 1 },
+        { "3 events in 1 group (page-faults,cs,minor)", "page-faults,context-switches,minor-faults",
+          3 },
+        { "3 events in 2 groups (task-clock,pf,cs)", "task-clock,page-faults,context-switches", 3 },
     };
     int status = 0;
     for(size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); ++s)
@@ -163,13 +163,14 @@ int main(int argc, char** argv)
         if(got != sets[s].n)
         {
             printf("timemory_hwcounters_read, %-42s n/a (%d of %d events: %s)\n", sets[s].label,
-                   got, sets[s].n, timemory_hwcounters_reason() ? timemory_hwcounters_reason() : "");
+                   got, sets[s].n,
+                   timemory_hwcounters_reason() ? timemory_hwcounters_reason() : "");
             status = 1;
             continue;
         }
         double hw = best_ns(loop_hwcounters, n, rounds);
-        printf("timemory_hwcounters_read, %-42s %8.1f ns/sample  %5.2fx  [%s]\n", sets[s].label,
-               hw, hw / mono, timemory_hwcounters_backend());
+        printf("timemory_hwcounters_read, %-42s %8.1f ns/sample  %5.2fx  [%s]\n", sets[s].label, hw,
+               hw / mono, timemory_hwcounters_backend());
     }
     timemory_settings_set_bool("auto_output", false);
     return status;

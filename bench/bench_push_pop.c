@@ -19,7 +19,7 @@ static int64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static volatile int64_t sink;
@@ -99,7 +99,7 @@ static double timeline_round(long n, uint64_t key)
     loop_push_pop_timeline(n, key);
     int64_t t1 = now_ns();
     timemory_settings_set_bool("timeline", false);
-    return (double) (t1 - t0) / n;
+    return (double)(t1 - t0) / n;
 }
 
 __attribute__((noipa)) void loop_paused(long n, uint64_t key)
@@ -175,9 +175,9 @@ static void paused_inside(long n, uint64_t key, const char* name, double out[3])
     int64_t t3 = now_ns();
     timemory_resume();
     timemory_pop_region("bench-outer");
-    out[0] = (double) (t1 - t0) / n;
-    out[1] = (double) (t2 - t1) / n;
-    out[2] = (double) (t3 - t2) / n;
+    out[0] = (double)(t1 - t0) / n;
+    out[1] = (double)(t2 - t1) / n;
+    out[2] = (double)(t3 - t2) / n;
 }
 
 int main(int argc, char** argv)
@@ -187,9 +187,9 @@ int main(int argc, char** argv)
     timemory_settings_set_bool("auto_output", false);
     timemory_settings_set_string("components", "wall_clock");
 
-    uint64_t    key  = timemory_add_hash_id("bench-region");
-    uint64_t    key2 = timemory_add_hash_id("bench-region-two");
-    const char* name = "bench-region-by-name";
+    uint64_t    key      = timemory_add_hash_id("bench-region");
+    uint64_t    key2     = timemory_add_hash_id("bench-region-two");
+    const char* name     = "bench-region-by-name";
     double      best[10] = { 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30 };
     /* the timeline's pairs per round: its buffer holds them all (24 bytes an event) */
     long timeline_n = n < 500000 ? n : 500000;
@@ -212,23 +212,22 @@ int main(int argc, char** argv)
         timemory_resume();
         int64_t t5 = now_ns();
         loop_push_pop_two(n, key2);
-        int64_t t6 = now_ns();
-        double v[10] = { (double) (t1 - t0) / n, (double) (t2 - t1) / n, (double) (t3 - t2) / n,
-                        (double) (t4 - t3) / n, (double) (t5 - t4) / n };
+        int64_t t6    = now_ns();
+        double  v[10] = { (double)(t1 - t0) / n, (double)(t2 - t1) / n, (double)(t3 - t2) / n,
+                          (double)(t4 - t3) / n, (double)(t5 - t4) / n };
         paused_inside(n, key, name, &v[5]);
         v[8] = tl;
-        v[9] = (double) (t6 - t5) / n;
+        v[9] = (double)(t6 - t5) / n;
         for(int k = 0; k < 10; ++k)
             if(v[k] < best[k]) best[k] = v[k];
     }
     printf("push/pop pairs with wall_clock: %ld pairs per round, best of %d rounds\n", n, rounds);
     printf("  %-44s %8.1f ns/pair\n", "two clock_gettime(CLOCK_MONOTONIC)", best[0]);
-    printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n", "timemory_push/timemory_pop (key id)",
-           best[1], best[1] / best[0]);
+    printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n",
+           "timemory_push/timemory_pop (key id)", best[1], best[1] / best[0]);
     printf("  %-44s %8.1f ns/pair  (%.2fx the clock reads)\n",
            "timemory_push_region/pop_region (name)", best[2], best[2] / best[0]);
-    printf("  %-44s %8.1f ns/pair\n", "push/pop (key id), wall_clock + thread_cpu_clock",
-           best[9]);
+    printf("  %-44s %8.1f ns/pair\n", "push/pop (key id), wall_clock + thread_cpu_clock", best[9]);
     printf("  %-44s %8.1f ns/pair  (+%.1f ns per timeline event)\n",
            "push/pop (key id) with the timeline on", best[8], (best[8] - best[1]) / 2);
     printf("  %-44s %8.1f ns/pair\n", "paused (timemory_pause), push/pop calls", best[3]);
@@ -245,7 +244,7 @@ int main(int argc, char** argv)
     printf("  entries recorded: %zu (expected 4), hot-path errors: %d (expected 0)\n", entries,
            errors);
     printf("  timeline events of the last round: %llu (expected %ld), dropped: %llu\n",
-           (unsigned long long) held, 2 * timeline_n, (unsigned long long) dropped);
-    bool ok = entries == 4 && errors == 0 && held == (uint64_t) (2 * timeline_n) && dropped == 0;
+           (unsigned long long)held, 2 * timeline_n, (unsigned long long)dropped);
+    bool ok = entries == 4 && errors == 0 && held == (uint64_t)(2 * timeline_n) && dropped == 0;
     return ok ? 0 : 1;
 }

@@ -72,7 +72,7 @@ PyObject* tm_py_component_str(PyObject* op)
 {
     tm_py_component* self = (tm_py_component*)op;
     if(!self->available) return PyUnicode_FromString("");
-    double out[2] = {0.0, 0.0};
+    double out[2] = { 0.0, 0.0 };
     int    n      = 0;
     if(self->nvalues > 0)
     {
@@ -83,8 +83,8 @@ PyObject* tm_py_component_str(PyObject* op)
     char values[512];
     int  rc = timemory_component_format_values(self->id, out, n, values, sizeof(values));
     if(rc < 0) return tm_py_raise(rc, "str");
-    return PyUnicode_FromFormat(">>>  %U :%s%s [laps: %llu]", self->key, n > 0 ? " " : "",
-                                values, (unsigned long long)self->laps);
+    return PyUnicode_FromFormat(">>>  %U :%s%s [laps: %llu]", self->key, n > 0 ? " " : "", values,
+                                (unsigned long long)self->laps);
 }
 
 /* __repr__: compact JSON when running a script (__main__.__file__) or when

@@ -52,7 +52,7 @@ static PyObject* tm_py_component_find_fn(PyObject* module, PyObject* name)
 static PyObject* tm_py_component_suggest_fn(PyObject* module, PyObject* args, PyObject* kwargs)
 {
     (void)module;
-    static char* kwlist[] = {"name", "max", NULL};
+    static char* kwlist[] = { "name", "max", NULL };
     const char*  name     = NULL;
     int          max      = 3;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:component_suggest", kwlist, &name, &max))
@@ -128,13 +128,13 @@ static int tm_py_display_values(PyObject* obj, double out[2])
 static PyObject* tm_py_component_format_fn(PyObject* module, PyObject* args, PyObject* kwargs)
 {
     (void)module;
-    static char* kwlist[] = {"component_id", "values", NULL};
+    static char* kwlist[] = { "component_id", "values", NULL };
     PyObject *   comp = NULL, *values = NULL;
-    int          id   = 0;
+    int          id = 0;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_format", kwlist, &comp, &values))
         return NULL;
     if(tm_py_component_arg(comp, &id) < 0) return NULL;
-    double v[2] = {0.0, 0.0};
+    double v[2] = { 0.0, 0.0 };
     int    n    = tm_py_display_values(values, v);
     if(n < 0) return NULL;
     char text[512];
@@ -143,14 +143,13 @@ static PyObject* tm_py_component_format_fn(PyObject* module, PyObject* args, PyO
     return PyUnicode_FromString(text);
 }
 
-static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* args,
-                                                 PyObject* kwargs)
+static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* args, PyObject* kwargs)
 {
     (void)module;
-    static char* kwlist[] = {"component_id", "value", "width", NULL};
+    static char* kwlist[] = { "component_id", "value", "width", NULL };
     PyObject*    comp     = NULL;
     double       value    = 0.0;
-    int          width    = -1, id = 0;
+    int          width = -1, id = 0;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|i:component_format_value", kwlist, &comp,
                                     &value, &width))
         return NULL;
@@ -168,16 +167,16 @@ static PyObject* tm_py_component_format_value_fn(PyObject* module, PyObject* arg
 static PyObject* tm_py_component_get_fn(PyObject* module, PyObject* args, PyObject* kwargs)
 {
     (void)module;
-    static char* kwlist[] = {"component_id", "raw", NULL};
+    static char* kwlist[] = { "component_id", "raw", NULL };
     PyObject *   comp = NULL, *values = NULL;
-    int          id   = 0;
+    int          id = 0;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:component_get", kwlist, &comp, &values))
         return NULL;
     if(tm_py_component_arg(comp, &id) < 0) return NULL;
     PyObject* seq = PySequence_Fast(values, "raw must be a sequence of 1 or 2 ints");
     if(!seq) return NULL;
     Py_ssize_t n      = PySequence_Fast_GET_SIZE(seq);
-    int64_t    raw[2] = {0, 0};
+    int64_t    raw[2] = { 0, 0 };
     if(n < 1 || n > 2)
     {
         Py_DECREF(seq);
@@ -193,7 +192,7 @@ static PyObject* tm_py_component_get_fn(PyObject* module, PyObject* args, PyObje
         }
     }
     Py_DECREF(seq);
-    double out[2] = {0.0, 0.0};
+    double out[2] = { 0.0, 0.0 };
     int    count  = timemory_component_get(id, raw, out);
     if(count < 0) return tm_py_raise(count, "component_get");
     PyObject* result = PyTuple_New(count);
@@ -228,7 +227,8 @@ static PyMethodDef tm_py_component_functions[] = {
     TM_PY_METHOD("component_get", tm_py_component_get_fn, METH_VARARGS | METH_KEYWORDS,
                  "component_get(component_id, raw)\n--\n\nDisplay values (a tuple) of raw "
                  "values in base units (ns, bytes, counts), as get() converts them."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_component_rules(PyObject* module)
 {

@@ -6,8 +6,7 @@
 
 #include "ext.h"
 
-typedef struct tm_py_component
-{
+typedef struct tm_py_component {
     PyObject_HEAD int id;
     unsigned          flags;   /* TIMEMORY_CFLAG_* of the row */
     int               nvalues; /* raw values: 0 marker, 1 scalar, 2 pair */

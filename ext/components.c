@@ -1,10 +1,10 @@
 /* components.c -- the stand-alone component classes: a base heap type Component and, at module
  * exec, one heap subtype per row of the component table (WallClock ... WrittenBytes); their
  * operators and text are ext/component_ops.c's, the module functions that expose the
- * library's component rules ext/component_rules.c's. An instance keeps its own start reading, value, accumulator and laps; readings,
- * deltas, accumulation, sampling, unit conversion, name lookup and display format all come
- * from the library (timemory_component_*), so this file holds no measurement or naming
- * policy. It touches the call-graph only through push()/pop().
+ * library's component rules ext/component_rules.c's. An instance keeps its own start reading,
+ * value, accumulator and laps; readings, deltas, accumulation, sampling, unit conversion, name
+ * lookup and display format all come from the library (timemory_component_*), so this file holds no
+ * measurement or naming policy. It touches the call-graph only through push()/pop().
  */
 #include "component_type.h"
 
@@ -61,8 +61,8 @@ static int tm_py_class_info(PyObject* cls, timemory_component_info* info)
 static int tm_py_output_count(const timemory_component_info* info)
 {
     if(info->value_count <= 0) return 0;
-    const int64_t zero[2] = {0, 0};
-    double        out[2]  = {0.0, 0.0};
+    const int64_t zero[2] = { 0, 0 };
+    double        out[2]  = { 0.0, 0.0 };
     int           n       = timemory_component_get(info->id, zero, out);
     if(n == 1 || n == 2) return n;
     return info->value_count > 2 ? 2 : info->value_count;
@@ -146,19 +146,19 @@ static PyObject* tm_py_raw_object(int nvalues, const int64_t raw[2], bool as_lis
 {
     if(nvalues <= 0) Py_RETURN_NONE;
     int       n        = nvalues > 2 ? 2 : nvalues;
-    PyObject* items[2] = {NULL, NULL};
+    PyObject* items[2] = { NULL, NULL };
     for(int i = 0; i < n; ++i) items[i] = PyLong_FromLongLong(raw[i]);
     return tm_py_pack(n, items, as_list);
 }
 
 PyObject* tm_py_display_object(const tm_py_component* self, const int64_t raw[2])
 {
-    double out[2] = {0.0, 0.0};
+    double out[2] = { 0.0, 0.0 };
     int    n      = timemory_component_get(self->id, raw, out);
     if(n < 0) return tm_py_raise(n, "get");
     if(n == 0) Py_RETURN_NONE;
     if(n > 2) n = 2;
-    PyObject* items[2] = {NULL, NULL};
+    PyObject* items[2] = { NULL, NULL };
     for(int i = 0; i < n; ++i)
         items[i] = (self->flags & TIMEMORY_CFLAG_INTEGER) ? PyLong_FromDouble(out[i])
                                                           : PyFloat_FromDouble(out[i]);
@@ -217,7 +217,7 @@ static int tm_py_component_set_key(tm_py_component* self, PyObject* key)
 
 static int tm_py_component_init(PyObject* op, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"key", NULL};
+    static char* kwlist[] = { "key", NULL };
     PyObject*    key      = NULL;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|U:Component", kwlist, &key)) return -1;
     if(!key) return 0;
@@ -272,7 +272,7 @@ static PyObject* tm_py_component_stop(PyObject* op, PyObject* unused)
     if(!self->available || !self->running) Py_RETURN_NONE;
     if(self->nvalues > 0)
     {
-        int64_t now[2] = {0, 0};
+        int64_t now[2] = { 0, 0 };
         int     rc     = timemory_component_record(self->id, now);
         if(rc >= 0) rc = timemory_component_delta(self->id, self->start, now, self->value);
         if(rc >= 0) rc = timemory_component_accumulate(self->id, self->accum, self->value);
@@ -486,7 +486,7 @@ static PyObject* tm_py_component_record(PyObject* cls, PyObject* unused)
         return NULL;
     }
     if(info.value_count <= 0) Py_RETURN_NONE;
-    int64_t raw[2] = {0, 0};
+    int64_t raw[2] = { 0, 0 };
     int     rc     = timemory_component_record(info.id, raw);
     if(rc < 0) return tm_py_raise(rc, "record");
     return tm_py_raw_object(info.value_count, raw, tm_py_has_list_shape(&info));
@@ -561,7 +561,7 @@ static PyObject* tm_py_component_unit(PyObject* cls, PyObject* unused)
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     int n = info.available ? tm_py_output_count(&info) : 0;
     if(n == 0) return PyLong_FromLong(1);
-    PyObject* items[2] = {NULL, NULL};
+    PyObject* items[2] = { NULL, NULL };
     for(int i = 0; i < n; ++i) items[i] = tm_py_unit_number(timemory_component_unit(info.id, i));
     return tm_py_pack(n, items, tm_py_has_list_shape(&info));
 }
@@ -573,7 +573,7 @@ PyObject* tm_py_component_display_unit(PyObject* cls, PyObject* unused)
     if(tm_py_class_info(cls, &info) < 0) return NULL;
     int n = info.available ? tm_py_output_count(&info) : 0;
     if(n == 0) return PyUnicode_FromString("");
-    PyObject* items[2] = {NULL, NULL};
+    PyObject* items[2] = { NULL, NULL };
     for(int i = 0; i < n; ++i)
     {
         const char* unit = timemory_component_display_unit(info.id, i);
@@ -645,7 +645,8 @@ static PyMethodDef tm_py_component_methods[] = {
                  "unit()\n--\n\nThe unit multiplier in effect."),
     TM_PY_METHOD("display_unit", tm_py_component_display_unit, METH_NOARGS | METH_CLASS,
                  "display_unit()\n--\n\nThe unit string in effect."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 /* Methods only some classes have: sample() where the component samples, value() where it is
  * not available (the original's unavailable classes). */
@@ -657,30 +658,33 @@ static PyMethodDef tm_py_component_methods[] = {
     TM_PY_METHOD("value", tm_py_component_none, METH_NOARGS,                                       \
                  "value($self, /)\n--\n\nNo value: the component is not available.")
 
-static PyMethodDef tm_py_sampling_methods[]    = {TM_PY_SAMPLE_METHOD, {NULL, NULL, 0, NULL}};
-static PyMethodDef tm_py_unavailable_methods[] = {TM_PY_VALUE_METHOD, {NULL, NULL, 0, NULL}};
-static PyMethodDef tm_py_unavailable_sampling_methods[] = {
-    TM_PY_SAMPLE_METHOD, TM_PY_VALUE_METHOD, {NULL, NULL, 0, NULL}};
+static PyMethodDef tm_py_sampling_methods[]    = { TM_PY_SAMPLE_METHOD, { NULL, NULL, 0, NULL } };
+static PyMethodDef tm_py_unavailable_methods[] = { TM_PY_VALUE_METHOD, { NULL, NULL, 0, NULL } };
+static PyMethodDef tm_py_unavailable_sampling_methods[] = { TM_PY_SAMPLE_METHOD,
+                                                            TM_PY_VALUE_METHOD,
+                                                            { NULL, NULL, 0, NULL } };
 
 static PyGetSetDef tm_py_component_getset[] = {
-    {"running", tm_py_component_is_running, NULL, "True between start() and stop()", NULL},
-    {"pushed", tm_py_component_is_pushed, NULL, "True between push() and pop()", NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "running", tm_py_component_is_running, NULL, "True between start() and stop()", NULL },
+    { "pushed", tm_py_component_is_pushed, NULL, "True between push() and pop()", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
 static PyType_Slot tm_py_component_slots[] = {
-    {Py_tp_doc, "Base of the stand-alone component classes (abstract)."},
-    {Py_tp_new, (void*)tm_py_component_new},
-    {Py_tp_init, (void*)tm_py_component_init},
-    {Py_tp_dealloc, (void*)tm_py_component_dealloc},
-    {Py_tp_methods, tm_py_component_methods},
-    {Py_tp_getset, tm_py_component_getset},
-    {Py_tp_str, (void*)tm_py_component_str},
-    {Py_tp_repr, (void*)tm_py_component_repr},
-    {Py_nb_add, (void*)tm_py_component_add},
-    {Py_nb_subtract, (void*)tm_py_component_sub},
-    {Py_nb_inplace_add, (void*)tm_py_component_iadd},
-    {Py_nb_inplace_subtract, (void*)tm_py_component_isub},
-    {0, NULL}};
+    { Py_tp_doc, "Base of the stand-alone component classes (abstract)." },
+    { Py_tp_new, (void*)tm_py_component_new },
+    { Py_tp_init, (void*)tm_py_component_init },
+    { Py_tp_dealloc, (void*)tm_py_component_dealloc },
+    { Py_tp_methods, tm_py_component_methods },
+    { Py_tp_getset, tm_py_component_getset },
+    { Py_tp_str, (void*)tm_py_component_str },
+    { Py_tp_repr, (void*)tm_py_component_repr },
+    { Py_nb_add, (void*)tm_py_component_add },
+    { Py_nb_subtract, (void*)tm_py_component_sub },
+    { Py_nb_inplace_add, (void*)tm_py_component_iadd },
+    { Py_nb_inplace_subtract, (void*)tm_py_component_isub },
+    { 0, NULL }
+};
 
 static PyType_Spec tm_py_component_spec = {
     .name      = TM_PY_MODULE_NAME ".Component",
@@ -712,12 +716,12 @@ static PyObject* tm_py_make_component_type(PyObject* module, PyObject* bases,
     const char* doc =
         info->available ? (info->description ? info->description : "") : "not available";
     bool         samples = timemory_component_can_sample(info->id);
-    PyMethodDef* methods = samples ? (info->available ? tm_py_sampling_methods
-                                                      : tm_py_unavailable_sampling_methods)
-                                   : (info->available ? NULL : tm_py_unavailable_methods);
-    PyType_Slot  slots[] = {{Py_tp_doc, (void*)doc},
-                            {methods ? Py_tp_methods : 0, methods},
-                            {0, NULL}};
+    PyMethodDef* methods =
+        samples ? (info->available ? tm_py_sampling_methods : tm_py_unavailable_sampling_methods)
+                : (info->available ? NULL : tm_py_unavailable_methods);
+    PyType_Slot slots[] = { { Py_tp_doc, (void*)doc },
+                            { methods ? Py_tp_methods : 0, methods },
+                            { 0, NULL } };
     PyType_Spec spec    = {
            .name      = name,
            .basicsize = sizeof(tm_py_component),

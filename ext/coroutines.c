@@ -14,22 +14,20 @@
 
 #if PY_VERSION_HEX >= 0x030C0000
 #    define TM_CO_T_ULONGLONG Py_T_ULONGLONG
-#    define TM_CO_READONLY Py_READONLY
+#    define TM_CO_READONLY    Py_READONLY
 #else
 #    include <structmember.h>
 #    define TM_CO_T_ULONGLONG T_ULONGLONG
-#    define TM_CO_READONLY READONLY
+#    define TM_CO_READONLY    READONLY
 #endif
 
-enum
-{
+enum {
     TM_CO_NEW     = 0, /* not started */
     TM_CO_RUNNING = 1, /* started: running or suspended */
     TM_CO_DONE    = 2
 };
 
-typedef struct tm_py_coroutine
-{
+typedef struct tm_py_coroutine {
     PyObject_HEAD PyObject* coro; /* what it awaits: a coroutine (anything with send/throw) */
     PyObject*               begin;
     PyObject*               end;
@@ -47,8 +45,7 @@ typedef struct tm_py_coroutine
 
 /* The context variable's value: where the region is, and whether one of its steps runs now
  * (a bytearray, read and written by this file only). */
-typedef struct tm_co_here
-{
+typedef struct tm_co_here {
     timemory_position position;
     char              running;
 } tm_co_here;
@@ -98,7 +95,7 @@ static int tm_co_begin(tm_py_coroutine* self)
         }
         Py_DECREF(r);
     }
-    tm_co_here here = {timemory_get_position(), 1};
+    tm_co_here here = { timemory_get_position(), 1 };
     self->here      = PyByteArray_FromStringAndSize((const char*)&here, sizeof(here));
     self->token     = self->here ? PyContextVar_Set(tm_co_var, self->here) : NULL;
     if(!self->token) PyErr_Clear(); /* tasks it creates go under the loop's region instead */
@@ -170,8 +167,7 @@ static PyObject* tm_co_stop_value(void)
 
 /* Sends value into the coroutine, or throws exc, or closes it: 1 and *out = what it yielded,
  * 0 and *out = what it returned, -1 with an exception. */
-static int tm_co_inner(PyObject* coro, PyObject* value, PyObject* exc, bool closing,
-                       PyObject** out)
+static int tm_co_inner(PyObject* coro, PyObject* value, PyObject* exc, bool closing, PyObject** out)
 {
     PyObject* r;
     if(closing)
@@ -280,12 +276,12 @@ static PyObject* tm_co_next_value(tm_py_coroutine* self, PyObject* value, PyObje
 
 static PyObject* tm_co_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    static char*       kwlist[] = {"coro", "key", "mask", "scope", "begin", "end", NULL};
-    PyObject*          coro = NULL, *begin = Py_None, *end = Py_None;
+    static char*       kwlist[] = { "coro", "key", "mask", "scope", "begin", "end", NULL };
+    PyObject *         coro = NULL, *begin = Py_None, *end = Py_None;
     unsigned long long key      = 0;
     PyObject*          mask_obj = NULL;
     unsigned int       scope    = 0;
-    tm_py_set          mask     = {{{0}}, 0, false};
+    tm_py_set          mask     = { { { 0 } }, 0, false };
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "O|KOIOO:CoroutineRegion", kwlist, &coro, &key,
                                     &mask_obj, &scope, &begin, &end))
         return NULL;
@@ -298,7 +294,7 @@ static PyObject* tm_co_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
     tm_py_coroutine* self = (tm_py_coroutine*)type->tp_alloc(type, 0);
     if(!self) return NULL;
     Py_INCREF(coro);
-    self->coro  = coro;
+    self->coro = coro;
     Py_XINCREF(begin);
     Py_XINCREF(end);
     self->begin = begin != Py_None ? begin : NULL;
@@ -435,50 +431,53 @@ static PyObject* tm_co_get_done(PyObject* op, void* closure)
 }
 
 static PyMethodDef tm_co_methods[] = {
-    {"send", tm_co_send_method, METH_O,
-     "send($self, value, /)\n--\n\nOne step of the coroutine with value sent in: what it "
-     "yields, or StopIteration(result)."},
-    {"throw", (PyCFunction)(void (*)(void))tm_co_throw_method, METH_FASTCALL,
-     "throw($self, typ, val=None, tb=None, /)\n--\n\nOne step of the coroutine with an "
-     "exception raised at its await: typ an exception instance, or a class with val its "
-     "argument or instance (as generator.throw)."},
-    {"close", tm_co_close_method, METH_NOARGS,
-     "close($self, /)\n--\n\nCloses the coroutine (GeneratorExit at its await); the region "
-     "ends."},
-    {NULL, NULL, 0, NULL}};
+    { "send", tm_co_send_method, METH_O,
+      "send($self, value, /)\n--\n\nOne step of the coroutine with value sent in: what it "
+      "yields, or StopIteration(result)." },
+    { "throw", (PyCFunction)(void (*)(void))tm_co_throw_method, METH_FASTCALL,
+      "throw($self, typ, val=None, tb=None, /)\n--\n\nOne step of the coroutine with an "
+      "exception raised at its await: typ an exception instance, or a class with val its "
+      "argument or instance (as generator.throw)." },
+    { "close", tm_co_close_method, METH_NOARGS,
+      "close($self, /)\n--\n\nCloses the coroutine (GeneratorExit at its await); the region "
+      "ends." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyGetSetDef tm_co_getset[] = {
-    {"started", tm_co_get_started, NULL, "the first step ran", NULL},
-    {"done", tm_co_get_done, NULL, "the coroutine ended (the region is closed)", NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "started", tm_co_get_started, NULL, "the first step ran", NULL },
+    { "done", tm_co_get_done, NULL, "the coroutine ended (the region is closed)", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
-static PyMemberDef tm_co_members[] = {
-    {"key", TM_CO_T_ULONGLONG, offsetof(tm_py_coroutine, key), TM_CO_READONLY, "hash of the key"},
-    {"mask", TM_CO_T_ULONGLONG, offsetof(tm_py_coroutine, mask), TM_CO_READONLY,
-     "component mask (0: no push of its own)"},
-    {NULL, 0, 0, 0, NULL}};
+static PyMemberDef tm_co_members[] = { { "key", TM_CO_T_ULONGLONG, offsetof(tm_py_coroutine, key),
+                                         TM_CO_READONLY, "hash of the key" },
+                                       { "mask", TM_CO_T_ULONGLONG, offsetof(tm_py_coroutine, mask),
+                                         TM_CO_READONLY, "component mask (0: no push of its own)" },
+                                       { NULL, 0, 0, 0, NULL } };
 
 static PyType_Slot tm_co_slots[] = {
-    {Py_tp_doc,
-     "CoroutineRegion(coro, key=0, mask=0, scope=0, begin=None, end=None)\n--\n\n"
-     "Awaitable: awaits coro with a region from its first step to its end, awaits included "
-     "(a push of key with the components of mask, and/or the begin/end callables). Between "
-     "two steps the pushes coro left open are suspended, so concurrent tasks do not nest in "
-     "them; tasks created inside have their first push under this region."},
-    {Py_tp_new, (void*)tm_co_new},
-    {Py_tp_dealloc, (void*)tm_co_dealloc},
-    {Py_tp_traverse, (void*)tm_co_traverse},
-    {Py_tp_clear, (void*)tm_co_clear},
-    {Py_tp_iter, (void*)tm_co_self},
-    {Py_tp_iternext, (void*)tm_co_iternext},
-    {Py_am_await, (void*)tm_co_self},
+    { Py_tp_doc,
+      "CoroutineRegion(coro, key=0, mask=0, scope=0, begin=None, end=None)\n--\n\n"
+      "Awaitable: awaits coro with a region from its first step to its end, awaits included "
+      "(a push of key with the components of mask, and/or the begin/end callables). Between "
+      "two steps the pushes coro left open are suspended, so concurrent tasks do not nest in "
+      "them; tasks created inside have their first push under this region." },
+    { Py_tp_new, (void*)tm_co_new },
+    { Py_tp_dealloc, (void*)tm_co_dealloc },
+    { Py_tp_traverse, (void*)tm_co_traverse },
+    { Py_tp_clear, (void*)tm_co_clear },
+    { Py_tp_iter, (void*)tm_co_self },
+    { Py_tp_iternext, (void*)tm_co_iternext },
+    { Py_am_await, (void*)tm_co_self },
 #if PY_VERSION_HEX >= 0x030A0000
-    {Py_am_send, (void*)tm_co_am_send},
+    { Py_am_send, (void*)tm_co_am_send },
 #endif
-    {Py_tp_methods, tm_co_methods},
-    {Py_tp_getset, tm_co_getset},
-    {Py_tp_members, tm_co_members},
-    {0, NULL}};
+    { Py_tp_methods, tm_co_methods },
+    { Py_tp_getset, tm_co_getset },
+    { Py_tp_members, tm_co_members },
+    { 0, NULL }
+};
 
 static PyType_Spec tm_co_spec = {
     .name      = TM_PY_MODULE_NAME ".CoroutineRegion",

@@ -28,16 +28,15 @@
 
 /* a frame hook call below this much free stack moves to a new segment: room for C code the
  * frame calls before the next hook call (C functions calling back into Python) */
-#    define TM_STACK_MARGIN ((size_t)512 << 10)
-#    define TM_STACK_SEGMENT ((size_t)64 << 20)
+#    define TM_STACK_MARGIN       ((size_t)512 << 10)
+#    define TM_STACK_SEGMENT      ((size_t)64 << 20)
 #    define TM_STACK_MAX_SEGMENTS 64
 
 __thread uintptr_t tm_hook_stack_limit __attribute__((tls_model("initial-exec"))) = UINTPTR_MAX;
 
-typedef struct tm_stack_thread
-{
-    void*  segments[TM_STACK_MAX_SEGMENTS];
-    int    depth; /* segments in use */
+typedef struct tm_stack_thread {
+    void* segments[TM_STACK_MAX_SEGMENTS];
+    int   depth; /* segments in use */
     /* the call being made on a new segment */
     PyThreadState*      tstate;
     tm_hook_eval_frame* frame;
@@ -62,7 +61,10 @@ static void tm_stack_thread_free(void* arg)
     free(t);
 }
 
-static void tm_stack_key_create(void) { pthread_key_create(&tm_stack_key, tm_stack_thread_free); }
+static void tm_stack_key_create(void)
+{
+    pthread_key_create(&tm_stack_key, tm_stack_thread_free);
+}
 
 static tm_stack_thread* tm_stack_thread_get(void)
 {
@@ -147,28 +149,28 @@ PyObject* tm_hook_eval_deep(PyThreadState* tstate, tm_hook_eval_frame* frame, in
     }
     /* the call's state lives in t, which the new segment reads; a nested switch saves it */
     tm_stack_thread saved_call;
-    saved_call.tstate    = t->tstate;
-    saved_call.frame     = t->frame;
-    saved_call.throwflag = t->throwflag;
-    saved_call.result    = t->result;
+    saved_call.tstate       = t->tstate;
+    saved_call.frame        = t->frame;
+    saved_call.throwflag    = t->throwflag;
+    saved_call.result       = t->result;
     ucontext_t saved_caller = t->caller;
 
-    t->tstate    = tstate;
-    t->frame     = frame;
-    t->throwflag = throwflag;
-    t->result    = NULL;
+    t->tstate             = tstate;
+    t->frame              = frame;
+    t->throwflag          = throwflag;
+    t->result             = NULL;
     uintptr_t saved_limit = tm_hook_stack_limit;
     tm_hook_stack_limit   = (uintptr_t)t->segments[k] + 4096 + TM_STACK_MARGIN;
     t->depth              = k + 1;
     int rc                = tm_stack_switch(t, t->segments[k]);
-    t->depth            = k;
-    tm_hook_stack_limit = saved_limit;
-    PyObject* result    = t->result;
-    t->tstate           = saved_call.tstate;
-    t->frame            = saved_call.frame;
-    t->throwflag        = saved_call.throwflag;
-    t->result           = saved_call.result;
-    t->caller           = saved_caller;
+    t->depth              = k;
+    tm_hook_stack_limit   = saved_limit;
+    PyObject* result      = t->result;
+    t->tstate             = saved_call.tstate;
+    t->frame              = saved_call.frame;
+    t->throwflag          = saved_call.throwflag;
+    t->result             = saved_call.result;
+    t->caller             = saved_caller;
     if(rc != 0) return _PyEval_EvalFrameDefault(tstate, frame, throwflag);
     return result;
 }

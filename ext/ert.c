@@ -40,13 +40,12 @@ static PyObject* tm_py_ert_config_dict(const timemory_ert_config* c)
         }
         Py_DECREF(v);
     }
-    return Py_BuildValue("{sKsKsKsKsKsKsNsN}", "min_working_set",
-                         (unsigned long long)c->min_working_set, "max_data_size",
-                         (unsigned long long)c->max_data_size, "num_threads",
-                         (unsigned long long)c->num_threads, "trials_min",
-                         (unsigned long long)c->trials_min, "repeats",
-                         (unsigned long long)c->repeats, "alignment",
-                         (unsigned long long)c->alignment, "dtypes", dtypes, "ops", ops);
+    return Py_BuildValue(
+        "{sKsKsKsKsKsKsNsN}", "min_working_set", (unsigned long long)c->min_working_set,
+        "max_data_size", (unsigned long long)c->max_data_size, "num_threads",
+        (unsigned long long)c->num_threads, "trials_min", (unsigned long long)c->trials_min,
+        "repeats", (unsigned long long)c->repeats, "alignment", (unsigned long long)c->alignment,
+        "dtypes", dtypes, "ops", ops);
 fail:
     Py_XDECREF(dtypes);
     Py_XDECREF(ops);
@@ -104,8 +103,10 @@ static int tm_py_ert_parse(PyObject* dict, timemory_ert_config* c)
         {
             PyObject*   item = PySequence_Fast_GET_ITEM(seq, i);
             const char* name = PyUnicode_Check(item) ? PyUnicode_AsUTF8(item) : NULL;
-            if(name && strcmp(name, "float") == 0) c->dtypes |= TIMEMORY_ERT_FLOAT;
-            else if(name && strcmp(name, "double") == 0) c->dtypes |= TIMEMORY_ERT_DOUBLE;
+            if(name && strcmp(name, "float") == 0)
+                c->dtypes |= TIMEMORY_ERT_FLOAT;
+            else if(name && strcmp(name, "double") == 0)
+                c->dtypes |= TIMEMORY_ERT_DOUBLE;
             else
             {
                 Py_DECREF(seq);
@@ -147,8 +148,7 @@ static int tm_py_ert_parse(PyObject* dict, timemory_ert_config* c)
     return 0;
 }
 
-typedef struct
-{
+typedef struct {
     PyObject* callback;
     int       failed; /* the callback raised: its exception is kept in these */
     PyObject *type, *value, *tb;
@@ -159,12 +159,12 @@ static int tm_py_ert_point(const timemory_ert_point* p, void* arg)
     tm_py_ert_call*  call  = (tm_py_ert_call*)arg;
     PyGILState_STATE gil   = PyGILState_Ensure();
     PyObject*        point = Py_BuildValue(
-        "{sssIsKsKsKsKsKsKsKsK}", "dtype", p->dtype_name, "ops_per_set", p->ops_per_set,
-        "working_set", (unsigned long long)p->working_set, "trials",
-        (unsigned long long)p->trials, "total_bytes", (unsigned long long)p->total_bytes,
-        "total_ops", (unsigned long long)p->total_ops, "elapsed_ns",
-        (unsigned long long)p->elapsed_ns, "num_threads", (unsigned long long)p->num_threads,
-        "index", (unsigned long long)p->index, "count", (unsigned long long)p->count);
+               "{sssIsKsKsKsKsKsKsKsK}", "dtype", p->dtype_name, "ops_per_set", p->ops_per_set,
+               "working_set", (unsigned long long)p->working_set, "trials", (unsigned long long)p->trials,
+               "total_bytes", (unsigned long long)p->total_bytes, "total_ops",
+               (unsigned long long)p->total_ops, "elapsed_ns", (unsigned long long)p->elapsed_ns,
+               "num_threads", (unsigned long long)p->num_threads, "index", (unsigned long long)p->index,
+               "count", (unsigned long long)p->count);
     PyObject* ret = point ? PyObject_CallOneArg(call->callback, point) : NULL;
     Py_XDECREF(point);
     if(ret && PyErr_CheckSignals() < 0) Py_CLEAR(ret);
@@ -195,8 +195,8 @@ static PyObject* tm_py_ert_run(PyObject* self, PyObject* const* args, Py_ssize_t
     }
     timemory_ert_config c;
     if(tm_py_ert_parse(args[0], &c) < 0) return NULL;
-    tm_py_ert_call call = {args[1], 0, NULL, NULL, NULL};
-    int64_t        rc;
+    tm_py_ert_call         call = { args[1], 0, NULL, NULL, NULL };
+    int64_t                rc;
     Py_BEGIN_ALLOW_THREADS rc = timemory_ert_run(&c, tm_py_ert_point, &call);
     Py_END_ALLOW_THREADS if(call.failed)
     {
@@ -235,19 +235,20 @@ static PyObject* tm_py_ert_isa(PyObject* self, PyObject* unused)
 }
 
 static PyMethodDef tm_py_ert_methods[] = {
-    {"ert_defaults", tm_py_ert_defaults, METH_NOARGS,
-     "ert_defaults()\n--\n\nThe ERT configuration the settings give (a dict)."},
-    {"ert_run", (PyCFunction)(void (*)(void))tm_py_ert_run, METH_FASTCALL,
-     "ert_run(config, callback, /)\n--\n\nRun the ERT kernels; callback(point) after each point. "
-     "Returns the number of points."},
-    {"ert_count_points", tm_py_ert_count_points, METH_O,
-     "ert_count_points(config, /)\n--\n\nThe number of points a configuration measures."},
-    {"ert_cache_size", tm_py_ert_cache_size, METH_O,
-     "ert_cache_size(level, /)\n--\n\n(bytes, CPUs sharing it) of the level's data cache; 0 when "
-     "unknown."},
-    {"ert_isa", tm_py_ert_isa, METH_NOARGS,
-     "ert_isa()\n--\n\nThe instruction set the ERT kernels run with."},
-    {NULL, NULL, 0, NULL}};
+    { "ert_defaults", tm_py_ert_defaults, METH_NOARGS,
+      "ert_defaults()\n--\n\nThe ERT configuration the settings give (a dict)." },
+    { "ert_run", (PyCFunction)(void (*)(void))tm_py_ert_run, METH_FASTCALL,
+      "ert_run(config, callback, /)\n--\n\nRun the ERT kernels; callback(point) after each point. "
+      "Returns the number of points." },
+    { "ert_count_points", tm_py_ert_count_points, METH_O,
+      "ert_count_points(config, /)\n--\n\nThe number of points a configuration measures." },
+    { "ert_cache_size", tm_py_ert_cache_size, METH_O,
+      "ert_cache_size(level, /)\n--\n\n(bytes, CPUs sharing it) of the level's data cache; 0 when "
+      "unknown." },
+    { "ert_isa", tm_py_ert_isa, METH_NOARGS,
+      "ert_isa()\n--\n\nThe instruction set the ERT kernels run with." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_ert(PyObject* module)
 {

@@ -31,8 +31,7 @@
 
 /* The module state: the heap types of components.c and marker.c, owned by the module.
  * (profiler.c and tracer.c keep their own process-wide hook state.) */
-typedef struct tm_py_state
-{
+typedef struct tm_py_state {
     PyTypeObject* component_base;                     /* Component */
     PyTypeObject* component_types[TM_PY_NCOMPONENTS]; /* WallClock ...; NULL: no table row */
     PyTypeObject* function_marker_type;               /* FunctionMarker */
@@ -52,11 +51,11 @@ PyObject* tm_py_raise(int code, const char* context);
 int tm_py_check_region(int rc, const char* context);
 
 /* ext/module.c: argument and result helpers shared by the files of thin functions */
-PyObject*   tm_py_none_or_raise(int rc, const char* context); /* None, or raise rc */
-PyObject*   tm_py_none_ref(void);
+PyObject* tm_py_none_or_raise(int rc, const char* context); /* None, or raise rc */
+PyObject* tm_py_none_ref(void);
 /* The UTF-8 text of a str argument (owned by the str), or NULL with TypeError. */
 const char* tm_py_name_arg(PyObject* arg, const char* what);
-int         tm_py_u64_converter(PyObject* obj, void* out);  /* "O&": a 64-bit key or hash */
+int         tm_py_u64_converter(PyObject* obj, void* out); /* "O&": a 64-bit key or hash */
 /* A list of the words of text split on any of seps (empty words dropped). */
 PyObject* tm_py_split_words(const char* text, const char* seps);
 PyObject* tm_py_str_or_none(const char* s);
@@ -94,8 +93,7 @@ int tm_py_add_results(PyObject* module);
 int tm_py_add_regions(PyObject* module);
 /* ext/component_sets.c: a Python component mask (int, bit = public id) as a set; `mask` is
  * its low 64 bits (the compact form), `wide` whether it names more. */
-typedef struct tm_py_set
-{
+typedef struct tm_py_set {
     timemory_component_set set;
     timemory_components_t  mask;
     bool                   wide;

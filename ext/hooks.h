@@ -21,27 +21,25 @@
 #endif
 
 #if defined(__GNUC__)
-#    define TM_HOOK_TLS _Thread_local __attribute__((tls_model("initial-exec")))
-#    define TM_HOOK_LIKELY(x) __builtin_expect(!!(x), 1)
+#    define TM_HOOK_TLS         _Thread_local __attribute__((tls_model("initial-exec")))
+#    define TM_HOOK_LIKELY(x)   __builtin_expect(!!(x), 1)
 #    define TM_HOOK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
-#    define TM_HOOK_TLS _Thread_local
-#    define TM_HOOK_LIKELY(x) (x)
+#    define TM_HOOK_TLS         _Thread_local
+#    define TM_HOOK_LIKELY(x)   (x)
 #    define TM_HOOK_UNLIKELY(x) (x)
 #endif
 
 /* ---------------------------------------------------------------------------------------- */
 /* filter configuration (spec API.md §8.3 / §9.3)                                             */
 
-typedef struct tm_strset
-{
+typedef struct tm_strset {
     char** items;
     size_t count;
     size_t cap;
 } tm_strset;
 
-typedef struct tm_hook_config
-{
+typedef struct tm_hook_config {
     bool      trace_c;
     bool      include_internal;
     bool      include_args;
@@ -68,8 +66,7 @@ int       tm_hook_config_set(tm_hook_config* cfg, PyObject* name, PyObject* valu
 /* Empties one list field (name) or restores every default (name NULL). */
 int tm_hook_config_clear(tm_hook_config* cfg, PyObject* name, bool profiler);
 
-typedef enum tm_hook_verdict
-{
+typedef enum tm_hook_verdict {
     TM_HOOK_SKIP     = 0,
     TM_HOOK_SELECT   = 1,
     TM_HOOK_SHUTDOWN = 2 /* skipped, and the interpreter is shutting down: remove the hooks */
@@ -85,14 +82,12 @@ size_t tm_hook_label(const tm_hook_config* cfg, PyCodeObject* code, const char* 
 /* code-object table: open addressing keyed by the code object's address. The table holds a
  * strong reference to every key, so an address is never reused while it is in the table.  */
 
-typedef struct tm_code_slot
-{
+typedef struct tm_code_slot {
     PyObject* code;
     void*     value;
 } tm_code_slot;
 
-typedef struct tm_code_table
-{
+typedef struct tm_code_table {
     tm_code_slot* slots;
     size_t        mask;
     size_t        count;
@@ -122,14 +117,12 @@ void tm_code_table_clear(tm_code_table* t, void (*free_value)(void*));
  * "list.append", registered once per C function. The table is keyed by the function's
  * PyMethodDef, which builtin functions, method descriptors and bound builtin methods share. */
 
-typedef struct tm_cfunc_slot
-{
+typedef struct tm_cfunc_slot {
     const void* ml;
     uint64_t    key;
 } tm_cfunc_slot;
 
-typedef struct tm_cfunc_table
-{
+typedef struct tm_cfunc_table {
     tm_cfunc_slot* slots;
     size_t         mask;
     size_t         count;
@@ -146,10 +139,10 @@ static inline size_t tm_cfunc_hash(const void* ml, size_t mask)
 /* The key of a call of callable, a C function (PyCFunction) or a method descriptor. */
 static inline uint64_t tm_hook_cfunc_key(PyObject* callable)
 {
-    const void* ml = Py_IS_TYPE(callable, &PyMethodDescr_Type)
-                         ? (const void*)((PyMethodDescrObject*)callable)->d_method
-                         : (const void*)((PyCFunctionObject*)callable)->m_ml;
-    const tm_cfunc_table* t = &tm_hook_cfuncs;
+    const void*           ml = Py_IS_TYPE(callable, &PyMethodDescr_Type)
+                                   ? (const void*)((PyMethodDescrObject*)callable)->d_method
+                                   : (const void*)((PyCFunctionObject*)callable)->m_ml;
+    const tm_cfunc_table* t  = &tm_hook_cfuncs;
     if(TM_HOOK_LIKELY(t->slots != NULL))
         for(size_t i = tm_cfunc_hash(ml, t->mask);; i = (i + 1) & t->mask)
         {
@@ -163,14 +156,12 @@ static inline uint64_t tm_hook_cfunc_key(PyObject* callable)
 /* per-thread state: each hook keeps a registry of its thread structs (GIL-protected); a
  * pthread key marks a struct dead when its thread exits, and dead ones are freed at stop.  */
 
-typedef struct tm_thread_link
-{
+typedef struct tm_thread_link {
     struct tm_thread_link* next;
     atomic_int             dead;
 } tm_thread_link;
 
-typedef struct tm_thread_registry
-{
+typedef struct tm_thread_registry {
     tm_thread_link* head;
     unsigned long   key; /* pthread_key_t */
     bool            key_ready;
@@ -217,14 +208,12 @@ void tm_hook_threading_restore(bool trace, PyObject* saved);
 
 #if TM_HOOKS_HAVE_MONITORING
 /* sys.monitoring: the event bits by name (read from sys.monitoring.events) */
-typedef struct tm_mon_events
-{
+typedef struct tm_mon_events {
     int py_start, py_resume, py_return, py_yield, call, line, py_unwind, py_throw, c_return,
         c_raise;
 } tm_mon_events;
 
-typedef struct tm_monitor
-{
+typedef struct tm_monitor {
     PyObject*     module;  /* sys.monitoring */
     PyObject*     disable; /* sys.monitoring.DISABLE */
     tm_mon_events ev;
@@ -262,13 +251,12 @@ PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* no
 /* the session type (session.c): Session, subclassed by ProfilerSession (profiler.c) and
  * TracerSession (tracer.c), which bind it to their hooks through this table               */
 
-typedef struct tm_session_ops
-{
-    const char* tool;       /* "profiler", "trace": timemory.<tool> in messages */
-    const char* class_name; /* "Profiler", "Tracer": "at <class_name>.stop" in the report */
-    bool        trace;      /* the hook object is sys.gettrace()'s (else sys.getprofile()'s) */
-    bool (*is_active)(void);  /* the hooks are installed */
-    bool (*is_running)(void); /* between init and finalize (Config._is_running) */
+typedef struct tm_session_ops {
+    const char* tool;           /* "profiler", "trace": timemory.<tool> in messages */
+    const char* class_name;     /* "Profiler", "Tracer": "at <class_name>.stop" in the report */
+    bool        trace;          /* the hook object is sys.gettrace()'s (else sys.getprofile()'s) */
+    bool (*is_active)(void);    /* the hooks are installed */
+    bool (*is_running)(void);   /* between init and finalize (Config._is_running) */
     PyObject* (*install)(void); /* the backend's name, or NULL + exception */
     int (*uninstall)(void);     /* threads whose hook another tool replaced; -1 + exception */
     int (*finalize)(void);      /* uninstall + forget the decisions; as uninstall */
@@ -324,8 +312,7 @@ static inline int64_t tm_hook_ticks(bool tsc)
 /* 3.11's interpreter frame and frame object, their leading members (internal/pycore_frame.h),
  * unchanged through the 3.11 releases: the code object is a load or two away, without
  * PyFrame_GetCode's call and reference count */
-typedef struct tm_hook_iframe311
-{
+typedef struct tm_hook_iframe311 {
     PyObject*     f_func;
     PyObject*     f_globals;
     PyObject*     f_builtins;
@@ -336,8 +323,7 @@ typedef struct tm_hook_iframe311
     _Py_CODEUNIT* prev_instr;
 } tm_hook_iframe311;
 
-typedef struct tm_hook_frame311
-{
+typedef struct tm_hook_frame311 {
     PyObject_HEAD PyFrameObject* f_back;
     tm_hook_iframe311*           f_frame;
 } tm_hook_frame311;

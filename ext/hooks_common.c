@@ -17,7 +17,10 @@
 
 /* A dropped event (no memory in a hook): counted in the library's one sticky error state,
  * reported with the others at Profiler.stop/Tracer.stop, get(), report() and finalize. */
-void tm_hook_note_error(void) { timemory_note_error(TIMEMORY_ENOMEM); }
+void tm_hook_note_error(void)
+{
+    timemory_note_error(TIMEMORY_ENOMEM);
+}
 
 int tm_hook_grow(void** buf, size_t* cap, size_t need, size_t elem)
 {
@@ -54,7 +57,7 @@ bool tm_hook_ticks_are_tsc(void)
     {
         /* the kernel keeps tsc as its clock source only when it is invariant and in step
          * across CPUs; then a tick count converts to nanoseconds by one ratio */
-        char  source[32] = {0};
+        char  source[32] = { 0 };
         FILE* f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
         if(f)
         {
@@ -198,4 +201,3 @@ size_t tm_thread_registry_reap(tm_thread_registry* reg, void (*free_fn)(tm_threa
     }
     return live;
 }
-

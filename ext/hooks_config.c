@@ -67,11 +67,13 @@ static PyObject* tm_strset_list(const tm_strset* s)
 
 static const char* const tm_default_skip_functions[] = {
     "FILE",     "FUNC",      "LINE",    "get_fcode",  "__exit__", "_handle_fromlist",
-    "<module>", "_shutdown", "isclass", "isfunction", "basename", "_get_sep"};
+    "<module>", "_shutdown", "isclass", "isfunction", "basename", "_get_sep"
+};
 
 static const char* const tm_default_skip_filenames[] = {
     "__init__.py",       "__main__.py",  "functools.py", "<frozen importlib._bootstrap>",
-    "_pylab_helpers.py", "threading.py", "encoder.py",   "decoder.py"};
+    "_pylab_helpers.py", "threading.py", "encoder.py",   "decoder.py"
+};
 
 static int tm_hook_config_defaults(tm_hook_config* cfg, bool profiler)
 {
@@ -127,15 +129,9 @@ void tm_hook_config_free(tm_hook_config* cfg)
     cfg->internal_path = NULL;
 }
 
-typedef enum
-{
-    TM_FIELD_BOOL,
-    TM_FIELD_LONG,
-    TM_FIELD_SET
-} tm_field_kind;
+typedef enum { TM_FIELD_BOOL, TM_FIELD_LONG, TM_FIELD_SET } tm_field_kind;
 
-typedef struct tm_field
-{
+typedef struct tm_field {
     const char*   name;
     tm_field_kind kind;
     size_t        offset;
@@ -143,18 +139,18 @@ typedef struct tm_field
 } tm_field;
 
 static const tm_field tm_fields[] = {
-    {"trace_c", TM_FIELD_BOOL, offsetof(tm_hook_config, trace_c), true},
-    {"include_internal", TM_FIELD_BOOL, offsetof(tm_hook_config, include_internal), false},
-    {"include_args", TM_FIELD_BOOL, offsetof(tm_hook_config, include_args), false},
-    {"include_line", TM_FIELD_BOOL, offsetof(tm_hook_config, include_line), false},
-    {"include_filename", TM_FIELD_BOOL, offsetof(tm_hook_config, include_filename), false},
-    {"full_filepath", TM_FIELD_BOOL, offsetof(tm_hook_config, full_filepath), false},
-    {"max_stack_depth", TM_FIELD_LONG, offsetof(tm_hook_config, max_stack_depth), true},
-    {"verbosity", TM_FIELD_LONG, offsetof(tm_hook_config, verbosity), false},
-    {"only_functions", TM_FIELD_SET, offsetof(tm_hook_config, only_functions), false},
-    {"only_filenames", TM_FIELD_SET, offsetof(tm_hook_config, only_filenames), false},
-    {"skip_functions", TM_FIELD_SET, offsetof(tm_hook_config, skip_functions), false},
-    {"skip_filenames", TM_FIELD_SET, offsetof(tm_hook_config, skip_filenames), false},
+    { "trace_c", TM_FIELD_BOOL, offsetof(tm_hook_config, trace_c), true },
+    { "include_internal", TM_FIELD_BOOL, offsetof(tm_hook_config, include_internal), false },
+    { "include_args", TM_FIELD_BOOL, offsetof(tm_hook_config, include_args), false },
+    { "include_line", TM_FIELD_BOOL, offsetof(tm_hook_config, include_line), false },
+    { "include_filename", TM_FIELD_BOOL, offsetof(tm_hook_config, include_filename), false },
+    { "full_filepath", TM_FIELD_BOOL, offsetof(tm_hook_config, full_filepath), false },
+    { "max_stack_depth", TM_FIELD_LONG, offsetof(tm_hook_config, max_stack_depth), true },
+    { "verbosity", TM_FIELD_LONG, offsetof(tm_hook_config, verbosity), false },
+    { "only_functions", TM_FIELD_SET, offsetof(tm_hook_config, only_functions), false },
+    { "only_filenames", TM_FIELD_SET, offsetof(tm_hook_config, only_filenames), false },
+    { "skip_functions", TM_FIELD_SET, offsetof(tm_hook_config, skip_functions), false },
+    { "skip_filenames", TM_FIELD_SET, offsetof(tm_hook_config, skip_filenames), false },
 };
 
 #define TM_NFIELDS (sizeof(tm_fields) / sizeof(tm_fields[0]))
@@ -269,15 +265,13 @@ int tm_hook_config_set(tm_hook_config* cfg, PyObject* name, PyObject* value)
     char* base = (char*)cfg;
     switch(f->kind)
     {
-    case TM_FIELD_BOOL:
-    {
+    case TM_FIELD_BOOL: {
         int truth = PyObject_IsTrue(value);
         if(truth < 0) return -1;
         *(bool*)(base + f->offset) = truth != 0;
         return 0;
     }
-    case TM_FIELD_LONG:
-    {
+    case TM_FIELD_LONG: {
         if(!PyLong_Check(value))
         {
             PyErr_Format(PyExc_TypeError, "Config.%s must be int, not %.100s", f->name,
@@ -448,4 +442,3 @@ PyObject* tm_hook_py_set_callable(PyObject** slot, PyObject* arg, const char* no
     Py_XINCREF(*slot);
     Py_RETURN_NONE;
 }
-

@@ -20,8 +20,7 @@ PyAPI_FUNC(int) _PyEval_SetProfile(PyThreadState* tstate, Py_tracefunc func, PyO
 /* ------------------------------------------------------------------------------------------ */
 /* C callables                                                                                 */
 
-typedef struct tm_callback_object
-{
+typedef struct tm_callback_object {
     PyObject_HEAD vectorcallfunc vectorcall;
     tm_hook_vectorfn             fn;
 } tm_callback_object;
@@ -33,19 +32,21 @@ static PyObject* tm_callback_vectorcall(PyObject* self, PyObject* const* args, s
     return ((tm_callback_object*)self)->fn(args, (size_t)PyVectorcall_NARGS(nargsf));
 }
 
-static PyMemberDef tm_callback_members[] = {
-    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tm_callback_object, vectorcall), READONLY, NULL},
-    {NULL, 0, 0, 0, NULL}};
+static PyMemberDef tm_callback_members[] = { { "__vectorcalloffset__", T_PYSSIZET,
+                                               offsetof(tm_callback_object, vectorcall), READONLY,
+                                               NULL },
+                                             { NULL, 0, 0, 0, NULL } };
 
-static PyType_Slot tm_callback_slots[] = {
-    {Py_tp_call, (void*)PyVectorcall_Call},
-    {Py_tp_members, tm_callback_members},
-    {Py_tp_doc, (void*)"A sys.monitoring callback implemented in C."},
-    {0, NULL}};
+static PyType_Slot tm_callback_slots[] = { { Py_tp_call, (void*)PyVectorcall_Call },
+                                           { Py_tp_members, tm_callback_members },
+                                           { Py_tp_doc,
+                                             (void*)"A sys.monitoring callback implemented in C." },
+                                           { 0, NULL } };
 
 static PyType_Spec tm_callback_spec = {
     "timemory.libs.libpytimemory.MonitoringCallback", sizeof(tm_callback_object), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_callback_slots};
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_callback_slots
+};
 
 static PyTypeObject* tm_callback_type;
 
@@ -64,8 +65,7 @@ PyObject* tm_hook_new_callback(tm_hook_vectorfn fn, const char* name)
     return (PyObject*)obj;
 }
 
-typedef struct tm_function_object
-{
+typedef struct tm_function_object {
     PyObject_HEAD vectorcallfunc vectorcall;
     tm_hook_entry_fn             fn;
     PyObject*                    name;
@@ -101,21 +101,24 @@ static PyObject* tm_function_repr(PyObject* self)
 }
 
 static PyMemberDef tm_function_members[] = {
-    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tm_function_object, vectorcall), READONLY, NULL},
-    {"__name__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL},
-    {"__qualname__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL},
-    {"__doc__", T_OBJECT, offsetof(tm_function_object, doc), READONLY, NULL},
-    {NULL, 0, 0, 0, NULL}};
+    { "__vectorcalloffset__", T_PYSSIZET, offsetof(tm_function_object, vectorcall), READONLY,
+      NULL },
+    { "__name__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL },
+    { "__qualname__", T_OBJECT, offsetof(tm_function_object, name), READONLY, NULL },
+    { "__doc__", T_OBJECT, offsetof(tm_function_object, doc), READONLY, NULL },
+    { NULL, 0, 0, 0, NULL }
+};
 
-static PyType_Slot tm_function_slots[] = {{Py_tp_call, (void*)PyVectorcall_Call},
-                                          {Py_tp_dealloc, (void*)tm_function_dealloc},
-                                          {Py_tp_repr, (void*)tm_function_repr},
-                                          {Py_tp_members, tm_function_members},
-                                          {0, NULL}};
+static PyType_Slot tm_function_slots[] = { { Py_tp_call, (void*)PyVectorcall_Call },
+                                           { Py_tp_dealloc, (void*)tm_function_dealloc },
+                                           { Py_tp_repr, (void*)tm_function_repr },
+                                           { Py_tp_members, tm_function_members },
+                                           { 0, NULL } };
 
 static PyType_Spec tm_function_spec = {
     "timemory.libs.libpytimemory.HookFunction", sizeof(tm_function_object), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_function_slots};
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | TM_PY_TPFLAGS_IMMUTABLE, tm_function_slots
+};
 
 static PyTypeObject* tm_function_type;
 
@@ -142,18 +145,17 @@ PyObject* tm_hook_new_function(tm_hook_entry_fn fn, const char* name, const char
 
 int tm_hook_event_code(PyObject* event)
 {
-    static const struct
-    {
+    static const struct {
         const char* name;
         int         what;
-    } events[] = {{"call", PyTrace_CALL},
-                  {"return", PyTrace_RETURN},
-                  {"line", PyTrace_LINE},
-                  {"exception", PyTrace_EXCEPTION},
-                  {"c_call", PyTrace_C_CALL},
-                  {"c_return", PyTrace_C_RETURN},
-                  {"c_exception", PyTrace_C_EXCEPTION},
-                  {"opcode", PyTrace_OPCODE}};
+    } events[] = { { "call", PyTrace_CALL },
+                   { "return", PyTrace_RETURN },
+                   { "line", PyTrace_LINE },
+                   { "exception", PyTrace_EXCEPTION },
+                   { "c_call", PyTrace_C_CALL },
+                   { "c_return", PyTrace_C_RETURN },
+                   { "c_exception", PyTrace_C_EXCEPTION },
+                   { "opcode", PyTrace_OPCODE } };
     if(!PyUnicode_Check(event)) return -1;
     for(size_t i = 0; i < sizeof(events) / sizeof(events[0]); ++i)
         if(PyUnicode_CompareWithASCIIString(event, events[i].name) == 0) return events[i].what;
@@ -337,7 +339,7 @@ int tm_monitor_open(tm_monitor* m, int preferred, const char* name)
         goto fail;
     Py_CLEAR(events);
     /* the preferred id first, then ids no convention claims, then any free one */
-    int order[] = {preferred, 3, 4, 1, 0, 5, 2};
+    int order[] = { preferred, 3, 4, 1, 0, 5, 2 };
     for(size_t i = 0; i < sizeof(order) / sizeof(order[0]); ++i)
     {
         PyObject* cur = PyObject_CallMethod(m->module, "get_tool", "i", order[i]);
@@ -423,4 +425,3 @@ void tm_monitor_close(tm_monitor* m, int registered_events)
     Py_CLEAR(m->module);
 }
 #endif
-

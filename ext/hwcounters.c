@@ -11,15 +11,15 @@
 
 static PyObject* tm_py_hwc_list(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     int                      n;
-    timemory_hwcounter_info* all = NULL;
-    PyThreadState* save = PyEval_SaveThread(); /* the first call opens every event once */
-    n                   = timemory_hwcounters_list(NULL, 0);
+    timemory_hwcounter_info* all  = NULL;
+    PyThreadState*           save = PyEval_SaveThread(); /* the first call opens every event once */
+    n                             = timemory_hwcounters_list(NULL, 0);
     if(n > 0)
     {
-        all = calloc((size_t) n, sizeof(*all));
+        all = calloc((size_t)n, sizeof(*all));
         if(all) n = timemory_hwcounters_list(all, n);
     }
     PyEval_RestoreThread(save);
@@ -27,10 +27,10 @@ static PyObject* tm_py_hwc_list(PyObject* self, PyObject* unused)
     PyObject* list = PyList_New(0);
     for(int i = 0; list && i < n; ++i)
     {
-        PyObject* row = Py_BuildValue("{s:s,s:s,s:s,s:s,s:O}", "name", all[i].name,
-                                      "description", all[i].description, "units", all[i].units,
-                                      "backend", all[i].backend, "available",
-                                      all[i].available ? Py_True : Py_False);
+        PyObject* row =
+            Py_BuildValue("{s:s,s:s,s:s,s:s,s:O}", "name", all[i].name, "description",
+                          all[i].description, "units", all[i].units, "backend", all[i].backend,
+                          "available", all[i].available ? Py_True : Py_False);
         if(!row || PyList_Append(list, row) < 0)
         {
             Py_XDECREF(row);
@@ -51,21 +51,21 @@ static PyObject* tm_py_hwc_text(const char* text)
 
 static PyObject* tm_py_hwc_backend(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_py_hwc_text(timemory_hwcounters_backend());
 }
 
 static PyObject* tm_py_hwc_reason(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     return tm_py_hwc_text(timemory_hwcounters_reason());
 }
 
 static PyObject* tm_py_hwc_configure(PyObject* self, PyObject* args)
 {
-    (void) self;
+    (void)self;
     const char* events        = NULL;
     int         fail_on_error = 0;
     if(!PyArg_ParseTuple(args, "s|p:hwcounters_configure", &events, &fail_on_error)) return NULL;
@@ -88,8 +88,8 @@ static PyObject* tm_py_hwc_configure(PyObject* self, PyObject* args)
 
 static PyObject* tm_py_hwc_read(PyObject* self, PyObject* unused)
 {
-    (void) self;
-    (void) unused;
+    (void)self;
+    (void)unused;
     int64_t values[64];
     int     n = timemory_hwcounters_read(values);
     if(n < 0)
@@ -100,7 +100,7 @@ static PyObject* tm_py_hwc_read(PyObject* self, PyObject* unused)
     PyObject* tuple = PyTuple_New(n);
     for(int i = 0; tuple && i < n; ++i)
     {
-        PyObject* value = PyLong_FromLongLong((long long) values[i]);
+        PyObject* value = PyLong_FromLongLong((long long)values[i]);
         if(!value)
         {
             Py_CLEAR(tuple);
@@ -113,7 +113,7 @@ static PyObject* tm_py_hwc_read(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_hwc_perf_code(PyObject* self, PyObject* arg)
 {
-    (void) self;
+    (void)self;
     const char* name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
     if(!name)
     {
@@ -127,29 +127,30 @@ static PyObject* tm_py_hwc_perf_code(PyObject* self, PyObject* arg)
         PyErr_Format(PyExc_ValueError, "hardware counter %R is unknown to perf_event", arg);
         return NULL;
     }
-    return Py_BuildValue("(IK)", (unsigned int) type, (unsigned long long) config);
+    return Py_BuildValue("(IK)", (unsigned int)type, (unsigned long long)config);
 }
 
 static PyMethodDef tm_py_hwc_methods[] = {
-    {"hwcounters_perf_code", tm_py_hwc_perf_code, METH_O,
-     "hwcounters_perf_code(name)\n--\n\n(perf_event type, config) of name (ValueError when "
-     "perf_event does not know it)."},
-    {"hwcounters_list", tm_py_hwc_list, METH_NOARGS,
-     "hwcounters_list()\n--\n\nEvery hardware-counter event known (PAPI presets and native "
-     "events when libpapi loads, perf_event's names): dicts of name, description, units, "
-     "backend, available (opened on this machine)."},
-    {"hwcounters_backend", tm_py_hwc_backend, METH_NOARGS,
-     "hwcounters_backend()\n--\n\n'papi' or 'perf_event' once events are configured, else None."},
-    {"hwcounters_reason", tm_py_hwc_reason, METH_NOARGS,
-     "hwcounters_reason()\n--\n\nWhy PAPI is not the backend (None when it is)."},
-    {"hwcounters_configure", tm_py_hwc_configure, METH_VARARGS,
-     "hwcounters_configure(events, fail_on_error=False)\n--\n\nMakes events (comma or space "
-     "separated) the hardware counters every thread counts; returns the names counted (one "
-     "warning per event left out). ValueError with fail_on_error."},
-    {"hwcounters_read", tm_py_hwc_read, METH_NOARGS,
-     "hwcounters_read()\n--\n\nThis thread's counts of the configured events since its first "
-     "read (a tuple of ints)."},
-    {NULL, NULL, 0, NULL}};
+    { "hwcounters_perf_code", tm_py_hwc_perf_code, METH_O,
+      "hwcounters_perf_code(name)\n--\n\n(perf_event type, config) of name (ValueError when "
+      "perf_event does not know it)." },
+    { "hwcounters_list", tm_py_hwc_list, METH_NOARGS,
+      "hwcounters_list()\n--\n\nEvery hardware-counter event known (PAPI presets and native "
+      "events when libpapi loads, perf_event's names): dicts of name, description, units, "
+      "backend, available (opened on this machine)." },
+    { "hwcounters_backend", tm_py_hwc_backend, METH_NOARGS,
+      "hwcounters_backend()\n--\n\n'papi' or 'perf_event' once events are configured, else None." },
+    { "hwcounters_reason", tm_py_hwc_reason, METH_NOARGS,
+      "hwcounters_reason()\n--\n\nWhy PAPI is not the backend (None when it is)." },
+    { "hwcounters_configure", tm_py_hwc_configure, METH_VARARGS,
+      "hwcounters_configure(events, fail_on_error=False)\n--\n\nMakes events (comma or space "
+      "separated) the hardware counters every thread counts; returns the names counted (one "
+      "warning per event left out). ValueError with fail_on_error." },
+    { "hwcounters_read", tm_py_hwc_read, METH_NOARGS,
+      "hwcounters_read()\n--\n\nThis thread's counts of the configured events since its first "
+      "read (a tuple of ints)." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_hwcounters(PyObject* module)
 {

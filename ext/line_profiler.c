@@ -6,8 +6,7 @@
  * event. The package side is python/timemory/line_profiler. */
 #include "tracer.h"
 
-typedef struct tm_lp_take
-{
+typedef struct tm_lp_take {
     PyObject* codes; /* {code: [(lineno, hits, v0, v1, ...), ...]} */
     int       nvalues;
 } tm_lp_take;
@@ -67,7 +66,7 @@ static PyObject* tm_lp_py_take(PyObject* self, PyObject* unused)
     (void)unused;
     const int* ids   = NULL;
     int        ncomp = tm_tr_lines_components(&ids);
-    tm_lp_take take  = {PyDict_New(), 2 * ncomp};
+    tm_lp_take take  = { PyDict_New(), 2 * ncomp };
     PyObject*  order = PyTuple_New(ncomp);
     if(!take.codes || !order) goto fail;
     for(int c = 0; c < ncomp; ++c)
@@ -99,7 +98,7 @@ static bool      tm_lp_resumed;
 static PyObject* tm_lp_py_ready(PyObject* self, PyObject* token)
 {
     (void)self;
-    bool was = tm_lp_resumed;
+    bool was      = tm_lp_resumed;
     tm_lp_resumed = false;
     Py_XDECREF(tm_lp_ready_token);
     tm_lp_ready_token = NULL;
@@ -129,28 +128,29 @@ static PyObject* tm_lp_py_pause(PyObject* self, PyObject* token)
 }
 
 static PyMethodDef tm_lp_methods[] = {
-    {"line_profiler_ready", tm_lp_py_ready, METH_O,
-     "line_profiler_ready(token)\n--\n\nMarks the profiler (its token; None: none) that the "
-     "tracer is set up for alone; returns whether a session resumed for the previous mark is "
-     "running (it goes on, now the caller's to stop)."},
-    {"line_profiler_resume", tm_lp_py_resume, METH_O,
-     "line_profiler_resume(token)\n--\n\nInstalls the hooks when token is the ready mark and "
-     "no resumed session runs; returns whether it did."},
-    {"line_profiler_pause", tm_lp_py_pause, METH_O,
-     "line_profiler_pause(token)\n--\n\nEnds the session resumed with token: the number of "
-     "threads whose hook another tool replaced meanwhile, or -1 when there is no such "
-     "session (the package's own bookkeeping then applies)."},
-    {"line_profiler_select", tm_lp_py_select, METH_O,
-     "line_profiler_select(codes)\n--\n\nNot while the tracer runs: with a set of code objects, "
-     "the tracer selects exactly those, a line's time runs to the next line of its frame "
-     "(traced calls included, as line_profiler counts) and stopping keeps the data for "
-     "line_profiler_take instead of storing it; with None, back to the tracer's own mode. "
-     "Either way earlier decisions and data are dropped."},
-    {"line_profiler_take", tm_lp_py_take, METH_NOARGS,
-     "line_profiler_take()\n--\n\n(component ids, {code: [(lineno, hits, raw values...)]}): "
-     "the lines that ran since the last take, summed over the threads -- two raw values per "
-     "component, in the order of the ids (wall_clock: nanoseconds) -- and zeroes the counts."},
-    {NULL, NULL, 0, NULL}};
+    { "line_profiler_ready", tm_lp_py_ready, METH_O,
+      "line_profiler_ready(token)\n--\n\nMarks the profiler (its token; None: none) that the "
+      "tracer is set up for alone; returns whether a session resumed for the previous mark is "
+      "running (it goes on, now the caller's to stop)." },
+    { "line_profiler_resume", tm_lp_py_resume, METH_O,
+      "line_profiler_resume(token)\n--\n\nInstalls the hooks when token is the ready mark and "
+      "no resumed session runs; returns whether it did." },
+    { "line_profiler_pause", tm_lp_py_pause, METH_O,
+      "line_profiler_pause(token)\n--\n\nEnds the session resumed with token: the number of "
+      "threads whose hook another tool replaced meanwhile, or -1 when there is no such "
+      "session (the package's own bookkeeping then applies)." },
+    { "line_profiler_select", tm_lp_py_select, METH_O,
+      "line_profiler_select(codes)\n--\n\nNot while the tracer runs: with a set of code objects, "
+      "the tracer selects exactly those, a line's time runs to the next line of its frame "
+      "(traced calls included, as line_profiler counts) and stopping keeps the data for "
+      "line_profiler_take instead of storing it; with None, back to the tracer's own mode. "
+      "Either way earlier decisions and data are dropped." },
+    { "line_profiler_take", tm_lp_py_take, METH_NOARGS,
+      "line_profiler_take()\n--\n\n(component ids, {code: [(lineno, hits, raw values...)]}): "
+      "the lines that ran since the last take, summed over the threads -- two raw values per "
+      "component, in the order of the ids (wall_clock: nanoseconds) -- and zeroes the counts." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_line_profiler(PyObject* module)
 {

@@ -31,10 +31,9 @@
 /* ---- the blocks allocated while recording: open addressing, linear probing -------------- */
 
 #define TM_MP_BITS 20
-#define TM_MP_CAP ((size_t)1 << TM_MP_BITS)
+#define TM_MP_CAP  ((size_t)1 << TM_MP_BITS)
 
-typedef struct tm_mp_slot
-{
+typedef struct tm_mp_slot {
     uintptr_t addr; /* 0: empty */
     size_t    size;
 } tm_mp_slot;
@@ -101,8 +100,7 @@ static void tm_mp_table_clear(void)
 
 /* ---- the hooks ---------------------------------------------------------------------------- */
 
-typedef struct tm_mp_domain
-{
+typedef struct tm_mp_domain {
     PyMemAllocatorDomain domain;
     PyMemAllocatorEx     prev;
     bool                 installed;
@@ -262,11 +260,10 @@ static PyObject* tm_py_mallocp_stats(PyObject* self, PyObject* unused)
     (void)self;
     (void)unused;
     bool installed = tm_mp_domains[0].installed || tm_mp_domains[1].installed;
-    return Py_BuildValue("{s:K,s:K,s:K,s:O}", "active",
-                         (unsigned long long)timemory_mallocp_count(), "tracked",
-                         (unsigned long long)tm_mp_count, "untracked",
-                         (unsigned long long)tm_mp_untracked, "installed",
-                         installed ? Py_True : Py_False);
+    return Py_BuildValue(
+        "{s:K,s:K,s:K,s:O}", "active", (unsigned long long)timemory_mallocp_count(), "tracked",
+        (unsigned long long)tm_mp_count, "untracked", (unsigned long long)tm_mp_untracked,
+        "installed", installed ? Py_True : Py_False);
 }
 
 static PyMethodDef tm_py_mallocp_methods[] = {

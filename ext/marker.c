@@ -7,16 +7,16 @@
 #include "ext.h"
 
 #if PY_VERSION_HEX >= 0x030C0000
-#    define TM_PY_T_PYSSIZET Py_T_PYSSIZET
+#    define TM_PY_T_PYSSIZET  Py_T_PYSSIZET
 #    define TM_PY_T_ULONGLONG Py_T_ULONGLONG
-#    define TM_PY_T_UINT Py_T_UINT
-#    define TM_PY_READONLY Py_READONLY
+#    define TM_PY_T_UINT      Py_T_UINT
+#    define TM_PY_READONLY    Py_READONLY
 #else
 #    include <structmember.h>
-#    define TM_PY_T_PYSSIZET T_PYSSIZET
+#    define TM_PY_T_PYSSIZET  T_PYSSIZET
 #    define TM_PY_T_ULONGLONG T_ULONGLONG
-#    define TM_PY_T_UINT T_UINT
-#    define TM_PY_READONLY READONLY
+#    define TM_PY_T_UINT      T_UINT
+#    define TM_PY_READONLY    READONLY
 #endif
 
 /* ------------------------------------------------------------------------------------------ */
@@ -37,11 +37,11 @@ static int tm_py_u64_arg(PyObject* obj, uint64_t* out, const char* what)
 
 /* (key, mask, scope=0) starting at args[first] of a constructor call. */
 static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kwargs,
-                             Py_ssize_t first, PyObject** func, uint64_t* key,
-                             tm_py_set* mask, unsigned* scope)
+                             Py_ssize_t first, PyObject** func, uint64_t* key, tm_py_set* mask,
+                             unsigned* scope)
 {
-    static char* kwlist_func[] = {"func", "key", "mask", "scope", NULL};
-    static char* kwlist[]      = {"key", "mask", "scope", NULL};
+    static char* kwlist_func[] = { "func", "key", "mask", "scope", NULL };
+    static char* kwlist[]      = { "key", "mask", "scope", NULL };
     PyObject *   key_obj = NULL, *mask_obj = NULL, *scope_obj = NULL;
     int          ok;
     if(first == 1)
@@ -70,8 +70,7 @@ static int tm_py_marker_args(const char* type_name, PyObject* args, PyObject* kw
 /* ------------------------------------------------------------------------------------------ */
 /* FunctionMarker                                                                              */
 
-typedef struct tm_py_function_marker
-{
+typedef struct tm_py_function_marker {
     PyObject_HEAD vectorcallfunc vectorcall;
     PyObject*                    func;
     vectorcallfunc               func_vectorcall; /* func's own entry (NULL: generic call) */
@@ -79,7 +78,7 @@ typedef struct tm_py_function_marker
     PyObject*             dict;
     PyObject*             weakreflist;
     uint64_t              key;
-    timemory_components_t   mask; /* the compact set */
+    timemory_components_t mask;   /* the compact set */
     timemory_component_set* wide; /* the set, when it names an id past 63 (else NULL) */
     unsigned                scope;
 } tm_py_function_marker;
@@ -143,10 +142,10 @@ static PyObject* tm_py_function_marker_call(PyObject* callable, PyObject* const*
 
 static PyObject* tm_py_function_marker_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    PyObject*             func  = NULL;
-    uint64_t              key   = 0;
-    tm_py_set             mask;
-    unsigned              scope = 0;
+    PyObject* func = NULL;
+    uint64_t  key  = 0;
+    tm_py_set mask;
+    unsigned  scope = 0;
     if(tm_py_marker_args("FunctionMarker", args, kwargs, 1, &func, &key, &mask, &scope) < 0)
         return NULL;
     if(!PyCallable_Check(func))
@@ -276,9 +275,10 @@ static PyObject* tm_py_function_marker_reduce(PyObject* op, PyObject* unused)
 }
 
 static PyMethodDef tm_py_function_marker_methods[] = {
-    {"__reduce__", tm_py_function_marker_reduce, METH_NOARGS,
-     "Pickled by reference: the qualified name of the module attribute it is."},
-    {NULL, NULL, 0, NULL}};
+    { "__reduce__", tm_py_function_marker_reduce, METH_NOARGS,
+      "Pickled by reference: the qualified name of the module attribute it is." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyObject* tm_py_function_marker_get_mask(PyObject* op, void* closure)
 {
@@ -288,42 +288,45 @@ static PyObject* tm_py_function_marker_get_mask(PyObject* op, void* closure)
 }
 
 static PyGetSetDef tm_py_function_marker_getset[] = {
-    {"mask", tm_py_function_marker_get_mask, NULL, "component mask (bit = component id)", NULL},
-    {"__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
-     "the wrapped callable (as functools.update_wrapper sets it)", NULL},
-    {"func", tm_py_function_marker_get_func, NULL, "the callable this marker calls", NULL},
-    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "mask", tm_py_function_marker_get_mask, NULL, "component mask (bit = component id)", NULL },
+    { "__wrapped__", tm_py_function_marker_get_wrapped, tm_py_function_marker_set_wrapped,
+      "the wrapped callable (as functools.update_wrapper sets it)", NULL },
+    { "func", tm_py_function_marker_get_func, NULL, "the callable this marker calls", NULL },
+    { "__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
 static PyMemberDef tm_py_function_marker_members[] = {
-    {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, key), TM_PY_READONLY,
-     "hash of the key"},
-    {"scope", TM_PY_T_UINT, offsetof(tm_py_function_marker, scope), TM_PY_READONLY,
-     "scope bits (0: settings decide)"},
-    {"__vectorcalloffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, vectorcall),
-     TM_PY_READONLY, NULL},
-    {"__dictoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, dict), TM_PY_READONLY,
-     NULL},
-    {"__weaklistoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, weakreflist),
-     TM_PY_READONLY, NULL},
-    {NULL, 0, 0, 0, NULL}};
+    { "key", TM_PY_T_ULONGLONG, offsetof(tm_py_function_marker, key), TM_PY_READONLY,
+      "hash of the key" },
+    { "scope", TM_PY_T_UINT, offsetof(tm_py_function_marker, scope), TM_PY_READONLY,
+      "scope bits (0: settings decide)" },
+    { "__vectorcalloffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, vectorcall),
+      TM_PY_READONLY, NULL },
+    { "__dictoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, dict), TM_PY_READONLY,
+      NULL },
+    { "__weaklistoffset__", TM_PY_T_PYSSIZET, offsetof(tm_py_function_marker, weakreflist),
+      TM_PY_READONLY, NULL },
+    { NULL, 0, 0, 0, NULL }
+};
 
 static PyType_Slot tm_py_function_marker_slots[] = {
-    {Py_tp_doc, "FunctionMarker(func, key, mask, scope=0)\n--\n\n"
-                "Calls func between a push and a pop of key with the components of mask; "
-                "exceptions propagate unchanged. When timemory is disabled, calls func "
-                "directly."},
-    {Py_tp_new, (void*)tm_py_function_marker_new},
-    {Py_tp_dealloc, (void*)tm_py_function_marker_dealloc},
-    {Py_tp_traverse, (void*)tm_py_function_marker_traverse},
-    {Py_tp_clear, (void*)tm_py_function_marker_clear},
-    {Py_tp_call, (void*)PyVectorcall_Call},
-    {Py_tp_descr_get, (void*)tm_py_function_marker_descr_get},
-    {Py_tp_repr, (void*)tm_py_function_marker_repr},
-    {Py_tp_methods, tm_py_function_marker_methods},
-    {Py_tp_getset, tm_py_function_marker_getset},
-    {Py_tp_members, tm_py_function_marker_members},
-    {0, NULL}};
+    { Py_tp_doc, "FunctionMarker(func, key, mask, scope=0)\n--\n\n"
+                 "Calls func between a push and a pop of key with the components of mask; "
+                 "exceptions propagate unchanged. When timemory is disabled, calls func "
+                 "directly." },
+    { Py_tp_new, (void*)tm_py_function_marker_new },
+    { Py_tp_dealloc, (void*)tm_py_function_marker_dealloc },
+    { Py_tp_traverse, (void*)tm_py_function_marker_traverse },
+    { Py_tp_clear, (void*)tm_py_function_marker_clear },
+    { Py_tp_call, (void*)PyVectorcall_Call },
+    { Py_tp_descr_get, (void*)tm_py_function_marker_descr_get },
+    { Py_tp_repr, (void*)tm_py_function_marker_repr },
+    { Py_tp_methods, tm_py_function_marker_methods },
+    { Py_tp_getset, tm_py_function_marker_getset },
+    { Py_tp_members, tm_py_function_marker_members },
+    { 0, NULL }
+};
 
 /* METHOD_DESCRIPTOR: obj.method(...) calls the marker with obj first, without creating a
  * bound method per call (the __get__ above gives the same result when one is created). */
@@ -339,8 +342,7 @@ static PyType_Spec tm_py_function_marker_spec = {
 /* ------------------------------------------------------------------------------------------ */
 /* ScopedMarker                                                                                */
 
-typedef struct tm_py_scoped_marker
-{
+typedef struct tm_py_scoped_marker {
     PyObject_HEAD uint64_t  key;
     timemory_components_t   mask;
     timemory_component_set* wide; /* as FunctionMarker's */
@@ -350,7 +352,7 @@ typedef struct tm_py_scoped_marker
 
 static PyObject* tm_py_scoped_marker_new(PyTypeObject* type, PyObject* args, PyObject* kwargs)
 {
-    uint64_t  key   = 0;
+    uint64_t  key = 0;
     tm_py_set mask;
     unsigned  scope = 0;
     if(tm_py_marker_args("ScopedMarker", args, kwargs, 0, NULL, &key, &mask, &scope) < 0)
@@ -429,15 +431,16 @@ static PyObject* tm_py_scoped_marker_get_started(PyObject* op, void* closure)
 }
 
 static PyMethodDef tm_py_scoped_marker_methods[] = {
-    {"__enter__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_enter, METH_NOARGS,
-     "__enter__($self, /)\n--\n\nPush (unless already started); returns self."},
-    {"__exit__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_exit, METH_FASTCALL,
-     "__exit__($self, *exc_info)\n--\n\nPop (if started); returns False."},
-    {"start", (PyCFunction)(void (*)(void))tm_py_scoped_marker_start, METH_NOARGS,
-     "start($self, /)\n--\n\nPush (a second start while started is ignored)."},
-    {"stop", (PyCFunction)(void (*)(void))tm_py_scoped_marker_stop, METH_NOARGS,
-     "stop($self, /)\n--\n\nPop (if started)."},
-    {NULL, NULL, 0, NULL}};
+    { "__enter__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_enter, METH_NOARGS,
+      "__enter__($self, /)\n--\n\nPush (unless already started); returns self." },
+    { "__exit__", (PyCFunction)(void (*)(void))tm_py_scoped_marker_exit, METH_FASTCALL,
+      "__exit__($self, *exc_info)\n--\n\nPop (if started); returns False." },
+    { "start", (PyCFunction)(void (*)(void))tm_py_scoped_marker_start, METH_NOARGS,
+      "start($self, /)\n--\n\nPush (a second start while started is ignored)." },
+    { "stop", (PyCFunction)(void (*)(void))tm_py_scoped_marker_stop, METH_NOARGS,
+      "stop($self, /)\n--\n\nPop (if started)." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyObject* tm_py_scoped_marker_get_mask(PyObject* op, void* closure)
 {
@@ -447,30 +450,33 @@ static PyObject* tm_py_scoped_marker_get_mask(PyObject* op, void* closure)
 }
 
 static PyGetSetDef tm_py_scoped_marker_getset[] = {
-    {"mask", tm_py_scoped_marker_get_mask, NULL, "component mask (bit = component id)", NULL},
-    {"started", tm_py_scoped_marker_get_started, NULL,
-     "True between start and stop (also when started while paused: the stop forgets the "
-     "skipped push)",
-     NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "mask", tm_py_scoped_marker_get_mask, NULL, "component mask (bit = component id)", NULL },
+    { "started", tm_py_scoped_marker_get_started, NULL,
+      "True between start and stop (also when started while paused: the stop forgets the "
+      "skipped push)",
+      NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
 static PyMemberDef tm_py_scoped_marker_members[] = {
-    {"key", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, key), TM_PY_READONLY,
-     "hash of the key"},
-    {"scope", TM_PY_T_UINT, offsetof(tm_py_scoped_marker, scope), TM_PY_READONLY,
-     "scope bits (0: settings decide)"},
-    {NULL, 0, 0, 0, NULL}};
+    { "key", TM_PY_T_ULONGLONG, offsetof(tm_py_scoped_marker, key), TM_PY_READONLY,
+      "hash of the key" },
+    { "scope", TM_PY_T_UINT, offsetof(tm_py_scoped_marker, scope), TM_PY_READONLY,
+      "scope bits (0: settings decide)" },
+    { NULL, 0, 0, 0, NULL }
+};
 
 static PyType_Slot tm_py_scoped_marker_slots[] = {
-    {Py_tp_doc, "ScopedMarker(key, mask, scope=0)\n--\n\n"
-                "Context manager: __enter__ pushes key with the components of mask, __exit__ "
-                "pops. Reusable, not re-entrant."},
-    {Py_tp_new, (void*)tm_py_scoped_marker_new},
-    {Py_tp_dealloc, (void*)tm_py_scoped_marker_dealloc},
-    {Py_tp_methods, tm_py_scoped_marker_methods},
-    {Py_tp_getset, tm_py_scoped_marker_getset},
-    {Py_tp_members, tm_py_scoped_marker_members},
-    {0, NULL}};
+    { Py_tp_doc, "ScopedMarker(key, mask, scope=0)\n--\n\n"
+                 "Context manager: __enter__ pushes key with the components of mask, __exit__ "
+                 "pops. Reusable, not re-entrant." },
+    { Py_tp_new, (void*)tm_py_scoped_marker_new },
+    { Py_tp_dealloc, (void*)tm_py_scoped_marker_dealloc },
+    { Py_tp_methods, tm_py_scoped_marker_methods },
+    { Py_tp_getset, tm_py_scoped_marker_getset },
+    { Py_tp_members, tm_py_scoped_marker_members },
+    { 0, NULL }
+};
 
 static PyType_Spec tm_py_scoped_marker_spec = {
     .name      = TM_PY_MODULE_NAME ".ScopedMarker",

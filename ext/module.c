@@ -162,7 +162,7 @@ PyObject* tm_py_take_string(int rc, char* text, const char* context)
 
 static PyObject* tm_py_initialize(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"argv", "prefix", "suffix", NULL};
+    static char* kwlist[] = { "argv", "prefix", "suffix", NULL };
     PyObject*    argv     = NULL;
     const char*  prefix   = "timemory-";
     const char*  suffix   = "-output";
@@ -235,7 +235,7 @@ static PyObject* tm_py_is_finalized(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_report(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"filename", NULL};
+    static char* kwlist[] = { "filename", NULL };
     const char*  filename = "";
     (void)self;
     /* filename is accepted for compatibility: outputs go where the settings say */
@@ -261,7 +261,7 @@ static PyObject* tm_py_disable(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_toggle(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"on", NULL};
+    static char* kwlist[] = { "on", NULL };
     int          on       = 1;
     (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|p:toggle", kwlist, &on)) return NULL;
@@ -328,7 +328,7 @@ static PyObject* tm_py_available_mask(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    timemory_component_set  set = {{0}};
+    timemory_component_set  set = { { 0 } };
     timemory_component_info info;
     /* the table's ids, then the registered ones */
     for(int id = 0; id < TIMEMORY_COMPONENT_RUNTIME_FIRST + TIMEMORY_COMPONENT_RUNTIME_MAX; ++id)
@@ -528,7 +528,7 @@ static int tm_py_parse_components_into(PyObject* obj, timemory_component_set* ma
 static PyObject* tm_py_parse_components(PyObject* self, PyObject* obj)
 {
     (void)self;
-    timemory_component_set mask = {{0}};
+    timemory_component_set mask = { { 0 } };
     if(tm_py_parse_components_into(obj, &mask) < 0) return NULL;
     return tm_py_set_to_int(&mask);
 }
@@ -638,14 +638,15 @@ static PyMethodDef tm_py_methods[] = {
     TM_PY_ONEARG("parse_components", tm_py_parse_components,
                  "parse_components(obj)\n--\n\nMask of a component list: str, int or an "
                  "iterable of those."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
-int tm_py_add_signals(PyObject* module); /* ext/signals.c: the fatal-signal handler */
-int tm_py_add_timeline(PyObject* module); /* ext/timeline.c: Python thread names */
+int tm_py_add_signals(PyObject* module);       /* ext/signals.c: the fatal-signal handler */
+int tm_py_add_timeline(PyObject* module);      /* ext/timeline.c: Python thread names */
 int tm_py_add_line_profiler(PyObject* module); /* ext/line_profiler.c: the tracer's lines */
-int tm_py_add_mallocp(PyObject* module); /* ext/mallocp.c: Python allocation hooks */
-int tm_py_add_hwcounters(PyObject* module); /* ext/hwcounters.c: hardware counters */
-int tm_py_add_ert(PyObject* module); /* ext/ert.c: the ERT micro-kernels */
+int tm_py_add_mallocp(PyObject* module);       /* ext/mallocp.c: Python allocation hooks */
+int tm_py_add_hwcounters(PyObject* module);    /* ext/hwcounters.c: hardware counters */
+int tm_py_add_ert(PyObject* module);           /* ext/ert.c: the ERT micro-kernels */
 
 static int tm_py_module_exec(PyObject* module)
 {
@@ -706,7 +707,7 @@ static void tm_py_module_free(void* module)
     (void)tm_py_module_clear((PyObject*)module);
 }
 
-static PyModuleDef_Slot tm_py_slots[] = {{Py_mod_exec, (void*)tm_py_module_exec}, {0, NULL}};
+static PyModuleDef_Slot tm_py_slots[] = { { Py_mod_exec, (void*)tm_py_module_exec }, { 0, NULL } };
 
 static struct PyModuleDef tm_py_module_def = {
     PyModuleDef_HEAD_INIT,

@@ -31,11 +31,9 @@ static PyObject* tm_py_mpi_init(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = timemory_mpi_init(NULL, NULL);
-    Py_END_ALLOW_THREADS
-    if(rc == TIMEMORY_EUNAVAILABLE)
+    int                    rc;
+    Py_BEGIN_ALLOW_THREADS rc = timemory_mpi_init(NULL, NULL);
+    Py_END_ALLOW_THREADS if(rc == TIMEMORY_EUNAVAILABLE)
     {
         PyErr_Format(PyExc_RuntimeError, "mpi_init: %s", timemory_mpi_unavailable_reason());
         return NULL;
@@ -83,11 +81,9 @@ static PyObject* tm_py_mpi_barrier(PyObject* self, PyObject* unused)
 {
     (void)self;
     (void)unused;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = timemory_mpi_barrier();
-    Py_END_ALLOW_THREADS
-    return tm_py_none_or_raise(rc, "mpi_barrier");
+    int                    rc;
+    Py_BEGIN_ALLOW_THREADS rc = timemory_mpi_barrier();
+    Py_END_ALLOW_THREADS return tm_py_none_or_raise(rc, "mpi_barrier");
 }
 
 static PyObject* tm_py_mpi_info(PyObject* self, PyObject* what)
@@ -141,7 +137,8 @@ static PyMethodDef tm_py_mpi_methods[] = {
     TM_PY_ONEARG("mpi_info", tm_py_mpi_info,
                  "mpi_info(what)\n--\n\n'library', 'exe', 'c', 'cxx', 'version' or 'path': "
                  "what MPI timemory uses ('MPI not supported' without)."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_mpi(PyObject* module)
 {

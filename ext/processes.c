@@ -2,9 +2,9 @@
  * (the library's handoff.c; the policy -- which process is whose child, exit paths -- is in
  * the package's timemory/util/_processes.py).
  * Owns the module functions _handoff_attach, _handoff, _handoff_parent, _handoff_sigterm and
- * the periodic hand-off thread of a child: a C thread that wakes every interval, takes the GIL -- so the
- * Python threads that push and pop are between two bytecodes, never inside a push -- and hands
- * everything over (a child killed with SIGKILL loses at most one interval). It runs no Python
+ * the periodic hand-off thread of a child: a C thread that wakes every interval, takes the GIL --
+ * so the Python threads that push and pop are between two bytecodes, never inside a push -- and
+ * hands everything over (a child killed with SIGKILL loses at most one interval). It runs no Python
  * code, so profilers and tracers never see it.
  */
 #include "ext.h"
@@ -22,7 +22,7 @@
 static PyObject* tm_py_handoff_attach(PyObject* self, PyObject* args, PyObject* kwargs)
 {
     (void)self;
-    static char* kwlist[]   = {"parent_pid", "register", "relay", NULL};
+    static char* kwlist[]   = { "parent_pid", "register", "relay", NULL };
     long         parent_pid = 0;
     int          reg = 0, relay = 0;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "l|pp", kwlist, &parent_pid, &reg, &relay))
@@ -92,7 +92,7 @@ static void tm_py_ho_die_by_sigterm(void)
 static void tm_py_ho_on_sigterm(int signum)
 {
     (void)signum;
-    int saved      = errno;
+    int saved     = errno;
     tm_py_ho_term = 1;
     if(tm_py_ho_listening)
         sem_post(&tm_py_ho_sem);
@@ -239,29 +239,30 @@ static PyObject* tm_py_handoff_sigterm(PyObject* self, PyObject* unused)
 }
 
 static PyMethodDef tm_py_process_methods[] = {
-    {"_handoff_attach", (PyCFunction)(void (*)(void))tm_py_handoff_attach,
-     METH_VARARGS | METH_KEYWORDS,
-     "_handoff_attach(parent_pid, register=False, relay=False)\n--\n\n"
-     "This process was started by multiprocessing for parent_pid (0: the parent it already "
-     "hands off to): hand the data over to it. register: count it as lost if it dies before "
-     "its last hand-off; relay: a forkserver (its fork children are parent_pid's). False when "
-     "parent_pid is not this process's timemory parent."},
-    {"_handoff", tm_py_handoff, METH_NOARGS,
-     "_handoff()\n--\n\nA child hands everything measured so far over to its parent now; "
-     "False when it is not a child or the parent has finalized."},
-    {"_handoff_parent", tm_py_handoff_parent, METH_NOARGS,
-     "_handoff_parent()\n--\n\nThe pid of the parent this process hands off to, 0 when none."},
-    {"_handoff_thread_start", tm_py_handoff_thread_start, METH_O,
-     "_handoff_thread_start(interval)\n--\n\nHand off every interval seconds from a C thread "
-     "(at least 20 times the duration of one hand-off apart). False when already running."},
-    {"_handoff_sigterm", tm_py_handoff_sigterm, METH_NOARGS,
-     "_handoff_sigterm()\n--\n\nA child's SIGTERM makes the last hand-off (on the hand-off "
-     "thread) and then ends the process by the signal: installed when SIGTERM has its default "
-     "action. False when another handler is there."},
-    {"_handoff_thread_stop", tm_py_handoff_thread_stop, METH_NOARGS,
-     "_handoff_thread_stop()\n--\n\nStop the periodic hand-off thread (before the interpreter "
-     "shuts down). False when none runs in this process."},
-    {NULL, NULL, 0, NULL}};
+    { "_handoff_attach", (PyCFunction)(void (*)(void))tm_py_handoff_attach,
+      METH_VARARGS | METH_KEYWORDS,
+      "_handoff_attach(parent_pid, register=False, relay=False)\n--\n\n"
+      "This process was started by multiprocessing for parent_pid (0: the parent it already "
+      "hands off to): hand the data over to it. register: count it as lost if it dies before "
+      "its last hand-off; relay: a forkserver (its fork children are parent_pid's). False when "
+      "parent_pid is not this process's timemory parent." },
+    { "_handoff", tm_py_handoff, METH_NOARGS,
+      "_handoff()\n--\n\nA child hands everything measured so far over to its parent now; "
+      "False when it is not a child or the parent has finalized." },
+    { "_handoff_parent", tm_py_handoff_parent, METH_NOARGS,
+      "_handoff_parent()\n--\n\nThe pid of the parent this process hands off to, 0 when none." },
+    { "_handoff_thread_start", tm_py_handoff_thread_start, METH_O,
+      "_handoff_thread_start(interval)\n--\n\nHand off every interval seconds from a C thread "
+      "(at least 20 times the duration of one hand-off apart). False when already running." },
+    { "_handoff_sigterm", tm_py_handoff_sigterm, METH_NOARGS,
+      "_handoff_sigterm()\n--\n\nA child's SIGTERM makes the last hand-off (on the hand-off "
+      "thread) and then ends the process by the signal: installed when SIGTERM has its default "
+      "action. False when another handler is there." },
+    { "_handoff_thread_stop", tm_py_handoff_thread_stop, METH_NOARGS,
+      "_handoff_thread_stop()\n--\n\nStop the periodic hand-off thread (before the interpreter "
+      "shuts down). False when none runs in this process." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_processes(PyObject* module)
 {

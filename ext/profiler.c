@@ -13,21 +13,21 @@
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
-static const char* const tm_prof_backend_names[] = {"auto", "legacy", "monitoring", "evalframe",
-                                                    "scoped"};
+static const char* const tm_prof_backend_names[] = { "auto", "legacy", "monitoring", "evalframe",
+                                                     "scoped" };
 
 tm_prof_state tm_prof_P;
 
 TM_HOOK_TLS tm_prof_thread* tm_prof_tls;
-TM_HOOK_TLS int tm_prof_busy;
+TM_HOOK_TLS int             tm_prof_busy;
 #if TM_PROF_HAVE_EVALFRAME
 TM_HOOK_TLS tm_prof_code* tm_prof_current;
-TM_HOOK_TLS uint32_t tm_prof_current_epoch;
-uint32_t             tm_prof_epoch;
+TM_HOOK_TLS uint32_t      tm_prof_current_epoch;
+uint32_t                  tm_prof_epoch;
 #endif
 
 /* Returned for code objects whose entry could not be stored: skipped, never cached. */
-tm_prof_code tm_prof_unrecorded = {.key = 0, .verdict = TM_HOOK_SKIP};
+tm_prof_code tm_prof_unrecorded = { .key = 0, .verdict = TM_HOOK_SKIP };
 
 /* ------------------------------------------------------------------------------------------ */
 /* slow paths: once per code object, once per thread                                          */
@@ -56,13 +56,12 @@ tm_prof_code* tm_prof_decide(PyObject* code)
     tm_prof_code* e = malloc(sizeof(tm_prof_code));
     if(e)
     {
-        e->verdict   = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
-        e->key       = 0;
-        e->mode      = TM_PROF_MODE_NEW;
-        e->coro      = (((PyCodeObject*)code)->co_flags &
-                   (CO_COROUTINE | CO_ITERABLE_COROUTINE)) != 0;
-        e->sites     = NULL;
-        e->nsites    = 0;
+        e->verdict = (uint8_t)tm_hook_filter(&P.cfg, (PyCodeObject*)code);
+        e->key     = 0;
+        e->mode    = TM_PROF_MODE_NEW;
+        e->coro   = (((PyCodeObject*)code)->co_flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE)) != 0;
+        e->sites  = NULL;
+        e->nsites = 0;
         e->unlearned = 0;
         e->code      = code;
         if(e->verdict == TM_HOOK_SELECT && !P.cfg.include_args)
@@ -284,8 +283,8 @@ static void tm_prof_reset_codes(void)
 static PyObject* tm_prof_py_init(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs,
-                                  "ProfilerSession._init(package_dir=None)") < 0)
+    if(tm_hook_py_set_package_dir(&P.cfg, args, nargs, "ProfilerSession._init(package_dir=None)") <
+       0)
         return NULL;
     if(!P.initialized)
     {
@@ -491,7 +490,7 @@ static PyObject* tm_prof_py_code_state(PyObject* self, PyObject* code)
     const tm_prof_code* e = (const tm_prof_code*)tm_code_table_get(&P.codes, code);
     if(!e) Py_RETURN_NONE;
     if(e->verdict != TM_HOOK_SELECT) return PyUnicode_FromString("skipped");
-    static const char* const modes[] = {"selected", "learning", "quiet", "calls C"};
+    static const char* const modes[] = { "selected", "learning", "quiet", "calls C" };
     return PyUnicode_FromString(modes[e->mode]);
 }
 
@@ -518,11 +517,14 @@ static const char* tm_prof_replaced_what(void)
     int backend = P.active ? P.backend : tm_prof_resolve_backend();
     switch(backend)
     {
-        case TM_PROF_LEGACY: return "sys.setprofile / PyEval_SetProfile";
-        case TM_PROF_EVALFRAME: return "the PEP 523 frame-evaluation hook";
-        case TM_PROF_SCOPED:
-            return "the PEP 523 frame-evaluation hook or sys.setprofile / PyEval_SetProfile";
-        default: return tm_prof_backend_names[backend];
+    case TM_PROF_LEGACY:
+        return "sys.setprofile / PyEval_SetProfile";
+    case TM_PROF_EVALFRAME:
+        return "the PEP 523 frame-evaluation hook";
+    case TM_PROF_SCOPED:
+        return "the PEP 523 frame-evaluation hook or sys.setprofile / PyEval_SetProfile";
+    default:
+        return tm_prof_backend_names[backend];
     }
 }
 
@@ -567,59 +569,61 @@ static PyObject* tm_prof_py_warn_replaced(PyObject* self, PyObject* const* args,
 #define TM_PROF_STATIC(flags) (flags | METH_STATIC)
 
 static PyMethodDef tm_prof_methods[] = {
-    {"_init", (PyCFunction)(void (*)(void))tm_prof_py_init, TM_PROF_STATIC(METH_FASTCALL),
-     "_init(package_dir=None, /)\n--\n\nPrepare a profiling session: package_dir is the "
-     "timemory package folder (skipped unless Config.include_internal)."},
-    {"_configure", (PyCFunction)(void (*)(void))tm_prof_py_configure, TM_PROF_STATIC(METH_FASTCALL),
-     "_configure(mask, scope, /)\n--\n\nComponents and scope of profiled calls."},
-    {"_install", tm_prof_py_start, TM_PROF_STATIC(METH_NOARGS),
-     "_install()\n--\n\nInstall the C hooks on every thread; returns the backend."},
-    {"_uninstall", tm_prof_py_stop, TM_PROF_STATIC(METH_NOARGS),
-     "_uninstall()\n--\n\nRemove the hooks and close this thread's open calls; returns "
-     "how many threads had the hook replaced by another tool meanwhile."},
-    {"_finalize", tm_prof_py_finalize, TM_PROF_STATIC(METH_NOARGS),
-     "_finalize()\n--\n\nUninstall (returns as _uninstall) and forget the per-code "
-     "decisions."},
-    {"_track_allocations", tm_prof_py_track_allocations, TM_PROF_STATIC(METH_NOARGS),
-     "_track_allocations()\n--\n\nStart allocation tracking (malloc_gotcha) until _finalize."},
-    {"_is_running", tm_prof_py_is_running, TM_PROF_STATIC(METH_NOARGS),
-     "_is_running()\n--\n\nBetween _init and _finalize."},
-    {"_set_running", tm_prof_py_set_running, TM_PROF_STATIC(METH_O),
-     "_set_running(flag, /)\n--\n\nConfig._is_running setter."},
-    {"_is_active", tm_prof_py_is_active, TM_PROF_STATIC(METH_NOARGS),
-     "_is_active()\n--\n\nWhether the hooks are installed."},
-    {"_config", tm_prof_py_config, TM_PROF_STATIC(METH_NOARGS),
-     "_config()\n--\n\nEvery Config field as a dict."},
-    {"_config_get", tm_prof_py_config_get, TM_PROF_STATIC(METH_O),
-     "_config_get(name, /)\n--\n\nOne Config field."},
-    {"_config_set", (PyCFunction)(void (*)(void))tm_prof_py_config_set,
-     TM_PROF_STATIC(METH_FASTCALL),
-     "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set."},
-    {"_config_clear", (PyCFunction)(void (*)(void))tm_prof_py_config_clear,
-     TM_PROF_STATIC(METH_FASTCALL),
-     "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every "
-     "default."},
-    {"_set_backend", tm_prof_py_set_backend, TM_PROF_STATIC(METH_O),
-     "_set_backend(name, /)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
-     "(sys.monitoring, 3.12+), 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c) or "
-     "'scoped' (3.9-3.11: PEP 523, plus PyEval_SetProfile only in frames that may call C "
-     "functions; the default with Config.trace_c); applies at the next start."},
-    {"_backend", tm_prof_py_backend, TM_PROF_STATIC(METH_NOARGS),
-     "_backend()\n--\n\nThe backend in use (or that the next start would use)."},
-    {"_replaced_what", tm_prof_py_replaced_what, TM_PROF_STATIC(METH_NOARGS),
-     "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
-     "it."},
-    {"_warn_replaced", (PyCFunction)(void (*)(void))tm_prof_py_warn_replaced,
-     TM_PROF_STATIC(METH_FASTCALL),
-     "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
-     "another tool replaced."},
-    {"_set_args_formatter", tm_prof_py_set_args_formatter, TM_PROF_STATIC(METH_O),
-     "_set_args_formatter(func, /)\n--\n\nfunc(frame) -> str for Config.include_args."},
-    {"_code_state", tm_prof_py_code_state, TM_PROF_STATIC(METH_O),
-     "_code_state(code, /)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
-     "profiled code object 'selected', 'learning', 'quiet' or 'calls C' (the scoped backend's "
-     "state: whether its frames run with the profile hook)."},
-    {NULL, NULL, 0, NULL}};
+    { "_init", (PyCFunction)(void (*)(void))tm_prof_py_init, TM_PROF_STATIC(METH_FASTCALL),
+      "_init(package_dir=None, /)\n--\n\nPrepare a profiling session: package_dir is the "
+      "timemory package folder (skipped unless Config.include_internal)." },
+    { "_configure", (PyCFunction)(void (*)(void))tm_prof_py_configure,
+      TM_PROF_STATIC(METH_FASTCALL),
+      "_configure(mask, scope, /)\n--\n\nComponents and scope of profiled calls." },
+    { "_install", tm_prof_py_start, TM_PROF_STATIC(METH_NOARGS),
+      "_install()\n--\n\nInstall the C hooks on every thread; returns the backend." },
+    { "_uninstall", tm_prof_py_stop, TM_PROF_STATIC(METH_NOARGS),
+      "_uninstall()\n--\n\nRemove the hooks and close this thread's open calls; returns "
+      "how many threads had the hook replaced by another tool meanwhile." },
+    { "_finalize", tm_prof_py_finalize, TM_PROF_STATIC(METH_NOARGS),
+      "_finalize()\n--\n\nUninstall (returns as _uninstall) and forget the per-code "
+      "decisions." },
+    { "_track_allocations", tm_prof_py_track_allocations, TM_PROF_STATIC(METH_NOARGS),
+      "_track_allocations()\n--\n\nStart allocation tracking (malloc_gotcha) until _finalize." },
+    { "_is_running", tm_prof_py_is_running, TM_PROF_STATIC(METH_NOARGS),
+      "_is_running()\n--\n\nBetween _init and _finalize." },
+    { "_set_running", tm_prof_py_set_running, TM_PROF_STATIC(METH_O),
+      "_set_running(flag, /)\n--\n\nConfig._is_running setter." },
+    { "_is_active", tm_prof_py_is_active, TM_PROF_STATIC(METH_NOARGS),
+      "_is_active()\n--\n\nWhether the hooks are installed." },
+    { "_config", tm_prof_py_config, TM_PROF_STATIC(METH_NOARGS),
+      "_config()\n--\n\nEvery Config field as a dict." },
+    { "_config_get", tm_prof_py_config_get, TM_PROF_STATIC(METH_O),
+      "_config_get(name, /)\n--\n\nOne Config field." },
+    { "_config_set", (PyCFunction)(void (*)(void))tm_prof_py_config_set,
+      TM_PROF_STATIC(METH_FASTCALL),
+      "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set." },
+    { "_config_clear", (PyCFunction)(void (*)(void))tm_prof_py_config_clear,
+      TM_PROF_STATIC(METH_FASTCALL),
+      "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every "
+      "default." },
+    { "_set_backend", tm_prof_py_set_backend, TM_PROF_STATIC(METH_O),
+      "_set_backend(name, /)\n--\n\n'auto', 'legacy' (PyEval_SetProfile), 'monitoring' "
+      "(sys.monitoring, 3.12+), 'evalframe' (PEP 523, 3.9-3.11, not with Config.trace_c) or "
+      "'scoped' (3.9-3.11: PEP 523, plus PyEval_SetProfile only in frames that may call C "
+      "functions; the default with Config.trace_c); applies at the next start." },
+    { "_backend", tm_prof_py_backend, TM_PROF_STATIC(METH_NOARGS),
+      "_backend()\n--\n\nThe backend in use (or that the next start would use)." },
+    { "_replaced_what", tm_prof_py_replaced_what, TM_PROF_STATIC(METH_NOARGS),
+      "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
+      "it." },
+    { "_warn_replaced", (PyCFunction)(void (*)(void))tm_prof_py_warn_replaced,
+      TM_PROF_STATIC(METH_FASTCALL),
+      "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
+      "another tool replaced." },
+    { "_set_args_formatter", tm_prof_py_set_args_formatter, TM_PROF_STATIC(METH_O),
+      "_set_args_formatter(func, /)\n--\n\nfunc(frame) -> str for Config.include_args." },
+    { "_code_state", tm_prof_py_code_state, TM_PROF_STATIC(METH_O),
+      "_code_state(code, /)\n--\n\nNone (never seen), 'skipped' (filtered out), or for a "
+      "profiled code object 'selected', 'learning', 'quiet' or 'calls C' (the scoped backend's "
+      "state: whether its frames run with the profile hook)." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_profiler(PyObject* module)
 {

@@ -194,8 +194,7 @@ static inline bool tm_prof_switch(bool on)
     return tm_hook_legacy_switch(false, on ? tm_prof_scoped_c : NULL, on ? P.function : NULL);
 }
 
-PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* frame,
-                                     int throwflag)
+PyObject* tm_prof_scoped_eval(PyThreadState* tstate, tm_hook_eval_frame* frame, int throwflag)
 {
     PyObject* code = (PyObject*)TM_HOOK_EVAL_FRAME_CODE(frame);
     if(TM_HOOK_UNLIKELY(!code || !PyCode_Check(code) || tm_prof_busy || tstate->tracing))

@@ -3,7 +3,6 @@
  * profiler_function, through which threading.setprofile and sys.setprofile reach it. */
 #include "profiler_state.h"
 
-
 /* PyEval_SetProfile callback. Calls are tagged by their frame object (unique while it runs). */
 int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
 {
@@ -48,7 +47,6 @@ int tm_prof_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
     if(what == PyTrace_C_RETURN || what == PyTrace_C_EXCEPTION) tm_prof_exit(frame, arg);
     return 0;
 }
-
 
 /* ------------------------------------------------------------------------------------------ */
 /* profiler_function: the callable form of the hook                                            */

@@ -22,9 +22,9 @@ static inline PyObject* tm_prof_mon_enter(PyObject* code, const tm_prof_code* e,
     if(t)
     {
         uint64_t key = callable ? tm_hook_cfunc_key(callable)
-                       : e->key ? e->key
-                                : tm_prof_args_key((PyCodeObject*)code,
-                                                   (PyObject*)PyEval_GetFrame());
+                       : e->key
+                           ? e->key
+                           : tm_prof_args_key((PyCodeObject*)code, (PyObject*)PyEval_GetFrame());
         tm_prof_enter(t, code, callable, key);
     }
     Py_RETURN_NONE;
@@ -200,14 +200,14 @@ int tm_prof_monitor_install(void)
     if(tm_monitor_open(&P.mon, 3, "timemory.profiler") < 0) return -1;
     if(P.mon_used && tm_monitor_restart(&P.mon) < 0) goto fail;
     const tm_mon_events* ev = &P.mon.ev;
-    struct
-    {
+    struct {
         int       event;
         PyObject* cb;
-    } regs[] = {
-        {ev->py_start, P.cb_start},   {ev->py_resume, P.cb_resume},  {ev->py_throw, P.cb_throw},
-        {ev->py_return, P.cb_return}, {ev->py_yield, P.cb_yield},    {ev->py_unwind, P.cb_unwind},
-        {ev->call, P.cb_call},        {ev->c_return, P.cb_c_return}, {ev->c_raise, P.cb_c_return}};
+    } regs[]      = { { ev->py_start, P.cb_start },  { ev->py_resume, P.cb_resume },
+                      { ev->py_throw, P.cb_throw },  { ev->py_return, P.cb_return },
+                      { ev->py_yield, P.cb_yield },  { ev->py_unwind, P.cb_unwind },
+                      { ev->call, P.cb_call },       { ev->c_return, P.cb_c_return },
+                      { ev->c_raise, P.cb_c_return } };
     int    events = 0;
     size_t nregs  = sizeof(regs) / sizeof(regs[0]);
     for(size_t i = 0; i < nregs; ++i)

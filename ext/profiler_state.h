@@ -22,8 +22,7 @@
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
-typedef struct tm_prof_code
-{
+typedef struct tm_prof_code {
     uint64_t key; /* hash of the label (0 with include_args: the label is per call) */
     uint8_t  verdict;
     uint8_t  mode; /* scoped backend: TM_PROF_MODE_* */
@@ -41,14 +40,13 @@ typedef struct tm_prof_code
  * a C function, is "learned": on 3.12+ it stops reporting CALL events (DISABLE); on 3.9-3.11
  * a code object whose call sites are all learned runs without the profile hook (scoped). */
 #define TM_PROF_SITE_LIMIT 16
-#define TM_PROF_SITE_NONE 0xFE
-#define TM_PROF_SITE_C 0xFF
+#define TM_PROF_SITE_NONE  0xFE
+#define TM_PROF_SITE_C     0xFF
 
 /* What the scoped backend (3.9-3.11) does with a selected code object's frames: the profile
  * hook (the only source of C-call events there) is on while they run until the code object
  * is known not to call C functions. */
-enum
-{
+enum {
     TM_PROF_MODE_NEW      = 0, /* call sites not yet listed */
     TM_PROF_MODE_LEARNING = 1, /* hook on; Python calls counted per call site */
     TM_PROF_MODE_QUIET    = 2, /* every call site learned (or none): hook off, frame hook only */
@@ -58,15 +56,13 @@ enum
 /* A thread's profiling state. Its open calls are hook pushes on the engine's own stack,
  * tagged by what identifies the call (code object or frame, and the C function of a C call),
  * so the profiler keeps no stack of its own. */
-typedef struct tm_prof_thread
-{
+typedef struct tm_prof_thread {
     tm_thread_link link;
     long           depth; /* open hook pushes of this session (Config.max_stack_depth) */
     uint32_t       session;
 } tm_prof_thread;
 
-enum
-{
+enum {
     TM_PROF_AUTO       = 0,
     TM_PROF_LEGACY     = 1,
     TM_PROF_MONITORING = 2,
@@ -75,22 +71,20 @@ enum
     TM_PROF_NBACKENDS  = 5
 };
 
-
 #if PY_VERSION_HEX < 0x030C0000
 #    define TM_PROF_HAVE_EVALFRAME 1
 #else
 #    define TM_PROF_HAVE_EVALFRAME 0
 #endif
 
-typedef struct tm_prof_state
-{
-    tm_hook_config        cfg;
-    tm_code_table         codes;
-    tm_thread_registry    threads;
+typedef struct tm_prof_state {
+    tm_hook_config         cfg;
+    tm_code_table          codes;
+    tm_thread_registry     threads;
     timemory_components_t  mask; /* the compact form of set, unless wide */
     timemory_component_set set;
     bool                   wide;
-    unsigned              scope;
+    unsigned               scope;
     /* wall_clock alone: the node is pushed without components and the profiler times the
      * call with its own tick clock (the TSC where usable), handing the engine the delta */
     bool      own_clock;
@@ -252,8 +246,8 @@ static inline bool tm_prof_frame_suspended(PyFrameObject* frame, PyObject* value
     const tm_hook_iframe311* f = ((tm_hook_frame311*)(void*)frame)->f_frame;
     return _Py_OPCODE(*f->prev_instr) == YIELD_VALUE;
 #else
-    PyObject* gen = PyFrame_GetGenerator(frame);
-    PyObject* flag = gen ? PyObject_GetAttrString(gen, "cr_suspended") : NULL;
+    PyObject* gen       = PyFrame_GetGenerator(frame);
+    PyObject* flag      = gen ? PyObject_GetAttrString(gen, "cr_suspended") : NULL;
     bool      suspended = flag == Py_True;
     Py_XDECREF(flag);
     Py_XDECREF(gen);

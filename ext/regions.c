@@ -32,8 +32,7 @@ static PyObject* tm_py_push(PyObject* self, PyObject* const* args, Py_ssize_t na
     }
     uint64_t  key = 0, scope = 0;
     tm_py_set mask;
-    if(tm_py_fast_u64(args[0], &key, "key") < 0 ||
-       tm_py_set_from_int(args[1], &mask, "mask") < 0 ||
+    if(tm_py_fast_u64(args[0], &key, "key") < 0 || tm_py_set_from_int(args[1], &mask, "mask") < 0 ||
        (nargs == 3 && tm_py_fast_u64(args[2], &scope, "scope") < 0))
         return NULL;
     int rc = mask.wide ? timemory_push_set(key, &mask.set, (unsigned)scope)
@@ -124,7 +123,7 @@ static PyObject* tm_py_get_default_components(PyObject* self, PyObject* unused)
 
 static PyObject* tm_py_trace_init(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[]          = {"components", "read_command_line", "cmd", NULL};
+    static char* kwlist[]          = { "components", "read_command_line", "cmd", NULL };
     const char*  components        = "";
     int          read_command_line = 0;
     const char*  cmd               = "";
@@ -227,7 +226,8 @@ static PyMethodDef tm_py_regions_methods[] = {
                  "is_throttled(name)\n--\n\nWhether name is throttled on this thread."),
     TM_PY_ONEARG("reset_throttle", tm_py_reset_throttle,
                  "reset_throttle(name)\n--\n\nClear the throttle of name on this thread."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_regions(PyObject* module)
 {

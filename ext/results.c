@@ -38,8 +38,8 @@ static PyObject* tm_py_get_hash_identifier(PyObject* self, PyObject* arg)
 
 static PyObject* tm_py_get_json(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[]  = {"mask", "hierarchy", NULL};
-    tm_py_set    mask      = {{{0}}, 0, false};
+    static char* kwlist[]  = { "mask", "hierarchy", NULL };
+    tm_py_set    mask      = { { { 0 } }, 0, false };
     int          hierarchy = 0;
     (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&p:get_json", kwlist, tm_py_set_converter,
@@ -53,8 +53,8 @@ static PyObject* tm_py_get_json(PyObject* self, PyObject* args, PyObject* kwargs
 
 static PyObject* tm_py_get_text(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"mask", NULL};
-    tm_py_set    mask     = {{{0}}, 0, false};
+    static char* kwlist[] = { "mask", NULL };
+    tm_py_set    mask     = { { { 0 } }, 0, false };
     (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:get_text", kwlist, tm_py_set_converter,
                                     &mask))
@@ -67,8 +67,8 @@ static PyObject* tm_py_get_text(PyObject* self, PyObject* args, PyObject* kwargs
 
 static PyObject* tm_py_clear(PyObject* self, PyObject* args, PyObject* kwargs)
 {
-    static char* kwlist[] = {"mask", NULL};
-    tm_py_set    mask     = {{{0}}, 0, false};
+    static char* kwlist[] = { "mask", NULL };
+    tm_py_set    mask     = { { { 0 } }, 0, false };
     (void)self;
     if(!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:clear", kwlist, tm_py_set_converter, &mask))
         return NULL;
@@ -148,7 +148,8 @@ static PyMethodDef tm_py_results_methods[] = {
                    "text value; the first value of a key wins)."),
     TM_PY_NOARGS("get_metadata", tm_py_get_metadata,
                  "get_metadata()\n--\n\nThe metadata object as JSON text."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_results(PyObject* module)
 {

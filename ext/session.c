@@ -16,8 +16,7 @@
 
 #include <structmember.h>
 
-typedef struct tm_session
-{
+typedef struct tm_session {
     PyObject_HEAD const tm_session_ops* ops;
     PyObject*                           components;
     PyObject*                           original_hook; /* sys.getprofile()/gettrace() at init */
@@ -475,71 +474,76 @@ static PyObject* tm_session_get_owner(PyObject* op, void* closure)
 }
 
 static PyMethodDef tm_session_methods[] = {
-    {"start", tm_session_start, METH_NOARGS,
-     "start($self, /)\n--\n\nInstall the hooks (when no session runs, is_enabled() is true and no "
-     "other "
-     "tool holds the hook), after self.configure(); nests: returns the number of open "
-     "starts."},
-    {"stop", tm_session_stop, METH_NOARGS,
-     "stop($self, /)\n--\n\nUndo one start(); the last one removes the hooks and ends the session "
-     "(failures dropped meanwhile and a hook replaced by another tool are warned about). "
-     "Returns the number of starts still open."},
-    {"configure", tm_session_configure, METH_NOARGS,
-     "configure($self, /)\n--\n\nPrepare the hooks for a session (start() calls it; subclasses "
-     "define it)."},
-    {"__enter__", (PyCFunction)(void (*)(void))tm_session_enter, METH_VARARGS | METH_KEYWORDS,
-     "__enter__($self, /, *args, **kwargs)\n--\n\nself.start(); returns self."},
-    {"__exit__", tm_session_exit, METH_VARARGS,
-     "__exit__($self, /, *exc_info)\n--\n\nself.stop(); False."},
-    {"run", tm_session_run, METH_O,
-     "run($self, cmd, /)\n--\n\nself.runctx(cmd) in __main__'s namespace; returns self."},
-    {"runctx", tm_session_runctx, METH_VARARGS,
-     "runctx($self, cmd, globals, locals, /)\n--\n\nexec(cmd, globals, locals) between "
-     "self.start() and "
-     "self.stop(); returns self."},
-    {"runcall", (PyCFunction)(void (*)(void))tm_session_runcall, METH_VARARGS | METH_KEYWORDS,
-     "runcall($self, func, /, *args, **kwargs)\n--\n\nfunc(*args, **kwargs) between self.start() "
-     "and self.stop(); returns its result."},
-    {"condition", tm_session_condition, METH_O | METH_CLASS,
-     "condition($cls, functor, /)\n--\n\nA zero-argument predicate deciding whether start() "
-     "installs "
-     "the hooks (default: always); set on the class it is called on."},
-    {"is_enabled", tm_session_is_enabled, METH_NOARGS | METH_CLASS,
-     "is_enabled($cls, /)\n--\n\nThe class's condition() predicate (True without one; False when "
-     "it "
-     "raises)."},
-    {NULL, NULL, 0, NULL}};
+    { "start", tm_session_start, METH_NOARGS,
+      "start($self, /)\n--\n\nInstall the hooks (when no session runs, is_enabled() is true and no "
+      "other "
+      "tool holds the hook), after self.configure(); nests: returns the number of open "
+      "starts." },
+    { "stop", tm_session_stop, METH_NOARGS,
+      "stop($self, /)\n--\n\nUndo one start(); the last one removes the hooks and ends the session "
+      "(failures dropped meanwhile and a hook replaced by another tool are warned about). "
+      "Returns the number of starts still open." },
+    { "configure", tm_session_configure, METH_NOARGS,
+      "configure($self, /)\n--\n\nPrepare the hooks for a session (start() calls it; subclasses "
+      "define it)." },
+    { "__enter__", (PyCFunction)(void (*)(void))tm_session_enter, METH_VARARGS | METH_KEYWORDS,
+      "__enter__($self, /, *args, **kwargs)\n--\n\nself.start(); returns self." },
+    { "__exit__", tm_session_exit, METH_VARARGS,
+      "__exit__($self, /, *exc_info)\n--\n\nself.stop(); False." },
+    { "run", tm_session_run, METH_O,
+      "run($self, cmd, /)\n--\n\nself.runctx(cmd) in __main__'s namespace; returns self." },
+    { "runctx", tm_session_runctx, METH_VARARGS,
+      "runctx($self, cmd, globals, locals, /)\n--\n\nexec(cmd, globals, locals) between "
+      "self.start() and "
+      "self.stop(); returns self." },
+    { "runcall", (PyCFunction)(void (*)(void))tm_session_runcall, METH_VARARGS | METH_KEYWORDS,
+      "runcall($self, func, /, *args, **kwargs)\n--\n\nfunc(*args, **kwargs) between self.start() "
+      "and self.stop(); returns its result." },
+    { "condition", tm_session_condition, METH_O | METH_CLASS,
+      "condition($cls, functor, /)\n--\n\nA zero-argument predicate deciding whether start() "
+      "installs "
+      "the hooks (default: always); set on the class it is called on." },
+    { "is_enabled", tm_session_is_enabled, METH_NOARGS | METH_CLASS,
+      "is_enabled($cls, /)\n--\n\nThe class's condition() predicate (True without one; False when "
+      "it "
+      "raises)." },
+    { NULL, NULL, 0, NULL }
+};
 
 static PyMemberDef tm_session_members[] = {
-    {"components", T_OBJECT_EX, offsetof(tm_session, components), 0,
-     "the components asked for (a list, a name, or a callable returning them)"},
-    {"debug", T_BOOL, offsetof(tm_session, debug), 0, "print what start() and configure() do"},
-    {NULL, 0, 0, 0, NULL}};
+    { "components", T_OBJECT_EX, offsetof(tm_session, components), 0,
+      "the components asked for (a list, a name, or a callable returning them)" },
+    { "debug", T_BOOL, offsetof(tm_session, debug), 0, "print what start() and configure() do" },
+    { NULL, 0, 0, 0, NULL }
+};
 
 static PyGetSetDef tm_session_getset[] = {
-    {"depth", tm_session_get_depth, NULL, "start() calls not yet stopped", NULL},
-    {"owner", tm_session_get_owner, NULL, "whether this object installed the hooks", NULL},
-    {NULL, NULL, NULL, NULL, NULL}};
+    { "depth", tm_session_get_depth, NULL, "start() calls not yet stopped", NULL },
+    { "owner", tm_session_get_owner, NULL, "whether this object installed the hooks", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
 
 static PyType_Slot tm_session_slots[] = {
-    {Py_tp_new, (void*)tm_session_abstract_new},
-    {Py_tp_init, (void*)tm_session_init},
-    {Py_tp_dealloc, (void*)tm_session_dealloc},
-    {Py_tp_finalize, (void*)tm_session_finalize},
-    {Py_tp_traverse, (void*)tm_session_traverse},
-    {Py_tp_clear, (void*)tm_session_clear},
-    {Py_tp_methods, tm_session_methods},
-    {Py_tp_members, tm_session_members},
-    {Py_tp_getset, tm_session_getset},
-    {Py_tp_doc, (void*)"Session(components=[], **kwargs) -- the session of a hook (the function "
-                       "profiler's or the line tracer's); subclassed by ProfilerSession and "
-                       "TracerSession, whose subclasses are timemory.profiler.Profiler and "
-                       "timemory.trace.Tracer."},
-    {0, NULL}};
+    { Py_tp_new, (void*)tm_session_abstract_new },
+    { Py_tp_init, (void*)tm_session_init },
+    { Py_tp_dealloc, (void*)tm_session_dealloc },
+    { Py_tp_finalize, (void*)tm_session_finalize },
+    { Py_tp_traverse, (void*)tm_session_traverse },
+    { Py_tp_clear, (void*)tm_session_clear },
+    { Py_tp_methods, tm_session_methods },
+    { Py_tp_members, tm_session_members },
+    { Py_tp_getset, tm_session_getset },
+    { Py_tp_doc, (void*)"Session(components=[], **kwargs) -- the session of a hook (the function "
+                        "profiler's or the line tracer's); subclassed by ProfilerSession and "
+                        "TracerSession, whose subclasses are timemory.profiler.Profiler and "
+                        "timemory.trace.Tracer." },
+    { 0, NULL }
+};
 
-static PyType_Spec tm_session_spec = {TM_PY_MODULE_NAME ".Session", sizeof(tm_session), 0,
-                                      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
-                                      tm_session_slots};
+static PyType_Spec tm_session_spec = { TM_PY_MODULE_NAME ".Session", sizeof(tm_session), 0,
+                                       Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE |
+                                           Py_TPFLAGS_HAVE_GC,
+                                       tm_session_slots };
 
 int tm_py_add_session(PyObject* module)
 {
@@ -560,11 +564,13 @@ int tm_session_add_type(PyObject* module, const char* qualified, const char* doc
     const char* name = strrchr(qualified, '.') + 1;
     PyObject*   base = PyObject_GetAttrString(module, "Session");
     if(!base) return -1;
-    PyType_Slot slots[] = {
-        {Py_tp_new, (void*)tp_new}, {Py_tp_methods, methods}, {Py_tp_doc, (void*)doc}, {0, NULL}};
+    PyType_Slot slots[] = { { Py_tp_new, (void*)tp_new },
+                            { Py_tp_methods, methods },
+                            { Py_tp_doc, (void*)doc },
+                            { 0, NULL } };
     /* the garbage collector's flag and functions come from Session */
-    PyType_Spec spec = {qualified, sizeof(tm_session), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-                        slots};
+    PyType_Spec spec = { qualified, sizeof(tm_session), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+                         slots };
     PyObject*   type = PyType_FromModuleAndSpec(module, &spec, base);
     Py_DECREF(base);
     if(!type) return -1;

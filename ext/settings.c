@@ -50,7 +50,7 @@ static int tm_py_setting_lookup(PyObject* name_obj, timemory_setting_info* info)
 
 static bool tm_py_text_is_true(const char* text)
 {
-    static const char* const truthy[] = {"1", "true", "on", "yes", "y", "t"};
+    static const char* const truthy[] = { "1", "true", "on", "yes", "y", "t" };
     for(size_t i = 0; i < sizeof(truthy) / sizeof(truthy[0]); ++i)
         if(strcasecmp(text, truthy[i]) == 0) return true;
     return false;
@@ -64,8 +64,7 @@ static PyObject* tm_py_setting_default(const timemory_setting_info* info)
     {
     case TIMEMORY_SETTING_BOOL:
         return PyBool_FromLong(tm_py_text_is_true(text));
-    case TIMEMORY_SETTING_INT:
-    {
+    case TIMEMORY_SETTING_INT: {
         PyObject* value = PyLong_FromString(text, NULL, 0);
         if(!value)
         {
@@ -142,26 +141,22 @@ static PyObject* tm_py_settings_get_info(const timemory_setting_info* info)
     int rc = 0;
     switch(info->type)
     {
-    case TIMEMORY_SETTING_BOOL:
-    {
+    case TIMEMORY_SETTING_BOOL: {
         bool value = false;
         if((rc = timemory_settings_get_bool(info->env, &value)) < 0) break;
         return PyBool_FromLong(value);
     }
-    case TIMEMORY_SETTING_INT:
-    {
+    case TIMEMORY_SETTING_INT: {
         int64_t value = 0;
         if((rc = timemory_settings_get_int(info->env, &value)) < 0) break;
         return PyLong_FromLongLong(value);
     }
-    case TIMEMORY_SETTING_DOUBLE:
-    {
+    case TIMEMORY_SETTING_DOUBLE: {
         double value = 0.0;
         if((rc = timemory_settings_get_double(info->env, &value)) < 0) break;
         return PyFloat_FromDouble(value);
     }
-    case TIMEMORY_SETTING_STRING:
-    {
+    case TIMEMORY_SETTING_STRING: {
         char small[256];
         rc = timemory_settings_get_string(info->env, small, sizeof(small));
         if(rc < 0) break;
@@ -241,8 +236,7 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
     if(tm_py_setting_lookup(args[0], &info) < 0) return NULL;
     switch(info.type)
     {
-    case TIMEMORY_SETTING_BOOL:
-    {
+    case TIMEMORY_SETTING_BOOL: {
         /* a string is parsed as the environment variable would be ("false", "off", "0"...);
          * bool and integers by truth; anything else is a type error, never truthiness */
         if(PyUnicode_Check(value))
@@ -259,8 +253,7 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
         if(truth < 0) return NULL;
         return tm_py_setting_result(timemory_settings_set_bool(info.env, truth != 0), &info, value);
     }
-    case TIMEMORY_SETTING_INT:
-    {
+    case TIMEMORY_SETTING_INT: {
         /* int, bool or any integer type (__index__: IntEnum, numpy integers) */
         if(PyFloat_Check(value) || !PyIndex_Check(value))
             return tm_py_settings_type_error(&info, value);
@@ -277,16 +270,14 @@ static PyObject* tm_py_settings_set(PyObject* self, PyObject* const* args, Py_ss
         }
         return tm_py_setting_result(timemory_settings_set_int(info.env, (int64_t)v), &info, value);
     }
-    case TIMEMORY_SETTING_DOUBLE:
-    {
+    case TIMEMORY_SETTING_DOUBLE: {
         if(!PyFloat_Check(value) && !PyLong_Check(value))
             return tm_py_settings_type_error(&info, value);
         double v = PyFloat_AsDouble(value);
         if(v == -1.0 && PyErr_Occurred()) return NULL;
         return tm_py_setting_result(timemory_settings_set_double(info.env, v), &info, value);
     }
-    case TIMEMORY_SETTING_STRING:
-    {
+    case TIMEMORY_SETTING_STRING: {
         if(!PyUnicode_Check(value)) return tm_py_settings_type_error(&info, value);
         Py_ssize_t  len  = 0;
         const char* text = PyUnicode_AsUTF8AndSize(value, &len);
@@ -393,7 +384,8 @@ static PyMethodDef tm_py_settings_methods[] = {
                  "entries."),
     TM_PY_NOARGS("settings_reset", tm_py_settings_reset,
                  "settings_reset()\n--\n\nRestore every setting to its built-in default."),
-    {NULL, NULL, 0, NULL}};
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_settings(PyObject* module)
 {

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define TM_SIG_MAX_THREADS 100
-#define TM_SIG_MAX_FRAMES 100
+#define TM_SIG_MAX_FRAMES  100
 
 static void tm_sig_write(int fd, const char* text, size_t len)
 {
@@ -32,14 +32,16 @@ static void tm_sig_write(int fd, const char* text, size_t len)
     }
 }
 
-static void tm_sig_puts(int fd, const char* text) { tm_sig_write(fd, text, strlen(text)); }
+static void tm_sig_puts(int fd, const char* text)
+{
+    tm_sig_write(fd, text, strlen(text));
+}
 
 static void tm_sig_putu(int fd, unsigned long value, unsigned base, int width)
 {
     char digits[32];
     int  n = 0;
-    do
-        digits[n++] = "0123456789abcdef"[value % base];
+    do digits[n++] = "0123456789abcdef"[value % base];
     while((value /= base) != 0 && n < 32);
     while(n < width && n < 32) digits[n++] = '0';
     char text[32];
@@ -127,8 +129,7 @@ static void tm_sig_dump_frames(int fd, PyThreadState* tstate)
 
 #elif PY_VERSION_HEX < 0x030E0000
 
-typedef struct tm_sig_iframe
-{
+typedef struct tm_sig_iframe {
 #    if PY_VERSION_HEX < 0x030C0000 /* 3.11 */
     PyObject*             f_func;
     PyObject*             f_globals;
@@ -141,7 +142,7 @@ typedef struct tm_sig_iframe
     int                   stacktop;
     bool                  is_entry;
     char                  owner;
-#    else /* 3.12: f_code, 3.13: f_executable (a code object, or None) */
+#    else                           /* 3.12: f_code, 3.13: f_executable (a code object, or None) */
     PyObject*             f_executable;
     struct tm_sig_iframe* previous;
     PyObject*             f_funcobj;
@@ -161,10 +162,10 @@ typedef struct tm_sig_iframe
 static void tm_sig_dump_frames(int fd, PyThreadState* tstate)
 {
 #    if PY_VERSION_HEX < 0x030D0000
-    tm_sig_iframe* frame = tstate->cframe ? (tm_sig_iframe*)(void*)tstate->cframe->current_frame
-                                          : NULL;
+    tm_sig_iframe* frame =
+        tstate->cframe ? (tm_sig_iframe*)(void*)tstate->cframe->current_frame : NULL;
 #    else
-    tm_sig_iframe* frame = (tm_sig_iframe*)(void*)tstate->current_frame;
+    tm_sig_iframe*        frame = (tm_sig_iframe*)(void*)tstate->current_frame;
 #    endif
     if(!frame) tm_sig_puts(fd, "  <no Python frame>\n");
     for(int depth = 0; frame; frame = frame->previous)
@@ -173,10 +174,9 @@ static void tm_sig_dump_frames(int fd, PyThreadState* tstate)
         PyCodeObject* code = frame->f_code;
 #    else
         if(frame->owner == TM_SIG_OWNED_BY_CSTACK) continue;
-        PyCodeObject* code =
-            frame->f_executable && PyCode_Check(frame->f_executable)
-                ? (PyCodeObject*)frame->f_executable
-                : NULL;
+        PyCodeObject* code = frame->f_executable && PyCode_Check(frame->f_executable)
+                                        ? (PyCodeObject*)frame->f_executable
+                                        : NULL;
         if(!code) continue;
 #    endif
         if(depth++ >= TM_SIG_MAX_FRAMES)
@@ -186,9 +186,9 @@ static void tm_sig_dump_frames(int fd, PyThreadState* tstate)
         }
         int line = -1;
         if(code && frame->instr)
-            line = PyCode_Addr2Line(code, (int)((frame->instr -
-                                                 (const uint16_t*)(void*)code->co_code_adaptive) *
-                                                (Py_ssize_t)sizeof(uint16_t)));
+            line = PyCode_Addr2Line(
+                code, (int)((frame->instr - (const uint16_t*)(void*)code->co_code_adaptive) *
+                            (Py_ssize_t)sizeof(uint16_t)));
         tm_sig_put_frame(fd, code, line);
     }
 }
@@ -347,27 +347,28 @@ static PyObject* tm_py_signal_write_timeout(PyObject* self, PyObject* unused)
 }
 
 static PyMethodDef tm_sig_methods[] = {
-    {"signal_handler_enable", (PyCFunction)(void (*)(void))tm_py_signal_handler_enable, METH_O,
-     "signal_handler_enable(signals)\n--\n\nInstall the C fatal-signal handler (report, Python "
-     "stack, outputs written by a copy of the process, then the signal ends the process) for "
-     "these signal numbers; an empty list: the default set. Returns how many were newly "
-     "installed."},
-    {"signal_handler_disable", (PyCFunction)(void (*)(void))tm_py_signal_handler_disable,
-     METH_NOARGS,
-     "signal_handler_disable()\n--\n\nRestore the handlers found when the C handler was "
-     "installed."},
-    {"signal_handler_signals", (PyCFunction)(void (*)(void))tm_py_signal_handler_signals,
-     METH_NOARGS, "signal_handler_signals()\n--\n\nThe signals the C handler is installed for."},
-    {"signal_default_set", (PyCFunction)(void (*)(void))tm_py_signal_default_set, METH_NOARGS,
-     "signal_default_set()\n--\n\nThe default signals after SIGNAL_ENABLE_<NAME> / "
-     "SIGNAL_DISABLE_<NAME> and the settings enable_all_signals / disable_all_signals."},
-    {"signal_set_write_timeout", (PyCFunction)(void (*)(void))tm_py_signal_set_write_timeout,
-     METH_O,
-     "signal_set_write_timeout(seconds)\n--\n\nHow long a crashed process waits for the copy "
-     "that writes its outputs (default 30)."},
-    {"signal_write_timeout", (PyCFunction)(void (*)(void))tm_py_signal_write_timeout,
-     METH_NOARGS, "signal_write_timeout()\n--\n\nSeconds (see signal_set_write_timeout)."},
-    {NULL, NULL, 0, NULL}};
+    { "signal_handler_enable", (PyCFunction)(void (*)(void))tm_py_signal_handler_enable, METH_O,
+      "signal_handler_enable(signals)\n--\n\nInstall the C fatal-signal handler (report, Python "
+      "stack, outputs written by a copy of the process, then the signal ends the process) for "
+      "these signal numbers; an empty list: the default set. Returns how many were newly "
+      "installed." },
+    { "signal_handler_disable", (PyCFunction)(void (*)(void))tm_py_signal_handler_disable,
+      METH_NOARGS,
+      "signal_handler_disable()\n--\n\nRestore the handlers found when the C handler was "
+      "installed." },
+    { "signal_handler_signals", (PyCFunction)(void (*)(void))tm_py_signal_handler_signals,
+      METH_NOARGS, "signal_handler_signals()\n--\n\nThe signals the C handler is installed for." },
+    { "signal_default_set", (PyCFunction)(void (*)(void))tm_py_signal_default_set, METH_NOARGS,
+      "signal_default_set()\n--\n\nThe default signals after SIGNAL_ENABLE_<NAME> / "
+      "SIGNAL_DISABLE_<NAME> and the settings enable_all_signals / disable_all_signals." },
+    { "signal_set_write_timeout", (PyCFunction)(void (*)(void))tm_py_signal_set_write_timeout,
+      METH_O,
+      "signal_set_write_timeout(seconds)\n--\n\nHow long a crashed process waits for the copy "
+      "that writes its outputs (default 30)." },
+    { "signal_write_timeout", (PyCFunction)(void (*)(void))tm_py_signal_write_timeout, METH_NOARGS,
+      "signal_write_timeout()\n--\n\nSeconds (see signal_set_write_timeout)." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_signals(PyObject* module)
 {

@@ -24,13 +24,13 @@ static int tm_py_timeline_thread_start(void)
     Py_XDECREF(modname);
     if(threading)
     {
-        PyObject* active = PyObject_GetAttrString(threading, "_active");
-        PyObject* ident  = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
-        PyObject* thread = active && ident && PyDict_Check(active)
-                               ? PyDict_GetItemWithError(active, ident) /* borrowed */
-                               : NULL;
-        PyObject*   name = thread ? PyObject_GetAttrString(thread, "_name") : NULL;
-        const char* text = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+        PyObject*   active = PyObject_GetAttrString(threading, "_active");
+        PyObject*   ident  = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
+        PyObject*   thread = active && ident && PyDict_Check(active)
+                                 ? PyDict_GetItemWithError(active, ident) /* borrowed */
+                                 : NULL;
+        PyObject*   name   = thread ? PyObject_GetAttrString(thread, "_name") : NULL;
+        const char* text   = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
         if(text) named = timemory_timeline_set_thread_name(text) == TIMEMORY_OK;
         Py_XDECREF(name);
         Py_XDECREF(ident);
@@ -52,10 +52,11 @@ static PyObject* tm_py_timeline_counts(PyObject* self, PyObject* unused)
 }
 
 static PyMethodDef tm_py_timeline_methods[] = {
-    {"timeline_counts", tm_py_timeline_counts, METH_NOARGS,
-     "timeline_counts()\n--\n\n(events held, events dropped) of every thread's timeline "
-     "(settings.timeline)."},
-    {NULL, NULL, 0, NULL}};
+    { "timeline_counts", tm_py_timeline_counts, METH_NOARGS,
+      "timeline_counts()\n--\n\n(events held, events dropped) of every thread's timeline "
+      "(settings.timeline)." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_timeline(PyObject* module)
 {

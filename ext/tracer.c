@@ -18,14 +18,14 @@
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
-const char* const tm_tr_backend_names[] = {"auto", "legacy", "monitoring", "scoped"};
+const char* const tm_tr_backend_names[] = { "auto", "legacy", "monitoring", "scoped" };
 
 tm_tr_state tm_tr_T;
 
 TM_HOOK_TLS tm_tr_thread* tm_tr_tls;
-TM_HOOK_TLS int tm_tr_busy;
+TM_HOOK_TLS int           tm_tr_busy;
 
-tm_tr_code tm_tr_unrecorded = {NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, 0, false};
+tm_tr_code tm_tr_unrecorded = { NULL, TM_HOOK_SKIP, 0, 0, 0, -1, NULL, NULL, NULL, 0, false };
 
 /* ------------------------------------------------------------------------------------------ */
 /* slow paths                                                                                  */
@@ -100,9 +100,9 @@ static int tm_tr_load_lines(tm_tr_code* e, PyObject* code)
     const char*   func = PyUnicode_AsUTF8(co->co_name);
     if(!file || !func) return -1;
     const char* slash = strrchr(file, '/');
-    PyObject*   label = PyUnicode_FromFormat("%s/%s:%d", func, slash ? slash + 1 : file,
-                                             co->co_firstlineno);
-    const char* text  = label ? PyUnicode_AsUTF8(label) : NULL;
+    PyObject*   label =
+        PyUnicode_FromFormat("%s/%s:%d", func, slash ? slash + 1 : file, co->co_firstlineno);
+    const char* text = label ? PyUnicode_AsUTF8(label) : NULL;
     if(text) e->call_key = timemory_add_hash_id(text);
     Py_XDECREF(label);
     if(!text) return -1;

@@ -10,16 +10,14 @@ int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
     (void)arg;
     switch(what)
     {
-    case PyTrace_LINE:
-    {
+    case PyTrace_LINE: {
         if(TM_HOOK_UNLIKELY(T.calibrating)) return 0;
         tm_tr_thread* t = tm_tr_matching(frame);
         if(TM_HOOK_LIKELY(t != NULL))
             tm_tr_line(t, &t->stack[t->depth - 1], tm_tr_frame_line(frame));
         return 0;
     }
-    case PyTrace_CALL:
-    {
+    case PyTrace_CALL: {
         tm_tr_code* e = tm_tr_lookup((PyObject*)tm_hook_frame_code(frame));
         if(TM_HOOK_LIKELY(e->verdict != TM_HOOK_SELECT))
         {
@@ -34,8 +32,7 @@ int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg)
         if(t) tm_tr_enter(t, frame, e);
         return 0;
     }
-    case PyTrace_RETURN:
-    {
+    case PyTrace_RETURN: {
         if(TM_HOOK_UNLIKELY(T.calibrating)) return 0;
         tm_tr_thread* t = tm_tr_matching(frame);
         if(t) tm_tr_exit(t);

@@ -75,15 +75,14 @@ int tm_tr_monitor_install(void)
     if(T.mon_used && tm_monitor_restart(&T.mon) < 0) goto fail;
     const tm_mon_events* ev = &T.mon.ev;
     T.local_events          = ev->line | ev->py_return | ev->py_yield | ev->py_resume;
-    struct
-    {
+    struct {
         int       event;
         PyObject* cb;
         bool      global;
-    } regs[]   = {{ev->py_start, T.cb_start, true},    {ev->py_throw, T.cb_resume, true},
-                  {ev->py_unwind, T.cb_return, true},  {ev->py_resume, T.cb_resume, false},
-                  {ev->py_return, T.cb_return, false}, {ev->py_yield, T.cb_return, false},
-                  {ev->line, T.cb_line, false}};
+    } regs[]   = { { ev->py_start, T.cb_start, true },    { ev->py_throw, T.cb_resume, true },
+                   { ev->py_unwind, T.cb_return, true },  { ev->py_resume, T.cb_resume, false },
+                   { ev->py_return, T.cb_return, false }, { ev->py_yield, T.cb_return, false },
+                   { ev->line, T.cb_line, false } };
     int global = 0;
     for(size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); ++i)
     {

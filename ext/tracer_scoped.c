@@ -48,10 +48,10 @@ static tm_tr_code* tm_tr_decide_muted(PyThreadState* tstate, PyObject* code)
  * such a callee by setting it again -- far cheaper than PyEval_SetTrace, which audits and swaps
  * references. Entering and leaving the region itself still installs and removes the hook. */
 #    if PY_VERSION_HEX >= 0x030B0000
-#        define TM_TR_CAN_FLIP 1
+#        define TM_TR_CAN_FLIP   1
 #        define TM_TR_TRACING_ON 255
 #    elif PY_VERSION_HEX >= 0x030A0000
-#        define TM_TR_CAN_FLIP 1
+#        define TM_TR_CAN_FLIP   1
 #        define TM_TR_TRACING_ON 1
 #    else
 #        define TM_TR_CAN_FLIP 0

@@ -265,9 +265,12 @@ static const char* tm_tr_replaced_what(void)
     int backend = T.active ? T.backend : tm_tr_resolve_backend();
     switch(backend)
     {
-        case TM_TR_LEGACY: return "sys.settrace / PyEval_SetTrace";
-        case TM_TR_SCOPED: return "the PEP 523 frame-evaluation hook";
-        default: return tm_tr_backend_names[backend];
+    case TM_TR_LEGACY:
+        return "sys.settrace / PyEval_SetTrace";
+    case TM_TR_SCOPED:
+        return "the PEP 523 frame-evaluation hook";
+    default:
+        return tm_tr_backend_names[backend];
     }
 }
 
@@ -318,59 +321,60 @@ static PyObject* tm_tr_py_warn_replaced(PyObject* self, PyObject* const* args, P
 #define TM_TR_STATIC(flags) (flags | METH_STATIC)
 
 static PyMethodDef tm_tr_methods[] = {
-    {"_init", (PyCFunction)(void (*)(void))tm_tr_py_init, TM_TR_STATIC(METH_FASTCALL),
-     "_init(package_dir=None, /)\n--\n\nPrepare a tracing session: package_dir is the "
-     "timemory package folder (skipped unless Config.include_internal)."},
-    {"_configure", tm_tr_py_configure, TM_TR_STATIC(METH_O),
-     "_configure(mask, /)\n--\n\nComponents measured per line."},
-    {"_install", tm_tr_py_start, TM_TR_STATIC(METH_NOARGS),
-     "_install()\n--\n\nInstall the C hooks; returns the backend."},
-    {"_uninstall", tm_tr_py_stop, TM_TR_STATIC(METH_NOARGS),
-     "_uninstall()\n--\n\nRemove the hooks and store one flat entry per traced line; "
-     "returns how many threads had the hook replaced by another tool meanwhile."},
-    {"_finalize", tm_tr_py_finalize, TM_TR_STATIC(METH_NOARGS),
-     "_finalize()\n--\n\nUninstall and forget the per-code decisions."},
-    {"_is_running", tm_tr_py_is_running, TM_TR_STATIC(METH_NOARGS),
-     "_is_running()\n--\n\nBetween _init and _finalize."},
-    {"_set_running", tm_tr_py_set_running, TM_TR_STATIC(METH_O),
-     "_set_running(flag, /)\n--\n\nConfig._is_running setter."},
-    {"_is_active", tm_tr_py_is_active, TM_TR_STATIC(METH_NOARGS),
-     "_is_active()\n--\n\nWhether the hooks are installed."},
-    {"_config", tm_tr_py_config, TM_TR_STATIC(METH_NOARGS),
-     "_config()\n--\n\nEvery Config field as a dict."},
-    {"_config_get", tm_tr_py_config_get, TM_TR_STATIC(METH_O),
-     "_config_get(name, /)\n--\n\nOne Config field."},
-    {"_config_set", (PyCFunction)(void (*)(void))tm_tr_py_config_set, TM_TR_STATIC(METH_FASTCALL),
-     "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set."},
-    {"_config_clear", (PyCFunction)(void (*)(void))tm_tr_py_config_clear,
-     TM_TR_STATIC(METH_FASTCALL),
-     "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every default."},
-    {"_set_line_info", tm_tr_py_set_line_info, TM_TR_STATIC(METH_O),
-     "_set_line_info(func, /)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
-     "called once per traced code object."},
-    {"_set_claim", tm_tr_py_set_claim, TM_TR_STATIC(METH_O),
-     "_set_claim(func, /)\n--\n\nfunc() runs when a Tracer session ends (the line profiler's "
-     "hand-over)."},
-    {"_backend", tm_tr_py_backend, TM_TR_STATIC(METH_NOARGS),
-     "_backend()\n--\n\nThe backend in use (or that the next start would use): "
-     "'scoped' (3.9-3.11: PyEval_SetTrace, switched on only inside selected frames by a PEP 523 "
-     "frame hook), 'legacy' (PyEval_SetTrace everywhere) or 'monitoring' (3.12+)."},
-    {"_replaced_what", tm_tr_py_replaced_what, TM_TR_STATIC(METH_NOARGS),
-     "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
-     "it."},
-    {"_warn_replaced", (PyCFunction)(void (*)(void))tm_tr_py_warn_replaced,
-     TM_TR_STATIC(METH_FASTCALL),
-     "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
-     "another tool replaced."},
-    {"_calibrate", tm_tr_py_calibrate, TM_TR_STATIC(METH_O),
-     "_calibrate(flag, /)\n--\n\nFor benchmarks (not while running): with flag true the "
-     "tracer's callbacks return at once -- the same hooks, switched the same way, receive the "
-     "same events and record nothing -- so a run measures what the interpreter's delivery of "
-     "the events costs, the floor below the tracer's own work."},
-    {"_set_backend", tm_tr_py_set_backend, TM_TR_STATIC(METH_O),
-     "_set_backend(name, /)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
-     "(3.9-3.11); applies at the next start."},
-    {NULL, NULL, 0, NULL}};
+    { "_init", (PyCFunction)(void (*)(void))tm_tr_py_init, TM_TR_STATIC(METH_FASTCALL),
+      "_init(package_dir=None, /)\n--\n\nPrepare a tracing session: package_dir is the "
+      "timemory package folder (skipped unless Config.include_internal)." },
+    { "_configure", tm_tr_py_configure, TM_TR_STATIC(METH_O),
+      "_configure(mask, /)\n--\n\nComponents measured per line." },
+    { "_install", tm_tr_py_start, TM_TR_STATIC(METH_NOARGS),
+      "_install()\n--\n\nInstall the C hooks; returns the backend." },
+    { "_uninstall", tm_tr_py_stop, TM_TR_STATIC(METH_NOARGS),
+      "_uninstall()\n--\n\nRemove the hooks and store one flat entry per traced line; "
+      "returns how many threads had the hook replaced by another tool meanwhile." },
+    { "_finalize", tm_tr_py_finalize, TM_TR_STATIC(METH_NOARGS),
+      "_finalize()\n--\n\nUninstall and forget the per-code decisions." },
+    { "_is_running", tm_tr_py_is_running, TM_TR_STATIC(METH_NOARGS),
+      "_is_running()\n--\n\nBetween _init and _finalize." },
+    { "_set_running", tm_tr_py_set_running, TM_TR_STATIC(METH_O),
+      "_set_running(flag, /)\n--\n\nConfig._is_running setter." },
+    { "_is_active", tm_tr_py_is_active, TM_TR_STATIC(METH_NOARGS),
+      "_is_active()\n--\n\nWhether the hooks are installed." },
+    { "_config", tm_tr_py_config, TM_TR_STATIC(METH_NOARGS),
+      "_config()\n--\n\nEvery Config field as a dict." },
+    { "_config_get", tm_tr_py_config_get, TM_TR_STATIC(METH_O),
+      "_config_get(name, /)\n--\n\nOne Config field." },
+    { "_config_set", (PyCFunction)(void (*)(void))tm_tr_py_config_set, TM_TR_STATIC(METH_FASTCALL),
+      "_config_set(name, value, /)\n--\n\nSet a field; list fields add to their set." },
+    { "_config_clear", (PyCFunction)(void (*)(void))tm_tr_py_config_clear,
+      TM_TR_STATIC(METH_FASTCALL),
+      "_config_clear(name=None, /)\n--\n\nEmpty one list field, or restore every default." },
+    { "_set_line_info", tm_tr_py_set_line_info, TM_TR_STATIC(METH_O),
+      "_set_line_info(func, /)\n--\n\nfunc(code) -> (first_line, def_line, labels, listed), "
+      "called once per traced code object." },
+    { "_set_claim", tm_tr_py_set_claim, TM_TR_STATIC(METH_O),
+      "_set_claim(func, /)\n--\n\nfunc() runs when a Tracer session ends (the line profiler's "
+      "hand-over)." },
+    { "_backend", tm_tr_py_backend, TM_TR_STATIC(METH_NOARGS),
+      "_backend()\n--\n\nThe backend in use (or that the next start would use): "
+      "'scoped' (3.9-3.11: PyEval_SetTrace, switched on only inside selected frames by a PEP 523 "
+      "frame hook), 'legacy' (PyEval_SetTrace everywhere) or 'monitoring' (3.12+)." },
+    { "_replaced_what", tm_tr_py_replaced_what, TM_TR_STATIC(METH_NOARGS),
+      "_replaced_what()\n--\n\nThe hook of that backend, as the replaced-hook warning names "
+      "it." },
+    { "_warn_replaced", (PyCFunction)(void (*)(void))tm_tr_py_warn_replaced,
+      TM_TR_STATIC(METH_FASTCALL),
+      "_warn_replaced(tool, count, /)\n--\n\nThe RuntimeWarning for count threads whose hook "
+      "another tool replaced." },
+    { "_calibrate", tm_tr_py_calibrate, TM_TR_STATIC(METH_O),
+      "_calibrate(flag, /)\n--\n\nFor benchmarks (not while running): with flag true the "
+      "tracer's callbacks return at once -- the same hooks, switched the same way, receive the "
+      "same events and record nothing -- so a run measures what the interpreter's delivery of "
+      "the events costs, the floor below the tracer's own work." },
+    { "_set_backend", tm_tr_py_set_backend, TM_TR_STATIC(METH_O),
+      "_set_backend(name, /)\n--\n\n'auto', 'legacy', 'monitoring' (3.12+) or 'scoped' "
+      "(3.9-3.11); applies at the next start." },
+    { NULL, NULL, 0, NULL }
+};
 
 int tm_py_add_tracer(PyObject* module)
 {

@@ -18,14 +18,12 @@
 /* one shared object: the tracer's symbols are its own (direct, not through the GOT) */
 #pragma GCC visibility push(hidden)
 
-
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
 #define TM_TR_MAXC 16 /* components in one tracer set */
 
-typedef struct tm_tr_code
-{
+typedef struct tm_tr_code {
     PyObject* code; /* strong */
     uint8_t   verdict;
     uint32_t  index;      /* order of first sight: output order, per-thread data index */
@@ -40,8 +38,7 @@ typedef struct tm_tr_code
 } tm_tr_code;
 
 /* One entry of a thread's shadow stack of traced frames. */
-typedef struct tm_tr_frame
-{
+typedef struct tm_tr_frame {
     const void* id; /* legacy: the frame object; monitoring: the code object */
     tm_tr_code* entry;
     int64_t*    data;  /* this thread's data for entry */
@@ -49,8 +46,7 @@ typedef struct tm_tr_frame
     int         tl;    /* the call in the timeline (timemory_timeline_begin's token) */
 } tm_tr_frame;
 
-typedef struct tm_tr_thread
-{
+typedef struct tm_tr_thread {
     tm_thread_link link;
     int64_t**      data; /* by code index: header + lines, see tm_tr_data_* */
     size_t         data_cap;
@@ -64,8 +60,7 @@ typedef struct tm_tr_thread
     uint32_t       session;
 } tm_tr_thread;
 
-enum
-{
+enum {
     TM_TR_AUTO       = 0,
     TM_TR_LEGACY     = 1,
     TM_TR_MONITORING = 2,
@@ -73,38 +68,36 @@ enum
     TM_TR_NBACKENDS  = 4
 };
 
-
 #if PY_VERSION_HEX < 0x030C0000
 #    define TM_TR_HAVE_SCOPED 1
 #else
 #    define TM_TR_HAVE_SCOPED 0
 #endif
 
-typedef struct tm_tr_state
-{
-    tm_hook_config        cfg;
-    tm_code_table         codes;
-    tm_thread_registry    threads;
-    tm_tr_code**          entries; /* every entry, owned here; selected ones by index */
-    size_t                nentries;
-    size_t                entries_cap;
-    tm_tr_code**          selected;
-    size_t                nselected;
-    size_t                selected_cap;
+typedef struct tm_tr_state {
+    tm_hook_config         cfg;
+    tm_code_table          codes;
+    tm_thread_registry     threads;
+    tm_tr_code**           entries; /* every entry, owned here; selected ones by index */
+    size_t                 nentries;
+    size_t                 entries_cap;
+    tm_tr_code**           selected;
+    size_t                 nselected;
+    size_t                 selected_cap;
     timemory_components_t  mask; /* the compact form of set */
     timemory_component_set set;
-    int                   ids[TM_TR_MAXC];
-    int                   ncomp;
-    int                   width;  /* int64 values per reading: 2 per component */
-    int                   stride; /* per line: laps + width */
-    bool                  fast;   /* wall_clock only: values are ticks (tm_hook_ticks) */
-    bool                  tsc;    /* the ticks are time-stamp-counter ticks */
-    bool                  timeline; /* the setting, at start: calls go to the timeline */
-    bool                  initialized;
-    bool                  active;
-    int                   backend;
-    int                   backend_choice;
-    bool                  displaced; /* scoped: another tool's trace hook kept us out */
+    int                    ids[TM_TR_MAXC];
+    int                    ncomp;
+    int                    width;    /* int64 values per reading: 2 per component */
+    int                    stride;   /* per line: laps + width */
+    bool                   fast;     /* wall_clock only: values are ticks (tm_hook_ticks) */
+    bool                   tsc;      /* the ticks are time-stamp-counter ticks */
+    bool                   timeline; /* the setting, at start: calls go to the timeline */
+    bool                   initialized;
+    bool                   active;
+    int                    backend;
+    int                    backend_choice;
+    bool                   displaced; /* scoped: another tool's trace hook kept us out */
     /* benchmarks: the callbacks return at once (events received and dropped, hooks switched
      * as usual) -- what the interpreter's delivery of the events costs without our work */
     bool      calibrating;
@@ -123,13 +116,13 @@ typedef struct tm_tr_state
     bool       mon_used;
     /* the line profiler's pause (tm_tr_lines_stop): the hooks stay, events are ignored --
      * sys.monitoring re-instruments every code object that runs after a change of events */
-    bool parked;
-    PyObject*  cb_start;
-    PyObject*  cb_throw;
-    PyObject*  cb_resume;
-    PyObject*  cb_return;
-    PyObject*  cb_unwind;
-    PyObject*  cb_line;
+    bool      parked;
+    PyObject* cb_start;
+    PyObject* cb_throw;
+    PyObject* cb_resume;
+    PyObject* cb_return;
+    PyObject* cb_unwind;
+    PyObject* cb_line;
 #endif
 } tm_tr_state;
 
@@ -150,13 +143,13 @@ void          tm_tr_on_shutdown(void);
 
 /* tracer.c: what tracer_session.c drives */
 extern const char* const tm_tr_backend_names[];
-int  tm_tr_resolve_backend(void);
-int  tm_tr_install(void);
-void tm_tr_flush(void);
-void tm_tr_reset_codes(void);
-void tm_tr_close_parked(void);
-void tm_tr_thread_release_data(tm_tr_thread* t);
-void tm_tr_thread_free(tm_thread_link* link);
+int                      tm_tr_resolve_backend(void);
+int                      tm_tr_install(void);
+void                     tm_tr_flush(void);
+void                     tm_tr_reset_codes(void);
+void                     tm_tr_close_parked(void);
+void                     tm_tr_thread_release_data(tm_tr_thread* t);
+void                     tm_tr_thread_free(tm_thread_link* link);
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 void tm_tr_find_trace_lines(void);
 #endif
@@ -185,7 +178,6 @@ void      tm_tr_monitor_uninstall(void);
  * the type */
 extern Py_ssize_t tm_tr_trace_lines_offset;
 #endif
-
 
 /* per-(thread, code) data: [0] active calls, [1] calls, [2, 2+width) inclusive values, then
  * per line [laps, values(width)] */

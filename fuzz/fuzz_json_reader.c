@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     tm__json_limits limits = { 1u << 20, 1u << 16, 64 };
     tm__json_error  err;
-    tm__jtree*      tree = tm__jtree_parse((const char*) data, size, &limits, &err);
+    tm__jtree*      tree = tm__jtree_parse((const char*)data, size, &limits, &err);
     if(!tree)
     {
         /* every failure explains itself */

@@ -15,7 +15,10 @@
 
 /* ---- tm__buf ------------------------------------------------------------------------------ */
 
-void tm__buf_init(tm__buf* b) { memset(b, 0, sizeof(*b)); }
+void tm__buf_init(tm__buf* b)
+{
+    memset(b, 0, sizeof(*b));
+}
 
 void tm__buf_free(tm__buf* b)
 {
@@ -24,7 +27,7 @@ void tm__buf_free(tm__buf* b)
     tm__buf_init(b);
 }
 
-#define TM_STREAM_CHUNK ((size_t) 1 << 20) /* a streaming buffer hands off once it holds this */
+#define TM_STREAM_CHUNK ((size_t)1 << 20) /* a streaming buffer hands off once it holds this */
 
 static bool tm__write_all(int fd, const char* data, size_t len)
 {
@@ -34,8 +37,8 @@ static bool tm__write_all(int fd, const char* data, size_t len)
         if(n < 0 && errno == EINTR) continue;
         if(n <= 0) return false;
         data += n;
-        len -= (size_t) n;
-        tm__progress_add((size_t) n);
+        len -= (size_t)n;
+        tm__progress_add((size_t)n);
     }
     return true;
 }
@@ -70,7 +73,7 @@ static void* tm__stream_main(void* arg)
         char*  data = s->chunk;
         size_t len  = s->chunk_len;
         pthread_mutex_unlock(&s->lock);
-        bool ok = s->error == 0 && tm__write_all(s->fd, data, len);
+        bool ok  = s->error == 0 && tm__write_all(s->fd, data, len);
         int  err = errno;
         pthread_mutex_lock(&s->lock);
         if(!ok && !s->error) s->error = err ? err : EIO;
@@ -173,9 +176,15 @@ void tm__buf_append(tm__buf* b, const char* s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void tm__buf_puts(tm__buf* b, const char* s) { tm__buf_append(b, s, strlen(s)); }
+void tm__buf_puts(tm__buf* b, const char* s)
+{
+    tm__buf_append(b, s, strlen(s));
+}
 
-void tm__buf_putc(tm__buf* b, char c) { tm__buf_append(b, &c, 1); }
+void tm__buf_putc(tm__buf* b, char c)
+{
+    tm__buf_append(b, &c, 1);
+}
 
 void tm__buf_printf(tm__buf* b, const char* fmt, ...)
 {
@@ -185,14 +194,14 @@ void tm__buf_printf(tm__buf* b, const char* fmt, ...)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if(n < 0 || !tm__buf_reserve(b, (size_t) n))
+    if(n < 0 || !tm__buf_reserve(b, (size_t)n))
     {
         va_end(ap2);
         return;
     }
-    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap2);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
-    b->len += (size_t) n;
+    b->len += (size_t)n;
 }
 
 char* tm__buf_space(tm__buf* b, size_t n)
@@ -202,7 +211,7 @@ char* tm__buf_space(tm__buf* b, size_t n)
 
 void tm__buf_commit(tm__buf* b, const char* end)
 {
-    b->len          = (size_t) (end - b->data);
+    b->len          = (size_t)(end - b->data);
     b->data[b->len] = '\0';
 }
 
@@ -222,29 +231,43 @@ char* tm__fmt_json_string(char* p, const char* s)
 {
     static const char hex[] = "0123456789abcdef";
     *p++                    = '"';
-    for(const unsigned char* u = (const unsigned char*) (s ? s : ""); *u; ++u)
+    for(const unsigned char* u = (const unsigned char*)(s ? s : ""); *u; ++u)
     {
         unsigned char c = *u;
         if(c >= 0x20 && c != '"' && c != '\\')
         {
-            *p++ = (char) c;
+            *p++ = (char)c;
             continue;
         }
         *p++ = '\\';
         switch(c)
         {
-            case '"': *p++ = '"'; break;
-            case '\\': *p++ = '\\'; break;
-            case '\n': *p++ = 'n'; break;
-            case '\r': *p++ = 'r'; break;
-            case '\t': *p++ = 't'; break;
-            case '\b': *p++ = 'b'; break;
-            case '\f': *p++ = 'f'; break;
-            default:
-                memcpy(p, "u00", 3);
-                p[3] = hex[c >> 4];
-                p[4] = hex[c & 15];
-                p += 5;
+        case '"':
+            *p++ = '"';
+            break;
+        case '\\':
+            *p++ = '\\';
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        case '\b':
+            *p++ = 'b';
+            break;
+        case '\f':
+            *p++ = 'f';
+            break;
+        default:
+            memcpy(p, "u00", 3);
+            p[3] = hex[c >> 4];
+            p[4] = hex[c & 15];
+            p += 5;
         }
     }
     *p++ = '"';
@@ -288,7 +311,7 @@ int tm__buf_stream_open(tm__buf* b, const char* path)
         if(tm__mkdir_p(dir) != TIMEMORY_OK) return TIMEMORY_EIO;
     }
     char tmp[4096 + 64];
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long) getpid());
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     tm__stream* s = calloc(1, sizeof(*s));
     if(s)
     {
@@ -369,7 +392,10 @@ const char* tm__buf_held(const tm__buf* b, size_t mark)
     return b->data ? b->data + (mark - b->flushed) : NULL;
 }
 
-void tm__buf_release(tm__buf* b) { b->held = 0; }
+void tm__buf_release(tm__buf* b)
+{
+    b->held = 0;
+}
 
 char* tm__buf_take(tm__buf* b)
 {

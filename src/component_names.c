@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 static bool tm_equal_n(const char* word, size_t n, const char* name)
 {
     return strncasecmp(word, name, n) == 0 && name[n] == '\0';
@@ -64,12 +63,11 @@ static inline bool tm_is_list_separator(char c)
     return c == '"' || c == '\'' || c == ',' || c == ';' || c == ':' || isspace((unsigned char)c);
 }
 
-int timemory_components_parse_set(const char* list, timemory_component_set* out,
-                                  const char** bad)
+int timemory_components_parse_set(const char* list, timemory_component_set* out, const char** bad)
 {
     static _Thread_local char first_bad[128];
     if(!out) return TIMEMORY_EINVAL;
-    tm__cset set    = {{0}};
+    tm__cset set    = { { 0 } };
     int      result = TIMEMORY_OK;
     if(bad) *bad = NULL;
     for(const char* p = list ? list : ""; *p;)
@@ -109,19 +107,15 @@ int timemory_components_parse(const char* list, timemory_components_t* out, cons
 
 /* Every name and id as its own string, built once for the suggestions. */
 #define TM_ROW_IDS_SIZE(ENUM, value, name, class_name, label, ids, ...) +sizeof(ids)
-enum
-{
-    TM_IDS_CHARS = 0 TIMEMORY_COMPONENTS(TM_ROW_IDS_SIZE)
-};
+enum { TM_IDS_CHARS = 0 TIMEMORY_COMPONENTS(TM_ROW_IDS_SIZE) };
 #undef TM_ROW_IDS_SIZE
 
-static struct
-{
+static struct {
     pthread_once_t once;
     char           chars[TM_IDS_CHARS];
     const char*    word[TM_NTABLE + TM_IDS_CHARS / 2];
     int            nwords;
-} tm_words = {PTHREAD_ONCE_INIT, {0}, {0}, 0};
+} tm_words = { PTHREAD_ONCE_INIT, { 0 }, { 0 }, 0 };
 
 static void tm_words_build(void)
 {
@@ -151,10 +145,7 @@ static void tm_words_build(void)
  * case; both strings are short names. */
 static int tm_edit_distance(const char* a, const char* b)
 {
-    enum
-    {
-        N = 64
-    };
+    enum { N = 64 };
     size_t la = strlen(a), lb = strlen(b);
     if(la >= N) la = N - 1;
     if(lb >= N) lb = N - 1;
@@ -186,16 +177,12 @@ static bool tm_contains_nocase(const char* hay, const char* needle)
     return false;
 }
 
-typedef struct tm_match
-{
+typedef struct tm_match {
     const char* word;
     int         score;
 } tm_match;
 
-enum
-{
-    TM_MAX_WORDS = TM_COMP_CAP + TM_IDS_CHARS / 2
-};
+enum { TM_MAX_WORDS = TM_COMP_CAP + TM_IDS_CHARS / 2 };
 
 /* Every known name and id close to `name`, closest first (equal scores keep enumeration
  * order, names before ids); returns the count. */
@@ -208,8 +195,9 @@ static int tm_rank_matches(const char* name, tm_match found[TM_MAX_WORDS])
     int    nwords = tm_words.nwords + (tm__ncomp() - TM_NTABLE); /* the table's, registered */
     for(int i = 0; i < nwords; ++i)
     {
-        const char* word  = i < tm_words.nwords ? tm_words.word[i]
-                                                : tm__components[TM_NTABLE + i - tm_words.nwords].name;
+        const char* word  = i < tm_words.nwords
+                                ? tm_words.word[i]
+                                : tm__components[TM_NTABLE + i - tm_words.nwords].name;
         int         score = tm_edit_distance(name, word);
         /* "wall" -> wall_clock: a fragment of a name suggests it, after the near misses */
         if(score > limit && !(len >= 3 && tm_contains_nocase(word, name))) continue;

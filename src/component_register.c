@@ -14,8 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct tm_runtime_source
-{
+typedef struct tm_runtime_source {
     timemory_component_read_fn read;
     void*                      context;
     int                        first; /* dense index of member 0 */
@@ -116,8 +115,7 @@ static int tm_member_count(const timemory_component_spec* spec)
 }
 
 /* The reason spec cannot be registered (a warning names it), or NULL. */
-static const char* tm_check_spec(const timemory_component_spec* spec, const char** what,
-                                 bool owned)
+static const char* tm_check_spec(const timemory_component_spec* spec, const char** what, bool owned)
 {
     *what = spec && spec->name ? spec->name : "";
     if(!spec) return "no spec";
@@ -203,8 +201,7 @@ int tm__component_register_owned(const timemory_component_spec* spec, int owner)
             return TIMEMORY_ENOMEM; /* the copies made stay: a few bytes, once */
         }
     }
-    tm_sources[tm_nsources++] =
-        (tm_runtime_source){spec->read, spec->context, base, n, owner};
+    tm_sources[tm_nsources++] = (tm_runtime_source){ spec->read, spec->context, base, n, owner };
     /* the rows are complete before anyone sees the count that includes them */
     __atomic_store_n(&tm__ncomponents, base + n, __ATOMIC_RELEASE);
     for(int i = 0; i < n; ++i) tm__recordable_add(base + i);

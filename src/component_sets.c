@@ -9,8 +9,8 @@
 /* public id -> index + 1. A duplicated value is a duplicate designated initializer
  * (-Woverride-init stops the build); a value past the table's id range does not compile. */
 #define TM_ROW_INDEX(ENUM, value, ...) [value] = TM__POS_##ENUM + 1,
-static const uint8_t tm_table_index[TIMEMORY_COMPONENT_RUNTIME_FIRST] = {
-    TIMEMORY_COMPONENTS(TM_ROW_INDEX)};
+static const uint8_t tm_table_index[TIMEMORY_COMPONENT_RUNTIME_FIRST] = { TIMEMORY_COMPONENTS(
+    TM_ROW_INDEX) };
 #undef TM_ROW_INDEX
 _Static_assert(TM_NTABLE < 255, "tm_table_index holds index + 1 in a byte");
 
@@ -18,7 +18,7 @@ _Static_assert(TM_NTABLE < 255, "tm_table_index holds index + 1 in a byte");
  * timemory_components_t) is the first word of a set as it is. 64 is the seed's end marker of
  * id lists (TIMEMORY_COMPONENTS_END, compiled into its callers): no row takes it. */
 #define TM_ROW_SEED_ORDER(ENUM, value, ...)                                                        \
-    _Static_assert((value) >= 64 || TM__POS_##ENUM == (value), "rows 0..63 in id order");     \
+    _Static_assert((value) >= 64 || TM__POS_##ENUM == (value), "rows 0..63 in id order");          \
     _Static_assert((value) != TIMEMORY_COMPONENTS_END, "id 64 is TIMEMORY_COMPONENTS_END");
 TIMEMORY_COMPONENTS(TM_ROW_SEED_ORDER)
 #undef TM_ROW_SEED_ORDER
@@ -70,7 +70,7 @@ int timemory_component_set_count(const timemory_component_set* set)
 
 timemory_component_set timemory_component_set_from_mask(timemory_components_t mask)
 {
-    timemory_component_set set = {{0}};
+    timemory_component_set set = { { 0 } };
     set.bits[0]                = mask;
     return set;
 }

@@ -21,8 +21,7 @@
 /* ---- sources ------------------------------------------------------------------------------ */
 
 /* What the system must be asked for a sample; one bit per read, each done at most once. */
-enum
-{
+enum {
     TM_RD_MONO    = 1u << 0, /* clock_gettime(CLOCK_MONOTONIC): wall and monotonic clocks */
     TM_RD_RAW     = 1u << 1, /* clock_gettime(CLOCK_MONOTONIC_RAW) */
     TM_RD_THREAD  = 1u << 2, /* clock_gettime(CLOCK_THREAD_CPUTIME_ID) */
@@ -50,7 +49,7 @@ enum
     S(TIMES_CPU, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);)                       \
     S(TIMES_USER, TM_RD_RUSAGE, a = TM_RU_NS(ru_utime);)                                           \
     S(TIMES_SYS, TM_RD_RUSAGE, a = TM_RU_NS(ru_stime);)                                            \
-    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);             \
+    S(UTIL_CPU, TM_RD_RUSAGE | TM_RD_MONO, a = TM_RU_NS(ru_utime) + TM_RU_NS(ru_stime);            \
       b = s->mono_ns;)                                                                             \
     S(UTIL_THREAD_CPU, TM_RD_THREAD | TM_RD_MONO, a = s->thread_ns; b = s->mono_ns;)               \
     S(UTIL_PROCESS_CPU, TM_RD_PROCESS | TM_RD_MONO, a = s->process_ns; b = s->mono_ns;)            \
@@ -78,16 +77,14 @@ static atomic_llong tm_test_samples;
 #    define TM_TEST_SOURCES(S)
 #endif
 
-enum tm_source
-{
+enum tm_source {
 #define TM_SOURCE_ENUM(name, reads, ...) TM_SRC_##name,
     TM_SOURCES(TM_SOURCE_ENUM)
 #undef TM_SOURCE_ENUM
-    TM_SRC_COUNT
+        TM_SRC_COUNT
 };
 
-enum
-{
+enum {
 #define TM_SOURCE_READS(name, reads, ...) TM_READS_OF_##name = (reads),
     TM_SOURCES(TM_SOURCE_READS)
 #undef TM_SOURCE_READS
@@ -96,28 +93,28 @@ enum
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define TM_ROW(ENUM, value_, name_, class_, label_, ids_, source_, nvalues_, flags_, unit0, repr0, \
-               label0, unit1, repr1, label1, needs_, description_)                               \
-    [TM__POS_##ENUM] = {.id          = value_,                                                  \
-                        .enum_name   = #ENUM,                                                   \
-                        .name        = name_,                                                   \
-                        .class_name  = class_,                                                  \
-                        .label       = label_,                                                  \
-                        .ids         = ids_,                                                    \
-                        .source      = TM_SRC_##source_,                                        \
-                        .nvalues     = nvalues_,                                                \
-                        .flags       = flags_,                                                  \
-                        .unit        = {unit0, unit1},                                          \
-                        .repr        = {repr0, repr1},                                          \
-                        .labels      = {label0, label1},                                        \
-                        .needs       = needs_,                                                  \
-                        .description = description_},
-tm__component_row tm__components[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW)};
+               label0, unit1, repr1, label1, needs_, description_)                                 \
+    [TM__POS_##ENUM] = { .id          = value_,                                                    \
+                         .enum_name   = #ENUM,                                                     \
+                         .name        = name_,                                                     \
+                         .class_name  = class_,                                                    \
+                         .label       = label_,                                                    \
+                         .ids         = ids_,                                                      \
+                         .source      = TM_SRC_##source_,                                          \
+                         .nvalues     = nvalues_,                                                  \
+                         .flags       = flags_,                                                    \
+                         .unit        = { unit0, unit1 },                                          \
+                         .repr        = { repr0, repr1 },                                          \
+                         .labels      = { label0, label1 },                                        \
+                         .needs       = needs_,                                                    \
+                         .description = description_ },
+tm__component_row tm__components[TM_COMP_CAP] = { TIMEMORY_COMPONENTS(TM_ROW) };
 #undef TM_ROW
 int tm__ncomponents = TM_NTABLE;
 
 #define TM_ROW_READS(ENUM, value, name, class_name, label, ids, source, ...)                       \
     [TM__POS_##ENUM] = TM_READS_OF_##source,
-static uint8_t tm_reads_of[TM_COMP_CAP] = {TIMEMORY_COMPONENTS(TM_ROW_READS)};
+static uint8_t tm_reads_of[TM_COMP_CAP] = { TIMEMORY_COMPONENTS(TM_ROW_READS) };
 #undef TM_ROW_READS
 
 static inline bool tm_valid(int comp)
@@ -134,12 +131,20 @@ static inline int tm_source(int comp)
 /* whose resource usage the rusage-based components read (timemory_set_rusage_*) */
 static int tm_rusage_target = RUSAGE_THREAD;
 
-void timemory_set_rusage_self(void) { tm_rusage_target = RUSAGE_SELF; }
-void timemory_set_rusage_children(void) { tm_rusage_target = RUSAGE_CHILDREN; }
-void timemory_set_rusage_thread(void) { tm_rusage_target = RUSAGE_THREAD; }
-
-typedef struct tm_sample
+void timemory_set_rusage_self(void)
 {
+    tm_rusage_target = RUSAGE_SELF;
+}
+void timemory_set_rusage_children(void)
+{
+    tm_rusage_target = RUSAGE_CHILDREN;
+}
+void timemory_set_rusage_thread(void)
+{
+    tm_rusage_target = RUSAGE_THREAD;
+}
+
+typedef struct tm_sample {
     int64_t       mono_ns, raw_ns, thread_ns, process_ns;
     struct rusage ru;
     int64_t       statm_size, statm_resident; /* bytes */
@@ -194,19 +199,18 @@ static ssize_t tm_read_proc(const char* path, char* buf, size_t cap)
 /* The /proc files of the hot path stay open: pread at offset 0 regenerates their text at a
  * quarter of the cost of open+read+close. /proc/self is resolved at open, so a forked child
  * drops the parent's descriptors and opens its own. */
-typedef struct tm_proc_file
-{
+typedef struct tm_proc_file {
     const char* path;
     atomic_int  fd;
 } tm_proc_file;
 
-static tm_proc_file   tm_statm_file  = {"/proc/self/statm", -1};
-static tm_proc_file   tm_io_file     = {"/proc/self/io", -1};
+static tm_proc_file   tm_statm_file  = { "/proc/self/statm", -1 };
+static tm_proc_file   tm_io_file     = { "/proc/self/io", -1 };
 static pthread_once_t tm_atfork_once = PTHREAD_ONCE_INIT;
 
 static void tm_proc_files_after_fork(void)
 {
-    tm_proc_file* files[] = {&tm_statm_file, &tm_io_file};
+    tm_proc_file* files[] = { &tm_statm_file, &tm_io_file };
     for(size_t i = 0; i < sizeof(files) / sizeof(files[0]); ++i)
     {
         int fd = atomic_exchange(&files[i]->fd, -1);
@@ -316,8 +320,7 @@ static inline void tm_extract(int comp, const tm_sample* s, int64_t out[2])
     switch(tm_source(comp))
     {
 #define TM_SOURCE_CASE(name, reads, ...)                                                           \
-    case TM_SRC_##name:                                                                            \
-    {                                                                                              \
+    case TM_SRC_##name: {                                                                          \
         __VA_ARGS__                                                                                \
     }                                                                                              \
     break;
@@ -561,10 +564,10 @@ void tm__format(int comp, int* width, int* precision, bool* scientific)
 static const char* tm_rate_repr(const char* mem)
 {
     static const char* const known[][2] = {
-        {"MB", "MB/sec"},   {"byte", "byte/sec"}, {"b", "b/sec"},     {"kb", "kb/sec"},
-        {"mb", "mb/sec"},   {"gb", "gb/sec"},     {"tb", "tb/sec"},   {"pb", "pb/sec"},
-        {"kib", "kib/sec"}, {"mib", "mib/sec"},   {"gib", "gib/sec"}, {"tib", "tib/sec"},
-        {"pib", "pib/sec"}, {"KB", "KB/sec"},     {"GB", "GB/sec"},
+        { "MB", "MB/sec" },   { "byte", "byte/sec" }, { "b", "b/sec" },     { "kb", "kb/sec" },
+        { "mb", "mb/sec" },   { "gb", "gb/sec" },     { "tb", "tb/sec" },   { "pb", "pb/sec" },
+        { "kib", "kib/sec" }, { "mib", "mib/sec" },   { "gib", "gib/sec" }, { "tib", "tib/sec" },
+        { "pib", "pib/sec" }, { "KB", "KB/sec" },     { "GB", "GB/sec" },
     };
     for(size_t i = 0; i < sizeof(known) / sizeof(known[0]); ++i)
         if(strcmp(mem, known[i][0]) == 0) return known[i][1];
@@ -729,10 +732,9 @@ bool timemory_component_can_sample(int id)
 
 int timemory_component_sample(int id, int64_t value[2], int64_t accum[2])
 {
-    if((id = tm__comp_index(id)) < 0 || !value || !accum || !tm_samples(id))
-        return TIMEMORY_EINVAL;
+    if((id = tm__comp_index(id)) < 0 || !value || !accum || !tm_samples(id)) return TIMEMORY_EINVAL;
     if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
-    int64_t  now[1][2] = {{0, 0}};
+    int64_t  now[1][2] = { { 0, 0 } };
     tm__cset set       = tm__cset_one(id);
     tm__record_set(&set, now);
     if(now[0][0] > value[0]) value[0] = now[0][0];

@@ -38,7 +38,7 @@ static char* tm__diff_candidate(const char* base, const char* label, const char*
     tm__buf_init(&b);
     tm__buf_puts(&b, base); /* bytes kept as they are (UTF-8 names) */
     if(b.len > 0 && b.data[b.len - 1] != '/' &&
-       (isalnum((unsigned char) b.data[b.len - 1]) || ((unsigned char) b.data[b.len - 1] & 0x80)))
+       (isalnum((unsigned char)b.data[b.len - 1]) || ((unsigned char)b.data[b.len - 1] & 0x80)))
         tm__buf_putc(&b, '-');
     tm__buf_puts(&b, label);
     if(*ext != '.') tm__buf_putc(&b, '.');
@@ -54,11 +54,11 @@ static char* tm__diff_candidate(const char* base, const char* label, const char*
 int tm__diff_input_candidates(const char* label, char** out, int max)
 {
     if(!label || !out || max <= 0) return 0;
-    char* path       = tm__diff_setting(&tm__settings.input_path, &tm__settings.output_path);
-    char* prefix     = tm__diff_setting(&tm__settings.input_prefix, &tm__settings.output_prefix);
-    char* extensions = tm__diff_setting(&tm__settings.input_extensions,
-                                        &tm__settings.input_extensions);
-    int   n          = 0;
+    char* path   = tm__diff_setting(&tm__settings.input_path, &tm__settings.output_path);
+    char* prefix = tm__diff_setting(&tm__settings.input_prefix, &tm__settings.output_prefix);
+    char* extensions =
+        tm__diff_setting(&tm__settings.input_extensions, &tm__settings.input_extensions);
+    int n = 0;
     if(path && prefix && extensions)
     {
         tm__buf base;
@@ -75,7 +75,7 @@ int tm__diff_input_candidates(const char* label, char** out, int max)
         char* list = tm__buf_take(&exts);
         char* save = NULL;
         for(char* ext = list ? strtok_r(list, ",; ", &save) : NULL; ext && base_text && n < max;
-            ext = strtok_r(NULL, ",; ", &save))
+            ext       = strtok_r(NULL, ",; ", &save))
         {
             char* candidate = tm__diff_candidate(base_text, label, ext);
             if(!candidate) break;
@@ -204,8 +204,8 @@ static int tm__diff_entry(tm__diff_ctx* c, int comp, const tm__jnode* g, tm__ent
     int64_t depth;
     if(!tm__jnode_i64(v, &depth)) return tm__diff_expected(c, "depth", v, "an integer");
     if(depth < 0 || depth > 1000000)
-        return tm__diff_reject(c, "depth", "%lld is not a depth", (long long) depth);
-    e->depth = (int) depth;
+        return tm__diff_reject(c, "depth", "%lld is not a depth", (long long)depth);
+    e->depth = (int)depth;
     v        = tm__jnode_member(g, "prefix");
     if(!v || v->kind != TM_JSON_STRING) return tm__diff_expected(c, "prefix", v, "a string");
     if(strlen(v->u.string.text) != v->u.string.len)
@@ -243,7 +243,7 @@ static int tm__diff_entry(tm__diff_ctx* c, int comp, const tm__jnode* g, tm__ent
         /* statistics are in the display units of the run that wrote them: repr_data against
          * the raw value tells those units, so a change of timing_units between the runs
          * still subtracts like from like */
-        double written[2], now[2] = { 0.0, 0.0 };
+        double       written[2], now[2] = { 0.0, 0.0 };
         tm__diff_ctx quiet = { NULL, 0, "" }; /* repr_data is optional */
         bool have_repr = tm__diff_doubles(&quiet, entry, "repr_data", k, written) == TIMEMORY_OK;
         tm__get(comp, e->accum, now);
@@ -273,7 +273,7 @@ static void tm__diff_component_key(int comp, char* key, size_t len)
 {
     const char* name = tm__components[comp].enum_name ? tm__components[comp].enum_name : "";
     size_t      i    = 0;
-    for(; name[i] && i + 1 < len; ++i) key[i] = (char) tolower((unsigned char) name[i]);
+    for(; name[i] && i + 1 < len; ++i) key[i] = (char)tolower((unsigned char)name[i]);
     key[i] = '\0';
 }
 
@@ -282,15 +282,16 @@ int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, 
     if(why && len) why[0] = '\0';
     if(!prev || !tm__comp_valid(comp)) return TIMEMORY_EINVAL;
     memset(prev, 0, sizeof(*prev));
-    prev->comp         = comp;
-    tm__diff_ctx c     = { why, len, "" };
+    prev->comp     = comp;
+    tm__diff_ctx c = { why, len, "" };
     char         key[128];
     tm__diff_component_key(comp, key, sizeof(key));
 
     const tm__jnode* top = tm__jnode_member(root, "timemory");
     if(!top || top->kind != TM_JSON_OBJECT)
-        return tm__diff_reject(&c, NULL, "not a timemory output (no \"timemory\" object at the "
-                                         "top level)");
+        return tm__diff_reject(&c, NULL,
+                               "not a timemory output (no \"timemory\" object at the "
+                               "top level)");
     snprintf(c.where, sizeof(c.where), "timemory");
     const tm__jnode* data = tm__jnode_member(top, key);
     if(!data)
@@ -310,14 +311,15 @@ int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, 
     int64_t threads = 0;
     if(!tm__jnode_i64(tm__jnode_member(data, "thread_count"), &threads))
         tm__jnode_i64(tm__jnode_member(data, "concurrency"), &threads);
-    prev->thread_count = threads > 0 && threads < INT32_MAX ? (int) threads : 0;
+    prev->thread_count = threads > 0 && threads < INT32_MAX ? (int)threads : 0;
 
     const tm__jnode* ranks = tm__jnode_member(data, "ranks");
     if(!ranks || ranks->kind != TM_JSON_ARRAY)
     {
         if(tm__jnode_member(data, "graph") || tm__jnode_member(data, "mpi"))
-            return tm__diff_reject(&c, NULL, "is the hierarchical (tree) layout; the difference "
-                                             "reads the flat layout (%s.json)",
+            return tm__diff_reject(&c, NULL,
+                                   "is the hierarchical (tree) layout; the difference "
+                                   "reads the flat layout (%s.json)",
                                    tm__components[comp].label);
         return tm__diff_expected(&c, "ranks", ranks, "an array");
     }
@@ -376,14 +378,14 @@ size_t tm__diff_probes; /* entry comparisons made while matching (a test checks:
 
 static size_t tm__diff_slot(const tm__entry* e, size_t mask)
 {
-    uint64_t h = e->hash ^ (e->rolling_hash * 0x9e3779b97f4a7c15ull) ^ (uint64_t) (int64_t) e->depth;
+    uint64_t h = e->hash ^ (e->rolling_hash * 0x9e3779b97f4a7c15ull) ^ (uint64_t)(int64_t)e->depth;
     /* the prefix too: entries of one key hash may differ only there */
-    for(const unsigned char* p = (const unsigned char*) (e->prefix ? e->prefix : ""); *p; ++p)
+    for(const unsigned char* p = (const unsigned char*)(e->prefix ? e->prefix : ""); *p; ++p)
         h = (h ^ *p) * 0x100000001b3ull;
     h ^= h >> 31;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 29;
-    return (size_t) h & mask;
+    return (size_t)h & mask;
 }
 
 static bool tm__diff_index_build(tm__diff_index* x, const tm__result* current)
@@ -419,7 +421,7 @@ static char* tm__diff_banner(const tm__result* current, const tm__result* prev,
     tm__buf b;
     tm__buf_init(&b);
     for(const char* p = tm__components[current->comp].description; p && *p; ++p)
-        tm__buf_putc(&b, (char) toupper((unsigned char) *p));
+        tm__buf_putc(&b, (char)toupper((unsigned char)*p));
     tm__buf_printf(&b, " vs. %s", input_name ? input_name : "");
     if(prev->thread_count > 0 && current->thread_count != prev->thread_count)
     {
@@ -433,19 +435,18 @@ static char* tm__diff_banner(const tm__result* current, const tm__result* prev,
 int tm__diff_compute(const tm__result* current, const tm__result* prev, const char* input_name,
                      tm__result* out)
 {
-    if(!current || !prev || !out || !tm__comp_valid(current->comp))
-        return TIMEMORY_EINVAL;
+    if(!current || !prev || !out || !tm__comp_valid(current->comp)) return TIMEMORY_EINVAL;
     memset(out, 0, sizeof(*out));
-    int                      comp = current->comp;
-    const tm__component_row* row  = &tm__components[comp];
-    int                      nv   = row->nvalues > 2 ? 2 : row->nvalues;
-    int                      k    = tm__diff_display_count(comp);
+    int                      comp  = current->comp;
+    const tm__component_row* row   = &tm__components[comp];
+    int                      nv    = row->nvalues > 2 ? 2 : row->nvalues;
+    int                      k     = tm__diff_display_count(comp);
     bool                     stats = !(row->flags & TIMEMORY_CFLAG_NO_STATS);
-    out->comp                     = comp;
-    out->pid                      = current->pid;
-    out->thread_count             = current->thread_count;
-    out->root.label               = tm__strdup("unknown-hash=0");
-    out->banner                   = tm__diff_banner(current, prev, input_name);
+    out->comp                      = comp;
+    out->pid                       = current->pid;
+    out->thread_count              = current->thread_count;
+    out->root.label                = tm__strdup("unknown-hash=0");
+    out->banner                    = tm__diff_banner(current, prev, input_name);
     if(prev->nentries > 0) out->entries = calloc(prev->nentries, sizeof(tm__entry));
     tm__diff_index index = { NULL, 0 };
     if(!out->root.label || !out->banner || (prev->nentries > 0 && !out->entries) ||
@@ -469,9 +470,9 @@ int tm__diff_compute(const tm__result* current, const tm__result* prev, const ch
             return TIMEMORY_ENOMEM;
         }
         /* the label is the tail of the prefix in result.c's entries: keep the same tail */
-        uintptr_t start = (uintptr_t) now->prefix, at = (uintptr_t) now->label;
-        bool      tail  = now->label && at >= start && at <= start + strlen(now->prefix);
-        d->label        = tail ? d->prefix + (at - start) : tm__diff_label_of(d->prefix);
+        uintptr_t start = (uintptr_t)now->prefix, at = (uintptr_t)now->label;
+        bool      tail = now->label && at >= start && at <= start + strlen(now->prefix);
+        d->label       = tail ? d->prefix + (at - start) : tm__diff_label_of(d->prefix);
         ++out->nentries;
         for(int v = 0; v < nv; ++v) d->accum[v] = now->accum[v] - old->accum[v];
         if(!stats) continue;

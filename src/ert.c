@@ -80,16 +80,18 @@ uint64_t timemory_ert_cache_size(int level, unsigned* shared_cpus)
         if(tm_ert_read_line(path, text, sizeof(text)) < 0) continue;
         char*    unit  = NULL;
         uint64_t bytes = strtoull(text, &unit, 10);
-        if(unit && (*unit == 'K' || *unit == 'k')) bytes <<= 10;
-        else if(unit && *unit == 'M') bytes <<= 20;
-        else if(unit && *unit == 'G') bytes <<= 30;
+        if(unit && (*unit == 'K' || *unit == 'k'))
+            bytes <<= 10;
+        else if(unit && *unit == 'M')
+            bytes <<= 20;
+        else if(unit && *unit == 'G')
+            bytes <<= 30;
         if(shared_cpus)
         {
             snprintf(path, sizeof(path),
                      "/sys/devices/system/cpu/cpu0/cache/index%d/shared_cpu_list", index);
-            *shared_cpus = tm_ert_read_line(path, text, sizeof(text)) == 0
-                               ? tm_ert_count_cpus(text)
-                               : 1;
+            *shared_cpus =
+                tm_ert_read_line(path, text, sizeof(text)) == 0 ? tm_ert_count_cpus(text) : 1;
         }
         if(bytes > 0) return bytes;
     }
@@ -127,7 +129,8 @@ int timemory_ert_config_init(timemory_ert_config* config)
     if(!config) return TIMEMORY_EINVAL;
     memset(config, 0, sizeof(*config));
     config->min_working_set = tm_ert_setting("ert_min_working_size_cpu");
-    if(config->min_working_set == 0) config->min_working_set = tm_ert_setting("ert_min_working_size");
+    if(config->min_working_set == 0)
+        config->min_working_set = tm_ert_setting("ert_min_working_size");
     if(config->min_working_set == 0) config->min_working_set = 64;
 
     config->max_data_size = tm_ert_setting("ert_max_data_size_cpu");
@@ -202,11 +205,14 @@ int64_t timemory_ert_count_points(const timemory_ert_config* config)
 {
     if(!config) return TIMEMORY_EINVAL;
     const char* bad = NULL;
-    if(config->min_working_set == 0) bad = "min_working_set must be at least 1";
+    if(config->min_working_set == 0)
+        bad = "min_working_set must be at least 1";
     else if(config->num_threads == 0 || config->num_threads > 4096)
         bad = "num_threads must be 1 to 4096";
-    else if(config->trials_min == 0) bad = "trials_min must be at least 1";
-    else if(config->repeats == 0) bad = "repeats must be at least 1";
+    else if(config->trials_min == 0)
+        bad = "trials_min must be at least 1";
+    else if(config->repeats == 0)
+        bad = "repeats must be at least 1";
     else if(config->alignment < sizeof(double) || (config->alignment & (config->alignment - 1)))
         bad = "alignment must be a power of two of at least 8 bytes";
     else if(config->dtypes == 0 || (config->dtypes & ~(TIMEMORY_ERT_FLOAT | TIMEMORY_ERT_DOUBLE)))
@@ -235,8 +241,7 @@ int64_t timemory_ert_count_points(const timemory_ert_config* config)
 
 /* ---- threads ---------------------------------------------------------------------------- */
 
-typedef struct tm_ert_shared
-{
+typedef struct tm_ert_shared {
     pthread_barrier_t start, done;
     tm__ert_kernels   kernels;
     unsigned          dtype;
@@ -252,8 +257,7 @@ typedef struct tm_ert_shared
     int             gate; /* opened once the workers are started and the barriers made */
 } tm_ert_shared;
 
-typedef struct tm_ert_worker
-{
+typedef struct tm_ert_worker {
     tm_ert_shared* shared;
     void*          buf;
     pthread_t      thread;
@@ -347,7 +351,8 @@ static int tm_ert_run_dtype(const timemory_ert_config* config, unsigned dtype,
     int barriers = 0;
     if(rc == 0)
     {
-        if(pthread_barrier_init(&s.start, NULL, nthreads) != 0) rc = TIMEMORY_ENOMEM;
+        if(pthread_barrier_init(&s.start, NULL, nthreads) != 0)
+            rc = TIMEMORY_ENOMEM;
         else if(pthread_barrier_init(&s.done, NULL, nthreads) != 0)
         {
             pthread_barrier_destroy(&s.start);
@@ -383,10 +388,10 @@ static int tm_ert_run_dtype(const timemory_ert_config* config, unsigned dtype,
             uint64_t work   = ((uint64_t)1 << 28) / config->ops[k];
             uint64_t trials = (work < volume ? work : volume) / n;
             if(trials < config->trials_min) trials = config->trials_min;
-            s.n             = n;
-            s.trials        = trials;
-            s.ops           = config->ops[k];
-            uint64_t best   = UINT64_MAX;
+            s.n           = n;
+            s.trials      = trials;
+            s.ops         = config->ops[k];
+            uint64_t best = UINT64_MAX;
             for(uint64_t r = 0; r < config->repeats; ++r)
             {
                 pthread_barrier_wait(&s.start);

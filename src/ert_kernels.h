@@ -9,11 +9,10 @@
  * when ops is odd; each element loaded and stored once per trial. */
 typedef void (*tm__ert_kernel_f)(float* buf, uint64_t n, uint64_t trials, unsigned ops, float c,
                                  float d);
-typedef void (*tm__ert_kernel_d)(double* buf, uint64_t n, uint64_t trials, unsigned ops,
-                                 double c, double d);
+typedef void (*tm__ert_kernel_d)(double* buf, uint64_t n, uint64_t trials, unsigned ops, double c,
+                                 double d);
 
-typedef struct tm__ert_kernels
-{
+typedef struct tm__ert_kernels {
     const char*      isa;
     tm__ert_kernel_f kfloat;
     tm__ert_kernel_d kdouble;

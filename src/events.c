@@ -15,7 +15,7 @@
 
 #include <pthread.h>
 
-int                        timemory_mallocp_active;
+int               timemory_mallocp_active;
 __thread unsigned timemory_alloc_hold __attribute__((tls_model("initial-exec")));
 
 /* starts that may be active at once (each start is one id until its stop) */
@@ -31,9 +31,8 @@ static uint64_t tm__alloc_keys[TIMEMORY_ALLOC_COUNT];
 static bool     tm__alloc_keys_ready;
 
 #define TM_ALLOC_NAME(name, label) label,
-static const char* const tm__alloc_names[TIMEMORY_ALLOC_COUNT] = {
-    TIMEMORY_ALLOC_FUNCTIONS(TM_ALLOC_NAME)
-};
+static const char* const tm__alloc_names[TIMEMORY_ALLOC_COUNT] = { TIMEMORY_ALLOC_FUNCTIONS(
+    TM_ALLOC_NAME) };
 #undef TM_ALLOC_NAME
 
 const char* timemory_alloc_function_name(int function)
@@ -54,7 +53,7 @@ uint64_t timemory_start_mallocp(void)
     }
     if(tm__mallocp_nids < TM_MALLOCP_MAX_STARTS)
     {
-        id                                   = tm__mallocp_next_id++;
+        id                                  = tm__mallocp_next_id++;
         tm__mallocp_ids[tm__mallocp_nids++] = id;
         __atomic_store_n(&timemory_mallocp_active, 1, __ATOMIC_RELEASE);
     }

@@ -22,29 +22,50 @@
 #include <unistd.h>
 
 #define TM_EXCHANGE_VERSION 2u /* 2: per-thread trees */
-#define TM_EXCHANGE_ORDER 0x01020304u
+#define TM_EXCHANGE_ORDER   0x01020304u
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-static void tm__put_raw(tm__buf* b, const void* p, size_t n) { tm__buf_append(b, p, n); }
-static void tm__put_u8(tm__buf* b, uint8_t v) { tm__put_raw(b, &v, sizeof(v)); }
-static void tm__put_u32(tm__buf* b, uint32_t v) { tm__put_raw(b, &v, sizeof(v)); }
-static void tm__put_i32(tm__buf* b, int32_t v) { tm__put_raw(b, &v, sizeof(v)); }
-static void tm__put_u64(tm__buf* b, uint64_t v) { tm__put_raw(b, &v, sizeof(v)); }
-static void tm__put_i64(tm__buf* b, int64_t v) { tm__put_raw(b, &v, sizeof(v)); }
-static void tm__put_f64(tm__buf* b, double v) { tm__put_raw(b, &v, sizeof(v)); }
+static void tm__put_raw(tm__buf* b, const void* p, size_t n)
+{
+    tm__buf_append(b, p, n);
+}
+static void tm__put_u8(tm__buf* b, uint8_t v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
+static void tm__put_u32(tm__buf* b, uint32_t v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
+static void tm__put_i32(tm__buf* b, int32_t v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
+static void tm__put_u64(tm__buf* b, uint64_t v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
+static void tm__put_i64(tm__buf* b, int64_t v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
+static void tm__put_f64(tm__buf* b, double v)
+{
+    tm__put_raw(b, &v, sizeof(v));
+}
 
 static void tm__put_str(tm__buf* b, const char* s)
 {
     size_t n = s ? strlen(s) : 0;
-    tm__put_u32(b, (uint32_t) n);
+    tm__put_u32(b, (uint32_t)n);
     if(n) tm__put_raw(b, s, n);
 }
 
 static size_t tm__count_nodes(const tm__rnode* root)
 {
-    size_t             count = 0, n = 0, cap = 64;
-    const tm__rnode**  stack = malloc(cap * sizeof(*stack));
+    size_t            count = 0, n = 0, cap = 64;
+    const tm__rnode** stack = malloc(cap * sizeof(*stack));
     if(!stack) return 0;
     stack[n++] = root;
     while(n > 0)
@@ -71,7 +92,7 @@ static size_t tm__count_nodes(const tm__rnode* root)
 
 static void tm__put_node(tm__buf* b, const tm__rnode* n)
 {
-    tm__put_u32(b, (uint32_t) n->nchildren);
+    tm__put_u32(b, (uint32_t)n->nchildren);
     tm__put_u64(b, n->id);
     tm__put_u64(b, n->key);
     tm__put_u8(b, n->is_dummy ? 1 : 0);
@@ -83,9 +104,9 @@ static void tm__put_node(tm__buf* b, const tm__rnode* n)
     for(int k = 0; k < 2; ++k) tm__put_f64(b, n->stats.min[k]);
     for(int k = 0; k < 2; ++k) tm__put_f64(b, n->stats.max[k]);
     tm__put_u64(b, n->stats.count);
-    tm__put_u32(b, (uint32_t) n->ntids);
+    tm__put_u32(b, (uint32_t)n->ntids);
     for(int i = 0; i < n->ntids; ++i) tm__put_i32(b, tm__rnode_tids(n)[i]);
-    tm__put_u32(b, (uint32_t) n->npids);
+    tm__put_u32(b, (uint32_t)n->npids);
     for(int i = 0; i < n->npids; ++i) tm__put_i64(b, tm__rnode_pids(n)[i]);
     tm__put_str(b, n->label);
 }
@@ -133,20 +154,20 @@ int tm__exchange_pack(tm__buf* out, int rank)
     tm__put_raw(out, "TMX1", 4);
     tm__put_u32(out, TM_EXCHANGE_VERSION);
     tm__put_u32(out, TM_EXCHANGE_ORDER);
-    tm__put_i64(out, (int64_t) tm__data_pid()); /* a crashed process's writer: the crashed pid */
+    tm__put_i64(out, (int64_t)tm__data_pid()); /* a crashed process's writer: the crashed pid */
     tm__put_i32(out, rank);
-    tm__put_i32(out, nres > 0 ? results[0].thread_count : (int) tm__graphs_count());
-    tm__put_i32(out, (int32_t) tm__adopted_count());
-    tm__put_u32(out, (uint32_t) nres);
+    tm__put_i32(out, nres > 0 ? results[0].thread_count : (int)tm__graphs_count());
+    tm__put_i32(out, (int32_t)tm__adopted_count());
+    tm__put_u32(out, (uint32_t)nres);
     for(int i = 0; i < nres && rc == TIMEMORY_OK; ++i)
     {
         const tm__rnode* trees;
         size_t           ntrees = tm__thread_trees(&results[i].root, &results[i].threads, &trees);
         tm__put_str(out, tm__components[results[i].comp].name);
-        tm__put_u32(out, (uint32_t) ntrees);
+        tm__put_u32(out, (uint32_t)ntrees);
         for(size_t t = 0; t < ntrees && rc == TIMEMORY_OK; ++t)
         {
-            tm__put_u64(out, (uint64_t) tm__count_nodes(&trees[t]));
+            tm__put_u64(out, (uint64_t)tm__count_nodes(&trees[t]));
             rc = tm__put_tree(out, &trees[t]);
         }
     }
@@ -175,18 +196,18 @@ static bool tm__fail(tm__reader* r, const char* what)
 static bool tm__get_raw(tm__reader* r, void* out, size_t n)
 {
     if(r->bad) return false;
-    if((size_t) (r->end - r->p) < n) return tm__fail(r, "truncated data");
+    if((size_t)(r->end - r->p) < n) return tm__fail(r, "truncated data");
     memcpy(out, r->p, n);
     r->p += n;
     return true;
 }
 
-#define TM_GETTER(name, type)                                                                  \
-    static type name(tm__reader* r)                                                            \
-    {                                                                                          \
-        type v = 0;                                                                            \
-        tm__get_raw(r, &v, sizeof(v));                                                         \
-        return v;                                                                              \
+#define TM_GETTER(name, type)                                                                      \
+    static type name(tm__reader* r)                                                                \
+    {                                                                                              \
+        type v = 0;                                                                                \
+        tm__get_raw(r, &v, sizeof(v));                                                             \
+        return v;                                                                                  \
     }
 TM_GETTER(tm__get_u8, uint8_t)
 TM_GETTER(tm__get_u32, uint32_t)
@@ -201,7 +222,7 @@ static char* tm__get_str(tm__reader* r)
 {
     uint32_t n = tm__get_u32(r);
     if(r->bad) return NULL;
-    if((size_t) (r->end - r->p) < n)
+    if((size_t)(r->end - r->p) < n)
     {
         tm__fail(r, "a string runs past the end of the data");
         return NULL;
@@ -211,7 +232,7 @@ static char* tm__get_str(tm__reader* r)
         tm__fail(r, "a string holds a NUL byte");
         return NULL;
     }
-    char* s = malloc((size_t) n + 1);
+    char* s = malloc((size_t)n + 1);
     if(!s)
     {
         tm__fail(r, "out of memory");
@@ -242,30 +263,30 @@ static bool tm__get_node(tm__reader* r, tm__rnode* n, uint32_t* nchildren)
     n->stats.count = tm__get_u64(r);
     uint32_t ntids = tm__get_u32(r);
     if(r->bad) return false;
-    if(ntids > (size_t) (r->end - r->p) / 4) return tm__fail(r, "a thread list is too long");
+    if(ntids > (size_t)(r->end - r->p) / 4) return tm__fail(r, "a thread list is too long");
     if(ntids)
     {
         n->tids = malloc(ntids * sizeof(int));
         if(!n->tids) return tm__fail(r, "out of memory");
         for(uint32_t i = 0; i < ntids; ++i) n->tids[i] = tm__get_i32(r);
-        n->ntids = (int) ntids;
+        n->ntids = (int)ntids;
     }
     uint32_t npids = tm__get_u32(r);
     if(r->bad) return false;
-    if(npids > (size_t) (r->end - r->p) / 8) return tm__fail(r, "a process list is too long");
+    if(npids > (size_t)(r->end - r->p) / 8) return tm__fail(r, "a process list is too long");
     if(npids)
     {
         n->pids = malloc(npids * sizeof(long));
         if(!n->pids) return tm__fail(r, "out of memory");
-        for(uint32_t i = 0; i < npids; ++i) n->pids[i] = (long) tm__get_i64(r);
-        n->npids = (int) npids;
+        for(uint32_t i = 0; i < npids; ++i) n->pids[i] = (long)tm__get_i64(r);
+        n->npids = (int)npids;
     }
     char* label = tm__get_str(r);
     if(!label) return false;
     /* the label is this process's too when it hashes to the node's key */
     if(tm__hash_bytes(label, strlen(label)) == n->key) tm__register(label);
     n->label = label;
-    if(*nchildren > (size_t) (r->end - r->p) / TM_MIN_NODE_BYTES)
+    if(*nchildren > (size_t)(r->end - r->p) / TM_MIN_NODE_BYTES)
         return tm__fail(r, "a node claims more children than the data holds");
     return !r->bad;
 }
@@ -278,11 +299,11 @@ typedef struct tm__build_frame {
 static bool tm__get_tree(tm__reader* r, tm__rnode* root, uint64_t nodes)
 {
     if(nodes == 0) return tm__fail(r, "a component without its root node");
-    if(nodes > (uint64_t) (r->end - r->p) / TM_MIN_NODE_BYTES)
+    if(nodes > (uint64_t)(r->end - r->p) / TM_MIN_NODE_BYTES)
         return tm__fail(r, "a node count larger than the data");
     uint32_t nchildren = 0;
     if(!tm__get_node(r, root, &nchildren)) return false;
-    root->depth = 0;
+    root->depth           = 0;
     uint64_t         read = 1;
     size_t           n = 0, cap = 64;
     tm__build_frame* stack = malloc(cap * sizeof(*stack));
@@ -306,7 +327,7 @@ static bool tm__get_tree(tm__reader* r, tm__rnode* root, uint64_t nodes)
             --n;
             continue;
         }
-        tm__rnode* child = &top->node->children[top->next++];
+        tm__rnode* child     = &top->node->children[top->next++];
         top->node->nchildren = top->next;
         if(++read > nodes)
         {
@@ -348,7 +369,7 @@ static bool tm__get_trees(tm__reader* r, int comp, tm__proc_comp* pc)
     uint32_t ntrees = tm__get_u32(r);
     if(r->bad) return false;
     if(ntrees == 0) return tm__fail(r, "a component without its tree");
-    if(ntrees > (size_t) (r->end - r->p) / (8 + TM_MIN_NODE_BYTES))
+    if(ntrees > (size_t)(r->end - r->p) / (8 + TM_MIN_NODE_BYTES))
         return tm__fail(r, "more trees than the data holds");
     if(ntrees == 1) return tm__get_tree(r, &pc->root, tm__get_u64(r));
     pc->threads.children = calloc(ntrees, sizeof(tm__rnode));
@@ -356,7 +377,7 @@ static bool tm__get_trees(tm__reader* r, int comp, tm__proc_comp* pc)
     pc->threads.cap = ntrees;
     for(uint32_t t = 0; t < ntrees; ++t)
     {
-        tm__rnode* tree = &pc->threads.children[t];
+        tm__rnode* tree       = &pc->threads.children[t];
         pc->threads.nchildren = t + 1;
         if(!tm__get_tree(r, tree, tm__get_u64(r))) return false;
         if(tree->nchildren == 0) return tm__fail(r, "a thread's tree without nodes");
@@ -394,13 +415,12 @@ static int tm__component_by_name(const char* name)
     return -1;
 }
 
-int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* why,
-                        size_t why_len)
+int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* why, size_t why_len)
 {
     memset(out, 0, sizeof(*out));
     if(why && why_len) why[0] = '\0';
-    tm__reader r = { (const unsigned char*) data, (const unsigned char*) data + len, why,
-                     why_len, false };
+    tm__reader r = { (const unsigned char*)data, (const unsigned char*)data + len, why, why_len,
+                     false };
     char       magic[4];
     if(!data || !tm__get_raw(&r, magic, 4) || memcmp(magic, "TMX1", 4) != 0)
     {
@@ -411,7 +431,7 @@ int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* 
     uint32_t order   = tm__get_u32(&r);
     if(!r.bad && version != TM_EXCHANGE_VERSION) tm__fail(&r, "an unknown format version");
     if(!r.bad && order != TM_EXCHANGE_ORDER) tm__fail(&r, "another byte order");
-    out->pid          = (long) tm__get_i64(&r);
+    out->pid          = (long)tm__get_i64(&r);
     out->rank         = tm__get_i32(&r);
     out->thread_count = tm__get_i32(&r);
     out->nchildren    = tm__get_i32(&r);
@@ -436,7 +456,7 @@ int tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* 
         for(int k = 0; k < out->ncomps; ++k)
             if(out->comps[k].comp == comp) tm__fail(&r, "a component given twice");
         out->comps[i].comp = comp;
-        out->ncomps        = (int) i + 1;
+        out->ncomps        = (int)i + 1;
         tm__get_trees(&r, comp, &out->comps[i]);
     }
     if(!r.bad && r.p != r.end) tm__fail(&r, "bytes after the last component");
@@ -470,9 +490,15 @@ int tm__adopt(tm__proc_data* p)
     return TIMEMORY_OK;
 }
 
-size_t tm__adopted_count(void) { return tm__nadopted; }
+size_t tm__adopted_count(void)
+{
+    return tm__nadopted;
+}
 
-long tm__adopted_pid(size_t i) { return i < tm__nadopted ? tm__adopted[i].pid : -1; }
+long tm__adopted_pid(size_t i)
+{
+    return i < tm__nadopted ? tm__adopted[i].pid : -1;
+}
 
 const tm__rnode* tm__adopted_tree(size_t i, int comp)
 {

@@ -11,33 +11,30 @@
 
 /* One open push. The first cache line holds everything a hook push touches (frames are
  * 64-byte aligned); the component arrays follow. */
-typedef struct tm__frame
-{
+typedef struct tm__frame {
     _Alignas(64) tm__node* node; /* NULL: beyond max_depth, nothing recorded */
-    tm__node*             saved; /* current before this push */
-    const void*           tag_a; /* hook pushes: what their pop names; NULL otherwise */
-    const void*           tag_b;
-    tm__record*           hook_rec;   /* hook push timed by its caller: the wall_clock record */
-    int64_t               hook_start; /* ... and its start, in the caller's ticks */
-    uint64_t              key;
-    int                   ncomp;
-    bool                  caller_clock; /* a hook push timed by its caller */
-    uint8_t               tl;           /* its begin in the timeline (timeline.c): 0 none */
-    bool                  wall_only;    /* the set is wall_clock alone (comps is not kept) */
-    tm__cset              comps;
-    tm__record*           rec[TM_MAX_BUNDLE];
-    int64_t               start[TM_MAX_BUNDLE][2];
+    tm__node*   saved;           /* current before this push */
+    const void* tag_a;           /* hook pushes: what their pop names; NULL otherwise */
+    const void* tag_b;
+    tm__record* hook_rec;   /* hook push timed by its caller: the wall_clock record */
+    int64_t     hook_start; /* ... and its start, in the caller's ticks */
+    uint64_t    key;
+    int         ncomp;
+    bool        caller_clock; /* a hook push timed by its caller */
+    uint8_t     tl;           /* its begin in the timeline (timeline.c): 0 none */
+    bool        wall_only;    /* the set is wall_clock alone (comps is not kept) */
+    tm__cset    comps;
+    tm__record* rec[TM_MAX_BUNDLE];
+    int64_t     start[TM_MAX_BUNDLE][2];
 } tm__frame;
 
-typedef struct tm__slot
-{
+typedef struct tm__slot {
     const tm__node* parent;
     uint64_t        id;
     tm__node*       node;
 } tm__slot;
 
-typedef struct tm__chunk
-{
+typedef struct tm__chunk {
     struct tm__chunk* next;
     size_t            used;
     size_t            cap;
@@ -45,8 +42,7 @@ typedef struct tm__chunk
     _Alignas(16) unsigned char data[];
 } tm__chunk;
 
-struct tm__graph
-{
+struct tm__graph {
     tm__node   root;
     tm__node*  current;
     int        tid;
@@ -91,11 +87,11 @@ static inline tm__graph* tm__graph_get(void)
 /* graph.c: the set a push records (available, at most TM_MAX_BUNDLE); a new child node of
  * parent; a node's record of comp (made at its first push); whether frame idx of the calling
  * thread is one a forked child inherited (never recorded by the child) */
-tm__cset              tm__trim(const tm__cset* comps);
-bool                  tm__is_wall_only(const tm__cset* s);
-tm__node*             tm__child_add(tm__graph* g, tm__node* parent, uint64_t id, uint64_t key);
-tm__record*           tm__record_get(tm__graph* g, tm__node* n, int comp);
-bool                  tm__frame_inherited(const tm__graph* g, size_t idx);
+tm__cset    tm__trim(const tm__cset* comps);
+bool        tm__is_wall_only(const tm__cset* s);
+tm__node*   tm__child_add(tm__graph* g, tm__node* parent, uint64_t id, uint64_t key);
+tm__record* tm__record_get(tm__graph* g, tm__node* n, int comp);
+bool        tm__frame_inherited(const tm__graph* g, size_t idx);
 /* push.c, for suspend.c: a frame stack twice as deep; room for need more skipped pushes; ends
  * frame f (at depth idx) as a hook pop does */
 bool tm__frames_grow(tm__graph* g);
@@ -130,8 +126,11 @@ static inline uint64_t tm__combine(uint64_t a, uint64_t b)
 /* ---- values another thread may read (tm__record_read) ------------------------------------- */
 
 #define TM_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define TM_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-static inline void tm__store_f64(double* p, double v) { __atomic_store(p, &v, __ATOMIC_RELAXED); }
+#define TM_LOAD(p)     __atomic_load_n((p), __ATOMIC_RELAXED)
+static inline void tm__store_f64(double* p, double v)
+{
+    __atomic_store(p, &v, __ATOMIC_RELAXED);
+}
 
 static inline void tm__store_stats(tm__stats* to, const tm__stats* from)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TM_NODES_PER_CHUNK 1024
+#define TM_NODES_PER_CHUNK   1024
 #define TM_RECORDS_PER_CHUNK 1024
 
 /* ---- the registry of graphs (lock only at registration and output) ----------------------- */
@@ -31,7 +31,7 @@ _Thread_local tm__graph* tm__tls_graph __attribute__((tls_model("initial-exec"))
 /* components a push can record: available, with a value of their own */
 static tm__cset tm__recordable; /* words read and or-ed with relaxed atomics */
 static bool     tm__recordable_done;
-static tm__cset tm__used_set;   /* likewise */
+static tm__cset tm__used_set; /* likewise */
 static int      tm__first_use[TM_COMP_CAP];
 static int      tm__first_use_count;
 /* run at a thread's first push, before its graph is made (tm__graph_on_thread_start) */
@@ -114,7 +114,7 @@ static void tm__recordable_init(void)
  * first ones in index order). */
 tm__cset tm__trim(const tm__cset* comps)
 {
-    tm__cset out = {{0}};
+    tm__cset out = { { 0 } };
     int      n   = 0;
     /* papi_vector / papi_array: the members of their group (registered at the first use) */
     tm__cset in = *comps;
@@ -149,8 +149,7 @@ static pthread_key_t  tm__graph_key;
 static pthread_once_t tm__graph_key_once = PTHREAD_ONCE_INIT;
 static bool           tm__graph_key_ok;
 
-typedef struct tm__chunk_span
-{
+typedef struct tm__chunk_span {
     const unsigned char* begin;
     const unsigned char* end;
     size_t               first; /* index of its first element in the compacted block */
@@ -242,26 +241,26 @@ static void tm__graph_compact(tm__graph* g)
     tm__suspended_drop(g); /* no coroutine continues on a thread that has ended */
     free(g->frames);
     free(g->slots);
-    g->frames   = NULL;
-    g->slots    = NULL;
-    g->nframes  = g->frame_cap = 0;
+    g->frames  = NULL;
+    g->slots   = NULL;
+    g->nframes = g->frame_cap = 0;
     g->slot_cap = g->slot_count = 0;
-    g->current  = &g->root;
+    g->current                  = &g->root;
     size_t          nn = 0, nr = 0, node_bytes = 0, rec_bytes = 0;
     tm__chunk_span* ns = tm__spans(g->nodes, &nn, &node_bytes);
     tm__chunk_span* rs = tm__spans(g->records, &nr, &rec_bytes);
     tm__chunk*      nc = (nn && !ns) || (nr && !rs)
                              ? NULL
                              : tm__arena_compact(g->nodes, sizeof(tm__node), ns, nn, node_bytes);
-    tm__chunk* rc = nc ? tm__arena_compact(g->records, sizeof(tm__record), rs, nr, rec_bytes)
-                       : NULL;
+    tm__chunk*      rc =
+        nc ? tm__arena_compact(g->records, sizeof(tm__record), rs, nr, rec_bytes) : NULL;
     if(nc && rc)
     {
         /* every pointer into the old chunks now points into the new blocks */
         tm__node* nodes = (tm__node*)nc->data;
         for(size_t i = 0; i <= nc->used; ++i)
         {
-            tm__node* n = i < nc->used ? &nodes[i] : &g->root;
+            tm__node* n     = i < nc->used ? &nodes[i] : &g->root;
             n->parent       = tm__relocate(n->parent, ns, nn, nc->data);
             n->first_child  = tm__relocate(n->first_child, ns, nn, nc->data);
             n->last_child   = tm__relocate(n->last_child, ns, nn, nc->data);
@@ -271,7 +270,8 @@ static void tm__graph_compact(tm__graph* g)
             n->wall         = tm__relocate(n->wall, rs, nr, rc->data);
         }
         tm__record* recs = (tm__record*)rc->data;
-        for(size_t i = 0; i < rc->used; ++i) recs[i].next = tm__relocate(recs[i].next, rs, nr, rc->data);
+        for(size_t i = 0; i < rc->used; ++i)
+            recs[i].next = tm__relocate(recs[i].next, rs, nr, rc->data);
         tm__arena_free(g->nodes);
         tm__arena_free(g->records);
         g->nodes   = nc;
@@ -318,7 +318,7 @@ static void tm__graph_key_create(void)
 }
 
 static tm__graph* tm__graph_create_held(void);
-tm__graph* tm__graph_create(void)
+tm__graph*        tm__graph_create(void)
 {
     ++timemory_alloc_hold; /* an allocation recorded now would need the graph being made */
     tm__graph* g = tm__graph_create_held();
@@ -389,13 +389,12 @@ int tm__graph_thread_tid(void)
  * emptied. The forking thread's open frames -- what the parent had open at the fork -- are the
  * child's base: present with zero laps, so that the child's nodes nest under them, and never
  * recorded by the child (tm__graph_unwind_current drops them). */
-typedef struct tm__inherited
-{
+typedef struct tm__inherited {
     const tm__node* node;
     uint64_t        key;
     int64_t         start; /* first component's start (or the hook start): which push it is */
 } tm__inherited;
-static const tm__graph* tm__fork_graph; /* the forking thread's graph, in a forked child */
+static const tm__graph* tm__fork_graph;  /* the forking thread's graph, in a forked child */
 static tm__inherited*   tm__fork_frames; /* its open frames at the fork */
 static size_t           tm__fork_base;
 
@@ -476,7 +475,7 @@ static void tm__slot_put(tm__slot* slots, size_t cap, tm__node* parent, uint64_t
 
 static bool tm__slots_grow(tm__graph* g)
 {
-    size_t    cap   = g->slot_cap * 2;
+    size_t cap = g->slot_cap * 2;
     ++timemory_alloc_hold; /* the table is being changed: not recorded (mallocp.h) */
     tm__slot* slots = calloc(cap, sizeof(tm__slot));
     --timemory_alloc_hold;
@@ -590,8 +589,7 @@ void tm__stats_merge(tm__stats* into, const tm__stats* from, int n)
  * snapshot taken while they are open (a hand-off) keeps their children under them instead of
  * moving them up. Returns the records it changed (malloc'd, *n of them; NULL when none or out
  * of memory) for tm__records_unmark. Called with the threads at a safe point. */
-typedef struct tm__marked
-{
+typedef struct tm__marked {
     tm__record** list;
     size_t       n;
     size_t       cap;
@@ -617,7 +615,7 @@ static void tm__frames_mark(void* frames, size_t nframes, void* arg)
                 m->list = l;
                 m->cap  = want;
             }
-            r->present       = true;
+            r->present      = true;
             m->list[m->n++] = r;
         }
     }

@@ -32,20 +32,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TM_HANDOFF_ENV "TIMEMORY_HANDOFF"
+#define TM_HANDOFF_ENV    "TIMEMORY_HANDOFF"
 #define TM_HANDOFF_PREFIX "timemory-handoff-"
 
-typedef struct tm__folder
-{
+typedef struct tm__folder {
     char               path[PATH_MAX];
     long               pid; /* the process that reads it; 0: none */
     unsigned long long start;
 } tm__folder;
 
 static pthread_mutex_t tm__handoff_mutex = PTHREAD_MUTEX_INITIALIZER;
-static tm__folder      tm__own;       /* this process's children hand off here */
-static tm__folder      tm__inherited; /* TIMEMORY_HANDOFF at load: a spawned child's parent? */
-static tm__folder      tm__parent;    /* where this process hands off; pid 0: not a child */
+static tm__folder      tm__own;        /* this process's children hand off here */
+static tm__folder      tm__inherited;  /* TIMEMORY_HANDOFF at load: a spawned child's parent? */
+static tm__folder      tm__parent;     /* where this process hands off; pid 0: not a child */
 static bool            tm__relay;      /* only forks workers for its parent (forkserver) */
 static bool            tm__forked;     /* a fork child: the parent made the folder at the fork */
 static bool            tm__own_made;   /* this process created its folder (at a fork) */
@@ -103,8 +102,8 @@ static void tm__folder_make(long pid, unsigned long long start, tm__folder* out)
     size_t n = strlen(tmp);
     while(n > 1 && tmp[n - 1] == '/') --n;
     memset(out, 0, sizeof(*out));
-    if(snprintf(out->path, sizeof(out->path), "%.*s/" TM_HANDOFF_PREFIX "%ld-%llu", (int) n, tmp,
-                pid, start) >= (int) sizeof(out->path))
+    if(snprintf(out->path, sizeof(out->path), "%.*s/" TM_HANDOFF_PREFIX "%ld-%llu", (int)n, tmp,
+                pid, start) >= (int)sizeof(out->path))
         return; /* too long: no folder, children write their own output */
     out->pid   = pid;
     out->start = start;
@@ -118,8 +117,8 @@ static bool tm__folder_parse(const char* path, tm__folder* out)
     if(!base || path[0] != '/' || strlen(path) >= sizeof(out->path)) return false;
     base += 1;
     if(strncmp(base, TM_HANDOFF_PREFIX, strlen(TM_HANDOFF_PREFIX)) != 0) return false;
-    char*              end   = NULL;
-    long               pid   = strtol(base + strlen(TM_HANDOFF_PREFIX), &end, 10);
+    char* end = NULL;
+    long  pid = strtol(base + strlen(TM_HANDOFF_PREFIX), &end, 10);
     if(pid <= 0 || *end != '-') return false;
     unsigned long long start = strtoull(end + 1, &end, 10);
     if(*end != '\0') return false;
@@ -144,8 +143,8 @@ static int tm__folder_write(const char* dir, const char* name, const char* data,
 {
     if(!tm__folder_usable(dir)) return TIMEMORY_ENOTFOUND;
     char tmp[PATH_MAX], path[PATH_MAX];
-    if(snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int) sizeof(path) ||
-       snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int) sizeof(tmp))
+    if(snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+       snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp))
         return TIMEMORY_EINVAL;
     unlink(tmp); /* a previous attempt of this process that died half-way */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -155,7 +154,7 @@ static int tm__folder_write(const char* dir, const char* name, const char* data,
     {
         ssize_t n = write(fd, data + done, len - done);
         if(n > 0)
-            done += (size_t) n;
+            done += (size_t)n;
         else if(n < 0 && errno == EINTR)
             continue;
         else
@@ -179,7 +178,7 @@ static void tm__folder_remove(const char* dir)
         while((e = readdir(d)))
         {
             if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            if(snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int) sizeof(path))
+            if(snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
                 unlink(path);
         }
         closedir(d);
@@ -198,7 +197,7 @@ static char* tm__read_all(const char* path, size_t* len)
     {
         ssize_t n = read(fd, chunk, sizeof(chunk));
         if(n > 0)
-            tm__buf_append(&b, chunk, (size_t) n);
+            tm__buf_append(&b, chunk, (size_t)n);
         else if(n < 0 && errno == EINTR)
             continue;
         else
@@ -224,7 +223,7 @@ static char* tm__read_all(const char* path, size_t* len)
  * environment (spawned children find their parent's there). */
 void tm__handoff_load(void)
 {
-    long pid = (long) getpid();
+    long pid = (long)getpid();
     tm__folder_make(pid, tm__proc_start(pid, NULL), &tm__own);
     tm__folder_parse(getenv(TM_HANDOFF_ENV), &tm__inherited);
     if(tm__own.pid)
@@ -240,7 +239,7 @@ static void tm__redirect_output(void)
     char* path = tm__settings_string_copy("output_path");
     if(!path) return;
     char buf[4096];
-    if(snprintf(buf, sizeof(buf), "%s/fork-%ld", path, (long) getpid()) < (int) sizeof(buf))
+    if(snprintf(buf, sizeof(buf), "%s/fork-%ld", path, (long)getpid()) < (int)sizeof(buf))
         timemory_settings_set_string("output_path", buf);
     free(path);
 }
@@ -262,7 +261,7 @@ static void tm__folders_gc(void)
     while((e = readdir(d)))
     {
         if(strncmp(e->d_name, TM_HANDOFF_PREFIX, strlen(TM_HANDOFF_PREFIX)) != 0) continue;
-        if(snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int) sizeof(path)) continue;
+        if(snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) continue;
         char* closing = strstr(path, ".closing");
         if(closing && closing[8] == '\0') *closing = '\0';
         tm__folder f;
@@ -295,7 +294,10 @@ void tm__handoff_fork_prepare(void)
     if(tm__state < 2) tm__export_own();
 }
 
-void tm__handoff_fork_parent(void) { pthread_mutex_unlock(&tm__handoff_mutex); }
+void tm__handoff_fork_parent(void)
+{
+    pthread_mutex_unlock(&tm__handoff_mutex);
+}
 
 /* A forked child (library.c's atfork handler, after the graph's): it hands off to the folder
  * of the process it was forked from -- for a relay, that process's parent. Registration is
@@ -318,7 +320,7 @@ void tm__handoff_fork_child(void)
     tm__merged  = NULL;
     tm__nmerged = 0;
     memset(&tm__inherited, 0, sizeof(tm__inherited));
-    long pid = (long) getpid();
+    long pid = (long)getpid();
     tm__folder_make(pid, tm__proc_start(pid, NULL), &tm__own);
     tm__adopted_clear(); /* the parent's children are the parent's */
     tm__redirect_output();
@@ -334,7 +336,7 @@ static int tm__register_locked(void)
     char name[64], text[64];
     snprintf(name, sizeof(name), "%ld.reg", tm__data_pid());
     int len = snprintf(text, sizeof(text), "%ld %llu\n", tm__data_pid(), tm__own.start);
-    int rc  = tm__folder_write(tm__parent.path, name, text, (size_t) len);
+    int rc  = tm__folder_write(tm__parent.path, name, text, (size_t)len);
     if(rc == TIMEMORY_OK) tm__registered = true;
     return rc;
 }
@@ -342,7 +344,7 @@ static int tm__register_locked(void)
 static uint64_t tm__hash_blob(const char* data, size_t len)
 {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for(size_t i = 0; i < len; ++i) h = (h ^ (unsigned char) data[i]) * 0x100000001b3ull;
+    for(size_t i = 0; i < len; ++i) h = (h ^ (unsigned char)data[i]) * 0x100000001b3ull;
     return h;
 }
 
@@ -385,14 +387,14 @@ static int tm__handoff_locked(bool final)
         /* what was handed off before stays with the child, which writes everything itself:
          * the parent must not merge part of it */
         char path[PATH_MAX];
-        if(snprintf(path, sizeof(path), "%s/%s", tm__parent.path, name) < (int) sizeof(path))
+        if(snprintf(path, sizeof(path), "%s/%s", tm__parent.path, name) < (int)sizeof(path))
             unlink(path);
     }
     if(final && tm__registered)
     {
         char path[PATH_MAX];
         if(snprintf(path, sizeof(path), "%s/%ld.reg", tm__parent.path, tm__data_pid()) <
-           (int) sizeof(path))
+           (int)sizeof(path))
             unlink(path);
         tm__registered = false;
         if(rc != TIMEMORY_OK) rmdir(tm__parent.path); /* a dead parent's folder, if empty */
@@ -430,8 +432,8 @@ int timemory_handoff_attach(long parent_pid, unsigned flags)
     }
     else if(!tm__parent.pid)
     {
-        if(!tm__inherited.pid || (parent_pid && tm__inherited.pid != parent_pid) ||
-           tm__relay || !tm__proc_alive(tm__inherited.pid, tm__inherited.start))
+        if(!tm__inherited.pid || (parent_pid && tm__inherited.pid != parent_pid) || tm__relay ||
+           !tm__proc_alive(tm__inherited.pid, tm__inherited.start))
             rc = TIMEMORY_ENOTFOUND;
         else
         {
@@ -459,16 +461,14 @@ long timemory_handoff_parent(void)
 
 /* ---- the parent's side -------------------------------------------------------------------- */
 
-typedef struct tm__child_entry
-{
+typedef struct tm__child_entry {
     long               pid;
     unsigned long long start;
     bool               reg;
     bool               tmx;
 } tm__child_entry;
 
-typedef struct tm__pid_list
-{
+typedef struct tm__pid_list {
     long*  pids;
     size_t n;
 } tm__pid_list;
@@ -477,13 +477,13 @@ static void tm__pid_add(tm__pid_list* l, long pid)
 {
     long* p = realloc(l->pids, (l->n + 1) * sizeof(long));
     if(!p) return;
-    l->pids        = p;
+    l->pids         = p;
     l->pids[l->n++] = pid;
 }
 
 static int tm__cmp_long(const void* a, const void* b)
 {
-    long x = *(const long*) a, y = *(const long*) b;
+    long x = *(const long*)a, y = *(const long*)b;
     return (x > y) - (x < y);
 }
 
@@ -575,8 +575,7 @@ static bool tm__adopt_file(const char* dir, long pid)
     return true;
 }
 
-typedef struct tm__collected
-{
+typedef struct tm__collected {
     tm__pid_list lost;    /* ended without their last hand-off */
     tm__pid_list running; /* still running at finalize */
 } tm__collected;
@@ -649,7 +648,10 @@ static void tm__collect_ended(bool discard)
 }
 
 /* Children that already made their last hand-off are merged now (the results API). */
-void tm__handoff_collect(void) { tm__collect_ended(false); }
+void tm__handoff_collect(void)
+{
+    tm__collect_ended(false);
+}
 
 /* timemory_clear: what ended children handed over and is not merged yet goes too. */
 void tm__handoff_discard(void)
@@ -697,9 +699,9 @@ static void tm__collect_final_locked(void)
         bool one = got.running.n == 1;
         tm__warn("%zu child process%s still running at finalize: %s data %s not merged (%s own "
                  "output when %s): %s",
-                 got.running.n, one ? " was" : "es were", one ? "its" : "their",
-                 one ? "is" : "are", one ? "it writes its" : "they write their",
-                 one ? "it ends" : "they end", b.data ? b.data : "");
+                 got.running.n, one ? " was" : "es were", one ? "its" : "their", one ? "is" : "are",
+                 one ? "it writes its" : "they write their", one ? "it ends" : "they end",
+                 b.data ? b.data : "");
         tm__buf_free(&b);
     }
     free(got.lost.pids);
@@ -760,8 +762,7 @@ bool tm__handoff_finalize(void)
             tm__warn("could not hand the data over to the parent process %ld (%s): it is "
                      "written to '%s'",
                      parent,
-                     rc == TIMEMORY_ENOTFOUND ? "it has finalized or ended"
-                                              : timemory_strerror(rc),
+                     rc == TIMEMORY_ENOTFOUND ? "it has finalized or ended" : timemory_strerror(rc),
                      path ? path : "");
             free(path);
         }
@@ -776,6 +777,6 @@ bool tm__handoff_finalize(void)
 /* At exit: a folder created after finalize by a late child goes too. */
 void tm__handoff_at_exit(void)
 {
-    if(tm__relay || !tm__own.pid || tm__own.pid != (long) getpid()) return;
+    if(tm__relay || !tm__own.pid || tm__own.pid != (long)getpid()) return;
     if(tm__folder_usable(tm__own.path)) tm__folder_remove(tm__own.path);
 }

@@ -37,7 +37,7 @@ static void tm_backend_check(void)
     char          why[256] = "";
     memset(&ev, 0, sizeof(ev));
     int rc = tm__hwc_perf_resolve("task-clock", &ev);
-    if(rc == 0) rc = tm__hwc_perf_probe(&ev, why, (int) sizeof(why));
+    if(rc == 0) rc = tm__hwc_perf_probe(&ev, why, (int)sizeof(why));
     if(rc == 0)
     {
         tm_backend_ok = true;
@@ -54,9 +54,12 @@ static const char* tm_roofline_event(int comp)
 {
     switch(comp)
     {
-        case TIMEMORY_CPU_ROOFLINE_DP_FLOPS: return "PAPI_DP_OPS";
-        case TIMEMORY_CPU_ROOFLINE_SP_FLOPS: return "PAPI_SP_OPS";
-        default: return "PAPI_FP_OPS";
+    case TIMEMORY_CPU_ROOFLINE_DP_FLOPS:
+        return "PAPI_DP_OPS";
+    case TIMEMORY_CPU_ROOFLINE_SP_FLOPS:
+        return "PAPI_SP_OPS";
+    default:
+        return "PAPI_FP_OPS";
     }
 }
 
@@ -66,22 +69,19 @@ static char           tm_roof_reason[TM_NROOF][768];
 
 static int tm_roof_slot(int comp)
 {
-    return comp == TIMEMORY_CPU_ROOFLINE_DP_FLOPS ? 0
-           : comp == TIMEMORY_CPU_ROOFLINE_FLOPS  ? 1
-                                                  : 2;
+    return comp == TIMEMORY_CPU_ROOFLINE_DP_FLOPS ? 0 : comp == TIMEMORY_CPU_ROOFLINE_FLOPS ? 1 : 2;
 }
 
 static void tm_roof_check(void)
 {
-    static const int rows[TM_NROOF] = { TIMEMORY_CPU_ROOFLINE_DP_FLOPS,
-                                        TIMEMORY_CPU_ROOFLINE_FLOPS,
+    static const int rows[TM_NROOF] = { TIMEMORY_CPU_ROOFLINE_DP_FLOPS, TIMEMORY_CPU_ROOFLINE_FLOPS,
                                         TIMEMORY_CPU_ROOFLINE_SP_FLOPS };
-    bool papi = tm__hwc_papi_load() == 0;
+    bool             papi           = tm__hwc_papi_load() == 0;
     for(int i = 0; i < TM_NROOF; ++i)
     {
-        const char*   event = tm_roofline_event(rows[i]);
-        char*         out   = tm_roof_reason[tm_roof_slot(rows[i])];
-        size_t        cap   = sizeof(tm_roof_reason[0]);
+        const char*   event    = tm_roofline_event(rows[i]);
+        char*         out      = tm_roof_reason[tm_roof_slot(rows[i])];
+        size_t        cap      = sizeof(tm_roof_reason[0]);
         char          why[512] = "";
         tm__hwc_event ev;
         memset(&ev, 0, sizeof(ev));
@@ -95,8 +95,8 @@ static void tm_roof_check(void)
                      event, r ? r : "libpapi is not usable");
             continue;
         }
-        int rc = tm__hwc_papi_resolve(event, &ev, why, (int) sizeof(why));
-        if(rc == 0) rc = tm__hwc_papi_probe(&ev, why, (int) sizeof(why));
+        int rc = tm__hwc_papi_resolve(event, &ev, why, (int)sizeof(why));
+        if(rc == 0) rc = tm__hwc_papi_probe(&ev, why, (int)sizeof(why));
         if(rc != 0)
             snprintf(out, cap,
                      "requires %s (floating-point operations), which cannot be counted on this "
@@ -148,11 +148,11 @@ static int tm_group_read(void* ctx, int64_t* values)
 /* "perf::TASK-CLOCK" -> "perf_TASK_CLOCK" */
 static void tm_sanitize(char* out, size_t cap, const char* prefix, const char* event)
 {
-    size_t n = (size_t) snprintf(out, cap, "%s_", prefix);
+    size_t n     = (size_t)snprintf(out, cap, "%s_", prefix);
     bool   under = true;
     for(const char* p = event; *p && n + 1 < cap; ++p)
     {
-        bool ok = isalnum((unsigned char) *p) != 0;
+        bool ok = isalnum((unsigned char)*p) != 0;
         if(!ok && under) continue;
         out[n++] = ok ? *p : '_';
         under    = !ok;
@@ -167,7 +167,7 @@ static bool tm_label_ok(const char* s)
     size_t n = s ? strlen(s) : 0;
     if(n == 0 || n > 63) return false;
     for(const char* p = s; *p; ++p)
-        if(!isalnum((unsigned char) *p) && !strchr("_.:-", *p)) return false;
+        if(!isalnum((unsigned char)*p) && !strchr("_.:-", *p)) return false;
     return true;
 }
 
@@ -220,13 +220,16 @@ int tm__hwc_group(int comp, int* first)
     if(!g || g->tag != tm_conf_tag)
     {
         /* the members: papi_vector_perf_TASK_CLOCK, ... (papi_vector2_... after the list
-         * changed), labelled with the event names (the METRIC of the group's table, result_group.c) */
+         * changed), labelled with the event names (the METRIC of the group's table, result_group.c)
+         */
         char        prefix[32];
         char        names[TM_HWC_MAX_EVENTS][64];
         const char* pnames[TM_HWC_MAX_EVENTS];
         const char* plabels[TM_HWC_MAX_EVENTS];
-        if(tm_generation[slot]++ == 0) snprintf(prefix, sizeof(prefix), "%s", name);
-        else snprintf(prefix, sizeof(prefix), "%s%d", name, tm_generation[slot]);
+        if(tm_generation[slot]++ == 0)
+            snprintf(prefix, sizeof(prefix), "%s", name);
+        else
+            snprintf(prefix, sizeof(prefix), "%s%d", name, tm_generation[slot]);
         for(int i = 0; i < n; ++i)
         {
             tm_sanitize(names[i], sizeof(names[i]), prefix, tm__hwc_event_name(i));
@@ -236,8 +239,8 @@ int tm__hwc_group(int comp, int* first)
                     size_t at = strlen(names[i]);
                     if(at > 59) at = 59;
                     names[i][at++] = '_';
-                    names[i][at++] = (char) ('0' + i / 10);
-                    names[i][at++] = (char) ('0' + i % 10);
+                    names[i][at++] = (char)('0' + i / 10);
+                    names[i][at++] = (char)('0' + i % 10);
                     names[i][at]   = '\0';
                 }
             pnames[i]  = names[i];
@@ -270,7 +273,7 @@ int tm__hwc_group(int comp, int* first)
             pthread_mutex_unlock(&tm_group_lock);
             return 0;
         }
-        made->first      = tm__comp_index(id);
+        made->first     = tm__comp_index(id);
         tm_groups[slot] = made; /* a replaced group stays: its members exist */
         g               = made;
     }

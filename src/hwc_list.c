@@ -20,7 +20,7 @@ static void tm_list_add(const char* name, const char* description, const char* u
     if(tm_list_n == tm_list_cap)
     {
         int   cap  = tm_list_cap ? 2 * tm_list_cap : 64;
-        void* grow = realloc(tm_list, (size_t) cap * sizeof(*tm_list));
+        void* grow = realloc(tm_list, (size_t)cap * sizeof(*tm_list));
         if(!grow) return;
         tm_list     = grow;
         tm_list_cap = cap;
@@ -33,9 +33,9 @@ static void tm_list_add(const char* name, const char* description, const char* u
     e->available               = available;
     if(!e->name || !e->description || !e->units)
     {
-        free((void*) e->name);
-        free((void*) e->description);
-        free((void*) e->units);
+        free((void*)e->name);
+        free((void*)e->description);
+        free((void*)e->units);
         return;
     }
     ++tm_list_n;
@@ -44,7 +44,7 @@ static void tm_list_add(const char* name, const char* description, const char* u
 static void tm_list_papi(void* arg, const char* name, const char* description, const char* units,
                          bool available)
 {
-    (void) arg;
+    (void)arg;
     tm_list_add(name, description, units, "papi", available);
 }
 
@@ -61,7 +61,7 @@ static void tm_list_build(void)
         char          why[256];
         memset(&ev, 0, sizeof(ev));
         bool available = tm__hwc_perf_resolve(name, &ev) == 0 &&
-                         tm__hwc_perf_probe(&ev, why, (int) sizeof(why)) == 0;
+                         tm__hwc_perf_probe(&ev, why, (int)sizeof(why)) == 0;
         tm_list_add(name, description, units, "perf_event", available);
     }
 }
@@ -69,7 +69,6 @@ static void tm_list_build(void)
 int timemory_hwcounters_list(timemory_hwcounter_info* out, int capacity)
 {
     pthread_once(&tm_list_once, tm_list_build);
-    for(int i = 0; out && i < tm_list_n && i < capacity; ++i)
-        out[i] = tm_list[i];
+    for(int i = 0; out && i < tm_list_n && i < capacity; ++i) out[i] = tm_list[i];
     return tm_list_n;
 }

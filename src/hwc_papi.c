@@ -18,17 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TM_PAPI_OK 0
-#define TM_PAPI_NULL -1
-#define TM_PAPI_PRESET_MASK ((int) 0x80000000u)
-#define TM_PAPI_NATIVE_MASK 0x40000000
-#define TM_PAPI_ENUM_EVENTS 0
-#define TM_PAPI_ENUM_FIRST 1
+#define TM_PAPI_OK                0
+#define TM_PAPI_NULL              -1
+#define TM_PAPI_PRESET_MASK       ((int)0x80000000u)
+#define TM_PAPI_NATIVE_MASK       0x40000000
+#define TM_PAPI_ENUM_EVENTS       0
+#define TM_PAPI_ENUM_FIRST        1
 #define TM_PAPI_PRESET_ENUM_AVAIL 2
-#define TM_PAPI_LOW_LEVEL_INITED 1
-#define TM_PAPI_MIN_STR_LEN 64
-#define TM_PAPI_MAX_STR_LEN 128
-#define TM_PAPI_HUGE_STR_LEN 1024
+#define TM_PAPI_LOW_LEVEL_INITED  1
+#define TM_PAPI_MIN_STR_LEN       64
+#define TM_PAPI_MAX_STR_LEN       128
+#define TM_PAPI_HUGE_STR_LEN      1024
 
 /* the leading fields of PAPI_event_info_t (the rest is left as room) */
 typedef struct tm_papi_event_info {
@@ -56,40 +56,39 @@ typedef struct tm_papi_component_info {
 typedef void (*tm_papi_overflow_fn)(int set, void* address, long long overflow_vector,
                                     void* context);
 
-#define TM_PAPI_FUNCTIONS(X)                                                                    \
-    X(int, PAPI_library_init, (int))                                                            \
-    X(int, PAPI_is_initialized, (void))                                                         \
-    X(int, PAPI_thread_init, (unsigned long (*)(void)))                                         \
-    X(int, PAPI_register_thread, (void))                                                        \
-    X(int, PAPI_unregister_thread, (void))                                                      \
-    X(int, PAPI_multiplex_init, (void))                                                         \
-    X(int, PAPI_create_eventset, (int*))                                                        \
-    X(int, PAPI_assign_eventset_component, (int, int))                                          \
-    X(int, PAPI_set_multiplex, (int))                                                           \
-    X(int, PAPI_add_event, (int, int))                                                          \
-    X(int, PAPI_event_name_to_code, (const char*, int*))                                        \
-    X(int, PAPI_query_event, (int))                                                             \
-    X(int, PAPI_get_event_info, (int, tm_papi_event_info*))                                     \
-    X(int, PAPI_enum_event, (int*, int))                                                        \
-    X(int, PAPI_enum_cmp_event, (int*, int, int))                                               \
-    X(int, PAPI_num_components, (void))                                                         \
-    X(const tm_papi_component_info*, PAPI_get_component_info, (int))                            \
-    X(int, PAPI_overflow, (int, int, int, int, tm_papi_overflow_fn))                            \
-    X(int, PAPI_start, (int))                                                                   \
-    X(int, PAPI_stop, (int, long long*))                                                        \
-    X(int, PAPI_read, (int, long long*))                                                        \
-    X(int, PAPI_cleanup_eventset, (int))                                                        \
-    X(int, PAPI_destroy_eventset, (int*))                                                       \
+#define TM_PAPI_FUNCTIONS(X)                                                                       \
+    X(int, PAPI_library_init, (int))                                                               \
+    X(int, PAPI_is_initialized, (void))                                                            \
+    X(int, PAPI_thread_init, (unsigned long (*)(void)))                                            \
+    X(int, PAPI_register_thread, (void))                                                           \
+    X(int, PAPI_unregister_thread, (void))                                                         \
+    X(int, PAPI_multiplex_init, (void))                                                            \
+    X(int, PAPI_create_eventset, (int*))                                                           \
+    X(int, PAPI_assign_eventset_component, (int, int))                                             \
+    X(int, PAPI_set_multiplex, (int))                                                              \
+    X(int, PAPI_add_event, (int, int))                                                             \
+    X(int, PAPI_event_name_to_code, (const char*, int*))                                           \
+    X(int, PAPI_query_event, (int))                                                                \
+    X(int, PAPI_get_event_info, (int, tm_papi_event_info*))                                        \
+    X(int, PAPI_enum_event, (int*, int))                                                           \
+    X(int, PAPI_enum_cmp_event, (int*, int, int))                                                  \
+    X(int, PAPI_num_components, (void))                                                            \
+    X(const tm_papi_component_info*, PAPI_get_component_info, (int))                               \
+    X(int, PAPI_overflow, (int, int, int, int, tm_papi_overflow_fn))                               \
+    X(int, PAPI_start, (int))                                                                      \
+    X(int, PAPI_stop, (int, long long*))                                                           \
+    X(int, PAPI_read, (int, long long*))                                                           \
+    X(int, PAPI_cleanup_eventset, (int))                                                           \
+    X(int, PAPI_destroy_eventset, (int*))                                                          \
     X(char*, PAPI_strerror, (int))
 
-static struct
-{
+static struct {
 #define TM_PAPI_PTR(ret, name, args) ret(*name) args;
     TM_PAPI_FUNCTIONS(TM_PAPI_PTR)
 #undef TM_PAPI_PTR
 } tm_papi;
 
-static pthread_once_t tm_papi_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tm_papi_once   = PTHREAD_ONCE_INIT;
 static int            tm_papi_status = TIMEMORY_EUNAVAILABLE;
 static char           tm_papi_why[512];
 static int            tm_papi_cpu_component = 0; /* index of the enabled CPU component */
@@ -101,12 +100,15 @@ static const char* tm_papi_err(int code)
     return text ? text : "unknown PAPI error";
 }
 
-static unsigned long tm_papi_thread_id(void) { return (unsigned long) pthread_self(); }
+static unsigned long tm_papi_thread_id(void)
+{
+    return (unsigned long)pthread_self();
+}
 
 static void tm_papi_load_once(void)
 {
-    static const char* const sonames[] = {"libpapi.so.7.0", "libpapi.so.7", "libpapi.so.6.0",
-                                          "libpapi.so.6", "libpapi.so"};
+    static const char* const sonames[] = { "libpapi.so.7.0", "libpapi.so.7", "libpapi.so.6.0",
+                                           "libpapi.so.6", "libpapi.so" };
     void*                    lib       = NULL;
     for(size_t i = 0; !lib && i < sizeof(sonames) / sizeof(sonames[0]); ++i)
         lib = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
@@ -117,13 +119,13 @@ static void tm_papi_load_once(void)
                  "install libpapi7.0, or libpapi-dev)");
         return;
     }
-#define TM_PAPI_SYM(ret, name, args)                                                            \
-    *(void**) (&tm_papi.name) = dlsym(lib, #name);                                              \
-    if(!tm_papi.name)                                                                           \
-    {                                                                                           \
-        snprintf(tm_papi_why, sizeof(tm_papi_why), "libpapi lacks %s (too old a PAPI)", #name); \
-        memset(&tm_papi, 0, sizeof(tm_papi));                                                   \
-        return;                                                                                 \
+#define TM_PAPI_SYM(ret, name, args)                                                               \
+    *(void**)(&tm_papi.name) = dlsym(lib, #name);                                                  \
+    if(!tm_papi.name)                                                                              \
+    {                                                                                              \
+        snprintf(tm_papi_why, sizeof(tm_papi_why), "libpapi lacks %s (too old a PAPI)", #name);    \
+        memset(&tm_papi, 0, sizeof(tm_papi));                                                      \
+        return;                                                                                    \
     }
     TM_PAPI_FUNCTIONS(TM_PAPI_SYM)
 #undef TM_PAPI_SYM
@@ -131,7 +133,8 @@ static void tm_papi_load_once(void)
     int version = 0;
     if(tm_papi.PAPI_is_initialized() == 0)
     {
-        static const int versions[][2] = {{7, 0}, {7, 1}, {7, 2}, {7, 3}, {7, 4}, {6, 0}, {5, 7}};
+        static const int versions[][2] = { { 7, 0 }, { 7, 1 }, { 7, 2 }, { 7, 3 },
+                                           { 7, 4 }, { 6, 0 }, { 5, 7 } };
         for(size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); ++v)
         {
             int want = (versions[v][0] << 24) | (versions[v][1] << 16);
@@ -152,7 +155,7 @@ static void tm_papi_load_once(void)
     if(tm__settings.papi_threading) tm_papi.PAPI_thread_init(tm_papi_thread_id);
     tm_papi_multiplex_ok = tm_papi.PAPI_multiplex_init() == TM_PAPI_OK;
     /* a CPU component that is enabled (perf_event); PAPI without one counts nothing */
-    int  ncomp = tm_papi.PAPI_num_components();
+    int  ncomp         = tm_papi.PAPI_num_components();
     char disabled[384] = "";
     for(int c = 0; c < ncomp; ++c)
     {
@@ -195,8 +198,8 @@ int tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len
         {
             char alt[TM_HWC_NAME_LEN + 8];
             int  n = snprintf(alt, sizeof(alt), "perf::");
-            for(const char* p = name; *p && n + 1 < (int) sizeof(alt); ++p)
-                alt[n++] = (char) (*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+            for(const char* p = name; *p && n + 1 < (int)sizeof(alt); ++p)
+                alt[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
             alt[n] = '\0';
             rc     = tm_papi.PAPI_event_name_to_code(alt, &code);
         }
@@ -204,10 +207,10 @@ int tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len
     if(rc != TM_PAPI_OK)
     {
         /* PAPI_ENOEVNT, or PAPI_ECMP when no component takes the name: unknown either way */
-        snprintf(why, (size_t) len, "PAPI: %s", tm_papi_err(rc));
+        snprintf(why, (size_t)len, "PAPI: %s", tm_papi_err(rc));
         return TIMEMORY_EUNKNOWN;
     }
-    ev->papi_code = code;
+    ev->papi_code            = code;
     tm_papi_event_info* info = calloc(1, sizeof(*info));
     if(info && tm_papi.PAPI_get_event_info(code, info) == TM_PAPI_OK)
         snprintf(ev->units, sizeof(ev->units), "%.15s", info->units);
@@ -229,7 +232,7 @@ static int tm_papi_fill(int* set, const tm__hwc_event* evs, int n, bool multiple
     }
     for(int i = 0; rc == TM_PAPI_OK && i < n; ++i)
         rc = tm_papi.PAPI_add_event(*set, evs[i].papi_code);
-    if(rc != TM_PAPI_OK && why) snprintf(why, (size_t) len, "PAPI: %s", tm_papi_err(rc));
+    if(rc != TM_PAPI_OK && why) snprintf(why, (size_t)len, "PAPI: %s", tm_papi_err(rc));
     return rc;
 }
 
@@ -243,7 +246,7 @@ int tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len)
         if(rc == TM_PAPI_OK)
             tm_papi.PAPI_stop(set, &value);
         else
-            snprintf(why, (size_t) len, "PAPI_start: %s", tm_papi_err(rc));
+            snprintf(why, (size_t)len, "PAPI_start: %s", tm_papi_err(rc));
     }
     if(set != TM_PAPI_NULL) tm__hwc_papi_close(&set, false);
     return rc == TM_PAPI_OK ? 0 : TIMEMORY_EUNAVAILABLE;
@@ -253,10 +256,10 @@ static _Thread_local uint64_t* tm_papi_overflow_counter;
 
 static void tm_papi_on_overflow(int set, void* address, long long vector, void* context)
 {
-    (void) set;
-    (void) address;
-    (void) vector;
-    (void) context;
+    (void)set;
+    (void)address;
+    (void)vector;
+    (void)context;
     if(tm_papi_overflow_counter) ++*tm_papi_overflow_counter;
 }
 
@@ -283,8 +286,7 @@ int tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overf
 int tm__hwc_papi_read(int set, int n, long long* buf, int64_t* values)
 {
     if(tm_papi.PAPI_read(set, buf) != TM_PAPI_OK) return TIMEMORY_EIO;
-    for(int i = 0; i < n; ++i)
-        values[i] = (int64_t) buf[i];
+    for(int i = 0; i < n; ++i) values[i] = (int64_t)buf[i];
     return n;
 }
 
@@ -313,7 +315,7 @@ static int tm_papi_list_one(int code, tm_papi_event_info* info,
         char          why[256];
         memset(&ev, 0, sizeof(ev));
         ev.papi_code = code;
-        available    = tm__hwc_papi_probe(&ev, why, (int) sizeof(why)) == 0;
+        available    = tm__hwc_papi_probe(&ev, why, (int)sizeof(why)) == 0;
     }
     const char* text = info->long_descr[0] ? info->long_descr : info->short_descr;
     fn(arg, info->symbol, text, info->units, available);
@@ -330,8 +332,7 @@ int tm__hwc_papi_list(void (*fn)(void* arg, const char* name, const char* descri
     if(!info) return 0;
     int count = 0;
     int code  = TM_PAPI_PRESET_MASK;
-    if(tm_papi.PAPI_enum_event(&code, TM_PAPI_ENUM_FIRST) == TM_PAPI_OK)
-        do
+    if(tm_papi.PAPI_enum_event(&code, TM_PAPI_ENUM_FIRST) == TM_PAPI_OK) do
             count += tm_papi_list_one(code, info, fn, arg);
         while(tm_papi.PAPI_enum_event(&code, TM_PAPI_ENUM_EVENTS) == TM_PAPI_OK);
     int ncomp = tm_papi.PAPI_num_components();
@@ -341,8 +342,7 @@ int tm__hwc_papi_list(void (*fn)(void* arg, const char* name, const char* descri
         if(!comp || comp->disabled) continue;
         code = TM_PAPI_NATIVE_MASK;
         if(tm_papi.PAPI_enum_cmp_event(&code, TM_PAPI_ENUM_FIRST, c) != TM_PAPI_OK) continue;
-        do
-            count += tm_papi_list_one(code, info, fn, arg);
+        do count += tm_papi_list_one(code, info, fn, arg);
         while(tm_papi.PAPI_enum_cmp_event(&code, TM_PAPI_ENUM_EVENTS, c) == TM_PAPI_OK);
     }
     free(info);

@@ -23,55 +23,55 @@ typedef struct tm_perf_name {
 } tm_perf_name;
 
 static const tm_perf_name tm_perf_names[] = {
-    {"cycles", "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, "",
-     "CPU cycles (hardware PMU)"},
-    {"instructions", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, "",
-     "Instructions retired (hardware PMU)"},
-    {"cache-references", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, "",
-     "Cache accesses, usually the last-level cache (hardware PMU)"},
-    {"cache-misses", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, "",
-     "Cache misses, usually the last-level cache (hardware PMU)"},
-    {"branch-instructions", "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, "",
-     "Branch instructions retired (hardware PMU)"},
-    {"branch-misses", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, "",
-     "Mispredicted branches (hardware PMU)"},
-    {"bus-cycles", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES, "",
-     "Bus cycles (hardware PMU)"},
-    {"stalled-cycles-frontend", "idle-cycles-frontend", PERF_TYPE_HARDWARE,
-     PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, "", "Cycles stalled in the front end (hardware PMU)"},
-    {"stalled-cycles-backend", "idle-cycles-backend", PERF_TYPE_HARDWARE,
-     PERF_COUNT_HW_STALLED_CYCLES_BACKEND, "", "Cycles stalled in the back end (hardware PMU)"},
-    {"ref-cycles", "ref-cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES, "",
-     "Reference cycles, not scaled by frequency changes (hardware PMU)"},
-    {"cpu-clock", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, "ns",
-     "CPU time of the thread, from the cpu clock (software event)"},
-    {"task-clock", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, "ns",
-     "CPU time of the thread, from the task clock (software event)"},
-    {"page-faults", "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, "",
-     "Page faults (software event)"},
-    {"context-switches", "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, "",
-     "Context switches (software event)"},
-    {"cpu-migrations", "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS, "",
-     "Migrations of the thread to another CPU (software event)"},
-    {"minor-faults", "page-faults-min", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN, "",
-     "Minor page faults, served without I/O (software event)"},
-    {"major-faults", "page-faults-maj", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ, "",
-     "Major page faults, served with I/O (software event)"},
-    {"alignment-faults", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS, "",
-     "Alignment faults (software event)"},
-    {"emulation-faults", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_EMULATION_FAULTS, "",
-     "Instructions emulated by the kernel (software event)"},
+    { "cycles", "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, "",
+      "CPU cycles (hardware PMU)" },
+    { "instructions", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, "",
+      "Instructions retired (hardware PMU)" },
+    { "cache-references", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, "",
+      "Cache accesses, usually the last-level cache (hardware PMU)" },
+    { "cache-misses", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, "",
+      "Cache misses, usually the last-level cache (hardware PMU)" },
+    { "branch-instructions", "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, "",
+      "Branch instructions retired (hardware PMU)" },
+    { "branch-misses", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, "",
+      "Mispredicted branches (hardware PMU)" },
+    { "bus-cycles", NULL, PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES, "",
+      "Bus cycles (hardware PMU)" },
+    { "stalled-cycles-frontend", "idle-cycles-frontend", PERF_TYPE_HARDWARE,
+      PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, "", "Cycles stalled in the front end (hardware PMU)" },
+    { "stalled-cycles-backend", "idle-cycles-backend", PERF_TYPE_HARDWARE,
+      PERF_COUNT_HW_STALLED_CYCLES_BACKEND, "", "Cycles stalled in the back end (hardware PMU)" },
+    { "ref-cycles", "ref-cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES, "",
+      "Reference cycles, not scaled by frequency changes (hardware PMU)" },
+    { "cpu-clock", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, "ns",
+      "CPU time of the thread, from the cpu clock (software event)" },
+    { "task-clock", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, "ns",
+      "CPU time of the thread, from the task clock (software event)" },
+    { "page-faults", "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, "",
+      "Page faults (software event)" },
+    { "context-switches", "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, "",
+      "Context switches (software event)" },
+    { "cpu-migrations", "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS, "",
+      "Migrations of the thread to another CPU (software event)" },
+    { "minor-faults", "page-faults-min", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN, "",
+      "Minor page faults, served without I/O (software event)" },
+    { "major-faults", "page-faults-maj", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ, "",
+      "Major page faults, served with I/O (software event)" },
+    { "alignment-faults", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS, "",
+      "Alignment faults (software event)" },
+    { "emulation-faults", NULL, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_EMULATION_FAULTS, "",
+      "Instructions emulated by the kernel (software event)" },
 };
-#define TM_PERF_NNAMES ((int) (sizeof(tm_perf_names) / sizeof(tm_perf_names[0])))
+#define TM_PERF_NNAMES ((int)(sizeof(tm_perf_names) / sizeof(tm_perf_names[0])))
 
 /* The PAPI presets that are exactly one generic perf event (PAPI maps them so itself). */
 static const struct {
     const char* preset;
     const char* perf;
 } tm_perf_presets[] = {
-    {"PAPI_TOT_CYC", "cycles"},       {"PAPI_TOT_INS", "instructions"},
-    {"PAPI_BR_INS", "branches"},      {"PAPI_BR_MSP", "branch-misses"},
-    {"PAPI_REF_CYC", "ref-cycles"},
+    { "PAPI_TOT_CYC", "cycles" },     { "PAPI_TOT_INS", "instructions" },
+    { "PAPI_BR_INS", "branches" },    { "PAPI_BR_MSP", "branch-misses" },
+    { "PAPI_REF_CYC", "ref-cycles" },
 };
 
 int tm__hwc_perf_known(int i, const char** name, const char** description, const char** units)
@@ -93,7 +93,7 @@ static void tm_perf_normalize(const char* name, char* out, size_t len)
         name += 14;
     size_t i = 0;
     for(; name[i] && i + 1 < len; ++i)
-        out[i] = name[i] == '_' ? '-' : (char) tolower((unsigned char) name[i]);
+        out[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
     out[i] = '\0';
 }
 
@@ -136,7 +136,7 @@ static void tm_perf_attr(struct perf_event_attr* attr, const tm__hwc_event* ev, 
 static int tm_perf_event_open(struct perf_event_attr* attr, int group_fd)
 {
     /* this thread (pid 0), any CPU */
-    return (int) syscall(SYS_perf_event_open, attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
+    return (int)syscall(SYS_perf_event_open, attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
 }
 
 int tm__hwc_perf_probe(tm__hwc_event* ev, char* why, int len)
@@ -154,13 +154,14 @@ int tm__hwc_perf_probe(tm__hwc_event* ev, char* why, int len)
     }
     if(fd < 0)
     {
-        int err = errno;
+        int         err  = errno;
         const char* hint = err == ENOENT || err == EOPNOTSUPP
                                ? " -- this machine (or VM) has no such counter"
                            : err == EACCES || err == EPERM
                                ? " -- not permitted (see /proc/sys/kernel/perf_event_paranoid)"
-                           : err == ENOSYS ? " -- the kernel has no perf_event support" : "";
-        snprintf(why, (size_t) len, "perf_event_open: %s%s", strerror(err), hint);
+                           : err == ENOSYS ? " -- the kernel has no perf_event support"
+                                           : "";
+        snprintf(why, (size_t)len, "perf_event_open: %s%s", strerror(err), hint);
         return -err;
     }
     close(fd);
@@ -180,8 +181,7 @@ int tm__hwc_perf_open(const tm__hwc_event* evs, int n, bool multiplex, tm__hwc_p
 {
     struct perf_event_attr attr;
     memset(set, 0, sizeof(*set));
-    for(int i = 0; i < n; ++i)
-        set->fds[i] = -1;
+    for(int i = 0; i < n; ++i) set->fds[i] = -1;
     set->n = n;
     /* group order: by kind, list order within a kind */
     int pos = 0;
@@ -193,7 +193,7 @@ int tm__hwc_perf_open(const tm__hwc_event* evs, int n, bool multiplex, tm__hwc_p
                           tm_perf_kind(&evs[set->order[set->start[set->ngroups - 1]]]) != kind;
             if(leader)
             {
-                set->start[set->ngroups] = (uint8_t) pos;
+                set->start[set->ngroups] = (uint8_t)pos;
                 set->count[set->ngroups] = 0;
                 ++set->ngroups;
             }
@@ -207,7 +207,7 @@ int tm__hwc_perf_open(const tm__hwc_event* evs, int n, bool multiplex, tm__hwc_p
                 return -err;
             }
             set->fds[pos]   = fd;
-            set->order[pos] = (uint8_t) i;
+            set->order[pos] = (uint8_t)i;
             ++set->count[g];
             ++pos;
         }
@@ -217,8 +217,8 @@ int tm__hwc_perf_open(const tm__hwc_event* evs, int n, bool multiplex, tm__hwc_p
 /* count * enabled / running: what the count would be had the event run all the time */
 static int64_t tm_perf_scaled(uint64_t count, uint64_t enabled, uint64_t running)
 {
-    if(running == 0 || running >= enabled) return (int64_t) count;
-    return (int64_t) ((double) count * ((double) enabled / (double) running) + 0.5);
+    if(running == 0 || running >= enabled) return (int64_t)count;
+    return (int64_t)((double)count * ((double)enabled / (double)running) + 0.5);
 }
 
 int tm__hwc_perf_read(const tm__hwc_perf_set* set, uint64_t* buf, int64_t* values)
@@ -227,9 +227,9 @@ int tm__hwc_perf_read(const tm__hwc_perf_set* set, uint64_t* buf, int64_t* value
     {
         /* PERF_FORMAT_GROUP: nr, time_enabled, time_running, value[nr] */
         int     first = set->start[g], count = set->count[g];
-        size_t  want  = (size_t) (3 + count) * sizeof(uint64_t);
-        ssize_t got   = read(set->fds[first], buf, want);
-        if(got != (ssize_t) want || buf[0] != (uint64_t) count) return TIMEMORY_EIO;
+        size_t  want = (size_t)(3 + count) * sizeof(uint64_t);
+        ssize_t got  = read(set->fds[first], buf, want);
+        if(got != (ssize_t)want || buf[0] != (uint64_t)count) return TIMEMORY_EIO;
         for(int k = 0; k < count; ++k)
             values[set->order[first + k]] = tm_perf_scaled(buf[3 + k], buf[1], buf[2]);
     }

@@ -31,8 +31,8 @@ typedef struct tm_hwc_config {
 
 static tm_hwc_config* _Atomic tm_hwc_current;
 static tm_hwc_config*         tm_hwc_retired;
-static pthread_mutex_t        tm_hwc_lock    = PTHREAD_MUTEX_INITIALIZER;
-static int                    tm_hwc_wanted  = -1; /* -1: $TIMEMORY_HWCOUNTERS_BACKEND */
+static pthread_mutex_t        tm_hwc_lock   = PTHREAD_MUTEX_INITIALIZER;
+static int                    tm_hwc_wanted = -1; /* -1: $TIMEMORY_HWCOUNTERS_BACKEND */
 
 /* ---- each thread's counters --------------------------------------------------------------- */
 
@@ -59,10 +59,10 @@ typedef struct tm_hwc_thread {
 /* On the heap (made at the thread's first read), reached through one initial-exec pointer:
  * static TLS is scarce where the library is dlopen()ed (Python), see library.c. */
 static _Thread_local tm_hwc_thread* tm_hwc_me __attribute__((tls_model("initial-exec")));
-static tm_hwc_thread*              tm_hwc_threads; /* registered, under tm_hwc_threads_lock */
-static pthread_mutex_t             tm_hwc_threads_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_key_t               tm_hwc_key;
-static pthread_once_t              tm_hwc_once = PTHREAD_ONCE_INIT;
+static tm_hwc_thread*               tm_hwc_threads; /* registered, under tm_hwc_threads_lock */
+static pthread_mutex_t              tm_hwc_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t                tm_hwc_key;
+static pthread_once_t               tm_hwc_once = PTHREAD_ONCE_INIT;
 
 static void tm_hwc_close(tm_hwc_thread* t, bool unregister_papi)
 {
@@ -98,8 +98,14 @@ static void tm_hwc_thread_exit(void* arg)
     free(t);
 }
 
-static void tm_hwc_fork_prepare(void) { pthread_mutex_lock(&tm_hwc_threads_lock); }
-static void tm_hwc_fork_parent(void) { pthread_mutex_unlock(&tm_hwc_threads_lock); }
+static void tm_hwc_fork_prepare(void)
+{
+    pthread_mutex_lock(&tm_hwc_threads_lock);
+}
+static void tm_hwc_fork_parent(void)
+{
+    pthread_mutex_unlock(&tm_hwc_threads_lock);
+}
 
 /* The child's counters are the parent's threads' (inherited fds): closed (closing a copy
  * leaves the parent's counting), so the one thread of the child reopens its own. PAPI's
@@ -204,8 +210,7 @@ int tm__hwc_read(int64_t* values)
         }
         if(!t->open) return t->status < 0 ? t->status : 0;
     }
-    if(t->backend == TM_HWC_PERF)
-        return tm__hwc_perf_read(&t->perf, t->buf.perf, values);
+    if(t->backend == TM_HWC_PERF) return tm__hwc_perf_read(&t->perf, t->buf.perf, values);
     return tm__hwc_papi_read(t->papi_set, t->n, t->buf.papi, values);
 }
 
@@ -216,7 +221,10 @@ void tm__hwc_thread_stop(void)
     tm_hwc_me->status = 0;
 }
 
-uint64_t tm__hwc_overflows(void) { return tm_hwc_me ? tm_hwc_me->overflows : 0; }
+uint64_t tm__hwc_overflows(void)
+{
+    return tm_hwc_me ? tm_hwc_me->overflows : 0;
+}
 
 /* ---- the event list ------------------------------------------------------------------------ */
 
@@ -251,8 +259,8 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
     for(int i = 0; i < cfg->n; ++i)
         if(strcmp(cfg->ev[i].name, name) == 0) return 0; /* listed twice: counted once */
     const char* backend = cfg->backend == TM_HWC_PAPI ? "PAPI" : "perf_event";
-    const char* what    = fail_on_error ? "the event list is not changed (papi_fail_on_error)"
-                                        : "it is not counted";
+    const char* what =
+        fail_on_error ? "the event list is not changed (papi_fail_on_error)" : "it is not counted";
     if(cfg->n == TM_HWC_MAX_EVENTS)
     {
         if(!tm__settings.papi_quiet)
@@ -270,9 +278,8 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
     }
     snprintf(ev->name, sizeof(ev->name), "%s", name);
     char why[512] = "";
-    int  rc       = cfg->backend == TM_HWC_PAPI
-                        ? tm__hwc_papi_resolve(name, ev, why, (int) sizeof(why))
-                        : tm__hwc_perf_resolve(name, ev);
+    int  rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, ev, why, (int)sizeof(why))
+                                          : tm__hwc_perf_resolve(name, ev);
     if(rc == TIMEMORY_EUNKNOWN)
     {
         if(!tm__settings.papi_quiet)
@@ -282,13 +289,13 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
         return rc;
     }
     if(rc == 0)
-        rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_probe(ev, why, (int) sizeof(why))
-                                         : tm__hwc_perf_probe(ev, why, (int) sizeof(why));
+        rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_probe(ev, why, (int)sizeof(why))
+                                         : tm__hwc_perf_probe(ev, why, (int)sizeof(why));
     if(rc != 0)
     {
         if(!tm__settings.papi_quiet)
-            tm__warn("hardware counter '%s' is not available on this machine (%s); %s", name,
-                     why, what);
+            tm__warn("hardware counter '%s' is not available on this machine (%s); %s", name, why,
+                     what);
         return TIMEMORY_EUNAVAILABLE;
     }
     ++cfg->n;
@@ -308,8 +315,8 @@ int tm__hwc_configure(const char* list, bool fail_on_error)
         cfg->backend = TM_HWC_PAPI;
     else
     {
-        const char* why = want == TM_HWC_PERF ? "the perf_event backend was asked for"
-                                              : tm__hwc_papi_reason();
+        const char* why =
+            want == TM_HWC_PERF ? "the perf_event backend was asked for" : tm__hwc_papi_reason();
         snprintf(cfg->reason, sizeof(cfg->reason), "%s", why ? why : "");
         cfg->backend = TM_HWC_PERF;
         if(want == TM_HWC_PAPI)
@@ -326,7 +333,7 @@ int tm__hwc_configure(const char* list, bool fail_on_error)
         size_t len = strcspn(p, ",; \t\n\r");
         if(len == 0) break;
         char name[TM_HWC_NAME_LEN + 8];
-        snprintf(name, sizeof(name), "%.*s", (int) (len < sizeof(name) - 1 ? len : sizeof(name) - 1),
+        snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) - 1 ? len : sizeof(name) - 1),
                  p);
         if(len >= sizeof(name) - 1) name[sizeof(name) - 2] = '.'; /* too long: refused below */
         p += len;
@@ -401,12 +408,30 @@ int timemory_hwcounters_configure(const char* list, bool fail_on_error)
 {
     return tm__hwc_configure(list, fail_on_error);
 }
-int         timemory_hwcounters_count(void) { return tm__hwc_nevents(); }
-const char* timemory_hwcounters_name(int i) { return tm__hwc_event_name(i); }
-const char* timemory_hwcounters_units(int i) { return tm__hwc_event_units(i); }
-const char* timemory_hwcounters_backend(void) { return tm__hwc_backend(); }
-const char* timemory_hwcounters_reason(void) { return tm__hwc_unavailable_reason(); }
-int         timemory_hwcounters_read(int64_t* values) { return tm__hwc_read(values); }
+int timemory_hwcounters_count(void)
+{
+    return tm__hwc_nevents();
+}
+const char* timemory_hwcounters_name(int i)
+{
+    return tm__hwc_event_name(i);
+}
+const char* timemory_hwcounters_units(int i)
+{
+    return tm__hwc_event_units(i);
+}
+const char* timemory_hwcounters_backend(void)
+{
+    return tm__hwc_backend();
+}
+const char* timemory_hwcounters_reason(void)
+{
+    return tm__hwc_unavailable_reason();
+}
+int timemory_hwcounters_read(int64_t* values)
+{
+    return tm__hwc_read(values);
+}
 
 int timemory_hwcounters_perf_code(const char* name, uint32_t* type, uint64_t* config)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define TM_HWC_MAX_EVENTS 32
-#define TM_HWC_NAME_LEN 128
+#define TM_HWC_NAME_LEN   128
 
 /* Parses a comma/semicolon/space separated event list and makes it the one every thread counts
  * (threads reopen their counters at their next read). Each event this machine lacks or nobody
@@ -96,8 +96,8 @@ const char* tm__hwc_papi_reason(void);
 int         tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len);
 int         tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len);
 /* This thread's event set: created, filled, started; *set receives it. 0 or TIMEMORY_*. */
-int tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
-                      uint64_t* overflow_counter);
+int  tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
+                       uint64_t* overflow_counter);
 int  tm__hwc_papi_read(int set, int n, long long* buf, int64_t* values);
 void tm__hwc_papi_close(int* set, bool unregister);
 /* Calls fn for every PAPI preset and native event of an enabled component; count returned.

@@ -19,8 +19,7 @@
  * table's `value`, registered ids) meet indices only at the API (tm__comp_index/_id). */
 #define TM_NTABLE TIMEMORY_COMPONENT_TABLE_SIZE
 /* TM__POS_<ENUM>: a table row's dense index (its position). */
-enum
-{
+enum {
 #define TM_ROW_POS(ENUM, ...) TM__POS_##ENUM,
     TIMEMORY_COMPONENTS(TM_ROW_POS)
 #undef TM_ROW_POS
@@ -28,11 +27,11 @@ enum
 #define TM_COMP_CAP TIMEMORY_COMPONENT_CAPACITY
 
 #if defined(__GNUC__)
-#    define TM_LIKELY(x) __builtin_expect(!!(x), 1)
-#    define TM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#    define TM_LIKELY(x)    __builtin_expect(!!(x), 1)
+#    define TM_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #    define TM_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#    define TM_LIKELY(x) (x)
+#    define TM_LIKELY(x)   (x)
 #    define TM_UNLIKELY(x) (x)
 #    define TM_PRINTF(a, b)
 #endif
@@ -68,9 +67,9 @@ void  tm__buf_putc(tm__buf* b, char c);
 void  tm__buf_printf(tm__buf* b, const char* fmt, ...) TM_PRINTF(2, 3);
 void  tm__buf_json_string(tm__buf* b, const char* s); /* quoted + escaped */
 void  tm__buf_json_double(tm__buf* b, double v);      /* shortest round-trip, finite */
-void  tm__buf_u64(tm__buf* b, uint64_t v);           /* decimal, no printf */
+void  tm__buf_u64(tm__buf* b, uint64_t v);            /* decimal, no printf */
 void  tm__buf_i64(tm__buf* b, int64_t v);
-char* tm__buf_take(tm__buf* b);                       /* NUL-terminated, caller frees */
+char* tm__buf_take(tm__buf* b); /* NUL-terminated, caller frees */
 /* Direct writing: room for n more bytes (NULL when out of memory, b->failed set), then
  * tm__buf_commit with the end of what was written there. */
 char* tm__buf_space(tm__buf* b, size_t n);
@@ -87,20 +86,19 @@ size_t      tm__buf_hold(tm__buf* b);
 const char* tm__buf_held(const tm__buf* b, size_t mark);
 void        tm__buf_release(tm__buf* b);
 /* Writers into such room; each returns the end of what it wrote. */
-char* tm__fmt_u64(char* p, uint64_t v);               /* at most 20 bytes */
-char* tm__fmt_i64(char* p, int64_t v);                /* at most 20 bytes */
+char* tm__fmt_u64(char* p, uint64_t v); /* at most 20 bytes */
+char* tm__fmt_i64(char* p, int64_t v);  /* at most 20 bytes */
 #define TM_JSON_DOUBLE_MAX 32
 /* The shortest decimal that reads back as v (the nearest one of those), laid out as printf's
  * %.15g/%.16g/%.17g would ("2.764e-06", "0.5", "1e+20"; integral values keep ".0");
  * NaN and infinities are 0.0. At most TM_JSON_DOUBLE_MAX bytes. */
-char* tm__fmt_json_double(char* p, double v);
+char*         tm__fmt_json_double(char* p, double v);
 extern size_t tm__json_double_slow; /* conversions left to printf (a test checks: none) */
-char* tm__fmt_json_string(char* p, const char* s);    /* quoted: 2 + 6 * strlen(s) bytes */
+char*         tm__fmt_json_string(char* p, const char* s); /* quoted: 2 + 6 * strlen(s) bytes */
 /* printf("%.*e" or "%.*f", precision, v) into out (cap bytes, NUL-terminated, truncated as
  * snprintf does), with '#' when alt; the same text, mostly without printf. Returns the length. */
-size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool scientific,
-                        bool alt);
-char* tm__strdup(const char* s);
+size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool scientific, bool alt);
+char*  tm__strdup(const char* s);
 
 /* Writes data to path atomically (temporary name in the same folder, then rename), creating
  * the folder. TIMEMORY_EIO with errno preserved on failure; nothing partial is left. */
@@ -151,29 +149,28 @@ int tm__settings_read_config_files(void);
 /* components (components.c)                                                                   */
 
 typedef struct tm__component_row {
-    int                   id;
-    int16_t               source_index; /* run-time rows: their source (component_register.c) */
-    int16_t               member;       /* ... and their position in it */
-    const char*           enum_name;
-    const char*           name;
-    const char*           class_name;
-    const char*           label;
-    const char*           ids;
-    int                   source; /* TM_SRC_* (components.c) */
-    int                   nvalues;
-    unsigned              flags;
-    double                unit[2];
-    const char*           repr[2];
-    const char*           labels[2];
-    const char*           needs;
-    const char*           description;
+    int         id;
+    int16_t     source_index; /* run-time rows: their source (component_register.c) */
+    int16_t     member;       /* ... and their position in it */
+    const char* enum_name;
+    const char* name;
+    const char* class_name;
+    const char* label;
+    const char* ids;
+    int         source; /* TM_SRC_* (components.c) */
+    int         nvalues;
+    unsigned    flags;
+    double      unit[2];
+    const char* repr[2];
+    const char* labels[2];
+    const char* needs;
+    const char* description;
 } tm__component_row;
 
 /* The `source` of a run-time registered row: read by its source's function. */
 #define TM__SRC_RUNTIME (-1)
 /* One sample's reads of run-time sources: each source read once (component_register.c). */
-typedef struct tm__runtime_sample
-{
+typedef struct tm__runtime_sample {
     int     source; /* the source values holds, -1: none yet */
     int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
 } tm__runtime_sample;
@@ -193,8 +190,8 @@ const char* tm__hwc_row_reason(int comp);
 int         tm__hwc_group(int comp, int* first);
 
 extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
-                                                        * tm__ncomp() are empty */
-extern int tm__ncomponents; /* read it through tm__ncomp() */
+                                                       * tm__ncomp() are empty */
+extern int        tm__ncomponents;                    /* read it through tm__ncomp() */
 static inline int tm__ncomp(void)
 {
     return __atomic_load_n(&tm__ncomponents, __ATOMIC_ACQUIRE);
@@ -204,7 +201,7 @@ static inline bool tm__comp_valid(int idx)
     return idx >= 0 && idx < tm__ncomp();
 }
 /* public id -> dense index (-1: no such component) and back */
-int tm__comp_index(int id);
+int               tm__comp_index(int id);
 static inline int tm__comp_id(int idx)
 {
     return tm__components[idx].id;
@@ -253,14 +250,14 @@ static inline int tm__cset_next(const tm__cset* s, int idx)
 }
 static inline tm__cset tm__cset_one(int idx)
 {
-    tm__cset s = {{0}};
+    tm__cset s = { { 0 } };
     tm__cset_add(&s, idx);
     return s;
 }
 /* A public set or NULL (= empty), as the engine's set of existing components. */
 static inline tm__cset tm__cset_of(const timemory_component_set* s)
 {
-    tm__cset out = {{0}};
+    tm__cset out = { { 0 } };
     if(s) out = *s;
     return out;
 }
@@ -272,11 +269,11 @@ void tm__record_set(const tm__cset* set, int64_t (*out)[2]);
 void tm__delta(int comp, const int64_t start[2], const int64_t stop[2], int64_t delta[2]);
 void tm__accumulate(int comp, int64_t accum[2], const int64_t delta[2]);
 /* Statistics sample of one pop in base units (ns, bytes, counts; percent for util). */
-int  tm__stat_sample(int comp, const int64_t delta[2], double out[2]);
+int tm__stat_sample(int comp, const int64_t delta[2], double out[2]);
 /* Base-unit value -> display units (settings-adjusted), per element: display = base * f. */
 double tm__display_factor(int comp, int idx);
 /* get(): display value(s) of an accumulated raw value. */
-int  tm__get(int comp, const int64_t raw[2], double out[2]);
+int tm__get(int comp, const int64_t raw[2], double out[2]);
 /* The display unit in effect of element idx ("sec", "MB/sec", ...). */
 const char* tm__display_unit(int comp, int idx);
 /* Output format of a component: width, precision, scientific (settings-adjusted). */
@@ -295,8 +292,8 @@ int tm__component_close_matches(const char* name, const char** out, int max);
 /* hash registry (registry.c)                                                                  */
 
 uint64_t    tm__hash_bytes(const void* data, size_t len); /* libstdc++ _Hash_bytes, seed */
-uint64_t    tm__register(const char* key);                 /* hash + intern */
-const char* tm__lookup(uint64_t id);                       /* NULL if unknown */
+uint64_t    tm__register(const char* key);                /* hash + intern */
+const char* tm__lookup(uint64_t id);                      /* NULL if unknown */
 /* Every (id, string) pair, for functions.json. Callback order is unspecified. */
 void tm__registry_foreach(void (*fn)(uint64_t id, const char* key, void* arg), void* arg);
 
@@ -329,8 +326,8 @@ typedef struct tm__node {
     struct tm__node* last_child;
     struct tm__node* next_sibling;
     tm__record*      records;
-    tm__record*      wall;      /* the wall_clock record among records, or NULL */
-    uint64_t         hot_id;    /* the child entered last (push fast path), or NULL */
+    tm__record*      wall;   /* the wall_clock record among records, or NULL */
+    uint64_t         hot_id; /* the child entered last (push fast path), or NULL */
     struct tm__node* hot_child;
     uint32_t         depth; /* root 0, top level 1 */
     bool             is_dummy;
@@ -358,66 +355,65 @@ void tm__stats_merge(tm__stats* into, const tm__stats* from, int n);
 /* Every thread's graph, for the merge at output (lock held by the caller through
  * tm__graphs_lock). Graphs outlive their threads until finalize/clear. */
 typedef struct tm__graph tm__graph;
-void             tm__graphs_lock(void);
-void             tm__graphs_unlock(void);
-size_t           tm__graphs_count(void);
-tm__graph*       tm__graphs_at(size_t i);
-const tm__node*  tm__graph_root(const tm__graph* g);
-int              tm__graph_tid(const tm__graph* g);
+void                     tm__graphs_lock(void);
+void                     tm__graphs_unlock(void);
+size_t                   tm__graphs_count(void);
+tm__graph*               tm__graphs_at(size_t i);
+const tm__node*          tm__graph_root(const tm__graph* g);
+int                      tm__graph_tid(const tm__graph* g);
 /* Components that have records in any graph, in order of first use (creation order). */
-int              tm__components_in_use(int* out, int max);
-void             tm__graphs_clear(const tm__cset* comps); /* NULL or empty = all */
+int  tm__components_in_use(int* out, int max);
+void tm__graphs_clear(const tm__cset* comps); /* NULL or empty = all */
 /* A component a push can record from now on (available, with a value): the table's at the
  * first graph, a registered one at its registration. */
-void             tm__recordable_add(int comp);
+void tm__recordable_add(int comp);
 /* The push/pop fast path for wall_clock alone reads CLOCK_MONOTONIC directly; tests that
  * inject a reader (tm__set_test_reader) turn it off. */
 extern bool tm__fast_wall;
 /* Creates the calling thread's graph now (the library constructor: main thread = tid 0). */
-void             tm__graph_register_thread(void);
+void tm__graph_register_thread(void);
 /* Bytes the graphs hold (structs, stacks, tables, arenas): a finished thread's graph is
  * compacted at its exit, and a test checks that memory grows with nodes, not threads. */
-size_t           tm__graphs_memory(void);
+size_t tm__graphs_memory(void);
 /* Pops everything still pushed on the calling thread (stack_clearing at finalize). */
-void             tm__graph_unwind_current(void);
+void tm__graph_unwind_current(void);
 /* Forked child (library.c's atfork handler, graphs lock free): records zeroed, the forking
  * thread's open frames kept as the child's base (present, never recorded by the child). */
-void             tm__graph_after_fork(void);
+void tm__graph_after_fork(void);
 /* Marks the records of every thread's open frames present, so that a snapshot taken while
  * they are open keeps their children under them (a hand-off). Returns the records it changed
  * (malloc'd, *n of them): tm__records_unmark undoes it (for those still without laps). */
-tm__record**     tm__graphs_mark_open(size_t* n);
-void             tm__records_unmark(tm__record** recs, size_t n);
+tm__record** tm__graphs_mark_open(size_t* n);
+void         tm__records_unmark(tm__record** recs, size_t n);
 /* Pushes skipped while paused (push.c): push_skipped remembers one (what timemory_push does
  * when paused; returns TIMEMORY_EDISABLED); pop_skipped forgets the innermost open push of key
  * and returns true when that push is a skipped one, else changes nothing. */
-int              tm__push_skipped(uint64_t key);
-bool             tm__pop_skipped(uint64_t key);
+int  tm__push_skipped(uint64_t key);
+bool tm__pop_skipped(uint64_t key);
 /* Pushes and pops refused after finalize so far (reported once at exit, library.c). */
-unsigned long    tm__refused_after_finalize_count(void);
+unsigned long tm__refused_after_finalize_count(void);
 /* Allocation events (events.c, timemory/mallocp.h): the child key of g's current node (made
  * the first time; NULL beyond max_depth), a node's record of comp (made the first time), one
  * lap of delta into a record (push.c). graph.c holds timemory_alloc_hold while it changes a
  * graph or holds the graphs' lock. */
-tm__node*        tm__graph_event_child(tm__graph* g, uint64_t key);
-tm__record*      tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
-void             tm__graph_event_add(tm__record* r, const int64_t delta[2]);
+tm__node*   tm__graph_event_child(tm__graph* g, uint64_t key);
+tm__record* tm__graph_event_record(tm__graph* g, tm__node* n, int comp);
+void        tm__graph_event_add(tm__record* r, const int64_t delta[2]);
 
 /* Coroutines (suspend.c; the frame layout is frames.h's): the pushes a coroutine's step left open
  * leave the thread's stack when the step ends and come back when the next step begins. */
-typedef struct tm__segment
-{
-    const void*            owner;     /* NULL: an empty slot */
-    void*                  frames;    /* nframes of frames.h's frames (64-byte aligned) */
+typedef struct tm__segment {
+    const void*            owner;  /* NULL: an empty slot */
+    void*                  frames; /* nframes of frames.h's frames (64-byte aligned) */
     size_t                 nframes;
     size_t                 frame_cap;
-    timemory_skipped_push* skips;     /* paused pushes made above them (below: relative) */
+    timemory_skipped_push* skips; /* paused pushes made above them (below: relative) */
     unsigned               nskips;
     unsigned               skip_cap;
-    const tm__node*        current;   /* the position when the step ended */
+    const tm__node*        current; /* the position when the step ended */
 } tm__segment;
 typedef struct tm__suspended tm__suspended;
-extern const size_t tm__frame_bytes; /* one frame (frames.h) */
+extern const size_t          tm__frame_bytes; /* one frame (frames.h) */
 /* suspend.c: the calling thread's graph (NULL before its first push), its stack depth, its
  * table of suspended coroutines, the index of the innermost hook push tagged (a, b) or -1 */
 tm__graph*      tm__graph_self(void);
@@ -428,12 +424,12 @@ long            tm__hook_frame_index(const tm__graph* g, const void* tag_a, cons
  * thread's list, or with skip_from UINT_MAX those made above frame base) into s, the current
  * position back to where it was before them; then back on top of the stack, the first one
  * closing where the stack is now. TIMEMORY_ENOMEM (nothing moved) when s cannot hold them. */
-int  tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment* s);
-int  tm__segment_put(tm__graph* g, tm__segment* s);
+int tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment* s);
+int tm__segment_put(tm__graph* g, tm__segment* s);
 /* suspend.c: ends s's frames, innermost first: engine-timed ones recorded when record; hook
  * pushes timed by their caller recorded only with hook_ticks (end_ticks, ns_per_tick). */
-void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
-                     int64_t end_ticks, double ns_per_tick);
+void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks, int64_t end_ticks,
+                     double ns_per_tick);
 bool tm__segment_has_hooks(const tm__segment* s);
 void tm__segment_free(tm__segment* s); /* its buffers */
 /* suspend.c, for graph.c and push.c: drop every suspended coroutine of g unrecorded (thread
@@ -507,18 +503,18 @@ double tm__rank_imbalance(const tm__rank_stat* s, int i);
 
 /* MPI (ranks.c): one element of the "ranks" list -- a rank, a node group, or all ranks. */
 typedef struct tm__result_part {
-    int        rank;        /* JSON "rank": the rank, or the group's index */
-    int        first_rank;  /* ranks merged into it */
+    int        rank;       /* JSON "rank": the rank, or the group's index */
+    int        first_rank; /* ranks merged into it */
     int        last_rank;
-    tm__rnode* tree;        /* its tree (placeholder root): &r->root or owned */
-    tm__rnode  threads;     /* its ranks' thread t merged per thread id (tm__thread_trees) */
-    size_t     first;       /* its entries: r->entries[first .. first + count) */
+    tm__rnode* tree;    /* its tree (placeholder root): &r->root or owned */
+    tm__rnode  threads; /* its ranks' thread t merged per thread id (tm__thread_trees) */
+    size_t     first;   /* its entries: r->entries[first .. first + count) */
     size_t     count;
 } tm__result_part;
 
 typedef struct tm__result {
-    int        comp;
-    tm__rnode  root; /* placeholder root (hash 0), children = top-level nodes */
+    int       comp;
+    tm__rnode root; /* placeholder root (hash 0), children = top-level nodes */
     /* each thread's own tree (tm__thread_trees): one placeholder root per thread id when
      * more than one has data, else no children */
     tm__rnode  threads;
@@ -526,10 +522,10 @@ typedef struct tm__result {
     size_t     nentries;
     int        thread_count; /* threads that ever registered */
     long       pid;
-    char*      banner;   /* NULL: description upper-cased; diff tables set their own */
+    char*      banner; /* NULL: description upper-cased; diff tables set their own */
     /* MPI results only (tm__result_build_ranks); 0/NULL otherwise */
     int              mpi_size;
-    tm__result_part* parts;      /* one per "ranks" element */
+    tm__result_part* parts; /* one per "ranks" element */
     size_t           nparts;
     tm__rank_stat*   rank_stats; /* one per entry when ranks were merged, else NULL */
     /* a group written as one component (result_group.c): comp is the row the group stands
@@ -542,11 +538,11 @@ typedef struct tm__result {
 /* Builds the merged result of one component from every graph (collapse_threads decides the
  * flat view); _tree also each thread's own tree (r->threads), for the tree JSON and the
  * exchange. Returns TIMEMORY_ENOTFOUND when the component has no data. */
-int  tm__result_build(int comp, tm__result* out);
+int tm__result_build(int comp, tm__result* out);
 /* Folds the results of an owned group's members (tm__component_owner) into one group result
  * (tm__result.ngroup) in the first member's place, the others removed; results of flat
  * builds only. Returns the new count. */
-int  tm__results_fold_groups(tm__result* results, int n);
+int tm__results_fold_groups(tm__result* results, int n);
 /* The flat JSON's "ranks" elements of a group result (output_json_group.c): values are arrays
  * of the members' values, in order. */
 void tm__write_json_group_ranks(tm__buf* b, const tm__result* r);
@@ -565,7 +561,7 @@ void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__sta
  * first by inclusive value, self value or count (element 0; ties keep the call order), or by
  * label. tm__sort_key() reads the setting (settings_parse.c). */
 enum { TM_SORT_NONE, TM_SORT_INCLUSIVE, TM_SORT_SELF, TM_SORT_COUNT, TM_SORT_NAME };
-int  tm__sort_key(void);
+int tm__sort_key(void);
 /* Reorders the children of every node of the tree (placeholder root) by key, without
  * recursion; a node whose children cannot be reordered (out of memory) keeps its order. */
 void tm__rnode_sort(tm__rnode* root, int key);
@@ -574,15 +570,15 @@ void tm__rnode_sort(tm__rnode* root, int key);
  * under the same parent; laps, values and statistics summed; thread and process ids united.
  * Labels are copied. Iterative (no recursion on depth). TIMEMORY_ENOMEM when a node could
  * not be added (the rest is still merged). */
-int  tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from);
+int tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from);
 /* Merges one thread's graph (the children of groot) into `into`, projected onto comp (nodes
  * without its record skipped, their children moved up); tid recorded. Returns the nodes
  * merged. Graphs locked. */
 size_t tm__merge_graph(int comp, tm__rnode* into, const tm__node* groot, int tid);
-void tm__rnode_free(tm__rnode* n); /* frees what n owns (not n itself) */
+void   tm__rnode_free(tm__rnode* n); /* frees what n owns (not n itself) */
 /* Components with data in this process: the graphs' components in order of first use, then
  * components only adopted processes have. Returns the count (at most max). */
-int  tm__result_components(int* out, int max);
+int tm__result_components(int* out, int max);
 
 /* ------------------------------------------------------------------------------------------ */
 /* other processes' data (exchange.c): the MPI gather to rank 0 and the hand-off of child     */
@@ -607,7 +603,7 @@ typedef struct tm__proc_data {
 
 /* Packs every component with data in this process (its own threads merged, plus the
  * processes it adopted) as one blob; rank is written as given. */
-int  tm__exchange_pack(tm__buf* out, int rank);
+int tm__exchange_pack(tm__buf* out, int rank);
 /* Decodes a blob (strict: sizes, counts and strings checked; labels registered). On failure
  * TIMEMORY_EFORMAT with why filled and nothing kept. */
 int  tm__exchange_unpack(const char* data, size_t len, tm__proc_data* out, char* why,
@@ -633,8 +629,7 @@ const tm__rnode* tm__adopted_threads(size_t i, int comp);
  * threads' children -- one placeholder root per thread id, ascending, each holding that
  * thread's nodes (one thread id each) -- when more than one thread id has data; else root
  * alone, its nodes all of one thread. Returns the count (0 when root has no children). */
-size_t tm__thread_trees(const tm__rnode* root, const tm__rnode* threads,
-                        const tm__rnode** trees);
+size_t tm__thread_trees(const tm__rnode* root, const tm__rnode* threads, const tm__rnode** trees);
 /* The thread id of one of those trees: the one id its nodes carry. */
 int tm__thread_tree_tid(const tm__rnode* tree);
 
@@ -661,10 +656,10 @@ int tm__result_build_threads(int comp, tm__result* r);
 void tm__handoff_load(void);         /* library constructor: this process's folder, the env */
 void tm__handoff_fork_prepare(void); /* atfork handlers (library.c) */
 void tm__handoff_fork_parent(void);
-void tm__handoff_fork_child(void);   /* after tm__graph_after_fork */
-void tm__handoff_collect(void);      /* children that made their last hand-off: adopted now */
-void tm__handoff_discard(void);      /* ... discarded (timemory_clear) */
-void tm__handoff_close(void);        /* every child collected for good (finalize, tests) */
+void tm__handoff_fork_child(void); /* after tm__graph_after_fork */
+void tm__handoff_collect(void);    /* children that made their last hand-off: adopted now */
+void tm__handoff_discard(void);    /* ... discarded (timemory_clear) */
+void tm__handoff_close(void);      /* every child collected for good (finalize, tests) */
 /* finalize: children merged (lost ones counted), a child's last hand-off made. Returns
  * whether this process writes its own output. */
 bool tm__handoff_finalize(void);
@@ -701,12 +696,12 @@ void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files
 /* The progress line of a long output phase on stderr (output_progress.c, output_progress):
  * begin/end bracket the phase, file names each file as it starts; util.c reports the bytes it
  * writes through tm__write_progress while a phase shows progress (NULL otherwise). */
-void        tm__progress_begin(void);
-void        tm__progress_file(const char* path);
-void        tm__progress_end(void);
+void tm__progress_begin(void);
+void tm__progress_file(const char* path);
+void tm__progress_end(void);
 extern void (*tm__write_progress)(size_t bytes);
 /* Counts n bytes written to an output file (calls tm__write_progress when it is set). */
-void tm__progress_add(size_t n);
+void           tm__progress_add(size_t n);
 extern int64_t tm__progress_delay_ns; /* before the first line: 1 s (tests: 0) */
 
 /* What the outputs say about the run (output_metadata.c). A written file is listed in
@@ -735,8 +730,6 @@ int tm__output_all(void);
 
 extern volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
 
-
-
 /* ---- added by task "Results people can compare" (json_reader.c, diff.c) ---- */
 /* Strict JSON (RFC 8259) read into a tree without recursion (json_reader.c). Nodes and
  * decoded strings (UTF-8, NUL-terminated, with their length) belong to the tree. */
@@ -751,11 +744,11 @@ typedef enum tm__jnode_kind {
 } tm__jnode_kind;
 
 typedef struct tm__jnode {
-    struct tm__jnode* next;    /* the next element or member of the parent */
-    const char*       key;     /* member name when the parent is an object, else NULL */
+    struct tm__jnode* next; /* the next element or member of the parent */
+    const char*       key;  /* member name when the parent is an object, else NULL */
     size_t            key_len;
     tm__jnode_kind    kind;
-    unsigned          line;    /* 1-based line where the value starts */
+    unsigned          line; /* 1-based line where the value starts */
     union {
         struct {
             const char* text;
@@ -782,9 +775,9 @@ typedef struct tm__json_limits {
     size_t   max_values;
     unsigned max_depth;
 } tm__json_limits;
-#define TM_JSON_DEFAULT_MAX_BYTES ((size_t) 512 << 20)
-#define TM_JSON_DEFAULT_MAX_VALUES ((size_t) 16 << 20)
-#define TM_JSON_DEFAULT_MAX_DEPTH 512u
+#define TM_JSON_DEFAULT_MAX_BYTES  ((size_t)512 << 20)
+#define TM_JSON_DEFAULT_MAX_VALUES ((size_t)16 << 20)
+#define TM_JSON_DEFAULT_MAX_DEPTH  512u
 
 typedef struct tm__json_error {
     int      code;   /* TIMEMORY_EFORMAT, _EIO, _ERANGE (a limit), _ENOMEM, _EINVAL */
@@ -803,30 +796,30 @@ const tm__jnode* tm__jtree_root(const tm__jtree* tree);
 /* The first member named key; NULL when missing or when object is not an object. */
 const tm__jnode* tm__jnode_member(const tm__jnode* object, const char* key);
 /* Exact integer conversions: false for a non-number, a fraction, or out of range. */
-bool             tm__jnode_u64(const tm__jnode* v, uint64_t* out);
-bool             tm__jnode_i64(const tm__jnode* v, int64_t* out);
-bool             tm__jnode_double(const tm__jnode* v, double* out);
-const char*      tm__jnode_kind_name(tm__jnode_kind kind); /* "an object", "a number" */
+bool        tm__jnode_u64(const tm__jnode* v, uint64_t* out);
+bool        tm__jnode_i64(const tm__jnode* v, int64_t* out);
+bool        tm__jnode_double(const tm__jnode* v, double* out);
+const char* tm__jnode_kind_name(tm__jnode_kind kind); /* "an object", "a number" */
 
 /* Difference output (diff.c), OUTPUT.md §6 and SETTINGS.md §4.4. */
 /* The candidate input files of a component label: input_path (default output_path) +
  * input_prefix (default output_prefix) + label + ".json" and each input_extensions entry,
  * without repeats. Returns the count (at most max); each out[i] is malloc'd. */
-int  tm__diff_input_candidates(const char* label, char** out, int max);
+int tm__diff_input_candidates(const char* label, char** out, int max);
 /* The first rank of a previous run's flat JSON document (OUTPUT.md §3) as a result of comp:
  * entries with owned prefixes, statistics back in base units. TIMEMORY_EFORMAT with why
  * filled ("timemory.wall_clock.ranks[0].graph[3].depth: expected an integer") when the
  * document is not that. */
-int  tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, size_t len);
+int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, size_t len);
 /* current minus previous for entries matching in (depth, hash, rolling_hash, prefix), in the
  * previous run's order; banner "<DESCRIPTION> vs. <input_name>". */
-int  tm__diff_compute(const tm__result* current, const tm__result* prev, const char* input_name,
-                      tm__result* out);
+int tm__diff_compute(const tm__result* current, const tm__result* prev, const char* input_name,
+                     tm__result* out);
 /* The whole step for one component when diff_output is on: probe the candidates ("Checking
  * for existing input at PATH..."), read the first one found ("[L]|0> Reading 'PATH'..."),
  * compute the difference. TIMEMORY_ENOTFOUND when there is no difference to write (nothing
  * found, or the input is unusable: one message on stderr naming the file and why). */
-int  tm__diff_build(const tm__result* current, tm__result* out);
+int tm__diff_build(const tm__result* current, tm__result* out);
 /* Entry comparisons tm__diff_compute made (matching is hash-based: a test checks it is linear). */
 extern size_t tm__diff_probes;
 /* ---- end of block added by "Results people can compare" ---- */
@@ -844,7 +837,7 @@ void tm__write_flamegraph_svg(tm__buf* b, const tm__result* r);
  * why). A folder this process claimed before is taken again as it is. out = the folder to
  * write into. TIMEMORY_EIO when no folder could be made or locked (out is then the folder
  * the files' own writes will fail in, and report). */
-int  tm__claim_folder(const char* requested, char* out, size_t len);
+int tm__claim_folder(const char* requested, char* out, size_t len);
 /* Ends the phase's claim; when files were written, this process's stamp is left in the lock
  * file (final: the finalize output, after which it writes no more). */
 void tm__claim_release(bool wrote, bool final);
@@ -865,14 +858,14 @@ bool tm__mpi_last_seen(int* rank, int* size);
 bool tm__mpi_finalized_unseen(int* rank, int* size);
 /* Collective: every rank's bytes to rank 0 (*all end to end, *lens one per rank; NULL on
  * other ranks). TIMEMORY_EIO (with a warning) when MPI fails. */
-int  tm__mpi_gather(const char* data, size_t len, char** all, size_t** lens);
+int           tm__mpi_gather(const char* data, size_t len, char** all, size_t** lens);
 extern size_t tm__mpi_gather_chunk; /* bytes per message above which pieces travel (0: INT_MAX) */
 
 /* Every rank's data at rank 0 (ranks.c). */
 typedef struct tm__ranks {
     int            rank;
     int            size;
-    tm__proc_data* procs;  /* rank 0: one per rank, by rank (ncomps 0 when one was lost) */
+    tm__proc_data* procs; /* rank 0: one per rank, by rank (ncomps 0 when one was lost) */
     int            comps[TM_COMP_CAP]; /* components any rank has: rank 0's order, then new ones */
     int            ncomps;
 } tm__ranks;
@@ -883,7 +876,7 @@ void tm__ranks_free(tm__ranks* r);
 /* At rank 0: comp over every rank, as collapse_processes and node_count say (parts, prefixes
  * "|<rank>" or "|<first>:<last>", rank statistics of merged entries). TIMEMORY_ENOTFOUND
  * when no rank has data of comp. */
-int  tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out);
+int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out);
 /* Flattens the children of root into r's entries (pre-order, prefixes "<part>>>> ...");
  * *cap is the entries allocated (0 at first). The entries added, or -1 when out of memory. */
 long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, const char* part);
@@ -897,15 +890,15 @@ int tm__graph_thread_tid(void);
 /* Begin of a measured push (the setting `timeline` is on): tid = its graph's id, depth = its
  * index on the frame stack, ts = CLOCK_MONOTONIC ns, or the caller's ticks with TM__TL_TICKS.
  * Returns what the frame keeps for tm__timeline_end: 0 nothing, 1 dropped, else recorded. */
-#define TM__TL_END 1u
+#define TM__TL_END   1u
 #define TM__TL_TICKS 2u
 uint8_t tm__timeline_begin(int tid, uint64_t key, uint32_t depth, int64_t ts, unsigned flags);
 void    tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, unsigned flags);
-int64_t tm__timeline_now(void);  /* wall_clock's clock (a test's injected reader too) */
+int64_t tm__timeline_now(void);   /* wall_clock's clock (a test's injected reader too) */
 void    tm__timeline_clear(void); /* timemory_clear: every thread's timeline emptied */
 bool    tm__timeline_has_data(void);
 /* The Chrome / Perfetto trace of every thread's timeline (docs/outputs.md). */
-void    tm__write_timeline(tm__buf* b);
+void tm__write_timeline(tm__buf* b);
 /* Tests: the events of thread tid's timeline in order (at most max) and its dropped count. */
 typedef struct tm__timeline_event {
     int64_t  ts;

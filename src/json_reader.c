@@ -70,9 +70,9 @@ static bool tm__jfail(tm__jparser* ps, const char* fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    ps->err->offset = (size_t) (ps->p - ps->begin);
+    ps->err->offset = (size_t)(ps->p - ps->begin);
     ps->err->line   = ps->line;
-    ps->err->column = (unsigned) (ps->p - ps->line_start) + 1;
+    ps->err->column = (unsigned)(ps->p - ps->line_start) + 1;
     tm__jset_error(ps->err, TIMEMORY_EFORMAT, "line %u, column %u: %s", ps->err->line,
                    ps->err->column, what);
     return false;
@@ -130,8 +130,7 @@ static tm__jnode* tm__jnew(tm__jparser* ps, tm__jnode_kind kind)
         c = malloc(sizeof(tm__jchunk));
         if(!c)
         {
-            tm__jset_error(ps->err, TIMEMORY_ENOMEM, "out of memory after %zu values",
-                           ps->values);
+            tm__jset_error(ps->err, TIMEMORY_ENOMEM, "out of memory after %zu values", ps->values);
             return NULL;
         }
         c->next          = ps->tree->chunks;
@@ -173,26 +172,26 @@ static size_t tm__jput_utf8(char* out, unsigned long cp)
 {
     if(cp < 0x80)
     {
-        out[0] = (char) cp;
+        out[0] = (char)cp;
         return 1;
     }
     if(cp < 0x800)
     {
-        out[0] = (char) (0xc0 | (cp >> 6));
-        out[1] = (char) (0x80 | (cp & 0x3f));
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
         return 2;
     }
     if(cp < 0x10000)
     {
-        out[0] = (char) (0xe0 | (cp >> 12));
-        out[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char) (0x80 | (cp & 0x3f));
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
         return 3;
     }
-    out[0] = (char) (0xf0 | (cp >> 18));
-    out[1] = (char) (0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char) (0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char) (0x80 | (cp & 0x3f));
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
 }
 
@@ -220,7 +219,7 @@ static size_t tm__jutf8_length(const unsigned char* p, const unsigned char* end)
     }
     else
         return 0;
-    if((size_t) (end - p) < n) return 0;
+    if((size_t)(end - p) < n) return 0;
     if(p[1] < lo || p[1] > hi) return 0;
     for(size_t i = 2; i < n; ++i)
         if(p[i] < 0x80 || p[i] > 0xbf) return 0;
@@ -230,8 +229,8 @@ static size_t tm__jutf8_length(const unsigned char* p, const unsigned char* end)
 /* The string at p (on its opening quote), decoded into the tree's string space. */
 static bool tm__jstring(tm__jparser* ps, const char** text, size_t* len)
 {
-    char*  out   = ps->tree->strings + ps->strings_used;
-    size_t n     = 0;
+    char*  out = ps->tree->strings + ps->strings_used;
+    size_t n   = 0;
     ++ps->p; /* the opening quote */
     for(;;)
     {
@@ -247,12 +246,12 @@ static bool tm__jstring(tm__jparser* ps, const char** text, size_t* len)
         if(c == '\\')
         {
             if(ps->end - ps->p < 2) return tm__jfail(ps, "the input ends inside an escape");
-            unsigned char e = ps->p[1];
+            unsigned char e      = ps->p[1];
             const char*   simple = strchr("\"\\/bfnrt", e);
             if(e != 0 && simple)
             {
                 static const char decoded[] = "\"\\/\b\f\n\r\t";
-                out[n++] = decoded[simple - "\"\\/bfnrt"];
+                out[n++]                    = decoded[simple - "\"\\/bfnrt"];
                 ps->p += 2;
                 continue;
             }
@@ -278,7 +277,7 @@ static bool tm__jstring(tm__jparser* ps, const char** text, size_t* len)
                 cp   = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
                 used = 12;
             }
-            n += tm__jput_utf8(out + n, (unsigned long) cp);
+            n += tm__jput_utf8(out + n, (unsigned long)cp);
             ps->p += used;
             continue;
         }
@@ -305,8 +304,8 @@ static bool tm__jdigit(const tm__jparser* ps, const unsigned char* q)
 
 static bool tm__jnumber(tm__jparser* ps, tm__jnode* n)
 {
-    const unsigned char* start = ps->p;
-    const unsigned char* q     = ps->p;
+    const unsigned char* start    = ps->p;
+    const unsigned char* q        = ps->p;
     bool                 negative = false, integer = true;
     if(q < ps->end && *q == '-')
     {
@@ -327,7 +326,7 @@ static bool tm__jnumber(tm__jparser* ps, tm__jnode* n)
     bool     overflow  = false;
     for(; tm__jdigit(ps, q); ++q)
     {
-        unsigned d = (unsigned) (*q - '0');
+        unsigned d = (unsigned)(*q - '0');
         if(magnitude > (UINT64_MAX - d) / 10) overflow = true;
         magnitude = magnitude * 10 + d;
     }
@@ -355,7 +354,7 @@ static bool tm__jnumber(tm__jparser* ps, tm__jnode* n)
     }
 
     /* strtod reads the locale's decimal point: hand it the text with that point */
-    size_t len = (size_t) (q - start);
+    size_t len = (size_t)(q - start);
     char   small[64];
     char*  copy = len < sizeof(small) ? small : malloc(len + 1);
     if(!copy)
@@ -382,9 +381,9 @@ static bool tm__jnumber(tm__jparser* ps, tm__jnode* n)
 static bool tm__jliteral(tm__jparser* ps, const char* word, tm__jnode_kind kind, tm__jnode* n)
 {
     size_t len = strlen(word);
-    if((size_t) (ps->end - ps->p) < len || memcmp(ps->p, word, len) != 0)
+    if((size_t)(ps->end - ps->p) < len || memcmp(ps->p, word, len) != 0)
     {
-        if((size_t) (ps->end - ps->p) < len && memcmp(ps->p, word, (size_t) (ps->end - ps->p)) == 0)
+        if((size_t)(ps->end - ps->p) < len && memcmp(ps->p, word, (size_t)(ps->end - ps->p)) == 0)
         {
             ps->p = ps->end;
             return tm__jtruncated(ps);
@@ -474,12 +473,23 @@ static bool tm__jdocument(tm__jparser* ps)
         bool ok    = true;
         switch(kind)
         {
-            case TM_JSON_STRING: ok = tm__jstring(ps, &n->u.string.text, &n->u.string.len); break;
-            case TM_JSON_TRUE: ok = tm__jliteral(ps, "true", kind, n); break;
-            case TM_JSON_FALSE: ok = tm__jliteral(ps, "false", kind, n); break;
-            case TM_JSON_NULL: ok = tm__jliteral(ps, "null", kind, n); break;
-            case TM_JSON_NUMBER: ok = tm__jnumber(ps, n); break;
-            default: break;
+        case TM_JSON_STRING:
+            ok = tm__jstring(ps, &n->u.string.text, &n->u.string.len);
+            break;
+        case TM_JSON_TRUE:
+            ok = tm__jliteral(ps, "true", kind, n);
+            break;
+        case TM_JSON_FALSE:
+            ok = tm__jliteral(ps, "false", kind, n);
+            break;
+        case TM_JSON_NULL:
+            ok = tm__jliteral(ps, "null", kind, n);
+            break;
+        case TM_JSON_NUMBER:
+            ok = tm__jnumber(ps, n);
+            break;
+        default:
+            break;
         }
         if(!ok) return false;
         tm__jappend(ps, n);
@@ -570,14 +580,14 @@ tm__jtree* tm__jtree_parse(const char* text, size_t len, const tm__json_limits* 
                        ps.limits.max_bytes);
         return NULL;
     }
-    ps.begin = ps.p = ps.line_start = (const unsigned char*) text;
+    ps.begin = ps.p = ps.line_start = (const unsigned char*)text;
     ps.end                          = ps.begin + len;
     ps.line                         = 1;
     /* a UTF-8 byte-order mark is not JSON text but harmless: RFC 8259 lets readers skip it */
     if(len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) ps.p += 3;
 
     ps.tree  = calloc(1, sizeof(tm__jtree));
-    ps.stack = malloc((size_t) ps.limits.max_depth * sizeof(tm__jframe));
+    ps.stack = malloc((size_t)ps.limits.max_depth * sizeof(tm__jframe));
     if(ps.tree) ps.tree->strings = malloc(len + 1);
     if(!ps.tree || !ps.stack || !ps.tree->strings)
     {
@@ -597,8 +607,7 @@ tm__jtree* tm__jtree_parse(const char* text, size_t len, const tm__json_limits* 
     return ps.tree;
 }
 
-tm__jtree* tm__jtree_read_file(const char* path, const tm__json_limits* limits,
-                               tm__json_error* err)
+tm__jtree* tm__jtree_read_file(const char* path, const tm__json_limits* limits, tm__json_error* err)
 {
     if(err) memset(err, 0, sizeof(*err));
     if(!path)
@@ -677,7 +686,10 @@ void tm__jtree_free(tm__jtree* tree)
     free(tree);
 }
 
-const tm__jnode* tm__jtree_root(const tm__jtree* tree) { return tree ? tree->root : NULL; }
+const tm__jnode* tm__jtree_root(const tm__jtree* tree)
+{
+    return tree ? tree->root : NULL;
+}
 
 const tm__jnode* tm__jnode_member(const tm__jnode* object, const char* key)
 {
@@ -702,12 +714,12 @@ bool tm__jnode_i64(const tm__jnode* v, int64_t* out)
     uint64_t m = v->u.number.magnitude;
     if(v->u.number.negative)
     {
-        if(m > (uint64_t) INT64_MAX + 1u) return false;
-        *out = m == (uint64_t) INT64_MAX + 1u ? INT64_MIN : -(int64_t) m;
+        if(m > (uint64_t)INT64_MAX + 1u) return false;
+        *out = m == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)m;
         return true;
     }
-    if(m > (uint64_t) INT64_MAX) return false;
-    *out = (int64_t) m;
+    if(m > (uint64_t)INT64_MAX) return false;
+    *out = (int64_t)m;
     return true;
 }
 
@@ -722,13 +734,19 @@ const char* tm__jnode_kind_name(tm__jnode_kind kind)
 {
     switch(kind)
     {
-        case TM_JSON_NULL: return "null";
-        case TM_JSON_FALSE:
-        case TM_JSON_TRUE: return "a boolean";
-        case TM_JSON_NUMBER: return "a number";
-        case TM_JSON_STRING: return "a string";
-        case TM_JSON_ARRAY: return "an array";
-        case TM_JSON_OBJECT: return "an object";
+    case TM_JSON_NULL:
+        return "null";
+    case TM_JSON_FALSE:
+    case TM_JSON_TRUE:
+        return "a boolean";
+    case TM_JSON_NUMBER:
+        return "a number";
+    case TM_JSON_STRING:
+        return "a string";
+    case TM_JSON_ARRAY:
+        return "an array";
+    case TM_JSON_OBJECT:
+        return "an object";
     }
     return "a value";
 }

@@ -18,7 +18,7 @@
 
 volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
 
-static pthread_mutex_t tm__lib_mutex     = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t tm__lib_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- start-up, fork and exit -------------------------------------------------------------- */
 
@@ -26,8 +26,8 @@ static void tm__at_exit(void)
 {
     /* TIMEMORY_LIBRARY_DTOR=OFF: the program finalizes itself (or wants no output at exit) */
     const char* dtor = getenv("TIMEMORY_LIBRARY_DTOR");
-    if(!(dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") ||
-                  !strcmp(dtor, "0") || !strcasecmp(dtor, "no"))))
+    if(!(dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") || !strcmp(dtor, "0") ||
+                  !strcasecmp(dtor, "no"))))
         timemory_finalize();
     tm__handoff_at_exit();
 }
@@ -124,8 +124,14 @@ int timemory_init(int argc, char** argv)
     return rc;
 }
 
-bool timemory_is_initialized(void) { return tm__state >= 1; }
-bool timemory_is_finalized(void) { return tm__state >= 3; }
+bool timemory_is_initialized(void)
+{
+    return tm__state >= 1;
+}
+bool timemory_is_finalized(void)
+{
+    return tm__state >= 3;
+}
 
 /* Threads still running after finalize (at exit, most often) have every push and pop refused:
  * silently, then one line with how many at exit. */
@@ -182,10 +188,22 @@ int timemory_clear_set(const timemory_component_set* components)
     return TIMEMORY_OK;
 }
 
-void timemory_pause(void) { timemory_settings_set_bool("enabled", false); }
-void timemory_resume(void) { timemory_settings_set_bool("enabled", true); }
-bool timemory_is_enabled(void) { return tm__settings.enabled; }
-const volatile bool* timemory_enabled_flag(void) { return &tm__settings.enabled; }
+void timemory_pause(void)
+{
+    timemory_settings_set_bool("enabled", false);
+}
+void timemory_resume(void)
+{
+    timemory_settings_set_bool("enabled", true);
+}
+bool timemory_is_enabled(void)
+{
+    return tm__settings.enabled;
+}
+const volatile bool* timemory_enabled_flag(void)
+{
+    return &tm__settings.enabled;
+}
 const volatile bool* const timemory_enabled_address = &tm__settings.enabled;
 
 /* ---- default components ------------------------------------------------------------------ */
@@ -211,7 +229,7 @@ static void tm__cset_store(tm__cset* to, const tm__cset* from)
 static tm__cset tm__parse_setting(const char* name)
 {
     char*    text = tm__settings_string_copy(name);
-    tm__cset set  = {{0}};
+    tm__cset set  = { { 0 } };
     if(text && *text)
     {
         const char* bad = NULL;
@@ -312,13 +330,13 @@ __attribute__((noinline)) static uint64_t tm__name_id_first(const char* name)
     if(!tm__name_cache) return tm__name_id_slow(name, NULL);
     pthread_once(&tm__name_cache_once, tm__name_cache_key_create);
     if(tm__name_cache_keyed) pthread_setspecific(tm__name_cache_key, tm__name_cache);
-    return tm__name_id_slow(name, &tm__name_cache[((uintptr_t) name >> 3) & 127]);
+    return tm__name_id_slow(name, &tm__name_cache[((uintptr_t)name >> 3) & 127]);
 }
 
 static inline uint64_t tm__name_id(const char* name)
 {
     if(TM_UNLIKELY(!tm__name_cache)) return tm__name_id_first(name);
-    tm__name_slot* s = &tm__name_cache[((uintptr_t) name >> 3) & 127];
+    tm__name_slot* s = &tm__name_cache[((uintptr_t)name >> 3) & 127];
     if(TM_LIKELY(s->ptr == name && strcmp(s->interned, name) == 0)) return s->id;
     return tm__name_id_slow(name, s);
 }
@@ -347,16 +365,15 @@ int timemory_pop_region(const char* name)
 static int tm__collect(const tm__cset* comps, tm__result* results, int* n, bool tree)
 {
     tm__handoff_collect(); /* children that have ended */
-    int order[TM_COMP_CAP];
-    int nused = tm__result_components(order, TM_COMP_CAP);
-    bool all  = !comps || tm__cset_empty(comps);
-    *n        = 0;
+    int  order[TM_COMP_CAP];
+    int  nused = tm__result_components(order, TM_COMP_CAP);
+    bool all   = !comps || tm__cset_empty(comps);
+    *n         = 0;
     for(int i = 0; i < nused; ++i)
     {
-        int c = order[i];
+        int c     = order[i];
         int owner = tm__component_owner(c); /* papi_vector asked for: its members */
-        if(!all && !tm__cset_has(comps, c) && !(owner >= 0 && tm__cset_has(comps, owner)))
-            continue;
+        if(!all && !tm__cset_has(comps, c) && !(owner >= 0 && tm__cset_has(comps, owner))) continue;
         int rc = (tree ? tm__result_build_tree : tm__result_build)(c, &results[*n]);
         if(rc == TIMEMORY_OK)
             ++*n;
@@ -381,7 +398,7 @@ timemory_component_set timemory_components_with_data_set(void)
 {
     tm__result results[TM_COMP_CAP];
     int        n   = 0;
-    tm__cset   set = {{0}};
+    tm__cset   set = { { 0 } };
     if(tm__state >= 3 || tm__collect(NULL, results, &n, false) != TIMEMORY_OK) return set;
     for(int i = 0; i < n; ++i) tm__cset_add(&set, results[i].comp);
     tm__free_results(results, n);
@@ -420,9 +437,9 @@ int timemory_get_json_set(const timemory_component_set* comps, bool tree, char**
     tm__buf b;
     tm__buf_init(&b);
     if(tree)
-        tm__write_json_tree(&b, ptrs, (size_t) n);
+        tm__write_json_tree(&b, ptrs, (size_t)n);
     else
-        tm__write_json_flat(&b, ptrs, (size_t) n);
+        tm__write_json_flat(&b, ptrs, (size_t)n);
     tm__free_results(results, n);
     *out = tm__buf_take(&b);
     return *out ? TIMEMORY_OK : TIMEMORY_ENOMEM;

@@ -23,12 +23,12 @@ static pthread_mutex_t tm__mpi_mutex = PTHREAD_MUTEX_INITIALIZER; /* loading onl
 /* set once (release) when the plugin is loaded; read without the lock afterwards, so that
  * MPI_Finalize -> the hook -> output never waits for a lock held around MPI_Finalize */
 static const tm__mpi_plugin* _Atomic tm__mpi_plugin_ptr;
-static int  tm__mpi_status; /* 0 not loaded (yet), 1 loaded, -1 unusable for good */
+static int   tm__mpi_status; /* 0 not loaded (yet), 1 loaded, -1 unusable for good */
 static char* tm__mpi_reason; /* why not (malloc'd), once unusable */
-static bool tm__mpi_hooked;
-static bool tm__mpi_in_finalize; /* inside MPI_Finalize (the hook) */
-static int  tm__mpi_seen_rank = -1; /* while MPI was last seen active */
-static int  tm__mpi_seen_size = 0;
+static bool  tm__mpi_hooked;
+static bool  tm__mpi_in_finalize;    /* inside MPI_Finalize (the hook) */
+static int   tm__mpi_seen_rank = -1; /* while MPI was last seen active */
+static int   tm__mpi_seen_size = 0;
 
 static void (*tm__mpi_user_callback)(void*);
 static void* tm__mpi_user_arg;
@@ -44,7 +44,7 @@ typedef struct tm__mpi_objects {
 
 static int tm__mpi_find_object(struct dl_phdr_info* info, size_t size, void* arg)
 {
-    (void) size;
+    (void)size;
     tm__mpi_objects* found = arg;
     const char*      name  = info->dlpi_name;
     if(!name || !*name) return 0;
@@ -64,7 +64,7 @@ static bool tm__mpi_object_listed(const tm__mpi_objects* found, const char* path
     {
         const char* end = strchr(p, '\n');
         if(!end) break;
-        if((size_t) (end - p) == n && strncmp(p, path, n) == 0) return true;
+        if((size_t)(end - p) == n && strncmp(p, path, n) == 0) return true;
         p = end + 1;
     }
     return false;
@@ -83,11 +83,11 @@ static void tm__mpi_plugin_path(char* out, size_t len)
     Dl_info info;
     memset(&info, 0, sizeof(info));
     const char* self = NULL;
-    if(dladdr((void*) (uintptr_t) &tm__mpi_plugin_path, &info) && info.dli_fname)
+    if(dladdr((void*)(uintptr_t)&tm__mpi_plugin_path, &info) && info.dli_fname)
         self = info.dli_fname;
     const char* slash = self ? strrchr(self, '/') : NULL;
     if(slash)
-        snprintf(out, len, "%.*s/%s", (int) (slash - self), self, TM_MPI_PLUGIN_FILE);
+        snprintf(out, len, "%.*s/%s", (int)(slash - self), self, TM_MPI_PLUGIN_FILE);
     else
         snprintf(out, len, "%s", TM_MPI_PLUGIN_FILE);
 }
@@ -140,8 +140,8 @@ static bool tm__mpi_load_locked(bool force)
     if(entry) plugin = entry();
     if(!plugin || plugin->abi != TM_MPI_PLUGIN_ABI || plugin->size != sizeof(tm__mpi_plugin))
     {
-        tm__mpi_unusable("%s is not the MPI plugin of this libtimemory (version mismatch)%s",
-                         path, "");
+        tm__mpi_unusable("%s is not the MPI plugin of this libtimemory (version mismatch)%s", path,
+                         "");
         dlclose(handle);
         tm__buf_free(&before.names);
         return false;
@@ -149,7 +149,7 @@ static bool tm__mpi_load_locked(bool force)
     const char* library = plugin->info(TM_MPI_INFO_PATH);
     if(!force && !tm__mpi_object_listed(&before, library))
     {
-        char* in_process = before.names.data; /* the first libmpi* object */
+        char* in_process                      = before.names.data; /* the first libmpi* object */
         in_process[strcspn(in_process, "\n")] = '\0';
         tm__mpi_unusable("timemory's MPI plugin was built for %s but this process uses %s: "
                          "ranks are not aggregated (rebuild timemory against that MPI)",
@@ -180,8 +180,8 @@ static const tm__mpi_plugin* tm__mpi_get(bool force)
 static bool tm__mpi_dtor_disabled(void)
 {
     const char* dtor = getenv("TIMEMORY_LIBRARY_DTOR");
-    return dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") ||
-                    !strcmp(dtor, "0") || !strcasecmp(dtor, "no"));
+    return dtor && (!strcasecmp(dtor, "off") || !strcasecmp(dtor, "false") || !strcmp(dtor, "0") ||
+                    !strcasecmp(dtor, "no"));
 }
 
 /* From MPI_Finalize (every rank): the outputs are gathered while MPI still works. As at exit,
@@ -206,7 +206,7 @@ void timemory_mpi_set_finalize_callback(void (*fn)(void*), void* arg)
 
 bool tm__mpi_active(int* rank, int* size)
 {
-    int r = 0, s = 1;
+    int                   r = 0, s = 1;
     const tm__mpi_plugin* p      = tm__mpi_get(false);
     bool                  active = p && p->state() == 1 && p->rank_size(&r, &s) == 0;
     if(active)
@@ -226,10 +226,10 @@ static int tm__mpi_launcher_value(const char* const* names)
 {
     for(; *names; ++names)
     {
-        const char* v = getenv(*names);
+        const char* v   = getenv(*names);
         char*       end = NULL;
         long        n   = v && *v ? strtol(v, &end, 10) : -1;
-        if(v && *v && end && !*end && n >= 0 && n < (1L << 30)) return (int) n;
+        if(v && *v && end && !*end && n >= 0 && n < (1L << 30)) return (int)n;
     }
     return -1;
 }
@@ -252,8 +252,8 @@ bool tm__mpi_finalized_unseen(int* rank, int* size)
                                              "MV2_COMM_WORLD_RANK", NULL };
         static const char* const sizes[] = { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
                                              "MV2_COMM_WORLD_SIZE", NULL };
-        r = tm__mpi_launcher_value(ranks);
-        s = tm__mpi_launcher_value(sizes);
+        r                                = tm__mpi_launcher_value(ranks);
+        s                                = tm__mpi_launcher_value(sizes);
     }
     if(r < 0 || s <= 1) return false;
     *rank = r;
@@ -279,7 +279,7 @@ bool timemory_mpi_notice(void)
     const tm__mpi_plugin* p = tm__mpi_get(false);
     if(!p || !tm__mpi_active(NULL, NULL)) return false;
     pthread_mutex_lock(&tm__mpi_mutex);
-    bool hook = !tm__mpi_hooked;
+    bool hook      = !tm__mpi_hooked;
     tm__mpi_hooked = true;
     pthread_mutex_unlock(&tm__mpi_mutex);
     if(hook && p->on_finalize(tm__mpi_finalize_hook) != 0)
@@ -288,7 +288,10 @@ bool timemory_mpi_notice(void)
     return true;
 }
 
-bool timemory_mpi_supported(void) { return tm__mpi_get(true) != NULL; }
+bool timemory_mpi_supported(void)
+{
+    return tm__mpi_get(true) != NULL;
+}
 
 const char* timemory_mpi_unavailable_reason(void)
 {
@@ -296,7 +299,10 @@ const char* timemory_mpi_unavailable_reason(void)
     return tm__mpi_reason ? tm__mpi_reason : "MPI not supported";
 }
 
-bool timemory_mpi_is_active(void) { return tm__mpi_active(NULL, NULL); }
+bool timemory_mpi_is_active(void)
+{
+    return tm__mpi_active(NULL, NULL);
+}
 
 int timemory_mpi_rank(void)
 {

@@ -10,17 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TM_MPI_PLUGIN_ABI 1
+#define TM_MPI_PLUGIN_ABI    1
 #define TM_MPI_PLUGIN_SYMBOL "timemory_mpi_plugin_v1"
-#define TM_MPI_PLUGIN_FILE "libtimemory-mpi.so"
+#define TM_MPI_PLUGIN_FILE   "libtimemory-mpi.so"
 
 /* what info() describes */
 enum tm__mpi_info {
-    TM_MPI_INFO_LIBRARY,  /* MPI_Get_library_version of the MPI in the process */
-    TM_MPI_INFO_EXE,      /* mpiexec found at build time, its flags */
-    TM_MPI_INFO_C,        /* MPI C compiler, include directories, libraries (build time) */
-    TM_MPI_INFO_VERSION,  /* MPI standard version the plugin was built against */
-    TM_MPI_INFO_PATH,     /* file of the MPI library the plugin resolved PMPI_Init from */
+    TM_MPI_INFO_LIBRARY, /* MPI_Get_library_version of the MPI in the process */
+    TM_MPI_INFO_EXE,     /* mpiexec found at build time, its flags */
+    TM_MPI_INFO_C,       /* MPI C compiler, include directories, libraries (build time) */
+    TM_MPI_INFO_VERSION, /* MPI standard version the plugin was built against */
+    TM_MPI_INFO_PATH,    /* file of the MPI library the plugin resolved PMPI_Init from */
     TM_MPI_INFO_COUNT
 };
 

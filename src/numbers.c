@@ -23,8 +23,8 @@
  * fraction is below 2^-66, where an exact divisibility test says whether it is an integer
  * (and anything still undecided goes to the printf path, which never happens for doubles). */
 
-#define TM_P10_MIN (-292) /* 10^e for e = -k in [-292, 324] */
-#define TM_P10_MAX 324
+#define TM_P10_MIN   (-292) /* 10^e for e = -k in [-292, 324] */
+#define TM_P10_MAX   324
 #define TM_P10_COUNT (TM_P10_MAX - TM_P10_MIN + 1)
 
 static uint64_t       tm__p10_hi[TM_P10_COUNT]; /* 10^e ~ (hi * 2^64 + lo) * 2^exp, rounded up */
@@ -57,22 +57,22 @@ static const uint64_t tm__pow10[20] = { UINT64_C(1),
 static inline uint64_t tm__mul64(uint64_t a, uint64_t b, uint64_t* hi)
 {
 #if defined(__SIZEOF_INT128__)
-    __extension__ unsigned __int128 p = (unsigned __int128) a * b;
-    *hi                               = (uint64_t) (p >> 64);
-    return (uint64_t) p;
+    __extension__ unsigned __int128 p = (unsigned __int128)a * b;
+    *hi                               = (uint64_t)(p >> 64);
+    return (uint64_t)p;
 #else
-    uint64_t a0 = (uint32_t) a, a1 = a >> 32, b0 = (uint32_t) b, b1 = b >> 32;
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
     uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-    uint64_t mid = (p00 >> 32) + (uint32_t) p01 + (uint32_t) p10;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
     *hi          = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-    return (mid << 32) | (uint32_t) p00;
+    return (mid << 32) | (uint32_t)p00;
 #endif
 }
 
 /* floor(x / 2^s) for a signed x (the shift of a negative number is implementation-defined) */
 static inline int tm__floor_shift(int64_t x, int s)
 {
-    return x >= 0 ? (int) (x >> s) : -(int) ((-x + ((int64_t) 1 << s) - 1) >> s);
+    return x >= 0 ? (int)(x >> s) : -(int)((-x + ((int64_t)1 << s) - 1) >> s);
 }
 
 #define TM_BIG_WORDS 40 /* 1280 bits: 10^324 and 2^1200 fit */
@@ -106,12 +106,12 @@ static void tm__p10_build(void)
     {
         int shift;
         tm__big_top(w, &shift, &tm__p10_hi[e - TM_P10_MIN], &tm__p10_lo[e - TM_P10_MIN]);
-        tm__p10_exp[e - TM_P10_MIN] = (int16_t) shift;
-        uint64_t carry               = 0;
+        tm__p10_exp[e - TM_P10_MIN] = (int16_t)shift;
+        uint64_t carry              = 0;
         for(int i = 0; i < TM_BIG_WORDS; ++i)
         {
-            uint64_t x = (uint64_t) w[i] * 10u + carry;
-            w[i]       = (uint32_t) x;
+            uint64_t x = (uint64_t)w[i] * 10u + carry;
+            w[i]       = (uint32_t)x;
             carry      = x >> 32;
         }
     }
@@ -124,12 +124,12 @@ static void tm__p10_build(void)
         for(int i = TM_BIG_WORDS; i-- > 0;)
         {
             uint64_t x = (rem << 32) | w[i];
-            w[i]       = (uint32_t) (x / 10u);
+            w[i]       = (uint32_t)(x / 10u);
             rem        = x % 10u;
         }
         int shift;
         tm__big_top(w, &shift, &tm__p10_hi[e - TM_P10_MIN], &tm__p10_lo[e - TM_P10_MIN]);
-        tm__p10_exp[e - TM_P10_MIN] = (int16_t) (shift - 1200);
+        tm__p10_exp[e - TM_P10_MIN] = (int16_t)(shift - 1200);
     }
 }
 
@@ -160,8 +160,7 @@ static inline bool tm__scaled(uint64_t cp, uint64_t ghi, uint64_t glo, int h, in
     *fl         = (w2 << (128 - h)) | (w1 >> (h - 64));
     *exact      = false;
     /* the fraction is at least 2^-66 (more than the error): floor exact, not an integer */
-    if((w1 & ((UINT64_C(1) << (h - 64)) - 1)) != 0 || w0 >= (UINT64_C(1) << (h - 66)))
-        return true;
+    if((w1 & ((UINT64_C(1) << (h - 64)) - 1)) != 0 || w0 >= (UINT64_C(1) << (h - 66))) return true;
     *exact = tm__scaled_is_integer(cp, q, k);
     return *exact;
 }
@@ -176,17 +175,17 @@ static bool tm__shortest(uint64_t bits, uint64_t* digits, int* exp10, int* dir)
         pthread_once(&tm__p10_once, tm__p10_build);
         atomic_store_explicit(&tm__p10_ready, true, memory_order_release);
     }
-    int      be = (int) (bits >> 52);
+    int      be = (int)(bits >> 52);
     uint64_t m  = bits & ((UINT64_C(1) << 52) - 1);
     uint64_t c  = be ? m | (UINT64_C(1) << 52) : m;
     int      q  = be ? be - 1075 : -1074;
     /* at a power of two the gap below is half the gap above */
-    bool     asym = m == 0 && be > 1;
+    bool asym = m == 0 && be > 1;
     /* k = floor(log10(2^q)), or floor(log10(3/4 * 2^q)): 1262611 / 2^22 ~ log10(2) (both
      * checked against exact powers for every q of a double) */
-    int      k    = tm__floor_shift((int64_t) q * 1262611 - (asym ? 524031 : 0), 22);
-    int      idx  = -k - TM_P10_MIN;
-    int      h    = -(q + tm__p10_exp[idx]); /* 122..125 */
+    int      k   = tm__floor_shift((int64_t)q * 1262611 - (asym ? 524031 : 0), 22);
+    int      idx = -k - TM_P10_MIN;
+    int      h   = -(q + tm__p10_exp[idx]); /* 122..125 */
     uint64_t ghi = tm__p10_hi[idx], glo = tm__p10_lo[idx];
 
     /* 4 * (v, lower bound, upper bound) / 10^k: floors and exactness */
@@ -198,9 +197,9 @@ static bool tm__shortest(uint64_t bits, uint64_t* digits, int* exp10, int* dir)
        !tm__scaled(cbr, ghi, glo, h, q, k, &vbr, &ebr))
         return false;
     bool closed = (c & 1) == 0; /* a tie reads back as the even mantissa */
-#define TM_IN_LOW(x) (4 * (x) > vbl || (closed && 4 * (x) == vbl && ebl))
+#define TM_IN_LOW(x)  (4 * (x) > vbl || (closed && 4 * (x) == vbl && ebl))
 #define TM_IN_HIGH(x) (4 * (x) < vbr || (4 * (x) == vbr && (closed || !ebr)))
-#define TM_DIR(x) (vb > 4 * (x) || (vb == 4 * (x) && !eb) ? 1 : (vb == 4 * (x) ? 0 : -1))
+#define TM_DIR(x)     (vb > 4 * (x) || (vb == 4 * (x) && !eb) ? 1 : (vb == 4 * (x) ? 0 : -1))
     uint64_t s  = vb >> 2;
     uint64_t sp = s / 10 * 10, tp = sp + 10;
     uint64_t d;
@@ -243,16 +242,17 @@ static bool tm__shortest(uint64_t bits, uint64_t* digits, int* exp10, int* dir)
     return true;
 }
 
-static const char tm__digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-                                      "31323334353637383940414243444546474849505152535455565758596061"
-                                      "62636465666768697071727374757677787980818283848586878889909192"
-                                      "93949596979899";
+static const char tm__digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
 
 static inline int tm__ndigits(uint64_t v)
 {
 #if defined(__GNUC__)
     /* bits * log10(2), then one comparison (1233 / 4096 ~ log10(2)) */
-    int t = (int) (((64 - __builtin_clzll(v | 1)) * 1233) >> 12); /* t < 20 */
+    int t = (int)(((64 - __builtin_clzll(v | 1)) * 1233) >> 12); /* t < 20 */
     int n = t + (v >= tm__pow10[t]);
     return n ? n : 1;
 #else
@@ -272,7 +272,7 @@ static inline void tm__fmt_digits(char* p, uint64_t v, int n)
         memcpy(q, tm__digit_pairs + 2 * (v % 100), 2);
         v /= 100;
     }
-    if(q > p) *--q = (char) ('0' + v % 10);
+    if(q > p) *--q = (char)('0' + v % 10);
 }
 
 char* tm__fmt_u64(char* p, uint64_t v)
@@ -287,20 +287,20 @@ char* tm__fmt_i64(char* p, int64_t v)
     if(v < 0)
     {
         *p++ = '-';
-        return tm__fmt_u64(p, (uint64_t) 0 - (uint64_t) v);
+        return tm__fmt_u64(p, (uint64_t)0 - (uint64_t)v);
     }
-    return tm__fmt_u64(p, (uint64_t) v);
+    return tm__fmt_u64(p, (uint64_t)v);
 }
 
 /* "e+05", "e-308": printf's exponent, at least two digits */
 static inline char* tm__fmt_exponent(char* p, int x)
 {
-    *p++ = 'e';
-    *p++ = x < 0 ? '-' : '+';
-    unsigned a = (unsigned) (x < 0 ? -x : x);
+    *p++       = 'e';
+    *p++       = x < 0 ? '-' : '+';
+    unsigned a = (unsigned)(x < 0 ? -x : x);
     if(a >= 100)
     {
-        *p++ = (char) ('0' + a / 100);
+        *p++ = (char)('0' + a / 100);
         a %= 100;
     }
     memcpy(p, tm__digit_pairs + 2 * a, 2);
@@ -355,32 +355,32 @@ char* tm__fmt_json_double(char* p, double v)
         if(n > 1)
         {
             *p++ = '.';
-            memcpy(p, dig + 1, (size_t) (n - 1));
+            memcpy(p, dig + 1, (size_t)(n - 1));
             p += n - 1;
         }
         return tm__fmt_exponent(p, x);
     }
     if(x < 0)
     {
-        memcpy(p, "0.0000", (size_t) (1 - x));
+        memcpy(p, "0.0000", (size_t)(1 - x));
         p += 1 - x;
-        memcpy(p, dig, (size_t) n);
+        memcpy(p, dig, (size_t)n);
         return p + n;
     }
     if(x >= n - 1)
     {
         /* integral: the digits, the zeros, and ".0" keeps it recognisable as a float */
-        memcpy(p, dig, (size_t) n);
+        memcpy(p, dig, (size_t)n);
         p += n;
-        memset(p, '0', (size_t) (x - n + 1));
+        memset(p, '0', (size_t)(x - n + 1));
         p += x - n + 1;
         memcpy(p, ".0", 2);
         return p + 2;
     }
-    memcpy(p, dig, (size_t) (x + 1));
+    memcpy(p, dig, (size_t)(x + 1));
     p += x + 1;
     *p++ = '.';
-    memcpy(p, dig + x + 1, (size_t) (n - x - 1));
+    memcpy(p, dig + x + 1, (size_t)(n - x - 1));
     return p + (n - x - 1);
 }
 
@@ -405,7 +405,7 @@ static bool tm__fixed_quick(double a, int be, int precision, bool scientific, ui
     if(scientific)
     {
         /* a in [2^(be - 1023), 2^(be - 1022)): the exponent or one less */
-        *x = tm__floor_shift((int64_t) (be - 1023) * 1262611, 22);
+        *x = tm__floor_shift((int64_t)(be - 1023) * 1262611, 22);
         s  = precision - *x;
     }
     if(s > 22 || s < -21) return false; /* s - 1 below must stay in the table too */
@@ -413,7 +413,7 @@ static bool tm__fixed_quick(double a, int be, int precision, bool scientific, ui
     if(scientific)
     {
         /* one digit too many: from 10^(precision + 1) - 0.5 on it rounds up to that */
-        double top = (double) tm__pow10[precision + 1] - 0.5;
+        double top = (double)tm__pow10[precision + 1] - 0.5;
         if(fabs(y - top) <= y * 1e-15) return false;
         if(y > top)
         {
@@ -424,7 +424,7 @@ static bool tm__fixed_quick(double a, int be, int precision, bool scientific, ui
     if(!(y < 1e14)) return false;
     double whole = floor(y), frac = y - whole;
     if(fabs(frac - 0.5) <= y * 1e-15 + 1e-300) return false;
-    *mant = (uint64_t) whole + (frac > 0.5);
+    *mant = (uint64_t)whole + (frac > 0.5);
     if(scientific && *mant >= tm__pow10[precision + 1])
     {
         *mant = tm__pow10[precision];
@@ -433,16 +433,15 @@ static bool tm__fixed_quick(double a, int be, int precision, bool scientific, ui
     return true;
 }
 
-size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool scientific,
-                        bool alt)
+size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool scientific, bool alt)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof(bits));
     bool     negative = bits >> 63;
     uint64_t mag      = bits & ~(UINT64_C(1) << 63);
-    int      be       = (int) (mag >> 52);
+    int      be       = (int)(mag >> 52);
     char     text[64];
-    char*    p = text;
+    char*    p    = text;
     uint64_t mant = 0; /* scientific: precision + 1 digits; fixed: v * 10^precision */
     int      x    = 0;
     /* from the shortest digits when they decide printf's rounding: the rounded position must
@@ -461,7 +460,8 @@ size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool sci
             x     = k + n - 1;
             /* the digits kept, and the ones dropped (rounded half to even on the exact v) */
             int drop = scientific ? n - (precision + 1) : -(k + precision);
-            if(!scientific && x + precision + 2 > 15) fast = false;
+            if(!scientific && x + precision + 2 > 15)
+                fast = false;
             else if(drop <= 0)
                 mant = d * tm__pow10[-drop];
             else if(drop > n)
@@ -469,9 +469,8 @@ size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool sci
             else
             {
                 uint64_t div = tm__pow10[drop], rem = d % div, half = div / 2;
-                mant         = d / div;
-                if(rem > half || (rem == half && (dir > 0 || (dir == 0 && (mant & 1)))))
-                    ++mant;
+                mant = d / div;
+                if(rem > half || (rem == half && (dir > 0 || (dir == 0 && (mant & 1))))) ++mant;
                 if(scientific && mant == tm__pow10[precision + 1])
                 {
                     mant = tm__pow10[precision];
@@ -482,9 +481,10 @@ size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool sci
     }
     if(!fast)
     {
-        int len = snprintf(out, cap, scientific ? (alt ? "%#.*e" : "%.*e") : (alt ? "%#.*f" : "%.*f"),
-                           precision, v);
-        return len < 0 ? 0 : ((size_t) len < cap ? (size_t) len : cap - 1);
+        int len =
+            snprintf(out, cap, scientific ? (alt ? "%#.*e" : "%.*e") : (alt ? "%#.*f" : "%.*f"),
+                     precision, v);
+        return len < 0 ? 0 : ((size_t)len < cap ? (size_t)len : cap - 1);
     }
     if(negative) *p++ = '-';
     if(scientific)
@@ -493,7 +493,7 @@ size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool sci
         tm__fmt_digits(dig, mant, precision + 1);
         *p++ = dig[0];
         if(precision > 0 || alt) *p++ = '.';
-        memcpy(p, dig + 1, (size_t) precision);
+        memcpy(p, dig + 1, (size_t)precision);
         p = tm__fmt_exponent(p + precision, mant == 0 ? 0 : x);
     }
     else
@@ -503,7 +503,7 @@ size_t tm__format_fixed(char* out, size_t cap, double v, int precision, bool sci
         tm__fmt_digits(p, mant % tm__pow10[precision], precision);
         p += precision;
     }
-    size_t len = (size_t) (p - text);
+    size_t len = (size_t)(p - text);
     if(cap == 0) return 0;
     if(len >= cap) len = cap - 1;
     memcpy(out, text, len);

@@ -71,7 +71,7 @@ static char* tm__output_folder(bool* timed)
  * (output_claim.c) when its first file is about to be written, so that a run with nothing to
  * write makes no folder, and released with this process's stamp when the phase ends. */
 
-static pthread_mutex_t tm__phase_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t    tm__phase_mutex = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local bool tm__in_phase; /* this thread runs the phase */
 static struct {
     bool claimed; /* the claim was made (tm__phase_folder holds the outcome) */
@@ -86,10 +86,10 @@ static struct {
 static void tm__output_phase_begin(void)
 {
     pthread_mutex_lock(&tm__phase_mutex);
-    tm__in_phase                = true;
-    tm__phase.claimed           = tm__phase.wrote = false;
-    tm__phase.failed_folder[0] = '\0';
-    tm__phase.first_errno      = 0;
+    tm__in_phase      = true;
+    tm__phase.claimed = tm__phase.wrote = false;
+    tm__phase.failed_folder[0]          = '\0';
+    tm__phase.first_errno               = 0;
     tm__progress_begin();
 }
 
@@ -155,7 +155,7 @@ int tm__output_filename(const char* label, const char* ext, char* buf, size_t le
     /* bytes are kept as they are (UTF-8 names); "pre" + "wall" reads "pre-wall", as does
      * a prefix ending in a non-ASCII letter */
     if(b.len > 0 && b.data[b.len - 1] != '/' &&
-       (isalnum((unsigned char) b.data[b.len - 1]) || ((unsigned char) b.data[b.len - 1] & 0x80)))
+       (isalnum((unsigned char)b.data[b.len - 1]) || ((unsigned char)b.data[b.len - 1] & 0x80)))
         tm__buf_putc(&b, '-');
     tm__buf_puts(&b, label);
     if(ext && *ext && *ext != '.') tm__buf_putc(&b, '.');
@@ -200,7 +200,7 @@ static void tm__dirname(const char* path, char* out, size_t len)
     if(!slash)
         snprintf(out, len, ".");
     else
-        snprintf(out, len, "%.*s", (int) (slash == path ? 1 : slash - path), path);
+        snprintf(out, len, "%.*s", (int)(slash == path ? 1 : slash - path), path);
 }
 
 static bool tm__in_failed_folder(const char* path)
@@ -250,8 +250,8 @@ static int tm__write_one(tm__output_ctx* ctx, const char* path, const tm__buf* c
 
 /* The start of every file: its name (the folder claimed first), skipped when its folder
  * failed already, the console line. TIMEMORY_OK with path filled, else the error (recorded). */
-static int tm__emit_begin(tm__output_ctx* ctx, const char* label, const char* tag,
-                          const char* ext, char* path, size_t len)
+static int tm__emit_begin(tm__output_ctx* ctx, const char* label, const char* tag, const char* ext,
+                          char* path, size_t len)
 {
     tm__output_claim();
     int rc = tm__output_filename(tag, ext, path, len);
@@ -275,8 +275,8 @@ static int tm__emit_begin(tm__output_ctx* ctx, const char* label, const char* ta
 
 /* The end: a written file listed in metadata.json and in the summary (rc: what tm__written
  * said). */
-static int tm__emit_end(tm__output_ctx* ctx, const char* label, const char* path, int rc,
-                        int kind, char* path_out, size_t path_len)
+static int tm__emit_end(tm__output_ctx* ctx, const char* label, const char* path, int rc, int kind,
+                        char* path_out, size_t path_len)
 {
     if(rc != TIMEMORY_OK) return rc;
     if(ctx->nfiles < TM_OUTPUT_FILES && (ctx->files[ctx->nfiles] = tm__strdup(path)) != NULL)
@@ -286,9 +286,8 @@ static int tm__emit_end(tm__output_ctx* ctx, const char* label, const char* path
     return TIMEMORY_OK;
 }
 
-static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag,
-                         const char* ext, tm__buf* content, int kind, char* path_out,
-                         size_t path_len)
+static int tm__emit_file(tm__output_ctx* ctx, const char* label, const char* tag, const char* ext,
+                         tm__buf* content, int kind, char* path_out, size_t path_len)
 {
     char path[4096];
     int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
@@ -313,7 +312,7 @@ static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
     const char* dir = timed ? (*path ? path : ".") : tm__output_claimed(folder);
     char        notes[4096];
     int         n    = snprintf(notes, sizeof(notes), "%s/CTestNotes.txt", dir);
-    bool        fits = n > 0 && n < (int) sizeof(notes);
+    bool        fits = n > 0 && n < (int)sizeof(notes);
     int         lock = fits ? tm__folder_lock(dir) : -1;
     free(folder), free(path);
     if(!fits) return;
@@ -332,8 +331,7 @@ static void tm__ctest_note(tm__output_ctx* ctx, const char* text_path)
     if(!content.data || !strstr(content.data, line))
     {
         tm__buf_puts(&content, line);
-        if(content.failed ||
-           tm__write_file_atomic(notes, content.data, content.len) != TIMEMORY_OK)
+        if(content.failed || tm__write_file_atomic(notes, content.data, content.len) != TIMEMORY_OK)
         {
             tm__warn("cannot write '%s': %s", notes, strerror(errno));
             if(ctx->error == TIMEMORY_OK) ctx->error = TIMEMORY_EIO;
@@ -384,8 +382,7 @@ static void tm__output_diff(const tm__result* d, tm__output_ctx* ctx)
 
 /* The big files are written while they are made (tm__buf_stream_open): memory stays small and
  * the copy into the page cache overlaps the formatting. */
-typedef enum tm__writer
-{
+typedef enum tm__writer {
     TM_WRITE_FLAME,
     TM_WRITE_FLAT,
     TM_WRITE_TREE,
@@ -416,8 +413,7 @@ static int tm__emit_streamed(tm__output_ctx* ctx, const char* label, const char*
     int  rc = tm__emit_begin(ctx, label, tag, ext, path, sizeof(path));
     if(rc != TIMEMORY_OK) return rc;
     rc = tm__stream_to(path, w, r);
-    return tm__emit_end(ctx, label, path, tm__written(ctx, path, rc), kind, path_out,
-                        path_len);
+    return tm__emit_end(ctx, label, path, tm__written(ctx, path, rc), kind, path_out, path_len);
 }
 
 /* A big result's tree file (the largest) is made on a thread of its own while this thread
@@ -456,7 +452,8 @@ static bool tm__stream_job_start(tm__stream_job* job)
 
 static int tm__stream_job_finish(tm__stream_job* job)
 {
-    if(job->running) pthread_join(job->thread, NULL);
+    if(job->running)
+        pthread_join(job->thread, NULL);
     else
     {
         job->rc  = tm__stream_to(job->path, job->w, job->r);
@@ -495,20 +492,19 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     if(tm__settings.file_output)
     {
         tm__buf        b;
-        tm__stream_job tree = { .r = r, .w = TM_WRITE_TREE };
+        tm__stream_job tree         = { .r = r, .w = TM_WRITE_TREE };
         bool           tree_pending = false; /* its name composed: made on a thread */
         if(tm__settings.tree_output && tm__parallel_write(r))
         {
             snprintf(tag, sizeof(tag), "%s.tree", label);
-            tree_pending = tm__emit_begin(ctx, label, tag, ".json", tree.path,
-                                          sizeof(tree.path)) == TIMEMORY_OK;
+            tree_pending = tm__emit_begin(ctx, label, tag, ".json", tree.path, sizeof(tree.path)) ==
+                           TIMEMORY_OK;
             if(tree_pending) tm__stream_job_start(&tree); /* else made at the end, here */
         }
         if(tm__settings.flamegraph_output && (row->flags & TIMEMORY_CFLAG_FLAMEGRAPH))
         {
             snprintf(tag, sizeof(tag), "%s.flamegraph", label);
-            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_FLAME, r, TM_OUTPUT_JSON, NULL,
-                              0);
+            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_FLAME, r, TM_OUTPUT_JSON, NULL, 0);
             tm__buf_init(&b); /* the same flame graph for a browser */
             tm__write_flamegraph_svg(&b, r);
             tm__emit_file(ctx, label, tag, ".svg", &b, TM_OUTPUT_TEXT, NULL, 0);
@@ -522,8 +518,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
         if(tm__settings.tree_output && !tm__parallel_write(r))
         {
             snprintf(tag, sizeof(tag), "%s.tree", label);
-            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_TREE, r, TM_OUTPUT_JSON, NULL,
-                              0);
+            tm__emit_streamed(ctx, label, tag, ".json", TM_WRITE_TREE, r, TM_OUTPUT_JSON, NULL, 0);
         }
         if(tm__settings.text_output)
         {
@@ -538,15 +533,15 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
                                           sizeof(path));
             }
             else
-                rc = tm__emit_streamed(ctx, label, label, ".txt", TM_WRITE_TEXT, r,
-                                       TM_OUTPUT_TEXT, path, sizeof(path));
+                rc = tm__emit_streamed(ctx, label, label, ".txt", TM_WRITE_TEXT, r, TM_OUTPUT_TEXT,
+                                       path, sizeof(path));
             if(rc == TIMEMORY_OK && tm__settings.ctest_notes) tm__ctest_note(ctx, path);
         }
         if(tree_pending)
         {
             int rc = tm__stream_job_finish(&tree);
-            tm__emit_end(ctx, label, tree.path, tm__written(ctx, tree.path, rc),
-                         TM_OUTPUT_JSON, NULL, 0);
+            tm__emit_end(ctx, label, tree.path, tm__written(ctx, tree.path, rc), TM_OUTPUT_JSON,
+                         NULL, 0);
         }
     }
 
@@ -557,7 +552,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     }
     else if(tm__settings.cout_output)
     {
-        tm__write_summary(&text, r, (const char* const*) ctx->files, ctx->nfiles,
+        tm__write_summary(&text, r, (const char* const*)ctx->files, ctx->nfiles,
                           tm__summary_width());
         printf("\n%s\n", text.data ? text.data : "");
     }
@@ -600,8 +595,8 @@ static void tm__output_group(const int* ids, int n, int i, tm__output_ctx* ctx)
 static void tm__output_timeline(tm__output_ctx* ctx)
 {
     if(!tm__settings.file_output || !tm__timeline_has_data()) return;
-    tm__emit_streamed(ctx, "timeline", "timeline", ".json", TM_WRITE_TIMELINE, NULL,
-                      TM_OUTPUT_JSON, NULL, 0);
+    tm__emit_streamed(ctx, "timeline", "timeline", ".json", TM_WRITE_TIMELINE, NULL, TM_OUTPUT_JSON,
+                      NULL, 0);
     tm__ctx_files_clear(ctx); /* the summary's list of files is per component */
 }
 
@@ -739,7 +734,7 @@ static void tm__output_rank_folder(int rank, const char* why, bool every_rank)
 static int tm__output_all_in_phase(void)
 {
     int rank = 0, size = 1;
-    if(tm__data_pid() != (long) getpid())
+    if(tm__data_pid() != (long)getpid())
     {
         /* the writer copy of a crashed process (signals_writer.c): no collective -- the other ranks
          * are not there -- and no loader or plugin lock; a rank writes into its own folder */

@@ -65,7 +65,7 @@ static unsigned long long tm__proc_start_ticks(long pid)
 static void tm__claim_identity(void)
 {
     tm__claim_began = tm__clock_ns(CLOCK_REALTIME);
-    tm__claim_ticks = tm__proc_start_ticks((long) getpid());
+    tm__claim_ticks = tm__proc_start_ticks((long)getpid());
     if(gethostname(tm__claim_host, sizeof(tm__claim_host)) != 0 || !tm__claim_host[0])
         snprintf(tm__claim_host, sizeof(tm__claim_host), "localhost");
     tm__claim_host[sizeof(tm__claim_host) - 1] = '\0';
@@ -103,7 +103,7 @@ typedef struct tm__stamp {
     char               host[256];
 } tm__stamp;
 
-#define TM_STAMP_FORMAT                                                                        \
+#define TM_STAMP_FORMAT                                                                            \
     "timemory output: pid %ld start-ticks %llu began %lld wrote %lld final %d host "
 
 static bool tm__stamp_read(int fd, tm__stamp* s)
@@ -120,39 +120,39 @@ static bool tm__stamp_read(int fd, tm__stamp* s)
 static void tm__stamp_write(int fd, bool final)
 {
     char line[512];
-    int  n = snprintf(line, sizeof(line), TM_STAMP_FORMAT "%s\n", (long) getpid(),
-                      tm__claim_ticks, (long long) tm__claim_began, (long long) tm__clock_ns(CLOCK_REALTIME),
-                      final ? 1 : 0, tm__claim_host);
-    if(n <= 0 || (size_t) n >= sizeof(line)) return;
+    int  n = snprintf(line, sizeof(line), TM_STAMP_FORMAT "%s\n", (long)getpid(), tm__claim_ticks,
+                      (long long)tm__claim_began, (long long)tm__clock_ns(CLOCK_REALTIME),
+                     final ? 1 : 0, tm__claim_host);
+    if(n <= 0 || (size_t)n >= sizeof(line)) return;
     /* under the lock: a reader sees it whole (a torn line, after a crash, reads as none) */
-    if(pwrite(fd, line, (size_t) n, 0) == n && ftruncate(fd, n) == 0) return;
+    if(pwrite(fd, line, (size_t)n, 0) == n && ftruncate(fd, n) == 0) return;
     tm__warn("cannot record this process in the output folder's %s: %s", TM_CLAIM_LOCK_NAME,
              strerror(errno));
 }
 
 static bool tm__stamp_is_self(const tm__stamp* s)
 {
-    return s->pid == (long) getpid() && s->began == (long long) tm__claim_began &&
+    return s->pid == (long)getpid() && s->began == (long long)tm__claim_began &&
            strcmp(s->host, tm__claim_host) == 0;
 }
 
 static bool tm__stamp_alive(const tm__stamp* s)
 {
-    if(strcmp(s->host, tm__claim_host) != 0) return true; /* another machine: cannot tell */
-    if(s->pid <= 0 || s->pid == (long) getpid()) return false; /* its pid is ours now */
+    if(strcmp(s->host, tm__claim_host) != 0) return true;     /* another machine: cannot tell */
+    if(s->pid <= 0 || s->pid == (long)getpid()) return false; /* its pid is ours now */
     if(tm__claim_ticks != 0) /* /proc: the pid and its start time */
     {
         unsigned long long t = tm__proc_start_ticks(s->pid);
         return t != 0 && (s->ticks == 0 || t == s->ticks);
     }
-    return kill((pid_t) s->pid, 0) == 0 || errno == EPERM;
+    return kill((pid_t)s->pid, 0) == 0 || errno == EPERM;
 }
 
 /* Why the runs overlap, or NULL when they do not: the other process wrote after this one
  * began, or it may write again (not final) and runs, or may run, on another machine. */
 static const char* tm__stamp_overlap(const tm__stamp* s)
 {
-    if(s->wrote >= (long long) tm__claim_began) return "wrote it";
+    if(s->wrote >= (long long)tm__claim_began) return "wrote it";
     if(s->final || !tm__stamp_alive(s)) return NULL;
     return strcmp(s->host, tm__claim_host) == 0 ? "is still running" : "may still be running";
 }
@@ -163,8 +163,7 @@ static const char* tm__stamp_overlap(const tm__stamp* s)
 static int tm__lock_file(const char* dir)
 {
     char path[4200];
-    if(snprintf(path, sizeof(path), "%s/" TM_CLAIM_LOCK_NAME, dir) >= (int) sizeof(path))
-        return -1;
+    if(snprintf(path, sizeof(path), "%s/" TM_CLAIM_LOCK_NAME, dir) >= (int)sizeof(path)) return -1;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if(fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC); /* another user's: lock, do not stamp */
     return fd;
@@ -196,13 +195,13 @@ static void tm__candidate(const char* requested, int i, char* out, size_t len)
     const char* base = requested;
     for(size_t k = 0; k < n; ++k)
         if(requested[k] == '/') base = requested + k + 1;
-    size_t      blen = (size_t) (requested + n - base);
+    size_t      blen = (size_t)(requested + n - base);
     bool        dots = (blen == 1 && base[0] == '.') || (blen == 2 && !strncmp(base, "..", 2));
     const char* sep  = dots ? "/timemory-output-" : "-";
     if(i == 1)
-        snprintf(out, len, "%.*s%s%ld", (int) n, requested, sep, (long) getpid());
+        snprintf(out, len, "%.*s%s%ld", (int)n, requested, sep, (long)getpid());
     else
-        snprintf(out, len, "%.*s%s%ld-%d", (int) n, requested, sep, (long) getpid(), i);
+        snprintf(out, len, "%.*s%s%ld-%d", (int)n, requested, sep, (long)getpid(), i);
 }
 
 static void tm__claim_note(const char* requested, const tm__stamp* s, const char* why,
@@ -213,7 +212,7 @@ static void tm__claim_note(const char* requested, const tm__stamp* s, const char
     fprintf(stderr,
             "[timemory] '%s' holds the output of process %ld%s, which %s while this process "
             "(pid %ld) ran: writing to '%s' instead, so that neither overwrites the other\n",
-            requested, s->pid, host, why, (long) getpid(), folder);
+            requested, s->pid, host, why, (long)getpid(), folder);
     fflush(stderr);
 }
 

@@ -15,15 +15,14 @@
 /* The measure's name in a DartMeasurement tag (OUTPUT.md §7). */
 static void tm__dart_name(tm__buf* b, const tm__result* r, int idx, const char* hierarchy)
 {
-    const tm__component_row* row  = &tm__components[r->comp];
-    const char*              unit = timemory_component_display_unit(r->comp, idx);
+    const tm__component_row* row       = &tm__components[r->comp];
+    const char*              unit      = timemory_component_display_unit(r->comp, idx);
     bool                     show_unit = unit && *unit && strcmp(unit, "%") != 0;
     if(tm__settings.dart_label)
         tm__buf_puts(b, row->label);
     else
     {
-        for(const char* p = row->label; *p; ++p)
-            tm__buf_putc(b, (char) toupper((unsigned char) *p));
+        for(const char* p = row->label; *p; ++p) tm__buf_putc(b, (char)toupper((unsigned char)*p));
         tm__buf_printf(b, "//%s", hierarchy);
     }
     if(show_unit) tm__buf_printf(b, "//%s", unit);
@@ -101,7 +100,7 @@ void tm__dart(const tm__result* r)
     tm__format(r->comp, &width, &precision, &scientific);
     if(precision < 1) precision = 1;
     int                k     = (row->labels[0] && row->labels[1]) ? 2 : 1;
-    unsigned long long limit = (unsigned long long) tm__settings.dart_count;
+    unsigned long long limit = (unsigned long long)tm__settings.dart_count;
     unsigned long long shown = 0;
     char*              clean[TM_DART_CHAIN];
     size_t             pos[TM_DART_CHAIN];
@@ -112,18 +111,18 @@ void tm__dart(const tm__result* r)
     }
     for(size_t i = 0; i < r->nentries && (limit == 0 || shown < limit); ++i)
     {
-        const tm__entry* e = &r->entries[i];
-        long long depth = e->depth;
+        const tm__entry* e     = &r->entries[i];
+        long long        depth = e->depth;
         if(!tm__settings.dart_label && depth >= 0 && depth < TM_DART_CHAIN)
         {
             free(clean[depth]);
             clean[depth] = tm__dart_clean(e->label);
             pos[depth]   = i;
         }
-        if(e->laps == 0 || depth < 0 || depth > (long long) tm__settings.max_depth) continue;
+        if(e->laps == 0 || depth < 0 || depth > (long long)tm__settings.max_depth) continue;
         double v[2] = { 0.0, 0.0 };
         tm__get(r->comp, e->accum, v);
-        char* hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i, clean, pos);
+        char*   hierarchy = tm__settings.dart_label ? NULL : tm__dart_hierarchy(r, i, clean, pos);
         tm__buf names;
         tm__buf_init(&names);
         for(int j = 0; j < k; ++j)
@@ -138,8 +137,8 @@ void tm__dart(const tm__result* r)
             if(row->flags & TIMEMORY_CFLAG_INTEGER) /* a count: every digit */
                 printf("%s\">%.0f</DartMeasurement>\n", names.data ? names.data : "", v[j]);
             else
-                printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "",
-                       precision, v[j]);
+                printf("%s\">%.*g</DartMeasurement>\n", names.data ? names.data : "", precision,
+                       v[j]);
         }
         tm__buf_free(&names);
         free(hierarchy);

@@ -19,7 +19,10 @@ typedef struct tm__json_doc {
     bool stats_versioned[STATS_KINDS];
 } tm__json_doc;
 
-static const tm__component_row* tm__row(int comp) { return &tm__components[comp]; }
+static const tm__component_row* tm__row(int comp)
+{
+    return &tm__components[comp];
+}
 
 static bool tm__is_integer(int comp)
 {
@@ -42,8 +45,7 @@ static int tm__display_count(int comp)
 
 static enum tm__stats_kind tm__stats_kind_of(int comp)
 {
-    if(tm__display_count(comp) == 2)
-        return tm__is_array_valued(comp) ? STATS_ARRAY : STATS_PAIR;
+    if(tm__display_count(comp) == 2) return tm__is_array_valued(comp) ? STATS_ARRAY : STATS_PAIR;
     return tm__is_integer(comp) ? STATS_INTEGER : STATS_DOUBLE;
 }
 
@@ -64,13 +66,13 @@ static void tm__put_plain_number(tm__buf* b, double v)
 
 /* Per-entry text is written straight into room reserved in the buffer (tm__buf_space): no
  * printf, and a number is formatted once when it appears twice. */
-#define TM_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + (sizeof(s) - 1))
+#define TM_LIT(p, s)  (memcpy((p), (s), sizeof(s) - 1), (p) + (sizeof(s) - 1))
 #define TM_VALUES_MAX (2 * TM_JSON_DOUBLE_MAX + 24) /* tm__w_values */
-#define TM_RAW_MAX 64                               /* tm__w_raw */
+#define TM_RAW_MAX    64                            /* tm__w_raw */
 
 static char* tm__w_number(char* p, double v, bool integer)
 {
-    if(integer) return tm__fmt_i64(p, isfinite(v) ? (int64_t) llround(v) : 0);
+    if(integer) return tm__fmt_i64(p, isfinite(v) ? (int64_t)llround(v) : 0);
     return tm__fmt_json_double(p, v);
 }
 
@@ -120,14 +122,14 @@ static void tm__put_repr_display(tm__buf* b, int comp, const double v[2], int k)
         if(i > 0) tm__buf_puts(&text, ", ");
         double x = isfinite(v[i]) ? v[i] : 0.0;
         if(tm__is_integer(comp))
-            tm__buf_printf(&text, "%*lld", width, (long long) x);
+            tm__buf_printf(&text, "%*lld", width, (long long)x);
         else if(precision > 40) /* longer than the cell below */
             tm__buf_printf(&text, scientific ? "%*.*e" : "%*.*f", width, precision, x);
         else
         {
             char   cell[400]; /* %f of the largest double: 309 digits */
             size_t n = tm__format_fixed(cell, sizeof(cell), x, precision, scientific, false);
-            for(size_t pad = n; pad < (size_t) (width > 0 ? width : 0); ++pad)
+            for(size_t pad = n; pad < (size_t)(width > 0 ? width : 0); ++pad)
                 tm__buf_putc(&text, ' ');
             tm__buf_append(&text, cell, n);
         }
@@ -159,14 +161,14 @@ static void tm__put_component(tm__buf* b, int comp, uint64_t laps, const int64_t
     p           = TM_LIT(p, ",\"value\":");
     char* first = p;
     p           = tm__w_raw(p, comp, raw);
-    size_t len  = (size_t) (p - first);
+    size_t len  = (size_t)(p - first);
     p           = TM_LIT(p, ",\"accum\":");
     memcpy(p, first, len);
     p += len;
     p     = TM_LIT(p, ",\"repr_data\":");
     first = p;
     p     = tm__w_values(p, comp, v, k, tm__is_integer(comp));
-    len   = (size_t) (p - first);
+    len   = (size_t)(p - first);
     p     = TM_LIT(p, ",\"repr_display\":");
     if(k < 2)
     {
@@ -193,8 +195,8 @@ static void tm__put_stats(tm__buf* b, tm__json_doc* doc, int comp, const tm__sta
                         "\"stddev\":{}}");
         return;
     }
-    int    k = tm__display_count(comp);
-    double n = (double) s->count;
+    int    k      = tm__display_count(comp);
+    double n      = (double)s->count;
     double sum[2] = { 0 }, sqr[2] = { 0 }, mn[2] = { 0 }, mx[2] = { 0 }, mean[2] = { 0 },
            sdev[2] = { 0 };
     for(int i = 0; i < k; ++i)
@@ -237,13 +239,13 @@ static void tm__put_stats(tm__buf* b, tm__json_doc* doc, int comp, const tm__sta
 
 static int tm__compare_strings(const void* a, const void* b)
 {
-    return strcmp(*(const char* const*) a, *(const char* const*) b);
+    return strcmp(*(const char* const*)a, *(const char* const*)b);
 }
 
 /* "ids": the primary id and every alias, sorted, without duplicates */
 static void tm__put_ids(tm__buf* b, const tm__component_row* row)
 {
-    char* copy = tm__strdup(row->ids ? row->ids : "");
+    char*       copy = tm__strdup(row->ids ? row->ids : "");
     const char* ids[32];
     size_t      n = 0;
     ids[n++]      = row->name;
@@ -266,7 +268,7 @@ static void tm__put_component_key(tm__buf* b, int comp)
     char        key[128];
     const char* name = tm__row(comp)->enum_name ? tm__row(comp)->enum_name : "";
     size_t      i    = 0;
-    for(; name[i] && i + 1 < sizeof(key); ++i) key[i] = (char) tolower((unsigned char) name[i]);
+    for(; name[i] && i + 1 < sizeof(key); ++i) key[i] = (char)tolower((unsigned char)name[i]);
     key[i] = '\0';
     tm__put_key(b, key);
 }
@@ -298,8 +300,10 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
             {
                 const tm__component_row* mr = tm__row(r->members[m].comp);
                 if(m > 0) tm__buf_putc(b, ',');
-                if(what == 0) tm__buf_json_string(b, mr->label);
-                else tm__put_plain_number(b, mr->unit[0]);
+                if(what == 0)
+                    tm__buf_json_string(b, mr->label);
+                else
+                    tm__put_plain_number(b, mr->unit[0]);
             }
             tm__buf_putc(b, ']');
         }
@@ -439,9 +443,9 @@ void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
         /* one element per rank or node group with MPI (ranks.c), else this process */
         tm__result_part one;
         memset(&one, 0, sizeof(one));
-        one.count              = res->nentries;
-        size_t          nparts = res->nparts ? res->nparts : 1;
-        bool            first  = true;
+        one.count     = res->nentries;
+        size_t nparts = res->nparts ? res->nparts : 1;
+        bool   first  = true;
         for(size_t p = 0; p < nparts; ++p)
         {
             const tm__result_part* part = res->nparts ? &res->parts[p] : &one;
@@ -531,14 +535,14 @@ static void tm__put_tree_node(tm__buf* b, tm__json_doc* doc, const tm__result* r
 }
 
 /* The tree under n, depth first without recursion: a graph may be as deep as max_depth. */
-static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r,
-                         const tm__rnode* n, bool versioned)
+static void tm__put_tree(tm__buf* b, tm__json_doc* doc, const tm__result* r, const tm__rnode* n,
+                         bool versioned)
 {
     typedef struct tm__tree_frame {
         const tm__rnode* node;
         size_t           next; /* the child to write next */
     } tm__tree_frame;
-    size_t          cap   = 64, depth = 0;
+    size_t          cap = 64, depth = 0;
     tm__tree_frame* stack = malloc(cap * sizeof(*stack));
     if(!stack)
     {
@@ -688,7 +692,7 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
     int max_depth = 0;
     for(size_t i = 0; i < r->nentries; ++i)
         if(r->entries[i].depth > max_depth) max_depth = r->entries[i].depth;
-    size_t  levels = (size_t) max_depth + 1;
+    size_t  levels = (size_t)max_depth + 1;
     double* next   = calloc(levels, sizeof(double));
     double* last   = calloc(levels, sizeof(double));
     bool*   has    = calloc(levels, sizeof(bool));
@@ -707,7 +711,7 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
     int     lane       = 0;
     double* lane_end   = NULL; /* where each tid's next top-level box starts (tid 0 also holds
                                   the sections of child processes, after its own) */
-    size_t  nlanes     = 0;
+    size_t nlanes = 0;
     /* levels from `reached` down all hold has = false, next = pending: a sibling resets the
      * levels below it in one step, and the work stays linear however deep the graph is */
     size_t reached = 0;
@@ -715,11 +719,11 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
     for(size_t i = 0; i < r->nentries && !b->failed; ++i)
     {
         const tm__entry* e   = &r->entries[i];
-        size_t           d   = e->depth < 0 ? 0 : (size_t) e->depth;
+        size_t           d   = e->depth < 0 ? 0 : (size_t)e->depth;
         int              tid = per_thread && e->tid > 0 ? e->tid : 0;
         if(tid != lane)
         {
-            size_t want = (size_t) (tid > lane ? tid : lane) + 1;
+            size_t want = (size_t)(tid > lane ? tid : lane) + 1;
             if(want > nlanes)
             {
                 double* grown = realloc(lane_end, want * sizeof(double));
@@ -752,22 +756,22 @@ void tm__write_flamegraph(tm__buf* b, const tm__result* r)
             pending = next[d];
         }
         /* durations in microseconds: the flamegraph components count nanoseconds */
-        double      dur  = (double) e->accum[0] / 1000.0;
+        double      dur  = (double)e->accum[0] / 1000.0;
         const char* name = tm__flame_name(e);
         size_t      len  = strlen(name);
         char*       p    = len < SIZE_MAX / 8 ? tm__buf_space(b, 128 + 6 * len) : NULL;
         if(!p) break;
         if(i > 0) *p++ = ',';
-        p = TM_LIT(p, "{\"dur\":");
-        p = tm__fmt_json_double(p, dur);
-        p = TM_LIT(p, ",\"name\":");
-        p = tm__fmt_json_string(p, name);
-        p = TM_LIT(p, ",\"ph\":\"X\",\"pid\":");
-        p = tm__fmt_i64(p, r->pid);
-        p = TM_LIT(p, ",\"tid\":");
-        p = tm__fmt_i64(p, tid);
-        p = TM_LIT(p, ",\"ts\":");
-        p = tm__fmt_json_double(p, next[d]);
+        p    = TM_LIT(p, "{\"dur\":");
+        p    = tm__fmt_json_double(p, dur);
+        p    = TM_LIT(p, ",\"name\":");
+        p    = tm__fmt_json_string(p, name);
+        p    = TM_LIT(p, ",\"ph\":\"X\",\"pid\":");
+        p    = tm__fmt_i64(p, r->pid);
+        p    = TM_LIT(p, ",\"tid\":");
+        p    = tm__fmt_i64(p, tid);
+        p    = TM_LIT(p, ",\"ts\":");
+        p    = tm__fmt_json_double(p, next[d]);
         *p++ = '}';
         tm__buf_commit(b, p);
         last[d] = dur;

@@ -21,23 +21,32 @@ enum { TM_G_VALUE, TM_G_REPR, TM_G_SUM, TM_G_MIN, TM_G_MAX, TM_G_SQR, TM_G_MEAN,
 static double tm__gcell_value(const tm__gcell* c, int what, bool* integer)
 {
     double f    = tm__display_factor(c->comp, 0);
-    double n    = (double) c->stats->count;
+    double n    = (double)c->stats->count;
     double sum  = c->stats->sum[0] * f;
     double sqr  = c->stats->sqr[0] * f * f;
     double v[2] = { 0.0, 0.0 };
     *integer    = (tm__components[c->comp].flags & TIMEMORY_CFLAG_INTEGER) != 0;
     switch(what)
     {
-        case TM_G_VALUE: return (double) c->accum[0];
-        case TM_G_REPR: tm__get(c->comp, c->accum, v); return v[0];
-        case TM_G_SUM: return sum;
-        case TM_G_MIN: return c->stats->min[0] * f;
-        case TM_G_MAX: return c->stats->max[0] * f;
-        case TM_G_SQR: return sqr;
-        case TM_G_MEAN: *integer = false; return n > 0 ? sum / n : 0.0;
-        default:
-            *integer = false;
-            return n >= 2 ? sqrt(fabs((sqr - sum * sum / n) / (n - 1.0))) : 0.0;
+    case TM_G_VALUE:
+        return (double)c->accum[0];
+    case TM_G_REPR:
+        tm__get(c->comp, c->accum, v);
+        return v[0];
+    case TM_G_SUM:
+        return sum;
+    case TM_G_MIN:
+        return c->stats->min[0] * f;
+    case TM_G_MAX:
+        return c->stats->max[0] * f;
+    case TM_G_SQR:
+        return sqr;
+    case TM_G_MEAN:
+        *integer = false;
+        return n > 0 ? sum / n : 0.0;
+    default:
+        *integer = false;
+        return n >= 2 ? sqrt(fabs((sqr - sum * sum / n) / (n - 1.0))) : 0.0;
     }
 }
 
@@ -50,9 +59,9 @@ static void tm__put_garray(tm__buf* b, const tm__gcell* cells, int k, int what)
         double v       = tm__gcell_value(&cells[m], what, &integer);
         if(m > 0) tm__buf_putc(b, ',');
         if(what == TM_G_VALUE)
-            tm__buf_printf(b, "%lld", (long long) cells[m].accum[0]);
+            tm__buf_printf(b, "%lld", (long long)cells[m].accum[0]);
         else if(integer)
-            tm__buf_printf(b, "%lld", isfinite(v) ? (long long) llround(v) : 0LL);
+            tm__buf_printf(b, "%lld", isfinite(v) ? (long long)llround(v) : 0LL);
         else
             tm__buf_json_double(b, v);
     }
@@ -60,13 +69,12 @@ static void tm__put_garray(tm__buf* b, const tm__gcell* cells, int k, int what)
 }
 
 /* {"laps":..,"value":[..],"accum":[..],"repr_data":[..],"repr_display":"a, b"},"stats":{..} */
-static void tm__put_gentry(tm__buf* b, const tm__gcell* cells, int k, uint64_t laps,
-                           bool versioned)
+static void tm__put_gentry(tm__buf* b, const tm__gcell* cells, int k, uint64_t laps, bool versioned)
 {
     static const char* const keys[] = { "sum", "min", "max", "sqr", "mean", "stddev" };
     static const int what[] = { TM_G_SUM, TM_G_MIN, TM_G_MAX, TM_G_SQR, TM_G_MEAN, TM_G_SDEV };
     tm__buf_printf(b, "{%s\"laps\":%llu,\"value\":", versioned ? "\"cereal_class_version\":0," : "",
-                   (unsigned long long) laps);
+                   (unsigned long long)laps);
     tm__put_garray(b, cells, k, TM_G_VALUE);
     tm__buf_puts(b, ",\"accum\":");
     tm__put_garray(b, cells, k, TM_G_VALUE);
@@ -83,7 +91,7 @@ static void tm__put_gentry(tm__buf* b, const tm__gcell* cells, int k, uint64_t l
         double v = tm__gcell_value(&cells[m], TM_G_REPR, &integer);
         if(m > 0) tm__buf_puts(&text, ", ");
         if(integer)
-            tm__buf_printf(&text, "%*lld", width, isfinite(v) ? (long long) llround(v) : 0LL);
+            tm__buf_printf(&text, "%*lld", width, isfinite(v) ? (long long)llround(v) : 0LL);
         else
             tm__buf_printf(&text, scientific ? "%*.*e" : "%*.*f", width,
                            precision < 0 ? 0 : precision, v);
@@ -93,8 +101,7 @@ static void tm__put_gentry(tm__buf* b, const tm__gcell* cells, int k, uint64_t l
     tm__buf_printf(b, "},\"stats\":{%s", versioned ? "\"cereal_class_version\":0," : "");
     for(int s = 0; s < 6; ++s)
     {
-        if(s == 1)
-            tm__buf_printf(b, ",\"count\":%llu", (unsigned long long) cells[0].stats->count);
+        if(s == 1) tm__buf_printf(b, ",\"count\":%llu", (unsigned long long)cells[0].stats->count);
         tm__buf_printf(b, "%s\"%s\":", s == 0 ? "" : ",", keys[s]);
         tm__put_garray(b, cells, k, what[s]);
     }
@@ -117,11 +124,11 @@ void tm__write_json_group_ranks(tm__buf* b, const tm__result* r)
             cells[m]            = (tm__gcell){ r->members[m].comp, me->accum, &me->stats };
         }
         if(j > 0) tm__buf_putc(b, ',');
-        tm__buf_printf(b, "{\"hash\":%llu,\"prefix\":", (unsigned long long) e->hash);
+        tm__buf_printf(b, "{\"hash\":%llu,\"prefix\":", (unsigned long long)e->hash);
         tm__buf_json_string(b, e->prefix ? e->prefix : "");
         tm__buf_printf(b, ",\"depth\":%d,\"entry\":", e->depth);
         tm__put_gentry(b, cells, k, e->laps, j == 0);
-        tm__buf_printf(b, ",\"rolling_hash\":%llu}", (unsigned long long) e->rolling_hash);
+        tm__buf_printf(b, ",\"rolling_hash\":%llu}", (unsigned long long)e->rolling_hash);
     }
     tm__buf_puts(b, "]}");
 }
@@ -135,7 +142,7 @@ static void tm__put_gnode(tm__buf* b, const tm__result* r, const tm__rnode* cons
     const tm__rnode* n = nodes[0];
     int              k = r->ngroup;
     tm__buf_printf(b, "{%s\"node\":{\"hash\":%llu,\"prefix\":",
-                   versioned ? "\"cereal_class_version\":0," : "", (unsigned long long) n->id);
+                   versioned ? "\"cereal_class_version\":0," : "", (unsigned long long)n->id);
     tm__buf_json_string(b, n->label ? n->label : "");
     tm__buf_puts(b, ",\"tid\":[");
     const int* tids = tm__rnode_tids(n);
@@ -206,9 +213,9 @@ bool tm__group_trees_aligned(const tm__rnode* a, const tm__rnode* b)
 void tm__write_json_group_tree(tm__buf* b, const tm__result* r)
 {
     /* this process's merged tree, depth first with a stack of k node pointers a level */
-    int     k     = r->ngroup;
-    size_t  cap   = 64, depth = 0;
-    const tm__rnode** nodes = malloc(cap * (size_t) k * sizeof(*nodes));
+    int               k   = r->ngroup;
+    size_t            cap = 64, depth = 0;
+    const tm__rnode** nodes = malloc(cap * (size_t)k * sizeof(*nodes));
     size_t*           next  = malloc(cap * sizeof(*next));
     if(!nodes || !next)
     {
@@ -224,7 +231,7 @@ void tm__write_json_group_tree(tm__buf* b, const tm__result* r)
     tm__put_gnode(b, r, nodes, true);
     while(depth > 0 && !b->failed)
     {
-        const tm__rnode** level = nodes + (depth - 1) * (size_t) k;
+        const tm__rnode** level = nodes + (depth - 1) * (size_t)k;
         if(next[depth - 1] == level[0]->nchildren)
         {
             tm__buf_puts(b, "]}");
@@ -235,7 +242,7 @@ void tm__write_json_group_tree(tm__buf* b, const tm__result* r)
         if(c > 0) tm__buf_putc(b, ',');
         if(depth == cap)
         {
-            const tm__rnode** grown_nodes = realloc(nodes, 2 * cap * (size_t) k * sizeof(*nodes));
+            const tm__rnode** grown_nodes = realloc(nodes, 2 * cap * (size_t)k * sizeof(*nodes));
             if(grown_nodes) nodes = grown_nodes;
             size_t* grown_next = grown_nodes ? realloc(next, 2 * cap * sizeof(*next)) : NULL;
             if(!grown_next)
@@ -245,9 +252,9 @@ void tm__write_json_group_tree(tm__buf* b, const tm__result* r)
             }
             next = grown_next;
             cap *= 2;
-            level = nodes + (depth - 1) * (size_t) k;
+            level = nodes + (depth - 1) * (size_t)k;
         }
-        const tm__rnode** child = nodes + depth * (size_t) k;
+        const tm__rnode** child = nodes + depth * (size_t)k;
         for(int m = 0; m < k; ++m) child[m] = &level[m]->children[c];
         next[depth++] = 0;
         tm__put_gnode(b, r, child, false);

@@ -41,7 +41,6 @@ void tm__output_launch_strftime(const char* fmt, char* out, size_t len)
     if(localtime_r(&tm__launch_time, &local)) strftime(out, len, fmt, &local);
 }
 
-
 /* ------------------------------------------------------------------------------------------ */
 /* process-wide records: files written (metadata "output") and user metadata ("info")         */
 
@@ -152,8 +151,8 @@ int timemory_add_metadata(const char* key, const char* json_value)
 /* ---- metadata "info": the machine and the run --------------------------------------------- */
 
 typedef struct tm__cpu_info {
-    char model[256];
-    char vendor[128];
+    char  model[256];
+    char  vendor[128];
     char* features; /* space-separated */
     long  mhz;
     long  physical;
@@ -166,7 +165,7 @@ static char* tm__trimmed_value(char* line)
     char* v = colon + 1;
     while(*v == ' ' || *v == '\t') ++v;
     size_t n = strlen(v);
-    while(n > 0 && isspace((unsigned char) v[n - 1])) v[--n] = '\0';
+    while(n > 0 && isspace((unsigned char)v[n - 1])) v[--n] = '\0';
     return v;
 }
 
@@ -183,9 +182,9 @@ static void tm__read_cpuinfo(tm__cpu_info* info)
     info->mhz = -1;
     FILE* f   = fopen("/proc/cpuinfo", "r");
     if(!f) return;
-    char  line[8192];
-    long  package = 0, pairs[1024][2];
-    size_t npairs = 0;
+    char   line[8192];
+    long   package = 0, pairs[1024][2];
+    size_t npairs  = 0;
     while(fgets(line, sizeof(line), f))
     {
         char* v = tm__trimmed_value(line);
@@ -214,7 +213,7 @@ static void tm__read_cpuinfo(tm__cpu_info* info)
         }
     }
     fclose(f);
-    info->physical = (long) npairs;
+    info->physical = (long)npairs;
 }
 
 /* Cache size of a level: sysconf, else /sys (data or unified caches of cpu0). */
@@ -279,12 +278,23 @@ static void tm__info_long(tm__buf* b, bool* first, const char* key, long value)
     tm__buf_printf(b, "%ld", value);
 }
 
-static const char* const tm__builtin_info_keys[] = {
-    "SHELL",          "HOME",           "PWD",           "USER",          "LAUNCH_DATE",
-    "LAUNCH_TIME",    "TIMEMORY_API",   "TIMEMORY_VERSION", "CPU_MODEL",  "CPU_VENDOR",
-    "CPU_FEATURES",   "CPU_FREQUENCY",  "HW_CONCURRENCY", "HW_PHYSICAL_CPU",
-    "HW_L1_CACHE_SIZE", "HW_L2_CACHE_SIZE", "HW_L3_CACHE_SIZE"
-};
+static const char* const tm__builtin_info_keys[] = { "SHELL",
+                                                     "HOME",
+                                                     "PWD",
+                                                     "USER",
+                                                     "LAUNCH_DATE",
+                                                     "LAUNCH_TIME",
+                                                     "TIMEMORY_API",
+                                                     "TIMEMORY_VERSION",
+                                                     "CPU_MODEL",
+                                                     "CPU_VENDOR",
+                                                     "CPU_FEATURES",
+                                                     "CPU_FREQUENCY",
+                                                     "HW_CONCURRENCY",
+                                                     "HW_PHYSICAL_CPU",
+                                                     "HW_L1_CACHE_SIZE",
+                                                     "HW_L2_CACHE_SIZE",
+                                                     "HW_L3_CACHE_SIZE" };
 
 static void tm__put_info(tm__buf* b)
 {
@@ -343,7 +353,7 @@ static void tm__put_info(tm__buf* b)
 
 static int tm__compare_env(const void* a, const void* b)
 {
-    return strcmp(*(const char* const*) a, *(const char* const*) b);
+    return strcmp(*(const char* const*)a, *(const char* const*)b);
 }
 
 /* [{"key": VAR, "value": text}] of the TIMEMORY_* variables set now, sorted */
@@ -366,7 +376,7 @@ static void tm__put_environment(tm__buf* b)
         if(!first) tm__buf_putc(b, ',');
         first = false;
         char name[256];
-        snprintf(name, sizeof(name), "%.*s", (int) (eq - vars[i]), vars[i]);
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - vars[i]), vars[i]);
         tm__buf_puts(b, "{\"key\":");
         tm__buf_json_string(b, name);
         tm__buf_puts(b, ",\"value\":");
@@ -392,7 +402,7 @@ static void tm__put_command_line(tm__buf* b)
         {
             if(ch != '\0')
             {
-                tm__buf_putc(&arg, (char) ch);
+                tm__buf_putc(&arg, (char)ch);
                 continue;
             }
             if(!first) tm__buf_putc(b, ',');
@@ -479,8 +489,8 @@ static void tm__collect_function(uint64_t id, const char* key, void* arg)
         f->items = items;
         f->cap   = cap;
     }
-    f->items[f->n].id    = id;
-    f->items[f->n].key   = key;
+    f->items[f->n].id  = id;
+    f->items[f->n].key = key;
     ++f->n;
 }
 
@@ -524,7 +534,7 @@ static bool tm__sort_functions(tm__function* a, size_t n)
                 }
             continue;
         }
-#define TM_BYTE(i) ((unsigned char) v[i].key[s.at])
+#define TM_BYTE(i) ((unsigned char)v[i].key[s.at])
         /* pivot: the median of three bytes */
         unsigned x = TM_BYTE(0), y = TM_BYTE(s.count / 2), z = TM_BYTE(s.count - 1);
         unsigned pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));

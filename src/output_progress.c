@@ -22,7 +22,7 @@ int64_t tm__progress_delay_ns = 1000000000;
 static struct {
     bool            on;
     bool            tty;
-    bool            shown; /* a line was printed in this phase (atomic) */
+    bool            shown;       /* a line was printed in this phase (atomic) */
     int64_t         start, last; /* ns; last: atomic */
     int             files;
     char            current[64]; /* the file being written (base name, cut) */
@@ -30,7 +30,7 @@ static struct {
     pthread_mutex_t lock;        /* printing and current */
 } tm__prog = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-#define TM_PROG_SEC(ns) ((double) (ns) * 1e-9)
+#define TM_PROG_SEC(ns) ((double)(ns)*1e-9)
 
 /* "212.4 MB" */
 static void tm__prog_size(char* out, size_t cap, size_t bytes)
@@ -38,7 +38,7 @@ static void tm__prog_size(char* out, size_t cap, size_t bytes)
     if(bytes < 1000000)
         snprintf(out, cap, "%zu kB", (bytes + 999) / 1000);
     else
-        snprintf(out, cap, "%.1f MB", (double) bytes / 1e6);
+        snprintf(out, cap, "%.1f MB", (double)bytes / 1e6);
 }
 
 /* Lock held. */
@@ -60,7 +60,7 @@ static void tm__prog_print(int64_t now, bool final)
         /* redrawn in place, within the terminal */
         tm__buf fit;
         tm__buf_init(&fit);
-        tm__buf_fit(&fit, line, (size_t) tm__summary_width() - 1, false);
+        tm__buf_fit(&fit, line, (size_t)tm__summary_width() - 1, false);
         fprintf(stderr, "\r%s\033[K%s", fit.data ? fit.data : "", final ? "\n" : "");
         tm__buf_free(&fit);
     }
@@ -95,12 +95,12 @@ static void tm__prog_bytes(size_t n)
 
 void tm__progress_begin(void)
 {
-    char* mode = tm__settings_string_copy("output_progress");
+    char* mode   = tm__settings_string_copy("output_progress");
     tm__prog.tty = isatty(STDERR_FILENO) != 0;
     tm__prog.on  = mode && (strcmp(mode, "on") == 0 || (strcmp(mode, "auto") == 0 && tm__prog.tty));
     free(mode);
     /* the writer copy of a crashed process (signals_writer.c) says nothing more */
-    if(tm__data_pid() != (long) getpid()) tm__prog.on = false;
+    if(tm__data_pid() != (long)getpid()) tm__prog.on = false;
     __atomic_store_n(&tm__prog.shown, false, __ATOMIC_RELAXED);
     tm__prog.files      = 0;
     tm__prog.current[0] = '\0';
@@ -119,7 +119,7 @@ void tm__progress_file(const char* path)
     if(n >= sizeof(tm__prog.current))
     {
         n = sizeof(tm__prog.current) - 1;
-        while(n > 0 && ((unsigned char) name[n] & 0xC0) == 0x80) --n; /* whole characters */
+        while(n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80) --n; /* whole characters */
     }
     pthread_mutex_lock(&tm__prog.lock);
     ++tm__prog.files;

@@ -33,8 +33,7 @@ int tm__summary_width(void)
         else
         {
             struct winsize ws;
-            if(isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-               ws.ws_col > 0)
+            if(isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
                 w = ws.ws_col;
             else
                 w = 80;
@@ -42,7 +41,7 @@ int tm__summary_width(void)
     }
     if(w < TM_SUMMARY_MIN_WIDTH) w = TM_SUMMARY_MIN_WIDTH;
     if(w > TM_SUMMARY_MAX_WIDTH) w = TM_SUMMARY_MAX_WIDTH;
-    return (int) w;
+    return (int)w;
 }
 
 /* Rows of r's text table (output_text.c): an entry within max_depth is one row per display
@@ -52,11 +51,11 @@ static size_t tm__table_rows(const tm__result* r, size_t limit)
     const tm__component_row* row  = &tm__components[r->comp];
     size_t                   k    = (row->labels[0] && row->labels[1]) ? 2 : 1;
     size_t                   rows = 0;
-    long long                maxd = (long long) tm__settings.max_depth;
+    long long                maxd = (long long)tm__settings.max_depth;
     for(size_t i = 0; i < r->nentries && rows <= limit; ++i)
     {
         const tm__entry* e = &r->entries[i];
-        if(e->depth < 0 || (long long) e->depth > maxd) continue;
+        if(e->depth < 0 || (long long)e->depth > maxd) continue;
         rows += e->laps == 0 ? 1 : k;
     }
     return rows;
@@ -70,7 +69,7 @@ bool tm__cout_whole_table(const tm__result* r)
     free(mode);
     if(full) return true;
     if(summ) return false;
-    size_t limit = (size_t) (tm__settings.cout_max_rows < 0 ? 0 : tm__settings.cout_max_rows);
+    size_t limit = (size_t)(tm__settings.cout_max_rows < 0 ? 0 : tm__settings.cout_max_rows);
     return tm__table_rows(r, limit) <= limit;
 }
 
@@ -109,7 +108,7 @@ static void tm__value_text(const tm__sum_ctx* c, double v, char* out, size_t cap
     size_t n;
     if(c->integer)
     {
-        n      = (size_t) (tm__fmt_i64(out, (int64_t) llround(v)) - out);
+        n      = (size_t)(tm__fmt_i64(out, (int64_t)llround(v)) - out);
         out[n] = '\0';
     }
     else
@@ -162,9 +161,9 @@ static bool tm__funcs_grow_index(tm__funcs* f)
     if(!index) return false;
     for(size_t i = 0; i < f->n; ++i)
     {
-        size_t h = (size_t) tm__mix(f->items[i].key) & (cap - 1);
+        size_t h = (size_t)tm__mix(f->items[i].key) & (cap - 1);
         while(index[h]) h = (h + 1) & (cap - 1);
-        index[h] = (uint32_t) (i + 1);
+        index[h] = (uint32_t)(i + 1);
     }
     free(f->index);
     f->index = index;
@@ -181,7 +180,7 @@ static tm__func* tm__funcs_get(tm__funcs* f, const tm__rnode* n)
         f->failed = true;
         return NULL;
     }
-    size_t h = (size_t) tm__mix(n->key) & f->mask;
+    size_t h = (size_t)tm__mix(n->key) & f->mask;
     for(; f->index[h]; h = (h + 1) & f->mask)
     {
         tm__func* it = &f->items[f->index[h] - 1];
@@ -201,9 +200,9 @@ static tm__func* tm__funcs_get(tm__funcs* f, const tm__rnode* n)
     }
     tm__func* it = &f->items[f->n];
     memset(it, 0, sizeof(*it));
-    it->key       = n->key;
-    it->label     = n->label ? n->label : "";
-    f->index[h]   = (uint32_t) (++f->n);
+    it->key     = n->key;
+    it->label   = n->label ? n->label : "";
+    f->index[h] = (uint32_t)(++f->n);
     return it;
 }
 
@@ -219,7 +218,7 @@ typedef struct tm__walk_frame {
  * node's value read once: a child adds it to its parent's sum of children). */
 static bool tm__collect_funcs(const tm__sum_ctx* c, tm__funcs* f)
 {
-    size_t          cap   = 64, top = 0;
+    size_t          cap = 64, top = 0;
     tm__walk_frame* stack = malloc(cap * sizeof(*stack));
     if(!stack) return false;
     stack[top++] = (tm__walk_frame){ &c->r->root, 0, 0, 0.0, 0.0 };
@@ -257,7 +256,7 @@ static bool tm__collect_funcs(const tm__sum_ctx* c, tm__funcs* f)
             stack = more;
             cap *= 2;
         }
-        stack[top++] = (tm__walk_frame){ n, 0, (size_t) (fn - f->items) + 1, v, 0.0 };
+        stack[top++] = (tm__walk_frame){ n, 0, (size_t)(fn - f->items) + 1, v, 0.0 };
     }
     free(stack);
     return !f->failed;
@@ -310,17 +309,17 @@ static void tm__put_top(tm__buf* b, const tm__sum_ctx* c, const char* title, con
         size_t cols = tm__text_columns(items[i].label);
         if(cols > lw) lw = cols;
     }
-    long room = (long) c->width - 2 - (long) (2 + cw) - (long) (2 + vw) -
-                (c->additive ? (long) (2 + pw) : 0);
+    long room =
+        (long)c->width - 2 - (long)(2 + cw) - (long)(2 + vw) - (c->additive ? (long)(2 + pw) : 0);
     if(room < 8) room = 8;
-    if((long) lw > room) lw = (size_t) room;
+    if((long)lw > room) lw = (size_t)room;
     /* the title over the labels, or on a line of its own when they leave it no room */
     size_t title_cols = tm__text_columns(title);
-    if(lw + 2 < title_cols && title_cols <= (size_t) room + 2) lw = title_cols - 2;
+    if(lw + 2 < title_cols && title_cols <= (size_t)room + 2) lw = title_cols - 2;
     size_t start = b->len;
     if(lw + 2 < title_cols)
     {
-        tm__buf_fit(b, title, (size_t) c->width, false);
+        tm__buf_fit(b, title, (size_t)c->width, false);
         tm__line_end(b, start);
         start = b->len;
         tm__buf_fit(b, "", lw + 2, true);
@@ -339,7 +338,7 @@ static void tm__put_top(tm__buf* b, const tm__sum_ctx* c, const char* title, con
     tm__line_end(b, start);
     for(size_t i = 0; i < n; ++i)
     {
-        start = b->len;
+        start                                  = b->len;
         tm__fmt_u64(text[0], items[i].laps)[0] = '\0';
         tm__value_text(c, items[i].value, text[1], sizeof(text[1]));
         tm__percent_text(c, items[i].value, text[2], sizeof(text[2]));
@@ -393,8 +392,8 @@ static bool tm__put_top_entries(tm__buf* b, const tm__sum_ctx* c, size_t k)
 {
     tm__top_item* top = calloc(k, sizeof(*top));
     if(!top) return false;
-    size_t                  n = 0, cap = 64, depth = 0;
-    const tm__rnode**       stack = malloc(cap * sizeof(*stack));
+    size_t            n = 0, cap = 64, depth = 0;
+    const tm__rnode** stack = malloc(cap * sizeof(*stack));
     if(!stack)
     {
         free(top);
@@ -452,7 +451,7 @@ typedef struct tm__tree_ctx {
     double             threshold; /* absolute */
     size_t             vw, pw;    /* value and percent columns */
     size_t             lines, max_lines, more;
-    bool               sort;      /* false once no more lines are printed: only counted */
+    bool               sort; /* false once no more lines are printed: only counted */
 } tm__tree_ctx;
 
 /* heaviest first; ties in label order, then in the order of the children */
@@ -467,7 +466,7 @@ static int tm__cmp_shown(const void* a, const void* b)
 
 static bool tm__tree_select(tm__tree_ctx* t, tm__tree_frame* f)
 {
-    const tm__rnode* n = f->n;
+    const tm__rnode* n   = f->n;
     size_t           cap = 0;
     f->kids              = NULL;
     f->nkids = f->next = f->hidden = 0;
@@ -501,8 +500,8 @@ static bool tm__tree_select(tm__tree_ctx* t, tm__tree_frame* f)
  * as "|_label" indented 2 (d - 2), as the table draws it; a "more below" line (node false)
  * where its siblings' labels start. A label that would start past the width less 12 columns
  * stays there, with its depth in brackets. */
-static void tm__tree_line(tm__buf* b, tm__tree_ctx* t, int depth, double value,
-                          const char* label, bool node)
+static void tm__tree_line(tm__buf* b, tm__tree_ctx* t, int depth, double value, const char* label,
+                          bool node)
 {
     if(t->lines >= t->max_lines)
     {
@@ -522,9 +521,9 @@ static void tm__tree_line(tm__buf* b, tm__tree_ctx* t, int depth, double value,
     tm__buf_puts(b, "  ");
     tm__pad_left(b, pt, t->pw);
     tm__buf_puts(b, "  ");
-    long used   = (long) (2 + t->vw + 2 + t->pw + 2);
+    long used   = (long)(2 + t->vw + 2 + t->pw + 2);
     long indent = depth < 2 ? 0 : node ? 2L * (depth - 2) : 2L * (depth - 1);
-    long max_in = (long) c->width - used - 14; /* at least 12 columns for "|_" + the label */
+    long max_in = (long)c->width - used - 14; /* at least 12 columns for "|_" + the label */
     if(max_in < 0) max_in = 0;
     char deep[32] = "";
     if(indent > max_in)
@@ -536,14 +535,14 @@ static void tm__tree_line(tm__buf* b, tm__tree_ctx* t, int depth, double value,
     tm__buf_puts(b, deep);
     bool branch = node && depth >= 2;
     if(branch) tm__buf_puts(b, "|_");
-    long room = (long) c->width - used - indent - (long) strlen(deep) - (branch ? 2 : 0);
-    tm__buf_fit(b, label, room > 1 ? (size_t) room : 1, false);
+    long room = (long)c->width - used - indent - (long)strlen(deep) - (branch ? 2 : 0);
+    tm__buf_fit(b, label, room > 1 ? (size_t)room : 1, false);
     tm__line_end(b, start);
 }
 
 static bool tm__put_tree(tm__buf* b, const tm__sum_ctx* c, size_t max_lines)
 {
-    tm__tree_ctx t = { c, 0.0, 0, strlen("100.0%"), 0, max_lines, 0, true };
+    tm__tree_ctx t   = { c, 0.0, 0, strlen("100.0%"), 0, max_lines, 0, true };
     double       pct = tm__settings.summary_threshold;
     if(c->total > 0.0) t.threshold = c->total * pct / 100.0;
     /* the value column as wide as the total's (the widest a shown entry can be) */
@@ -554,7 +553,7 @@ static bool tm__put_tree(tm__buf* b, const tm__sum_ctx* c, size_t max_lines)
     size_t start = b->len;
     tm__buf_printf(b, "Call tree (inclusive %s; entries below %g%% of the total hidden)",
                    c->timing ? "time" : tm__components[c->comp].label, pct);
-    if(tm__text_columns(b->data + start) > (size_t) c->width)
+    if(tm__text_columns(b->data + start) > (size_t)c->width)
     {
         b->len = start;
         tm__buf_printf(b, "Call tree (below %g%% hidden)", pct);
@@ -607,10 +606,12 @@ static bool tm__put_tree(tm__buf* b, const tm__sum_ctx* c, size_t max_lines)
     if(ok && t.more > 0)
     {
         char line[160];
-        snprintf(line, sizeof(line), "  (%zu more lines; TIMEMORY_SUMMARY_TREE_LINES=%zu shows "
-                 "them)", t.more, t.max_lines + t.more);
+        snprintf(line, sizeof(line),
+                 "  (%zu more lines; TIMEMORY_SUMMARY_TREE_LINES=%zu shows "
+                 "them)",
+                 t.more, t.max_lines + t.more);
         start = b->len;
-        tm__buf_fit(b, line, (size_t) c->width, false);
+        tm__buf_fit(b, line, (size_t)c->width, false);
         tm__line_end(b, start);
     }
     return ok;
@@ -630,11 +631,11 @@ static void tm__put_words(tm__buf* b, int width, const char* lead, const char* c
                           size_t n)
 {
     size_t start = b->len;
-    size_t col   = tm__buf_fit(b, lead, (size_t) width, false);
+    size_t col   = tm__buf_fit(b, lead, (size_t)width, false);
     for(size_t i = 0; i < n; ++i)
     {
         size_t w = tm__text_columns(words[i]);
-        if(col > 4 && col + 1 + w > (size_t) width)
+        if(col > 4 && col + 1 + w > (size_t)width)
         {
             tm__line_end(b, start);
             start = b->len;
@@ -646,13 +647,13 @@ static void tm__put_words(tm__buf* b, int width, const char* lead, const char* c
             tm__buf_putc(b, ' ');
             ++col;
         }
-        col += tm__buf_fit(b, words[i], (size_t) width - col, false);
+        col += tm__buf_fit(b, words[i], (size_t)width - col, false);
     }
     tm__line_end(b, start);
 }
 
-static void tm__put_files(tm__buf* b, const tm__sum_ctx* c, const char* const* files,
-                          size_t nfiles, size_t rows)
+static void tm__put_files(tm__buf* b, const tm__sum_ctx* c, const char* const* files, size_t nfiles,
+                          size_t rows)
 {
     const char* text = NULL;
     for(size_t i = 0; i < nfiles; ++i)
@@ -666,27 +667,28 @@ static void tm__put_files(tm__buf* b, const tm__sum_ctx* c, const char* const* f
     if(text)
         snprintf(line, sizeof(line), "Full table (%zu rows): %s", rows, text);
     else
-        snprintf(line, sizeof(line), "Full table (%zu rows): not written (text_output, "
-                 "file_output)", rows);
-    tm__buf_fit(b, line, (size_t) c->width, false);
+        snprintf(line, sizeof(line),
+                 "Full table (%zu rows): not written (text_output, "
+                 "file_output)",
+                 rows);
+    tm__buf_fit(b, line, (size_t)c->width, false);
     tm__line_end(b, start);
     if(nfiles > 0)
     {
         /* the folder of the first file, and the names of those in it */
         const char* first = files[0];
         const char* slash = strrchr(first, '/');
-        size_t      dlen  = slash ? (size_t) (slash - first) : 0;
+        size_t      dlen  = slash ? (size_t)(slash - first) : 0;
         const char* names[16];
         size_t      n = 0;
         for(size_t i = 0; i < nfiles && n < 16; ++i)
         {
-            bool here = dlen ? strncmp(files[i], first, dlen) == 0 && files[i][dlen] == '/' &&
+            bool here  = dlen ? strncmp(files[i], first, dlen) == 0 && files[i][dlen] == '/' &&
                                    !strchr(files[i] + dlen + 1, '/')
-                             : !strchr(files[i], '/');
+                              : !strchr(files[i], '/');
             names[n++] = here ? tm__base_name(files[i]) : files[i];
         }
-        snprintf(line, sizeof(line), "Files in %.*s/:", (int) (dlen ? dlen : 1),
-                 dlen ? first : ".");
+        snprintf(line, sizeof(line), "Files in %.*s/:", (int)(dlen ? dlen : 1), dlen ? first : ".");
         tm__put_words(b, c->width, line, names, n);
     }
     start = b->len;
@@ -710,7 +712,7 @@ static int tm__threads_with_data(const tm__result* r)
             if(tids[k] > maxtid) maxtid = tids[k];
     }
     if(maxtid < 0) return 0;
-    unsigned char* seen = calloc((size_t) maxtid + 1, 1);
+    unsigned char* seen = calloc((size_t)maxtid + 1, 1);
     if(!seen) return r->thread_count;
     int count = 0;
     for(size_t i = 0; i < r->root.nchildren; ++i)
@@ -731,14 +733,14 @@ void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files
     const tm__component_row* row = &tm__components[r->comp];
     tm__sum_ctx              c;
     memset(&c, 0, sizeof(c));
-    c.r     = r;
-    c.comp  = r->comp;
-    c.width = width < TM_SUMMARY_MIN_WIDTH ? TM_SUMMARY_MIN_WIDTH : width;
-    c.additive = !(row->flags & (TIMEMORY_CFLAG_PERCENT | TIMEMORY_CFLAG_MAX_ACCUM |
+    c.r         = r;
+    c.comp      = r->comp;
+    c.width     = width < TM_SUMMARY_MIN_WIDTH ? TM_SUMMARY_MIN_WIDTH : width;
+    c.additive  = !(row->flags & (TIMEMORY_CFLAG_PERCENT | TIMEMORY_CFLAG_MAX_ACCUM |
                                  TIMEMORY_CFLAG_NO_SUM | TIMEMORY_CFLAG_NO_MEAN));
-    c.timing   = (row->flags & TIMEMORY_CFLAG_TIMING) != 0;
-    c.integer  = (row->flags & TIMEMORY_CFLAG_INTEGER) != 0;
-    int w      = 8;
+    c.timing    = (row->flags & TIMEMORY_CFLAG_TIMING) != 0;
+    c.integer   = (row->flags & TIMEMORY_CFLAG_INTEGER) != 0;
+    int w       = 8;
     c.precision = 3;
     tm__format(r->comp, &w, &c.precision, &c.scientific);
     if(c.precision < 0) c.precision = 0;
@@ -750,26 +752,25 @@ void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files
 
     /* "[wall] summary of 70 entries (2 threads, merged): total 1.000 sec", in two lines
      * when it does not fit */
-    size_t rows = tm__table_rows(r, (size_t) -1);
+    size_t rows = tm__table_rows(r, (size_t)-1);
     char   line[512], total[96] = "";
     size_t start = b->len;
-    int    n     = snprintf(line, sizeof(line), "[%s] summary of %zu entries", row->label,
-                            r->nentries);
-    int threads = tm__threads_with_data(r);
+    int    n = snprintf(line, sizeof(line), "[%s] summary of %zu entries", row->label, r->nentries);
+    int    threads = tm__threads_with_data(r);
     if(threads > 1 || r->mpi_size > 1)
     {
-        n += snprintf(line + n, sizeof(line) - (size_t) n, " (");
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " (");
         if(threads > 1)
-            n += snprintf(line + n, sizeof(line) - (size_t) n, "%d threads%s", threads,
+            n += snprintf(line + n, sizeof(line) - (size_t)n, "%d threads%s", threads,
                           r->mpi_size > 1 ? ", " : "");
         if(r->mpi_size > 1)
-            n += snprintf(line + n, sizeof(line) - (size_t) n, "%d ranks", r->mpi_size);
-        n += snprintf(line + n, sizeof(line) - (size_t) n, ", merged)");
+            n += snprintf(line + n, sizeof(line) - (size_t)n, "%d ranks", r->mpi_size);
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ", merged)");
     }
     if(c.additive) tm__value_text(&c, c.total, total, sizeof(total));
-    if(*total && tm__text_columns(line) + 8 + strlen(total) <= (size_t) c.width)
-        snprintf(line + n, sizeof(line) - (size_t) n, ": total %s", total);
-    tm__buf_fit(b, line, (size_t) c.width, false);
+    if(*total && tm__text_columns(line) + 8 + strlen(total) <= (size_t)c.width)
+        snprintf(line + n, sizeof(line) - (size_t)n, ": total %s", total);
+    tm__buf_fit(b, line, (size_t)c.width, false);
     tm__line_end(b, start);
     if(*total && !strstr(line, ": total "))
     {
@@ -778,15 +779,15 @@ void tm__write_summary(tm__buf* b, const tm__result* r, const char* const* files
         tm__line_end(b, start);
     }
 
-    size_t k  = (size_t) (tm__settings.summary_top < 0 ? 0 : tm__settings.summary_top);
+    size_t k  = (size_t)(tm__settings.summary_top < 0 ? 0 : tm__settings.summary_top);
     bool   ok = true;
     if(k > 0)
     {
         tm__buf_putc(b, '\n');
         ok = c.additive ? tm__put_tops(b, &c, k) : tm__put_top_entries(b, &c, k);
     }
-    size_t lines = (size_t) (tm__settings.summary_tree_lines < 0 ? 0
-                                                                 : tm__settings.summary_tree_lines);
+    size_t lines =
+        (size_t)(tm__settings.summary_tree_lines < 0 ? 0 : tm__settings.summary_tree_lines);
     if(ok && c.additive && lines > 0)
     {
         tm__buf_putc(b, '\n');

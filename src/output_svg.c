@@ -12,13 +12,13 @@
 
 /* Geometry, in SVG user units (pixels). Monospace glyphs are 0.6 em wide, so the number of
  * characters that fit a box is known without measuring text. */
-#define SVG_WIDTH 1200.0
-#define SVG_MARGIN 10.0
-#define SVG_TOP 66.0 /* first row: below the title, subtitle and zoom button */
-#define SVG_ROW 17.0 /* box height + 1 px gap */
-#define SVG_BOX 16.0
-#define SVG_FONT 12.0
-#define SVG_CHAR (SVG_FONT * 0.6)
+#define SVG_WIDTH     1200.0
+#define SVG_MARGIN    10.0
+#define SVG_TOP       66.0 /* first row: below the title, subtitle and zoom button */
+#define SVG_ROW       17.0 /* box height + 1 px gap */
+#define SVG_BOX       16.0
+#define SVG_FONT      12.0
+#define SVG_CHAR      (SVG_FONT * 0.6)
 #define SVG_MIN_WIDTH 0.1 /* narrower boxes (and their subtrees) are left out */
 
 typedef struct tm__svg {
@@ -65,7 +65,7 @@ static size_t tm__utf8_length(const unsigned char* s)
  * not UTF-8) becomes U+FFFD, so the document always parses. */
 static void tm__svg_text(tm__buf* b, const char* s, long max_chars)
 {
-    const unsigned char* p = (const unsigned char*) (s ? s : "");
+    const unsigned char* p = (const unsigned char*)(s ? s : "");
     for(long count = 0; *p && (max_chars < 0 || count < max_chars); ++count)
     {
         size_t n = tm__utf8_length(p);
@@ -77,10 +77,18 @@ static void tm__svg_text(tm__buf* b, const char* s, long max_chars)
         }
         switch(*p)
         {
-            case '&': tm__buf_puts(b, "&amp;"); break;
-            case '<': tm__buf_puts(b, "&lt;"); break;
-            case '>': tm__buf_puts(b, "&gt;"); break;
-            default: tm__buf_append(b, (const char*) p, n); break;
+        case '&':
+            tm__buf_puts(b, "&amp;");
+            break;
+        case '<':
+            tm__buf_puts(b, "&lt;");
+            break;
+        case '>':
+            tm__buf_puts(b, "&gt;");
+            break;
+        default:
+            tm__buf_append(b, (const char*)p, n);
+            break;
         }
         p += n;
     }
@@ -90,7 +98,7 @@ static void tm__svg_text(tm__buf* b, const char* s, long max_chars)
 static long tm__svg_chars(const char* s)
 {
     long                 count = 0;
-    const unsigned char* p     = (const unsigned char*) s;
+    const unsigned char* p     = (const unsigned char*)s;
     while(p && *p)
     {
         size_t n = tm__utf8_length(p);
@@ -103,7 +111,7 @@ static long tm__svg_chars(const char* s)
 /* The label drawn inside a box: all of it when it fits, else its head and "..", else none. */
 static void tm__svg_box_text(tm__buf* b, const char* label, double width)
 {
-    long fit = (long) floor((width - 6.0) / SVG_CHAR);
+    long fit = (long)floor((width - 6.0) / SVG_CHAR);
     if(fit < 3) return;
     if(tm__svg_chars(label) <= fit)
         tm__svg_text(b, label, -1);
@@ -119,7 +127,7 @@ static void tm__svg_box_text(tm__buf* b, const char* label, double width)
 static void tm__svg_fixed(tm__buf* b, double v, int decimals)
 {
     long long scale = decimals >= 2 ? 100 : 10;
-    long long n     = llround(v * (double) scale);
+    long long n     = llround(v * (double)scale);
     if(n < 0) tm__buf_putc(b, '-');
     n = n < 0 ? -n : n;
     tm__buf_printf(b, "%lld.%0*lld", n / scale, decimals >= 2 ? 2 : 1, n % scale);
@@ -130,15 +138,15 @@ static void tm__svg_fixed(tm__buf* b, double v, int decimals)
 static void tm__svg_fill(tm__buf* b, uint64_t key)
 {
     uint64_t h  = key * 0x9e3779b97f4a7c15ull;
-    unsigned r  = 205u + (unsigned) ((h >> 8) % 51u);
-    unsigned g  = (unsigned) ((h >> 24) % 231u);
-    unsigned bl = (unsigned) ((h >> 40) % 56u);
+    unsigned r  = 205u + (unsigned)((h >> 8) % 51u);
+    unsigned g  = (unsigned)((h >> 24) % 231u);
+    unsigned bl = (unsigned)((h >> 40) % 56u);
     tm__buf_printf(b, "rgb(%u,%u,%u)", r, g, bl);
 }
 
 static double tm__svg_value(const int64_t accum[2])
 {
-    return accum[0] > 0 ? (double) accum[0] : 0.0;
+    return accum[0] > 0 ? (double)accum[0] : 0.0;
 }
 
 static void tm__svg_display(tm__buf* b, const tm__svg* s, const int64_t raw[2])
@@ -165,8 +173,7 @@ static void tm__svg_title(tm__svg* s, const char* label, const int64_t inclusive
         tm__buf_puts(b, ", self ");
         tm__svg_display(b, s, exclusive);
     }
-    if(laps > 0)
-        tm__buf_printf(b, ", %llu call%s", (unsigned long long) laps, laps == 1 ? "" : "s");
+    if(laps > 0) tm__buf_printf(b, ", %llu call%s", (unsigned long long)laps, laps == 1 ? "" : "s");
     if(ntids > 1 || (ntids == 1 && tids[0] != 0))
     {
         tm__buf_puts(b, ntids > 1 ? ", threads " : ", thread ");
@@ -216,8 +223,7 @@ static tm__svg_frame tm__svg_frame_of(const tm__rnode* n, double x, double paren
     return (tm__svg_frame){ n, 0, x, scale, row };
 }
 
-static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double parent_value,
-                             int row)
+static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double parent_value, int row)
 {
     size_t         depth = 0, cap = 64;
     tm__svg_frame* stack = malloc(cap * sizeof(*stack));
@@ -276,7 +282,7 @@ static void tm__svg_children(tm__svg* s, const tm__rnode* n, double x, double pa
 /* Shows the title line of the box under the pointer; a click on a box makes it the full
  * width (its ancestors stretch above it, everything else hides); "Reset zoom" or Escape undo. */
 static const char* const tm__svg_script_head = "<script type=\"text/ecmascript\"><![CDATA[\n"
-                                             "(function(){\n";
+                                               "(function(){\n";
 static const char* const tm__svg_script =
     "var details=document.getElementById('details'),reset=document.getElementById('reset');\n"
     "var boxes=[].slice.call(document.querySelectorAll('g.f')).map(function(g){\n"
@@ -322,7 +328,7 @@ void tm__write_flamegraph_svg(tm__buf* b, const tm__result* r)
     int64_t total[2] = { 0, 0 };
     for(size_t i = 0; i < r->root.nchildren; ++i)
         if(r->root.children[i].accum[0] > 0) total[0] += r->root.children[i].accum[0];
-    s.total        = (double) total[0];
+    s.total        = (double)total[0];
     s.px_per_value = s.total > 0.0 ? (SVG_WIDTH - 2.0 * SVG_MARGIN) / s.total : 0.0;
 
     s.measure = true;
@@ -370,8 +376,8 @@ void tm__write_flamegraph_svg(tm__buf* b, const tm__result* r)
 
     if(s.total > 0.0)
     {
-        tm__svg_box(&s, 0, SVG_MARGIN, SVG_WIDTH - 2.0 * SVG_MARGIN, 0, "all", total, NULL, 0,
-                    NULL, 0);
+        tm__svg_box(&s, 0, SVG_MARGIN, SVG_WIDTH - 2.0 * SVG_MARGIN, 0, "all", total, NULL, 0, NULL,
+                    0);
         tm__svg_children(&s, &r->root, SVG_MARGIN, s.total, 1);
     }
     else

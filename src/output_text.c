@@ -33,9 +33,8 @@ enum tm__column {
 };
 
 static const char* const tm__column_title[NCOLS] = {
-    "LABEL", "COUNT",  "DEPTH",    "METRIC",    "UNITS",    "SUM",     "MEAN",   "MIN",
-    "MAX",   "VAR",    "STDDEV",   "% SELF",    "RANK MIN", "RANK MEAN", "RANK MAX", "AT RANK",
-    "% IMBAL"
+    "LABEL", "COUNT",  "DEPTH",  "METRIC",   "UNITS",     "SUM",      "MEAN",    "MIN",    "MAX",
+    "VAR",   "STDDEV", "% SELF", "RANK MIN", "RANK MEAN", "RANK MAX", "AT RANK", "% IMBAL"
 };
 /* text cells are left-aligned, numbers right-aligned */
 static const bool tm__column_is_text[NCOLS] = { true,  false, false, true,  true,  false,
@@ -46,17 +45,17 @@ static const bool tm__column_is_text[NCOLS] = { true,  false, false, true,  true
  * writes each row as it is made. Nothing is kept per row, so memory does not grow with the
  * number of entries; a row's cells are made in a scratch buffer. */
 typedef struct tm__table {
-    tm__buf* out;   /* NULL while measuring */
-    size_t   nrows; /* rows made in this pass */
+    tm__buf* out;          /* NULL while measuring */
+    size_t   nrows;        /* rows made in this pass */
     int      width[NCOLS]; /* widest cell + 2 */
     bool     present[NCOLS];
     long     total; /* the width of a row, once measured */
     bool     failed;
     /* the row being made: cell c is cell_text[cell_at[c] .. + cell_len[c]), or empty */
-    tm__buf  cell_text;
-    size_t   cell_at[NCOLS];
-    size_t   cell_len[NCOLS];
-    bool     cell_set[NCOLS];
+    tm__buf cell_text;
+    size_t  cell_at[NCOLS];
+    size_t  cell_len[NCOLS];
+    bool    cell_set[NCOLS];
 } tm__table;
 
 typedef struct tm__number_format {
@@ -73,7 +72,7 @@ static bool tm__env_flag(const char* name, bool fallback)
     if(!v || !*v) return fallback;
     bool digits = true;
     for(const char* p = v; *p; ++p)
-        if(!isdigit((unsigned char) *p)) digits = false;
+        if(!isdigit((unsigned char)*p)) digits = false;
     if(digits) return atoi(v) != 0;
     static const char* const falsy[] = { "off", "false", "no", "n", "f" };
     for(size_t i = 0; i < sizeof(falsy) / sizeof(falsy[0]); ++i)
@@ -85,13 +84,13 @@ static bool tm__env_flag(const char* name, bool fallback)
  * never splitting a UTF-8 sequence. */
 static void tm__cell(tm__table* t, int col, const char* text, size_t n)
 {
-    long   max  = (long) tm__settings.max_width;
+    long   max  = (long)tm__settings.max_width;
     size_t keep = n;
     bool   dots = false;
-    if(max > 0 && n > (size_t) max)
+    if(max > 0 && n > (size_t)max)
     {
-        keep = (size_t) (max > 20 ? max - 3 : max);
-        while(keep > 0 && ((unsigned char) text[keep] & 0xC0) == 0x80) --keep;
+        keep = (size_t)(max > 20 ? max - 3 : max);
+        while(keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80) --keep;
         dots = max > 20;
     }
     t->cell_at[col]  = t->cell_text.len;
@@ -107,7 +106,7 @@ static void tm__number_cell(tm__table* t, int col, const tm__number_format* f, d
     size_t n;
     if(!isfinite(v)) v = 0.0;
     if(f->integer)
-        n = (size_t) (tm__fmt_i64(text, (int64_t) v) - text);
+        n = (size_t)(tm__fmt_i64(text, (int64_t)v) - text);
     else
         n = tm__format_fixed(text, sizeof(text), v, f->precision, f->scientific, true);
     tm__cell(t, col, text, n);
@@ -116,7 +115,7 @@ static void tm__number_cell(tm__table* t, int col, const tm__number_format* f, d
 static void tm__integer_cell(tm__table* t, int col, long long v)
 {
     char text[32];
-    tm__cell(t, col, text, (size_t) (tm__fmt_i64(text, v) - text));
+    tm__cell(t, col, text, (size_t)(tm__fmt_i64(text, v) - text));
 }
 
 static void tm__text_cell(tm__table* t, int col, const char* text)
@@ -142,11 +141,11 @@ static void tm__row_end(tm__table* t)
     if(!t->out)
     {
         for(int c = 0; c < NCOLS; ++c)
-            if(t->cell_set[c] && (long) t->cell_len[c] + 2 > (long) t->width[c])
-                t->width[c] = (int) t->cell_len[c] + 2;
+            if(t->cell_set[c] && (long)t->cell_len[c] + 2 > (long)t->width[c])
+                t->width[c] = (int)t->cell_len[c] + 2;
         return;
     }
-    char* p = tm__buf_space(t->out, (size_t) t->total + 2);
+    char* p = tm__buf_space(t->out, (size_t)t->total + 2);
     if(!p)
     {
         t->failed = true;
@@ -156,7 +155,7 @@ static void tm__row_end(tm__table* t)
     {
         if(!t->present[c]) continue;
         size_t n   = t->cell_set[c] ? t->cell_len[c] : 0;
-        size_t pad = (size_t) t->width[c] - 2 - n;
+        size_t pad = (size_t)t->width[c] - 2 - n;
         memcpy(p, "| ", 2);
         p += 2;
         if(!tm__column_is_text[c])
@@ -177,7 +176,10 @@ static void tm__row_end(tm__table* t)
     tm__buf_commit(t->out, p + 2);
 }
 
-static void tm__table_free(tm__table* t) { tm__buf_free(&t->cell_text); }
+static void tm__table_free(tm__table* t)
+{
+    tm__buf_free(&t->cell_text);
+}
 
 /* Number of display values of a component (k sub-rows, §2.4). */
 static int tm__display_count(int comp)
@@ -240,7 +242,7 @@ typedef struct tm__subrow {
     int               elem;
     const char*       metric;
     double (*kids)[2];
-    bool*             has_kids;
+    bool* has_kids;
 } tm__subrow;
 
 static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx,
@@ -270,7 +272,7 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx,
         if(i == 0)
         {
             tm__text_cell(t, COL_LABEL, e->prefix ? e->prefix : "");
-            tm__integer_cell(t, COL_COUNT, (long long) e->laps);
+            tm__integer_cell(t, COL_COUNT, (long long)e->laps);
             tm__integer_cell(t, COL_DEPTH, e->depth);
         }
         tm__text_cell(t, COL_METRIC, subs[i].metric);
@@ -280,10 +282,10 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx,
             tm__text_cell(t, COL_UNITS, unit ? unit : "");
         }
         if(present[COL_SUM]) tm__number_cell(t, COL_SUM, fmt, value[el]);
-        if(present[COL_MEAN]) tm__number_cell(t, COL_MEAN, fmt, value[el] / (double) se->laps);
+        if(present[COL_MEAN]) tm__number_cell(t, COL_MEAN, fmt, value[el] / (double)se->laps);
 
         double f    = tm__display_factor(comp, el);
-        double n    = (double) se->stats.count;
+        double n    = (double)se->stats.count;
         double sum  = se->stats.sum[el] * f;
         double sqr  = se->stats.sqr[el] * f * f;
         double var  = n >= 2 ? (sqr - sum * sum / n) / (n - 1.0) : 0.0;
@@ -328,9 +330,9 @@ static void tm__spaces(tm__buf* b, long n)
 
 static void tm__banner_line(tm__buf* b, const char* text, size_t len, long total)
 {
-    long offset = total / 2 - (long) len / 2 + (long) len;
+    long offset = total / 2 - (long)len / 2 + (long)len;
     tm__buf_putc(b, '|');
-    tm__spaces(b, offset - (long) len);
+    tm__spaces(b, offset - (long)len);
     tm__buf_append(b, text, len);
     tm__spaces(b, total - offset - 1);
     tm__buf_puts(b, "|\n");
@@ -344,22 +346,22 @@ static void tm__banner(tm__buf* b, const char* banner, long total)
     const char* p = banner;
     while(*p)
     {
-        while(*p && isspace((unsigned char) *p)) ++p;
+        while(*p && isspace((unsigned char)*p)) ++p;
         if(!*p) break;
         const char* word = p;
-        while(*p && !isspace((unsigned char) *p)) ++p;
-        size_t wlen = (size_t) (p - word);
+        while(*p && !isspace((unsigned char)*p)) ++p;
+        size_t wlen = (size_t)(p - word);
         char   shortened[512];
-        if((long) wlen > total && total / 2 - 4 > 0 && total / 2 - 4 < 250)
+        if((long)wlen > total && total / 2 - 4 > 0 && total / 2 - 4 < 250)
         {
-            size_t half = (size_t) (total / 2 - 4);
+            size_t half = (size_t)(total / 2 - 4);
             memcpy(shortened, word, half);
             memcpy(shortened + half, "...", 3);
             memcpy(shortened + half + 3, word + wlen - half, half);
             word = shortened;
             wlen = 2 * half + 3;
         }
-        if(line.len > 0 && (long) (line.len + wlen + 2) >= total)
+        if(line.len > 0 && (long)(line.len + wlen + 2) >= total)
         {
             tm__banner_line(b, line.data, line.len, total);
             line.len = 0;
@@ -376,10 +378,10 @@ static void tm__header_row(tm__buf* b, const int width[NCOLS], const bool presen
     for(int c = 0; c < NCOLS; ++c)
     {
         if(!present[c]) continue;
-        int  w    = width[c];
-        int  len  = (int) strlen(tm__column_title[c]);
-        int  half = w / 2 - (len + 1) / 2;
-        int  lead = (half < w - 3 - len ? half : w - 3 - len) - 1;
+        int w    = width[c];
+        int len  = (int)strlen(tm__column_title[c]);
+        int half = w / 2 - (len + 1) / 2;
+        int lead = (half < w - 3 - len ? half : w - 3 - len) - 1;
         if(lead < 0) lead = 0;
         tm__buf_puts(b, "| ");
         tm__spaces(b, lead);
@@ -395,10 +397,10 @@ void tm__write_text(tm__buf* b, const tm__result* r)
     if(!b || !r || !tm__comp_valid(r->comp)) return;
     const tm__component_row* row = &tm__components[r->comp];
     /* a group (papi_vector): its members' flags and format; one sub-row per member */
-    int      fcomp = r->ngroup > 0 ? r->members[0].comp : r->comp;
-    unsigned flags = tm__components[fcomp].flags;
-    bool                     stats = !(flags & TIMEMORY_CFLAG_NO_STATS);
-    bool                     print_min = tm__env_flag("TIMEMORY_PRINT_MIN", true);
+    int      fcomp     = r->ngroup > 0 ? r->members[0].comp : r->comp;
+    unsigned flags     = tm__components[fcomp].flags;
+    bool     stats     = !(flags & TIMEMORY_CFLAG_NO_STATS);
+    bool     print_min = tm__env_flag("TIMEMORY_PRINT_MIN", true);
 
     tm__table t;
     memset(&t, 0, sizeof(t));
@@ -411,9 +413,9 @@ void tm__write_text(tm__buf* b, const tm__result* r)
     present[COL_SUM]    = !(flags & TIMEMORY_CFLAG_NO_SUM);
     present[COL_MEAN]   = !(flags & TIMEMORY_CFLAG_NO_MEAN);
     present[COL_MIN] = present[COL_MAX] = stats && print_min;
-    present[COL_VAR]    = stats && tm__env_flag("TIMEMORY_PRINT_VARIANCE", false);
-    present[COL_STDDEV] = stats && tm__env_flag("TIMEMORY_PRINT_STDDEV", true);
-    present[COL_SELF]   = !(flags & TIMEMORY_CFLAG_NO_MEAN);
+    present[COL_VAR]                    = stats && tm__env_flag("TIMEMORY_PRINT_VARIANCE", false);
+    present[COL_STDDEV]                 = stats && tm__env_flag("TIMEMORY_PRINT_STDDEV", true);
+    present[COL_SELF]                   = !(flags & TIMEMORY_CFLAG_NO_MEAN);
     for(int c = COL_RANK_MIN; c <= COL_IMBALANCE; ++c) present[c] = r->rank_stats != NULL;
 
     int  min_width = 8, precision = 3;
@@ -423,34 +425,34 @@ void tm__write_text(tm__buf* b, const tm__result* r)
                               (flags & TIMEMORY_CFLAG_INTEGER) != 0 };
     for(int c = 0; c < NCOLS; ++c)
     {
-        int title  = (int) strlen(tm__column_title[c]) + 2;
+        int title  = (int)strlen(tm__column_title[c]) + 2;
         t.width[c] = title > min_width ? title : min_width;
     }
 
-    int        nres = r->ngroup > 0 ? r->ngroup : 1;
-    int        k    = r->ngroup > 0 ? r->ngroup : tm__display_count(r->comp);
-    long long  max_d = (long long) tm__settings.max_depth;
-    long long  every = (long long) tm__settings.separator_frequency;
-    size_t     ne    = r->nentries ? r->nentries : 1;
-    double(*kids)[2] = calloc(ne * (size_t) nres, sizeof(*kids));
-    bool*      has_kids = calloc(ne * (size_t) nres, sizeof(bool));
+    int       nres      = r->ngroup > 0 ? r->ngroup : 1;
+    int       k         = r->ngroup > 0 ? r->ngroup : tm__display_count(r->comp);
+    long long max_d     = (long long)tm__settings.max_depth;
+    long long every     = (long long)tm__settings.separator_frequency;
+    size_t    ne        = r->nentries ? r->nentries : 1;
+    double(*kids)[2]    = calloc(ne * (size_t)nres, sizeof(*kids));
+    bool*      has_kids = calloc(ne * (size_t)nres, sizeof(bool));
     tm__subrow subs[TIMEMORY_COMPONENT_RUNTIME_MAX > 2 ? TIMEMORY_COMPONENT_RUNTIME_MAX : 2];
     for(int m = 0; m < nres && kids && has_kids; ++m)
     {
         const tm__result* mr = r->ngroup > 0 ? &r->members[m] : r;
-        if(!tm__children_sums(mr, kids + ne * (size_t) m, has_kids + ne * (size_t) m))
+        if(!tm__children_sums(mr, kids + ne * (size_t)m, has_kids + ne * (size_t)m))
             t.failed = true;
     }
     if(!kids || !has_kids) t.failed = true;
     for(int i = 0; i < k && !t.failed; ++i)
     {
-        bool group  = r->ngroup > 0;
-        subs[i].r   = group ? &r->members[i] : r;
-        subs[i].elem = group ? 0 : i;
-        subs[i].metric = group ? tm__components[r->members[i].comp].label
-                               : (k > 1 ? row->labels[i] : row->label);
-        subs[i].kids     = kids + ne * (size_t) (group ? i : 0);
-        subs[i].has_kids = has_kids + ne * (size_t) (group ? i : 0);
+        bool group       = r->ngroup > 0;
+        subs[i].r        = group ? &r->members[i] : r;
+        subs[i].elem     = group ? 0 : i;
+        subs[i].metric   = group ? tm__components[r->members[i].comp].label
+                                 : (k > 1 ? row->labels[i] : row->label);
+        subs[i].kids     = kids + ne * (size_t)(group ? i : 0);
+        subs[i].has_kids = has_kids + ne * (size_t)(group ? i : 0);
     }
     const int* width = t.width;
     long       total = 0;
@@ -461,13 +463,13 @@ void tm__write_text(tm__buf* b, const tm__result* r)
         {
             for(int c = 0; c < NCOLS; ++c)
                 if(present[c]) total += width[c] + 1;
-            t.total = total;
+            t.total            = total;
             const char* banner = r->banner;
             char*       upper  = NULL;
             if(!banner)
             {
                 upper = tm__strdup(row->description);
-                for(char* p = upper; p && *p; ++p) *p = (char) toupper((unsigned char) *p);
+                for(char* p = upper; p && *p; ++p) *p = (char)toupper((unsigned char)*p);
                 banner = upper ? upper : "";
             }
             if(*banner)
@@ -486,7 +488,7 @@ void tm__write_text(tm__buf* b, const tm__result* r)
         for(size_t i = 0; i < r->nentries && !t.failed; ++i)
         {
             const tm__entry* e = &r->entries[i];
-            if(e->depth < 0 || (long long) e->depth > max_d) continue;
+            if(e->depth < 0 || (long long)e->depth > max_d) continue;
             if(pass == 1 && every > 0 && shown > 0 && shown % every == 0 && t.nrows > 0)
                 tm__rule(b, width, present, '|');
             tm__fill_entry_rows(&t, r, i, subs, k, &fmt);

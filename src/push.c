@@ -105,8 +105,7 @@ __attribute__((noinline)) static int tm__skip_grow_and_push(uint64_t key)
 {
     timemory_thread_skips* s   = &timemory_thread_skipped;
     unsigned               cap = s->capacity ? s->capacity * 2 : 64;
-    timemory_skipped_push* e =
-        cap > s->capacity ? realloc(s->entries, cap * sizeof(*e)) : NULL;
+    timemory_skipped_push* e   = cap > s->capacity ? realloc(s->entries, cap * sizeof(*e)) : NULL;
     if(!e)
     {
         ++s->lost;
@@ -116,8 +115,8 @@ __attribute__((noinline)) static int tm__skip_grow_and_push(uint64_t key)
     /* freed when the thread exits (the main thread's block stays reachable until the end) */
     pthread_once(&tm__skips_once, tm__skips_key_create);
     if(tm__skips_key != (pthread_key_t)-1) pthread_setspecific(tm__skips_key, e);
-    s->entries  = e;
-    s->capacity = cap;
+    s->entries        = e;
+    s->capacity       = cap;
     e[s->count].key   = key;
     e[s->count].below = timemory_thread_open_pushes;
     ++s->count;
@@ -325,7 +324,7 @@ __attribute__((noinline)) static int tm__push_mask(uint64_t key, timemory_compon
     if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
     if(TM_UNLIKELY(mask != g->last_mask))
     {
-        tm__cset set           = {{mask}};
+        tm__cset set           = { { mask } };
         g->last_mask           = mask;
         g->last_mask_trimmed   = tm__trim(&set);
         g->last_mask_wall_only = tm__is_wall_only(&g->last_mask_trimmed);
@@ -436,7 +435,7 @@ static inline void tm__frame_stop(tm__frame* f, size_t idx)
     }
     else if(f->ncomp > 0)
     {
-        int64_t now[TM_MAX_BUNDLE][2];
+        int64_t  now[TM_MAX_BUNDLE][2];
         tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
         tm__record_set(f->wall_only ? &wall : &f->comps, now);
         for(int i = 0; i < f->ncomp; ++i)
@@ -589,8 +588,8 @@ __attribute__((noinline)) static int tm__hook_push_general(uint64_t key, const t
     timemory_thread_open_pushes = (unsigned)++g->nframes;
     if(TM_UNLIKELY(!f->node)) return TIMEMORY_OK;
     if(TM_UNLIKELY(tm__settings.timeline))
-        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks,
-                                   TM__TL_TICKS);
+        f->tl =
+            tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks, TM__TL_TICKS);
     if(!f->node->wall)
     {
         f->node->wall = tm__record_get(g, f->node, TIMEMORY_WALL_CLOCK);
@@ -624,7 +623,7 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
                  !tm__settings.timeline_profile);
     if(TM_UNLIKELY(!g || comps != 0 || !tree || !tag_a || g->nframes == g->frame_cap))
     {
-        tm__cset set = {{comps}};
+        tm__cset set = { { comps } };
         return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
     }
     tm__node* parent = g->current;
@@ -633,7 +632,7 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
     if(TM_UNLIKELY(!n || parent->hot_id != tm__combine(key, depth) || !n->wall ||
                    depth > (uint32_t)tm__settings.max_depth || tm__state >= 2))
     {
-        tm__cset set = {{comps}};
+        tm__cset set = { { comps } };
         return tm__hook_push_general(key, &set, scope, tag_a, tag_b, start_ticks);
     }
     tm__frame* f                = &g->frames[g->nframes];
@@ -649,8 +648,8 @@ int timemory_hook_push(uint64_t key, timemory_components_t comps, unsigned scope
     g->current                  = n;
     timemory_thread_open_pushes = (unsigned)++g->nframes;
     if(TM_UNLIKELY(tm__settings.timeline))
-        f->tl = tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks,
-                                   TM__TL_TICKS);
+        f->tl =
+            tm__timeline_begin(g->tid, key, (uint32_t)(g->nframes - 1), start_ticks, TM__TL_TICKS);
     return TIMEMORY_OK;
 }
 
@@ -684,8 +683,7 @@ static inline void tm__hook_finish(tm__graph* g, tm__frame* f, size_t idx, int64
 }
 
 /* tm__hook_finish for suspend.c: a suspended coroutine's frame ended */
-void tm__frame_finish(tm__graph* g, tm__frame* f, size_t idx, int64_t end_ticks,
-                      double ns_per_tick)
+void tm__frame_finish(tm__graph* g, tm__frame* f, size_t idx, int64_t end_ticks, double ns_per_tick)
 {
     tm__hook_finish(g, f, idx, end_ticks, ns_per_tick);
 }

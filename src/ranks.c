@@ -45,7 +45,7 @@ int tm__ranks_gather(tm__ranks* out)
         free(lens);
         return rc;
     }
-    out->procs = calloc((size_t) out->size, sizeof(tm__proc_data));
+    out->procs = calloc((size_t)out->size, sizeof(tm__proc_data));
     if(!out->procs)
     {
         free(all);
@@ -60,8 +60,8 @@ int tm__ranks_gather(tm__ranks* out)
             tm__warn("rank %d sent no data: its measurements are missing from the output", r);
         else if(tm__exchange_unpack(all + at, lens[r], &out->procs[r], why, sizeof(why)) !=
                 TIMEMORY_OK)
-            tm__warn("the data of rank %d cannot be read (%s): it is missing from the output",
-                     r, why);
+            tm__warn("the data of rank %d cannot be read (%s): it is missing from the output", r,
+                     why);
         at += lens[r];
         out->procs[r].rank = r;
         for(int c = 0; c < out->procs[r].ncomps; ++c)
@@ -82,16 +82,16 @@ void tm__ranks_free(tm__ranks* r)
 /* ---- rank statistics ---------------------------------------------------------------------- */
 
 typedef struct tm__tally {
-    int             comp;
-    int             k;     /* display values per entry */
-    int             first; /* ranks first .. first + n - 1 */
-    int             n;
-    tm__rank_stat*  stats; /* the part's entries, pre-order */
-    size_t          nstats;
-    size_t          next;
-    tm__rnode**     level; /* n node pointers per depth: each rank's node matching the walk */
-    size_t          nlevels;
-    bool            failed;
+    int            comp;
+    int            k;     /* display values per entry */
+    int            first; /* ranks first .. first + n - 1 */
+    int            n;
+    tm__rank_stat* stats; /* the part's entries, pre-order */
+    size_t         nstats;
+    size_t         next;
+    tm__rnode**    level; /* n node pointers per depth: each rank's node matching the walk */
+    size_t         nlevels;
+    bool           failed;
 } tm__tally;
 
 static tm__rnode** tm__tally_level(tm__tally* t, size_t depth)
@@ -99,12 +99,12 @@ static tm__rnode** tm__tally_level(tm__tally* t, size_t depth)
     if(depth >= t->nlevels)
     {
         size_t      want  = depth * 2 + 2;
-        tm__rnode** level = realloc(t->level, want * (size_t) t->n * sizeof(tm__rnode*));
+        tm__rnode** level = realloc(t->level, want * (size_t)t->n * sizeof(tm__rnode*));
         if(!level) return NULL;
         t->level   = level;
         t->nlevels = want;
     }
-    return t->level + depth * (size_t) t->n;
+    return t->level + depth * (size_t)t->n;
 }
 
 /* Pre-order over merged (the part's tree), in the order tm__result_append_tree lists the
@@ -121,8 +121,8 @@ static void tm__tally_walk(tm__tally* t, const tm__rnode* merged, size_t depth)
             t->failed = true;
             return;
         }
-        tm__rnode**    at = t->level + depth * (size_t) t->n;
-        tm__rank_stat* s  = &t->stats[t->next++];
+        tm__rnode**    at     = t->level + depth * (size_t)t->n;
+        tm__rank_stat* s      = &t->stats[t->next++];
         double         sum[2] = { 0.0, 0.0 };
         for(int r = 0; r < t->n; ++r)
         {
@@ -148,7 +148,7 @@ static void tm__tally_walk(tm__tally* t, const tm__rnode* merged, size_t depth)
                 sum[j] += v[j];
             }
         }
-        for(int j = 0; j < t->k; ++j) s->mean[j] = sum[j] / (double) t->n;
+        for(int j = 0; j < t->k; ++j) s->mean[j] = sum[j] / (double)t->n;
         tm__tally_walk(t, c, depth + 1);
     }
 }
@@ -159,12 +159,12 @@ static bool tm__tally_part(tm__result* r, const tm__result_part* part, tm__rnode
     const tm__component_row* row = &tm__components[r->comp];
     tm__tally                t;
     memset(&t, 0, sizeof(t));
-    t.comp   = r->comp;
-    t.k      = (row->labels[0] && row->labels[1]) ? 2 : 1;
-    t.first  = part->first_rank;
-    t.n      = part->last_rank - part->first_rank + 1;
-    t.stats  = r->rank_stats + part->first;
-    t.nstats = part->count;
+    t.comp          = r->comp;
+    t.k             = (row->labels[0] && row->labels[1]) ? 2 : 1;
+    t.first         = part->first_rank;
+    t.n             = part->last_rank - part->first_rank + 1;
+    t.stats         = r->rank_stats + part->first;
+    t.nstats        = part->count;
     tm__rnode** top = tm__tally_level(&t, 0);
     if(!top) return false;
     for(int i = 0; i < t.n; ++i) top[i] = trees[t.first + i];
@@ -225,9 +225,9 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
 {
     memset(out, 0, sizeof(*out));
     if(!tm__comp_valid(comp) || !ranks->procs) return TIMEMORY_EINVAL;
-    int         size  = ranks->size;
-    tm__rnode** trees   = calloc((size_t) size, sizeof(tm__rnode*));
-    tm__rnode** threads = calloc((size_t) size, sizeof(tm__rnode*));
+    int         size    = ranks->size;
+    tm__rnode** trees   = calloc((size_t)size, sizeof(tm__rnode*));
+    tm__rnode** threads = calloc((size_t)size, sizeof(tm__rnode*));
     if(!trees || !threads)
     {
         free(trees);
@@ -235,7 +235,7 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
         return TIMEMORY_ENOMEM;
     }
     out->comp       = comp;
-    out->pid        = (long) getpid();
+    out->pid        = (long)getpid();
     out->mpi_size   = size;
     out->root.label = tm__strdup("unknown-hash=0");
     int sort        = tm__sort_key();
@@ -268,24 +268,24 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
     }
 
     /* the elements: all ranks, groups of ceil(size / node_count) consecutive ranks, or each */
-    long long nodes = (long long) tm__settings.node_count;
+    long long nodes = (long long)tm__settings.node_count;
     int       group = size;
     if(!tm__settings.collapse_processes)
         group = 1;
     else if(nodes > 1)
-        group = (int) ((size + nodes - 1) / nodes);
-    size_t nparts = (size_t) ((size + group - 1) / group);
+        group = (int)((size + nodes - 1) / nodes);
+    size_t nparts = (size_t)((size + group - 1) / group);
     out->parts    = calloc(nparts, sizeof(tm__result_part));
-    int rc        = out->parts ? TIMEMORY_OK : TIMEMORY_ENOMEM;
+    int    rc     = out->parts ? TIMEMORY_OK : TIMEMORY_ENOMEM;
     size_t cap    = 0;
     for(size_t i = 0; i < nparts && rc == TIMEMORY_OK; ++i)
     {
         tm__result_part* part = &out->parts[out->nparts++];
-        part->first_rank      = (int) i * group;
-        part->last_rank       = part->first_rank + group - 1 < size ? part->first_rank + group - 1
-                                                                    : size - 1;
-        part->rank            = (int) i; /* the rank itself when each rank is an element */
-        char prefix[48]       = "";
+        part->first_rank      = (int)i * group;
+        part->last_rank =
+            part->first_rank + group - 1 < size ? part->first_rank + group - 1 : size - 1;
+        part->rank      = (int)i; /* the rank itself when each rank is an element */
+        char prefix[48] = "";
         if(!tm__settings.collapse_processes)
             snprintf(prefix, sizeof(prefix), "|%d", part->first_rank);
         else if(group < size)
@@ -300,7 +300,7 @@ int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out)
         tm__rnode_sort(part->tree, sort);
         part->first = out->nentries;
         long added  = tm__result_append_tree(out, &cap, part->tree, prefix);
-        part->count = added > 0 ? (size_t) added : 0;
+        part->count = added > 0 ? (size_t)added : 0;
         if(tm__part_threads(comp, trees, threads, part) != TIMEMORY_OK)
             tm__set_error(TIMEMORY_ENOMEM);
     }

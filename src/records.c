@@ -13,7 +13,10 @@
 
 /* ---- life cycle under the original names --------------------------------------------------- */
 
-void timemory_init_library(int argc, char** argv) { timemory_init(argc, argv); }
+void timemory_init_library(int argc, char** argv)
+{
+    timemory_init(argc, argv);
+}
 
 void timemory_named_init_library(char* name)
 {
@@ -21,8 +24,14 @@ void timemory_named_init_library(char* name)
     timemory_init(name ? 1 : 0, argv);
 }
 
-bool timemory_library_is_initialized(void) { return timemory_is_initialized(); }
-void timemory_finalize_library(void) { timemory_finalize(); }
+bool timemory_library_is_initialized(void)
+{
+    return timemory_is_initialized();
+}
+void timemory_finalize_library(void)
+{
+    timemory_finalize();
+}
 
 void timemory_set_environ(const char* var, const char* value, int overwrite, int reparse)
 {
@@ -40,7 +49,7 @@ static int             tm__cstack_size;
 
 static tm__cset tm__parse_or_warn(const char* comps)
 {
-    tm__cset    set = {{0}};
+    tm__cset    set = { { 0 } };
     const char* bad = NULL;
     if(comps && timemory_components_parse_set(comps, &set, &bad) == TIMEMORY_EUNKNOWN)
         tm__warn("unknown component '%s' ignored", bad ? bad : "?");
@@ -77,8 +86,14 @@ static void tm__cstack_edit(const char* components, bool add)
     pthread_mutex_unlock(&tm__cstack_mutex);
 }
 
-void timemory_add_components(const char* components) { tm__cstack_edit(components, true); }
-void timemory_remove_components(const char* components) { tm__cstack_edit(components, false); }
+void timemory_add_components(const char* components)
+{
+    tm__cstack_edit(components, true);
+}
+void timemory_remove_components(const char* components)
+{
+    tm__cstack_edit(components, false);
+}
 
 static void tm__cstack_push(tm__cset mask)
 {
@@ -95,7 +110,7 @@ void timemory_push_components(const char* components)
 
 void timemory_push_components_enum(int component, ...)
 {
-    tm__cset mask = {{0}};
+    tm__cset mask = { { 0 } };
     va_list  ap;
     va_start(ap, component);
     for(int c = component; c != TIMEMORY_COMPONENTS_END && c >= 0; c = va_arg(ap, int))
@@ -124,7 +139,10 @@ static _Thread_local size_t           tm__nrecords;
 static _Thread_local size_t           tm__records_cap;
 static atomic_uint_fast64_t           tm__next_record_id = 1;
 
-uint64_t timemory_get_unique_id(void) { return atomic_fetch_add(&tm__next_record_id, 1); }
+uint64_t timemory_get_unique_id(void)
+{
+    return atomic_fetch_add(&tm__next_record_id, 1);
+}
 
 static int tm__begin_record(const char* name, const tm__cset* comps, uint64_t* id)
 {
@@ -160,7 +178,8 @@ int timemory_end_record_status(uint64_t id)
     {
         if(tm__records[i].id != id) continue;
         int rc = timemory_pop(tm__records[i].key);
-        memmove(&tm__records[i], &tm__records[i + 1], (tm__nrecords - i - 1) * sizeof(*tm__records));
+        memmove(&tm__records[i], &tm__records[i + 1],
+                (tm__nrecords - i - 1) * sizeof(*tm__records));
         --tm__nrecords;
         return rc;
     }
@@ -180,7 +199,7 @@ void timemory_begin_record_types(const char* name, uint64_t* id, const char* com
 
 static tm__cset tm__enum_list(va_list ap)
 {
-    tm__cset mask = {{0}};
+    tm__cset mask = { { 0 } };
     for(int c = va_arg(ap, int); c != TIMEMORY_COMPONENTS_END && c >= 0; c = va_arg(ap, int))
         if(timemory_component_set_add(&mask, c) != TIMEMORY_OK) break;
     return mask;
@@ -221,7 +240,10 @@ uint64_t timemory_get_begin_record_enum(const char* name, ...)
     return id;
 }
 
-void timemory_end_record(uint64_t id) { timemory_end_record_status(id); }
+void timemory_end_record(uint64_t id)
+{
+    timemory_end_record_status(id);
+}
 
 void timemory_add_hash_ids(uint64_t n, uint64_t* ids, const char** names)
 {

@@ -11,14 +11,17 @@
 
 /* The hash of libstdc++'s std::hash<std::string> on LP64 (MurmurHash64A-style with the seed
  * 0xc70f6907), so ids match the original toolkit's. */
-static inline uint64_t tm__shift_mix(uint64_t v) { return v ^ (v >> 47); }
+static inline uint64_t tm__shift_mix(uint64_t v)
+{
+    return v ^ (v >> 47);
+}
 
 uint64_t tm__hash_bytes(const void* data, size_t len)
 {
-    const uint64_t       mul   = ((uint64_t) 0xc6a4a793u << 32) + 0x5bd1e995u;
+    const uint64_t       mul   = ((uint64_t)0xc6a4a793u << 32) + 0x5bd1e995u;
     const unsigned char* p     = data;
-    const size_t         whole = len & ~(size_t) 7;
-    uint64_t             hash  = 0xc70f6907u ^ ((uint64_t) len * mul);
+    const size_t         whole = len & ~(size_t)7;
+    uint64_t             hash  = 0xc70f6907u ^ ((uint64_t)len * mul);
     for(size_t i = 0; i < whole; i += 8)
     {
         uint64_t word;
@@ -52,7 +55,7 @@ static tm__reg_slot* tm__reg_find(uint64_t id)
 {
     if(!tm__reg_cap) return NULL;
     size_t mask = tm__reg_cap - 1;
-    for(size_t i = (size_t) (id ^ (id >> 29)) & mask;; i = (i + 1) & mask)
+    for(size_t i = (size_t)(id ^ (id >> 29)) & mask;; i = (i + 1) & mask)
     {
         if(!tm__reg_slots[i].key || tm__reg_slots[i].id == id) return &tm__reg_slots[i];
     }
@@ -90,9 +93,9 @@ static int tm__reg_insert(uint64_t id, const char* key, size_t len)
             else
             {
                 memcpy(copy, key, len);
-                copy[len]  = '\0';
-                slot->id   = id;
-                slot->key  = copy;
+                copy[len] = '\0';
+                slot->id  = id;
+                slot->key = copy;
                 ++tm__reg_count;
             }
         }
@@ -127,14 +130,20 @@ void tm__registry_foreach(void (*fn)(uint64_t id, const char* key, void* arg), v
     pthread_mutex_unlock(&tm__reg_mutex);
 }
 
-uint64_t timemory_get_hash(const char* key) { return key ? tm__hash_bytes(key, strlen(key)) : 0; }
+uint64_t timemory_get_hash(const char* key)
+{
+    return key ? tm__hash_bytes(key, strlen(key)) : 0;
+}
 
 uint64_t timemory_get_hash_n(const char* key, size_t len)
 {
     return key ? tm__hash_bytes(key, len) : 0;
 }
 
-uint64_t timemory_add_hash_id(const char* key) { return tm__register(key); }
+uint64_t timemory_add_hash_id(const char* key)
+{
+    return tm__register(key);
+}
 
 int timemory_add_hash_id_value(uint64_t id, const char* key)
 {
@@ -142,4 +151,7 @@ int timemory_add_hash_id_value(uint64_t id, const char* key)
     return tm__reg_insert(id, key, strlen(key));
 }
 
-const char* timemory_get_hash_identifier(uint64_t id) { return tm__lookup(id); }
+const char* timemory_get_hash_identifier(uint64_t id)
+{
+    return tm__lookup(id);
+}

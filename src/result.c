@@ -14,7 +14,6 @@ static uint64_t tm__combine_id(uint64_t a, uint64_t b)
     return a ^ (b + 0x9e3779b9ull + (a << 6) + (a >> 2));
 }
 
-
 /* The registry's string (interned for the process: borrowed, not copied), else an owned
  * "unknown-hash=N". */
 static void tm__set_label(tm__rnode* rn, uint64_t key)
@@ -27,7 +26,7 @@ static void tm__set_label(tm__rnode* rn, uint64_t key)
         return;
     }
     char buf[48];
-    snprintf(buf, sizeof(buf), "unknown-hash=%llu", (unsigned long long) key);
+    snprintf(buf, sizeof(buf), "unknown-hash=%llu", (unsigned long long)key);
     rn->label = tm__strdup(buf);
 }
 
@@ -44,10 +43,10 @@ static void tm__add_tid(tm__rnode* rn, int tid)
     int        i   = 0;
     while(i < rn->ntids && cur[i] < tid) ++i;
     if(i < rn->ntids && cur[i] == tid) return;
-    int* t = realloc(rn->tids, (size_t) (rn->ntids + 1) * sizeof(int));
+    int* t = realloc(rn->tids, (size_t)(rn->ntids + 1) * sizeof(int));
     if(!t) return;
     if(!rn->tids) t[0] = rn->tid_one;
-    memmove(t + i + 1, t + i, (size_t) (rn->ntids - i) * sizeof(int));
+    memmove(t + i + 1, t + i, (size_t)(rn->ntids - i) * sizeof(int));
     t[i]     = tid;
     rn->tids = t;
     ++rn->ntids;
@@ -65,10 +64,10 @@ static void tm__add_pid(tm__rnode* rn, long pid)
     int         i   = 0;
     while(i < rn->npids && cur[i] < pid) ++i;
     if(i < rn->npids && cur[i] == pid) return;
-    long* p = realloc(rn->pids, (size_t) (rn->npids + 1) * sizeof(long));
+    long* p = realloc(rn->pids, (size_t)(rn->npids + 1) * sizeof(long));
     if(!p) return;
     if(!rn->pids) p[0] = rn->pid_one;
-    memmove(p + i + 1, p + i, (size_t) (rn->npids - i) * sizeof(long));
+    memmove(p + i + 1, p + i, (size_t)(rn->npids - i) * sizeof(long));
     p[i]     = pid;
     rn->pids = p;
     ++rn->npids;
@@ -87,8 +86,8 @@ static inline uint64_t tm__rchild_hash(uint64_t id, uint64_t key)
 
 /* A slot holds the child's position + 1 (low half; 0 = empty) and the upper half of its hash,
  * so a probe reads a child only when the hashes agree. */
-#define TM_RCHILD_TAG(h) ((h) & ~(uint64_t) UINT32_MAX)
-#define TM_RCHILD_SLOT(h, mask) ((size_t) ((h) >> 32) & (mask))
+#define TM_RCHILD_TAG(h)        ((h) & ~(uint64_t)UINT32_MAX)
+#define TM_RCHILD_SLOT(h, mask) ((size_t)((h) >> 32) & (mask))
 
 size_t tm__result_probes; /* child comparisons made by tm__rchild (the linear-merge test) */
 
@@ -103,7 +102,7 @@ static bool tm__rchild_reindex(tm__rnode* parent)
         uint64_t h = tm__rchild_hash(parent->children[i].id, parent->children[i].key);
         size_t   k = TM_RCHILD_SLOT(h, cap - 1);
         while(index[k]) k = (k + 1) & (cap - 1);
-        index[k] = TM_RCHILD_TAG(h) | (uint64_t) (i + 1);
+        index[k] = TM_RCHILD_TAG(h) | (uint64_t)(i + 1);
     }
     free(parent->index);
     parent->index     = index;
@@ -123,10 +122,10 @@ static long tm__rchild_probe(const tm__rnode* parent, uint64_t id, uint64_t key,
     {
         uint64_t e = parent->index[k];
         if(TM_RCHILD_TAG(e) != tag) continue;
-        size_t           at = (size_t) (e & UINT32_MAX) - 1;
+        size_t           at = (size_t)(e & UINT32_MAX) - 1;
         const tm__rnode* c  = &parent->children[at];
         ++tm__result_probes;
-        if(c->id == id && c->key == key) return (long) at;
+        if(c->id == id && c->key == key) return (long)at;
     }
     *slot = k;
     return -1;
@@ -145,7 +144,7 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
     else
     {
         for(size_t i = 0; i < parent->nchildren; ++i, ++tm__result_probes)
-            if(parent->children[i].id == id && parent->children[i].key == key) return (long) i;
+            if(parent->children[i].id == id && parent->children[i].key == key) return (long)i;
     }
     if(parent->nchildren >= UINT32_MAX - 1) return -1;
     if(parent->nchildren == parent->cap)
@@ -158,14 +157,14 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
     }
     tm__rnode* rn = &parent->children[parent->nchildren];
     memset(rn, 0, sizeof(*rn));
-    rn->id       = id;
-    rn->key      = key;
+    rn->id  = id;
+    rn->key = key;
     tm__set_label(rn, key);
     rn->depth    = parent->depth + 1;
     rn->is_dummy = is_dummy;
     size_t idx   = parent->nchildren++;
     if(parent->index && (parent->nchildren + 1) * 2 <= parent->index_cap)
-        parent->index[slot] = TM_RCHILD_TAG(tm__rchild_hash(id, key)) | (uint64_t) (idx + 1);
+        parent->index[slot] = TM_RCHILD_TAG(tm__rchild_hash(id, key)) | (uint64_t)(idx + 1);
     else if(parent->nchildren > TM_RCHILD_LINEAR && !tm__rchild_reindex(parent))
     {
         /* no memory for the table: fall back to the linear search, still correct */
@@ -173,7 +172,7 @@ static long tm__rchild(tm__rnode* parent, uint64_t id, uint64_t key, bool is_dum
         parent->index     = NULL;
         parent->index_cap = 0;
     }
-    return (long) idx;
+    return (long)idx;
 }
 
 tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key)
@@ -212,15 +211,15 @@ size_t tm__merge_graph(int comp, tm__rnode* rparent, const tm__node* gparent, in
     stack[n++] = (tm__merge_frame){ rparent, tm__node_first_child(gparent) };
     while(n > 0)
     {
-        tm__merge_frame*  f = &stack[n - 1];
-        const tm__node*   c = f->next;
+        tm__merge_frame* f = &stack[n - 1];
+        const tm__node*  c = f->next;
         if(!c)
         {
             --n;
             continue;
         }
-        f->next                 = tm__node_next_sibling(c);
-        tm__rnode*        into  = f->into;
+        f->next         = tm__node_next_sibling(c);
+        tm__rnode* into = f->into;
         /* the values as now: the thread may still be recording */
         tm__record        snapshot;
         const tm__record* rec = tm__record_read(c, comp, &snapshot) ? &snapshot : NULL;
@@ -228,8 +227,9 @@ size_t tm__merge_graph(int comp, tm__rnode* rparent, const tm__node* gparent, in
         {
             /* skipped (no record): its children move up to into */
             int      depth = into->depth + 1;
-            uint64_t id    = ((int) c->depth == depth) ? c->id : tm__combine_id(c->key, (uint64_t) depth);
-            long     idx   = tm__rchild(into, id, c->key, c->is_dummy);
+            uint64_t id =
+                ((int)c->depth == depth) ? c->id : tm__combine_id(c->key, (uint64_t)depth);
+            long idx = tm__rchild(into, id, c->key, c->is_dummy);
             if(idx < 0) continue;
             tm__rnode* rn = &into->children[idx];
             tm__accumulate(comp, rn->accum, rec->accum);
@@ -264,7 +264,7 @@ static void tm__rnode_free_own(tm__rnode* n)
     free(n->index);
     free(n->tids);
     free(n->pids);
-    if(!n->label_borrowed) free((char*) n->label);
+    if(!n->label_borrowed) free((char*)n->label);
 }
 
 /* Post-order without recursion: a node's children array goes once its children's own
@@ -328,8 +328,8 @@ typedef struct tm__merge_pair {
 int tm__rnode_merge(int comp, tm__rnode* into, const tm__rnode* from)
 {
     if(!tm__comp_valid(comp) || !into || !from) return TIMEMORY_EINVAL;
-    int             rc    = TIMEMORY_OK;
-    size_t          n     = 0, cap = 64;
+    int             rc = TIMEMORY_OK;
+    size_t          n = 0, cap = 64;
     tm__merge_pair* stack = malloc(cap * sizeof(*stack));
     if(!stack) return TIMEMORY_ENOMEM;
     stack[n++] = (tm__merge_pair){ into, from };
@@ -439,7 +439,7 @@ static void tm__flatten(tm__flat_builder* fb, const tm__rnode* n, uint64_t rolli
         e->accum[0]     = c->accum[0];
         e->accum[1]     = c->accum[1];
         e->stats        = c->stats;
-        size_t indent   = e->depth > 0 ? 2 * (size_t) e->depth : 0; /* "  " * (d - 1) + "|_" */
+        size_t indent   = e->depth > 0 ? 2 * (size_t)e->depth : 0; /* "  " * (d - 1) + "|_" */
         size_t label    = strlen(c->label);
         char*  prefix   = malloc(part + 4 + indent + label + 1);
         if(prefix)
@@ -479,7 +479,7 @@ long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, c
     tm__flat_builder fb     = { r, *cap, part ? part : "" };
     tm__flatten(&fb, root, 0);
     *cap = fb.cap;
-    return (long) (r->nentries - before);
+    return (long)(r->nentries - before);
 }
 
 static int tm__result_build_with(int comp, tm__result* out, bool threads)
@@ -493,7 +493,7 @@ static int tm__result_build_with(int comp, tm__result* out, bool threads)
 
     tm__graphs_lock();
     size_t ngraphs    = tm__graphs_count();
-    out->thread_count = (int) ngraphs;
+    out->thread_count = (int)ngraphs;
     size_t total      = 0;
     for(size_t i = 0; i < ngraphs; ++i)
     {
@@ -561,7 +561,7 @@ static int tm__result_build_with(int comp, tm__result* out, bool threads)
        tm__result_build_threads(comp, out) != TIMEMORY_OK)
         tm__set_error(TIMEMORY_ENOMEM);
     tm__graphs_unlock();
-    (void) total;
+    (void)total;
     if(out->root.nchildren == 0)
     {
         tm__result_free(out);
@@ -612,10 +612,10 @@ void tm__result_free(tm__result* r)
 
 void tm__rnode_exclusive(int comp, const tm__rnode* n, int64_t accum[2], tm__stats* stats)
 {
-    int nv   = tm__components[comp].nvalues;
-    accum[0] = n->accum[0];
-    accum[1] = n->accum[1];
-    *stats   = n->stats;
+    int nv           = tm__components[comp].nvalues;
+    accum[0]         = n->accum[0];
+    accum[1]         = n->accum[1];
+    *stats           = n->stats;
     bool placeholder = n->depth == 0; /* the root: exclusive values, statistics stay zero */
     for(size_t i = 0; i < n->nchildren; ++i)
     {
@@ -664,7 +664,7 @@ static int tm__sort_by_label(const void* a, const void* b)
 
 static int64_t tm__sort_value(const tm__rnode* n, int key)
 {
-    if(key == TM_SORT_COUNT) return n->laps > INT64_MAX ? INT64_MAX : (int64_t) n->laps;
+    if(key == TM_SORT_COUNT) return n->laps > INT64_MAX ? INT64_MAX : (int64_t)n->laps;
     int64_t v = n->accum[0];
     if(key == TM_SORT_SELF)
         for(size_t i = 0; i < n->nchildren; ++i) v -= n->children[i].accum[0];

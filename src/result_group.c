@@ -36,11 +36,11 @@ int tm__results_fold_groups(tm__result* results, int n)
             for(int j = i; j < n; ++j)
                 if(results[j].comp == c && !results[j].ngroup)
                 {
-                    ok    = ok && tm__aligned(&results[i], &results[j]);
+                    ok      = ok && tm__aligned(&results[i], &results[j]);
                     at[m++] = j;
                 }
         if(!ok || m == 0) continue; /* written member by member */
-        tm__result* members = malloc((size_t) m * sizeof(*members));
+        tm__result* members = malloc((size_t)m * sizeof(*members));
         if(!members) continue;
         for(int x = 0; x < m; ++x) members[x] = results[at[x]];
         tm__result group;
@@ -57,7 +57,7 @@ int tm__results_fold_groups(tm__result* results, int n)
         for(int x = 1; x < m; ++x)
             if(at[x] < lowest) lowest = at[x];
         results[lowest] = group;
-        int out = 0;
+        int out         = 0;
         for(int j = 0; j < n; ++j)
         {
             bool gone = false;

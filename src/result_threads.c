@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t tm__thread_trees(const tm__rnode* root, const tm__rnode* threads,
-                        const tm__rnode** trees)
+size_t tm__thread_trees(const tm__rnode* root, const tm__rnode* threads, const tm__rnode** trees)
 {
     if(threads && threads->nchildren > 0)
     {
@@ -81,7 +80,7 @@ int tm__threads_build(int comp, tm__rnode* threads, tm__thread_source* src, size
 int tm__result_build_threads(int comp, tm__result* r)
 {
     size_t ngraphs = tm__graphs_count(), nadopted = tm__adopted_count();
-    size_t n       = ngraphs;
+    size_t n = ngraphs;
     for(size_t i = 0; i < nadopted; ++i)
     {
         const tm__rnode* trees;
@@ -102,8 +101,7 @@ int tm__result_build_threads(int comp, tm__result* r)
     {
         const tm__rnode* trees;
         const tm__rnode* root = tm__adopted_tree(i, comp);
-        size_t           m    = root ? tm__thread_trees(root, tm__adopted_threads(i, comp), &trees)
-                                     : 0;
+        size_t m = root ? tm__thread_trees(root, tm__adopted_threads(i, comp), &trees) : 0;
         for(size_t j = 0; j < m; ++j, ++k)
         {
             src[k].tree = &trees[j];

@@ -25,52 +25,60 @@ volatile unsigned  tm__settings_generation;
 /* ------------------------------------------------------------------------------------------ */
 /* the table, as data                                                                          */
 
-#define TM_DEFAULT_BOOL(d) .def_bool = (d)
-#define TM_DEFAULT_INT(d) .def_int = (d)
+#define TM_DEFAULT_BOOL(d)   .def_bool = (d)
+#define TM_DEFAULT_INT(d)    .def_int = (d)
 #define TM_DEFAULT_DOUBLE(d) .def_double = (d)
 #define TM_DEFAULT_STRING(d) .def_string = (d)
-#define TM_SIGNED_BOOL(t) false
-#define TM_SIGNED_INT(t) ((t) -1 < (t) 1)
-#define TM_SIGNED_DOUBLE(t) true
-#define TM_SIGNED_STRING(t) false
+#define TM_SIGNED_BOOL(t)    false
+#define TM_SIGNED_INT(t)     ((t)-1 < (t)1)
+#define TM_SIGNED_DOUBLE(t)  true
+#define TM_SIGNED_STRING(t)  false
 
 const setting_desc tm__setting_descs[TM_NSETTINGS] = {
-#define TM_SETTING_DESC(nm, ENV, kind_, ctype, tname, def, lo, hi, cli_, desc_)                 \
-    { .name        = #nm,                                                                       \
-      .env         = ENV,                                                                       \
-      .kind        = TIMEMORY_SETTING_##kind_,                                                  \
-      .type_name   = tname,                                                                     \
-      .cli         = cli_,                                                                      \
-      .description = desc_,                                                                     \
-      .offset      = offsetof(tm__settings_store, nm),                                          \
-      .size        = sizeof(ctype),                                                             \
-      .is_signed   = TM_SIGNED_##kind_(ctype),                                                  \
-      .min         = (lo),                                                                      \
-      .max         = (hi),                                                                      \
+#define TM_SETTING_DESC(nm, ENV, kind_, ctype, tname, def, lo, hi, cli_, desc_)                    \
+    { .name        = #nm,                                                                          \
+      .env         = ENV,                                                                          \
+      .kind        = TIMEMORY_SETTING_##kind_,                                                     \
+      .type_name   = tname,                                                                        \
+      .cli         = cli_,                                                                         \
+      .description = desc_,                                                                        \
+      .offset      = offsetof(tm__settings_store, nm),                                             \
+      .size        = sizeof(ctype),                                                                \
+      .is_signed   = TM_SIGNED_##kind_(ctype),                                                     \
+      .min         = (lo),                                                                         \
+      .max         = (hi),                                                                         \
       TM_DEFAULT_##kind_(def) },
     TIMEMORY_SETTINGS(TM_SETTING_DESC)
 #undef TM_SETTING_DESC
 };
 
 /* Attributes the table has no column for (they matter to metadata and argparse only). */
-static const char* const roofline_choices = "op,ai";
-static const char* const sort_key_choices = "none,inclusive,self,count,name";
+static const char* const roofline_choices  = "op,ai";
+static const char* const sort_key_choices  = "none,inclusive,self,count,name";
 static const char* const cout_mode_choices = "auto,summary,full";
 static const char* const progress_choices  = "auto,on,off";
 
-static bool is_hidden(int i) { return i == TM_IDX_network_interface; }
+static bool is_hidden(int i)
+{
+    return i == TM_IDX_network_interface;
+}
 
 const char* tm__setting_choices(int i)
 {
     switch(i)
     {
-        case TM_IDX_roofline_mode:
-        case TM_IDX_cpu_roofline_mode:
-        case TM_IDX_gpu_roofline_mode: return roofline_choices;
-        case TM_IDX_sort_key: return sort_key_choices;
-        case TM_IDX_cout_mode: return cout_mode_choices;
-        case TM_IDX_output_progress: return progress_choices;
-        default: return NULL;
+    case TM_IDX_roofline_mode:
+    case TM_IDX_cpu_roofline_mode:
+    case TM_IDX_gpu_roofline_mode:
+        return roofline_choices;
+    case TM_IDX_sort_key:
+        return sort_key_choices;
+    case TM_IDX_cout_mode:
+        return cout_mode_choices;
+    case TM_IDX_output_progress:
+        return progress_choices;
+    default:
+        return NULL;
     }
 }
 
@@ -79,13 +87,26 @@ const char* tm__setting_choices(int i)
 static void counts_of(int i, int* count, int* max_count)
 {
     static const int single_value[] = {
-        TM_IDX_verbose,         TM_IDX_max_depth,            TM_IDX_output_path,
-        TM_IDX_output_prefix,   TM_IDX_input_path,           TM_IDX_input_prefix,
-        TM_IDX_time_format,     TM_IDX_precision,            TM_IDX_width,
-        TM_IDX_max_width,       TM_IDX_timing_units,         TM_IDX_memory_units,
-        TM_IDX_mpi_thread_type, TM_IDX_node_count,           TM_IDX_papi_overflow,
-        TM_IDX_cupti_device,    TM_IDX_cupti_activity_level, TM_IDX_throttle_count,
-        TM_IDX_throttle_value,  TM_IDX_dart_count,
+        TM_IDX_verbose,
+        TM_IDX_max_depth,
+        TM_IDX_output_path,
+        TM_IDX_output_prefix,
+        TM_IDX_input_path,
+        TM_IDX_input_prefix,
+        TM_IDX_time_format,
+        TM_IDX_precision,
+        TM_IDX_width,
+        TM_IDX_max_width,
+        TM_IDX_timing_units,
+        TM_IDX_memory_units,
+        TM_IDX_mpi_thread_type,
+        TM_IDX_node_count,
+        TM_IDX_papi_overflow,
+        TM_IDX_cupti_device,
+        TM_IDX_cupti_activity_level,
+        TM_IDX_throttle_count,
+        TM_IDX_throttle_value,
+        TM_IDX_dart_count,
     };
     *count     = -1;
     *max_count = -1;
@@ -133,9 +154,15 @@ void tm__settings_lock(void)
     pthread_mutex_lock(&settings_mutex);
 }
 
-void tm__settings_unlock(void) { pthread_mutex_unlock(&settings_mutex); }
+void tm__settings_unlock(void)
+{
+    pthread_mutex_unlock(&settings_mutex);
+}
 
-void* tm__setting_field(int i) { return (char*) &tm__settings + tm__setting_descs[i].offset; }
+void* tm__setting_field(int i)
+{
+    return (char*)&tm__settings + tm__setting_descs[i].offset;
+}
 
 static int64_t load_int(int i)
 {
@@ -143,15 +170,17 @@ static int64_t load_int(int i)
     bool        s = tm__setting_descs[i].is_signed;
     switch(tm__setting_descs[i].size)
     {
-        case 1: return s ? (int64_t) * (const int8_t*) p : (int64_t) * (const uint8_t*) p;
-        case 2: return s ? (int64_t) * (const int16_t*) p : (int64_t) * (const uint16_t*) p;
-        case 4: return s ? (int64_t) * (const int32_t*) p : (int64_t) * (const uint32_t*) p;
-        default:
-        {
-            if(s) return *(const int64_t*) p;
-            uint64_t u = *(const uint64_t*) p;
-            return u > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) u;
-        }
+    case 1:
+        return s ? (int64_t) * (const int8_t*)p : (int64_t) * (const uint8_t*)p;
+    case 2:
+        return s ? (int64_t) * (const int16_t*)p : (int64_t) * (const uint16_t*)p;
+    case 4:
+        return s ? (int64_t) * (const int32_t*)p : (int64_t) * (const uint32_t*)p;
+    default: {
+        if(s) return *(const int64_t*)p;
+        uint64_t u = *(const uint64_t*)p;
+        return u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
+    }
     }
 }
 
@@ -160,30 +189,30 @@ static void store_int(int i, int64_t v)
     void* p = tm__setting_field(i);
     switch(tm__setting_descs[i].size)
     {
-        case 1:
-            if(tm__setting_descs[i].is_signed)
-                *(int8_t*) p = (int8_t) v;
-            else
-                *(uint8_t*) p = (uint8_t) v;
-            break;
-        case 2:
-            if(tm__setting_descs[i].is_signed)
-                *(int16_t*) p = (int16_t) v;
-            else
-                *(uint16_t*) p = (uint16_t) v;
-            break;
-        case 4:
-            if(tm__setting_descs[i].is_signed)
-                *(int32_t*) p = (int32_t) v;
-            else
-                *(uint32_t*) p = (uint32_t) v;
-            break;
-        default:
-            if(tm__setting_descs[i].is_signed)
-                *(int64_t*) p = v;
-            else
-                *(uint64_t*) p = (uint64_t) v;
-            break;
+    case 1:
+        if(tm__setting_descs[i].is_signed)
+            *(int8_t*)p = (int8_t)v;
+        else
+            *(uint8_t*)p = (uint8_t)v;
+        break;
+    case 2:
+        if(tm__setting_descs[i].is_signed)
+            *(int16_t*)p = (int16_t)v;
+        else
+            *(uint16_t*)p = (uint16_t)v;
+        break;
+    case 4:
+        if(tm__setting_descs[i].is_signed)
+            *(int32_t*)p = (int32_t)v;
+        else
+            *(uint32_t*)p = (uint32_t)v;
+        break;
+    default:
+        if(tm__setting_descs[i].is_signed)
+            *(int64_t*)p = v;
+        else
+            *(uint64_t*)p = (uint64_t)v;
+        break;
     }
 }
 
@@ -193,10 +222,18 @@ void tm__setting_load(int i, setting_value* v)
     memset(v, 0, sizeof(*v));
     switch(tm__setting_descs[i].kind)
     {
-        case TIMEMORY_SETTING_BOOL: v->b = *(const bool*) tm__setting_field(i); break;
-        case TIMEMORY_SETTING_INT: v->i = load_int(i); break;
-        case TIMEMORY_SETTING_DOUBLE: v->d = *(const double*) tm__setting_field(i); break;
-        case TIMEMORY_SETTING_STRING: v->s = *(char**) tm__setting_field(i); break;
+    case TIMEMORY_SETTING_BOOL:
+        v->b = *(const bool*)tm__setting_field(i);
+        break;
+    case TIMEMORY_SETTING_INT:
+        v->i = load_int(i);
+        break;
+    case TIMEMORY_SETTING_DOUBLE:
+        v->d = *(const double*)tm__setting_field(i);
+        break;
+    case TIMEMORY_SETTING_STRING:
+        v->s = *(char**)tm__setting_field(i);
+        break;
     }
 }
 
@@ -204,21 +241,26 @@ void tm__setting_format(int i, const setting_value* v, tm__buf* b)
 {
     switch(tm__setting_descs[i].kind)
     {
-        case TIMEMORY_SETTING_BOOL: tm__buf_puts(b, v->b ? "true" : "false"); break;
-        case TIMEMORY_SETTING_INT: tm__buf_printf(b, "%" PRId64, v->i); break;
-        case TIMEMORY_SETTING_DOUBLE:
+    case TIMEMORY_SETTING_BOOL:
+        tm__buf_puts(b, v->b ? "true" : "false");
+        break;
+    case TIMEMORY_SETTING_INT:
+        tm__buf_printf(b, "%" PRId64, v->i);
+        break;
+    case TIMEMORY_SETTING_DOUBLE: {
+        /* the shortest text that reads back as the same double */
+        char txt[40];
+        for(int prec = 15; prec <= 17; ++prec)
         {
-            /* the shortest text that reads back as the same double */
-            char txt[40];
-            for(int prec = 15; prec <= 17; ++prec)
-            {
-                snprintf(txt, sizeof(txt), "%.*g", prec, v->d);
-                if(strtod(txt, NULL) == v->d) break;
-            }
-            tm__buf_puts(b, txt);
-            break;
+            snprintf(txt, sizeof(txt), "%.*g", prec, v->d);
+            if(strtod(txt, NULL) == v->d) break;
         }
-        case TIMEMORY_SETTING_STRING: tm__buf_puts(b, v->s ? v->s : ""); break;
+        tm__buf_puts(b, txt);
+        break;
+    }
+    case TIMEMORY_SETTING_STRING:
+        tm__buf_puts(b, v->s ? v->s : "");
+        break;
     }
 }
 
@@ -237,18 +279,23 @@ void tm__setting_store(int i, setting_value* v, int source)
     }
     switch(tm__setting_descs[i].kind)
     {
-        case TIMEMORY_SETTING_BOOL: *(bool*) tm__setting_field(i) = v->b; break;
-        case TIMEMORY_SETTING_INT: store_int(i, v->i); break;
-        case TIMEMORY_SETTING_DOUBLE: *(double*) tm__setting_field(i) = v->d; break;
-        case TIMEMORY_SETTING_STRING:
-        {
-            char** slot = (char**) tm__setting_field(i);
-            char*  old  = *slot;
-            *slot       = v->s;
-            v->s        = NULL;
-            free(old);
-            break;
-        }
+    case TIMEMORY_SETTING_BOOL:
+        *(bool*)tm__setting_field(i) = v->b;
+        break;
+    case TIMEMORY_SETTING_INT:
+        store_int(i, v->i);
+        break;
+    case TIMEMORY_SETTING_DOUBLE:
+        *(double*)tm__setting_field(i) = v->d;
+        break;
+    case TIMEMORY_SETTING_STRING: {
+        char** slot = (char**)tm__setting_field(i);
+        char*  old  = *slot;
+        *slot       = v->s;
+        v->s        = NULL;
+        free(old);
+        break;
+    }
     }
     /* atomic: readers compare the generation without the lock */
     __atomic_add_fetch(&tm__settings_generation, 1u, __ATOMIC_RELEASE);
@@ -293,36 +340,43 @@ static void compute_default(int i, setting_value* v)
     v->d = d->def_double;
     switch(i)
     {
-        case TM_IDX_config_file:
-        {
-            const char* home = getenv("HOME");
-            home             = home ? home : "";
-            tm__buf b;
-            tm__buf_init(&b);
-            tm__buf_printf(&b, "%s/.timemory.cfg;%s/.timemory.json;%s/.config/timemory.cfg;"
-                               "%s/.config/timemory.json",
-                           home, home, home, home);
-            v->s = tm__buf_take(&b);
-            return;
-        }
-        case TM_IDX_target_pid: v->i = (int64_t) getpid(); break;
-        case TM_IDX_ert_num_threads_cpu:
-        {
-            long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-            v->i      = ncpu > 0 ? (int64_t) ncpu : 0;
-            break;
-        }
-        case TM_IDX_banner: v->b = env_flag("TIMEMORY_LIBRARY_CTOR", false); break;
-        case TM_IDX_craypat_categories:
-        {
-            const char* pat = getenv("PAT_RT_PERFCTR");
-            v->s            = tm__strdup(pat ? pat : "");
-            return;
-        }
-        case TM_IDX_gpu_roofline_mode: v->s = tm__strdup(tm__settings.roofline_mode); return;
-        case TM_IDX_roofline_type_labels_cpu:
-        case TM_IDX_roofline_type_labels_gpu: v->b = tm__settings.roofline_type_labels; break;
-        default: break;
+    case TM_IDX_config_file: {
+        const char* home = getenv("HOME");
+        home             = home ? home : "";
+        tm__buf b;
+        tm__buf_init(&b);
+        tm__buf_printf(&b,
+                       "%s/.timemory.cfg;%s/.timemory.json;%s/.config/timemory.cfg;"
+                       "%s/.config/timemory.json",
+                       home, home, home, home);
+        v->s = tm__buf_take(&b);
+        return;
+    }
+    case TM_IDX_target_pid:
+        v->i = (int64_t)getpid();
+        break;
+    case TM_IDX_ert_num_threads_cpu: {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        v->i      = ncpu > 0 ? (int64_t)ncpu : 0;
+        break;
+    }
+    case TM_IDX_banner:
+        v->b = env_flag("TIMEMORY_LIBRARY_CTOR", false);
+        break;
+    case TM_IDX_craypat_categories: {
+        const char* pat = getenv("PAT_RT_PERFCTR");
+        v->s            = tm__strdup(pat ? pat : "");
+        return;
+    }
+    case TM_IDX_gpu_roofline_mode:
+        v->s = tm__strdup(tm__settings.roofline_mode);
+        return;
+    case TM_IDX_roofline_type_labels_cpu:
+    case TM_IDX_roofline_type_labels_gpu:
+        v->b = tm__settings.roofline_type_labels;
+        break;
+    default:
+        break;
     }
     if(d->kind == TIMEMORY_SETTING_STRING) v->s = tm__strdup(d->def_string);
 }
@@ -376,7 +430,10 @@ static void settings_init_once(void)
     tm__settings_unlock();
 }
 
-void tm__settings_init(void) { pthread_once(&init_once, settings_init_once); }
+void tm__settings_init(void)
+{
+    pthread_once(&init_once, settings_init_once);
+}
 
 void timemory_settings_reset(void)
 {
@@ -440,7 +497,10 @@ static int find_typed(const char* name, timemory_setting_type kind)
 /* ------------------------------------------------------------------------------------------ */
 /* public API                                                                                  */
 
-int timemory_settings_count(void) { return TM_NSETTINGS; }
+int timemory_settings_count(void)
+{
+    return TM_NSETTINGS;
+}
 
 int timemory_settings_info(int index, timemory_setting_info* out)
 {
@@ -471,7 +531,7 @@ int timemory_settings_get_bool(const char* name, bool* out)
     int i = find_typed(name, TIMEMORY_SETTING_BOOL);
     if(i < 0) return i;
     if(!out) return TIMEMORY_EINVAL;
-    *out = *(const bool*) tm__setting_field(i);
+    *out = *(const bool*)tm__setting_field(i);
     return TIMEMORY_OK;
 }
 
@@ -513,7 +573,7 @@ int timemory_settings_get_double(const char* name, double* out)
     int i = find_typed(name, TIMEMORY_SETTING_DOUBLE);
     if(i < 0) return i;
     if(!out) return TIMEMORY_EINVAL;
-    *out = *(const double*) tm__setting_field(i);
+    *out = *(const double*)tm__setting_field(i);
     return TIMEMORY_OK;
 }
 
@@ -535,14 +595,14 @@ int timemory_settings_set_double(const char* name, double value)
 static int copy_out(const char* s, char* buf, size_t len)
 {
     size_t n = strlen(s);
-    if(n > (size_t) INT32_MAX) return TIMEMORY_ERANGE;
+    if(n > (size_t)INT32_MAX) return TIMEMORY_ERANGE;
     if(buf && len > 0)
     {
         size_t c = n < len - 1 ? n : len - 1;
         memcpy(buf, s, c);
         buf[c] = '\0';
     }
-    return (int) n;
+    return (int)n;
 }
 
 int timemory_settings_get_string(const char* name, char* buf, size_t len)
@@ -550,7 +610,7 @@ int timemory_settings_get_string(const char* name, char* buf, size_t len)
     int i = find_typed(name, TIMEMORY_SETTING_STRING);
     if(i < 0) return i;
     tm__settings_lock();
-    const char* s  = *(char**) tm__setting_field(i);
+    const char* s  = *(char**)tm__setting_field(i);
     int         rc = copy_out(s ? s : "", buf, len);
     tm__settings_unlock();
     return rc;
@@ -622,7 +682,7 @@ char* tm__settings_string_copy(const char* name)
     int i = find_index(name);
     if(i < 0 || tm__setting_descs[i].kind != TIMEMORY_SETTING_STRING) return NULL;
     tm__settings_lock();
-    char* copy = tm__strdup(*(char**) tm__setting_field(i));
+    char* copy = tm__strdup(*(char**)tm__setting_field(i));
     tm__settings_unlock();
     return copy;
 }
@@ -634,10 +694,18 @@ static void json_typed(tm__buf* b, int i, const setting_value* v)
 {
     switch(tm__setting_descs[i].kind)
     {
-        case TIMEMORY_SETTING_BOOL: tm__buf_puts(b, v->b ? "true" : "false"); break;
-        case TIMEMORY_SETTING_INT: tm__buf_printf(b, "%" PRId64, v->i); break;
-        case TIMEMORY_SETTING_DOUBLE: tm__buf_json_double(b, v->d); break;
-        case TIMEMORY_SETTING_STRING: tm__buf_json_string(b, v->s ? v->s : ""); break;
+    case TIMEMORY_SETTING_BOOL:
+        tm__buf_puts(b, v->b ? "true" : "false");
+        break;
+    case TIMEMORY_SETTING_INT:
+        tm__buf_printf(b, "%" PRId64, v->i);
+        break;
+    case TIMEMORY_SETTING_DOUBLE:
+        tm__buf_json_double(b, v->d);
+        break;
+    case TIMEMORY_SETTING_STRING:
+        tm__buf_json_string(b, v->s ? v->s : "");
+        break;
     }
 }
 
@@ -666,7 +734,7 @@ void tm__settings_metadata_json(tm__buf* b)
             if(len > 0)
             {
                 char flag[128];
-                snprintf(flag, sizeof(flag), "%.*s", (int) len, f);
+                snprintf(flag, sizeof(flag), "%.*s", (int)len, f);
                 if(!first) tm__buf_puts(b, ", ");
                 tm__buf_json_string(b, flag);
                 first = false;
@@ -690,7 +758,10 @@ void tm__settings_metadata_json(tm__buf* b)
 /* ------------------------------------------------------------------------------------------ */
 /* what configuration files set (the files are read in settings_config.c)                      */
 
-static bool config_verbose(void) { return tm__settings.verbose > 0 || tm__settings.debug; }
+static bool config_verbose(void)
+{
+    return tm__settings.verbose > 0 || tm__settings.debug;
+}
 
 /* A configuration file's key = value (settings_config.c): applied to every matching setting;
  * returns the number of failures (an unknown key counts as one). */
@@ -725,4 +796,7 @@ int tm__settings_apply_config(const char* path, const char* key, const char* val
     return bad;
 }
 
-const char* tm__settings_default_config_files(void) { return default_text[TM_IDX_config_file]; }
+const char* tm__settings_default_config_files(void)
+{
+    return default_text[TM_IDX_config_file];
+}

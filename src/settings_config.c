@@ -49,7 +49,7 @@ static int read_text_config(const char* path, char* text)
         char* next = strchr(line, '\n');
         if(next) *next++ = '\0';
         const char* first = line;
-        while(*first && !isgraph((unsigned char) *first)) ++first;
+        while(*first && !isgraph((unsigned char)*first)) ++first;
         if(*first && *first != '#')
         {
             char*   save = NULL;
@@ -78,26 +78,33 @@ static bool json_as_text(const tm__jnode* v, tm__buf* b)
 {
     switch(v->kind)
     {
-        case TM_JSON_TRUE: tm__buf_puts(b, "true"); return true;
-        case TM_JSON_FALSE: tm__buf_puts(b, "false"); return true;
-        case TM_JSON_STRING: tm__buf_append(b, v->u.string.text, v->u.string.len); return true;
-        case TM_JSON_NUMBER:
-            if(v->u.number.integer)
-            {
-                if(v->u.number.negative) tm__buf_putc(b, '-');
-                tm__buf_u64(b, v->u.number.magnitude);
-            }
-            else
-                tm__buf_json_double(b, v->u.number.value);
-            return true;
-        case TM_JSON_ARRAY:
-            for(const tm__jnode* item = v->u.items.first; item; item = item->next)
-            {
-                if(item != v->u.items.first) tm__buf_putc(b, ',');
-                if(item->kind == TM_JSON_ARRAY || !json_as_text(item, b)) return false;
-            }
-            return true;
-        default: return false;
+    case TM_JSON_TRUE:
+        tm__buf_puts(b, "true");
+        return true;
+    case TM_JSON_FALSE:
+        tm__buf_puts(b, "false");
+        return true;
+    case TM_JSON_STRING:
+        tm__buf_append(b, v->u.string.text, v->u.string.len);
+        return true;
+    case TM_JSON_NUMBER:
+        if(v->u.number.integer)
+        {
+            if(v->u.number.negative) tm__buf_putc(b, '-');
+            tm__buf_u64(b, v->u.number.magnitude);
+        }
+        else
+            tm__buf_json_double(b, v->u.number.value);
+        return true;
+    case TM_JSON_ARRAY:
+        for(const tm__jnode* item = v->u.items.first; item; item = item->next)
+        {
+            if(item != v->u.items.first) tm__buf_putc(b, ',');
+            if(item->kind == TM_JSON_ARRAY || !json_as_text(item, b)) return false;
+        }
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -229,8 +236,8 @@ int tm__settings_read_config_files(void)
         if(n == TIMEMORY_EIO)
         {
             /* the four default locations are optional; a file the user named is not */
-            bool is_default = false;
-            size_t plen     = strlen(path);
+            bool   is_default = false;
+            size_t plen       = strlen(path);
             for(const char* d = defaults; d && *d;)
             {
                 size_t dlen = strcspn(d, ";");

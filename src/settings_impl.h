@@ -11,7 +11,7 @@ enum {
 #define TM_SETTING_INDEX(name, ...) TM_IDX_##name,
     TIMEMORY_SETTINGS(TM_SETTING_INDEX)
 #undef TM_SETTING_INDEX
-    TM_NSETTINGS
+        TM_NSETTINGS
 };
 
 typedef struct setting_desc {
@@ -41,7 +41,7 @@ typedef struct setting_value {
 
 enum { SRC_DEFAULT, SRC_ENVIRON, SRC_CONFIG, SRC_USER };
 
-#define TM_NELEM(a) ((int) (sizeof(a) / sizeof((a)[0])))
+#define TM_NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* settings.c: the table; a setting's choices ("a,b,c" or NULL); the address of its field in
  * tm__settings; its value read, as text, stored (with the settings lock held; v's string is

@@ -69,12 +69,12 @@ static int cached_unit(_Atomic uint64_t* cache, int idx, const unit_def* units, 
 {
     unsigned gen    = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
     uint64_t packed = atomic_load_explicit(cache, memory_order_acquire);
-    if((packed >> 8) == (uint64_t) gen) return (int) (packed & 0xff) - 1;
+    if((packed >> 8) == (uint64_t)gen) return (int)(packed & 0xff) - 1;
     tm__settings_lock();
     gen       = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
-    int found = find_unit(units, n, *(char**) tm__setting_field(idx));
+    int found = find_unit(units, n, *(char**)tm__setting_field(idx));
     if(found < -1) found = -1; /* only a direct write can store an unknown unit */
-    atomic_store_explicit(cache, ((uint64_t) gen << 8) | (uint64_t) (found + 1),
+    atomic_store_explicit(cache, ((uint64_t)gen << 8) | (uint64_t)(found + 1),
                           memory_order_release);
     tm__settings_unlock();
     return found;
@@ -118,9 +118,9 @@ static const char* const sort_keys[][6] = {
 static int find_sort_key(const char* s)
 {
     if(!s) return TM_SORT_NONE;
-    while(isspace((unsigned char) *s)) ++s;
+    while(isspace((unsigned char)*s)) ++s;
     size_t n = strlen(s);
-    while(n > 0 && isspace((unsigned char) s[n - 1])) --n;
+    while(n > 0 && isspace((unsigned char)s[n - 1])) --n;
     for(int k = 0; k < TM_NELEM(sort_keys); ++k)
         for(int j = 0; j < 6 && sort_keys[k][j]; ++j)
             if(strlen(sort_keys[k][j]) == n && strncasecmp(s, sort_keys[k][j], n) == 0) return k;
@@ -140,7 +140,7 @@ int tm__sort_key(void)
 
 static const char* skip_space(const char* s)
 {
-    while(*s && isspace((unsigned char) *s)) ++s;
+    while(*s && isspace((unsigned char)*s)) ++s;
     return s;
 }
 
@@ -149,7 +149,7 @@ static char* trimmed_copy(const char* s)
 {
     s        = skip_space(s);
     size_t n = strlen(s);
-    while(n > 0 && isspace((unsigned char) s[n - 1])) --n;
+    while(n > 0 && isspace((unsigned char)s[n - 1])) --n;
     char* out = malloc(n + 1);
     if(!out) return NULL;
     memcpy(out, s, n);
@@ -193,14 +193,16 @@ static int check_string(int i, const char* s, const char** canonical, char* why,
     *canonical = s;
     if(i == TM_IDX_timing_units && find_unit(timing_units, TM_NELEM(timing_units), s) < -1)
     {
-        snprintf(why, n, "unknown timing unit (use psec, nsec, usec, msec, csec, dsec, sec, "
-                         "min, hr or their long names)");
+        snprintf(why, n,
+                 "unknown timing unit (use psec, nsec, usec, msec, csec, dsec, sec, "
+                 "min, hr or their long names)");
         return TIMEMORY_EVALUE;
     }
     if(i == TM_IDX_memory_units && find_unit(memory_units, TM_NELEM(memory_units), s) < -1)
     {
-        snprintf(why, n, "unknown memory unit (use byte, kb, mb, gb, tb, pb, kib, mib, gib, "
-                         "tib, pib or their long names)");
+        snprintf(why, n,
+                 "unknown memory unit (use byte, kb, mb, gb, tb, pb, kib, mib, gib, "
+                 "tib, pib or their long names)");
         return TIMEMORY_EVALUE;
     }
     if(i == TM_IDX_sort_key)
@@ -208,8 +210,9 @@ static int check_string(int i, const char* s, const char** canonical, char* why,
         int k = find_sort_key(s);
         if(k < 0)
         {
-            snprintf(why, n, "expected one of: none (call order), inclusive (also cumulative, "
-                             "total), self (also exclusive, tottime), count (also calls), name");
+            snprintf(why, n,
+                     "expected one of: none (call order), inclusive (also cumulative, "
+                     "total), self (also exclusive, tottime), count (also calls), name");
             return TIMEMORY_EVALUE;
         }
         *canonical = sort_keys[k][0];
@@ -222,10 +225,9 @@ static int check_string(int i, const char* s, const char** canonical, char* why,
         static const char* const known[] = { "op", "ai", "auto", "summary", "full", "on", "off" };
         for(int k = 0; k < TM_NELEM(known); ++k)
         {
-            size_t      len    = strlen(known[k]);
-            const char* at     = strstr(choices, known[k]);
-            bool        listed = at && (at == choices || at[-1] == ',') &&
-                          (!at[len] || at[len] == ',');
+            size_t      len = strlen(known[k]);
+            const char* at  = strstr(choices, known[k]);
+            bool listed = at && (at == choices || at[-1] == ',') && (!at[len] || at[len] == ',');
             if(listed && strcasecmp(s, known[k]) == 0)
             {
                 *canonical = known[k];
@@ -259,7 +261,7 @@ int tm__setting_check_int(int i, int64_t v, char* why, size_t n)
 int tm__setting_check_double(int i, double v, char* why, size_t n)
 {
     if(tm__setting_descs[i].min < tm__setting_descs[i].max &&
-       (v < (double) tm__setting_descs[i].min || v > (double) tm__setting_descs[i].max))
+       (v < (double)tm__setting_descs[i].min || v > (double)tm__setting_descs[i].max))
     {
         snprintf(why, n, "expected a number in [%" PRId64 ", %" PRId64 "]",
                  tm__setting_descs[i].min, tm__setting_descs[i].max);
@@ -295,47 +297,46 @@ static int parse_text(int i, const char* text, setting_value* out, char* why, si
     int rc = TIMEMORY_OK;
     switch(tm__setting_descs[i].kind)
     {
-        case TIMEMORY_SETTING_BOOL:
-            rc = parse_bool_text(t, &out->b);
-            if(rc != TIMEMORY_OK)
-                snprintf(why, n, "expected a boolean (ON/OFF, true/false, yes/no, 1/0)");
-            break;
-        case TIMEMORY_SETTING_INT:
+    case TIMEMORY_SETTING_BOOL:
+        rc = parse_bool_text(t, &out->b);
+        if(rc != TIMEMORY_OK)
+            snprintf(why, n, "expected a boolean (ON/OFF, true/false, yes/no, 1/0)");
+        break;
+    case TIMEMORY_SETTING_INT: {
+        char* end   = NULL;
+        errno       = 0;
+        long long v = strtoll(t, &end, 10);
+        if(!*t || *end || errno == ERANGE)
         {
-            char* end = NULL;
-            errno     = 0;
-            long long v = strtoll(t, &end, 10);
-            if(!*t || *end || errno == ERANGE)
-            {
-                snprintf(why, n, "expected an integer in [%" PRId64 ", %" PRId64 "]",
-                         tm__setting_descs[i].min, tm__setting_descs[i].max);
-                rc = TIMEMORY_EVALUE;
-            }
-            else
-            {
-                out->i = (int64_t) v;
-                rc     = tm__setting_check_int(i, out->i, why, n);
-            }
-            break;
+            snprintf(why, n, "expected an integer in [%" PRId64 ", %" PRId64 "]",
+                     tm__setting_descs[i].min, tm__setting_descs[i].max);
+            rc = TIMEMORY_EVALUE;
         }
-        case TIMEMORY_SETTING_DOUBLE:
+        else
         {
-            char* end = NULL;
-            errno     = 0;
-            double v  = strtod(t, &end);
-            if(!*t || *end || errno == ERANGE || !isfinite(v))
-            {
-                snprintf(why, n, "expected a finite number");
-                rc = TIMEMORY_EVALUE;
-            }
-            else
-            {
-                out->d = v;
-                rc     = tm__setting_check_double(i, v, why, n);
-            }
-            break;
+            out->i = (int64_t)v;
+            rc     = tm__setting_check_int(i, out->i, why, n);
         }
-        case TIMEMORY_SETTING_STRING: break;
+        break;
+    }
+    case TIMEMORY_SETTING_DOUBLE: {
+        char* end = NULL;
+        errno     = 0;
+        double v  = strtod(t, &end);
+        if(!*t || *end || errno == ERANGE || !isfinite(v))
+        {
+            snprintf(why, n, "expected a finite number");
+            rc = TIMEMORY_EVALUE;
+        }
+        else
+        {
+            out->d = v;
+            rc     = tm__setting_check_double(i, v, why, n);
+        }
+        break;
+    }
+    case TIMEMORY_SETTING_STRING:
+        break;
     }
     free(t);
     return rc;
@@ -354,7 +355,7 @@ void tm__setting_warn_value(const char* what, int i, const char* value, const ch
     tm__settings_unlock();
     /* the value is quoted on one line: control characters would break it */
     for(const char* p = value ? value : ""; *p; ++p)
-        tm__buf_putc(&val, iscntrl((unsigned char) *p) ? '?' : *p);
+        tm__buf_putc(&val, iscntrl((unsigned char)*p) ? '?' : *p);
     bool quote = tm__setting_descs[i].kind == TIMEMORY_SETTING_STRING;
     tm__warn("%s=\"%s\" ignored: %s; keeping %s%s%s", what, val.data ? val.data : "", why,
              quote ? "\"" : "", cur.data ? cur.data : "", quote ? "\"" : "");

@@ -51,7 +51,7 @@ static const tm__sig_row tm__sig_rows[] = {
     { SIGUSR1, "USER1", "User1", "User defined signal 1", true },
     { SIGUSR2, "USER2", "User2", "User defined signal 2", true },
 };
-#define TM_SIG_NROWS ((int) (sizeof(tm__sig_rows) / sizeof(tm__sig_rows[0])))
+#define TM_SIG_NROWS ((int)(sizeof(tm__sig_rows) / sizeof(tm__sig_rows[0])))
 
 const tm__sig_row* tm__sig_row_of(int signum)
 {
@@ -128,7 +128,7 @@ int timemory_signal_default_set(int* out, int max)
         }
         if(where >= 0 && tm__sig_env_flag("SIGNAL_DISABLE_", tm__sig_rows[i].env))
         {
-            memmove(&set[where], &set[where + 1], (size_t) (n - where - 1) * sizeof(int));
+            memmove(&set[where], &set[where + 1], (size_t)(n - where - 1) * sizeof(int));
             --n;
         }
     }
@@ -138,35 +138,41 @@ int timemory_signal_default_set(int* out, int max)
 
 /* ---- state -------------------------------------------------------------------------------- */
 
-static pthread_mutex_t     tm__sig_mutex = PTHREAD_MUTEX_INITIALIZER; /* enable and disable */
-static struct sigaction    tm__sig_previous[NSIG];
+static pthread_mutex_t       tm__sig_mutex = PTHREAD_MUTEX_INITIALIZER; /* enable and disable */
+static struct sigaction      tm__sig_previous[NSIG];
 static volatile sig_atomic_t tm__sig_installed[NSIG];
-static atomic_bool         tm__sig_any;         /* some signal is handled */
-static atomic_int          tm__sig_owner;       /* kernel tid of the thread reporting, or 0 */
-atomic_uint         tm__sig_timeout_ms = 30000;
-int                 tm__sig_rank;        /* the launcher's MPI rank, 0 without one */
-char*               tm__sig_writer_stack; /* the writer's stack (top), see enable */
+static atomic_bool           tm__sig_any;   /* some signal is handled */
+static atomic_int            tm__sig_owner; /* kernel tid of the thread reporting, or 0 */
+atomic_uint                  tm__sig_timeout_ms = 30000;
+int                          tm__sig_rank;         /* the launcher's MPI rank, 0 without one */
+char*                        tm__sig_writer_stack; /* the writer's stack (top), see enable */
 _Atomic(timemory_signal_report_fn) tm__sig_report_fn;
 
-void timemory_signal_set_report(timemory_signal_report_fn fn) { atomic_store(&tm__sig_report_fn, fn); }
+void timemory_signal_set_report(timemory_signal_report_fn fn)
+{
+    atomic_store(&tm__sig_report_fn, fn);
+}
 
 int timemory_signal_set_write_timeout(double seconds)
 {
     if(!(seconds > 0.0) || seconds > 86400.0) return TIMEMORY_EVALUE;
-    unsigned ms = (unsigned) (seconds * 1000.0 + 0.5);
+    unsigned ms = (unsigned)(seconds * 1000.0 + 0.5);
     atomic_store(&tm__sig_timeout_ms, ms > 0 ? ms : 1u);
     return TIMEMORY_OK;
 }
 
-double timemory_signal_write_timeout(void) { return atomic_load(&tm__sig_timeout_ms) / 1000.0; }
+double timemory_signal_write_timeout(void)
+{
+    return atomic_load(&tm__sig_timeout_ms) / 1000.0;
+}
 
 /* ---- alternate stacks: one per thread that asks (sigaltstack is per thread) ---------------- */
 
-#define TM_SIG_ALTSTACK_SIZE ((size_t) 64 << 10)
+#define TM_SIG_ALTSTACK_SIZE ((size_t)64 << 10)
 /* a thread's existing alternate stack (a sanitizer's, faulthandler's) is kept when at least
  * this large: the handler itself needs about 10 KiB (tests/c/test_signals.c measures it) */
-#define TM_SIG_ALTSTACK_MIN ((size_t) 32 << 10)
-#define TM_SIG_WRITER_STACK ((size_t) 8 << 20)
+#define TM_SIG_ALTSTACK_MIN ((size_t)32 << 10)
+#define TM_SIG_WRITER_STACK ((size_t)8 << 20)
 
 static pthread_key_t  tm__sig_stack_key;
 static pthread_once_t tm__sig_stack_once = PTHREAD_ONCE_INIT;
@@ -175,7 +181,7 @@ static bool           tm__sig_stack_keyed;
 static size_t tm__sig_page(void)
 {
     long page = sysconf(_SC_PAGESIZE);
-    return page > 0 ? (size_t) page : 4096u;
+    return page > 0 ? (size_t)page : 4096u;
 }
 
 /* mmap'd stack with a guard page below it; returns the usable base or NULL */
@@ -256,7 +262,8 @@ int timemory_signal_thread_init(void)
 /* a thread's first push (graph.c's hook, set by enable) */
 static void tm__signals_thread_start(void)
 {
-    if(atomic_load_explicit(&tm__sig_any, memory_order_relaxed)) (void) timemory_signal_thread_init();
+    if(atomic_load_explicit(&tm__sig_any, memory_order_relaxed))
+        (void)timemory_signal_thread_init();
 }
 
 /* ---- the handler -------------------------------------------------------------------------- */
@@ -271,23 +278,23 @@ static void tm__sig_end(int sig)
     const tm__sig_row* row = tm__sig_row_of(sig);
     if(row && !row->terminates) _exit(sig); /* Urgent, Stop: the default would not end it */
     /* blocked while the handler runs: delivered, with the default action, when it returns */
-    syscall(SYS_tgkill, (long) getpid(), (long) syscall(SYS_gettid), sig);
+    syscall(SYS_tgkill, (long)getpid(), (long)syscall(SYS_gettid), sig);
 }
 
 static void tm__sig_handler(int sig, siginfo_t* info, void* context)
 {
     int  saved = errno;
-    long tid   = (long) syscall(SYS_gettid);
+    long tid   = (long)syscall(SYS_gettid);
     int  none  = 0;
-    if(atomic_compare_exchange_strong(&tm__sig_owner, &none, (int) tid))
+    if(atomic_compare_exchange_strong(&tm__sig_owner, &none, (int)tid))
     {
         tm__sig_report(sig, info, context, tid);
         tm__sig_write_outputs(sig);
     }
-    else if(none != (int) tid)
+    else if(none != (int)tid)
     {
         /* another thread reports and ends the process: wait for it (bounded) */
-        long wait_ms = (long) atomic_load(&tm__sig_timeout_ms) + 10000;
+        long wait_ms = (long)atomic_load(&tm__sig_timeout_ms) + 10000;
         for(long waited = 0; waited < wait_ms; waited += 100)
         {
             struct timespec nap = { 0, 100000000 };
@@ -308,7 +315,7 @@ static void tm__sig_prepare(void)
     if(prepared) return;
     prepared = true;
     void* frames[4];
-    (void) backtrace(frames, 4); /* loads the unwinder now (dlopen) */
+    (void)backtrace(frames, 4); /* loads the unwinder now (dlopen) */
     static const char* const rank_vars[] = { "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK",
                                              "MV2_COMM_WORLD_RANK" };
     for(size_t i = 0; i < sizeof(rank_vars) / sizeof(rank_vars[0]); ++i)
@@ -354,7 +361,7 @@ int timemory_signal_handler_enable(const int* signals, int count)
     sigdelset(&sa.sa_mask, SIGQUIT);
     pthread_mutex_lock(&tm__sig_mutex);
     tm__sig_prepare();
-    (void) timemory_signal_thread_init();
+    (void)timemory_signal_thread_init();
     int added = 0;
     for(int i = 0; i < n; ++i)
     {

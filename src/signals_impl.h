@@ -25,10 +25,10 @@ typedef struct tm__sig_row {
 const tm__sig_row* tm__sig_row_of(int signum);
 
 /* signals.c: the state the report and the writer read (set by enable and the API) */
-extern atomic_uint                              tm__sig_timeout_ms;
-extern int                                      tm__sig_rank; /* the launcher's MPI rank */
-extern char*                                    tm__sig_writer_stack; /* its top, or NULL */
-extern _Atomic(timemory_signal_report_fn)       tm__sig_report_fn;
+extern atomic_uint                        tm__sig_timeout_ms;
+extern int                                tm__sig_rank;         /* the launcher's MPI rank */
+extern char*                              tm__sig_writer_stack; /* its top, or NULL */
+extern _Atomic(timemory_signal_report_fn) tm__sig_report_fn;
 
 /* signals_report.c: one line in a buffer, then write(2) (async-signal-safe) */
 typedef struct tm__sig_line {

@@ -25,7 +25,7 @@ static void tm__sig_write(int fd, const char* data, size_t len)
         if(n < 0 && errno == EINTR) continue;
         if(n <= 0) return;
         data += n;
-        len -= (size_t) n;
+        len -= (size_t)n;
     }
 }
 
@@ -38,8 +38,7 @@ void tm__sig_putu(tm__sig_line* l, unsigned long long v)
 {
     char digits[24];
     int  n = 0;
-    do
-        digits[n++] = (char) ('0' + v % 10);
+    do digits[n++] = (char)('0' + v % 10);
     while((v /= 10) != 0);
     while(n > 0 && l->len < sizeof(l->text)) l->text[l->len++] = digits[--n];
 }
@@ -49,18 +48,17 @@ void tm__sig_puti(tm__sig_line* l, long long v)
     if(v < 0)
     {
         tm__sig_puts(l, "-");
-        tm__sig_putu(l, 0ull - (unsigned long long) v);
+        tm__sig_putu(l, 0ull - (unsigned long long)v);
     }
     else
-        tm__sig_putu(l, (unsigned long long) v);
+        tm__sig_putu(l, (unsigned long long)v);
 }
 
 void tm__sig_putx(tm__sig_line* l, uintptr_t v)
 {
     char digits[2 * sizeof(uintptr_t)];
     int  n = 0;
-    do
-        digits[n++] = "0123456789abcdef"[v & 15u];
+    do digits[n++] = "0123456789abcdef"[v & 15u];
     while((v >>= 4) != 0);
     tm__sig_puts(l, "0x");
     while(n > 0 && l->len < sizeof(l->text)) l->text[l->len++] = digits[--n];
@@ -72,7 +70,10 @@ void tm__sig_flush(int fd, tm__sig_line* l)
     l->len = 0;
 }
 
-void tm__sig_say(const char* text) { tm__sig_write(STDERR_FILENO, text, strlen(text)); }
+void tm__sig_say(const char* text)
+{
+    tm__sig_write(STDERR_FILENO, text, strlen(text));
+}
 
 /* ---- the report --------------------------------------------------------------------------- */
 
@@ -84,15 +85,22 @@ static void tm__sig_reason(tm__sig_line* l, int sig, const siginfo_t* info)
     {
         switch(code)
         {
-            case SI_USER: text = "Sent by kill() from process "; break;
-            case SI_TKILL: text = "Sent by tkill()/raise() from process "; break;
-            case SI_QUEUE: text = "Sent by sigqueue() from process "; break;
-            default: break;
+        case SI_USER:
+            text = "Sent by kill() from process ";
+            break;
+        case SI_TKILL:
+            text = "Sent by tkill()/raise() from process ";
+            break;
+        case SI_QUEUE:
+            text = "Sent by sigqueue() from process ";
+            break;
+        default:
+            break;
         }
         if(text)
         {
             tm__sig_puts(l, text);
-            tm__sig_puti(l, (long long) info->si_pid);
+            tm__sig_puti(l, (long long)info->si_pid);
             tm__sig_puts(l, ".");
         }
         else if(code == SI_TIMER)
@@ -106,66 +114,126 @@ static void tm__sig_reason(tm__sig_line* l, int sig, const siginfo_t* info)
     }
     switch(sig)
     {
-        case SIGSEGV:
-            switch(code)
-            {
-                case SEGV_MAPERR: text = "Address not mapped to object."; break;
-                case SEGV_ACCERR: text = "Invalid permissions for mapped object."; break;
+    case SIGSEGV:
+        switch(code)
+        {
+        case SEGV_MAPERR:
+            text = "Address not mapped to object.";
+            break;
+        case SEGV_ACCERR:
+            text = "Invalid permissions for mapped object.";
+            break;
 #ifdef SEGV_BNDERR
-                case SEGV_BNDERR: text = "Failed address bound checks."; break;
+        case SEGV_BNDERR:
+            text = "Failed address bound checks.";
+            break;
 #endif
 #ifdef SEGV_PKUERR
-                case SEGV_PKUERR: text = "Access was denied by memory protection keys."; break;
+        case SEGV_PKUERR:
+            text = "Access was denied by memory protection keys.";
+            break;
 #endif
-                default: text = "Unknown segmentation fault error: "; break;
-            }
+        default:
+            text = "Unknown segmentation fault error: ";
             break;
-        case SIGFPE:
-            switch(code)
-            {
-                case FPE_INTDIV: text = "Integer divide by zero."; break;
-                case FPE_INTOVF: text = "Integer overflow."; break;
-                case FPE_FLTDIV: text = "Floating point divide by zero."; break;
-                case FPE_FLTOVF: text = "Floating point overflow."; break;
-                case FPE_FLTUND: text = "Floating point underflow."; break;
-                case FPE_FLTRES: text = "Floating point inexact result."; break;
-                case FPE_FLTINV: text = "Floating point invalid operation."; break;
-                case FPE_FLTSUB: text = "Subscript out of range."; break;
-                default: text = "Unknown floating point exception error: "; break;
-            }
+        }
+        break;
+    case SIGFPE:
+        switch(code)
+        {
+        case FPE_INTDIV:
+            text = "Integer divide by zero.";
             break;
-        case SIGILL:
-            switch(code)
-            {
-                case ILL_ILLOPC: text = "Illegal opcode."; break;
-                case ILL_ILLOPN: text = "Illegal operand."; break;
-                case ILL_ILLADR: text = "Illegal addressing mode."; break;
-                case ILL_ILLTRP: text = "Illegal trap."; break;
-                case ILL_PRVOPC: text = "Privileged opcode."; break;
-                case ILL_PRVREG: text = "Privileged register."; break;
-                case ILL_COPROC: text = "Coprocessor error."; break;
-                case ILL_BADSTK: text = "Internal stack error."; break;
-                default: text = "Unknown illegal instruction error: "; break;
-            }
+        case FPE_INTOVF:
+            text = "Integer overflow.";
             break;
-        case SIGBUS:
-            switch(code)
-            {
-                case BUS_ADRALN: text = "Invalid address alignment."; break;
-                case BUS_ADRERR: text = "Nonexistent physical address."; break;
-                case BUS_OBJERR: text = "Object-specific hardware error."; break;
-                default: text = "Unknown bus error: "; break;
-            }
+        case FPE_FLTDIV:
+            text = "Floating point divide by zero.";
             break;
-        case SIGTRAP:
-            switch(code)
-            {
-                case TRAP_BRKPT: text = "Process breakpoint."; break;
-                case TRAP_TRACE: text = "Process trace trap."; break;
-                default: break;
-            }
+        case FPE_FLTOVF:
+            text = "Floating point overflow.";
             break;
-        default: break;
+        case FPE_FLTUND:
+            text = "Floating point underflow.";
+            break;
+        case FPE_FLTRES:
+            text = "Floating point inexact result.";
+            break;
+        case FPE_FLTINV:
+            text = "Floating point invalid operation.";
+            break;
+        case FPE_FLTSUB:
+            text = "Subscript out of range.";
+            break;
+        default:
+            text = "Unknown floating point exception error: ";
+            break;
+        }
+        break;
+    case SIGILL:
+        switch(code)
+        {
+        case ILL_ILLOPC:
+            text = "Illegal opcode.";
+            break;
+        case ILL_ILLOPN:
+            text = "Illegal operand.";
+            break;
+        case ILL_ILLADR:
+            text = "Illegal addressing mode.";
+            break;
+        case ILL_ILLTRP:
+            text = "Illegal trap.";
+            break;
+        case ILL_PRVOPC:
+            text = "Privileged opcode.";
+            break;
+        case ILL_PRVREG:
+            text = "Privileged register.";
+            break;
+        case ILL_COPROC:
+            text = "Coprocessor error.";
+            break;
+        case ILL_BADSTK:
+            text = "Internal stack error.";
+            break;
+        default:
+            text = "Unknown illegal instruction error: ";
+            break;
+        }
+        break;
+    case SIGBUS:
+        switch(code)
+        {
+        case BUS_ADRALN:
+            text = "Invalid address alignment.";
+            break;
+        case BUS_ADRERR:
+            text = "Nonexistent physical address.";
+            break;
+        case BUS_OBJERR:
+            text = "Object-specific hardware error.";
+            break;
+        default:
+            text = "Unknown bus error: ";
+            break;
+        }
+        break;
+    case SIGTRAP:
+        switch(code)
+        {
+        case TRAP_BRKPT:
+            text = "Process breakpoint.";
+            break;
+        case TRAP_TRACE:
+            text = "Process trace trap.";
+            break;
+        default:
+            break;
+        }
+        break;
+    default:
+        break;
     }
     if(!text) return;
     tm__sig_puts(l, text);
@@ -182,11 +250,11 @@ static uintptr_t tm__sig_context_pc(const void* context)
     const ucontext_t* uc = context;
     if(!uc) return 0;
 #if defined(__x86_64__)
-    return (uintptr_t) uc->uc_mcontext.gregs[REG_RIP];
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 #elif defined(__i386__)
-    return (uintptr_t) uc->uc_mcontext.gregs[REG_EIP];
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
 #elif defined(__aarch64__)
-    return (uintptr_t) uc->uc_mcontext.pc;
+    return (uintptr_t)uc->uc_mcontext.pc;
 #else
     return 0;
 #endif
@@ -194,12 +262,12 @@ static uintptr_t tm__sig_context_pc(const void* context)
 
 static void tm__sig_backtrace(int fd, const void* context, long pid, long tid)
 {
-    void* frames[64];
-    int   n     = backtrace(frames, 64);
-    int   first = 0;
-    uintptr_t pc = tm__sig_context_pc(context);
+    void*     frames[64];
+    int       n     = backtrace(frames, 64);
+    int       first = 0;
+    uintptr_t pc    = tm__sig_context_pc(context);
     for(int i = 0; pc && i < n; ++i)
-        if((uintptr_t) frames[i] == pc)
+        if((uintptr_t)frames[i] == pc)
         {
             first = i; /* the handler's own frames are left out */
             break;
@@ -225,7 +293,7 @@ static void tm__sig_backtrace(int fd, const void* context, long pid, long tid)
 void tm__sig_report(int sig, const siginfo_t* info, const void* context, long tid)
 {
     const tm__sig_row* row = tm__sig_row_of(sig);
-    long               pid = (long) getpid();
+    long               pid = (long)getpid();
     tm__sig_line       l;
     l.len = 0;
     tm__sig_puts(&l, "\n### ERROR ###  [ rank : ");
@@ -233,7 +301,7 @@ void tm__sig_report(int sig, const siginfo_t* info, const void* context, long ti
     tm__sig_puts(&l, " ] Error code : ");
     tm__sig_puti(&l, sig);
     tm__sig_puts(&l, " @ ");
-    tm__sig_putx(&l, (uintptr_t) info->si_addr);
+    tm__sig_putx(&l, (uintptr_t)info->si_addr);
     tm__sig_puts(&l, " : ");
     tm__sig_puts(&l, row ? row->name : "signal");
     tm__sig_puts(&l, " (");

@@ -26,7 +26,10 @@
 static volatile bool tm__sig_in_writer;
 static volatile long tm__sig_crashed_pid;
 
-long tm__data_pid(void) { return tm__sig_in_writer ? tm__sig_crashed_pid : (long) getpid(); }
+long tm__data_pid(void)
+{
+    return tm__sig_in_writer ? tm__sig_crashed_pid : (long)getpid();
+}
 
 /* ---- the writer --------------------------------------------------------------------------- */
 
@@ -34,7 +37,7 @@ long tm__data_pid(void) { return tm__sig_in_writer ? tm__sig_crashed_pid : (long
  * A fault here ends this copy only; the crashed process reports it. */
 static int tm__sig_writer_main(void* arg)
 {
-    (void) arg;
+    (void)arg;
     tm__sig_in_writer = true;
     struct sigaction dfl;
     memset(&dfl, 0, sizeof(dfl));
@@ -79,7 +82,7 @@ static void tm__sig_remove_temporaries(int dirfd, const char* suffix, int depth)
         if(n <= 0) break;
         for(long off = 0; off < n;)
         {
-            struct tm__sig_dirent* d = (struct tm__sig_dirent*) (void*) (buf + off);
+            struct tm__sig_dirent* d = (struct tm__sig_dirent*)(void*)(buf + off);
             off += d->reclen;
             const char* name = d->name;
             size_t      len  = strlen(name);
@@ -137,13 +140,12 @@ void tm__sig_write_outputs(int sig)
     tm__sig_puts(&l, "\n");
     tm__sig_flush(STDERR_FILENO, &l);
 
-    tm__sig_crashed_pid = (long) getpid();
+    tm__sig_crashed_pid = (long)getpid();
 #if defined(__linux__)
     /* clone(): a new process on its own stack (the alternate stack is small), without the
      * fork handlers fork() would run (they take locks and move the output folder) */
-    pid_t writer = tm__sig_writer_stack
-                       ? clone(tm__sig_writer_main, tm__sig_writer_stack, SIGCHLD, NULL)
-                       : -1;
+    pid_t writer =
+        tm__sig_writer_stack ? clone(tm__sig_writer_main, tm__sig_writer_stack, SIGCHLD, NULL) : -1;
     if(!tm__sig_writer_stack) errno = ENOMEM;
 #else
     pid_t writer = fork();
@@ -159,11 +161,11 @@ void tm__sig_write_outputs(int sig)
         tm__sig_flush(STDERR_FILENO, &l);
         return;
     }
-    unsigned        limit = atomic_load(&tm__sig_timeout_ms);
-    int64_t         start = tm__now_ns();
-    int  status   = 0;
-    bool reaped   = false;
-    bool stopped  = false;
+    unsigned limit   = atomic_load(&tm__sig_timeout_ms);
+    int64_t  start   = tm__now_ns();
+    int      status  = 0;
+    bool     reaped  = false;
+    bool     stopped = false;
     for(;;)
     {
         pid_t r = waitpid(writer, &status, WNOHANG);
@@ -173,10 +175,12 @@ void tm__sig_write_outputs(int sig)
             break;
         }
         if(r < 0 && errno != EINTR) break; /* SIGCHLD ignored: the kernel reaped it */
-        if((tm__now_ns() - start) / 1000000 >= (int64_t) limit)
+        if((tm__now_ns() - start) / 1000000 >= (int64_t)limit)
         {
             kill(writer, SIGKILL);
-            while(waitpid(writer, &status, 0) < 0 && errno == EINTR) {}
+            while(waitpid(writer, &status, 0) < 0 && errno == EINTR)
+            {
+            }
             stopped = true;
             break;
         }
@@ -192,7 +196,7 @@ void tm__sig_write_outputs(int sig)
         tm__sig_puts(&l, " s (a lock held when the signal came?): it was stopped; the outputs "
                          "it had not finished are not written\n");
         tm__sig_flush(STDERR_FILENO, &l);
-        tm__sig_clean_after((long) writer);
+        tm__sig_clean_after((long)writer);
     }
     else if(reaped && WIFSIGNALED(status))
     {
@@ -200,7 +204,7 @@ void tm__sig_write_outputs(int sig)
         tm__sig_puti(&l, WTERMSIG(status));
         tm__sig_puts(&l, ": the outputs it had not finished are not written\n");
         tm__sig_flush(STDERR_FILENO, &l);
-        tm__sig_clean_after((long) writer);
+        tm__sig_clean_after((long)writer);
     }
     else if(reaped && WEXITSTATUS(status) != 0)
         tm__sig_say("[timemory] not every output could be written after the signal (see above)\n");

@@ -16,8 +16,7 @@
 
 #define TM_SPARES_MAX 64 /* buffers of resumed coroutines kept for the next suspensions */
 
-struct tm__suspended
-{
+struct tm__suspended {
     tm__segment* slots; /* open addressing (linear probing) by owner, power-of-two capacity */
     size_t       cap;
     size_t       count;
@@ -123,7 +122,7 @@ static int tm__suspend_from(tm__graph* g, size_t base, unsigned skip_from, const
         tm__segment_end(g, stale, false, false, 0, 0.0);
         tm__remove(t, stale);
     }
-    tm__segment* s = t ? tm__insert(t, owner) : NULL;
+    tm__segment* s  = t ? tm__insert(t, owner) : NULL;
     int          rc = s ? tm__segment_take(g, base, skip_from, s) : TIMEMORY_ENOMEM;
     if(rc != TIMEMORY_OK)
     {
@@ -169,9 +168,9 @@ int timemory_hook_coroutine_suspend(const void* tag_a, const void* tag_b, const 
 int timemory_coroutine_resume(const void* owner)
 {
     if(!owner) return TIMEMORY_EINVAL;
-    tm__graph*   g = tm__graph_self();
+    tm__graph*     g = tm__graph_self();
     tm__suspended* t = g ? *tm__graph_suspended(g) : NULL;
-    tm__segment* s = tm__find(t, owner);
+    tm__segment*   s = tm__find(t, owner);
     if(!s) return TIMEMORY_ENOTFOUND;
     if(TM_UNLIKELY(tm__state >= 2)) return TIMEMORY_EFINALIZED;
     int rc = tm__segment_put(g, s);
@@ -338,7 +337,7 @@ int tm__segment_take(tm__graph* g, size_t base, unsigned skip_from, tm__segment*
         timemory_skipped_push e = k->entries[i];
         if(tm__skip_in_step(k, i, base, skip_from))
         {
-            e.below = e.below > base ? e.below - (unsigned)base : 0;
+            e.below               = e.below > base ? e.below - (unsigned)base : 0;
             s->skips[s->nskips++] = e;
         }
         else
@@ -359,11 +358,11 @@ int tm__segment_put(tm__graph* g, tm__segment* s)
     while(g->nframes + s->nframes > g->frame_cap)
         if(!tm__frames_grow(g)) return TIMEMORY_ENOMEM;
     if(!tm__skips_reserve(s->nskips)) return TIMEMORY_ENOMEM;
-    size_t base = g->nframes;
-    timemory_thread_skips* k = &timemory_thread_skipped;
+    size_t                 base = g->nframes;
+    timemory_thread_skips* k    = &timemory_thread_skipped;
     for(unsigned i = 0; i < s->nskips; ++i)
-        k->entries[k->count++] = (timemory_skipped_push){ s->skips[i].key,
-                                                          s->skips[i].below + (unsigned)base };
+        k->entries[k->count++] =
+            (timemory_skipped_push){ s->skips[i].key, s->skips[i].below + (unsigned)base };
     if(s->nframes)
     {
         memcpy(&g->frames[base], s->frames, s->nframes * sizeof(tm__frame));
@@ -377,8 +376,8 @@ int tm__segment_put(tm__graph* g, tm__segment* s)
     return TIMEMORY_OK;
 }
 
-void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks,
-                     int64_t end_ticks, double ns_per_tick)
+void tm__segment_end(tm__graph* g, tm__segment* s, bool record, bool hook_ticks, int64_t end_ticks,
+                     double ns_per_tick)
 {
     tm__frame* frames = s->frames;
     for(size_t i = s->nframes; record && i-- > 0;)

@@ -17,9 +17,10 @@ static size_t tm__char_len(const unsigned char* s, bool* ok)
         *ok = s[0] >= 0x20 && s[0] != 0x7f;
         return 1;
     }
-    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-             : s[0] >= 0xF0 && s[0] <= 0xF4                                   ? 4
-                                                                               : 0;
+    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                              : 0;
     for(size_t i = 1; i < n; ++i)
         if((s[i] & 0xC0) != 0x80) /* the NUL ends the scan too */
         {
@@ -32,9 +33,9 @@ static size_t tm__char_len(const unsigned char* s, bool* ok)
 
 size_t tm__text_columns(const char* text)
 {
-    size_t                cols = 0;
-    const unsigned char* p    = (const unsigned char*) text;
-    bool                  ok;
+    size_t               cols = 0;
+    const unsigned char* p    = (const unsigned char*)text;
+    bool                 ok;
     while(*p)
     {
         p += tm__char_len(p, &ok);
@@ -46,15 +47,15 @@ size_t tm__text_columns(const char* text)
 /* Appends characters [from, to) of text (character positions). */
 static void tm__put_chars(tm__buf* b, const char* text, size_t from, size_t to)
 {
-    const unsigned char* p = (const unsigned char*) text;
-    bool                  ok;
+    const unsigned char* p = (const unsigned char*)text;
+    bool                 ok;
     for(size_t i = 0; *p && i < to; ++i)
     {
         size_t n = tm__char_len(p, &ok);
         if(i >= from)
         {
             if(ok)
-                tm__buf_append(b, (const char*) p, n);
+                tm__buf_append(b, (const char*)p, n);
             else
                 tm__buf_putc(b, '?');
         }

@@ -25,49 +25,46 @@
 #include <unistd.h>
 
 /* One begin or end. depth: the push's index on its thread's frame stack. */
-typedef struct tm__tl_event
-{
+typedef struct tm__tl_event {
     int64_t  ts; /* ns, or the caller's ticks (TM__TL_TICKS) */
     uint64_t key;
     uint32_t depth;
     uint32_t flags; /* TM__TL_END, TM__TL_TICKS */
 } tm__tl_event;
 
-typedef struct tm__tl_ring
-{
+typedef struct tm__tl_ring {
     tm__tl_event* events;
-    size_t        cap;   /* slots of events */
-    size_t        count; /* slots written: stored with release by the owner, read with acquire */
-    size_t        open;  /* recorded begins whose end is still to come: their slots are kept */
-    size_t        limit; /* the hot path's bound: cap, or the event at which to name the thread */
+    size_t        cap;     /* slots of events */
+    size_t        count;   /* slots written: stored with release by the owner, read with acquire */
+    size_t        open;    /* recorded begins whose end is still to come: their slots are kept */
+    size_t        limit;   /* the hot path's bound: cap, or the event at which to name the thread */
     size_t        name_at; /* count at which the thread-start hook runs again (0: never) */
     unsigned      name_tries;
-    bool          started; /* the buffer was allocated (or failed to be) at the first event */
-    uint8_t       state;   /* what a begin recorded now returns (tm__tl_recorded_state(gen)) */
-    unsigned      gen;     /* tm__tl_gen when the buffer was last emptied */
-    uint64_t      dropped; /* events not recorded (relaxed atomic: output reads it) */
-    int           tid;     /* the thread's graph id (graph.c): 0 = the main thread */
+    bool          started;  /* the buffer was allocated (or failed to be) at the first event */
+    uint8_t       state;    /* what a begin recorded now returns (tm__tl_recorded_state(gen)) */
+    unsigned      gen;      /* tm__tl_gen when the buffer was last emptied */
+    uint64_t      dropped;  /* events not recorded (relaxed atomic: output reads it) */
+    int           tid;      /* the thread's graph id (graph.c): 0 = the main thread */
     char          name[64]; /* "" = unnamed; changed under tm__tl_mutex */
 } tm__tl_ring;
 
 /* ---- registry of buffers (a lock at registration, naming and output only) -------------------- */
 
-static pthread_mutex_t tm__tl_mutex = PTHREAD_MUTEX_INITIALIZER;
-static tm__tl_ring**   tm__tl_rings;
-static size_t          tm__tl_nrings;
-static size_t          tm__tl_cap;
+static pthread_mutex_t            tm__tl_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tm__tl_ring**              tm__tl_rings;
+static size_t                     tm__tl_nrings;
+static size_t                     tm__tl_cap;
 static _Thread_local tm__tl_ring* tm__tl_tls __attribute__((tls_model("initial-exec")));
 /* bumped by timemory_clear (and in a forked child): buffers of an older generation are empty,
  * their owners empty them at their next event */
-static _Atomic unsigned tm__tl_gen;
-static pthread_key_t    tm__tl_key;
-static pthread_once_t   tm__tl_once = PTHREAD_ONCE_INIT;
-static bool             tm__tl_key_ok;
+static _Atomic unsigned                  tm__tl_gen;
+static pthread_key_t                     tm__tl_key;
+static pthread_once_t                    tm__tl_once = PTHREAD_ONCE_INIT;
+static bool                              tm__tl_key_ok;
 static _Atomic(timemory_thread_start_fn) tm__tl_start_hook;
 /* caller ticks -> ns: the source's ticks and CLOCK_MONOTONIC read together when it is given,
  * and again at output; without a source ticks are nanoseconds */
-static struct
-{
+static struct {
     timemory_tick_source_fn source;
     int64_t                 anchor_ticks;
     int64_t                 anchor_ns;
@@ -256,7 +253,7 @@ static inline void tm__tl_drop(tm__tl_ring* r)
 }
 
 __attribute__((noinline)) static uint8_t tm__tl_begin_slow(int tid, uint64_t key, uint32_t depth,
-                                                         int64_t ts, unsigned flags)
+                                                           int64_t ts, unsigned flags)
 {
     tm__tl_ring* r = tm__tl_prepare(tid);
     if(!r) return 0;
@@ -300,7 +297,7 @@ void tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, u
 int64_t tm__timeline_now(void)
 {
     if(TM_LIKELY(tm__fast_wall)) return tm__now_ns();
-    int64_t v[1][2]; /* a test's injected clock */
+    int64_t  v[1][2]; /* a test's injected clock */
     tm__cset wall = tm__cset_one(TIMEMORY_WALL_CLOCK);
     tm__record_set(&wall, v);
     return v[0][0];
@@ -502,11 +499,10 @@ static void tm__tl_metadata(tm__buf* b, bool* first, const char* what, long pid,
  * earlier than its parent or its previous sibling ended, and ends no earlier than its last
  * child) so that conversion of caller ticks cannot unnest them; begins without an end (calls
  * still running) are "B" events. Returns the number of calls written. */
-static size_t tm__tl_write_thread(tm__buf* b, bool* first, long pid, const tm__tl_ring* r,
-                                  size_t n, int64_t at, int64_t an, double npt)
+static size_t tm__tl_write_thread(tm__buf* b, bool* first, long pid, const tm__tl_ring* r, size_t n,
+                                  int64_t at, int64_t an, double npt)
 {
-    typedef struct tm__tl_open
-    {
+    typedef struct tm__tl_open {
         size_t  idx;
         int64_t child_end; /* the end of its last child so far */
     } tm__tl_open;
@@ -530,8 +526,8 @@ static size_t tm__tl_write_thread(tm__buf* b, bool* first, long pid, const tm__t
             int64_t floor = depth ? start[stack[depth - 1].idx] : INT64_MIN;
             int64_t last  = depth ? stack[depth - 1].child_end : root_last;
             if(last > floor) floor = last;
-            start[i] = ts < floor ? floor : ts;
-            end[i]   = INT64_MIN;
+            start[i]       = ts < floor ? floor : ts;
+            end[i]         = INT64_MIN;
             stack[depth++] = (tm__tl_open){ i, INT64_MIN };
             continue;
         }
@@ -565,8 +561,8 @@ static size_t tm__tl_write_thread(tm__buf* b, bool* first, long pid, const tm__t
         {
             char* q = unknown;
             memcpy(q, "unknown-hash=", 13);
-            q    = tm__fmt_u64(q + 13, e->key);
-            *q   = '\0';
+            q     = tm__fmt_u64(q + 13, e->key);
+            *q    = '\0';
             label = unknown;
         }
         size_t len = strlen(label);
@@ -574,8 +570,8 @@ static size_t tm__tl_write_thread(tm__buf* b, bool* first, long pid, const tm__t
         if(!p) break;
         p = memcpy(p, *first ? "\n{\"name\":" : ",\n{\"name\":", *first ? 9 : 10);
         p += *first ? 9 : 10;
-        *first = false;
-        p      = tm__fmt_json_string(p, label);
+        *first      = false;
+        p           = tm__fmt_json_string(p, label);
         bool closed = end[i] != INT64_MIN;
         memcpy(p, closed ? ",\"ph\":\"X\",\"ts\":" : ",\"ph\":\"B\",\"ts\":", 15);
         p = tm__tl_fmt_us(p + 15, start[i]);
@@ -606,10 +602,10 @@ void tm__write_timeline(tm__buf* b)
     long pid = tm__data_pid();
     char process[256];
     tm__tl_process_name(process, sizeof(process));
-    int64_t at = 0, an = 0;
-    double  npt = tm__tl_tick_ratio(&at, &an);
-    unsigned gen   = tm__tl_generation();
-    bool     first = true;
+    int64_t  at = 0, an = 0;
+    double   npt           = tm__tl_tick_ratio(&at, &an);
+    unsigned gen           = tm__tl_generation();
+    bool     first         = true;
     uint64_t total_dropped = 0, total_events = 0;
     size_t   threads = 0;
     tm__buf_puts(b, "{\"traceEvents\":[");
@@ -628,8 +624,7 @@ void tm__write_timeline(tm__buf* b)
         else
             snprintf(name, sizeof(name), "thread %d", r->tid);
         tm__tl_metadata(b, &first, "thread_name", pid, r->tid, "name", name, dropped, true);
-        tm__tl_metadata(b, &first, "thread_sort_index", pid, r->tid, "sort_index", NULL, 0,
-                        false);
+        tm__tl_metadata(b, &first, "thread_sort_index", pid, r->tid, "sort_index", NULL, 0, false);
         tm__tl_write_thread(b, &first, pid, r, n, at, an, npt);
         total_dropped += dropped;
         total_events += n;
@@ -666,8 +661,7 @@ size_t tm__timeline_events(int tid, tm__timeline_event* out, size_t max, uint64_
         size_t count = __atomic_load_n(&r->count, __ATOMIC_ACQUIRE);
         if(dropped) *dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
         for(size_t k = 0; k < count && n < max; ++k, ++n)
-            out[n] = (tm__timeline_event){ r->events[k].ts, r->events[k].key,
-                                           r->events[k].depth,
+            out[n] = (tm__timeline_event){ r->events[k].ts, r->events[k].key, r->events[k].depth,
                                            (r->events[k].flags & TM__TL_END) != 0 };
         break;
     }

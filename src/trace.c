@@ -45,7 +45,7 @@ static tm__throttle* tm__tt_find(uint64_t key, bool create)
         t->cap = 64;
     }
     size_t mask = t->cap - 1;
-    size_t i    = (size_t) (key ^ (key >> 31)) & mask;
+    size_t i    = (size_t)(key ^ (key >> 31)) & mask;
     for(;; i = (i + 1) & mask)
     {
         if(t->slots[i].used && t->slots[i].key == key) return &t->slots[i];
@@ -60,7 +60,7 @@ static tm__throttle* tm__tt_find(uint64_t key, bool create)
         for(size_t k = 0; k < t->cap; ++k)
         {
             if(!t->slots[k].used) continue;
-            size_t j = (size_t) (t->slots[k].key ^ (t->slots[k].key >> 31)) & (cap - 1);
+            size_t j = (size_t)(t->slots[k].key ^ (t->slots[k].key >> 31)) & (cap - 1);
             while(slots[j].used) j = (j + 1) & (cap - 1);
             slots[j] = t->slots[k];
         }
@@ -68,7 +68,7 @@ static tm__throttle* tm__tt_find(uint64_t key, bool create)
         t->slots = slots;
         t->cap   = cap;
         mask     = cap - 1;
-        i        = (size_t) (key ^ (key >> 31)) & mask;
+        i        = (size_t)(key ^ (key >> 31)) & mask;
         while(t->slots[i].used) i = (i + 1) & mask;
     }
     t->slots[i].used = true;
@@ -83,7 +83,7 @@ static const tm__cset* tm__trace_components(void)
     unsigned gen = __atomic_load_n(&tm__settings_generation, __ATOMIC_ACQUIRE);
     if(TM_LIKELY(gen == tm__trace_generation)) return &tm__trace_mask;
     static const char* const sources[] = { "trace_components", "components", "global_components" };
-    tm__cset                 mask      = {{0}};
+    tm__cset                 mask      = { { 0 } };
     for(size_t i = 0; i < 3 && tm__cset_empty(&mask); ++i)
     {
         char* text = tm__settings_string_copy(sources[i]);
@@ -108,7 +108,7 @@ int timemory_trace_init(const char* components, bool read_command_line, const ch
     if(first && components && *components)
     {
         fprintf(stderr, "[timemory_trace_init]> pid = %ld, command: %s, default components: %s\n",
-                (long) getpid(), command ? command : "", components);
+                (long)getpid(), command ? command : "", components);
         setenv("TIMEMORY_TRACE_COMPONENTS", components, 0);
         char cur[2];
         if(timemory_settings_get_string("trace_components", cur, sizeof(cur)) == 0)
@@ -124,8 +124,8 @@ int timemory_trace_init(const char* components, bool read_command_line, const ch
             cmd = tm__strdup(command);
         else if(read_command_line)
         {
-            FILE* f = fopen("/proc/self/cmdline", "r");
-            char  buf[1024];
+            FILE*  f = fopen("/proc/self/cmdline", "r");
+            char   buf[1024];
             size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
             if(f) fclose(f);
             buf[n] = '\0';
@@ -152,7 +152,10 @@ int timemory_trace_finalize(void)
     return last ? timemory_finalize() : TIMEMORY_OK;
 }
 
-bool timemory_trace_is_initialized(void) { return tm__trace_refs > 0; }
+bool timemory_trace_is_initialized(void)
+{
+    return tm__trace_refs > 0;
+}
 
 void timemory_trace_set_env(const char* var, const char* value)
 {
@@ -186,11 +189,11 @@ int timemory_pop_trace_hash(uint64_t key)
     int rc = timemory_pop(key);
     if(rc != TIMEMORY_OK || t->open == 0) return rc;
     if(--t->open == 0) t->accum_ns += tm__now_ns() - t->start_ns;
-    uint64_t every = (uint64_t) tm__settings.throttle_count;
+    uint64_t every = (uint64_t)tm__settings.throttle_count;
     if(every > 0 && ++t->count % every == 0)
     {
-        int64_t avg = t->accum_ns / (int64_t) t->count;
-        if(avg < (int64_t) tm__settings.throttle_value)
+        int64_t avg = t->accum_ns / (int64_t)t->count;
+        if(avg < (int64_t)tm__settings.throttle_value)
         {
             t->throttled = true;
             if(tm__settings.verbose > 0)
@@ -198,8 +201,8 @@ int timemory_pop_trace_hash(uint64_t key)
                         "[timemory-trace]> Throttling all future calls to '%s' on rank = 0, "
                         "pid = %ld. avg runtime = %lld ns from %llu invocations... Consider "
                         "eliminating from instrumentation...\n",
-                        tm__lookup(key) ? tm__lookup(key) : "?", (long) getpid(),
-                        (long long) avg, (unsigned long long) t->count);
+                        tm__lookup(key) ? tm__lookup(key) : "?", (long)getpid(), (long long)avg,
+                        (unsigned long long)t->count);
         }
         t->count    = 0;
         t->accum_ns = 0;

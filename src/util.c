@@ -56,8 +56,8 @@ int tm__report_errors(const char* when)
     int first = TIMEMORY_OK;
     int n     = timemory_take_errors(&first);
     if(n > 0)
-        tm__warn("%d push/pop or hook call%s failed since the last report (%s); the first: %s",
-                 n, n == 1 ? "" : "s", when, timemory_strerror(first));
+        tm__warn("%d push/pop or hook call%s failed since the last report (%s); the first: %s", n,
+                 n == 1 ? "" : "s", when, timemory_strerror(first));
     return n;
 }
 
@@ -65,15 +65,20 @@ const char* timemory_strerror(int code)
 {
     switch(code)
     {
-#define TM_ERROR_CASE(name, value, msg)                                                        \
-    case value: return msg;
+#define TM_ERROR_CASE(name, value, msg)                                                            \
+    case value:                                                                                    \
+        return msg;
         TIMEMORY_ERRORS(TM_ERROR_CASE)
 #undef TM_ERROR_CASE
-        default: return "unknown error";
+    default:
+        return "unknown error";
     }
 }
 
-void timemory_free(void* ptr) { free(ptr); }
+void timemory_free(void* ptr)
+{
+    free(ptr);
+}
 
 char* tm__strdup(const char* s)
 {
@@ -128,7 +133,7 @@ int tm__write_file_atomic(const char* path, const char* data, size_t len)
         if(tm__mkdir_p(dir) != TIMEMORY_OK) return TIMEMORY_EIO;
     }
     char tmp[4096 + 64];
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long) getpid());
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     FILE* f = fopen(tmp, "wb");
     if(!f) return TIMEMORY_EIO;
     bool ok = fwrite(data, 1, len, f) == len;

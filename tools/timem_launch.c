@@ -46,18 +46,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TL_NIO 5
+#define TL_NIO      5
 #define TL_MAX_PERF 32
 
-typedef struct tl_usage
-{
+typedef struct tl_usage {
     long long fields[9]; /* utime us, stime us, maxrss KiB, minflt, majflt, nvcsw, nivcsw,
                             inblock, oublock */
     long long io[TL_NIO];
     bool      has_io;
 } tl_usage;
 
-static const int tl_held[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
+static const int tl_held[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
 #define TL_NHELD ((int)(sizeof(tl_held) / sizeof(tl_held[0])))
 
 static long long tl_now_ns(void)
@@ -70,9 +69,9 @@ static long long tl_now_ns(void)
 /* rchar, wchar, read_bytes, write_bytes, cancelled_write_bytes of pid; false when unreadable */
 static bool tl_read_io(pid_t pid, long long io[TL_NIO])
 {
-    static const char* const keys[TL_NIO] = {"rchar:", "wchar:", "read_bytes:", "write_bytes:",
-                                             "cancelled_write_bytes:"};
-    char path[64];
+    static const char* const keys[TL_NIO] = { "rchar:", "wchar:", "read_bytes:", "write_bytes:",
+                                              "cancelled_write_bytes:" };
+    char                     path[64];
     snprintf(path, sizeof(path), "/proc/%ld/io", (long)pid);
     FILE* file = fopen(path, "r");
     if(!file) return false;
@@ -116,8 +115,7 @@ static void tl_add(tl_usage* usage, const struct rusage* ru, const long long* io
     }
     if(io)
     {
-        for(int i = 0; i < TL_NIO; ++i)
-            usage->io[i] += io[i];
+        for(int i = 0; i < TL_NIO; ++i) usage->io[i] += io[i];
         usage->has_io = true;
     }
 }
@@ -125,8 +123,7 @@ static void tl_add(tl_usage* usage, const struct rusage* ru, const long long* io
 static void tl_write_usage(FILE* out, const char* name, const tl_usage* usage)
 {
     fprintf(out, "%s", name);
-    for(int i = 0; i < 9; ++i)
-        fprintf(out, " %lld", usage->fields[i]);
+    for(int i = 0; i < 9; ++i) fprintf(out, " %lld", usage->fields[i]);
     fputc('\n', out);
 }
 
@@ -134,15 +131,13 @@ static void tl_write_io(FILE* out, const char* name, const tl_usage* usage)
 {
     fprintf(out, "%s", name);
     if(!usage->has_io) fprintf(out, " -");
-    for(int i = 0; usage->has_io && i < TL_NIO; ++i)
-        fprintf(out, " %lld", usage->io[i]);
+    for(int i = 0; usage->has_io && i < TL_NIO; ++i) fprintf(out, " %lld", usage->io[i]);
     fputc('\n', out);
 }
 
 /* Waits for a child that has ended (or, with WNOHANG, returns 0 when none has): reads its I/O
  * while it is a zombie, then reaps it. Returns its pid, 0, or -1 when there is no child. */
-static pid_t tl_reap(int flags, int* status, struct rusage* ru, long long io[TL_NIO],
-                     bool* has_io)
+static pid_t tl_reap(int flags, int* status, struct rusage* ru, long long io[TL_NIO], bool* has_io)
 {
     siginfo_t info;
     for(;;)
@@ -165,8 +160,8 @@ static int tl_parse_perf(const char* text, uint32_t* types, uint64_t* configs)
     int n = 0;
     while(*text)
     {
-        char*              end    = NULL;
-        unsigned long      type   = strtoul(text, &end, 10);
+        char*         end  = NULL;
+        unsigned long type = strtoul(text, &end, 10);
         if(!end || *end != ':' || n == TL_MAX_PERF) return -1;
         unsigned long long config = strtoull(end + 1, &end, 10);
         if(!end || (*end && *end != ',')) return -1;
@@ -243,12 +238,11 @@ int main(int argc, char** argv)
     sigemptyset(&ignore.sa_mask);
     deflt            = ignore;
     deflt.sa_handler = SIG_DFL;
-    for(int i = 0; i < TL_NHELD; ++i)
-        sigaction(tl_held[i], &ignore, &saved[i]);
+    for(int i = 0; i < TL_NHELD; ++i) sigaction(tl_held[i], &ignore, &saved[i]);
     /* an ignored SIGCHLD (inherited through exec) would reap the children before wait4 */
     sigaction(SIGCHLD, &deflt, &saved_chld);
 
-    int failed[2], go[2] = {-1, -1};
+    int failed[2], go[2] = { -1, -1 };
     if(pipe2(failed, O_CLOEXEC) < 0 || (nperf > 0 && pipe2(go, O_CLOEXEC) < 0))
     {
         fprintf(out, "error %d\n", errno);
@@ -263,8 +257,7 @@ int main(int argc, char** argv)
     }
     if(child == 0)
     {
-        for(int i = 0; i < TL_NHELD; ++i)
-            sigaction(tl_held[i], &saved[i], NULL);
+        for(int i = 0; i < TL_NHELD; ++i) sigaction(tl_held[i], &saved[i], NULL);
         sigaction(SIGCHLD, &saved_chld, NULL);
         close(failed[0]);
         if(go[0] >= 0)
@@ -278,7 +271,7 @@ int main(int argc, char** argv)
             close(go[0]);
         }
         execvp(argv[first], argv + first);
-        int code = errno;
+        int     code    = errno;
         ssize_t written = write(failed[1], &code, sizeof(code));
         (void)written;
         _exit(127);
@@ -303,7 +296,7 @@ int main(int argc, char** argv)
     if(got == (ssize_t)sizeof(code)) fprintf(out, "error %d\n", code);
 
     tl_usage      command, orphans;
-    long long     wall = 0, io[TL_NIO];
+    long long     wall   = 0, io[TL_NIO];
     int           status = 0, count = 0;
     struct rusage ru;
     bool          has_io = false, done = false;

@@ -30,14 +30,14 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static double cpu_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void pairs(long n)
@@ -50,12 +50,21 @@ static void pairs(long n)
 }
 
 /* one loop per state, exported and never inlined (a profiler tells them apart) */
-void loop_no_mpi(long n);
-void loop_mpi_initialized(long n);
-void loop_plugin_loaded(long n);
-__attribute__((noipa)) void loop_no_mpi(long n) { pairs(n); }
-__attribute__((noipa)) void loop_mpi_initialized(long n) { pairs(n); }
-__attribute__((noipa)) void loop_plugin_loaded(long n) { pairs(n); }
+void                        loop_no_mpi(long n);
+void                        loop_mpi_initialized(long n);
+void                        loop_plugin_loaded(long n);
+__attribute__((noipa)) void loop_no_mpi(long n)
+{
+    pairs(n);
+}
+__attribute__((noipa)) void loop_mpi_initialized(long n)
+{
+    pairs(n);
+}
+__attribute__((noipa)) void loop_plugin_loaded(long n)
+{
+    pairs(n);
+}
 
 /* ns per pair of this thread's CPU time (preemption by other programs is not counted), best
  * of 7 rounds */
@@ -66,7 +75,7 @@ static double best_ns(void (*loop)(long), long n)
     {
         double t0 = cpu_s();
         loop(n);
-        double ns = (cpu_s() - t0) * 1e9 / (double) n;
+        double ns = (cpu_s() - t0) * 1e9 / (double)n;
         if(ns < best) best = ns;
     }
     return best;
@@ -117,7 +126,7 @@ int main(int argc, char** argv)
     timemory_settings_set_bool("file_output", false);
     timemory_set_default_components(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK));
 
-    char** names = malloc((size_t) nodes * sizeof(char*));
+    char** names = malloc((size_t)nodes * sizeof(char*));
     for(long i = 0; i < nodes; ++i)
     {
         names[i] = malloc(32);

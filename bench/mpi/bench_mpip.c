@@ -21,7 +21,7 @@ static double now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 static double per_call(int (*test)(MPI_Request*, int*, MPI_Status*), long n)
@@ -33,7 +33,7 @@ static double per_call(int (*test)(MPI_Request*, int*, MPI_Status*), long n)
         int         flag = 0;
         double      t0   = now_ns();
         for(long i = 0; i < n; ++i) test(&req, &flag, MPI_STATUS_IGNORE);
-        double dt = (now_ns() - t0) / (double) n;
+        double dt = (now_ns() - t0) / (double)n;
         if(rep == 0 || dt < best) best = dt;
     }
     return best;
@@ -51,9 +51,9 @@ int main(int argc, char** argv)
 
     /* linked: started when loaded; stop it for the first measurements */
     timemory_stop_mpip(timemory_mpip_autostart_id());
-    double floor_ns   = per_call(PMPI_Test, n);
-    double stopped_ns = per_call(MPI_Test, n);
-    uint64_t id       = timemory_start_mpip();
+    double   floor_ns   = per_call(PMPI_Test, n);
+    double   stopped_ns = per_call(MPI_Test, n);
+    uint64_t id         = timemory_start_mpip();
     timemory_pause();
     double paused_ns = per_call(MPI_Test, n);
     timemory_resume();

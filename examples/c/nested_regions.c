@@ -33,7 +33,7 @@ static void work(const char* outer, int inner_calls)
 
 static void* worker(void* arg)
 {
-    (void) arg;
+    (void)arg;
     work("worker-outer", 2);
     return NULL;
 }

@@ -38,8 +38,7 @@ enum timemory_component {
 };
 
 /* The number of table rows, counted from the table. */
-enum
-{
+enum {
 #define TIMEMORY_COMPONENT_COUNT_ROW(...) +1
     TIMEMORY_COMPONENT_TABLE_SIZE = 0 TIMEMORY_COMPONENTS(TIMEMORY_COMPONENT_COUNT_ROW)
 #undef TIMEMORY_COMPONENT_COUNT_ROW
@@ -47,13 +46,13 @@ enum
 
 /* Components registered at run time (timemory_component_register): at most this many, with
  * public ids from TIMEMORY_COMPONENT_RUNTIME_FIRST up (table values stay below it). */
-#define TIMEMORY_COMPONENT_RUNTIME_MAX 64
+#define TIMEMORY_COMPONENT_RUNTIME_MAX   64
 #define TIMEMORY_COMPONENT_RUNTIME_FIRST 256
 /* Every component the library can hold: the table rows, then the run-time ones. A set has one
  * bit per component; the bit is the library's dense index, not the public id (a row's position
  * in the table, then registration order), so sets are built with the functions of timemory.h
  * (timemory_component_set_add, ..._from_mask) rather than by shifting ids. */
-#define TIMEMORY_COMPONENT_CAPACITY (TIMEMORY_COMPONENT_TABLE_SIZE + TIMEMORY_COMPONENT_RUNTIME_MAX)
+#define TIMEMORY_COMPONENT_CAPACITY  (TIMEMORY_COMPONENT_TABLE_SIZE + TIMEMORY_COMPONENT_RUNTIME_MAX)
 #define TIMEMORY_COMPONENT_SET_WORDS ((TIMEMORY_COMPONENT_CAPACITY + 63) / 64)
 
 /* ---------------------------------------------------------------------------------------- */
@@ -95,8 +94,8 @@ TIMEMORY_API int timemory_component_format_value(int id, double value, int width
 /* "   6.534 sec wall" / "   5.116 MB start peak rss,    5.120 MB stop peak rss": n (1 or 2)
  * display values with their display units and labels, as a component object's str() and the
  * Python bundles print them. snprintf conventions. */
-TIMEMORY_API int timemory_component_format_values(int id, const double* values, int n,
-                                                  char* buf, size_t cap);
+TIMEMORY_API int timemory_component_format_values(int id, const double* values, int n, char* buf,
+                                                  size_t cap);
 
 /* Components with the original's sample() (memory and I/O levels): value = accum =
  * max(value, record()), element 0 only. TIMEMORY_EINVAL for the others. */
@@ -117,14 +116,13 @@ TIMEMORY_API int  timemory_component_sample(int id, int64_t value[2], int64_t ac
  * its name. */
 typedef int (*timemory_component_read_fn)(void* context, int64_t* values);
 
-typedef struct timemory_component_spec
-{
-    const char* name;        /* the source (one member: the member's primary id) */
-    const char* description; /* banner / docstring text (NULL: "") */
-    unsigned    flags;       /* TIMEMORY_CFLAG_* (TIMING, MEMORY, INTEGER, ...) of every member */
-    const char* unit_repr;   /* display unit of a member without TIMING/MEMORY (NULL: "") */
-    double      unit_value;  /* its multiplier, JSON unit_value (0: 1) */
-    int         nmembers;    /* 1 .. TIMEMORY_COMPONENT_RUNTIME_MAX (0: 1) */
+typedef struct timemory_component_spec {
+    const char*        name;        /* the source (one member: the member's primary id) */
+    const char*        description; /* banner / docstring text (NULL: "") */
+    unsigned           flags; /* TIMEMORY_CFLAG_* (TIMING, MEMORY, INTEGER, ...) of every member */
+    const char*        unit_repr;    /* display unit of a member without TIMING/MEMORY (NULL: "") */
+    double             unit_value;   /* its multiplier, JSON unit_value (0: 1) */
+    int                nmembers;     /* 1 .. TIMEMORY_COMPONENT_RUNTIME_MAX (0: 1) */
     const char* const* member_names; /* nmembers primary ids (NULL with nmembers 1: name) */
     const char* const* member_labels; /* labels (file names, METRIC column); NULL: the names */
     timemory_component_read_fn read;

@@ -7,8 +7,8 @@
  * elements per thread up to max_data_size bytes, for float and/or double, with num_threads
  * threads (barrier-synchronised, each on its own buffer), timed with CLOCK_MONOTONIC between
  * the barriers; each point is measured `repeats` times and the fastest kept (a shared machine
- * preempts some measurements). Each measured point goes to a callback; nothing is written to files here
- * (python/timemory/ert writes ert_results.json).
+ * preempts some measurements). Each measured point goes to a callback; nothing is written to files
+ * here (python/timemory/ert writes ert_results.json).
  */
 #ifndef TIMEMORY_ERT_H
 #define TIMEMORY_ERT_H
@@ -19,13 +19,12 @@
 extern "C" {
 #endif
 
-#define TIMEMORY_ERT_FLOAT 1u  /* dtype bit: float kernels */
-#define TIMEMORY_ERT_DOUBLE 2u /* dtype bit: double kernels */
+#define TIMEMORY_ERT_FLOAT       1u /* dtype bit: float kernels */
+#define TIMEMORY_ERT_DOUBLE      2u /* dtype bit: double kernels */
 #define TIMEMORY_ERT_MAX_KERNELS 16
-#define TIMEMORY_ERT_MAX_OPS 4096 /* FLOPs per element of one kernel, at most */
+#define TIMEMORY_ERT_MAX_OPS     4096 /* FLOPs per element of one kernel, at most */
 
-typedef struct timemory_ert_config
-{
+typedef struct timemory_ert_config {
     uint64_t min_working_set; /* elements per thread of the smallest working set (>= 1) */
     uint64_t max_data_size;   /* bytes of the largest working set, all threads together */
     uint64_t num_threads;     /* threads (>= 1; the calling thread is one of them) */
@@ -41,8 +40,7 @@ typedef struct timemory_ert_config
  * total_bytes = trials * working_set * 2 (a load and a store per element); total_ops = trials *
  * elements of all threads * ops_per_set. elapsed_ns: first barrier to last, CLOCK_MONOTONIC,
  * the fastest of the point's `repeats` measurements. */
-typedef struct timemory_ert_point
-{
+typedef struct timemory_ert_point {
     unsigned    dtype;       /* TIMEMORY_ERT_FLOAT or TIMEMORY_ERT_DOUBLE */
     const char* dtype_name;  /* "float" or "double" */
     unsigned    ops_per_set; /* FLOPs per element */

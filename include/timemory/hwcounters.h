@@ -48,12 +48,11 @@ TIMEMORY_API const char* timemory_hwcounters_backend(void);
 TIMEMORY_API const char* timemory_hwcounters_reason(void);
 /* This thread's counts since its counters opened (at its first read): values[0..count-1];
  * returns count or a negative error. One read() per call, no lock, no allocation. */
-TIMEMORY_API int         timemory_hwcounters_read(int64_t* values);
+TIMEMORY_API int timemory_hwcounters_read(int64_t* values);
 /* The perf_event attr.type and attr.config of name (perf's names, perf::NAME, PERF_COUNT_*,
  * the presets that are one generic event): 0, or TIMEMORY_EUNKNOWN. For tools that count
  * another process (timem counts its command with them). */
-TIMEMORY_API int timemory_hwcounters_perf_code(const char* name, uint32_t* type,
-                                               uint64_t* config);
+TIMEMORY_API int timemory_hwcounters_perf_code(const char* name, uint32_t* type, uint64_t* config);
 
 #ifdef __cplusplus
 }

@@ -23,21 +23,20 @@ extern "C" {
 #endif
 
 /* The functions tracked: the entry named after each. */
-#define TIMEMORY_ALLOC_FUNCTIONS(X)                                                             \
-    X(TIMEMORY_ALLOC_MALLOC, "malloc")                                                          \
-    X(TIMEMORY_ALLOC_CALLOC, "calloc")                                                          \
-    X(TIMEMORY_ALLOC_REALLOC, "realloc")                                                        \
-    X(TIMEMORY_ALLOC_FREE, "free")                                                              \
-    X(TIMEMORY_ALLOC_POSIX_MEMALIGN, "posix_memalign")                                          \
-    X(TIMEMORY_ALLOC_ALIGNED_ALLOC, "aligned_alloc")                                            \
-    X(TIMEMORY_ALLOC_MEMALIGN, "memalign")                                                      \
-    X(TIMEMORY_ALLOC_VALLOC, "valloc")                                                          \
-    X(TIMEMORY_ALLOC_PVALLOC, "pvalloc")                                                        \
+#define TIMEMORY_ALLOC_FUNCTIONS(X)                                                                \
+    X(TIMEMORY_ALLOC_MALLOC, "malloc")                                                             \
+    X(TIMEMORY_ALLOC_CALLOC, "calloc")                                                             \
+    X(TIMEMORY_ALLOC_REALLOC, "realloc")                                                           \
+    X(TIMEMORY_ALLOC_FREE, "free")                                                                 \
+    X(TIMEMORY_ALLOC_POSIX_MEMALIGN, "posix_memalign")                                             \
+    X(TIMEMORY_ALLOC_ALIGNED_ALLOC, "aligned_alloc")                                               \
+    X(TIMEMORY_ALLOC_MEMALIGN, "memalign")                                                         \
+    X(TIMEMORY_ALLOC_VALLOC, "valloc")                                                             \
+    X(TIMEMORY_ALLOC_PVALLOC, "pvalloc")                                                           \
     X(TIMEMORY_ALLOC_REALLOCARRAY, "reallocarray")
 
 #define TIMEMORY_ALLOC_ENUM(name, label) name,
-typedef enum timemory_alloc_function
-{
+typedef enum timemory_alloc_function {
     TIMEMORY_ALLOC_FUNCTIONS(TIMEMORY_ALLOC_ENUM) TIMEMORY_ALLOC_COUNT
 } timemory_alloc_function;
 #undef TIMEMORY_ALLOC_ENUM
@@ -74,7 +73,7 @@ static inline void timemory_alloc_note(int function, size_t bytes)
 {
     if(__builtin_expect(__atomic_load_n(&timemory_mallocp_active, __ATOMIC_RELAXED) != 0, 0) &&
        timemory_alloc_hold == 0)
-        (void) timemory_alloc_event(function, bytes);
+        (void)timemory_alloc_event(function, bytes);
 }
 
 #ifdef __cplusplus

@@ -18,26 +18,26 @@ extern "C" {
 #endif
 
 /* The plugin is installed and loads (this loads the MPI library into the process). */
-TIMEMORY_API bool        timemory_mpi_supported(void);
+TIMEMORY_API bool timemory_mpi_supported(void);
 /* Why MPI cannot be used (plugin missing, another MPI library, ...), NULL when it can. */
 TIMEMORY_API const char* timemory_mpi_unavailable_reason(void);
 /* Looks for MPI in the process and, when it is initialized, arranges that MPI_Finalize first
  * finalizes timemory (timemory_init calls it; call it after MPI_Init when timemory was
  * initialized before). True when MPI is initialized and not finalized. */
-TIMEMORY_API bool        timemory_mpi_notice(void);
+TIMEMORY_API bool timemory_mpi_notice(void);
 /* MPI is initialized and not finalized (loads nothing when the process has no MPI). */
-TIMEMORY_API bool        timemory_mpi_is_active(void);
+TIMEMORY_API bool timemory_mpi_is_active(void);
 /* Rank and size in MPI_COMM_WORLD; 0 and 1 when MPI is not active. */
-TIMEMORY_API int         timemory_mpi_rank(void);
-TIMEMORY_API int         timemory_mpi_size(void);
+TIMEMORY_API int timemory_mpi_rank(void);
+TIMEMORY_API int timemory_mpi_size(void);
 /* MPI_Init_thread with the level of the mpi_thread_type setting when mpi_thread is true
  * (MPI_Init when that fails), else MPI_Init; nothing when MPI is already initialized.
  * argc/argv may be NULL. TIMEMORY_EUNAVAILABLE without MPI support (see
  * timemory_mpi_unavailable_reason), TIMEMORY_EIO when MPI reports an error. */
-TIMEMORY_API int         timemory_mpi_init(int* argc, char*** argv);
+TIMEMORY_API int timemory_mpi_init(int* argc, char*** argv);
 /* MPI_Finalize (timemory finalizes first, inside it); nothing when MPI is not active. */
-TIMEMORY_API int         timemory_mpi_finalize(void);
-TIMEMORY_API int         timemory_mpi_barrier(void);
+TIMEMORY_API int timemory_mpi_finalize(void);
+TIMEMORY_API int timemory_mpi_barrier(void);
 /* Descriptions: "library" (the MPI library in the process), "exe" (mpiexec found at build
  * time), "c" (the MPI C compiler, include directories and libraries of the build), "cxx",
  * "version" (MPI standard), "path" (the MPI library file). Static text; "MPI not supported"
@@ -45,7 +45,7 @@ TIMEMORY_API int         timemory_mpi_barrier(void);
 TIMEMORY_API const char* timemory_mpi_info(const char* what);
 /* fn(arg) runs inside MPI_Finalize just before timemory finalizes there (the Python
  * extension stops the profiler and tracer this way). NULL removes it. */
-TIMEMORY_API void        timemory_mpi_set_finalize_callback(void (*fn)(void*), void* arg);
+TIMEMORY_API void timemory_mpi_set_finalize_callback(void (*fn)(void*), void* arg);
 
 #ifdef __cplusplus
 }

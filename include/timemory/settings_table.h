@@ -8,6 +8,8 @@
 #ifndef TIMEMORY_SETTINGS_TABLE_H
 #define TIMEMORY_SETTINGS_TABLE_H
 
+/* one setting per group of lines, laid out by hand: */
+/* clang-format off */
 #define TIMEMORY_SETTINGS_TABLE(X)                                                               \
     X(config_file, "TIMEMORY_CONFIG_FILE",                                                       \
       STRING, char*, "std::string", "", 0, 0, "-C --timemory-config",                            \
@@ -448,5 +450,6 @@
       INT, uint64_t, "unsigned long", 1, 1, INT64_MAX, "",                                       \
       "Fewest sweeps of the working set in one ERT measurement (each measurement makes at "      \
       "least this many and enough to move about the largest working set's bytes)")
+/* clang-format on */
 
 #endif

@@ -27,22 +27,22 @@ extern "C" {
 
 /* ---------------------------------------------------------------------------------------- */
 /* Error codes: one table, negative values.                                                  */
-#define TIMEMORY_ERRORS(X)                                                                      \
-    X(TIMEMORY_OK, 0, "success")                                                                \
-    X(TIMEMORY_EINVAL, -1, "invalid argument")                                                  \
-    X(TIMEMORY_ENOMEM, -2, "out of memory")                                                     \
-    X(TIMEMORY_EUNKNOWN, -3, "unknown name")                                                    \
-    X(TIMEMORY_ETYPE, -4, "wrong type for this setting")                                        \
-    X(TIMEMORY_EVALUE, -5, "value cannot be parsed or is out of range")                         \
-    X(TIMEMORY_EUNAVAILABLE, -6, "component is not available on this system")                  \
-    X(TIMEMORY_EUNBALANCED, -7, "pop without a matching push")                                  \
-    X(TIMEMORY_EIO, -8, "file could not be written or read")                                    \
-    X(TIMEMORY_ENOTINIT, -9, "library is not initialized")                                      \
-    X(TIMEMORY_EFINALIZED, -10, "library is already finalized")                                 \
-    X(TIMEMORY_EDISABLED, -11, "timemory is disabled (paused)")                                 \
-    X(TIMEMORY_ETHROTTLED, -12, "region is throttled")                                          \
-    X(TIMEMORY_ERANGE, -13, "too many components, records or nesting levels")                   \
-    X(TIMEMORY_ENOTFOUND, -14, "no such record or entry")                                       \
+#define TIMEMORY_ERRORS(X)                                                                         \
+    X(TIMEMORY_OK, 0, "success")                                                                   \
+    X(TIMEMORY_EINVAL, -1, "invalid argument")                                                     \
+    X(TIMEMORY_ENOMEM, -2, "out of memory")                                                        \
+    X(TIMEMORY_EUNKNOWN, -3, "unknown name")                                                       \
+    X(TIMEMORY_ETYPE, -4, "wrong type for this setting")                                           \
+    X(TIMEMORY_EVALUE, -5, "value cannot be parsed or is out of range")                            \
+    X(TIMEMORY_EUNAVAILABLE, -6, "component is not available on this system")                      \
+    X(TIMEMORY_EUNBALANCED, -7, "pop without a matching push")                                     \
+    X(TIMEMORY_EIO, -8, "file could not be written or read")                                       \
+    X(TIMEMORY_ENOTINIT, -9, "library is not initialized")                                         \
+    X(TIMEMORY_EFINALIZED, -10, "library is already finalized")                                    \
+    X(TIMEMORY_EDISABLED, -11, "timemory is disabled (paused)")                                    \
+    X(TIMEMORY_ETHROTTLED, -12, "region is throttled")                                             \
+    X(TIMEMORY_ERANGE, -13, "too many components, records or nesting levels")                      \
+    X(TIMEMORY_ENOTFOUND, -14, "no such record or entry")                                          \
     X(TIMEMORY_EFORMAT, -15, "input is not timemory JSON")
 
 enum timemory_error {
@@ -59,7 +59,7 @@ TIMEMORY_API const char* timemory_strerror(int code);
 
 /* Reads config files and TIMEMORY_* variables and sets the output folder from argv[0]
  * ("timemory-<basename>-output"). Idempotent; argc == 0 only re-parses the environment. */
-TIMEMORY_API int  timemory_init(int argc, char** argv);
+TIMEMORY_API int timemory_init(int argc, char** argv);
 /* Like timemory_init but with an explicit folder prefix and suffix (Python's initialize). */
 TIMEMORY_API int  timemory_init_ex(int argc, char** argv, const char* prefix, const char* suffix);
 TIMEMORY_API bool timemory_is_initialized(void);
@@ -68,9 +68,9 @@ TIMEMORY_API bool timemory_is_initialized(void);
 TIMEMORY_API int  timemory_finalize(void);
 TIMEMORY_API bool timemory_is_finalized(void);
 /* Writes every output now, keeping the data. */
-TIMEMORY_API int  timemory_report(void);
+TIMEMORY_API int timemory_report(void);
 /* Erases the data of the given components (0 = all) on every thread. */
-TIMEMORY_API int  timemory_clear(uint64_t components);
+TIMEMORY_API int timemory_clear(uint64_t components);
 
 /* Child processes hand their data over to their parent, which merges it at finalize
  * (docs/architecture.md, "Threads, forks, exit"). A forked child does so by itself, at exit
@@ -85,11 +85,11 @@ TIMEMORY_API int  timemory_clear(uint64_t components);
  * as their parent. TIMEMORY_ENOTFOUND when parent_pid is not this process's timemory parent
  * (or it has finalized). */
 #define TIMEMORY_HANDOFF_REGISTER 1u
-#define TIMEMORY_HANDOFF_RELAY 2u
-TIMEMORY_API int  timemory_handoff_attach(long parent_pid, unsigned flags);
+#define TIMEMORY_HANDOFF_RELAY    2u
+TIMEMORY_API int timemory_handoff_attach(long parent_pid, unsigned flags);
 /* A child hands over everything measured so far now (each hand-off replaces the previous
  * one); TIMEMORY_ENOTFOUND when it is not a child or its parent has finalized or ended. */
-TIMEMORY_API int  timemory_handoff(void);
+TIMEMORY_API int timemory_handoff(void);
 /* The pid of the parent this process hands off to, 0 when none. */
 TIMEMORY_API long timemory_handoff_parent(void);
 
@@ -120,12 +120,12 @@ TIMEMORY_API void timemory_note_error(int code);
 /* Keys: 64-bit hashes of label strings, registered once.                                   */
 
 /* Hash of a string (libstdc++ std::hash compatible, MurmurHash64A seed 0xc70f6907). */
-TIMEMORY_API uint64_t    timemory_get_hash(const char* key);
-TIMEMORY_API uint64_t    timemory_get_hash_n(const char* key, size_t len);
+TIMEMORY_API uint64_t timemory_get_hash(const char* key);
+TIMEMORY_API uint64_t timemory_get_hash_n(const char* key, size_t len);
 /* Registers key and returns its hash. Thread-safe. */
-TIMEMORY_API uint64_t    timemory_add_hash_id(const char* key);
+TIMEMORY_API uint64_t timemory_add_hash_id(const char* key);
 /* Registers an explicit id -> key mapping. */
-TIMEMORY_API int         timemory_add_hash_id_value(uint64_t id, const char* key);
+TIMEMORY_API int timemory_add_hash_id_value(uint64_t id, const char* key);
 /* The registered string, or NULL when unknown. The pointer lives until the process ends. */
 TIMEMORY_API const char* timemory_get_hash_identifier(uint64_t id);
 
@@ -137,8 +137,7 @@ TIMEMORY_API const char* timemory_get_hash_identifier(uint64_t id);
  * below; an all-zero struct is the empty set. Its size follows the table
  * (TIMEMORY_COMPONENT_SET_WORDS): code passing it across a library boundary is built against
  * the same header. */
-typedef struct timemory_component_set
-{
+typedef struct timemory_component_set {
     uint64_t bits[TIMEMORY_COMPONENT_SET_WORDS];
 } timemory_component_set;
 
@@ -149,8 +148,8 @@ TIMEMORY_API int  timemory_component_set_remove(timemory_component_set* set, int
 TIMEMORY_API bool timemory_component_set_has(const timemory_component_set* set, int id);
 /* The member after public id `after` (-1: the first), in the set's order (table order, then
  * registration order); -1 when there is none. for(id = next(s, -1); id >= 0; id = next(s, id)) */
-TIMEMORY_API int  timemory_component_set_next(const timemory_component_set* set, int after);
-TIMEMORY_API int  timemory_component_set_count(const timemory_component_set* set);
+TIMEMORY_API int   timemory_component_set_next(const timemory_component_set* set, int after);
+TIMEMORY_API int   timemory_component_set_count(const timemory_component_set* set);
 static inline bool timemory_component_set_empty(const timemory_component_set* set)
 {
     for(int w = 0; w < TIMEMORY_COMPONENT_SET_WORDS; ++w)
@@ -162,10 +161,11 @@ static inline bool timemory_component_set_empty(const timemory_component_set* se
  * API passed, and what the timemory_* calls taking a timemory_components_t still take. It
  * cannot name a component past id 63: the *_set forms of those calls can. */
 typedef uint64_t timemory_components_t;
-#define TIMEMORY_COMPONENT_BIT(id) ((timemory_components_t) 1 << (id))
+#define TIMEMORY_COMPONENT_BIT(id) ((timemory_components_t)1 << (id))
 /* mask (bit = public id 0..63) as a set, and back (members past id 63 are left out). */
 TIMEMORY_API timemory_component_set timemory_component_set_from_mask(timemory_components_t mask);
-TIMEMORY_API timemory_components_t  timemory_component_set_to_mask(const timemory_component_set* set);
+TIMEMORY_API timemory_components_t
+timemory_component_set_to_mask(const timemory_component_set* set);
 
 /* Parses a list ("wall_clock, cpu_clock peak_rss"; separators , ; : space quotes) of names,
  * ids, aliases or class names (case-insensitive). Unknown names: TIMEMORY_EUNKNOWN and *bad
@@ -180,32 +180,32 @@ TIMEMORY_API int timemory_component_find(const char* name);
 
 /* Static description of a component (table row). */
 typedef struct timemory_component_info {
-    int         id;           /* enum value */
-    const char* name;         /* "wall_clock" */
-    const char* class_name;   /* "WallClock" */
-    const char* label;        /* "wall" (file names, METRIC column) */
-    const char* ids;          /* extra string ids, comma-separated ("real_clock,virtual_clock") */
-    const char* description;  /* banner text */
-    const char* enum_name;    /* "WALL_CLOCK" */
-    int         value_count;  /* 0 = marker (no value), 1 = scalar, 2 = pair/array */
-    const char* labels[2];    /* per-element labels for multi-valued ("start peak rss", ...) */
-    const char* unit_repr[2]; /* built-in display unit ("sec", "MB", "%", "") */
-    double      unit_value[2];/* built-in unit multiplier (1 for sec, 1e6 for MB) */
+    int         id;            /* enum value */
+    const char* name;          /* "wall_clock" */
+    const char* class_name;    /* "WallClock" */
+    const char* label;         /* "wall" (file names, METRIC column) */
+    const char* ids;           /* extra string ids, comma-separated ("real_clock,virtual_clock") */
+    const char* description;   /* banner text */
+    const char* enum_name;     /* "WALL_CLOCK" */
+    int         value_count;   /* 0 = marker (no value), 1 = scalar, 2 = pair/array */
+    const char* labels[2];     /* per-element labels for multi-valued ("start peak rss", ...) */
+    const char* unit_repr[2];  /* built-in display unit ("sec", "MB", "%", "") */
+    double      unit_value[2]; /* built-in unit multiplier (1 for sec, 1e6 for MB) */
     bool        available;
     const char* unavailable_reason; /* NULL when available */
-    unsigned    flags;        /* TIMEMORY_CFLAG_* */
+    unsigned    flags;              /* TIMEMORY_CFLAG_* */
 } timemory_component_info;
 
-#define TIMEMORY_CFLAG_TIMING 0x1u     /* honours timing_* settings */
-#define TIMEMORY_CFLAG_MEMORY 0x2u     /* honours memory_* settings (units too) */
-#define TIMEMORY_CFLAG_PERCENT 0x4u    /* width 6, precision 1 */
-#define TIMEMORY_CFLAG_INTEGER 0x8u    /* prints integers, no units column */
-#define TIMEMORY_CFLAG_NO_STATS 0x10u  /* trip_count, markers */
-#define TIMEMORY_CFLAG_FLAMEGRAPH 0x20u /* writes .flamegraph.json */
-#define TIMEMORY_CFLAG_NO_SUM 0x40u    /* current_peak_rss: no SUM column */
-#define TIMEMORY_CFLAG_MAX_ACCUM 0x80u /* accum = max(accum, value) instead of sum */
-#define TIMEMORY_CFLAG_NO_UNITS 0x100u /* no UNITS column */
-#define TIMEMORY_CFLAG_NO_MEAN 0x200u  /* no MEAN / % SELF columns (trip_count) */
+#define TIMEMORY_CFLAG_TIMING     0x1u   /* honours timing_* settings */
+#define TIMEMORY_CFLAG_MEMORY     0x2u   /* honours memory_* settings (units too) */
+#define TIMEMORY_CFLAG_PERCENT    0x4u   /* width 6, precision 1 */
+#define TIMEMORY_CFLAG_INTEGER    0x8u   /* prints integers, no units column */
+#define TIMEMORY_CFLAG_NO_STATS   0x10u  /* trip_count, markers */
+#define TIMEMORY_CFLAG_FLAMEGRAPH 0x20u  /* writes .flamegraph.json */
+#define TIMEMORY_CFLAG_NO_SUM     0x40u  /* current_peak_rss: no SUM column */
+#define TIMEMORY_CFLAG_MAX_ACCUM  0x80u  /* accum = max(accum, value) instead of sum */
+#define TIMEMORY_CFLAG_NO_UNITS   0x100u /* no UNITS column */
+#define TIMEMORY_CFLAG_NO_MEAN    0x200u /* no MEAN / % SELF columns (trip_count) */
 
 TIMEMORY_API int timemory_component_get_info(int id, timemory_component_info* out);
 
@@ -228,9 +228,9 @@ TIMEMORY_API double      timemory_component_unit(int id, int idx);
 /* ---------------------------------------------------------------------------------------- */
 /* Regions: the hot path. One call-graph per thread.                                         */
 
-#define TIMEMORY_SCOPE_DEFAULT 0u  /* settings.flat_profile / timeline_profile decide */
-#define TIMEMORY_SCOPE_TREE 1u
-#define TIMEMORY_SCOPE_FLAT 2u
+#define TIMEMORY_SCOPE_DEFAULT  0u /* settings.flat_profile / timeline_profile decide */
+#define TIMEMORY_SCOPE_TREE     1u
+#define TIMEMORY_SCOPE_FLAT     2u
 #define TIMEMORY_SCOPE_TIMELINE 4u
 
 /* Pushes key onto the calling thread's graph and starts the components. components == 0
@@ -262,9 +262,8 @@ TIMEMORY_API int timemory_pop_values(uint64_t key, int component, const int64_t 
  * scope may add TIMEMORY_SCOPE_NONE: a balanced frame that records nothing (depth limits).
  * Ordinary pops never match a hook push, nor hook pops an ordinary one. */
 #define TIMEMORY_SCOPE_NONE 8u
-TIMEMORY_API int timemory_hook_push(uint64_t key, timemory_components_t components,
-                                    unsigned scope, const void* tag_a, const void* tag_b,
-                                    int64_t start_ticks);
+TIMEMORY_API int timemory_hook_push(uint64_t key, timemory_components_t components, unsigned scope,
+                                    const void* tag_a, const void* tag_b, int64_t start_ticks);
 TIMEMORY_API int timemory_hook_push_set(uint64_t key, const timemory_component_set* components,
                                         unsigned scope, const void* tag_a, const void* tag_b,
                                         int64_t start_ticks);
@@ -282,14 +281,12 @@ TIMEMORY_API int timemory_hook_pop_all(int64_t end_ticks, double ns_per_tick, in
  * the thread's skipped-push stack below); everything else is the calls above.
  * The per-thread state they read is the library's (initial-exec TLS, a few words); the
  * library alone allocates and grows the stack, and only the owning thread touches it. */
-typedef struct timemory_skipped_push
-{
+typedef struct timemory_skipped_push {
     uint64_t key;
     unsigned below; /* open pushes of the thread under it (kept exact as they are popped) */
 } timemory_skipped_push;
 
-typedef struct timemory_thread_skips
-{
+typedef struct timemory_thread_skips {
     timemory_skipped_push* entries; /* allocated at the thread's first paused push */
     unsigned               count;
     unsigned               capacity;
@@ -363,17 +360,16 @@ static inline int timemory_pop_inline(uint64_t key)
  * ending now when record != 0). */
 TIMEMORY_API uint64_t timemory_coroutine_mark(void);
 TIMEMORY_API int      timemory_coroutine_suspend(const void* owner, uint64_t mark);
-TIMEMORY_API int timemory_hook_coroutine_suspend(const void* tag_a, const void* tag_b,
-                                                 const void* owner);
-TIMEMORY_API int timemory_coroutine_resume(const void* owner);
-TIMEMORY_API int timemory_coroutine_end(const void* owner, int record);
+TIMEMORY_API int      timemory_hook_coroutine_suspend(const void* tag_a, const void* tag_b,
+                                                      const void* owner);
+TIMEMORY_API int      timemory_coroutine_resume(const void* owner);
+TIMEMORY_API int      timemory_coroutine_end(const void* owner, int record);
 /* Where the calling thread's next push goes, and making such a position current again: a
  * coroutine's first push goes under the region of the code that created it (an asyncio task
  * under the coroutine that made it) rather than under whatever ran last on the thread. The
  * next pop of an earlier push restores that push's own parent, as usual. A position of another
  * thread is refused (TIMEMORY_EINVAL, nothing changes). */
-typedef struct timemory_position
-{
+typedef struct timemory_position {
     const void* graph;
     const void* node;
 } timemory_position;
@@ -412,7 +408,7 @@ TIMEMORY_API int timemory_get_json_set(const timemory_component_set* components,
 TIMEMORY_API int timemory_get_text_set(const timemory_component_set* components, char** out);
 TIMEMORY_API int timemory_clear_set(const timemory_component_set* components);
 /* Number of entries per component (flat, merged threads). */
-TIMEMORY_API int timemory_get_size(int component, size_t* out);
+TIMEMORY_API int  timemory_get_size(int component, size_t* out);
 TIMEMORY_API void timemory_free(void* ptr);
 
 /* Metadata (metadata.json "info" section): add a key (first value wins); value is JSON text. */
@@ -431,16 +427,16 @@ typedef enum timemory_setting_type {
 } timemory_setting_type;
 
 typedef struct timemory_setting_info {
-    const char*           name;        /* python name */
-    const char*           env;         /* TIMEMORY_* variable */
+    const char*           name; /* python name */
+    const char*           env;  /* TIMEMORY_* variable */
     timemory_setting_type type;
-    const char*           type_name;   /* "bool", "int", "unsigned short", "std::string" ... */
+    const char*           type_name; /* "bool", "int", "unsigned short", "std::string" ... */
     const char*           description;
-    const char*           cli_flags;   /* space-separated ("--timemory-flat-profile") */
-    const char*           default_text;/* the built-in default as text */
-    int64_t               min_value;   /* integer bounds */
+    const char*           cli_flags;    /* space-separated ("--timemory-flat-profile") */
+    const char*           default_text; /* the built-in default as text */
+    int64_t               min_value;    /* integer bounds */
     int64_t               max_value;
-    const char*           choices;     /* comma-separated allowed values, or NULL */
+    const char*           choices; /* comma-separated allowed values, or NULL */
 } timemory_setting_info;
 
 TIMEMORY_API int timemory_settings_count(void);

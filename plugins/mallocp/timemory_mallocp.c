@@ -25,7 +25,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define TM_EXPORT __attribute__((visibility("default")))
+#define TM_EXPORT      __attribute__((visibility("default")))
 #define TM_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 typedef void* (*tm_malloc_fn)(size_t);
@@ -88,10 +88,11 @@ static size_t tm_boot_size(const void* p)
     return n;
 }
 
-#define TM_LOOKUP(var, name)                                                                    \
-    do {                                                                                        \
-        void* sym = dlsym(RTLD_NEXT, name);                                                     \
-        memcpy(&var, &sym, sizeof(sym));                                                        \
+#define TM_LOOKUP(var, name)                                                                       \
+    do                                                                                             \
+    {                                                                                              \
+        void* sym = dlsym(RTLD_NEXT, name);                                                        \
+        memcpy(&var, &sym, sizeof(sym));                                                           \
     } while(0)
 
 /* Looks the real functions up once. Calls made meanwhile (dlsym's, on this thread, or another
@@ -147,12 +148,12 @@ static inline bool tm_ready(void)
 }
 
 /* The real function runs held: an allocation it makes itself is not counted again. */
-#define TM_HELD(expr)                                                                           \
-    (++timemory_alloc_hold, __extension__({                                                     \
-         __typeof__(expr) tm_r_ = (expr);                                                       \
-         --timemory_alloc_hold;                                                                 \
-         tm_r_;                                                                                 \
-     }))
+#define TM_HELD(expr)                                                                              \
+    (++timemory_alloc_hold, __extension__({                                                        \
+        __typeof__(expr) tm_r_ = (expr);                                                           \
+        --timemory_alloc_hold;                                                                     \
+        tm_r_;                                                                                     \
+    }))
 
 /* ---- the interposed functions ------------------------------------------------------------- */
 
@@ -282,7 +283,10 @@ static bool tm_autostart_wanted(void)
 }
 
 /* The id of the start made at load (0: none), for timemory_stop_mallocp. */
-TM_EXPORT uint64_t timemory_mallocp_autostart_id(void) { return tm_mallocp_auto_id; }
+TM_EXPORT uint64_t timemory_mallocp_autostart_id(void)
+{
+    return tm_mallocp_auto_id;
+}
 
 __attribute__((constructor)) static void tm_mallocp_load(void)
 {

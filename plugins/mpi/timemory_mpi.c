@@ -42,10 +42,17 @@ static int tm_mpi_init(int* argc, char*** argv, int use_thread, int level, int* 
         int required = MPI_THREAD_MULTIPLE;
         switch(level)
         {
-            case TM_MPI_THREAD_SINGLE: required = MPI_THREAD_SINGLE; break;
-            case TM_MPI_THREAD_FUNNELED: required = MPI_THREAD_FUNNELED; break;
-            case TM_MPI_THREAD_SERIALIZED: required = MPI_THREAD_SERIALIZED; break;
-            default: break;
+        case TM_MPI_THREAD_SINGLE:
+            required = MPI_THREAD_SINGLE;
+            break;
+        case TM_MPI_THREAD_FUNNELED:
+            required = MPI_THREAD_FUNNELED;
+            break;
+        case TM_MPI_THREAD_SERIALIZED:
+            required = MPI_THREAD_SERIALIZED;
+            break;
+        default:
+            break;
         }
         int got = 0;
         if(MPI_Init_thread(argc, argv, required, &got) == MPI_SUCCESS)
@@ -60,8 +67,14 @@ static int tm_mpi_init(int* argc, char*** argv, int use_thread, int level, int* 
     return MPI_Init(argc, argv);
 }
 
-static int tm_mpi_finalize(void) { return MPI_Finalize(); }
-static int tm_mpi_barrier(void) { return PMPI_Barrier(MPI_COMM_WORLD); }
+static int tm_mpi_finalize(void)
+{
+    return MPI_Finalize();
+}
+static int tm_mpi_barrier(void)
+{
+    return PMPI_Barrier(MPI_COMM_WORLD);
+}
 
 /* ---- gather ------------------------------------------------------------------------------ */
 
@@ -75,7 +88,7 @@ static int tm_mpi_gather_pieces(const char* data, size_t len, size_t chunk, int 
         for(size_t off = 0; off < len; off += chunk)
         {
             size_t n  = len - off < chunk ? len - off : chunk;
-            int    rc = PMPI_Send(data + off, (int) n, MPI_BYTE, 0, tag, MPI_COMM_WORLD);
+            int    rc = PMPI_Send(data + off, (int)n, MPI_BYTE, 0, tag, MPI_COMM_WORLD);
             if(rc != MPI_SUCCESS) return rc;
         }
         return MPI_SUCCESS;
@@ -91,8 +104,8 @@ static int tm_mpi_gather_pieces(const char* data, size_t len, size_t chunk, int 
             for(size_t off = 0; off < lens[r]; off += chunk)
             {
                 size_t n  = lens[r] - off < chunk ? lens[r] - off : chunk;
-                int    rc = PMPI_Recv(all + at + off, (int) n, MPI_BYTE, r, tag,
-                                      MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                int    rc = PMPI_Recv(all + at + off, (int)n, MPI_BYTE, r, tag, MPI_COMM_WORLD,
+                                      MPI_STATUS_IGNORE);
                 if(rc != MPI_SUCCESS) return rc;
             }
         at += lens[r];
@@ -102,22 +115,21 @@ static int tm_mpi_gather_pieces(const char* data, size_t len, size_t chunk, int 
 
 static int tm_mpi_gather(const char* data, size_t len, size_t chunk, char** all, size_t** lens)
 {
-    *all  = NULL;
-    *lens = NULL;
+    *all     = NULL;
+    *lens    = NULL;
     int rank = 0, size = 1;
-    int rc   = tm_mpi_rank_size(&rank, &size);
+    int rc = tm_mpi_rank_size(&rank, &size);
     if(rc != MPI_SUCCESS) return rc;
     if(chunk == 0 || chunk > INT_MAX) chunk = INT_MAX;
 
-    uint64_t  mine  = (uint64_t) len;
+    uint64_t  mine  = (uint64_t)len;
     uint64_t* sizes = NULL;
     if(rank == 0)
     {
-        sizes = malloc((size_t) size * sizeof(uint64_t));
+        sizes = malloc((size_t)size * sizeof(uint64_t));
         if(!sizes) return MPI_ERR_NO_MEM;
     }
-    int gathered =
-        PMPI_Gather(&mine, 1, MPI_UINT64_T, sizes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    int gathered = PMPI_Gather(&mine, 1, MPI_UINT64_T, sizes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     /* rank 0 decides how the bytes travel and whether it can hold them: 0 = one Gatherv,
      * 1 = pieces, -1 = nothing is sent (the sizes did not arrive, or no memory); every rank
      * reaches the broadcast */
@@ -132,11 +144,11 @@ static int tm_mpi_gather(const char* data, size_t len, size_t chunk, char** all,
     {
         uint64_t total = 0;
         for(int r = 0; r < size; ++r) total += sizes[r];
-        mode  = total > (uint64_t) chunk ? 1 : 0;
-        buf   = malloc(total ? (size_t) total : 1);
-        out   = malloc((size_t) size * sizeof(size_t));
-        count = mode == 0 ? malloc((size_t) size * sizeof(int)) : NULL;
-        displ = mode == 0 ? malloc((size_t) size * sizeof(int)) : NULL;
+        mode  = total > (uint64_t)chunk ? 1 : 0;
+        buf   = malloc(total ? (size_t)total : 1);
+        out   = malloc((size_t)size * sizeof(size_t));
+        count = mode == 0 ? malloc((size_t)size * sizeof(int)) : NULL;
+        displ = mode == 0 ? malloc((size_t)size * sizeof(int)) : NULL;
         if(!buf || !out || (mode == 0 && (!count || !displ)))
             mode = -1;
         else
@@ -144,11 +156,11 @@ static int tm_mpi_gather(const char* data, size_t len, size_t chunk, char** all,
             uint64_t at = 0;
             for(int r = 0; r < size; ++r)
             {
-                out[r] = (size_t) sizes[r];
+                out[r] = (size_t)sizes[r];
                 if(mode == 0)
                 {
-                    count[r] = (int) sizes[r];
-                    displ[r] = (int) at;
+                    count[r] = (int)sizes[r];
+                    displ[r] = (int)at;
                 }
                 at += sizes[r];
             }
@@ -156,8 +168,7 @@ static int tm_mpi_gather(const char* data, size_t len, size_t chunk, char** all,
     }
     rc = PMPI_Bcast(&mode, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if(rc == MPI_SUCCESS && mode == 0)
-        rc = PMPI_Gatherv(data, (int) len, MPI_BYTE, buf, count, displ, MPI_BYTE, 0,
-                         MPI_COMM_WORLD);
+        rc = PMPI_Gatherv(data, (int)len, MPI_BYTE, buf, count, displ, MPI_BYTE, 0, MPI_COMM_WORLD);
     else if(rc == MPI_SUCCESS && mode == 1)
         rc = tm_mpi_gather_pieces(data, len, chunk, rank, size, buf, out);
     else if(rc == MPI_SUCCESS)
@@ -183,10 +194,10 @@ static int tm_mpi_keyval = MPI_KEYVAL_INVALID;
 
 static int tm_mpi_self_deleted(MPI_Comm comm, int keyval, void* value, void* extra)
 {
-    (void) comm;
-    (void) keyval;
-    (void) value;
-    (void) extra;
+    (void)comm;
+    (void)keyval;
+    (void)value;
+    (void)extra;
     if(tm_mpi_finalize_fn) tm_mpi_finalize_fn();
     return MPI_SUCCESS;
 }
@@ -195,8 +206,8 @@ static int tm_mpi_on_finalize(void (*fn)(void))
 {
     tm_mpi_finalize_fn = fn;
     if(tm_mpi_keyval != MPI_KEYVAL_INVALID) return MPI_SUCCESS;
-    int rc = PMPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, tm_mpi_self_deleted,
-                                     &tm_mpi_keyval, NULL);
+    int rc =
+        PMPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, tm_mpi_self_deleted, &tm_mpi_keyval, NULL);
     if(rc == MPI_SUCCESS) rc = PMPI_Comm_set_attr(MPI_COMM_SELF, tm_mpi_keyval, NULL);
     return rc;
 }
@@ -210,30 +221,31 @@ static const char* tm_mpi_info(int what)
     static char path[4096];
     switch(what)
     {
-        case TM_MPI_INFO_LIBRARY:
-        {
-            int n = 0;
-            if(PMPI_Get_library_version(library, &n) != MPI_SUCCESS) return "unknown";
-            if(n < 0 || n > MPI_MAX_LIBRARY_VERSION_STRING) n = 0;
-            library[n] = '\0';
-            /* trailing new lines and blanks (Open MPI ends with one) */
-            size_t k = strlen(library);
-            while(k > 0 && (library[k - 1] == '\n' || library[k - 1] == ' ')) library[--k] = '\0';
-            return library;
-        }
-        case TM_MPI_INFO_EXE: return TM_MPI_BUILD_EXE;
-        case TM_MPI_INFO_C: return TM_MPI_BUILD_C;
-        case TM_MPI_INFO_VERSION:
-            snprintf(version, sizeof(version), "%d.%d", MPI_VERSION, MPI_SUBVERSION);
-            return version;
-        case TM_MPI_INFO_PATH:
-        {
-            Dl_info info;
-            if(!dladdr((void*) (uintptr_t) &PMPI_Init, &info) || !info.dli_fname) return "";
-            snprintf(path, sizeof(path), "%s", info.dli_fname);
-            return path;
-        }
-        default: return "";
+    case TM_MPI_INFO_LIBRARY: {
+        int n = 0;
+        if(PMPI_Get_library_version(library, &n) != MPI_SUCCESS) return "unknown";
+        if(n < 0 || n > MPI_MAX_LIBRARY_VERSION_STRING) n = 0;
+        library[n] = '\0';
+        /* trailing new lines and blanks (Open MPI ends with one) */
+        size_t k = strlen(library);
+        while(k > 0 && (library[k - 1] == '\n' || library[k - 1] == ' ')) library[--k] = '\0';
+        return library;
+    }
+    case TM_MPI_INFO_EXE:
+        return TM_MPI_BUILD_EXE;
+    case TM_MPI_INFO_C:
+        return TM_MPI_BUILD_C;
+    case TM_MPI_INFO_VERSION:
+        snprintf(version, sizeof(version), "%d.%d", MPI_VERSION, MPI_SUBVERSION);
+        return version;
+    case TM_MPI_INFO_PATH: {
+        Dl_info info;
+        if(!dladdr((void*)(uintptr_t)&PMPI_Init, &info) || !info.dli_fname) return "";
+        snprintf(path, sizeof(path), "%s", info.dli_fname);
+        return path;
+    }
+    default:
+        return "";
     }
 }
 
@@ -249,9 +261,9 @@ static const char* tm_mpi_error_string(int code)
 __attribute__((visibility("default"))) const tm__mpi_plugin* timemory_mpi_plugin_v1(void)
 {
     static const tm__mpi_plugin plugin = {
-        TM_MPI_PLUGIN_ABI, sizeof(tm__mpi_plugin), tm_mpi_state,        tm_mpi_rank_size,
-        tm_mpi_init,       tm_mpi_finalize,        tm_mpi_barrier,      tm_mpi_gather,
-        tm_mpi_on_finalize, tm_mpi_info,           tm_mpi_error_string,
+        TM_MPI_PLUGIN_ABI,   sizeof(tm__mpi_plugin), tm_mpi_state,  tm_mpi_rank_size,   tm_mpi_init,
+        tm_mpi_finalize,     tm_mpi_barrier,         tm_mpi_gather, tm_mpi_on_finalize, tm_mpi_info,
+        tm_mpi_error_string,
     };
     return &plugin;
 }

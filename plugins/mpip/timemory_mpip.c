@@ -33,298 +33,288 @@
 /* X(name, parameters, arguments): the wrapped functions, with the prototypes of MPI-3. The
  * compiler checks each against the declaration in mpi.h (a mismatch is a conflicting-types
  * error), so the wrappers keep the installed signatures exactly. */
-#define TM_MPIP_FUNCTIONS(X)                                                                    \
-    /* point-to-point */                                                                        \
-    X(Send, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),  \
-      (buf, count, type, dest, tag, comm))                                                      \
-    X(Recv,                                                                                     \
-      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,             \
-       MPI_Status* status),                                                                     \
-      (buf, count, type, source, tag, comm, status))                                            \
-    X(Bsend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm), \
-      (buf, count, type, dest, tag, comm))                                                      \
-    X(Ssend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm), \
-      (buf, count, type, dest, tag, comm))                                                      \
-    X(Rsend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm), \
-      (buf, count, type, dest, tag, comm))                                                      \
-    X(Isend,                                                                                    \
-      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,         \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, dest, tag, comm, request))                                             \
-    X(Irecv,                                                                                    \
-      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,             \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, source, tag, comm, request))                                           \
-    X(Ibsend,                                                                                   \
-      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,         \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, dest, tag, comm, request))                                             \
-    X(Issend,                                                                                   \
-      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,         \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, dest, tag, comm, request))                                             \
-    X(Irsend,                                                                                   \
-      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,         \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, dest, tag, comm, request))                                             \
-    X(Sendrecv,                                                                                 \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,        \
-       void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,            \
-       MPI_Comm comm, MPI_Status* status),                                                      \
-      (sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source,       \
-       recvtag, comm, status))                                                                  \
-    X(Sendrecv_replace,                                                                         \
-      (void* buf, int count, MPI_Datatype type, int dest, int sendtag, int source, int recvtag, \
-       MPI_Comm comm, MPI_Status* status),                                                      \
-      (buf, count, type, dest, sendtag, source, recvtag, comm, status))                         \
-    X(Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status),                          \
-      (source, tag, comm, status))                                                              \
-    X(Iprobe, (int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status),              \
-      (source, tag, comm, flag, status))                                                        \
-    X(Mprobe,                                                                                   \
-      (int source, int tag, MPI_Comm comm, MPI_Message* message, MPI_Status* status),           \
-      (source, tag, comm, message, status))                                                     \
-    X(Improbe,                                                                                  \
-      (int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message,                     \
-       MPI_Status* status),                                                                     \
-      (source, tag, comm, flag, message, status))                                               \
-    X(Mrecv,                                                                                    \
-      (void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Status* status),      \
-      (buf, count, type, message, status))                                                      \
-    X(Imrecv,                                                                                   \
-      (void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Request* request),    \
-      (buf, count, type, message, request))                                                     \
-    X(Send_init,                                                                                \
-      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,         \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, dest, tag, comm, request))                                             \
-    X(Recv_init,                                                                                \
-      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,             \
-       MPI_Request* request),                                                                   \
-      (buf, count, type, source, tag, comm, request))                                           \
-    X(Start, (MPI_Request* request), (request))                                                \
-    X(Startall, (int count, MPI_Request requests[]), (count, requests))                         \
-    /* completion */                                                                            \
-    X(Wait, (MPI_Request* request, MPI_Status* status), (request, status))                     \
-    X(Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]),                      \
-      (count, requests, statuses))                                                              \
-    X(Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status),             \
-      (count, requests, index, status))                                                         \
-    X(Waitsome,                                                                                 \
-      (int incount, MPI_Request requests[], int* outcount, int indices[],                       \
-       MPI_Status statuses[]),                                                                  \
-      (incount, requests, outcount, indices, statuses))                                         \
-    X(Test, (MPI_Request* request, int* flag, MPI_Status* status), (request, flag, status))    \
-    X(Testall, (int count, MPI_Request requests[], int* flag, MPI_Status statuses[]),           \
-      (count, requests, flag, statuses))                                                        \
-    X(Testany, (int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status),  \
-      (count, requests, index, flag, status))                                                   \
-    X(Testsome,                                                                                 \
-      (int incount, MPI_Request requests[], int* outcount, int indices[],                       \
-       MPI_Status statuses[]),                                                                  \
-      (incount, requests, outcount, indices, statuses))                                         \
-    /* blocking collectives */                                                                  \
-    X(Barrier, (MPI_Comm comm), (comm))                                                         \
-    X(Bcast, (void* buf, int count, MPI_Datatype type, int root, MPI_Comm comm),                \
-      (buf, count, type, root, comm))                                                           \
-    X(Reduce,                                                                                   \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, int root,   \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, recvbuf, count, type, op, root, comm))                                          \
-    X(Allreduce,                                                                                \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, recvbuf, count, type, op, comm))                                                \
-    X(Gather,                                                                                   \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, int root, MPI_Comm comm),                                         \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))                 \
-    X(Gatherv,                                                                                  \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                \
-       const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,             \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm))        \
-    X(Allgather,                                                                                \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, MPI_Comm comm),                                                   \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))                       \
-    X(Allgatherv,                                                                               \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                \
-       const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm),       \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm))              \
-    X(Scatter,                                                                                  \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, int root, MPI_Comm comm),                                         \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))                 \
-    X(Scatterv,                                                                                 \
-      (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,  \
-       void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),           \
-      (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm))        \
-    X(Alltoall,                                                                                 \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, MPI_Comm comm),                                                   \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))                       \
-    X(Alltoallv,                                                                                \
-      (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype, \
-       void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,       \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm))   \
-    X(Alltoallw,                                                                                \
-      (const void* sendbuf, const int sendcounts[], const int sdispls[],                        \
-       const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[],                   \
-       const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm),                     \
-      (sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes, comm)) \
-    X(Reduce_scatter,                                                                           \
-      (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype type,           \
-       MPI_Op op, MPI_Comm comm),                                                               \
-      (sendbuf, recvbuf, recvcounts, type, op, comm))                                           \
-    X(Reduce_scatter_block,                                                                     \
-      (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype type, MPI_Op op,         \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, recvbuf, recvcount, type, op, comm))                                            \
-    X(Scan,                                                                                     \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, recvbuf, count, type, op, comm))                                                \
-    X(Exscan,                                                                                   \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm),                                                                          \
-      (sendbuf, recvbuf, count, type, op, comm))                                                \
-    /* non-blocking collectives */                                                              \
-    X(Ibarrier, (MPI_Comm comm, MPI_Request* request), (comm, request))                        \
-    X(Ibcast,                                                                                   \
-      (void* buf, int count, MPI_Datatype type, int root, MPI_Comm comm, MPI_Request* request), \
-      (buf, count, type, root, comm, request))                                                  \
-    X(Ireduce,                                                                                  \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, int root,   \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, recvbuf, count, type, op, root, comm, request))                                 \
-    X(Iallreduce,                                                                               \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, recvbuf, count, type, op, comm, request))                                       \
-    X(Igather,                                                                                  \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),                   \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))        \
-    X(Igatherv,                                                                                 \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                \
-       const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,             \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm,         \
-       request))                                                                                \
-    X(Iallgather,                                                                               \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                             \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))              \
-    X(Iallgatherv,                                                                              \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                \
-       const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm,        \
-       MPI_Request* request),                                                                   \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, request))     \
-    X(Iscatter,                                                                                 \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),                   \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))        \
-    X(Iscatterv,                                                                                \
-      (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,  \
-       void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,            \
-       MPI_Request* request),                                                                   \
-      (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm,         \
-       request))                                                                                \
-    X(Ialltoall,                                                                                \
-      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount, \
-       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                             \
-      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))              \
-    X(Ialltoallv,                                                                               \
-      (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype, \
-       void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,       \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm,    \
-       request))                                                                                \
-    X(Ialltoallw,                                                                               \
-      (const void* sendbuf, const int sendcounts[], const int sdispls[],                        \
-       const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[],                   \
-       const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm,                      \
-       MPI_Request* request),                                                                   \
-      (sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes, comm,  \
-       request))                                                                                \
-    X(Ireduce_scatter,                                                                          \
-      (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype type,           \
-       MPI_Op op, MPI_Comm comm, MPI_Request* request),                                         \
-      (sendbuf, recvbuf, recvcounts, type, op, comm, request))                                  \
-    X(Ireduce_scatter_block,                                                                    \
-      (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype type, MPI_Op op,         \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, recvbuf, recvcount, type, op, comm, request))                                   \
-    X(Iscan,                                                                                    \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, recvbuf, count, type, op, comm, request))                                       \
-    X(Iexscan,                                                                                  \
-      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,             \
-       MPI_Comm comm, MPI_Request* request),                                                    \
-      (sendbuf, recvbuf, count, type, op, comm, request))                                       \
-    /* one-sided communication and its synchronization */                                      \
-    X(Put,                                                                                      \
-      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,         \
-       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win),          \
-      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,  \
-       win))                                                                                    \
-    X(Get,                                                                                      \
-      (void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,               \
-       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win),          \
-      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,  \
-       win))                                                                                    \
-    X(Accumulate,                                                                               \
-      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,         \
-       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Op op,             \
-       MPI_Win win),                                                                            \
-      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,  \
-       op, win))                                                                                \
-    X(Get_accumulate,                                                                           \
-      (const void* origin, int origin_count, MPI_Datatype origin_type, void* result,            \
-       int result_count, MPI_Datatype result_type, int target_rank, MPI_Aint target_disp,       \
-       int target_count, MPI_Datatype target_type, MPI_Op op, MPI_Win win),                     \
-      (origin, origin_count, origin_type, result, result_count, result_type, target_rank,       \
-       target_disp, target_count, target_type, op, win))                                        \
-    X(Fetch_and_op,                                                                             \
-      (const void* origin, void* result, MPI_Datatype type, int target_rank,                    \
-       MPI_Aint target_disp, MPI_Op op, MPI_Win win),                                           \
-      (origin, result, type, target_rank, target_disp, op, win))                                \
-    X(Compare_and_swap,                                                                         \
-      (const void* origin, const void* compare, void* result, MPI_Datatype type,                \
-       int target_rank, MPI_Aint target_disp, MPI_Win win),                                     \
-      (origin, compare, result, type, target_rank, target_disp, win))                           \
-    X(Rput,                                                                                     \
-      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,         \
-       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win,           \
-       MPI_Request* request),                                                                   \
-      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,  \
-       win, request))                                                                           \
-    X(Rget,                                                                                     \
-      (void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,               \
-       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win,           \
-       MPI_Request* request),                                                                   \
-      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,  \
-       win, request))                                                                           \
-    X(Win_fence, (int assertion, MPI_Win win), (assertion, win))                                \
-    X(Win_lock, (int lock_type, int rank, int assertion, MPI_Win win),                          \
-      (lock_type, rank, assertion, win))                                                        \
-    X(Win_unlock, (int rank, MPI_Win win), (rank, win))                                         \
-    X(Win_lock_all, (int assertion, MPI_Win win), (assertion, win))                             \
-    X(Win_unlock_all, (MPI_Win win), (win))                                                     \
-    X(Win_flush, (int rank, MPI_Win win), (rank, win))                                          \
-    X(Win_flush_all, (MPI_Win win), (win))                                                      \
-    X(Win_sync, (MPI_Win win), (win))                                                           \
-    /* communicators (collective) */                                                            \
-    X(Comm_split, (MPI_Comm comm, int color, int key, MPI_Comm* newcomm),                       \
-      (comm, color, key, newcomm))                                                              \
-    X(Comm_dup, (MPI_Comm comm, MPI_Comm* newcomm), (comm, newcomm))                           \
-    X(Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm), (comm, group, newcomm))
+#define TM_MPIP_FUNCTIONS(X)                                                                       \
+    /* point-to-point */                                                                           \
+    X(Send, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),     \
+      (buf, count, type, dest, tag, comm))                                                         \
+    X(Recv,                                                                                        \
+      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,                \
+       MPI_Status* status),                                                                        \
+      (buf, count, type, source, tag, comm, status))                                               \
+    X(Bsend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),    \
+      (buf, count, type, dest, tag, comm))                                                         \
+    X(Ssend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),    \
+      (buf, count, type, dest, tag, comm))                                                         \
+    X(Rsend, (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm),    \
+      (buf, count, type, dest, tag, comm))                                                         \
+    X(Isend,                                                                                       \
+      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,            \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, dest, tag, comm, request))                                                \
+    X(Irecv,                                                                                       \
+      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,                \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, source, tag, comm, request))                                              \
+    X(Ibsend,                                                                                      \
+      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,            \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, dest, tag, comm, request))                                                \
+    X(Issend,                                                                                      \
+      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,            \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, dest, tag, comm, request))                                                \
+    X(Irsend,                                                                                      \
+      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,            \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, dest, tag, comm, request))                                                \
+    X(Sendrecv,                                                                                    \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,           \
+       void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,               \
+       MPI_Comm comm, MPI_Status* status),                                                         \
+      (sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source, recvtag, \
+       comm, status))                                                                              \
+    X(Sendrecv_replace,                                                                            \
+      (void* buf, int count, MPI_Datatype type, int dest, int sendtag, int source, int recvtag,    \
+       MPI_Comm comm, MPI_Status* status),                                                         \
+      (buf, count, type, dest, sendtag, source, recvtag, comm, status))                            \
+    X(Probe, (int source, int tag, MPI_Comm comm, MPI_Status* status),                             \
+      (source, tag, comm, status))                                                                 \
+    X(Iprobe, (int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status),                 \
+      (source, tag, comm, flag, status))                                                           \
+    X(Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message* message, MPI_Status* status),      \
+      (source, tag, comm, message, status))                                                        \
+    X(Improbe,                                                                                     \
+      (int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status),   \
+      (source, tag, comm, flag, message, status))                                                  \
+    X(Mrecv, (void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Status* status),  \
+      (buf, count, type, message, status))                                                         \
+    X(Imrecv,                                                                                      \
+      (void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Request* request),       \
+      (buf, count, type, message, request))                                                        \
+    X(Send_init,                                                                                   \
+      (const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,            \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, dest, tag, comm, request))                                                \
+    X(Recv_init,                                                                                   \
+      (void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,                \
+       MPI_Request* request),                                                                      \
+      (buf, count, type, source, tag, comm, request))                                              \
+    X(Start, (MPI_Request * request), (request))                                                   \
+    X(Startall, (int count, MPI_Request requests[]), (count, requests))                            \
+    /* completion */                                                                               \
+    X(Wait, (MPI_Request * request, MPI_Status * status), (request, status))                       \
+    X(Waitall, (int count, MPI_Request requests[], MPI_Status statuses[]),                         \
+      (count, requests, statuses))                                                                 \
+    X(Waitany, (int count, MPI_Request requests[], int* index, MPI_Status* status),                \
+      (count, requests, index, status))                                                            \
+    X(Waitsome,                                                                                    \
+      (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),  \
+      (incount, requests, outcount, indices, statuses))                                            \
+    X(Test, (MPI_Request * request, int* flag, MPI_Status* status), (request, flag, status))       \
+    X(Testall, (int count, MPI_Request requests[], int* flag, MPI_Status statuses[]),              \
+      (count, requests, flag, statuses))                                                           \
+    X(Testany, (int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status),     \
+      (count, requests, index, flag, status))                                                      \
+    X(Testsome,                                                                                    \
+      (int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status statuses[]),  \
+      (incount, requests, outcount, indices, statuses))                                            \
+    /* blocking collectives */                                                                     \
+    X(Barrier, (MPI_Comm comm), (comm))                                                            \
+    X(Bcast, (void* buf, int count, MPI_Datatype type, int root, MPI_Comm comm),                   \
+      (buf, count, type, root, comm))                                                              \
+    X(Reduce,                                                                                      \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, int root,      \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, count, type, op, root, comm))                                             \
+    X(Allreduce,                                                                                   \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,                \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, count, type, op, comm))                                                   \
+    X(Gather,                                                                                      \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, int root, MPI_Comm comm),                                            \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))                    \
+    X(Gatherv,                                                                                     \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                   \
+       const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,                \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm))           \
+    X(Allgather,                                                                                   \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, MPI_Comm comm),                                                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))                          \
+    X(Allgatherv,                                                                                  \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                   \
+       const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm),          \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm))                 \
+    X(Scatter,                                                                                     \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, int root, MPI_Comm comm),                                            \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm))                    \
+    X(Scatterv,                                                                                    \
+      (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,     \
+       void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm),              \
+      (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm))           \
+    X(Alltoall,                                                                                    \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, MPI_Comm comm),                                                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm))                          \
+    X(Alltoallv,                                                                                   \
+      (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,    \
+       void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,          \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm))      \
+    X(Alltoallw,                                                                                   \
+      (const void* sendbuf, const int sendcounts[], const int sdispls[],                           \
+       const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[], const int rdispls[], \
+       const MPI_Datatype recvtypes[], MPI_Comm comm),                                             \
+      (sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes, comm))    \
+    X(Reduce_scatter,                                                                              \
+      (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype type, MPI_Op op,   \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, recvcounts, type, op, comm))                                              \
+    X(Reduce_scatter_block,                                                                        \
+      (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype type, MPI_Op op,            \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, recvcount, type, op, comm))                                               \
+    X(Scan,                                                                                        \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,                \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, count, type, op, comm))                                                   \
+    X(Exscan,                                                                                      \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op,                \
+       MPI_Comm comm),                                                                             \
+      (sendbuf, recvbuf, count, type, op, comm))                                                   \
+    /* non-blocking collectives */                                                                 \
+    X(Ibarrier, (MPI_Comm comm, MPI_Request * request), (comm, request))                           \
+    X(Ibcast,                                                                                      \
+      (void* buf, int count, MPI_Datatype type, int root, MPI_Comm comm, MPI_Request* request),    \
+      (buf, count, type, root, comm, request))                                                     \
+    X(Ireduce,                                                                                     \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, int root,      \
+       MPI_Comm comm, MPI_Request* request),                                                       \
+      (sendbuf, recvbuf, count, type, op, root, comm, request))                                    \
+    X(Iallreduce,                                                                                  \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm, \
+       MPI_Request* request),                                                                      \
+      (sendbuf, recvbuf, count, type, op, comm, request))                                          \
+    X(Igather,                                                                                     \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))           \
+    X(Igatherv,                                                                                    \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                   \
+       const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm, \
+       MPI_Request* request),                                                                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm, request))  \
+    X(Iallgather,                                                                                  \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                                \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))                 \
+    X(Iallgatherv,                                                                                 \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,                   \
+       const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm,           \
+       MPI_Request* request),                                                                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, request))        \
+    X(Iscatter,                                                                                    \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request* request),                      \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, request))           \
+    X(Iscatterv,                                                                                   \
+      (const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,     \
+       void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,               \
+       MPI_Request* request),                                                                      \
+      (sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm, request))  \
+    X(Ialltoall,                                                                                   \
+      (const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,    \
+       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request* request),                                \
+      (sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, request))                 \
+    X(Ialltoallv,                                                                                  \
+      (const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,    \
+       void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,          \
+       MPI_Comm comm, MPI_Request* request),                                                       \
+      (sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls, recvtype, comm,       \
+       request))                                                                                   \
+    X(Ialltoallw,                                                                                  \
+      (const void* sendbuf, const int sendcounts[], const int sdispls[],                           \
+       const MPI_Datatype sendtypes[], void* recvbuf, const int recvcounts[], const int rdispls[], \
+       const MPI_Datatype recvtypes[], MPI_Comm comm, MPI_Request* request),                       \
+      (sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes, comm,     \
+       request))                                                                                   \
+    X(Ireduce_scatter,                                                                             \
+      (const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype type, MPI_Op op,   \
+       MPI_Comm comm, MPI_Request* request),                                                       \
+      (sendbuf, recvbuf, recvcounts, type, op, comm, request))                                     \
+    X(Ireduce_scatter_block,                                                                       \
+      (const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype type, MPI_Op op,            \
+       MPI_Comm comm, MPI_Request* request),                                                       \
+      (sendbuf, recvbuf, recvcount, type, op, comm, request))                                      \
+    X(Iscan,                                                                                       \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm, \
+       MPI_Request* request),                                                                      \
+      (sendbuf, recvbuf, count, type, op, comm, request))                                          \
+    X(Iexscan,                                                                                     \
+      (const void* sendbuf, void* recvbuf, int count, MPI_Datatype type, MPI_Op op, MPI_Comm comm, \
+       MPI_Request* request),                                                                      \
+      (sendbuf, recvbuf, count, type, op, comm, request))                                          \
+    /* one-sided communication and its synchronization */                                          \
+    X(Put,                                                                                         \
+      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,            \
+       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win),             \
+      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,     \
+       win))                                                                                       \
+    X(Get,                                                                                         \
+      (void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,                  \
+       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win),             \
+      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,     \
+       win))                                                                                       \
+    X(Accumulate,                                                                                  \
+      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,            \
+       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Op op, MPI_Win win),  \
+      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type, op, \
+       win))                                                                                       \
+    X(Get_accumulate,                                                                              \
+      (const void* origin, int origin_count, MPI_Datatype origin_type, void* result,               \
+       int result_count, MPI_Datatype result_type, int target_rank, MPI_Aint target_disp,          \
+       int target_count, MPI_Datatype target_type, MPI_Op op, MPI_Win win),                        \
+      (origin, origin_count, origin_type, result, result_count, result_type, target_rank,          \
+       target_disp, target_count, target_type, op, win))                                           \
+    X(Fetch_and_op,                                                                                \
+      (const void* origin, void* result, MPI_Datatype type, int target_rank, MPI_Aint target_disp, \
+       MPI_Op op, MPI_Win win),                                                                    \
+      (origin, result, type, target_rank, target_disp, op, win))                                   \
+    X(Compare_and_swap,                                                                            \
+      (const void* origin, const void* compare, void* result, MPI_Datatype type, int target_rank,  \
+       MPI_Aint target_disp, MPI_Win win),                                                         \
+      (origin, compare, result, type, target_rank, target_disp, win))                              \
+    X(Rput,                                                                                        \
+      (const void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,            \
+       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win,              \
+       MPI_Request* request),                                                                      \
+      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,     \
+       win, request))                                                                              \
+    X(Rget,                                                                                        \
+      (void* origin, int origin_count, MPI_Datatype origin_type, int target_rank,                  \
+       MPI_Aint target_disp, int target_count, MPI_Datatype target_type, MPI_Win win,              \
+       MPI_Request* request),                                                                      \
+      (origin, origin_count, origin_type, target_rank, target_disp, target_count, target_type,     \
+       win, request))                                                                              \
+    X(Win_fence, (int assertion, MPI_Win win), (assertion, win))                                   \
+    X(Win_lock, (int lock_type, int rank, int assertion, MPI_Win win),                             \
+      (lock_type, rank, assertion, win))                                                           \
+    X(Win_unlock, (int rank, MPI_Win win), (rank, win))                                            \
+    X(Win_lock_all, (int assertion, MPI_Win win), (assertion, win))                                \
+    X(Win_unlock_all, (MPI_Win win), (win))                                                        \
+    X(Win_flush, (int rank, MPI_Win win), (rank, win))                                             \
+    X(Win_flush_all, (MPI_Win win), (win))                                                         \
+    X(Win_sync, (MPI_Win win), (win))                                                              \
+    /* communicators (collective) */                                                               \
+    X(Comm_split, (MPI_Comm comm, int color, int key, MPI_Comm* newcomm),                          \
+      (comm, color, key, newcomm))                                                                 \
+    X(Comm_dup, (MPI_Comm comm, MPI_Comm * newcomm), (comm, newcomm))                              \
+    X(Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm * newcomm), (comm, group, newcomm))
 
-enum
-{
+enum {
 #define TM_MPIP_ENUM(name, params, args) TM_MPIP_##name,
     TM_MPIP_FUNCTIONS(TM_MPIP_ENUM)
 #undef TM_MPIP_ENUM
@@ -372,15 +362,15 @@ static inline bool tm_mpip_enter(int idx)
 
 /* Each wrapper is a hidden function with an exported alias MPI_<name>: the GOT rewriting takes
  * the wrapper's own address, whichever object the global scope resolves MPI_<name> to. */
-#define TM_MPIP_WRAPPER(name, params, args)                                                     \
-    __attribute__((visibility("hidden"))) int tm_mpip_wrap_##name params;                      \
-    int tm_mpip_wrap_##name params                                                             \
-    {                                                                                           \
-        if(!tm_mpip_enter(TM_MPIP_##name)) return PMPI_##name args;                             \
-        int rc_ = PMPI_##name args;                                                             \
-        timemory_pop(tm_mpip_keys[TM_MPIP_##name]);                                             \
-        return rc_;                                                                             \
-    }                                                                                           \
+#define TM_MPIP_WRAPPER(name, params, args)                                                        \
+    __attribute__((visibility("hidden"))) int tm_mpip_wrap_##name params;                          \
+    int tm_mpip_wrap_##name params                                                                 \
+    {                                                                                              \
+        if(!tm_mpip_enter(TM_MPIP_##name)) return PMPI_##name args;                                \
+        int rc_ = PMPI_##name args;                                                                \
+        timemory_pop(tm_mpip_keys[TM_MPIP_##name]);                                                \
+        return rc_;                                                                                \
+    }                                                                                              \
     __attribute__((visibility("default"), alias("tm_mpip_wrap_" #name))) int MPI_##name params;
 TM_MPIP_FUNCTIONS(TM_MPIP_WRAPPER)
 #undef TM_MPIP_WRAPPER
@@ -407,10 +397,10 @@ static timemory_components_t tm_mpip_resolve(void)
         char* text = small;
         int   n    = timemory_settings_get_string(sources[i], small, sizeof(small));
         if(n < 0) continue;
-        if((size_t) n >= sizeof(small))
+        if((size_t)n >= sizeof(small))
         {
-            if(!(text = malloc((size_t) n + 1))) continue;
-            timemory_settings_get_string(sources[i], text, (size_t) n + 1);
+            if(!(text = malloc((size_t)n + 1))) continue;
+            timemory_settings_get_string(sources[i], text, (size_t)n + 1);
         }
         const char* bad = NULL;
         if(timemory_components_parse(text, &mask, &bad) == TIMEMORY_EUNKNOWN)
@@ -456,13 +446,13 @@ static int tm_mpip_apply_list(const char* var, unsigned char* flags, unsigned ch
         while(*p && tm_mpip_is_separator(*p)) ++p;
         const char* word = p;
         while(*p && !tm_mpip_is_separator(*p)) ++p;
-        size_t n = (size_t) (p - word);
+        size_t n = (size_t)(p - word);
         if(n == 0) break;
         ++count;
         int i = tm_mpip_find_n(word, n);
         if(i < 0)
             fprintf(stderr, "[timemory-mpip] %s: '%.*s' is not a wrapped MPI function (ignored)\n",
-                    var, (int) n, word);
+                    var, (int)n, word);
         else
             flags[i] = value;
     }
@@ -535,9 +525,15 @@ uint64_t timemory_stop_mpip(uint64_t id)
     return remaining;
 }
 
-uint64_t timemory_mpip_autostart_id(void) { return tm_mpip_auto_id; }
+uint64_t timemory_mpip_autostart_id(void)
+{
+    return tm_mpip_auto_id;
+}
 
-int timemory_mpip_function_count(void) { return TM_MPIP_COUNT; }
+int timemory_mpip_function_count(void)
+{
+    return TM_MPIP_COUNT;
+}
 
 const char* timemory_mpip_function_name(int index)
 {
@@ -585,22 +581,22 @@ __attribute__((constructor)) static void tm_mpip_load(void)
 
 #if defined(__x86_64__)
 #    define TM_MPIP_R_JUMP_SLOT R_X86_64_JUMP_SLOT
-#    define TM_MPIP_R_GLOB_DAT R_X86_64_GLOB_DAT
+#    define TM_MPIP_R_GLOB_DAT  R_X86_64_GLOB_DAT
 #elif defined(__aarch64__)
 #    define TM_MPIP_R_JUMP_SLOT R_AARCH64_JUMP_SLOT
-#    define TM_MPIP_R_GLOB_DAT R_AARCH64_GLOB_DAT
+#    define TM_MPIP_R_GLOB_DAT  R_AARCH64_GLOB_DAT
 #elif defined(__i386__)
 #    define TM_MPIP_R_JUMP_SLOT R_386_JMP_SLOT
-#    define TM_MPIP_R_GLOB_DAT R_386_GLOB_DAT
+#    define TM_MPIP_R_GLOB_DAT  R_386_GLOB_DAT
 #endif
 
 #if defined(TM_MPIP_R_JUMP_SLOT)
 
 #    if __ELF_NATIVE_CLASS == 64
-#        define TM_MPIP_R_SYM(info) ELF64_R_SYM(info)
+#        define TM_MPIP_R_SYM(info)  ELF64_R_SYM(info)
 #        define TM_MPIP_R_TYPE(info) ELF64_R_TYPE(info)
 #    else
-#        define TM_MPIP_R_SYM(info) ELF32_R_SYM(info)
+#        define TM_MPIP_R_SYM(info)  ELF32_R_SYM(info)
 #        define TM_MPIP_R_TYPE(info) ELF32_R_TYPE(info)
 #    endif
 
@@ -613,12 +609,12 @@ typedef struct tm_mpip_redirect_state {
 } tm_mpip_redirect_state;
 
 typedef struct tm_mpip_object {
-    ElfW(Addr)       base;
-    const ElfW(Sym)* symtab;
-    const char*      strtab;
-    size_t           strsz;
-    uintptr_t        relro_begin; /* pages the loader made read-only after relocation */
-    uintptr_t        relro_end;
+    ElfW(Addr) base;
+    const ElfW(Sym) * symtab;
+    const char* strtab;
+    size_t      strsz;
+    uintptr_t   relro_begin; /* pages the loader made read-only after relocation */
+    uintptr_t   relro_end;
 } tm_mpip_object;
 
 /* The loader relocates most dynamic-section pointers in place; where it does not (read-only
@@ -638,10 +634,10 @@ static int tm_mpip_find_exact(const char* name)
 static void tm_mpip_rewrite(tm_mpip_redirect_state* st, const tm_mpip_object* obj,
                             uintptr_t slot_addr, uintptr_t target)
 {
-    uintptr_t* slot = (uintptr_t*) slot_addr;
+    uintptr_t* slot = (uintptr_t*)slot_addr;
     if(__atomic_load_n(slot, __ATOMIC_RELAXED) == target) return;
     bool  readonly = slot_addr >= obj->relro_begin && slot_addr < obj->relro_end;
-    void* page     = (void*) (slot_addr & ~(uintptr_t) (st->page - 1));
+    void* page     = (void*)(slot_addr & ~(uintptr_t)(st->page - 1));
     if(readonly && mprotect(page, st->page, PROT_READ | PROT_WRITE) != 0)
     {
         ++st->failed;
@@ -659,9 +655,9 @@ static void tm_mpip_rewrite_table(tm_mpip_redirect_state* st, const tm_mpip_obje
     if(!table || entsize < sizeof(ElfW(Rel))) return;
     for(size_t off = 0; off + entsize <= size; off += entsize)
     {
-        const ElfW(Rel)* r    = (const ElfW(Rel)*) (table + off);
-        unsigned long    type = (unsigned long) TM_MPIP_R_TYPE(r->r_info);
-        size_t           symi = (size_t) TM_MPIP_R_SYM(r->r_info);
+        const ElfW(Rel)* r = (const ElfW(Rel)*)(table + off);
+        unsigned long type = (unsigned long)TM_MPIP_R_TYPE(r->r_info);
+        size_t        symi = (size_t)TM_MPIP_R_SYM(r->r_info);
         if((type != TM_MPIP_R_JUMP_SLOT && type != TM_MPIP_R_GLOB_DAT) || symi == 0) continue;
         const ElfW(Sym)* sym = &obj->symtab[symi];
         /* defined by this object itself: the MPI library's own references */
@@ -670,17 +666,17 @@ static void tm_mpip_rewrite_table(tm_mpip_redirect_state* st, const tm_mpip_obje
         if(strncmp(name, "MPI_", 4) != 0) continue;
         int i = tm_mpip_find_exact(name);
         if(i < 0) continue;
-        uintptr_t target = (uintptr_t) tm_mpip_wrappers[i];
+        uintptr_t target = (uintptr_t)tm_mpip_wrappers[i];
         tm_mpip_rewrite(st, obj, obj->base + r->r_offset, target);
     }
 }
 
 static int tm_mpip_redirect_object(struct dl_phdr_info* info, size_t size, void* data)
 {
-    (void) size;
-    tm_mpip_redirect_state* st    = data;
-    const ElfW(Phdr)*       dynph = NULL;
-    tm_mpip_object          obj   = { .base = info->dlpi_addr };
+    (void)size;
+    tm_mpip_redirect_state* st = data;
+    const ElfW(Phdr)* dynph    = NULL;
+    tm_mpip_object obj         = { .base = info->dlpi_addr };
     for(int i = 0; i < info->dlpi_phnum; ++i)
     {
         const ElfW(Phdr)* ph = &info->dlpi_phdr[i];
@@ -689,12 +685,12 @@ static int tm_mpip_redirect_object(struct dl_phdr_info* info, size_t size, void*
         {
             /* as the loader protects it: whole pages, the partial last page stays writable */
             uintptr_t begin = info->dlpi_addr + ph->p_vaddr;
-            obj.relro_begin = begin & ~(uintptr_t) (st->page - 1);
-            obj.relro_end   = (begin + ph->p_memsz) & ~(uintptr_t) (st->page - 1);
+            obj.relro_begin = begin & ~(uintptr_t)(st->page - 1);
+            obj.relro_end   = (begin + ph->p_memsz) & ~(uintptr_t)(st->page - 1);
         }
     }
     if(!dynph) return 0;
-    const ElfW(Dyn)* dyn = (const ElfW(Dyn)*) (info->dlpi_addr + dynph->p_vaddr);
+    const ElfW(Dyn)* dyn = (const ElfW(Dyn)*)(info->dlpi_addr + dynph->p_vaddr);
     if(dyn == _DYNAMIC) return 0; /* the wrappers' own references to PMPI_* */
 
     uintptr_t jmprel = 0, rel = 0, rela = 0;
@@ -704,23 +700,44 @@ static int tm_mpip_redirect_object(struct dl_phdr_info* info, size_t size, void*
     {
         switch(d->d_tag)
         {
-            case DT_SYMTAB:
-                obj.symtab = (const ElfW(Sym)*) tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
-                break;
-            case DT_STRTAB:
-                obj.strtab = (const char*) tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
-                break;
-            case DT_STRSZ: obj.strsz = d->d_un.d_val; break;
-            case DT_JMPREL: jmprel = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr); break;
-            case DT_PLTRELSZ: pltrelsz = d->d_un.d_val; break;
-            case DT_PLTREL: pltrel = (long) d->d_un.d_val; break;
-            case DT_REL: rel = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr); break;
-            case DT_RELSZ: relsz = d->d_un.d_val; break;
-            case DT_RELENT: relent = d->d_un.d_val; break;
-            case DT_RELA: rela = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr); break;
-            case DT_RELASZ: relasz = d->d_un.d_val; break;
-            case DT_RELAENT: relaent = d->d_un.d_val; break;
-            default: break;
+        case DT_SYMTAB:
+            obj.symtab = (const ElfW(Sym)*)tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
+            break;
+        case DT_STRTAB:
+            obj.strtab = (const char*)tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
+            break;
+        case DT_STRSZ:
+            obj.strsz = d->d_un.d_val;
+            break;
+        case DT_JMPREL:
+            jmprel = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
+            break;
+        case DT_PLTRELSZ:
+            pltrelsz = d->d_un.d_val;
+            break;
+        case DT_PLTREL:
+            pltrel = (long)d->d_un.d_val;
+            break;
+        case DT_REL:
+            rel = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
+            break;
+        case DT_RELSZ:
+            relsz = d->d_un.d_val;
+            break;
+        case DT_RELENT:
+            relent = d->d_un.d_val;
+            break;
+        case DT_RELA:
+            rela = tm_mpip_dyn_ptr(obj.base, d->d_un.d_ptr);
+            break;
+        case DT_RELASZ:
+            relasz = d->d_un.d_val;
+            break;
+        case DT_RELAENT:
+            relaent = d->d_un.d_val;
+            break;
+        default:
+            break;
         }
     }
     if(!obj.symtab || !obj.strtab) return 0;
@@ -733,7 +750,7 @@ static int tm_mpip_redirect_object(struct dl_phdr_info* info, size_t size, void*
 
 int timemory_mpip_redirect(void)
 {
-    tm_mpip_redirect_state st = { .page = (size_t) sysconf(_SC_PAGESIZE) };
+    tm_mpip_redirect_state st = { .page = (size_t)sysconf(_SC_PAGESIZE) };
     pthread_mutex_lock(&tm_mpip_mutex);
     dl_iterate_phdr(tm_mpip_redirect_object, &st);
     pthread_mutex_unlock(&tm_mpip_mutex);
@@ -748,6 +765,9 @@ int timemory_mpip_redirect(void)
 
 #else
 
-int timemory_mpip_redirect(void) { return TIMEMORY_EUNAVAILABLE; }
+int timemory_mpip_redirect(void)
+{
+    return TIMEMORY_EUNAVAILABLE;
+}
 
 #endif

@@ -6,9 +6,9 @@
  * bound to the MPI library and timemory_mpip_redirect() must rewrite them (built with
  * -z now -z relro, they sit in read-only GOT pages). The wrappers' control functions are found
  * with dlsym. One of the barriers is called through a function pointer (a GLOB_DAT reference
- * when the library is dlopened). Each rank makes its calls inside regions named after its rank ("rank-<r>", ...), so
- * the counts stay exact whether each rank's data is read alone or merged with the others',
- * and writes the tree JSON of wall_clock to <dir>/rank-<r>.json.
+ * when the library is dlopened). Each rank makes its calls inside regions named after its rank
+ * ("rank-<r>", ...), so the counts stay exact whether each rank's data is read alone or merged with
+ * the others', and writes the tree JSON of wall_clock to <dir>/rank-<r>.json.
  *
  *   rank-<r>          3 Barrier, 2 Allreduce, ring Send+Recv, Isend+Irecv+Waitall, Bcast,
  *                     Reduce, Gather, Scatter, Alltoall, Sendrecv, Ibarrier+Wait
@@ -62,7 +62,7 @@ int main(int argc, char** argv)
     if(argc > 2)
     {
         if(!dlopen(argv[2], RTLD_NOW | RTLD_GLOBAL)) return fail(rank, dlerror());
-        void* r = dlsym(RTLD_DEFAULT, "timemory_mpip_redirect");
+        void* r               = dlsym(RTLD_DEFAULT, "timemory_mpip_redirect");
         int (*redirect)(void) = NULL;
         memcpy(&redirect, &r, sizeof(r));
         if(!redirect || redirect() <= 0) return fail(rank, "no MPI reference was redirected");

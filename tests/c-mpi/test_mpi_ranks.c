@@ -16,23 +16,24 @@
 static int tm_failures;
 static int tm_rank;
 
-#define CHECK(cond)                                                                             \
-    do {                                                                                        \
-        if(!(cond))                                                                             \
-        {                                                                                       \
-            fprintf(stderr, "rank %d: %s:%d: CHECK(%s) failed\n", tm_rank, __FILE__, __LINE__,  \
-                    #cond);                                                                     \
-            ++tm_failures;                                                                      \
-        }                                                                                       \
+#define CHECK(cond)                                                                                \
+    do                                                                                             \
+    {                                                                                              \
+        if(!(cond))                                                                                \
+        {                                                                                          \
+            fprintf(stderr, "rank %d: %s:%d: CHECK(%s) failed\n", tm_rank, __FILE__, __LINE__,     \
+                    #cond);                                                                        \
+            ++tm_failures;                                                                         \
+        }                                                                                          \
     } while(0)
 
 static void tm_check_gather(int size, size_t chunk)
 {
     tm__mpi_gather_chunk = chunk;
     /* rank r sends 1000 r + 3 bytes (rank 1: none), byte i = (r * 31 + i) mod 251 */
-    size_t len  = tm_rank == 1 ? 0 : (size_t) tm_rank * 1000 + 3;
+    size_t len  = tm_rank == 1 ? 0 : (size_t)tm_rank * 1000 + 3;
     char*  mine = malloc(len + 1);
-    for(size_t i = 0; i < len; ++i) mine[i] = (char) ((tm_rank * 31 + i) % 251);
+    for(size_t i = 0; i < len; ++i) mine[i] = (char)((tm_rank * 31 + i) % 251);
     char*   all  = NULL;
     size_t* lens = NULL;
     CHECK(tm__mpi_gather(mine, len, &all, &lens) == TIMEMORY_OK);
@@ -43,10 +44,10 @@ static void tm_check_gather(int size, size_t chunk)
         size_t at = 0;
         for(int r = 0; r < size; ++r)
         {
-            size_t want = r == 1 ? 0 : (size_t) r * 1000 + 3;
+            size_t want = r == 1 ? 0 : (size_t)r * 1000 + 3;
             CHECK(lens[r] == want);
             for(size_t i = 0; i < lens[r] && i < want; ++i)
-                if(all[at + i] != (char) ((r * 31 + i) % 251))
+                if(all[at + i] != (char)((r * 31 + i) % 251))
                 {
                     CHECK(!"the bytes of a rank differ");
                     break;
@@ -63,7 +64,7 @@ static void tm_check_gather(int size, size_t chunk)
 static int64_t tm_now;
 static int64_t tm_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_now : 0;
 }
 
@@ -106,19 +107,19 @@ static void tm_check_results(int size)
         tm__ranks_free(&ranks);
         return;
     }
-    long long steps = (long long) size * (size + 1) / 2;
+    long long steps = (long long)size * (size + 1) / 2;
     CHECK(r.nentries == 2 && (r.rank_stats != NULL) == (size > 1)); /* one rank: no statistics */
     if(r.nentries == 2)
     {
         CHECK(strcmp(r.entries[1].prefix, ">>> |_m-step") == 0);
-        CHECK((long long) r.entries[1].laps == steps);
+        CHECK((long long)r.entries[1].laps == steps);
         CHECK(r.entries[1].accum[0] == 10 * steps);
     }
     if(r.nentries == 2 && r.rank_stats)
     {
         CHECK(r.rank_stats[1].nranks == size);
         CHECK(r.rank_stats[1].min_rank == 0 && r.rank_stats[1].max_rank == size - 1);
-        CHECK(fabs(r.rank_stats[1].max[0] - (double) (10 * size) * 1e-9) < 1e-18);
+        CHECK(fabs(r.rank_stats[1].max[0] - (double)(10 * size) * 1e-9) < 1e-18);
     }
     CHECK(r.mpi_size == size);
     tm__result_free(&r);

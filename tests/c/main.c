@@ -16,7 +16,8 @@ int        tm_test_failures;
 
 void tm_test_register(const char* name, tm_test_fn fn)
 {
-    if(tm_ntests < TM_MAX_TESTS) {
+    if(tm_ntests < TM_MAX_TESTS)
+    {
         tm_tests[tm_ntests].name = name;
         tm_tests[tm_ntests].fn   = fn;
         ++tm_ntests;
@@ -27,14 +28,18 @@ int main(int argc, char** argv)
 {
     const char* filter = argc > 1 ? argv[1] : NULL;
     int         passed = 0, failed = 0;
-    for(int i = 0; i < tm_ntests; ++i) {
+    for(int i = 0; i < tm_ntests; ++i)
+    {
         if(filter && !strstr(tm_tests[i].name, filter)) continue;
         tm_test_failures = 0;
         tm_tests[i].fn();
-        if(tm_test_failures == 0) {
+        if(tm_test_failures == 0)
+        {
             ++passed;
             printf("ok   %s\n", tm_tests[i].name);
-        } else {
+        }
+        else
+        {
             ++failed;
             printf("FAIL %s (%d checks)\n", tm_tests[i].name, tm_test_failures);
         }

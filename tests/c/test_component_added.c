@@ -36,7 +36,7 @@ TM_TEST(component_added_row_is_a_component)
 TM_TEST(component_added_records_exact_values)
 {
     timemory_clear(0);
-    timemory_component_set set = {{0}};
+    timemory_component_set set = { { 0 } };
     CHECK_INT(timemory_component_set_add(&set, TIMEMORY_TEST_SAMPLE_COUNTER), TIMEMORY_OK);
     uint64_t outer = timemory_add_hash_id("added-outer");
     uint64_t inner = timemory_add_hash_id("added-inner");

@@ -36,22 +36,22 @@ static int tst_one_id      = -1;
 static void tst_register(void)
 {
     if(tst_group_first >= 0) return;
-    static const char* const names[]  = {"tst_alpha", "tst_beta", "tst_gamma"};
-    timemory_component_spec  group    = {0};
-    group.name                        = "tst_counters";
-    group.description                 = "Test counters read together";
-    group.flags                       = TIMEMORY_CFLAG_INTEGER;
-    group.unit_repr                   = "";
-    group.nmembers                    = 3;
-    group.member_names                = names;
-    group.read                        = tst_read_group;
-    group.context                     = tst_now;
-    tst_group_first                   = timemory_component_register(&group);
-    timemory_component_spec one       = {0};
-    one.name                          = "tst_bytes";
-    one.flags                         = TIMEMORY_CFLAG_MEMORY;
-    one.read                          = tst_read_one;
-    tst_one_id                        = timemory_component_register(&one);
+    static const char* const names[] = { "tst_alpha", "tst_beta", "tst_gamma" };
+    timemory_component_spec  group   = { 0 };
+    group.name                       = "tst_counters";
+    group.description                = "Test counters read together";
+    group.flags                      = TIMEMORY_CFLAG_INTEGER;
+    group.unit_repr                  = "";
+    group.nmembers                   = 3;
+    group.member_names               = names;
+    group.read                       = tst_read_group;
+    group.context                    = tst_now;
+    tst_group_first                  = timemory_component_register(&group);
+    timemory_component_spec one      = { 0 };
+    one.name                         = "tst_bytes";
+    one.flags                        = TIMEMORY_CFLAG_MEMORY;
+    one.read                         = tst_read_one;
+    tst_one_id                       = timemory_component_register(&one);
 }
 
 TM_TEST(component_register_ids_names_info)
@@ -86,7 +86,7 @@ TM_TEST(component_register_ids_names_info)
     int         nclose = timemory_component_suggest("tst_alpah", close, 4);
     CHECK(nclose >= 1 && strcmp(close[0], "tst_alpha") == 0);
     /* in a set by id or by name */
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     CHECK_INT(timemory_component_set_add(&s, tst_group_first + 2), TIMEMORY_OK);
     CHECK_INT(timemory_components_parse_set("wall_clock tst_alpha", &s, NULL), TIMEMORY_OK);
     CHECK(timemory_component_set_has(&s, tst_group_first));
@@ -104,7 +104,7 @@ TM_TEST(component_register_group_read_once_per_sample)
 {
     tst_register();
     timemory_clear(0);
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     timemory_component_set_add(&s, tst_group_first);     /* alpha */
     timemory_component_set_add(&s, tst_group_first + 2); /* gamma */
     timemory_component_set_add(&s, tst_one_id);
@@ -119,9 +119,9 @@ TM_TEST(component_register_group_read_once_per_sample)
         tst_now[2] = 30;
         tst_bytes  = 1000;
         CHECK_INT(timemory_push_set(key, &s, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
-        tst_now[0] = 15;  /* alpha: +5 a lap */
-        tst_now[1] = 999; /* beta: not in the set */
-        tst_now[2] = 100; /* gamma: +70 a lap */
+        tst_now[0] = 15;      /* alpha: +5 a lap */
+        tst_now[1] = 999;     /* beta: not in the set */
+        tst_now[2] = 100;     /* gamma: +70 a lap */
         tst_bytes  = 4000000; /* +3999000 bytes a lap */
         CHECK_INT(timemory_pop(key), TIMEMORY_OK);
     }
@@ -138,7 +138,7 @@ TM_TEST(component_register_group_read_once_per_sample)
     CHECK_INT(n, 1);
 
     /* the JSON writer: one component entry per member, values exact */
-    timemory_component_set gamma = {{0}};
+    timemory_component_set gamma = { { 0 } };
     timemory_component_set_add(&gamma, tst_group_first + 2);
     char* json = NULL;
     CHECK_INT(timemory_get_json_set(&gamma, false, &json), TIMEMORY_OK);
@@ -162,7 +162,7 @@ TM_TEST(component_register_group_read_once_per_sample)
     timemory_free(text);
 
     /* get() of the bytes member follows memory_units (MB): 2 * 3999000 bytes */
-    int64_t raw[2] = {2 * 3999000, 0};
+    int64_t raw[2] = { 2 * 3999000, 0 };
     double  shown[2];
     CHECK_INT(timemory_component_get(tst_one_id, raw, shown), 1);
     CHECK_NEAR(shown[0], 7.998, 1e-12);
@@ -173,7 +173,7 @@ TM_TEST(component_register_read_failure_is_a_sticky_error)
 {
     tst_register();
     timemory_take_errors(NULL);
-    int64_t raw[2] = {-1, -1};
+    int64_t raw[2] = { -1, -1 };
     tst_fail       = 1;
     CHECK_INT(timemory_component_record(tst_group_first + 1, raw), TIMEMORY_OK);
     tst_fail = 0;
@@ -190,7 +190,7 @@ TM_TEST(component_register_refuses_bad_specs)
 {
     tst_register();
     int                     before = tm__ncomp();
-    timemory_component_spec spec   = {0};
+    timemory_component_spec spec   = { 0 };
     spec.read                      = tst_read_one;
     tm_capture cap;
     tm_capture_begin(&cap, 2);
@@ -216,10 +216,10 @@ TM_TEST(component_register_refuses_bad_specs)
     spec.flags = 0;
     spec.read  = NULL;
     CHECK_INT(timemory_component_register(&spec), TIMEMORY_EINVAL);
-    spec.read                       = tst_read_one;
-    static const char* const dup[]  = {"tst_x", "TST_X"};
-    spec.nmembers                   = 2;
-    spec.member_names               = dup;
+    spec.read                      = tst_read_one;
+    static const char* const dup[] = { "tst_x", "TST_X" };
+    spec.nmembers                  = 2;
+    spec.member_names              = dup;
     CHECK_INT(timemory_component_register(&spec), TIMEMORY_EINVAL);
     spec.member_names = NULL; /* a group needs its names */
     CHECK_INT(timemory_component_register(&spec), TIMEMORY_EINVAL);

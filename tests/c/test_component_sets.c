@@ -27,7 +27,7 @@ TM_TEST(component_sets_ids_and_indices)
 
 TM_TEST(component_sets_add_has_next)
 {
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     CHECK(timemory_component_set_empty(&s));
     CHECK_INT(timemory_component_set_next(&s, -1), -1);
     CHECK_INT(timemory_component_set_add(&s, TIMEMORY_WALL_CLOCK), TIMEMORY_OK);
@@ -89,7 +89,7 @@ TM_TEST(component_sets_parse_like_the_mask)
 TM_TEST(component_sets_push_set_records_like_push)
 {
     timemory_clear(0);
-    timemory_component_set set = {{0}};
+    timemory_component_set set = { { 0 } };
     timemory_component_set_add(&set, TIMEMORY_WALL_CLOCK);
     timemory_component_set_add(&set, TIMEMORY_TRIP_COUNT);
     uint64_t key = timemory_add_hash_id("sets-push");
@@ -106,8 +106,8 @@ TM_TEST(component_sets_push_set_records_like_push)
     CHECK(timemory_component_set_has(&with, TIMEMORY_TRIP_COUNT));
     CHECK(timemory_components_with_data() == timemory_component_set_to_mask(&with));
     /* trip_count: 4 laps, one count each */
-    timemory_component_set trip = timemory_component_set_from_mask(
-        TIMEMORY_COMPONENT_BIT(TIMEMORY_TRIP_COUNT));
+    timemory_component_set trip =
+        timemory_component_set_from_mask(TIMEMORY_COMPONENT_BIT(TIMEMORY_TRIP_COUNT));
     char* json = NULL;
     CHECK_INT(timemory_get_json_set(&trip, false, &json), TIMEMORY_OK);
     CHECK(json && strstr(json, "sets-push"));
@@ -132,14 +132,14 @@ TM_TEST(component_sets_push_set_records_like_push)
 
 TM_TEST(component_sets_default_set)
 {
-    timemory_component_set set = {{0}};
+    timemory_component_set set = { { 0 } };
     timemory_component_set_add(&set, TIMEMORY_CPU_CLOCK);
     timemory_component_set_add(&set, TIMEMORY_WALL_CLOCK);
     CHECK_INT(timemory_set_default_component_set(&set), TIMEMORY_OK);
     timemory_component_set got = timemory_get_default_component_set();
     CHECK(memcmp(&got, &set, sizeof(set)) == 0);
     CHECK(timemory_get_default_components() == (TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_CLOCK) |
-                                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK)));
+                                                TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK)));
     CHECK_INT(timemory_set_default_component_set(NULL), TIMEMORY_OK);
     got = timemory_get_default_component_set();
     CHECK_INT(timemory_component_set_count(&got), 1); /* the settings' choice: wall_clock */

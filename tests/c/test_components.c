@@ -73,41 +73,40 @@ TM_TEST(components_table_has_the_seed_members)
 
 TM_TEST(components_labels_and_units_of_the_spec)
 {
-    static const struct
-    {
+    static const struct {
         int         id;
         const char* name;
         const char* label;
         const char* repr;
         double      unit;
     } expect[] = {
-        {TIMEMORY_WALL_CLOCK, "wall_clock", "wall", "sec", 1},
-        {TIMEMORY_CPU_CLOCK, "cpu_clock", "cpu", "sec", 1},
-        {TIMEMORY_SYS_CLOCK, "sys_clock", "sys", "sec", 1},
-        {TIMEMORY_USER_CLOCK, "user_clock", "user", "sec", 1},
-        {TIMEMORY_MONOTONIC_CLOCK, "monotonic_clock", "monotonic_clock", "sec", 1},
-        {TIMEMORY_MONOTONIC_RAW_CLOCK, "monotonic_raw_clock", "monotonic_raw_clock", "sec", 1},
-        {TIMEMORY_THREAD_CPU_CLOCK, "thread_cpu_clock", "thread_cpu", "sec", 1},
-        {TIMEMORY_PROCESS_CPU_CLOCK, "process_cpu_clock", "process_cpu", "sec", 1},
-        {TIMEMORY_CPU_UTIL, "cpu_util", "cpu_util", "%", 1},
-        {TIMEMORY_THREAD_CPU_UTIL, "thread_cpu_util", "thread_cpu_util", "%", 1},
-        {TIMEMORY_PROCESS_CPU_UTIL, "process_cpu_util", "proc_cpu_util", "%", 1},
-        {TIMEMORY_PEAK_RSS, "peak_rss", "peak_rss", "MB", 1e6},
-        {TIMEMORY_PAGE_RSS, "page_rss", "page_rss", "MB", 1e6},
-        {TIMEMORY_VIRTUAL_MEMORY, "virtual_memory", "virtual_memory", "MB", 1e6},
-        {TIMEMORY_CURRENT_PEAK_RSS, "current_peak_rss", "current_peak_rss", "MB", 1e6},
-        {TIMEMORY_READ_BYTES, "read_bytes", "read_bytes", "MB", 1e6},
-        {TIMEMORY_WRITTEN_BYTES, "written_bytes", "written_bytes", "MB", 1e6},
-        {TIMEMORY_NUM_IO_IN, "num_io_in", "io_in", "", 1},
-        {TIMEMORY_NUM_IO_OUT, "num_io_out", "io_out", "", 1},
-        {TIMEMORY_NUM_MAJOR_PAGE_FAULTS, "num_major_page_faults", "major_page_flts", "", 1},
-        {TIMEMORY_NUM_MINOR_PAGE_FAULTS, "num_minor_page_faults", "minor_page_flts", "", 1},
-        {TIMEMORY_PRIORITY_CONTEXT_SWITCH, "priority_context_switch", "prio_cxt_swch", "", 1},
-        {TIMEMORY_VOLUNTARY_CONTEXT_SWITCH, "voluntary_context_switch", "vol_cxt_swch", "", 1},
-        {TIMEMORY_KERNEL_MODE_TIME, "kernel_mode_time", "kernel_mode", "sec", 1},
-        {TIMEMORY_USER_MODE_TIME, "user_mode_time", "user_mode", "sec", 1},
-        {TIMEMORY_TRIP_COUNT, "trip_count", "trip_count", "", 1},
-        {TIMEMORY_TAU_MARKER, "tau_marker", "tau", "", 0},
+        { TIMEMORY_WALL_CLOCK, "wall_clock", "wall", "sec", 1 },
+        { TIMEMORY_CPU_CLOCK, "cpu_clock", "cpu", "sec", 1 },
+        { TIMEMORY_SYS_CLOCK, "sys_clock", "sys", "sec", 1 },
+        { TIMEMORY_USER_CLOCK, "user_clock", "user", "sec", 1 },
+        { TIMEMORY_MONOTONIC_CLOCK, "monotonic_clock", "monotonic_clock", "sec", 1 },
+        { TIMEMORY_MONOTONIC_RAW_CLOCK, "monotonic_raw_clock", "monotonic_raw_clock", "sec", 1 },
+        { TIMEMORY_THREAD_CPU_CLOCK, "thread_cpu_clock", "thread_cpu", "sec", 1 },
+        { TIMEMORY_PROCESS_CPU_CLOCK, "process_cpu_clock", "process_cpu", "sec", 1 },
+        { TIMEMORY_CPU_UTIL, "cpu_util", "cpu_util", "%", 1 },
+        { TIMEMORY_THREAD_CPU_UTIL, "thread_cpu_util", "thread_cpu_util", "%", 1 },
+        { TIMEMORY_PROCESS_CPU_UTIL, "process_cpu_util", "proc_cpu_util", "%", 1 },
+        { TIMEMORY_PEAK_RSS, "peak_rss", "peak_rss", "MB", 1e6 },
+        { TIMEMORY_PAGE_RSS, "page_rss", "page_rss", "MB", 1e6 },
+        { TIMEMORY_VIRTUAL_MEMORY, "virtual_memory", "virtual_memory", "MB", 1e6 },
+        { TIMEMORY_CURRENT_PEAK_RSS, "current_peak_rss", "current_peak_rss", "MB", 1e6 },
+        { TIMEMORY_READ_BYTES, "read_bytes", "read_bytes", "MB", 1e6 },
+        { TIMEMORY_WRITTEN_BYTES, "written_bytes", "written_bytes", "MB", 1e6 },
+        { TIMEMORY_NUM_IO_IN, "num_io_in", "io_in", "", 1 },
+        { TIMEMORY_NUM_IO_OUT, "num_io_out", "io_out", "", 1 },
+        { TIMEMORY_NUM_MAJOR_PAGE_FAULTS, "num_major_page_faults", "major_page_flts", "", 1 },
+        { TIMEMORY_NUM_MINOR_PAGE_FAULTS, "num_minor_page_faults", "minor_page_flts", "", 1 },
+        { TIMEMORY_PRIORITY_CONTEXT_SWITCH, "priority_context_switch", "prio_cxt_swch", "", 1 },
+        { TIMEMORY_VOLUNTARY_CONTEXT_SWITCH, "voluntary_context_switch", "vol_cxt_swch", "", 1 },
+        { TIMEMORY_KERNEL_MODE_TIME, "kernel_mode_time", "kernel_mode", "sec", 1 },
+        { TIMEMORY_USER_MODE_TIME, "user_mode_time", "user_mode", "sec", 1 },
+        { TIMEMORY_TRIP_COUNT, "trip_count", "trip_count", "", 1 },
+        { TIMEMORY_TAU_MARKER, "tau_marker", "tau", "", 0 },
     };
     for(size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); ++i)
     {
@@ -153,10 +152,10 @@ TM_TEST(components_labels_and_units_of_the_spec)
 
 TM_TEST(components_flamegraph_and_categories)
 {
-    int flame[] = {TIMEMORY_WALL_CLOCK,       TIMEMORY_SYS_CLOCK,
-                   TIMEMORY_USER_CLOCK,       TIMEMORY_CPU_CLOCK,
-                   TIMEMORY_MONOTONIC_CLOCK,  TIMEMORY_MONOTONIC_RAW_CLOCK,
-                   TIMEMORY_THREAD_CPU_CLOCK, TIMEMORY_PROCESS_CPU_CLOCK};
+    int flame[] = { TIMEMORY_WALL_CLOCK,       TIMEMORY_SYS_CLOCK,
+                    TIMEMORY_USER_CLOCK,       TIMEMORY_CPU_CLOCK,
+                    TIMEMORY_MONOTONIC_CLOCK,  TIMEMORY_MONOTONIC_RAW_CLOCK,
+                    TIMEMORY_THREAD_CPU_CLOCK, TIMEMORY_PROCESS_CPU_CLOCK };
     int nflame  = 0;
     for(int c = 0; c < TM_NTABLE; ++c)
         nflame += (tm__components[c].flags & TIMEMORY_CFLAG_FLAMEGRAPH) != 0;
@@ -176,45 +175,44 @@ TM_TEST(components_flamegraph_and_categories)
 
 TM_TEST(components_find_names_and_aliases)
 {
-    static const struct
-    {
+    static const struct {
         const char* name;
         int         id;
     } cases[] = {
-        {"wall_clock", TIMEMORY_WALL_CLOCK},
-        {"WALL_CLOCK", TIMEMORY_WALL_CLOCK},
-        {"WallClock", TIMEMORY_WALL_CLOCK},
-        {"wallclock", TIMEMORY_WALL_CLOCK},
-        {"Wall_Clock", TIMEMORY_WALL_CLOCK},
-        {"  real_clock\t", TIMEMORY_WALL_CLOCK},
-        {"virtual_clock", TIMEMORY_WALL_CLOCK},
-        {"system_clock", TIMEMORY_SYS_CLOCK},
-        {"sys_clock", TIMEMORY_SYS_CLOCK},
-        {"caliper_marker", TIMEMORY_CALIPER},
-        {"cali", TIMEMORY_CALIPER},
-        {"papi_array_t", TIMEMORY_PAPI_ARRAY},
-        {"papi", TIMEMORY_PAPI_VECTOR},
-        {"global_bundle", TIMEMORY_USER_GLOBAL_BUNDLE},
-        {"tuple_bundle", TIMEMORY_USER_GLOBAL_BUNDLE},
-        {"list_bundle", TIMEMORY_USER_GLOBAL_BUNDLE},
-        {"user_list_bundle", TIMEMORY_USER_LIST_BUNDLE},
-        {"user_tuple_bundle", TIMEMORY_USER_TUPLE_BUNDLE},
-        {"cpu_utilization", TIMEMORY_CPU_UTIL},
-        {"cpu_thread_utilization", TIMEMORY_THREAD_CPU_UTIL},
-        {"cpu_process_util", TIMEMORY_PROCESS_CPU_UTIL},
-        {"cpu_thread_clock", TIMEMORY_THREAD_CPU_CLOCK},
-        {"write_bytes", TIMEMORY_WRITTEN_BYTES},
-        {"gperftools-cpu", TIMEMORY_GPERFTOOLS_CPU_PROFILER},
-        {"gperf_heap", TIMEMORY_GPERFTOOLS_HEAP_PROFILER},
-        {"major_page_faults", TIMEMORY_NUM_MAJOR_PAGE_FAULTS},
-        {"vol_ctx_switch", TIMEMORY_VOLUNTARY_CONTEXT_SWITCH},
-        {"prio_ctx_switch", TIMEMORY_PRIORITY_CONTEXT_SWITCH},
-        {"mpip", TIMEMORY_USER_MPIP_BUNDLE},
-        {"ompt", TIMEMORY_OMPT_HANDLE},
-        {"nvtx", TIMEMORY_NVTX_MARKER},
-        {"forge", TIMEMORY_ALLINEA_MAP},
-        {"gpu_roofline_half", TIMEMORY_GPU_ROOFLINE_HP_FLOPS},
-        {"cpu_roofline", TIMEMORY_CPU_ROOFLINE_FLOPS},
+        { "wall_clock", TIMEMORY_WALL_CLOCK },
+        { "WALL_CLOCK", TIMEMORY_WALL_CLOCK },
+        { "WallClock", TIMEMORY_WALL_CLOCK },
+        { "wallclock", TIMEMORY_WALL_CLOCK },
+        { "Wall_Clock", TIMEMORY_WALL_CLOCK },
+        { "  real_clock\t", TIMEMORY_WALL_CLOCK },
+        { "virtual_clock", TIMEMORY_WALL_CLOCK },
+        { "system_clock", TIMEMORY_SYS_CLOCK },
+        { "sys_clock", TIMEMORY_SYS_CLOCK },
+        { "caliper_marker", TIMEMORY_CALIPER },
+        { "cali", TIMEMORY_CALIPER },
+        { "papi_array_t", TIMEMORY_PAPI_ARRAY },
+        { "papi", TIMEMORY_PAPI_VECTOR },
+        { "global_bundle", TIMEMORY_USER_GLOBAL_BUNDLE },
+        { "tuple_bundle", TIMEMORY_USER_GLOBAL_BUNDLE },
+        { "list_bundle", TIMEMORY_USER_GLOBAL_BUNDLE },
+        { "user_list_bundle", TIMEMORY_USER_LIST_BUNDLE },
+        { "user_tuple_bundle", TIMEMORY_USER_TUPLE_BUNDLE },
+        { "cpu_utilization", TIMEMORY_CPU_UTIL },
+        { "cpu_thread_utilization", TIMEMORY_THREAD_CPU_UTIL },
+        { "cpu_process_util", TIMEMORY_PROCESS_CPU_UTIL },
+        { "cpu_thread_clock", TIMEMORY_THREAD_CPU_CLOCK },
+        { "write_bytes", TIMEMORY_WRITTEN_BYTES },
+        { "gperftools-cpu", TIMEMORY_GPERFTOOLS_CPU_PROFILER },
+        { "gperf_heap", TIMEMORY_GPERFTOOLS_HEAP_PROFILER },
+        { "major_page_faults", TIMEMORY_NUM_MAJOR_PAGE_FAULTS },
+        { "vol_ctx_switch", TIMEMORY_VOLUNTARY_CONTEXT_SWITCH },
+        { "prio_ctx_switch", TIMEMORY_PRIORITY_CONTEXT_SWITCH },
+        { "mpip", TIMEMORY_USER_MPIP_BUNDLE },
+        { "ompt", TIMEMORY_OMPT_HANDLE },
+        { "nvtx", TIMEMORY_NVTX_MARKER },
+        { "forge", TIMEMORY_ALLINEA_MAP },
+        { "gpu_roofline_half", TIMEMORY_GPU_ROOFLINE_HP_FLOPS },
+        { "cpu_roofline", TIMEMORY_CPU_ROOFLINE_FLOPS },
     };
     for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i)
     {
@@ -326,8 +324,8 @@ TM_TEST(components_availability)
         TIMEMORY_MALLOC_GOTCHA, /* its values come from allocation events (events.c) */
     };
     /* containers without a value of their own, configured through settings */
-    static const int      bundles[] = {TIMEMORY_USER_GLOBAL_BUNDLE, TIMEMORY_USER_LIST_BUNDLE,
-                                       TIMEMORY_USER_TUPLE_BUNDLE};
+    static const int      bundles[] = { TIMEMORY_USER_GLOBAL_BUNDLE, TIMEMORY_USER_LIST_BUNDLE,
+                                        TIMEMORY_USER_TUPLE_BUNDLE };
     timemory_components_t expect = 0, avail = 0;
     for(size_t i = 0; i < sizeof(measured) / sizeof(measured[0]); ++i)
         expect |= TIMEMORY_COMPONENT_BIT(measured[i]);
@@ -335,7 +333,8 @@ TM_TEST(components_availability)
         expect |= TIMEMORY_COMPONENT_BIT(bundles[i]);
     /* groups of the events of papi_events: available where a counter backend is (perf_event
      * here), see test_hwc_components.c */
-    expect |= TIMEMORY_COMPONENT_BIT(TIMEMORY_PAPI_VECTOR) | TIMEMORY_COMPONENT_BIT(TIMEMORY_PAPI_ARRAY);
+    expect |=
+        TIMEMORY_COMPONENT_BIT(TIMEMORY_PAPI_VECTOR) | TIMEMORY_COMPONENT_BIT(TIMEMORY_PAPI_ARRAY);
     for(int c = 0; c < TM_NTABLE; ++c)
     {
         timemory_component_info info;
@@ -401,60 +400,63 @@ TM_TEST(components_reader_gives_exact_values)
     int64_t delta[2];
     double  out[2];
 
-    CHECK_INT(fake_cycle(TIMEMORY_WALL_CLOCK, (int64_t[]){1000000000, 0},
-                         (int64_t[]){1500000000, 0}, delta, out),
+    CHECK_INT(fake_cycle(TIMEMORY_WALL_CLOCK, (int64_t[]){ 1000000000, 0 },
+                         (int64_t[]){ 1500000000, 0 }, delta, out),
               1);
     CHECK_INT(delta[0], 500000000);
     CHECK_NEAR(out[0], 0.5, 1e-12);
 
     /* rusage times only count when they grew */
-    fake_cycle(TIMEMORY_KERNEL_MODE_TIME, (int64_t[]){7000, 0}, (int64_t[]){5000, 0}, delta, out);
+    fake_cycle(TIMEMORY_KERNEL_MODE_TIME, (int64_t[]){ 7000, 0 }, (int64_t[]){ 5000, 0 }, delta,
+               out);
     CHECK_INT(delta[0], 0);
-    fake_cycle(TIMEMORY_USER_MODE_TIME, (int64_t[]){7000, 0}, (int64_t[]){9000, 0}, delta, out);
+    fake_cycle(TIMEMORY_USER_MODE_TIME, (int64_t[]){ 7000, 0 }, (int64_t[]){ 9000, 0 }, delta, out);
     CHECK_INT(delta[0], 2000);
     CHECK_NEAR(out[0], 2e-6, 1e-18);
 
     /* cpu_util: (cpu ns, wall ns) -> 100 * cpu / wall */
-    CHECK_INT(
-        fake_cycle(TIMEMORY_CPU_UTIL, (int64_t[]){100, 1000}, (int64_t[]){400, 1400}, delta, out),
-        1);
+    CHECK_INT(fake_cycle(TIMEMORY_CPU_UTIL, (int64_t[]){ 100, 1000 }, (int64_t[]){ 400, 1400 },
+                         delta, out),
+              1);
     CHECK_INT(delta[0], 300);
     CHECK_INT(delta[1], 400);
     CHECK_NEAR(out[0], 75.0, 1e-12);
-    CHECK_INT(timemory_component_get(TIMEMORY_CPU_UTIL, (int64_t[]){5, 0}, out), 1);
+    CHECK_INT(timemory_component_get(TIMEMORY_CPU_UTIL, (int64_t[]){ 5, 0 }, out), 1);
     CHECK_NEAR(out[0], 0.0, 0); /* wall == 0 */
 
     /* peak_rss: the increase of the high-water mark, never negative */
-    fake_cycle(TIMEMORY_PEAK_RSS, (int64_t[]){5000000, 0}, (int64_t[]){7500000, 0}, delta, out);
+    fake_cycle(TIMEMORY_PEAK_RSS, (int64_t[]){ 5000000, 0 }, (int64_t[]){ 7500000, 0 }, delta, out);
     CHECK_INT(delta[0], 2500000);
     CHECK_NEAR(out[0], 2.5, 1e-12);
-    fake_cycle(TIMEMORY_PEAK_RSS, (int64_t[]){5000000, 0}, (int64_t[]){4000000, 0}, delta, out);
+    fake_cycle(TIMEMORY_PEAK_RSS, (int64_t[]){ 5000000, 0 }, (int64_t[]){ 4000000, 0 }, delta, out);
     CHECK_INT(delta[0], 0);
 
     /* page_rss: a plain difference, which may be negative */
-    fake_cycle(TIMEMORY_PAGE_RSS, (int64_t[]){5000000, 0}, (int64_t[]){4000000, 0}, delta, out);
+    fake_cycle(TIMEMORY_PAGE_RSS, (int64_t[]){ 5000000, 0 }, (int64_t[]){ 4000000, 0 }, delta, out);
     CHECK_INT(delta[0], -1000000);
     CHECK_NEAR(out[0], -1.0, 1e-12);
 
     /* current_peak_rss: the absolute (start, stop) pair, accumulated as a lexicographic max */
-    CHECK_INT(fake_cycle(TIMEMORY_CURRENT_PEAK_RSS, (int64_t[]){5000000, 5000000},
-                         (int64_t[]){7000000, 7000000}, delta, out),
+    CHECK_INT(fake_cycle(TIMEMORY_CURRENT_PEAK_RSS, (int64_t[]){ 5000000, 5000000 },
+                         (int64_t[]){ 7000000, 7000000 }, delta, out),
               2);
     CHECK_INT(delta[0], 5000000);
     CHECK_INT(delta[1], 7000000);
     CHECK_NEAR(out[0], 5.0, 1e-12);
     CHECK_NEAR(out[1], 7.0, 1e-12);
-    int64_t accum[2] = {0, 0};
+    int64_t accum[2] = { 0, 0 };
     timemory_component_accumulate(TIMEMORY_CURRENT_PEAK_RSS, accum, delta);
-    timemory_component_accumulate(TIMEMORY_CURRENT_PEAK_RSS, accum, (int64_t[]){4000000, 9000000});
+    timemory_component_accumulate(TIMEMORY_CURRENT_PEAK_RSS, accum,
+                                  (int64_t[]){ 4000000, 9000000 });
     CHECK_INT(accum[0], 5000000);
     CHECK_INT(accum[1], 7000000);
-    timemory_component_accumulate(TIMEMORY_CURRENT_PEAK_RSS, accum, (int64_t[]){5000000, 8000000});
+    timemory_component_accumulate(TIMEMORY_CURRENT_PEAK_RSS, accum,
+                                  (int64_t[]){ 5000000, 8000000 });
     CHECK_INT(accum[1], 8000000);
 
     /* read_bytes: (bytes, elapsed ns) -> (MB, MB/sec) */
-    CHECK_INT(fake_cycle(TIMEMORY_READ_BYTES, (int64_t[]){1000000, 2000000000},
-                         (int64_t[]){3000000, 2500000000}, delta, out),
+    CHECK_INT(fake_cycle(TIMEMORY_READ_BYTES, (int64_t[]){ 1000000, 2000000000 },
+                         (int64_t[]){ 3000000, 2500000000 }, delta, out),
               2);
     CHECK_INT(delta[0], 2000000);
     CHECK_INT(delta[1], 500000000);
@@ -462,9 +464,10 @@ TM_TEST(components_reader_gives_exact_values)
     CHECK_NEAR(out[1], 4.0, 1e-12);
 
     /* counts print as integers; trip_count counts starts */
-    fake_cycle(TIMEMORY_NUM_MINOR_PAGE_FAULTS, (int64_t[]){10, 0}, (int64_t[]){17, 0}, delta, out);
+    fake_cycle(TIMEMORY_NUM_MINOR_PAGE_FAULTS, (int64_t[]){ 10, 0 }, (int64_t[]){ 17, 0 }, delta,
+               out);
     CHECK_NEAR(out[0], 7.0, 0);
-    fake_cycle(TIMEMORY_TRIP_COUNT, (int64_t[]){1, 0}, (int64_t[]){1, 0}, delta, out);
+    fake_cycle(TIMEMORY_TRIP_COUNT, (int64_t[]){ 1, 0 }, (int64_t[]){ 1, 0 }, delta, out);
     CHECK_INT(delta[0], 1);
     accum[0] = accum[1] = 0;
     timemory_component_accumulate(TIMEMORY_TRIP_COUNT, accum, delta);
@@ -472,7 +475,7 @@ TM_TEST(components_reader_gives_exact_values)
     CHECK_INT(accum[0], 2);
 
     /* a marker has no value */
-    CHECK_INT(timemory_component_get(TIMEMORY_USER_GLOBAL_BUNDLE, (int64_t[]){5, 5}, out), 0);
+    CHECK_INT(timemory_component_get(TIMEMORY_USER_GLOBAL_BUNDLE, (int64_t[]){ 5, 5 }, out), 0);
 
     tm__set_test_reader(NULL);
 }
@@ -500,28 +503,28 @@ TM_TEST(components_record_set_orders_by_enum)
 TM_TEST(components_stat_samples_are_base_units)
 {
     double out[2];
-    CHECK_INT(tm__stat_sample(TIMEMORY_WALL_CLOCK, (int64_t[]){20000000, 0}, out), 1);
+    CHECK_INT(tm__stat_sample(TIMEMORY_WALL_CLOCK, (int64_t[]){ 20000000, 0 }, out), 1);
     CHECK_NEAR(out[0], 2e7, 0);
     CHECK_NEAR(out[0] * tm__display_factor(TIMEMORY_WALL_CLOCK, 0), 0.02, 1e-15);
-    CHECK_INT(tm__stat_sample(TIMEMORY_THREAD_CPU_UTIL, (int64_t[]){50, 200}, out), 1);
+    CHECK_INT(tm__stat_sample(TIMEMORY_THREAD_CPU_UTIL, (int64_t[]){ 50, 200 }, out), 1);
     CHECK_NEAR(out[0], 25.0, 1e-12);
     CHECK_NEAR(tm__display_factor(TIMEMORY_THREAD_CPU_UTIL, 0), 1.0, 0);
-    CHECK_INT(tm__stat_sample(TIMEMORY_WRITTEN_BYTES, (int64_t[]){3000000, 1500000000}, out), 2);
+    CHECK_INT(tm__stat_sample(TIMEMORY_WRITTEN_BYTES, (int64_t[]){ 3000000, 1500000000 }, out), 2);
     CHECK_NEAR(out[0], 3e6, 0);
     CHECK_NEAR(out[1], 2e6, 1e-6);
     CHECK_NEAR(tm__display_factor(TIMEMORY_WRITTEN_BYTES, 1), 1e-6, 1e-20);
-    CHECK_INT(tm__stat_sample(TIMEMORY_CURRENT_PEAK_RSS, (int64_t[]){1, 2}, out), 2);
+    CHECK_INT(tm__stat_sample(TIMEMORY_CURRENT_PEAK_RSS, (int64_t[]){ 1, 2 }, out), 2);
     CHECK_NEAR(out[1], 2.0, 0);
-    CHECK_INT(tm__stat_sample(TIMEMORY_NUM_IO_OUT, (int64_t[]){12, 0}, out), 1);
+    CHECK_INT(tm__stat_sample(TIMEMORY_NUM_IO_OUT, (int64_t[]){ 12, 0 }, out), 1);
     CHECK_NEAR(out[0], 12.0, 0);
     CHECK_NEAR(tm__display_factor(TIMEMORY_NUM_IO_OUT, 0), 1.0, 0);
-    CHECK_INT(tm__stat_sample(TIMEMORY_TRIP_COUNT, (int64_t[]){1, 0}, out), 0);
-    CHECK_INT(tm__stat_sample(TIMEMORY_VTUNE_EVENT, (int64_t[]){1, 0}, out), 0);
+    CHECK_INT(tm__stat_sample(TIMEMORY_TRIP_COUNT, (int64_t[]){ 1, 0 }, out), 0);
+    CHECK_INT(tm__stat_sample(TIMEMORY_VTUNE_EVENT, (int64_t[]){ 1, 0 }, out), 0);
     /* get() = stat sample x display factor, element by element */
     for(int c = 0; c < TM_NTABLE; ++c)
     {
         if(tm__components[c].flags & TIMEMORY_CFLAG_NO_STATS) continue;
-        int64_t raw[2] = {123456789, 987654321};
+        int64_t raw[2] = { 123456789, 987654321 };
         double  s[2], g[2];
         int     ns = tm__stat_sample(c, raw, s), ng = tm__get(c, raw, g);
         CHECK_INT(ns, ng);
@@ -590,8 +593,7 @@ TM_TEST(components_format_zero_and_the_shared_formatter)
     CHECK_INT(timemory_component_format_value(TIMEMORY_WALL_CLOCK, 0.0123, 0, text, sizeof(text)),
               5);
     CHECK_STR(text, "0.012");
-    CHECK_INT(timemory_component_format_value(TIMEMORY_CPU_UTIL, 75.04, -1, text, sizeof(text)),
-              6);
+    CHECK_INT(timemory_component_format_value(TIMEMORY_CPU_UTIL, 75.04, -1, text, sizeof(text)), 6);
     CHECK_STR(text, "  75.0");
     CHECK_INT(timemory_component_format_value(TIMEMORY_TRIP_COUNT, 42.0, 0, text, sizeof(text)), 2);
     CHECK_STR(text, "42");
@@ -623,14 +625,13 @@ TM_TEST(components_format_zero_and_the_shared_formatter)
 TM_TEST(components_format_values_with_units_and_labels)
 {
     char         text[128];
-    const double wall[1] = {1.5}, rss[2] = {5.0, 6.25};
-    int          n = timemory_component_format_values(TIMEMORY_WALL_CLOCK, wall, 1, text,
-                                                      sizeof(text));
+    const double wall[1] = { 1.5 }, rss[2] = { 5.0, 6.25 };
+    int n = timemory_component_format_values(TIMEMORY_WALL_CLOCK, wall, 1, text, sizeof(text));
     CHECK_STR(text, "   1.500 sec wall");
     CHECK_INT(n, (int)strlen(text));
     timemory_component_format_values(TIMEMORY_CURRENT_PEAK_RSS, rss, 2, text, sizeof(text));
     CHECK_STR(text, "   5.000 MB start peak rss,    6.250 MB  stop peak rss");
-    const double count[1] = {3.0};
+    const double count[1] = { 3.0 };
     timemory_component_format_values(TIMEMORY_TRIP_COUNT, count, 1, text, sizeof(text));
     CHECK_STR(text, "       3 trip_count");
     CHECK_INT(timemory_component_format_values(TIMEMORY_WALL_CLOCK, wall, 3, text, sizeof(text)),
@@ -665,11 +666,11 @@ TM_TEST(components_sample_keeps_the_highest_level)
     CHECK(!timemory_component_can_sample(TIMEMORY_WALL_CLOCK));
     CHECK(!timemory_component_can_sample(TIMEMORY_CURRENT_PEAK_RSS));
     CHECK(!timemory_component_can_sample(-1));
-    int64_t value[2] = {0, 7}, accum[2] = {0, 0};
+    int64_t value[2] = { 0, 7 }, accum[2] = { 0, 0 };
     CHECK_INT(timemory_component_sample(TIMEMORY_WALL_CLOCK, value, accum), TIMEMORY_EINVAL);
     CHECK_INT(timemory_component_sample(TIMEMORY_PAGE_RSS, value, accum), TIMEMORY_OK);
     CHECK(value[0] > 0 && accum[0] == value[0] && value[1] == 7);
-    int64_t high[2] = {INT64_MAX / 2, 0}, acc[2] = {0, 0};
+    int64_t high[2] = { INT64_MAX / 2, 0 }, acc[2] = { 0, 0 };
     CHECK_INT(timemory_component_sample(TIMEMORY_PAGE_RSS, high, acc), TIMEMORY_OK);
     CHECK(high[0] == INT64_MAX / 2 && acc[0] == INT64_MAX / 2);
 }
@@ -690,15 +691,15 @@ TM_TEST(components_real_clocks_around_sleep)
                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_MONOTONIC_RAW_CLOCK) |
                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_UTIL) |
                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_READ_BYTES);
-    int     comps[] = {TIMEMORY_CPU_UTIL, TIMEMORY_MONOTONIC_CLOCK, TIMEMORY_MONOTONIC_RAW_CLOCK,
-                       TIMEMORY_READ_BYTES, TIMEMORY_WALL_CLOCK};
+    int     comps[] = { TIMEMORY_CPU_UTIL, TIMEMORY_MONOTONIC_CLOCK, TIMEMORY_MONOTONIC_RAW_CLOCK,
+                        TIMEMORY_READ_BYTES, TIMEMORY_WALL_CLOCK };
     int64_t start[5][2], stop[5][2], delta[2];
     record_mask(set, start);
     /* one CLOCK_MONOTONIC reading serves every component that needs it */
     CHECK_INT(start[0][1], start[4][0]);
     CHECK_INT(start[1][0], start[4][0]);
     CHECK_INT(start[3][1], start[4][0]);
-    struct timespec req = {0, 20000000};
+    struct timespec req = { 0, 20000000 };
     while(nanosleep(&req, &req) != 0)
     {
     }
@@ -780,16 +781,7 @@ TM_TEST(components_real_cpu_clocks_in_busy_loop)
                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_KERNEL_MODE_TIME) |
                                 TIMEMORY_COMPONENT_BIT(TIMEMORY_PROCESS_CPU_CLOCK);
     /* ascending enum order */
-    enum
-    {
-        CPU,
-        KERNEL,
-        PROCESS,
-        THREAD,
-        THREAD_UTIL,
-        USER_MODE,
-        N
-    };
+    enum { CPU, KERNEL, PROCESS, THREAD, THREAD_UTIL, USER_MODE, N };
     int64_t start[N][2], stop[N][2], delta[2];
     double  out[2];
     record_mask(set, start);
@@ -874,10 +866,10 @@ TM_TEST(components_units_follow_settings)
     CHECK_STR(timemory_component_display_unit(TIMEMORY_USER_MODE_TIME, 0), "msec");
     CHECK_NEAR(timemory_component_unit(TIMEMORY_WALL_CLOCK, 0), 1000.0, 0);
     double out[2];
-    timemory_component_get(TIMEMORY_WALL_CLOCK, (int64_t[]){1500000000, 0}, out);
+    timemory_component_get(TIMEMORY_WALL_CLOCK, (int64_t[]){ 1500000000, 0 }, out);
     CHECK_NEAR(out[0], 1500.0, 1e-9);
     CHECK_STR(timemory_component_display_unit(TIMEMORY_CPU_UTIL, 0), "%");
-    timemory_component_get(TIMEMORY_CPU_UTIL, (int64_t[]){1, 2}, out);
+    timemory_component_get(TIMEMORY_CPU_UTIL, (int64_t[]){ 1, 2 }, out);
     CHECK_NEAR(out[0], 50.0, 1e-12);
     CHECK_INT(timemory_settings_set_string("timing_units", ""), 0);
     CHECK_STR(timemory_component_display_unit(TIMEMORY_WALL_CLOCK, 0), "sec");
@@ -886,14 +878,14 @@ TM_TEST(components_units_follow_settings)
     CHECK_STR(timemory_component_display_unit(TIMEMORY_PEAK_RSS, 0), "kib");
     CHECK_STR(timemory_component_display_unit(TIMEMORY_WRITTEN_BYTES, 1), "kib/sec");
     CHECK_NEAR(timemory_component_unit(TIMEMORY_PAGE_RSS, 0), 1024.0, 0);
-    timemory_component_get(TIMEMORY_PEAK_RSS, (int64_t[]){2048, 0}, out);
+    timemory_component_get(TIMEMORY_PEAK_RSS, (int64_t[]){ 2048, 0 }, out);
     CHECK_NEAR(out[0], 2.0, 1e-12);
     /* counts are in the memory category but have no units */
     CHECK_STR(timemory_component_display_unit(TIMEMORY_NUM_MINOR_PAGE_FAULTS, 0), "");
-    timemory_component_get(TIMEMORY_NUM_MINOR_PAGE_FAULTS, (int64_t[]){2048, 0}, out);
+    timemory_component_get(TIMEMORY_NUM_MINOR_PAGE_FAULTS, (int64_t[]){ 2048, 0 }, out);
     CHECK_NEAR(out[0], 2048.0, 0);
     CHECK_INT(timemory_settings_set_string("memory_units", "kb"), 0);
-    timemory_component_get(TIMEMORY_READ_BYTES, (int64_t[]){3000, 1000000000}, out);
+    timemory_component_get(TIMEMORY_READ_BYTES, (int64_t[]){ 3000, 1000000000 }, out);
     CHECK_NEAR(out[0], 3.0, 1e-12);
     CHECK_NEAR(out[1], 3.0, 1e-12);
     CHECK_INT(timemory_settings_set_string("memory_units", ""), 0);

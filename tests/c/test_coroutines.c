@@ -105,7 +105,7 @@ TM_TEST(coroutines_position)
     uint64_t task = timemory_add_hash_id("co-task");
     int      p = 0, t = 0;
     timemory_push(loop, WALL, TIMEMORY_SCOPE_TREE);
-    uint64_t          mark = timemory_coroutine_mark();
+    uint64_t          mark    = timemory_coroutine_mark();
     timemory_position at_loop = timemory_get_position();
     timemory_push(parent, WALL, TIMEMORY_SCOPE_TREE);
     timemory_position at_parent = timemory_get_position();
@@ -162,13 +162,11 @@ TM_TEST(coroutines_hook_pushes)
     timemory_clear(0);
     uint64_t k = timemory_add_hash_id("co-hook"), m = timemory_add_hash_id("co-in-hook");
     int      frame_a = 0, frame_b = 0;
-    CHECK_INT(timemory_hook_push(k, 0, TIMEMORY_SCOPE_TREE, &frame_a, NULL, 1000),
-              TIMEMORY_OK);
+    CHECK_INT(timemory_hook_push(k, 0, TIMEMORY_SCOPE_TREE, &frame_a, NULL, 1000), TIMEMORY_OK);
     CHECK_INT(timemory_hook_coroutine_suspend(&frame_a, NULL, &frame_a), TIMEMORY_OK);
     CHECK_INT(timemory_stack_depth(), 0);
     CHECK_INT(timemory_hook_coroutine_suspend(&frame_a, NULL, &frame_a), TIMEMORY_ENOTFOUND);
-    CHECK_INT(timemory_hook_push(k, 0, TIMEMORY_SCOPE_TREE, &frame_b, NULL, 1100),
-              TIMEMORY_OK);
+    CHECK_INT(timemory_hook_push(k, 0, TIMEMORY_SCOPE_TREE, &frame_b, NULL, 1100), TIMEMORY_OK);
     timemory_push(m, WALL, TIMEMORY_SCOPE_TREE);
     CHECK_INT(timemory_hook_coroutine_suspend(&frame_b, NULL, &frame_b), TIMEMORY_OK);
     CHECK_INT(timemory_coroutine_resume(&frame_a), TIMEMORY_OK);
@@ -234,7 +232,7 @@ extern unsigned long tm_test_allocations; /* alloc_count.c */
 TM_TEST(coroutines_no_allocation_after_warm_up)
 {
     timemory_clear(0);
-    uint64_t k     = timemory_add_hash_id("co-alloc");
+    uint64_t k = timemory_add_hash_id("co-alloc");
     int      owners[8];
     for(int round = 0; round < 3; ++round)
     {

@@ -36,10 +36,10 @@ static tm_diff_saved tm_diff_save(void)
     tm__settings.scientific = false;
     tm__settings.precision = tm__settings.width = -1;
     tm__settings.timing_precision = tm__settings.timing_width = -1;
-    tm__settings.max_depth   = 65535;
-    tm__settings.max_width   = 120;
-    tm__settings.time_output = false;
-    tm__settings.separator_frequency = 0;
+    tm__settings.max_depth                                    = 65535;
+    tm__settings.max_width                                    = 120;
+    tm__settings.time_output                                  = false;
+    tm__settings.separator_frequency                          = 0;
     timemory_settings_set_string("timing_units", "");
     return s;
 }
@@ -83,19 +83,18 @@ static void tm_diff_run_init(tm_diff_run* f)
     int                      depth[3]  = { 0, 1, 0 };
     uint64_t                 laps[3]   = { 1, 2, 1 };
     int64_t                  value[3]  = { 800000000, 40000000, 80000000 };
-    uint64_t                 hash[3]   = { 1012012477271656842ull, 7523846677628039828ull,
-                                           11756064828771843836ull };
+    uint64_t hash[3] = { 1012012477271656842ull, 7523846677628039828ull, 11756064828771843836ull };
     for(int i = 0; i < 3; ++i)
     {
         tm__entry* e    = &f->e[i];
-        e->prefix       = (char*) prefix[i];
+        e->prefix       = (char*)prefix[i];
         e->label        = prefix[i] + strlen(prefix[i]) - 3;
         e->depth        = depth[i];
         e->laps         = laps[i];
         e->accum[0]     = value[i];
         e->hash         = hash[i];
         e->rolling_hash = i == 1 ? hash[0] + hash[1] : hash[i];
-        double v[2]     = { (double) value[i] / (double) laps[i], 0.0 };
+        double v[2]     = { (double)value[i] / (double)laps[i], 0.0 };
         for(uint64_t k = 0; k < laps[i]; ++k) tm__stats_add(&e->stats, v, 1);
     }
     f->r.comp         = TIMEMORY_WALL_CLOCK;
@@ -135,7 +134,10 @@ static const char tm_diff_previous[] =
     "\"rolling_hash\":5}]}]}}}\n";
 
 /* rolling hash of bar = 1012012477271656842 + 7523846677628039828 (foo's + its own) */
-static char* tm_diff_previous_text(void) { return tm__strdup(tm_diff_previous); }
+static char* tm_diff_previous_text(void)
+{
+    return tm__strdup(tm_diff_previous);
+}
 
 static int tm_diff_load_text(const char* text, int comp, tm__result* prev, char* why, size_t len)
 {
@@ -293,13 +295,13 @@ static void tm_diff_check_rejected(const char* from, const char* to, const char*
     }
     tm__buf b;
     tm__buf_init(&b);
-    tm__buf_append(&b, text, (size_t) (at - text));
+    tm__buf_append(&b, text, (size_t)(at - text));
     tm__buf_puts(&b, to);
     tm__buf_puts(&b, at + strlen(from));
     char*      edited = tm__buf_take(&b);
     tm__result prev;
     char       why[512] = "";
-    int        rc = tm_diff_load_text(edited, TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why));
+    int        rc       = tm_diff_load_text(edited, TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why));
     CHECK(rc != TIMEMORY_OK);
     CHECK_STR(why, expected);
     free(edited);
@@ -313,9 +315,10 @@ TM_TEST(diff_load_rejects_what_is_not_ours)
     CHECK_INT(tm_diff_load_text("[1, 2]", TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why)),
               TIMEMORY_EFORMAT);
     CHECK_STR(why, "not a timemory output (no \"timemory\" object at the top level)");
-    CHECK_INT(tm_diff_load_text("{\"timemory\":{\"settings\":{\"TIMEMORY_VERBOSE\":{\"value\":1}}}}",
-                                TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why)),
-              TIMEMORY_EFORMAT);
+    CHECK_INT(
+        tm_diff_load_text("{\"timemory\":{\"settings\":{\"TIMEMORY_VERBOSE\":{\"value\":1}}}}",
+                          TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why)),
+        TIMEMORY_EFORMAT);
     CHECK_STR(why, "timemory: holds no wall_clock data (it holds: settings)");
     CHECK_INT(tm_diff_load_text("{\"timemory\":{}}", TIMEMORY_WALL_CLOCK, &prev, why, sizeof(why)),
               TIMEMORY_EFORMAT);
@@ -414,15 +417,22 @@ TM_TEST(diff_compute_golden_table)
     tm__buf table;
     tm__buf_init(&table);
     tm__write_text(&table, &diff);
-    CHECK_STR(table.data,
-              "|-----------------------------------------------------------------------------------------------------|\n"
-              "|            REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER) vs. prev/wall.json with 1 fewer thread          |\n"
-              "|-----------------------------------------------------------------------------------------------------|\n"
-              "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
-              "|-----------|--------|--------|--------|--------|--------|--------|--------|--------|--------|--------|\n"
-              "| >>> foo   |      1 |      0 | wall   | sec    |  0.300 |  0.300 |  0.500 |  0.800 |  0.000 |   96.7 |\n"
-              "| >>> |_bar |      2 |      1 | wall   | sec    |  0.010 |  0.005 |  0.005 |  0.020 |  0.020 |  100.0 |\n"
-              "|-----------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(table.data, "|-----------------------------------------------------------------------"
+                          "------------------------------|\n"
+                          "|            REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER) vs. "
+                          "prev/wall.json with 1 fewer thread          |\n"
+                          "|-----------------------------------------------------------------------"
+                          "------------------------------|\n"
+                          "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  "
+                          "MIN   |  MAX   | STDDEV | % SELF |\n"
+                          "|-----------|--------|--------|--------|--------|--------|--------|-----"
+                          "---|--------|--------|--------|\n"
+                          "| >>> foo   |      1 |      0 | wall   | sec    |  0.300 |  0.300 |  "
+                          "0.500 |  0.800 |  0.000 |   96.7 |\n"
+                          "| >>> |_bar |      2 |      1 | wall   | sec    |  0.010 |  0.005 |  "
+                          "0.005 |  0.020 |  0.020 |  100.0 |\n"
+                          "|-----------------------------------------------------------------------"
+                          "------------------------------|\n");
     tm__buf_free(&table);
 
     /* the flat JSON of the difference reads back as the same entries */
@@ -476,7 +486,7 @@ TM_TEST(diff_build_reads_the_previous_output)
 
     tm_diff_run run;
     tm_diff_run_init(&run);
-    tm__result      diff;
+    tm__result diff;
     tm_capture out, err;
     tm_capture_begin(&err, 2);
     tm_capture_begin(&out, 1);
@@ -552,14 +562,14 @@ TM_TEST(diff_build_reads_the_previous_output)
 
     /* a socket: it exists, yet cannot be opened (root included) */
     unlink(path);
-    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    int                sock = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un addr;
     memset(&addr, 0, sizeof(addr));
     addr.sun_family = AF_UNIX;
     if(sock >= 0 && strlen(path) < sizeof(addr.sun_path))
     {
         memcpy(addr.sun_path, path, strlen(path) + 1); /* length checked above */
-        if(bind(sock, (struct sockaddr*) &addr, sizeof(addr)) == 0)
+        if(bind(sock, (struct sockaddr*)&addr, sizeof(addr)) == 0)
         {
             tm_capture_begin(&err, 2);
             tm_capture_begin(&out, 1);
@@ -639,9 +649,9 @@ TM_TEST(diff_output_writes_difference_files)
     timemory_settings_set_string("output_path", dir);
     tm__settings.file_output = tm__settings.json_output = tm__settings.text_output = true;
     tm__settings.tree_output = tm__settings.flamegraph_output = false;
-    tm__settings.cout_output = false;
+    tm__settings.cout_output                                  = false;
     tm__settings.dart_output = tm__settings.ctest_notes = false;
-    tm__settings.diff_output = true;
+    tm__settings.diff_output                            = true;
 
     tm_diff_run run;
     tm_diff_run_init(&run);
@@ -667,8 +677,8 @@ TM_TEST(diff_output_writes_difference_files)
     snprintf(path, sizeof(path), "%s/wall.diff.txt", dir);
     char* table = tm_read_file(path);
     CHECK(table && strstr(table, "| >>> foo   |      1 |      0 | wall   | sec    |  0.300 |"));
-    snprintf(expected, sizeof(expected), "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER) vs. %s/wall.json",
-             dir);
+    snprintf(expected, sizeof(expected),
+             "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER) vs. %s/wall.json", dir);
     CHECK(table && strstr(table, expected) != NULL);
     free(table);
     snprintf(path, sizeof(path), "%s/wall.diff.json", dir);
@@ -693,7 +703,7 @@ TM_TEST(diff_output_writes_difference_files)
     tm__settings.file_output = false;
     tm_capture_begin(&out, 1);
     tm__output_result(&run.r);
-    console = tm_capture_end(&out);
+    console            = tm_capture_end(&out);
     const char* second = console ? strstr(console, "vs. ") : NULL;
     CHECK(second != NULL);
     CHECK(second && strstr(second, "| >>> foo   |      1 |      0 | wall   | sec    |  0.000 |"));

@@ -29,9 +29,9 @@ TM_TEST(ert_kernels_execute_the_counted_operations)
     int             nsets = tm__ert_kernel_sets(sets);
     CHECK(nsets >= 1);
     CHECK(strcmp(timemory_ert_isa(), sets[0].isa) == 0);
-    static const unsigned ops_list[] = {1, 2, 5, 8, 64};
+    static const unsigned ops_list[] = { 1, 2, 5, 8, 64 };
     /* (c, d) = (1, 1) counts the additions, (2, 0) the multiplications: exact in float too */
-    static const float cd[][2] = {{1.0f, 1.0f}, {2.0f, 0.0f}};
+    static const float cd[][2] = { { 1.0f, 1.0f }, { 2.0f, 0.0f } };
     for(int s = 0; s < nsets; ++s)
         for(size_t k = 0; k < sizeof(ops_list) / sizeof(ops_list[0]); ++k)
             for(int v = 0; v < 2; ++v)
@@ -65,8 +65,7 @@ TM_TEST(ert_kernels_execute_the_counted_operations)
             }
 }
 
-typedef struct
-{
+typedef struct {
     timemory_ert_point points[64];
     int                n;
     int                stop_at;

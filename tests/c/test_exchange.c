@@ -45,7 +45,7 @@ TM_TEST(exchange_round_trip)
     tm__proc_data p;
     char          why[128];
     CHECK_INT(tm__exchange_unpack(b.data, b.len, &p, why, sizeof(why)), TIMEMORY_OK);
-    CHECK_INT(p.pid, (long) getpid());
+    CHECK_INT(p.pid, (long)getpid());
     CHECK_INT(p.rank, 3);
     CHECK(p.ncomps >= 2);
     const tm__rnode* wall = NULL;
@@ -63,7 +63,7 @@ TM_TEST(exchange_round_trip)
             CHECK_INT(inner->depth, 2);
             CHECK_INT(inner->stats.count, 3);
             CHECK_INT(inner->npids, 1);
-            if(inner->npids == 1) CHECK_INT(tm__rnode_pids(inner)[0], (long) getpid());
+            if(inner->npids == 1) CHECK_INT(tm__rnode_pids(inner)[0], (long)getpid());
             CHECK_INT(inner->ntids, 1);
         }
     }
@@ -89,13 +89,13 @@ TM_TEST(exchange_refuses_truncated_and_corrupt_data)
             ++refused;
         CHECK_INT(p.ncomps, 0);
     }
-    CHECK_INT(refused, (long) b.len);
+    CHECK_INT(refused, (long)b.len);
     /* every single flipped byte: refused with a reason, or decoded -- never a crash */
     char* copy = malloc(b.len);
     for(size_t i = 0; copy && i < b.len; ++i)
     {
         memcpy(copy, b.data, b.len);
-        copy[i] ^= (char) 0x5a;
+        copy[i] ^= (char)0x5a;
         tm__proc_data p;
         int           rc = tm__exchange_unpack(copy, b.len, &p, why, sizeof(why));
         CHECK(rc == TIMEMORY_OK || (rc == TIMEMORY_EFORMAT && why[0]));
@@ -125,7 +125,7 @@ TM_TEST(exchange_adopted_data_is_merged_into_results)
         p.pid = 1000000 + k;
         for(int i = 0; i < p.ncomps; ++i) /* as another process would have them */
         {
-            tm__rnode* o = (tm__rnode*) child_named(&p.comps[i].root, "x-outer");
+            tm__rnode* o = (tm__rnode*)child_named(&p.comps[i].root, "x-outer");
             if(o && o->npids == 1) o->pids[0] = p.pid;
         }
         CHECK_INT(tm__adopt(&p), TIMEMORY_OK);
@@ -172,7 +172,7 @@ TM_TEST(exchange_adopted_data_is_merged_into_results)
 
 static void* record_worker(void* arg)
 {
-    (void) arg;
+    (void)arg;
     uint64_t k = timemory_add_hash_id("x-worker");
     timemory_push(k, TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), TIMEMORY_SCOPE_TREE);
     timemory_pop(k);
@@ -242,7 +242,7 @@ TM_TEST(exchange_threads_travel_apart)
         if(tm__exchange_unpack(b.data, n, &cut, why, sizeof(why)) == TIMEMORY_EFORMAT && why[0])
             ++refused;
     }
-    CHECK_INT(refused, (long) b.len);
+    CHECK_INT(refused, (long)b.len);
     tm__buf_free(&b);
     tm__adopted_clear();
     timemory_clear(0);

@@ -178,10 +178,10 @@ TM_TEST(graph_node_only_push)
     timemory_clear(0);
     uint64_t k = timemory_add_hash_id("g-values");
     CHECK_INT(timemory_push(k, 0, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
-    int64_t d[2] = {5000, 0};
+    int64_t d[2] = { 5000, 0 };
     CHECK_INT(timemory_pop_values(k, TIMEMORY_WALL_CLOCK, d, 2), TIMEMORY_OK);
     uint64_t never = timemory_add_hash_id("g-never-ran");
-    int64_t  z[2]  = {0, 0};
+    int64_t  z[2]  = { 0, 0 };
     timemory_push(never, 0, TIMEMORY_SCOPE_TREE);
     timemory_pop_values(never, TIMEMORY_WALL_CLOCK, z, 0);
     tm__result r;
@@ -246,7 +246,7 @@ TM_TEST(graph_threads_merge)
         tm__result_free(&r);
         CHECK_INT(tm__result_build_tree(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
         const tm__rnode* trees;
-        CHECK_INT(tm__thread_trees(&r.root, &r.threads, &trees), (size_t) per_thread);
+        CHECK_INT(tm__thread_trees(&r.root, &r.threads, &trees), (size_t)per_thread);
         int last_tid = -1;
         for(size_t i = 0; i < r.threads.nchildren; ++i)
         {
@@ -266,15 +266,14 @@ TM_TEST(graph_threads_merge)
             if(strcmp(r.root.children[i].label, "g-thread-work") == 0)
             {
                 CHECK_INT(r.root.children[i].ntids, per_thread);
-                CHECK_INT(r.root.children[i].laps, 100 * (uint64_t) per_thread);
+                CHECK_INT(r.root.children[i].laps, 100 * (uint64_t)per_thread);
             }
         tm__result_free(&r);
         char* json = NULL;
         CHECK_INT(timemory_get_json(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), true, &json),
                   TIMEMORY_OK);
         int nodes = 0;
-        for(const char* p = json; p && (p = strstr(p, "\"prefix\":\"g-thread-work\"")) != NULL;
-            ++p)
+        for(const char* p = json; p && (p = strstr(p, "\"prefix\":\"g-thread-work\"")) != NULL; ++p)
             ++nodes;
         CHECK_INT(nodes, per_thread);
         CHECK(json && strstr(json, collapse ? "\"collapse_threads\":true,\"distributed\":false,"
@@ -385,7 +384,7 @@ static void tm_hot_loops(int n)
     const timemory_components_t three = WALL | TIMEMORY_COMPONENT_BIT(TIMEMORY_CPU_CLOCK) |
                                         TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS);
     uint64_t a = timemory_add_hash_id("g-alloc-a"), b = timemory_add_hash_id("g-alloc-b");
-    int64_t  d[2] = {10, 0};
+    int64_t  d[2] = { 10, 0 };
     for(int i = 0; i < n; ++i)
     {
         timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
@@ -440,7 +439,7 @@ TM_TEST(graph_hook_push_tags_and_ticks)
         /* a pop of another tag (a call that started before the hooks) finds nothing */
         CHECK_INT(timemory_hook_pop(&code_b, NULL, 1200, 1.0), TIMEMORY_ENOTFOUND);
         CHECK_INT(timemory_hook_pop(&code_b, &cfunc, 1300, 0.5), TIMEMORY_OK); /* 100 ns */
-        int64_t d[2] = {7, 0};
+        int64_t d[2] = { 7, 0 };
         CHECK_INT(timemory_pop_values(region, TIMEMORY_WALL_CLOCK, d, 1), TIMEMORY_OK);
         CHECK_INT(timemory_hook_pop(&code_a, NULL, 2000, 0.5), TIMEMORY_OK); /* 500 ns */
     }

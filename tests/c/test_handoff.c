@@ -29,7 +29,9 @@ static int tm_ho_run(int (*scenario)(void))
         _exit(rc == 0 && tm_test_failures == 0 ? 0 : 1);
     }
     int status = -1;
-    while(waitpid(pid, &status, 0) < 0) {}
+    while(waitpid(pid, &status, 0) < 0)
+    {
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -116,7 +118,7 @@ static int tm_ho_merge_scenario(void)
     {
         ssize_t k = read(ready[0], got + n, 2 - n);
         if(k <= 0) return 7;
-        n += (size_t) k;
+        n += (size_t)k;
     }
     kill(b, SIGKILL);
     kill(c, SIGKILL);
@@ -132,11 +134,11 @@ static int tm_ho_merge_scenario(void)
     snprintf(line, sizeof(line),
              "[timemory] warning: 2 child processes ended without handing over their last data: "
              "pids %ld, %ld\n",
-             (long) (b < c ? b : c), (long) (b < c ? c : b));
+             (long)(b < c ? b : c), (long)(b < c ? c : b));
     CHECK(text && strstr(text, line));
     if(text && !strstr(text, line)) fprintf(stderr, "%s", text);
     free(text);
-    CHECK_INT(tm_ho_folders_of((long) getpid()), 0);
+    CHECK_INT(tm_ho_folders_of((long)getpid()), 0);
 
     CHECK_INT(tm__adopted_count(), 2);
     tm__result r;
@@ -149,9 +151,9 @@ static int tm_ho_merge_scenario(void)
     {
         CHECK_INT(o->laps, 1); /* this process's own: the children never ended it */
         CHECK_INT(w->laps, 5); /* a's 3 and the 2 b handed off */
-        CHECK(tm_ho_has_pid(o, (long) getpid()) && tm_ho_has_pid(o, a) && tm_ho_has_pid(o, b));
+        CHECK(tm_ho_has_pid(o, (long)getpid()) && tm_ho_has_pid(o, a) && tm_ho_has_pid(o, b));
         CHECK(tm_ho_has_pid(w, a) && tm_ho_has_pid(w, b) && !tm_ho_has_pid(w, c));
-        CHECK(!tm_ho_has_pid(w, (long) getpid()));
+        CHECK(!tm_ho_has_pid(w, (long)getpid()));
     }
     tm__result_free(&r);
     timemory_clear(0);
@@ -187,7 +189,7 @@ static int tm_ho_orphan_scenario(void)
     timemory_clear(0);
     int go[2];
     if(pipe(go) != 0) return 2;
-    long parent = (long) getpid();
+    long parent = (long)getpid();
     fflush(NULL);
     pid_t d = fork();
     if(d == 0)
@@ -255,7 +257,7 @@ static int tm_ho_child_output_scenario(void)
     CHECK(n && n->laps == 2 && tm_ho_has_pid(n, e));
     tm__result_free(&r);
     char path[512];
-    snprintf(path, sizeof(path), "%s/fork-%ld/wall.txt", tm_ho_dir, (long) e);
+    snprintf(path, sizeof(path), "%s/fork-%ld/wall.txt", tm_ho_dir, (long)e);
     char* table = tm_read_file(path);
     CHECK(table && strstr(table, "ho-both"));
     free(table);
@@ -298,7 +300,7 @@ static int tm_ho_crash_scenario(void)
         int segv[] = { SIGSEGV };
         if(timemory_signal_handler_enable(segv, 1) != 1) _exit(4);
         tm_ho_measure(work, 3);
-        *(volatile int*) (uintptr_t) 4096 = 1; /* an unmapped address */
+        *(volatile int*)(uintptr_t)4096 = 1; /* an unmapped address */
         _exit(5);
     }
     int status = -1;

@@ -12,13 +12,13 @@
 /* element index of the accum of the group comp stands for, in its JSON; -1 when absent */
 static long long tst_accum(int comp, int index)
 {
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     timemory_component_set_add(&s, comp);
     char* json = NULL;
     if(timemory_get_json_set(&s, false, &json) != TIMEMORY_OK || !json) return -1;
     const char* at = strstr(json, "\"accum\":[");
     long long   v  = -1;
-    char*       p  = at ? (char*) at + 9 : NULL;
+    char*       p  = at ? (char*)at + 9 : NULL;
     for(int i = 0; p && i <= index; ++i)
     {
         v = *p == ']' ? -1 : strtoll(p, &p, 10);
@@ -31,7 +31,7 @@ static long long tst_accum(int comp, int index)
 /* a marked region that runs and touches fresh pages */
 static void tst_busy_region(int comp)
 {
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     timemory_component_set_add(&s, TIMEMORY_WALL_CLOCK);
     timemory_component_set_add(&s, comp);
     uint64_t key = timemory_add_hash_id("hwc-region");
@@ -41,7 +41,7 @@ static void tst_busy_region(int comp)
     size_t len = 64u << 20;
     char*  p   = malloc(len);
     CHECK(p != NULL);
-    for(size_t i = 0; p && i < len; i += 4096) p[i] = (char) i;
+    for(size_t i = 0; p && i < len; i += 4096) p[i] = (char)i;
     free(p);
     CHECK_INT(timemory_pop(key), TIMEMORY_OK);
 }
@@ -65,15 +65,14 @@ TM_TEST(hwc_components_available_with_a_backend)
 static void tst_counts_both(int comp, const char* prefix)
 {
     timemory_clear(0);
-    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK,perf::PAGE-FAULTS"),
-              0);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK,perf::PAGE-FAULTS"), 0);
     tst_busy_region(comp);
     CHECK_INT(timemory_take_errors(NULL), 0);
     char clock[96], faults[96];
     snprintf(clock, sizeof(clock), "%s_perf_TASK_CLOCK", prefix);
     snprintf(faults, sizeof(faults), "%s_perf_PAGE_FAULTS", prefix);
     long long ns = tst_accum(comp, 0), pf = tst_accum(comp, 1);
-    CHECK(ns > 1000); /* a busy loop of 2e6 iterations: well over a microsecond */
+    CHECK(ns > 1000);  /* a busy loop of 2e6 iterations: well over a microsecond */
     CHECK(pf >= 1000); /* 64 MiB of fresh pages touched: 16384 faults of 4 kiB pages, or fewer
                         * with huge pages, never under a thousand */
     int first = -1, n = 0;
@@ -83,7 +82,7 @@ static void tst_counts_both(int comp, const char* prefix)
 
     /* written as one component: JSON arrays in the list's order, one table with a sub-row
      * per event (OUTPUT.md 2.4, 3) */
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     timemory_component_set_add(&s, comp);
     char* json = NULL;
     CHECK_INT(timemory_get_json_set(&s, false, &json), TIMEMORY_OK);
@@ -143,7 +142,7 @@ TM_TEST(hwc_components_missing_event_one_warning)
     tm_capture_begin(&cap, 2);
     tst_busy_region(TIMEMORY_PAPI_VECTOR);
     tst_busy_region(TIMEMORY_PAPI_VECTOR);
-    char* said = tm_capture_end(&cap);
+    char*       said   = tm_capture_end(&cap);
     const char* warned = said ? strstr(said, "'cycles'") : NULL;
     CHECK(warned != NULL);
     CHECK(warned && !strstr(warned + 1, "'cycles'")); /* one warning for the two pushes */
@@ -171,7 +170,7 @@ TM_TEST(hwc_components_empty_list_says_set_papi_events)
 
 static void* tst_thread_region(void* arg)
 {
-    (void) arg;
+    (void)arg;
     tst_busy_region(TIMEMORY_PAPI_VECTOR);
     return NULL;
 }
@@ -181,14 +180,14 @@ TM_TEST(hwc_components_threads_name_the_group_at_once)
     /* four threads whose first push names papi_vector together: one group, each thread's
      * counters its own, every region counted */
     timemory_clear(0);
-    CHECK_INT(timemory_settings_set_string("papi_events", "perf::PAGE-FAULTS,perf::TASK-CLOCK"),
-              0);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::PAGE-FAULTS,perf::TASK-CLOCK"), 0);
     pthread_t threads[4];
-    for(int i = 0; i < 4; ++i) CHECK_INT(pthread_create(&threads[i], NULL, tst_thread_region, NULL), 0);
+    for(int i = 0; i < 4; ++i)
+        CHECK_INT(pthread_create(&threads[i], NULL, tst_thread_region, NULL), 0);
     for(int i = 0; i < 4; ++i) pthread_join(threads[i], NULL);
     CHECK_INT(timemory_take_errors(NULL), 0);
     /* merged over the threads: 4 laps, at least 4 x 1000 faults, a task clock > 0 */
-    timemory_component_set s = {{0}};
+    timemory_component_set s = { { 0 } };
     timemory_component_set_add(&s, TIMEMORY_PAPI_VECTOR);
     char* json = NULL;
     CHECK_INT(timemory_get_json_set(&s, false, &json), TIMEMORY_OK);

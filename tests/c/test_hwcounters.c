@@ -33,14 +33,13 @@ static bool tm_hwc_test_can_count(const char* name)
     char          why[256];
     memset(&ev, 0, sizeof(ev));
     return tm__hwc_perf_resolve(name, &ev) == 0 &&
-           tm__hwc_perf_probe(&ev, why, (int) sizeof(why)) == 0;
+           tm__hwc_perf_probe(&ev, why, (int)sizeof(why)) == 0;
 }
 
 static int tm_hwc_test_count(const char* text, const char* what)
 {
     int n = 0;
-    for(const char* p = text; p && (p = strstr(p, what)); p += strlen(what))
-        ++n;
+    for(const char* p = text; p && (p = strstr(p, what)); p += strlen(what)) ++n;
     return n;
 }
 
@@ -48,15 +47,13 @@ static int tm_hwc_test_count(const char* text, const char* what)
  * and spins */
 static double tm_hwc_test_work(int pages)
 {
-    size_t size  = (size_t) pages * 4096;
+    size_t size  = (size_t)pages * 4096;
     char*  block = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if(block == MAP_FAILED) return 0;
     madvise(block, size, MADV_NOHUGEPAGE);
-    for(int i = 0; i < pages; ++i)
-        block[(size_t) i * 4096] = (char) i;
+    for(int i = 0; i < pages; ++i) block[(size_t)i * 4096] = (char)i;
     volatile double x = 0;
-    for(int i = 0; i < 2000000; ++i)
-        x = x + i * 0.5;
+    for(int i = 0; i < 2000000; ++i) x = x + i * 0.5;
     double keep = block[4096] + x;
     munmap(block, size);
     return keep;
@@ -87,7 +84,7 @@ TM_TEST(hwc_perf_event_software_events_count)
     CHECK(tm__hwc_event_name(2) == NULL);
     CHECK(tm__hwc_unavailable_reason() != NULL); /* why not PAPI: it was not asked for */
 
-    int64_t a[2] = {-1, -1}, b[2] = {-1, -1}, c[2] = {-1, -1};
+    int64_t a[2] = { -1, -1 }, b[2] = { -1, -1 }, c[2] = { -1, -1 };
     CHECK_INT(tm__hwc_read(a), 2);
     tm_hwc_test_work(256);
     CHECK_INT(tm__hwc_read(b), 2);
@@ -107,8 +104,8 @@ TM_TEST(hwc_perf_event_software_events_count)
     tm_hwc_test_work(64);
     tm__hwc_read(e);
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-    double cpu = (double) (t1.tv_sec - t0.tv_sec) * 1e9 + (double) (t1.tv_nsec - t0.tv_nsec);
-    CHECK_NEAR((double) (e[0] - d[0]), cpu, 0.5 * cpu + 2e6);
+    double cpu = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+    CHECK_NEAR((double)(e[0] - d[0]), cpu, 0.5 * cpu + 2e6);
 
     /* perf's other spellings name the same events */
     CHECK_INT(tm__hwc_configure("perf::TASK-CLOCK;PERF_COUNT_SW_PAGE_FAULTS", false), 2);
@@ -145,7 +142,7 @@ TM_TEST(hwc_perf_event_software_events_count)
 TM_TEST(hwc_missing_event_is_one_warning)
 {
     tm__hwc_set_backend("perf_event");
-    bool counts = tm_hwc_test_can_count("task-clock") && tm_hwc_test_can_count("page-faults");
+    bool       counts = tm_hwc_test_can_count("task-clock") && tm_hwc_test_can_count("page-faults");
     tm_capture err;
     tm_capture_begin(&err, 2);
     int   n    = tm__hwc_configure("task-clock,no-such-event,page-faults,task-clock", false);
@@ -172,7 +169,7 @@ TM_TEST(hwc_missing_event_is_one_warning)
         CHECK(strstr(text, "'instructions' is not available") != NULL);
         free(text);
         CHECK_STR(tm__hwc_event_name(0), "task-clock");
-        int64_t v[1] = {0};
+        int64_t v[1] = { 0 };
         CHECK_INT(tm__hwc_read(v), 1);
         CHECK(v[0] > 0);
     }
@@ -242,8 +239,7 @@ TM_TEST(hwc_threads_count_their_own)
         data[i].pages = 64 * (i + 1);
         pthread_create(&threads[i], NULL, tm_hwc_test_thread_main, &data[i]);
     }
-    for(int i = 0; i < N; ++i)
-        pthread_join(threads[i], NULL);
+    for(int i = 0; i < N; ++i) pthread_join(threads[i], NULL);
     for(int i = 0; i < N; ++i)
     {
         CHECK_INT(data[i].rc, 2);
@@ -253,11 +249,10 @@ TM_TEST(hwc_threads_count_their_own)
         CHECK(data[i].last[1] - data[i].first[1] >= data[i].pages - 8);
     }
     /* after warm-up a read allocates nothing */
-    int64_t       v[2];
+    int64_t v[2];
     tm__hwc_read(v);
     unsigned long before = __atomic_load_n(&tm_test_allocations, __ATOMIC_RELAXED);
-    for(int i = 0; i < 1000; ++i)
-        tm__hwc_read(v);
+    for(int i = 0; i < 1000; ++i) tm__hwc_read(v);
     CHECK_INT(__atomic_load_n(&tm_test_allocations, __ATOMIC_RELAXED) - before, 0);
     /* the counters of a stopped thread reopen at its next read */
     tm__hwc_thread_stop();
@@ -267,9 +262,9 @@ TM_TEST(hwc_threads_count_their_own)
 }
 
 typedef struct tm_hwc_test_reader {
-    int         stop;
-    int         reads;
-    int         bad;
+    int stop;
+    int reads;
+    int bad;
 } tm_hwc_test_reader;
 
 static void* tm_hwc_test_reader_main(void* arg)
@@ -308,8 +303,7 @@ TM_TEST(hwc_reconfigure_while_reading)
         CHECK(tm__hwc_event_name(0) != NULL);
         usleep(500);
     }
-    for(int i = 0; i < N; ++i)
-        __atomic_store_n(&readers[i].stop, 1, __ATOMIC_RELEASE);
+    for(int i = 0; i < N; ++i) __atomic_store_n(&readers[i].stop, 1, __ATOMIC_RELEASE);
     for(int i = 0; i < N; ++i)
     {
         pthread_join(threads[i], NULL);
@@ -337,7 +331,7 @@ TM_TEST(hwc_fork_child_counts_its_own)
     if(pid == 0)
     {
         /* the child's counter is new: it starts below what the parent had counted */
-        int64_t child[1] = {-1};
+        int64_t child[1] = { -1 };
         int     rc       = tm__hwc_read(child);
         _exit(rc == 1 && child[0] >= 0 && child[0] < parent[0] ? 0 : 1);
     }
@@ -407,7 +401,7 @@ TM_TEST(hwc_list)
 {
     int n = timemory_hwcounters_list(NULL, 0);
     CHECK(n >= 19); /* perf_event's names at least */
-    timemory_hwcounter_info* all = calloc((size_t) n, sizeof(*all));
+    timemory_hwcounter_info* all = calloc((size_t)n, sizeof(*all));
     CHECK_INT(timemory_hwcounters_list(all, n), n);
     int perf = 0, papi = 0;
     for(int i = 0; i < n; ++i)

@@ -33,7 +33,7 @@ TM_TEST(json_reader_values)
 {
     tm__json_error err;
     tm__jtree*     t = tm_parse(" {\"a\": [1, -2, 3.5, 1e3, true, false, null, \"s\", {}, []],\n"
-                                "  \"b\": {\"c\": \"d\"}, \"a\": 0} ",
+                                    "  \"b\": {\"c\": \"d\"}, \"a\": 0} ",
                                 &err);
     CHECK(t != NULL);
     if(!t) return;
@@ -82,8 +82,8 @@ TM_TEST(json_reader_exact_integers)
 {
     tm__json_error err;
     tm__jtree*     t = tm_parse("[18446744073709551615, 12114193548468547542, "
-                                "-9223372036854775808, 9223372036854775808, "
-                                "18446744073709551616, -0, 0]",
+                                    "-9223372036854775808, 9223372036854775808, "
+                                    "18446744073709551616, -0, 0]",
                                 &err);
     CHECK(t != NULL);
     if(!t) return;
@@ -98,7 +98,7 @@ TM_TEST(json_reader_exact_integers)
     CHECK(tm__jnode_i64(e, &i64) && i64 == INT64_MIN);
     e = e->next;
     CHECK(!tm__jnode_i64(e, &i64) && tm__jnode_u64(e, &u64) && u64 == 9223372036854775808ull);
-    e = e->next; /* 2^64: a number, no longer an exact integer */
+    e        = e->next; /* 2^64: a number, no longer an exact integer */
     double d = 0.0;
     CHECK(!tm__jnode_u64(e, &u64) && tm__jnode_double(e, &d) && d == 18446744073709551616.0);
     e = e->next;
@@ -110,8 +110,8 @@ TM_TEST(json_reader_strings)
 {
     tm__json_error err;
     tm__jtree*     t = tm_parse("[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u20ac\", "
-                                "\"\\ud83d\\ude00\", \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", "
-                                "\"nul\\u0000inside\", \"\"]",
+                                    "\"\\ud83d\\ude00\", \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", "
+                                    "\"nul\\u0000inside\", \"\"]",
                                 &err);
     CHECK(t != NULL);
     if(!t) return;
@@ -152,14 +152,16 @@ TM_TEST(json_reader_errors_name_the_place)
               "line 1, column 2: expected a quoted member name, found 'a'");
     CHECK_STR(tm_parse_error("[01]", &err),
               "line 1, column 2: a number may not start with 0 followed by a digit");
-    CHECK_STR(tm_parse_error("[1.]", &err), "line 1, column 4: a digit must follow the decimal point");
+    CHECK_STR(tm_parse_error("[1.]", &err),
+              "line 1, column 4: a digit must follow the decimal point");
     CHECK_STR(tm_parse_error("[1e+]", &err), "line 1, column 5: a digit must follow the exponent");
     CHECK_STR(tm_parse_error("[-]", &err), "line 1, column 3: a number needs a digit here");
     CHECK_STR(tm_parse_error("[NaN]", &err), "line 1, column 2: expected a value, found 'N'");
     CHECK_STR(tm_parse_error("['a']", &err), "line 1, column 2: expected a value, found '''");
     CHECK_STR(tm_parse_error("[1] // note", &err),
               "line 1, column 5: '/' after the end of the document");
-    CHECK_STR(tm_parse_error("[tru]", &err), "line 1, column 2: expected a value (did you mean 'true'?)");
+    CHECK_STR(tm_parse_error("[tru]", &err),
+              "line 1, column 2: expected a value (did you mean 'true'?)");
     CHECK_STR(tm_parse_error("", &err), "line 1, column 1: the input holds no JSON value");
     CHECK_STR(tm_parse_error(" \n ", &err), "line 2, column 2: the input holds no JSON value");
     /* truncation, wherever it cuts */
@@ -213,7 +215,7 @@ TM_TEST(json_reader_limits)
     CHECK_STR(err.message, "line 1, column 4: nesting deeper than 3 levels");
 
     tm__json_limits values = { 0, 4, 0 };
-    t = tm__jtree_parse("[1,2,3]", 7, &values, &err);
+    t                      = tm__jtree_parse("[1,2,3]", 7, &values, &err);
     CHECK(t != NULL);
     tm__jtree_free(t);
     t = tm__jtree_parse("[1,2,3,4]", 9, &values, &err);
@@ -221,7 +223,7 @@ TM_TEST(json_reader_limits)
     CHECK_STR(err.message, "line 1, column 8: more than 4 values");
 
     tm__json_limits bytes = { 8, 0, 0 };
-    t = tm__jtree_parse("[1,2,3,4]", 9, &bytes, &err);
+    t                     = tm__jtree_parse("[1,2,3,4]", 9, &bytes, &err);
     CHECK(t == NULL);
     CHECK_INT(err.code, TIMEMORY_ERANGE);
     CHECK_STR(err.message, "9 bytes is more than the limit of 8");

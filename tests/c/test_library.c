@@ -11,7 +11,7 @@
 static int64_t tm_lib_now;
 static int64_t tm_lib_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_lib_now : 0;
 }
 
@@ -48,17 +48,24 @@ TM_TEST(library_golden_table_through_the_graph)
     tm_record_foo_bar_baz();
     char* text = NULL;
     CHECK_INT(timemory_get_text(TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK), &text), TIMEMORY_OK);
-    CHECK_STR(
-        text,
-        "|-----------------------------------------------------------------------------------------------------|\n"
-        "|                               REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                              |\n"
-        "|-----------------------------------------------------------------------------------------------------|\n"
-        "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
-        "|-----------|--------|--------|--------|--------|--------|--------|--------|--------|--------|--------|\n"
-        "| >>> foo   |      1 |      0 | wall   | sec    |  0.081 |  0.081 |  0.081 |  0.081 |  0.000 |   25.2 |\n"
-        "| >>> |_bar |      3 |      1 | wall   | sec    |  0.060 |  0.020 |  0.010 |  0.030 |  0.010 |  100.0 |\n"
-        "| >>> baz   |      1 |      0 | wall   | sec    |  0.013 |  0.013 |  0.013 |  0.013 |  0.000 |  100.0 |\n"
-        "|-----------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "------------------------|\n"
+                    "|                               REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)      "
+                    "                        |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------|\n"
+                    "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  "
+                    "MAX   | STDDEV | % SELF |\n"
+                    "|-----------|--------|--------|--------|--------|--------|--------|--------|--"
+                    "------|--------|--------|\n"
+                    "| >>> foo   |      1 |      0 | wall   | sec    |  0.081 |  0.081 |  0.081 |  "
+                    "0.081 |  0.000 |   25.2 |\n"
+                    "| >>> |_bar |      3 |      1 | wall   | sec    |  0.060 |  0.020 |  0.010 |  "
+                    "0.030 |  0.010 |  100.0 |\n"
+                    "| >>> baz   |      1 |      0 | wall   | sec    |  0.013 |  0.013 |  0.013 |  "
+                    "0.013 |  0.000 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------|\n");
     free(text);
 
     char* json = NULL;
@@ -100,15 +107,15 @@ TM_TEST(library_output_path_from_argv)
     char*       saved = env ? tm__strdup(env) : NULL;
     unsetenv("TIMEMORY_OUTPUT_PATH");
     char  path[256];
-    char* argv1[] = { (char*) "/usr/bin/doc-profiler.py", NULL };
+    char* argv1[] = { (char*)"/usr/bin/doc-profiler.py", NULL };
     timemory_init(1, argv1);
     timemory_settings_get_string("output_path", path, sizeof(path));
     CHECK_STR(path, "timemory-doc-profiler-output");
-    char* argv2[] = { (char*) "test_flat.pyc", NULL };
+    char* argv2[] = { (char*)"test_flat.pyc", NULL };
     timemory_init(1, argv2);
     timemory_settings_get_string("output_path", path, sizeof(path));
     CHECK_STR(path, "timemory-test-flat-output");
-    char* argv3[] = { (char*) "app", NULL };
+    char* argv3[] = { (char*)"app", NULL };
     timemory_init_ex(1, argv3, "pre_", "_post");
     timemory_settings_get_string("output_path", path, sizeof(path));
     CHECK_STR(path, "pre-app-post");

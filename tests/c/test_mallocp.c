@@ -193,8 +193,7 @@ TM_TEST(mallocp_events_allocate_nothing_after_warmup)
     timemory_push(work, WALL, TIMEMORY_SCOPE_DEFAULT);
     for(int f = 0; f < TIMEMORY_ALLOC_COUNT; ++f) timemory_alloc_event(f, 1);
     unsigned long before = tm_test_allocations;
-    for(int i = 0; i < 10000; ++i)
-        timemory_alloc_note(i % TIMEMORY_ALLOC_COUNT, (size_t)i);
+    for(int i = 0; i < 10000; ++i) timemory_alloc_note(i % TIMEMORY_ALLOC_COUNT, (size_t)i);
     CHECK_INT(tm_test_allocations - before, 0);
     timemory_pop(work);
     timemory_stop_mallocp(id);

@@ -105,9 +105,9 @@ static bool tm_is_json_number(const char* s)
 
 typedef struct tm_json_stats {
     long checked;
-    long bad;          /* does not read back, is not JSON, or is longer than needed */
-    long shorter;      /* fewer digits than the shortest correctly rounded one */
-    long old_mismatch; /* differs from the former conversion */
+    long bad;                 /* does not read back, is not JSON, or is longer than needed */
+    long shorter;             /* fewer digits than the shortest correctly rounded one */
+    long old_mismatch;        /* differs from the former conversion */
     long old_mismatch_normal; /* ... of them normal, not a power of two */
     long old_mismatch_pow2;
 } tm_json_stats;
@@ -155,25 +155,24 @@ static void tm_check_json(double v, tm_json_stats* st)
     if(bad)
     {
         if(st->bad < 10)
-            fprintf(stderr, "  %a: \"%s\" (needs %d digits; former \"%s\")\n", v, text, need,
-                    old);
+            fprintf(stderr, "  %a: \"%s\" (needs %d digits; former \"%s\")\n", v, text, need, old);
         ++st->bad;
     }
 }
 
 TM_TEST(numbers_json_double_examples)
 {
-    char                      text[64];
-    static const double       values[] = { 2.764e-06, 8.51e-07, 1.8420000000000001e-06,
-                                           0.1,       1e-05,    123456.0,
-                                           1e15,      1e16,     1e17,
-                                           1e21,      5e-324,   1.7976931348623157e308,
-                                           -0.0,      0.0001,   9007199254740993.0 };
-    static const char* const expected[] = {
-        "2.764e-06", "8.51e-07", "1.8420000000000001e-06", "0.1", "1e-05", "123456.0",
-        "1e+15",     "1e+16",    "1e+17",  "1e+21", "5e-324", "1.7976931348623157e+308",
-        "-0.0",      "0.0001",   "9007199254740992.0"
-    };
+    char                     text[64];
+    static const double      values[]   = { 2.764e-06, 8.51e-07, 1.8420000000000001e-06,
+                                            0.1,       1e-05,    123456.0,
+                                            1e15,      1e16,     1e17,
+                                            1e21,      5e-324,   1.7976931348623157e308,
+                                            -0.0,      0.0001,   9007199254740993.0 };
+    static const char* const expected[] = { "2.764e-06", "8.51e-07", "1.8420000000000001e-06",
+                                            "0.1",       "1e-05",    "123456.0",
+                                            "1e+15",     "1e+16",    "1e+17",
+                                            "1e+21",     "5e-324",   "1.7976931348623157e+308",
+                                            "-0.0",      "0.0001",   "9007199254740992.0" };
     for(size_t i = 0; i < sizeof(values) / sizeof(values[0]); ++i)
         CHECK_STR(tm_json(values[i], text), expected[i]);
     /* 2^53 + 2: 16 digits in %.16g's fixed layout */
@@ -193,8 +192,8 @@ TM_TEST(numbers_json_double_round_trip)
     for(int i = 0; i < 100000; ++i)
     {
         tm_check_json(tm_from_bits(tm_rng()), &st);
-        double m = (double) (tm_rng() >> 11) / 9007199254740992.0;
-        tm_check_json(ldexp(m, (int) (tm_rng() % 2100) - 1075), &st);
+        double m = (double)(tm_rng() >> 11) / 9007199254740992.0;
+        tm_check_json(ldexp(m, (int)(tm_rng() % 2100) - 1075), &st);
     }
     /* powers of ten and of two, and their neighbours */
     for(int e = -325; e <= 309; ++e)
@@ -222,24 +221,24 @@ TM_TEST(numbers_json_double_round_trip)
     /* integers up to 2^53 and beyond, durations in seconds, milliseconds and microseconds */
     for(int64_t i = 0; i < 20000; ++i)
     {
-        tm_check_json((double) i, &st);
-        tm_check_json((double) i * 1e-9, &st);
-        tm_check_json((double) i / 1000.0, &st);
-        tm_check_json((double) (tm_rng() % 100000000000ull) * 1e-9, &st);
+        tm_check_json((double)i, &st);
+        tm_check_json((double)i * 1e-9, &st);
+        tm_check_json((double)i / 1000.0, &st);
+        tm_check_json((double)(tm_rng() % 100000000000ull) * 1e-9, &st);
     }
     for(int64_t i = -2000; i <= 2000; ++i)
     {
-        tm_check_json((double) (9007199254740992ll + i), &st);
-        tm_check_json(18014398509481984.0 + 4.0 * (double) i, &st);
-        tm_check_json(ldexp((double) (9007199254740992ll + i), 11), &st);
+        tm_check_json((double)(9007199254740992ll + i), &st);
+        tm_check_json(18014398509481984.0 + 4.0 * (double)i, &st);
+        tm_check_json(ldexp((double)(9007199254740992ll + i), 11), &st);
     }
-    for(int i = 0; i < 20000; ++i) tm_check_json((double) tm_rng(), &st);
+    for(int i = 0; i < 20000; ++i) tm_check_json((double)tm_rng(), &st);
     printf("  %ld doubles: %ld wrong, %ld shorter than the fewest correctly rounded digits, "
            "%ld differ from the former conversion (%ld subnormal, %ld powers of two, %ld "
            "other), %zu by printf\n",
            st.checked, st.bad, st.shorter, st.old_mismatch,
-           st.old_mismatch - st.old_mismatch_pow2 - st.old_mismatch_normal,
-           st.old_mismatch_pow2, st.old_mismatch_normal, tm__json_double_slow);
+           st.old_mismatch - st.old_mismatch_pow2 - st.old_mismatch_normal, st.old_mismatch_pow2,
+           st.old_mismatch_normal, tm__json_double_slow);
     CHECK_INT(st.bad, 0);
     CHECK_INT(tm__json_double_slow, 0);
     /* the former conversion kept 15+ digits for subnormals and sometimes 17 at a power of
@@ -258,8 +257,8 @@ static void tm_check_fixed(double v, int precision, bool scientific, bool alt, l
     if(strcmp(expected, got) != 0 || n != strlen(expected))
     {
         if(*bad < 10)
-            fprintf(stderr, "  %a %s%d%s: \"%s\", printf \"%s\"\n", v, alt ? "#" : "",
-                    precision, scientific ? "e" : "f", got, expected);
+            fprintf(stderr, "  %a %s%d%s: \"%s\", printf \"%s\"\n", v, alt ? "#" : "", precision,
+                    scientific ? "e" : "f", got, expected);
         ++*bad;
     }
 }
@@ -268,10 +267,11 @@ TM_TEST(numbers_format_fixed_as_printf)
 {
     long bad = 0, checked = 0;
     /* ties of the exact binary value, and values whose shortest digits sit on a tie */
-    static const double ties[] = { 0.5,    1.5,    2.5,     0.125,  0.375, 1.0005, 0.0005,
-                                   0.0015, 2.675,  1.005,   1e-4,   5e-4,  9.9995, 99.95,
-                                   0.9999, 0.0625, 1e23,    1e22,   5e-5,  1.25e-6,
-                                   -0.0,   0.0,    -1e-10, 123456789012.5, 4.35, 0.045 };
+    static const double ties[] = { 0.5,    1.5,     2.5,    0.125,  0.375,  1.0005,
+                                   0.0005, 0.0015,  2.675,  1.005,  1e-4,   5e-4,
+                                   9.9995, 99.95,   0.9999, 0.0625, 1e23,   1e22,
+                                   5e-5,   1.25e-6, -0.0,   0.0,    -1e-10, 123456789012.5,
+                                   4.35,   0.045 };
     for(size_t i = 0; i < sizeof(ties) / sizeof(ties[0]); ++i)
         for(int p = 0; p <= 6; ++p)
             for(int mode = 0; mode < 4; ++mode, ++checked)
@@ -279,12 +279,13 @@ TM_TEST(numbers_format_fixed_as_printf)
     for(int i = 0; i < 100000; ++i)
     {
         /* times and percentages of every size, at the precisions the table uses and more */
-        double m = (double) (tm_rng() >> 11) / 9007199254740992.0;
-        double v = ldexp(m, (int) (tm_rng() % 160) - 100);
+        double m = (double)(tm_rng() >> 11) / 9007199254740992.0;
+        double v = ldexp(m, (int)(tm_rng() % 160) - 100);
         if(tm_rng() & 1) v = -v;
-        if(i % 4 == 0) v = (double) (tm_rng() % 100000) / pow(10.0, (double) (tm_rng() % 9));
-        int p = (int) (tm_rng() % 18);
-        for(int mode = 0; mode < 4; ++mode, ++checked) tm_check_fixed(v, p, mode & 1, mode & 2, &bad);
+        if(i % 4 == 0) v = (double)(tm_rng() % 100000) / pow(10.0, (double)(tm_rng() % 9));
+        int p = (int)(tm_rng() % 18);
+        for(int mode = 0; mode < 4; ++mode, ++checked)
+            tm_check_fixed(v, p, mode & 1, mode & 2, &bad);
         tm_check_fixed(tm_from_bits(tm_rng()), 3, i & 1, true, &bad);
         ++checked;
     }
@@ -300,24 +301,35 @@ TM_TEST(numbers_format_fixed_as_printf)
 
 TM_TEST(numbers_integers)
 {
-    static const int64_t values[] = { 0,          1,          9,           10,
-                                      99,         100,        12345,       -1,
-                                      -10,        INT64_MAX,  INT64_MIN,   1000000000000000000ll,
-                                      999999999999999999ll, 4294967296ll, -4294967296ll };
-    char buf[32], expected[32];
+    static const int64_t values[] = { 0,
+                                      1,
+                                      9,
+                                      10,
+                                      99,
+                                      100,
+                                      12345,
+                                      -1,
+                                      -10,
+                                      INT64_MAX,
+                                      INT64_MIN,
+                                      1000000000000000000ll,
+                                      999999999999999999ll,
+                                      4294967296ll,
+                                      -4294967296ll };
+    char                 buf[32], expected[32];
     for(size_t i = 0; i < sizeof(values) / sizeof(values[0]); ++i)
     {
         *tm__fmt_i64(buf, values[i]) = '\0';
-        snprintf(expected, sizeof(expected), "%lld", (long long) values[i]);
+        snprintf(expected, sizeof(expected), "%lld", (long long)values[i]);
         CHECK_STR(buf, expected);
     }
     *tm__fmt_u64(buf, UINT64_MAX) = '\0';
     CHECK_STR(buf, "18446744073709551615");
     for(int i = 0; i < 100000; ++i)
     {
-        uint64_t v = tm_rng() >> (tm_rng() % 64);
+        uint64_t v           = tm_rng() >> (tm_rng() % 64);
         *tm__fmt_u64(buf, v) = '\0';
-        snprintf(expected, sizeof(expected), "%llu", (unsigned long long) v);
+        snprintf(expected, sizeof(expected), "%llu", (unsigned long long)v);
         if(strcmp(buf, expected) != 0) CHECK_STR(buf, expected);
     }
     tm__buf b;

@@ -25,18 +25,18 @@ typedef struct tm_saved {
 static tm_saved tm_save(void)
 {
     tm_saved s;
-    s.scalars       = tm__settings;
-    s.output_path   = tm__settings_string_copy("output_path");
-    s.output_prefix = tm__settings_string_copy("output_prefix");
-    s.time_format   = tm__settings_string_copy("time_format");
-    s.dart_type     = tm__settings_string_copy("dart_type");
+    s.scalars                = tm__settings;
+    s.output_path            = tm__settings_string_copy("output_path");
+    s.output_prefix          = tm__settings_string_copy("output_prefix");
+    s.time_format            = tm__settings_string_copy("time_format");
+    s.dart_type              = tm__settings_string_copy("dart_type");
     tm__settings.file_output = tm__settings.json_output = tm__settings.tree_output = true;
     tm__settings.text_output = tm__settings.flamegraph_output = tm__settings.cout_output = true;
     tm__settings.dart_output = tm__settings.ctest_notes = tm__settings.time_output = false;
-    tm__settings.max_depth   = 65535;
-    tm__settings.max_width   = 120;
-    tm__settings.verbose     = 0;
-    tm__settings.banner      = false;
+    tm__settings.max_depth                                                         = 65535;
+    tm__settings.max_width                                                         = 120;
+    tm__settings.verbose                                                           = 0;
+    tm__settings.banner                                                            = false;
     timemory_settings_set_string("output_prefix", "");
     timemory_settings_set_string("dart_type", "");
     return s;
@@ -111,13 +111,13 @@ static void tm_fixture_init(tm_fixture* f)
     for(int i = 0; i < 3; ++i)
     {
         tm__entry* e = &f->e[i];
-        e->prefix    = (char*) prefix[i];
+        e->prefix    = (char*)prefix[i];
         e->label     = prefix[i] + strlen(prefix[i]) - 3;
         e->depth     = depth[i];
         e->laps      = laps[i];
         e->accum[0]  = value[i];
-        e->hash      = 100 + (uint64_t) i;
-        double v[2]  = { (double) value[i] / (double) laps[i], 0.0 };
+        e->hash      = 100 + (uint64_t)i;
+        double v[2]  = { (double)value[i] / (double)laps[i], 0.0 };
         for(uint64_t k = 0; k < laps[i]; ++k) tm__stats_add(&e->stats, v, 1);
     }
     tm__rnode* nodes[3] = { &f->top[0], &f->bar, &f->top[1] };
@@ -302,7 +302,7 @@ TM_TEST(output_result_switches)
     CHECK_INT(tm_count_files(dir), 3);
 
     /* peak_rss has no flamegraph; file_output off writes nothing */
-    f.r.comp = TIMEMORY_PEAK_RSS;
+    f.r.comp                 = TIMEMORY_PEAK_RSS;
     tm__settings.file_output = false;
     tm_capture_begin(&cap, 1);
     CHECK_INT(tm__output_result(&f.r), TIMEMORY_OK);
@@ -325,9 +325,9 @@ TM_TEST(output_result_switches)
  * reason, an error code, no file, and the table still on stdout. */
 TM_TEST(output_result_unwritable_folder)
 {
-    tm_saved s        = tm_save();
-    char     file[]   = "/tmp/tm_notdir_XXXXXX";
-    int      fd       = mkstemp(file);
+    tm_saved s      = tm_save();
+    char     file[] = "/tmp/tm_notdir_XXXXXX";
+    int      fd     = mkstemp(file);
     CHECK(fd >= 0);
     if(fd < 0) return;
     close(fd);
@@ -363,13 +363,13 @@ TM_TEST(output_result_unwritable_folder)
 
 TM_TEST(output_dart_measurements)
 {
-    tm_saved s = tm_save();
+    tm_saved   s = tm_save();
     tm_fixture f;
     tm_fixture_init(&f);
     tm__settings.file_output = tm__settings.cout_output = false;
-    tm__settings.dart_output = true;
-    tm__settings.dart_label  = true;
-    tm__settings.dart_count  = 1;
+    tm__settings.dart_output                            = true;
+    tm__settings.dart_label                             = true;
+    tm__settings.dart_count                             = 1;
     tm_capture cap;
     tm_capture_begin(&cap, 1);
     tm__output_result(&f.r);
@@ -383,13 +383,12 @@ TM_TEST(output_dart_measurements)
     tm_capture_begin(&cap, 1);
     tm__output_result(&f.r);
     console = tm_capture_end(&cap);
-    CHECK_STR(console,
-              "\n<DartMeasurement type=\"numeric/double\" name=\"WALL//foo//sec\">0.8"
-              "</DartMeasurement>\n"
-              "<DartMeasurement type=\"numeric/double\" name=\"WALL//foobar//sec\">0.04"
-              "</DartMeasurement>\n"
-              "<DartMeasurement type=\"numeric/double\" name=\"WALL//baz//sec\">0.08"
-              "</DartMeasurement>\n");
+    CHECK_STR(console, "\n<DartMeasurement type=\"numeric/double\" name=\"WALL//foo//sec\">0.8"
+                       "</DartMeasurement>\n"
+                       "<DartMeasurement type=\"numeric/double\" name=\"WALL//foobar//sec\">0.04"
+                       "</DartMeasurement>\n"
+                       "<DartMeasurement type=\"numeric/double\" name=\"WALL//baz//sec\">0.08"
+                       "</DartMeasurement>\n");
     free(console);
 
     /* dart_type selects another component: nothing */
@@ -492,7 +491,7 @@ TM_TEST(output_metadata_api)
     int  fd     = mkstemp(path);
     if(fd >= 0 && m1)
     {
-        CHECK(write(fd, m1, strlen(m1)) == (ssize_t) strlen(m1));
+        CHECK(write(fd, m1, strlen(m1)) == (ssize_t)strlen(m1));
         close(fd);
         tm_check_python_loads_file(path);
         unlink(path);
@@ -506,7 +505,7 @@ TM_TEST(output_metadata_api)
 static int64_t tm_fake_now;
 static int64_t tm_fake_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_fake_now : 0;
 }
 
@@ -541,7 +540,8 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     char* console = tm_capture_end(&cap);
     CHECK_INT(rc, TIMEMORY_OK);
     /* the component used first is reported last */
-    int used[TM_COMP_CAP], nused = tm__components_in_use(used, TM_COMP_CAP), trip_at = -1, wall_at = -1;
+    int used[TM_COMP_CAP], nused = tm__components_in_use(used, TM_COMP_CAP), trip_at = -1,
+                           wall_at = -1;
     for(int i = 0; i < nused; ++i)
     {
         if(used[i] == TIMEMORY_TRIP_COUNT) trip_at = i;
@@ -553,9 +553,15 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     CHECK(trip && wall && (trip_at < wall_at ? wall < trip : trip < wall));
     free(console);
 
-    const char* names[] = { "wall.flamegraph.json", "wall.flamegraph.svg",  "wall.json",
-                            "wall.tree.json",       "wall.txt",             "trip_count.json",
-                            "trip_count.tree.json", "trip_count.txt",       "metadata.json",
+    const char* names[] = { "wall.flamegraph.json",
+                            "wall.flamegraph.svg",
+                            "wall.json",
+                            "wall.tree.json",
+                            "wall.txt",
+                            "trip_count.json",
+                            "trip_count.tree.json",
+                            "trip_count.txt",
+                            "metadata.json",
                             "functions.json" };
     for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
     {
@@ -565,17 +571,19 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
         CHECK(stat(path, &st) == 0);
         if(strstr(names[i], ".json")) tm_check_python_loads_file(path);
     }
-    CHECK_INT(tm_count_files(dir), (int) (sizeof(names) / sizeof(names[0])));
+    CHECK_INT(tm_count_files(dir), (int)(sizeof(names) / sizeof(names[0])));
 
     char path[512], expected[1024];
     snprintf(path, sizeof(path), "%s/metadata.json", dir);
-    char* meta = tm_read_file(path);
+    char*       meta = tm_read_file(path);
     const char* head = "{\"timemory\":{\"metadata\":{\"info\":{";
     CHECK(meta && strncmp(meta, head, strlen(head)) == 0);
     /* every file written by the process is listed under its label */
     CHECK(meta && strstr(meta, "\"output\":{\"json\":[{\"key\":"));
-    const char* listed[] = { "wall.flamegraph.json", "wall.json", "wall.tree.json", "wall.txt",
-                             "trip_count.json", "trip_count.tree.json", "trip_count.txt" };
+    const char* listed[] = { "wall.flamegraph.json", "wall.json",
+                             "wall.tree.json",       "wall.txt",
+                             "trip_count.json",      "trip_count.tree.json",
+                             "trip_count.txt" };
     for(size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); ++i)
     {
         snprintf(expected, sizeof(expected), "\"%s/%s\"", dir, listed[i]);
@@ -586,8 +594,7 @@ TM_TEST(output_all_writes_everything_and_keeps_data)
     snprintf(path, sizeof(path), "%s/functions.json", dir);
     char* funcs = tm_read_file(path);
     CHECK(funcs && strncmp(funcs, "{\"timemory\":{\"functions\":{", 26) == 0);
-    snprintf(expected, sizeof(expected), "\"output-all-outer\":[%llu]",
-             (unsigned long long) outer);
+    snprintf(expected, sizeof(expected), "\"output-all-outer\":[%llu]", (unsigned long long)outer);
     CHECK(funcs && strstr(funcs, expected));
     free(funcs);
     snprintf(path, sizeof(path), "%s/wall.txt", dir);
@@ -644,9 +651,11 @@ TM_TEST(output_all_unwritable_file_fails_alone)
              "[timemory] warning: cannot write '%s': Is a directory; the data stays in memory\n",
              blocked);
     CHECK_STR(errors, expected);
-    const char* names[] = { "wall.flamegraph.json", "wall.flamegraph.svg", "wall.tree.json",
-                            "wall.txt",             "trip_count.json",     "trip_count.tree.json",
-                            "trip_count.txt",       "metadata.json",       "functions.json" };
+    const char* names[] = { "wall.flamegraph.json", "wall.flamegraph.svg",
+                            "wall.tree.json",       "wall.txt",
+                            "trip_count.json",      "trip_count.tree.json",
+                            "trip_count.txt",       "metadata.json",
+                            "functions.json" };
     for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i)
     {
         char path[1024];

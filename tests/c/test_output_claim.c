@@ -71,10 +71,10 @@ static int tm_claim_tid0[1] = { 0 };
 static void tm_claim_fixture_init(tm_claim_fixture* f, uint64_t laps)
 {
     memset(f, 0, sizeof(*f));
-    f->e.prefix   = (char*) ">>> claim";
+    f->e.prefix   = (char*)">>> claim";
     f->e.label    = "claim";
     f->e.laps     = laps;
-    f->e.accum[0] = (int64_t) laps * 1000000;
+    f->e.accum[0] = (int64_t)laps * 1000000;
     f->e.hash     = 77;
     double v[2]   = { 1000000.0, 0.0 };
     for(uint64_t k = 0; k < laps; ++k) tm__stats_add(&f->e.stats, v, 1);
@@ -90,7 +90,7 @@ static void tm_claim_fixture_init(tm_claim_fixture* f, uint64_t laps)
     f->r.entries        = &f->e;
     f->r.nentries       = 1;
     f->r.thread_count   = 1;
-    f->r.pid            = (long) getpid();
+    f->r.pid            = (long)getpid();
     f->r.root.label     = "unknown-hash=0";
     f->r.root.children  = &f->top;
     f->r.root.nchildren = 1;
@@ -100,7 +100,7 @@ static long long tm_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static unsigned long long tm_start_ticks(long pid)
@@ -132,7 +132,7 @@ static long tm_dead_pid(void)
     pid_t child = fork();
     if(child == 0) _exit(0);
     if(child > 0) waitpid(child, NULL, 0);
-    return (long) child;
+    return (long)child;
 }
 
 /* a new folder <tmp>/out holding the stamp text in its lock file */
@@ -193,7 +193,7 @@ static void tm_check_stamp_is_ours(const char* dir)
 {
     char path[1024], head[128];
     snprintf(path, sizeof(path), "%s/.timemory.lock", dir);
-    snprintf(head, sizeof(head), "timemory output: pid %ld start-ticks ", (long) getpid());
+    snprintf(head, sizeof(head), "timemory output: pid %ld start-ticks ", (long)getpid());
     char* text = tm_read_file(path);
     CHECK(text && strncmp(text, head, strlen(head)) == 0);
     CHECK(text && strstr(text, " final 0 host ") && text[strlen(text) - 1] == '\n');
@@ -204,7 +204,7 @@ static void tm_check_laps(const char* dir, uint64_t laps)
 {
     char path[1024], want[64];
     snprintf(path, sizeof(path), "%s/wall.json", dir);
-    snprintf(want, sizeof(want), "\"laps\":%llu,", (unsigned long long) laps);
+    snprintf(want, sizeof(want), "\"laps\":%llu,", (unsigned long long)laps);
     char* json = tm_read_file(path);
     CHECK(json && strstr(json, want));
     if(!json || !strstr(json, want)) fprintf(stderr, "  %s: no %s\n", path, want);
@@ -227,7 +227,7 @@ TM_TEST(claim_own_folder_twice)
         tm_claim_run_free(&run);
     }
     tm_check_stamp_is_ours(dir);
-    CHECK(!tm_exists("%s-%ld", dir, (long) getpid()));
+    CHECK(!tm_exists("%s-%ld", dir, (long)getpid()));
     tm_remove_tree(dir);
     *strrchr(dir, '/') = '\0';
     rmdir(dir);
@@ -240,7 +240,7 @@ TM_TEST(claim_sequential_runs_replace)
 {
     tm_claim_saved     s      = tm_claim_save();
     long               dead   = tm_dead_pid();
-    long               parent = (long) getppid();
+    long               parent = (long)getppid();
     unsigned long long pticks = tm_start_ticks(parent);
     const char*        host   = tm_host();
     char               stamps[7][512];
@@ -249,7 +249,7 @@ TM_TEST(claim_sequential_runs_replace)
     /* killed before its final output (not alive any more) */
     tm_stamp(stamps[1], 512, dead, 12345, 1000, 0, host);
     /* an earlier process that had this process's pid */
-    tm_stamp(stamps[2], 512, (long) getpid(), 12345, 1000, 0, host);
+    tm_stamp(stamps[2], 512, (long)getpid(), 12345, 1000, 0, host);
     /* alive, and done: its final output was written before this process began */
     tm_stamp(stamps[3], 512, parent, pticks, 1000, 1, host);
     /* a live pid, but another process by its start time (the pid was reused) */
@@ -270,7 +270,7 @@ TM_TEST(claim_sequential_runs_replace)
         CHECK_STR(run.console, line);
         tm_check_laps(dir, 4);
         tm_check_stamp_is_ours(dir);
-        CHECK(!tm_exists("%s-%ld", dir, (long) getpid()));
+        CHECK(!tm_exists("%s-%ld", dir, (long)getpid()));
         if(tm_test_failures) fprintf(stderr, "  (stamp %d: %s)\n", i, stamps[i]);
         tm_claim_run_free(&run);
         tm_remove_tree(dir);
@@ -287,13 +287,13 @@ TM_TEST(claim_overlapping_runs_move)
 {
     tm_claim_saved     s      = tm_claim_save();
     long               dead   = tm_dead_pid();
-    long               parent = (long) getppid();
+    long               parent = (long)getppid();
     unsigned long long pticks = tm_start_ticks(parent);
     const char*        host   = tm_host();
-    long               me     = (long) getpid();
+    long               me     = (long)getpid();
     char               stamps[3][512];
-    const char*        why[3] = { "which wrote it while", "which is still running while",
-                                  "which may still be running while" };
+    const char*        why[3]   = { "which wrote it while", "which is still running while",
+                                    "which may still be running while" };
     const char*        where[3] = { "", "", " on another-host" };
     /* wrote after this process began (and has ended since) */
     tm_stamp(stamps[0], 512, dead, 12345, tm_now_ns(), 1, host);
@@ -311,7 +311,7 @@ TM_TEST(claim_overlapping_runs_move)
         long other = i == 0 ? dead : parent;
         for(int pass = 0; pass < 2; ++pass) /* the second output goes to the same folder */
         {
-            tm_claim_run run = tm_claim_output(dir, 6 + (uint64_t) pass);
+            tm_claim_run run = tm_claim_output(dir, 6 + (uint64_t)pass);
             CHECK_INT(run.rc, TIMEMORY_OK);
             snprintf(line, sizeof(line), "[wall]|0> Outputting '%s/wall.json'...\n\n", moved);
             CHECK_STR(run.console, line);
@@ -320,7 +320,7 @@ TM_TEST(claim_overlapping_runs_move)
                      "%ld) ran: writing to '%s' instead, so that neither overwrites the other\n",
                      dir, other, where[i], why[i], me, moved);
             CHECK_STR(run.errors, pass == 0 ? line : ""); /* said once */
-            tm_check_laps(moved, 6 + (uint64_t) pass);
+            tm_check_laps(moved, 6 + (uint64_t)pass);
             tm_claim_run_free(&run);
         }
         tm_check_stamp_is_ours(moved);
@@ -349,7 +349,7 @@ TM_TEST(claim_second_choice_taken)
     tm_stamp(stamp, sizeof(stamp), 1, 1, tm_now_ns(), 1, "another-host");
     char* dir = tm_folder_with_stamp(stamp);
     if(!dir) return;
-    long me = (long) getpid();
+    long me = (long)getpid();
     char second[1024], lock[1200];
     snprintf(second, sizeof(second), "%s-%ld", dir, me);
     mkdir(second, 0755);
@@ -378,7 +378,7 @@ TM_TEST(claim_second_choice_taken)
  * one keeps the folder, the other moves beside it and says so; both results survive. */
 TM_TEST(claim_concurrent_processes_keep_both)
 {
-    tm_claim_saved s = tm_claim_save();
+    tm_claim_saved s      = tm_claim_save();
     char           tmpl[] = "/tmp/tm_claim_XXXXXX";
     if(!mkdtemp(tmpl)) return;
     char dir[256];
@@ -419,11 +419,11 @@ TM_TEST(claim_concurrent_processes_keep_both)
     }
     close(ready[0]), close(go[1]);
     /* which one moved: the folder <dir>-<pid> that exists */
-    int moved = tm_exists("%s-%ld", dir, (long) kids[0]) ? 0 : 1;
-    CHECK(tm_exists("%s-%ld", dir, (long) kids[moved]));
-    CHECK(!tm_exists("%s-%ld", dir, (long) kids[1 - moved]));
+    int moved = tm_exists("%s-%ld", dir, (long)kids[0]) ? 0 : 1;
+    CHECK(tm_exists("%s-%ld", dir, (long)kids[moved]));
+    CHECK(!tm_exists("%s-%ld", dir, (long)kids[1 - moved]));
     char other[300];
-    snprintf(other, sizeof(other), "%s-%ld", dir, (long) kids[moved]);
+    snprintf(other, sizeof(other), "%s-%ld", dir, (long)kids[moved]);
     tm_check_laps(dir, moved == 0 ? 5 : 3);
     tm_check_laps(other, moved == 0 ? 3 : 5);
     char log[300], line[1200];
@@ -432,7 +432,7 @@ TM_TEST(claim_concurrent_processes_keep_both)
     snprintf(line, sizeof(line), "[wall]|0> Outputting '%s/wall.json'...\n", other);
     CHECK(text && strstr(text, line));
     snprintf(line, sizeof(line), "[timemory] '%s' holds the output of process %ld, which ", dir,
-             (long) kids[1 - moved]);
+             (long)kids[1 - moved]);
     CHECK(text && strstr(text, line));
     if(tm_test_failures) fprintf(stderr, "  moved child's log:\n%s\n", text ? text : "");
     free(text);

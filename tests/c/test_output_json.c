@@ -32,7 +32,7 @@ typedef struct tm_fixture {
 static void tm_fixture_init(tm_fixture* f, int comp)
 {
     memset(f, 0, sizeof(*f));
-    double foo[] = { 8.0e8 }, bar[] = { 1.0e7, 3.0e7 }, baz[] = { 8.0e7 };
+    double      foo[] = { 8.0e8 }, bar[] = { 1.0e7, 3.0e7 }, baz[] = { 8.0e7 };
     const char* prefix[3] = { ">>> foo", ">>> |_bar", ">>> baz" };
     int         depth[3]  = { 0, 1, 0 };
     uint64_t    laps[3]   = { 1, 2, 1 };
@@ -42,7 +42,7 @@ static void tm_fixture_init(tm_fixture* f, int comp)
     for(int i = 0; i < 3; ++i)
     {
         tm__entry* e    = &f->e[i];
-        e->prefix       = (char*) prefix[i];
+        e->prefix       = (char*)prefix[i];
         e->label        = prefix[i] + strlen(prefix[i]) - 3;
         e->depth        = depth[i];
         e->laps         = laps[i];
@@ -96,8 +96,8 @@ static int tm_python_loads(const char* text)
     char path[] = "/tmp/tm_json_XXXXXX";
     int  fd     = mkstemp(path);
     if(fd < 0) return -1;
-    size_t n = strlen(text);
-    bool   ok = write(fd, text, n) == (ssize_t) n;
+    size_t n  = strlen(text);
+    bool   ok = write(fd, text, n) == (ssize_t)n;
     close(fd);
     char cmd[256];
     snprintf(cmd, sizeof(cmd),
@@ -116,11 +116,11 @@ static void tm_check_python_loads(const char* text)
         CHECK_INT(rc, 1);
 }
 
-#define TM_WALL_METADATA                                                                        \
-    "\"properties\":{\"cereal_class_version\":0,\"value\":62,\"enum\":\"WALL_CLOCK\",\"id\":"   \
-    "\"wall_clock\",\"ids\":[\"real_clock\",\"virtual_clock\",\"wall_clock\"]},\"type\":"      \
-    "\"wall\",\"description\":\"Real-clock timer (i.e. wall-clock timer)\",\"unit_value\":1,"   \
-    "\"unit_repr\":\"sec\",\"thread_scope_only\":false,\"thread_count\":1,\"mpi_size\":1,"      \
+#define TM_WALL_METADATA                                                                           \
+    "\"properties\":{\"cereal_class_version\":0,\"value\":62,\"enum\":\"WALL_CLOCK\",\"id\":"      \
+    "\"wall_clock\",\"ids\":[\"real_clock\",\"virtual_clock\",\"wall_clock\"]},\"type\":"          \
+    "\"wall\",\"description\":\"Real-clock timer (i.e. wall-clock timer)\",\"unit_value\":1,"      \
+    "\"unit_repr\":\"sec\",\"thread_scope_only\":false,\"thread_count\":1,\"mpi_size\":1,"         \
     "\"upcxx_size\":1,\"process_count\":1,\"num_ranks\":1,\"concurrency\":1"
 
 TM_TEST(output_json_flat_document)
@@ -260,7 +260,7 @@ TM_TEST(output_json_flamegraph_ts)
     int64_t     us[6]     = { 100, 20, 30, 5, 50, 7 };
     for(int i = 0; i < 6; ++i)
     {
-        e[i].prefix   = (char*) prefix[i];
+        e[i].prefix   = (char*)prefix[i];
         e[i].depth    = depth[i];
         e[i].laps     = 1;
         e[i].accum[0] = us[i] * 1000;
@@ -300,7 +300,7 @@ TM_TEST(output_json_flamegraph_per_thread)
     int64_t     us[5]     = { 100, 20, 30, 5, 8 };
     for(int i = 0; i < 5; ++i)
     {
-        e[i].prefix   = (char*) prefix[i];
+        e[i].prefix   = (char*)prefix[i];
         e[i].depth    = depth[i];
         e[i].laps     = 1;
         e[i].accum[0] = us[i] * 1000;
@@ -342,14 +342,14 @@ TM_TEST(output_json_pair_component)
 {
     tm__entry e;
     memset(&e, 0, sizeof(e));
-    e.prefix      = ">>> foo";
-    e.label       = "foo";
-    e.laps        = 1;
-    e.hash        = 5;
+    e.prefix       = ">>> foo";
+    e.label        = "foo";
+    e.laps         = 1;
+    e.hash         = 5;
     e.rolling_hash = 5;
-    e.accum[0]    = 5028000;
-    e.accum[1]    = 5156000;
-    double s[2]   = { 5028000.0, 5156000.0 };
+    e.accum[0]     = 5028000;
+    e.accum[1]     = 5156000;
+    double s[2]    = { 5028000.0, 5156000.0 };
     tm__stats_add(&e.stats, s, 2);
     tm__result r;
     memset(&r, 0, sizeof(r));
@@ -425,10 +425,10 @@ TM_TEST(output_json_escapes_labels)
 {
     tm_fixture f;
     tm_fixture_init(&f, TIMEMORY_WALL_CLOCK);
-    f.e[0].prefix    = ">>> say \"hi\"\\ \t\x01";
-    f.top[0].label   = "say \"hi\"\\ \t\x01";
-    char* flat       = tm_doc(tm__write_json_flat, &f.r);
-    char* tree       = tm_doc(tm__write_json_tree, &f.r);
+    f.e[0].prefix  = ">>> say \"hi\"\\ \t\x01";
+    f.top[0].label = "say \"hi\"\\ \t\x01";
+    char* flat     = tm_doc(tm__write_json_flat, &f.r);
+    char* tree     = tm_doc(tm__write_json_tree, &f.r);
     CHECK(strstr(flat, "\"prefix\":\">>> say \\\"hi\\\"\\\\ \\t\\u0001\""));
     tm_check_python_loads(flat);
     tm_check_python_loads(tree);

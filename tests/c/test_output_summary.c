@@ -17,7 +17,7 @@ static const timemory_components_t WALL = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_C
 static int64_t tm_fake_now;
 static int64_t tm_fake_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_fake_now : 0;
 }
 
@@ -34,21 +34,21 @@ typedef struct tm_saved {
 static tm_saved tm_save(void)
 {
     tm_saved s;
-    s.scalars         = tm__settings;
-    s.output_path     = tm__settings_string_copy("output_path");
-    s.cout_mode       = tm__settings_string_copy("cout_mode");
-    s.output_progress = tm__settings_string_copy("output_progress");
-    s.columns         = getenv("COLUMNS") ? tm__strdup(getenv("COLUMNS")) : NULL;
+    s.scalars                = tm__settings;
+    s.output_path            = tm__settings_string_copy("output_path");
+    s.cout_mode              = tm__settings_string_copy("cout_mode");
+    s.output_progress        = tm__settings_string_copy("output_progress");
+    s.columns                = getenv("COLUMNS") ? tm__strdup(getenv("COLUMNS")) : NULL;
     tm__settings.file_output = tm__settings.text_output = tm__settings.cout_output = true;
     tm__settings.json_output = tm__settings.tree_output = tm__settings.flamegraph_output = true;
     tm__settings.dart_output = tm__settings.ctest_notes = tm__settings.time_output = false;
-    tm__settings.diff_output = false;
-    tm__settings.max_depth          = 65535;
-    tm__settings.cout_max_rows      = 50;
-    tm__settings.summary_width      = 0;
-    tm__settings.summary_threshold  = 1.0;
-    tm__settings.summary_top        = 5;
-    tm__settings.summary_tree_lines = 30;
+    tm__settings.diff_output                                                       = false;
+    tm__settings.max_depth                                                         = 65535;
+    tm__settings.cout_max_rows                                                     = 50;
+    tm__settings.summary_width                                                     = 0;
+    tm__settings.summary_threshold                                                 = 1.0;
+    tm__settings.summary_top                                                       = 5;
+    tm__settings.summary_tree_lines                                                = 30;
     timemory_settings_set_string("cout_mode", "auto");
     timemory_settings_set_string("output_progress", "auto");
     unsetenv("COLUMNS");
@@ -111,7 +111,10 @@ static void tm_compute(void)
     tm_helpers();
 }
 
-static void tm_read(void) { tm_region("read_block/io.py:7", 200000000, 0, NULL); }
+static void tm_read(void)
+{
+    tm_region("read_block/io.py:7", 200000000, 0, NULL);
+}
 
 static void tm_deep(void)
 {
@@ -144,7 +147,7 @@ static void tm_record_run(void)
 static size_t tm_longest_line(const char* text, size_t* lines)
 {
     size_t longest = 0, n = 0;
-    *lines         = 0;
+    *lines = 0;
     for(const char* p = text; *p; ++p)
     {
         if(*p == '\n')
@@ -154,7 +157,7 @@ static size_t tm_longest_line(const char* text, size_t* lines)
             ++*lines;
             continue;
         }
-        if(((unsigned char) *p & 0xC0) != 0x80) ++n; /* characters */
+        if(((unsigned char)*p & 0xC0) != 0x80) ++n; /* characters */
     }
     return n > longest ? n : longest;
 }
@@ -261,11 +264,11 @@ TM_TEST(summary_width_follows_columns)
 /* the threshold and the number of lines of the tree, the length of the top lists */
 TM_TEST(summary_threshold_and_limits)
 {
-    tm_saved s                = tm_save();
-    tm__settings.summary_top  = 2;
+    tm_saved s                     = tm_save();
+    tm__settings.summary_top       = 2;
     tm__settings.summary_threshold = 20.0;
-    char* text = tm_summary_of_run(80, tm_files, 3);
-    const char* tree = strstr(text, "Call tree");
+    char*       text               = tm_summary_of_run(80, tm_files, 3);
+    const char* tree               = strstr(text, "Call tree");
     CHECK_STR(tree, "Call tree (inclusive time; entries below 20% of the total hidden)\n"
                     "  1.000 sec  100.0%  main/app.py:1\n"
                     "  0.520 sec   52.0%  |_compute/app.py:20\n"
@@ -286,8 +289,8 @@ TM_TEST(summary_threshold_and_limits)
     /* every helper shown (0.1% each): the lines past the limit are counted */
     tm__settings.summary_threshold  = 0.05;
     tm__settings.summary_tree_lines = 6;
-    text = tm_summary_of_run(80, tm_files, 3);
-    tree = strstr(text, "Call tree");
+    text                            = tm_summary_of_run(80, tm_files, 3);
+    tree                            = strstr(text, "Call tree");
     CHECK(tree && strncmp(tree,
                           "Call tree (inclusive time; entries below 0.05% of the total hidden)\n"
                           "  1.000 sec  100.0%  main/app.py:1\n"
@@ -298,14 +301,15 @@ TM_TEST(summary_threshold_and_limits)
                           "  0.001 sec    0.1%    |_helper_01\n"
                           "  (64 more lines; TIMEMORY_SUMMARY_TREE_LINES=70 shows them)\n\n",
                           strlen("Call tree (inclusive time; entries below 0.05% of the total "
-                                 "hidden)\n") + 6 * 37) == 0);
+                                 "hidden)\n") +
+                              6 * 37) == 0);
     CHECK(strstr(text, "  (64 more lines; TIMEMORY_SUMMARY_TREE_LINES=70 shows them)\n\n"));
     free(text);
 
     /* no lists, no tree: the header and the files */
     tm__settings.summary_top        = 0;
     tm__settings.summary_tree_lines = 0;
-    text = tm_summary_of_run(80, NULL, 0);
+    text                            = tm_summary_of_run(80, NULL, 0);
     CHECK_STR(text, "[wall] summary of 70 entries: total 1.000 sec\n\n"
                     "Full table (70 rows): not written (text_output, file_output)\n"
                     "Whole table on stdout: TIMEMORY_COUT_MODE=full\n");
@@ -389,7 +393,7 @@ TM_TEST(summary_or_whole_table_on_stdout)
 
     /* rows within cout_max_rows: the whole table */
     tm__settings.cout_max_rows = 70;
-    expected.len = head;
+    expected.len               = head;
     tm__buf_printf(&expected, "\n%s\n", table.data);
     console = tm_output_console(&r, NULL);
     CHECK_STR(console, expected.data);
@@ -420,7 +424,7 @@ TM_TEST(summary_or_whole_table_on_stdout)
     /* no file written: the summary says so */
     tm__settings.cout_output = true;
     tm__settings.file_output = false;
-    console = tm_output_console(&r, NULL);
+    console                  = tm_output_console(&r, NULL);
     CHECK(tm_starts(console, "\n[wall] summary of 70 entries: total 1.000 sec\n\nTop 5"));
     CHECK(strstr(console, "Full table (70 rows): not written (text_output, file_output)\n"));
     CHECK(!strstr(console, "Files in"));
@@ -475,7 +479,7 @@ TM_TEST(summary_small_table_whole)
 /* threads: the merged tree (the workers' calls summed) and how many threads */
 static void* tm_worker(void* arg)
 {
-    (void) arg;
+    (void)arg;
     tm_region("worker/pool.py:3", 100000000, 0, NULL);
     return NULL;
 }
@@ -533,11 +537,11 @@ TM_TEST(summary_progress_line)
     int64_t delay         = tm__progress_delay_ns;
     tm__progress_delay_ns = 0;
     timemory_settings_set_string("output_progress", "on");
-    char* err     = NULL;
-    char* console = tm_output_console(&r, &err);
+    char*       err      = NULL;
+    char*       console  = tm_output_console(&r, &err);
     const char* names[5] = { "wall.flamegraph.json", "wall.flamegraph.svg", "wall.json",
                              "wall.tree.json", "wall.txt" };
-    const char* at = err;
+    const char* at       = err;
     for(int i = 0; i < 5 && at; ++i)
     {
         char line[128];
@@ -608,7 +612,9 @@ TM_TEST(summary_text_width)
 {
     CHECK_INT(tm__text_columns("r\xc3\xa9sum\xc3\xa9"), 6);
     CHECK_INT(tm__text_columns("\xe8\xa8\x88\xe7\xae\x97"), 2);
-    CHECK_INT(tm__text_columns("a\xff" "b\xc3"), 4); /* invalid, and a sequence cut short */
+    CHECK_INT(tm__text_columns("a\xff"
+                               "b\xc3"),
+              4); /* invalid, and a sequence cut short */
     tm__buf b;
     tm__buf_init(&b);
     CHECK_INT(tm__buf_fit(&b, "r\xc3\xa9sum\xc3\xa9", 6, false), 6);

@@ -24,7 +24,7 @@ static void tm_svg_node(tm__rnode* n, uint64_t key, const char* label, int depth
     n->ntids    = 1;
     n->laps     = laps;
     n->accum[0] = value;
-    double v[2] = { (double) value, 0.0 };
+    double v[2] = { (double)value, 0.0 };
     tm__stats_add(&n->stats, v, 1);
 }
 
@@ -58,7 +58,7 @@ static char* tm_svg_box(const char* svg, const char* label)
     if(!at) return NULL;
     const char* end = strstr(at, "</g>");
     if(!end) return NULL;
-    size_t n   = (size_t) (end - at) + 4;
+    size_t n   = (size_t)(end - at) + 4;
     char*  box = malloc(n + 1);
     if(!box) return NULL;
     memcpy(box, at, n);
@@ -82,7 +82,7 @@ static int tm_svg_python_parses(const char* text)
     int  fd     = mkstemp(path);
     if(fd < 0) return -1;
     size_t n  = strlen(text);
-    bool   ok = write(fd, text, n) == (ssize_t) n;
+    bool   ok = write(fd, text, n) == (ssize_t)n;
     close(fd);
     char cmd[256];
     snprintf(cmd, sizeof(cmd),

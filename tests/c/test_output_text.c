@@ -10,7 +10,7 @@
 static tm__settings_store tm_saved_settings;
 static char*              tm_saved_env[3];
 static const char* const  tm_env_names[3] = { "TIMEMORY_PRINT_MIN", "TIMEMORY_PRINT_STDDEV",
-                                             "TIMEMORY_PRINT_VARIANCE" };
+                                              "TIMEMORY_PRINT_VARIANCE" };
 
 /* Only scalar settings change here, so restoring the struct restores everything. */
 static void tm_begin(void)
@@ -69,7 +69,7 @@ static tm__stats tm_aggregate(double sum, uint64_t n, double mn, double mx, doub
     s.count  = n;
     s.min[0] = mn;
     s.max[0] = mx;
-    s.sqr[0] = stddev * stddev * (double) (n - 1) + sum * sum / (double) n;
+    s.sqr[0] = stddev * stddev * (double)(n - 1) + sum * sum / (double)n;
     return s;
 }
 
@@ -78,7 +78,7 @@ static tm__entry tm_entry(const char* prefix, int depth, uint64_t laps, int64_t 
 {
     tm__entry e;
     memset(&e, 0, sizeof(e));
-    e.prefix   = (char*) prefix;
+    e.prefix   = (char*)prefix;
     e.label    = prefix;
     e.depth    = depth;
     e.laps     = laps;
@@ -115,7 +115,7 @@ static const char* tm_line_starting(const char* text, const char* start)
     for(const char* p = text; p && *p;)
     {
         const char* nl  = strchr(p, '\n');
-        size_t      len = nl ? (size_t) (nl - p) : strlen(p);
+        size_t      len = nl ? (size_t)(nl - p) : strlen(p);
         if(strncmp(p, start, strlen(start)) == 0 && len < sizeof(line))
         {
             memcpy(line, p, len);
@@ -151,17 +151,24 @@ TM_TEST(output_text_spec_example)
     tm_foo_bar_baz(e);
     tm__result r    = tm_result(TIMEMORY_WALL_CLOCK, e, 3);
     char*      text = tm_table(&r);
-    CHECK_STR(
-        text,
-        "|-----------------------------------------------------------------------------------------------------|\n"
-        "|                               REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                              |\n"
-        "|-----------------------------------------------------------------------------------------------------|\n"
-        "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
-        "|-----------|--------|--------|--------|--------|--------|--------|--------|--------|--------|--------|\n"
-        "| >>> foo   |      1 |      0 | wall   | sec    |  0.081 |  0.081 |  0.081 |  0.081 |  0.000 |   25.2 |\n"
-        "| >>> |_bar |      3 |      1 | wall   | sec    |  0.060 |  0.020 |  0.010 |  0.030 |  0.010 |  100.0 |\n"
-        "| >>> baz   |      1 |      0 | wall   | sec    |  0.013 |  0.013 |  0.013 |  0.013 |  0.000 |  100.0 |\n"
-        "|-----------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "------------------------|\n"
+                    "|                               REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)      "
+                    "                        |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------|\n"
+                    "|  LABEL    | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  "
+                    "MAX   | STDDEV | % SELF |\n"
+                    "|-----------|--------|--------|--------|--------|--------|--------|--------|--"
+                    "------|--------|--------|\n"
+                    "| >>> foo   |      1 |      0 | wall   | sec    |  0.081 |  0.081 |  0.081 |  "
+                    "0.081 |  0.000 |   25.2 |\n"
+                    "| >>> |_bar |      3 |      1 | wall   | sec    |  0.060 |  0.020 |  0.010 |  "
+                    "0.030 |  0.010 |  100.0 |\n"
+                    "| >>> baz   |      1 |      0 | wall   | sec    |  0.013 |  0.013 |  0.013 |  "
+                    "0.013 |  0.000 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------|\n");
     free(text);
     tm_end();
 }
@@ -170,34 +177,44 @@ TM_TEST(output_text_seed_profiler_table)
 {
     tm_begin();
     tm__entry e[6];
-    e[0] = tm_entry(">>> profile_func/doc-profiler.py:15", 0, 1, 1610000000,
-                    tm_aggregate(1.61e9, 1, 1.61e9, 1.61e9, 0.0));
-    e[1] = tm_entry(">>> |_eval_func/doc-profiler.py:9", 1, 4994, 690000000,
-                    tm_aggregate(6.9e8, 4994, 0.0, 1.0e5, 1.0e6));
-    e[2] = tm_entry(">>>   |__mean/_methods.py:134", 2, 4994, 340000000,
-                    tm_aggregate(3.4e8, 4994, 0.0, 1.0e5, 1.0e6));
-    e[3] = tm_entry(">>>     |__count_reduce_items/_methods.py:50", 3, 4994, 40000000,
-                    tm_aggregate(4.0e7, 4994, 0.0, 1.0e5, 1.0e5));
-    e[4] = tm_entry(">>>       |__count_reduce_items/_methods.py:50", 4, 4994, 10000000,
-                    tm_aggregate(1.0e7, 4994, 0.0, 1.0e5, 1.0e5));
-    e[5] = tm_entry(">>>     |__mean/_methods.py:134", 3, 24970, 110000000,
-                    tm_aggregate(1.1e8, 24970, 0.0, 1.0e5, 1.0e5));
+    e[0]            = tm_entry(">>> profile_func/doc-profiler.py:15", 0, 1, 1610000000,
+                               tm_aggregate(1.61e9, 1, 1.61e9, 1.61e9, 0.0));
+    e[1]            = tm_entry(">>> |_eval_func/doc-profiler.py:9", 1, 4994, 690000000,
+                               tm_aggregate(6.9e8, 4994, 0.0, 1.0e5, 1.0e6));
+    e[2]            = tm_entry(">>>   |__mean/_methods.py:134", 2, 4994, 340000000,
+                               tm_aggregate(3.4e8, 4994, 0.0, 1.0e5, 1.0e6));
+    e[3]            = tm_entry(">>>     |__count_reduce_items/_methods.py:50", 3, 4994, 40000000,
+                               tm_aggregate(4.0e7, 4994, 0.0, 1.0e5, 1.0e5));
+    e[4]            = tm_entry(">>>       |__count_reduce_items/_methods.py:50", 4, 4994, 10000000,
+                               tm_aggregate(1.0e7, 4994, 0.0, 1.0e5, 1.0e5));
+    e[5]            = tm_entry(">>>     |__mean/_methods.py:134", 3, 24970, 110000000,
+                               tm_aggregate(1.1e8, 24970, 0.0, 1.0e5, 1.0e5));
     tm__result r    = tm_result(TIMEMORY_CPU_CLOCK, e, 6);
     char*      text = tm_table(&r);
-    CHECK_STR(
-        text,
-        "|------------------------------------------------------------------------------------------------------------------------------------------|\n"
-        "|                                            TOTAL CPU TIME SPENT IN BOTH USER- AND KERNEL-MODE                                            |\n"
-        "|------------------------------------------------------------------------------------------------------------------------------------------|\n"
-        "|                     LABEL                      | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
-        "|------------------------------------------------|--------|--------|--------|--------|--------|--------|--------|--------|--------|--------|\n"
-        "| >>> profile_func/doc-profiler.py:15            |      1 |      0 | cpu    | sec    |  1.610 |  1.610 |  1.610 |  1.610 |  0.000 |   57.1 |\n"
-        "| >>> |_eval_func/doc-profiler.py:9              |   4994 |      1 | cpu    | sec    |  0.690 |  0.000 |  0.000 |  0.000 |  0.001 |   50.7 |\n"
-        "| >>>   |__mean/_methods.py:134                  |   4994 |      2 | cpu    | sec    |  0.340 |  0.000 |  0.000 |  0.000 |  0.001 |   55.9 |\n"
-        "| >>>     |__count_reduce_items/_methods.py:50   |   4994 |      3 | cpu    | sec    |  0.040 |  0.000 |  0.000 |  0.000 |  0.000 |   75.0 |\n"
-        "| >>>       |__count_reduce_items/_methods.py:50 |   4994 |      4 | cpu    | sec    |  0.010 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |\n"
-        "| >>>     |__mean/_methods.py:134                |  24970 |      3 | cpu    | sec    |  0.110 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |\n"
-        "|------------------------------------------------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "-------------------------------------------------------------|\n"
+                    "|                                            TOTAL CPU TIME SPENT IN BOTH "
+                    "USER- AND KERNEL-MODE                                            |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-------------------------------------------------------------|\n"
+                    "|                     LABEL                      | COUNT  | DEPTH  | METRIC | "
+                    "UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
+                    "|------------------------------------------------|--------|--------|--------|-"
+                    "-------|--------|--------|--------|--------|--------|--------|\n"
+                    "| >>> profile_func/doc-profiler.py:15            |      1 |      0 | cpu    | "
+                    "sec    |  1.610 |  1.610 |  1.610 |  1.610 |  0.000 |   57.1 |\n"
+                    "| >>> |_eval_func/doc-profiler.py:9              |   4994 |      1 | cpu    | "
+                    "sec    |  0.690 |  0.000 |  0.000 |  0.000 |  0.001 |   50.7 |\n"
+                    "| >>>   |__mean/_methods.py:134                  |   4994 |      2 | cpu    | "
+                    "sec    |  0.340 |  0.000 |  0.000 |  0.000 |  0.001 |   55.9 |\n"
+                    "| >>>     |__count_reduce_items/_methods.py:50   |   4994 |      3 | cpu    | "
+                    "sec    |  0.040 |  0.000 |  0.000 |  0.000 |  0.000 |   75.0 |\n"
+                    "| >>>       |__count_reduce_items/_methods.py:50 |   4994 |      4 | cpu    | "
+                    "sec    |  0.010 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |\n"
+                    "| >>>     |__mean/_methods.py:134                |  24970 |      3 | cpu    | "
+                    "sec    |  0.110 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-------------------------------------------------------------|\n");
     free(text);
     tm_end();
 }
@@ -212,24 +229,40 @@ TM_TEST(output_text_seed_tracer_never_run_rows)
                     0, 0, 0, tm_aggregate(0, 0, 0, 0, 0));
     e[0].stats.sqr[0] = 0.0;
     e[1]              = tm_entry(">>> def trace_func(arr, tol):                               "
-                    "                           [trace_func/doc-tracer.py:16]",
-                    0, 1, 2044000000, tm_aggregate(2.044e9, 1, 2.044e9, 2.044e9, 0.0));
+                                              "                           [trace_func/doc-tracer.py:16]",
+                                 0, 1, 2044000000, tm_aggregate(2.044e9, 1, 2.044e9, 2.044e9, 0.0));
     e[2]              = tm_entry(">>>     while not eval_func(arr, tol):                      "
-                    "                           [trace_func/doc-tracer.py:18]",
-                    0, 4994, 27000000, tm_aggregate(2.7e7, 1, 2.7e7, 2.7e7, 0.0));
-    tm__result r    = tm_result(TIMEMORY_WALL_CLOCK, e, 3);
-    char*      text = tm_table(&r);
-    CHECK_STR(
-        text,
-        "|----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------|\n"
-        "|                                                                                    REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                                                                                    |\n"
-        "|----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------|\n"
-        "|                                                        LABEL                                                         | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
-        "|----------------------------------------------------------------------------------------------------------------------|--------|--------|--------|--------|--------|--------|--------|--------|--------|--------|\n"
-        "| >>> @Tracer([\"wall_clock\", \"cpu_clock\"])                                               [trace_func/doc-tracer.py:15] |        |        |        |        |        |        |        |        |        |        |\n"
-        "| >>> def trace_func(arr, tol):                                                          [trace_func/doc-tracer.py:16] |      1 |      0 | wall   | sec    |  2.044 |  2.044 |  2.044 |  2.044 |  0.000 |  100.0 |\n"
-        "| >>>     while not eval_func(arr, tol):                                                 [trace_func/doc-tracer.py:18] |   4994 |      0 | wall   | sec    |  0.027 |  0.000 |  0.027 |  0.027 |  0.000 |  100.0 |\n"
-        "|----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------|\n");
+                                              "                           [trace_func/doc-tracer.py:18]",
+                                 0, 4994, 27000000, tm_aggregate(2.7e7, 1, 2.7e7, 2.7e7, 0.0));
+    tm__result r      = tm_result(TIMEMORY_WALL_CLOCK, e, 3);
+    char*      text   = tm_table(&r);
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "------------------------------------------------------------------------------"
+                    "-----------------------------------------------------|\n"
+                    "|                                                                             "
+                    "       REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                               "
+                    "                                                     |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------------------------------------------------------------"
+                    "-----------------------------------------------------|\n"
+                    "|                                                        LABEL                "
+                    "                                         | COUNT  | DEPTH  | METRIC | UNITS  "
+                    "|  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-----------------------------------------|--------|--------|--------|--------|"
+                    "--------|--------|--------|--------|--------|--------|\n"
+                    "| >>> @Tracer([\"wall_clock\", \"cpu_clock\"])                                "
+                    "               [trace_func/doc-tracer.py:15] |        |        |        |     "
+                    "   |        |        |        |        |        |        |\n"
+                    "| >>> def trace_func(arr, tol):                                               "
+                    "           [trace_func/doc-tracer.py:16] |      1 |      0 | wall   | sec    "
+                    "|  2.044 |  2.044 |  2.044 |  2.044 |  0.000 |  100.0 |\n"
+                    "| >>>     while not eval_func(arr, tol):                                      "
+                    "           [trace_func/doc-tracer.py:18] |   4994 |      0 | wall   | sec    "
+                    "|  0.027 |  0.000 |  0.027 |  0.027 |  0.000 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "------------------------------------------------------------------------------"
+                    "-----------------------------------------------------|\n");
     free(text);
     tm_end();
 }
@@ -238,19 +271,24 @@ TM_TEST(output_text_seed_scientific)
 {
     tm_begin();
     tm__settings.scientific = true;
-    double    run[]         = { 27000.0 };
-    tm__entry e[1]          = { tm_entry(">>> run", 0, 1, 27000, tm_samples(1, run)) };
+    double     run[]        = { 27000.0 };
+    tm__entry  e[1]         = { tm_entry(">>> run", 0, 1, 27000, tm_samples(1, run)) };
     tm__result r            = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
     char*      text         = tm_table(&r);
-    CHECK_STR(
-        text,
-        "|------------------------------------------------------------------------------------------------------------------|\n"
-        "|                                     REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                                     |\n"
-        "|------------------------------------------------------------------------------------------------------------------|\n"
-        "| LABEL   | COUNT  | DEPTH  | METRIC | UNITS  |   SUM     |   MEAN    |   MIN     |   MAX     |  STDDEV   | % SELF |\n"
-        "|---------|--------|--------|--------|--------|-----------|-----------|-----------|-----------|-----------|--------|\n"
-        "| >>> run |      1 |      0 | wall   | sec    | 2.700e-05 | 2.700e-05 | 2.700e-05 | 2.700e-05 | 0.000e+00 |  100.0 |\n"
-        "|------------------------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "-------------------------------------|\n"
+                    "|                                     REAL-CLOCK TIMER (I.E. WALL-CLOCK "
+                    "TIMER)                                     |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-------------------------------------|\n"
+                    "| LABEL   | COUNT  | DEPTH  | METRIC | UNITS  |   SUM     |   MEAN    |   MIN "
+                    "    |   MAX     |  STDDEV   | % SELF |\n"
+                    "|---------|--------|--------|--------|--------|-----------|-----------|-------"
+                    "----|-----------|-----------|--------|\n"
+                    "| >>> run |      1 |      0 | wall   | sec    | 2.700e-05 | 2.700e-05 | "
+                    "2.700e-05 | 2.700e-05 | 0.000e+00 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-------------------------------------|\n");
     free(text);
     tm_end();
 }
@@ -260,18 +298,21 @@ TM_TEST(output_text_empty_and_custom_banner)
 {
     tm_begin();
     tm__settings.scientific = true;
-    double    run[]         = { 20000000.0 };
-    tm__entry e[1]          = { tm_entry(">>> run", 0, 1, 20000000, tm_samples(1, run)) };
+    double     run[]        = { 20000000.0 };
+    tm__entry  e[1]         = { tm_entry(">>> run", 0, 1, 20000000, tm_samples(1, run)) };
     tm__result r            = tm_result(TIMEMORY_CPU_CLOCK, e, 1);
     r.banner                = "";
     char* text              = tm_table(&r);
-    CHECK_STR(
-        text,
-        "|------------------------------------------------------------------------------------------------------------------|\n"
-        "| LABEL   | COUNT  | DEPTH  | METRIC | UNITS  |   SUM     |   MEAN    |   MIN     |   MAX     |  STDDEV   | % SELF |\n"
-        "|---------|--------|--------|--------|--------|-----------|-----------|-----------|-----------|-----------|--------|\n"
-        "| >>> run |      1 |      0 | cpu    | sec    | 2.000e-02 | 2.000e-02 | 2.000e-02 | 2.000e-02 | 0.000e+00 |  100.0 |\n"
-        "|------------------------------------------------------------------------------------------------------------------|\n");
+    CHECK_STR(text, "|-----------------------------------------------------------------------------"
+                    "-------------------------------------|\n"
+                    "| LABEL   | COUNT  | DEPTH  | METRIC | UNITS  |   SUM     |   MEAN    |   MIN "
+                    "    |   MAX     |  STDDEV   | % SELF |\n"
+                    "|---------|--------|--------|--------|--------|-----------|-----------|-------"
+                    "----|-----------|-----------|--------|\n"
+                    "| >>> run |      1 |      0 | cpu    | sec    | 2.000e-02 | 2.000e-02 | "
+                    "2.000e-02 | 2.000e-02 | 0.000e+00 |  100.0 |\n"
+                    "|-----------------------------------------------------------------------------"
+                    "-------------------------------------|\n");
     free(text);
     r.banner = "CPU vs. old/cpu.json";
     text     = tm_table(&r);
@@ -287,12 +328,12 @@ TM_TEST(output_text_empty_and_custom_banner)
 TM_TEST(output_text_banner_packing)
 {
     tm_begin();
-    double    v[] = { 1000000.0 };
-    tm__entry e[1] = { tm_entry(">>> a", 0, 1, 1000000, tm_samples(1, v)) };
-    tm__result r   = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
+    double     v[]  = { 1000000.0 };
+    tm__entry  e[1] = { tm_entry(">>> a", 0, 1, 1000000, tm_samples(1, v)) };
+    tm__result r    = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
     /* widths 8 x 11 columns: T = 99 */
-    r.banner = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
-               "pi rho sigma tau upsilon";
+    r.banner   = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
+                 "pi rho sigma tau upsilon";
     char* text = tm_table(&r);
     CHECK_INT(tm_count_lines(text), 1 + 2 + 1 + 2 + 1 + 1);
     /* words join while current + word + 2 < 99; each line centred: o = T/2 - len/2 + len */
@@ -302,7 +343,7 @@ TM_TEST(output_text_banner_packing)
     for(int i = 0; i < 2; ++i)
     {
         char expected[256], start[64];
-        int  len = (int) strlen(lines[i]), o = 99 / 2 - len / 2 + len;
+        int  len = (int)strlen(lines[i]), o = 99 / 2 - len / 2 + len;
         snprintf(expected, sizeof(expected), "|%*s%*s", o, lines[i], 99 - o, "|");
         snprintf(start, sizeof(start), "|%*s%.3s", 99 / 2 - len / 2, "", lines[i]);
         CHECK_STR(tm_line_starting(text, start), expected);
@@ -320,14 +361,14 @@ TM_TEST(output_text_multi_valued_rows)
     tm_begin();
     tm__entry e[2];
     memset(e, 0, sizeof(e));
-    e[0].prefix = ">>> foo";
-    e[0].laps   = 1;
+    e[0].prefix   = ">>> foo";
+    e[0].laps     = 1;
     e[0].accum[0] = 5028000, e[0].accum[1] = 5156000;
     double s0[2] = { 5028000.0, 5156000.0 };
     tm__stats_add(&e[0].stats, s0, 2);
-    e[1].prefix = ">>> |_bar";
-    e[1].depth  = 1;
-    e[1].laps   = 1;
+    e[1].prefix   = ">>> |_bar";
+    e[1].depth    = 1;
+    e[1].laps     = 1;
     e[1].accum[0] = 5100000, e[1].accum[1] = 5156000;
     double s1[2] = { 5100000.0, 5156000.0 };
     tm__stats_add(&e[1].stats, s1, 2);
@@ -408,9 +449,9 @@ TM_TEST(output_text_trip_count_layout)
 TM_TEST(output_text_max_width_truncation)
 {
     tm_begin();
-    double    v[] = { 1.0e6 };
-    tm__entry e[1] = { tm_entry(">>> a_rather_long_function_name/with/a/path.py:123", 0, 1,
-                                1000000, tm_samples(1, v)) };
+    double    v[]  = { 1.0e6 };
+    tm__entry e[1] = { tm_entry(">>> a_rather_long_function_name/with/a/path.py:123", 0, 1, 1000000,
+                                tm_samples(1, v)) };
     tm__result r   = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
     tm__settings.max_width = 25;
     char* text             = tm_table(&r);
@@ -431,10 +472,10 @@ TM_TEST(output_text_separator_frequency_and_max_depth)
     tm_begin();
     double    v[] = { 1.0e6 };
     tm__entry e[4];
-    e[0] = tm_entry(">>> a", 0, 1, 1000000, tm_samples(1, v));
-    e[1] = tm_entry(">>> |_b", 1, 1, 1000000, tm_samples(1, v));
-    e[2] = tm_entry(">>> c", 0, 1, 1000000, tm_samples(1, v));
-    e[3] = tm_entry(">>> d", 0, 1, 1000000, tm_samples(1, v));
+    e[0]                             = tm_entry(">>> a", 0, 1, 1000000, tm_samples(1, v));
+    e[1]                             = tm_entry(">>> |_b", 1, 1, 1000000, tm_samples(1, v));
+    e[2]                             = tm_entry(">>> c", 0, 1, 1000000, tm_samples(1, v));
+    e[3]                             = tm_entry(">>> d", 0, 1, 1000000, tm_samples(1, v));
     tm__result r                     = tm_result(TIMEMORY_WALL_CLOCK, e, 4);
     tm__settings.separator_frequency = 2;
     char* text                       = tm_table(&r);
@@ -461,9 +502,9 @@ TM_TEST(output_text_separator_frequency_and_max_depth)
 TM_TEST(output_text_print_env_columns)
 {
     tm_begin();
-    double    v[]  = { 1.0e6, 3.0e6 };
-    tm__entry e[1] = { tm_entry(">>> a", 0, 2, 4000000, tm_samples(2, v)) };
-    tm__result r   = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
+    double     v[]  = { 1.0e6, 3.0e6 };
+    tm__entry  e[1] = { tm_entry(">>> a", 0, 2, 4000000, tm_samples(2, v)) };
+    tm__result r    = tm_result(TIMEMORY_WALL_CLOCK, e, 1);
     setenv("TIMEMORY_PRINT_MIN", "OFF", 1);
     setenv("TIMEMORY_PRINT_VARIANCE", "1", 1);
     char* text = tm_table(&r);
@@ -490,9 +531,9 @@ TM_TEST(output_text_print_env_columns)
 TM_TEST(output_text_integer_component)
 {
     tm_begin();
-    double    v[]  = { 3.0, 5.0 };
-    tm__entry e[1] = { tm_entry(">>> faults", 0, 2, 8, tm_samples(2, v)) };
-    tm__result r   = tm_result(TIMEMORY_NUM_MINOR_PAGE_FAULTS, e, 1);
+    double     v[]  = { 3.0, 5.0 };
+    tm__entry  e[1] = { tm_entry(">>> faults", 0, 2, 8, tm_samples(2, v)) };
+    tm__result r    = tm_result(TIMEMORY_NUM_MINOR_PAGE_FAULTS, e, 1);
     char*      text = tm_table(&r);
     CHECK_STR(tm_line_starting(text, "|   LABEL"),
               "|   LABEL    | COUNT  | DEPTH  |     METRIC      |  SUM   | MEAN   |  MIN   |  MAX  "

@@ -158,7 +158,7 @@ TM_TEST(pause_pushes_before_the_pause_still_pop)
     CHECK_INT(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_EDISABLED);
     CHECK_INT(timemory_pop(k), TIMEMORY_EDISABLED);
     tm_now = 50;
-    CHECK_INT(timemory_pop(k), TIMEMORY_OK); /* the outer one: 50 */
+    CHECK_INT(timemory_pop(k), TIMEMORY_OK);        /* the outer one: 50 */
     CHECK_INT(timemory_pop(k), TIMEMORY_EDISABLED); /* paused, nothing open */
     timemory_resume();
     CHECK_INT(timemory_take_errors(NULL), 0);
@@ -286,7 +286,7 @@ TM_TEST(pause_trace_regions)
     tm_pause_teardown();
 }
 
-extern unsigned long tm_test_allocations;   /* alloc_count.c */
+extern unsigned long tm_test_allocations; /* alloc_count.c */
 extern unsigned long tm_test_fail_allocations;
 
 TM_TEST(pause_paused_pairs_allocate_nothing_after_warm_up)
@@ -319,7 +319,8 @@ TM_TEST(pause_out_of_memory_for_skipped_pushes)
     CHECK_INT(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
     timemory_pause();
     unsigned cap = timemory_thread_skipped.capacity;
-    for(unsigned i = 0; i < cap; ++i) CHECK_INT(timemory_push_inline(k, WALL, 0), TIMEMORY_EDISABLED);
+    for(unsigned i = 0; i < cap; ++i)
+        CHECK_INT(timemory_push_inline(k, WALL, 0), TIMEMORY_EDISABLED);
     tm_test_fail_allocations = 1;
     CHECK_INT(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE), TIMEMORY_EDISABLED);
     tm_test_fail_allocations = 0;
@@ -343,8 +344,8 @@ TM_TEST(pause_out_of_memory_for_skipped_pushes)
 
 static void* tm_paused_thread(void* arg)
 {
-    int* bad = arg;
-    uint64_t k = timemory_add_hash_id("p-thread");
+    int*     bad = arg;
+    uint64_t k   = timemory_add_hash_id("p-thread");
     if(timemory_push(k, WALL, TIMEMORY_SCOPE_TREE) != TIMEMORY_OK) ++*bad;
     timemory_pause();
     for(int i = 0; i < 1000; ++i)

@@ -15,7 +15,7 @@
 static int64_t tm_rank_now;
 static int64_t tm_rank_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_rank_now : 0;
 }
 
@@ -26,7 +26,7 @@ static void tm_pack_rank(tm__proc_data* out, int rank)
 {
     timemory_clear(0);
     tm__set_test_reader(tm_rank_reader);
-    tm__fast_wall = false;
+    tm__fast_wall  = false;
     uint64_t outer = timemory_add_hash_id("r-outer"), step = timemory_add_hash_id("r-step");
     uint64_t setup = timemory_add_hash_id("r-setup");
     timemory_push(outer, WALL, TIMEMORY_SCOPE_TREE);
@@ -75,7 +75,7 @@ static const tm__entry* tm_entry(const tm__result* r, const char* prefix, size_t
 }
 
 /* seconds of n nanoseconds, as the results show them */
-#define NS(n) ((double) (n) *1e-9)
+#define NS(n) ((double)(n)*1e-9)
 
 TM_TEST(ranks_merged_with_statistics_over_ranks)
 {
@@ -90,9 +90,9 @@ TM_TEST(ranks_merged_with_statistics_over_ranks)
     CHECK_INT(r.nentries, 3);
     CHECK(r.rank_stats != NULL);
     size_t           i_step = 0, i_setup = 0;
-    const tm__entry* outer  = tm_entry(&r, ">>> r-outer", NULL);
-    const tm__entry* step   = tm_entry(&r, ">>> |_r-step", &i_step);
-    const tm__entry* setup  = tm_entry(&r, ">>> r-setup", &i_setup);
+    const tm__entry* outer = tm_entry(&r, ">>> r-outer", NULL);
+    const tm__entry* step  = tm_entry(&r, ">>> |_r-step", &i_step);
+    const tm__entry* setup = tm_entry(&r, ">>> r-setup", &i_setup);
     CHECK(outer && step && setup);
     if(outer && step && setup && r.rank_stats)
     {
@@ -122,11 +122,10 @@ TM_TEST(ranks_merged_with_statistics_over_ranks)
     tm__buf           b;
     tm__buf_init(&b);
     tm__write_json_flat(&b, &one, 1);
-    tm__json_error    err;
-    tm__jtree*        t    = tm__jtree_parse(b.data, b.len, NULL, &err);
-    const tm__jnode*  wall = t ? tm__jnode_member(tm__jnode_member(tm__jtree_root(t), "timemory"),
-                                                  "wall_clock")
-                               : NULL;
+    tm__json_error   err;
+    tm__jtree*       t = tm__jtree_parse(b.data, b.len, NULL, &err);
+    const tm__jnode* wall =
+        t ? tm__jnode_member(tm__jnode_member(tm__jtree_root(t), "timemory"), "wall_clock") : NULL;
     CHECK(wall != NULL);
     if(wall)
     {
@@ -184,7 +183,7 @@ TM_TEST(ranks_one_element_per_rank)
         char prefix[64];
         snprintf(prefix, sizeof(prefix), "|%d>>> |_r-step", k);
         const tm__entry* step = tm_entry(&r, prefix, NULL);
-        CHECK(step && step->laps == (uint64_t) k + 1 && step->accum[0] == 10 * (k + 1));
+        CHECK(step && step->laps == (uint64_t)k + 1 && step->accum[0] == 10 * (k + 1));
     }
     CHECK(tm_entry(&r, "|0>>> r-setup", NULL) && !tm_entry(&r, "|1>>> r-setup", NULL));
     /* the merged tree stays whole (flame graph SVG) */
@@ -229,7 +228,7 @@ TM_TEST(ranks_node_count_groups)
     CHECK_INT(tm__result_build_ranks(TIMEMORY_WALL_CLOCK, &ranks, &r), TIMEMORY_OK);
     CHECK_INT(r.nparts, 2);
     CHECK(r.rank_stats != NULL);
-    size_t           i = 0;
+    size_t           i    = 0;
     const tm__entry* low  = tm_entry(&r, "|0:1>>> |_r-step", NULL);
     const tm__entry* high = tm_entry(&r, "|2:3>>> |_r-step", &i);
     CHECK(low && low->laps == 3 && high && high->laps == 7);
@@ -259,7 +258,7 @@ TM_TEST(ranks_node_count_groups)
 
 static void* tm_rank_worker(void* arg)
 {
-    (void) arg;
+    (void)arg;
     uint64_t step = timemory_add_hash_id("r-step");
     timemory_push(step, WALL, TIMEMORY_SCOPE_TREE);
     tm_rank_now += 10;
@@ -272,7 +271,7 @@ static void tm_pack_rank_threads(tm__proc_data* out, int rank, int workers)
 {
     timemory_clear(0);
     tm__set_test_reader(tm_rank_reader);
-    tm__fast_wall = false;
+    tm__fast_wall  = false;
     uint64_t outer = timemory_add_hash_id("r-outer"), step = timemory_add_hash_id("r-step");
     timemory_push(outer, WALL, TIMEMORY_SCOPE_TREE);
     for(int i = 0; i <= rank; ++i)
@@ -377,11 +376,11 @@ TM_TEST(ranks_threads_apart_per_rank)
 
 static int tm_count_mpi_objects(struct dl_phdr_info* info, size_t size, void* arg)
 {
-    (void) size;
+    (void)size;
     const char* name = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
     name             = name ? name + 1 : info->dlpi_name;
     if(name && (strncmp(name, "libmpi", 6) == 0 || strncmp(name, "libtimemory-mpi", 15) == 0))
-        ++*(int*) arg;
+        ++*(int*)arg;
     return 0;
 }
 

@@ -18,8 +18,8 @@ TM_TEST(records_and_component_stack)
     timemory_push_components("peak_rss");
     CHECK(timemory_get_default_components() == TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS));
     timemory_add_components("wall_clock");
-    CHECK(timemory_get_default_components() ==
-          (TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS) | TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK)));
+    CHECK(timemory_get_default_components() == (TIMEMORY_COMPONENT_BIT(TIMEMORY_PEAK_RSS) |
+                                                TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK)));
     timemory_pop_components();
     timemory_set_default("wall_clock");
     CHECK(timemory_get_default_components() == TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK));

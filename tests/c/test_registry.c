@@ -12,7 +12,8 @@ TM_TEST(registry_hash_matches_libstdcxx)
     CHECK(timemory_get_hash("") != timemory_get_hash("a"));
     /* lengths around the 8-byte word boundary all hash differently */
     const char* s = "abcdefghijklmnopq";
-    for(size_t i = 1; i < 17; ++i) CHECK(timemory_get_hash_n(s, i) != timemory_get_hash_n(s, i - 1));
+    for(size_t i = 1; i < 17; ++i)
+        CHECK(timemory_get_hash_n(s, i) != timemory_get_hash_n(s, i - 1));
 }
 
 TM_TEST(registry_register_and_lookup)
@@ -33,10 +34,10 @@ static void* tm_register_many(void* arg)
     char key[64];
     for(int i = 0; i < 2000; ++i)
     {
-        snprintf(key, sizeof(key), "thread-%d-key-%d", (int) (intptr_t) arg, i);
+        snprintf(key, sizeof(key), "thread-%d-key-%d", (int)(intptr_t)arg, i);
         uint64_t id = timemory_add_hash_id(key);
         if(!timemory_get_hash_identifier(id) || strcmp(timemory_get_hash_identifier(id), key))
-            return (void*) 1;
+            return (void*)1;
     }
     return NULL;
 }
@@ -44,7 +45,7 @@ static void* tm_register_many(void* arg)
 TM_TEST(registry_is_thread_safe)
 {
     pthread_t t[4];
-    for(int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, tm_register_many, (void*) (intptr_t) i);
+    for(int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, tm_register_many, (void*)(intptr_t)i);
     for(int i = 0; i < 4; ++i)
     {
         void* rc = NULL;

@@ -37,22 +37,22 @@ TM_TEST(result_projection_skips_nodes_without_the_component)
 
 TM_TEST(result_exclusive_values)
 {
-    tm__rnode child = { 0 };
-    child.accum[0]  = 30;
-    child.stats.count  = 3;
-    child.stats.sum[0] = 30;
-    child.stats.min[0] = 5;
-    child.stats.max[0] = 15;
-    tm__rnode parent = { 0 };
-    parent.depth     = 1;
-    parent.accum[0]  = 100;
-    parent.laps      = 1;
+    tm__rnode child     = { 0 };
+    child.accum[0]      = 30;
+    child.stats.count   = 3;
+    child.stats.sum[0]  = 30;
+    child.stats.min[0]  = 5;
+    child.stats.max[0]  = 15;
+    tm__rnode parent    = { 0 };
+    parent.depth        = 1;
+    parent.accum[0]     = 100;
+    parent.laps         = 1;
     parent.stats.count  = 1;
     parent.stats.sum[0] = 100;
     parent.stats.min[0] = 100;
     parent.stats.max[0] = 100;
-    parent.children  = &child;
-    parent.nchildren = 1;
+    parent.children     = &child;
+    parent.nchildren    = 1;
     int64_t   accum[2];
     tm__stats st;
     tm__rnode_exclusive(TIMEMORY_WALL_CLOCK, &parent, accum, &st);
@@ -73,9 +73,9 @@ TM_TEST(result_exclusive_values)
 TM_TEST(result_merge_of_many_siblings_is_linear)
 {
     timemory_clear(0);
-    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    const long                  n    = 20000;
-    uint64_t parent = timemory_add_hash_id("r-many-parent");
+    const timemory_components_t wall   = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    const long                  n      = 20000;
+    uint64_t                    parent = timemory_add_hash_id("r-many-parent");
     timemory_push(parent, wall, TIMEMORY_SCOPE_TREE);
     for(long i = 0; i < n; ++i)
     {
@@ -101,8 +101,8 @@ TM_TEST(result_merge_of_many_siblings_is_linear)
     CHECK_INT(tm__result_build(TIMEMORY_WALL_CLOCK, &r), TIMEMORY_OK);
     size_t probes = tm__result_probes - before;
     CHECK_INT(r.nentries, n + 1);
-    CHECK(probes < (size_t) (4 * n));
-    if(r.nentries == (size_t) n + 1)
+    CHECK(probes < (size_t)(4 * n));
+    if(r.nentries == (size_t)n + 1)
     {
         CHECK_INT(r.entries[1].laps, 2); /* r-many-0: pushed twice */
         CHECK_INT(r.entries[2].laps, 1);
@@ -116,10 +116,10 @@ TM_TEST(result_merge_of_many_siblings_is_linear)
 TM_TEST(result_sort_key_orders_siblings)
 {
     timemory_clear(0);
-    const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
-    const char* const names[] = { "s-zz", "s-mm", "s-aa" };
-    const int         laps[]  = { 1, 3, 2 };
-    uint64_t          top     = timemory_add_hash_id("s-top");
+    const timemory_components_t wall    = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
+    const char* const           names[] = { "s-zz", "s-mm", "s-aa" };
+    const int                   laps[]  = { 1, 3, 2 };
+    uint64_t                    top     = timemory_add_hash_id("s-top");
     timemory_push(top, wall, TIMEMORY_SCOPE_TREE);
     for(int i = 0; i < 3; ++i)
         for(int k = 0; k < laps[i]; ++k)
@@ -134,7 +134,7 @@ TM_TEST(result_sort_key_orders_siblings)
         const char* key;
         const char* order[3];
     } cases[] = {
-        { "none", { "s-zz", "s-mm", "s-aa" } },  { "count", { "s-mm", "s-aa", "s-zz" } },
+        { "none", { "s-zz", "s-mm", "s-aa" } },   { "count", { "s-mm", "s-aa", "s-zz" } },
         { "NCALLS", { "s-mm", "s-aa", "s-zz" } }, { "name", { "s-aa", "s-mm", "s-zz" } },
         { "", { "s-zz", "s-mm", "s-aa" } },
     };
@@ -178,29 +178,29 @@ TM_TEST(result_sort_by_inclusive_and_self)
      * - 10 i (i % 3) */
     for(int key = TM_SORT_INCLUSIVE; key <= TM_SORT_SELF; ++key)
     {
-        tm__rnode root = { 0 };
-        tm__rnode* c   = sort_test_children(&root, 10);
+        tm__rnode  root = { 0 };
+        tm__rnode* c    = sort_test_children(&root, 10);
         CHECK(c != NULL);
         if(!c) return;
         for(size_t i = 0; i < 10; ++i)
         {
-            c[i].id       = 100 + i;
-            c[i].key      = 200 + i;
-            c[i].label    = labels[i];
+            c[i].id             = 100 + i;
+            c[i].key            = 200 + i;
+            c[i].label          = labels[i];
             c[i].label_borrowed = true;
-            c[i].accum[0] = 100 - 10 * (int64_t) i;
-            c[i].depth    = 1;
-            tm__rnode* g  = sort_test_children(&c[i], 1);
+            c[i].accum[0]       = 100 - 10 * (int64_t)i;
+            c[i].depth          = 1;
+            tm__rnode* g        = sort_test_children(&c[i], 1);
             if(g)
             {
-                g->accum[0]       = 10 * (int64_t) i * (int64_t) (i % 3);
+                g->accum[0]       = 10 * (int64_t)i * (int64_t)(i % 3);
                 g->label          = "leaf";
                 g->label_borrowed = true;
             }
         }
         CHECK(tm__rnode_find_child(&root, 105, 205) != NULL); /* builds the table */
         tm__rnode_sort(&root, key);
-        const char* want = key == TM_SORT_INCLUSIVE ? "abcdefghij" : "abdcgejhfi";
+        const char* want    = key == TM_SORT_INCLUSIVE ? "abcdefghij" : "abdcgejhfi";
         char        got[11] = "";
         for(size_t i = 0; i < root.nchildren && i < 10; ++i) got[i] = root.children[i].label[0];
         CHECK_STR(got, want);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 /* Fields other modules read by name: this file does not compile if one goes missing. */
+/* clang-format off */
 #define TM_REQUIRED_FIELDS(X)                                                                   \
     X(enabled) X(flat_profile) X(timeline_profile) X(max_depth) X(components)                   \
     X(global_components) X(verbose) X(debug) X(auto_output) X(cout_output) X(file_output)       \
@@ -25,6 +26,7 @@
     X(separator_frequency) X(dart_type) X(dart_count) X(dart_label) X(trace_components)         \
     X(profiler_components) X(suppress_parsing) X(suppress_config) X(config_file)               \
     X(enable_signal_handler)
+/* clang-format on */
 #define TM_FIELD_SIZE(f) +sizeof(tm__settings.f)
 enum { tm_required_fields_size = 0 TM_REQUIRED_FIELDS(TM_FIELD_SIZE) };
 
@@ -41,10 +43,10 @@ static int count_of(const char* hay, const char* needle)
 static int write_temp(const char* text, const char* suffix, char* path, size_t len)
 {
     snprintf(path, len, "/tmp/tm_settings_test_XXXXXX%s", suffix);
-    int fd = mkstemps(path, (int) strlen(suffix));
+    int fd = mkstemps(path, (int)strlen(suffix));
     if(fd < 0) return -1;
     size_t n  = strlen(text);
-    bool   ok = write(fd, text, n) == (ssize_t) n;
+    bool   ok = write(fd, text, n) == (ssize_t)n;
     close(fd);
     return ok ? 0 : -1;
 }
@@ -461,11 +463,21 @@ TM_TEST(settings_units)
         double      per_sec;
         const char* repr;
     } timing[] = {
-        { "", 1, "sec" },           { "sec", 1, "sec" },         { "s", 1, "sec" },
-        { "Seconds", 1, "sec" },    { "msec", 1e3, "msec" },     { "ms", 1e3, "msec" },
-        { "usec", 1e6, "usec" },    { "microsecond", 1e6, "usec" }, { "ns", 1e9, "nsec" },
-        { "NSEC", 1e9, "nsec" },    { "psec", 1e12, "psec" },    { "cs", 100, "csec" },
-        { "dsec", 10, "dsec" },     { "min", 1.0 / 60, "min" },  { "hours", 1.0 / 3600, "hr" },
+        { "", 1, "sec" },
+        { "sec", 1, "sec" },
+        { "s", 1, "sec" },
+        { "Seconds", 1, "sec" },
+        { "msec", 1e3, "msec" },
+        { "ms", 1e3, "msec" },
+        { "usec", 1e6, "usec" },
+        { "microsecond", 1e6, "usec" },
+        { "ns", 1e9, "nsec" },
+        { "NSEC", 1e9, "nsec" },
+        { "psec", 1e12, "psec" },
+        { "cs", 100, "csec" },
+        { "dsec", 10, "dsec" },
+        { "min", 1.0 / 60, "min" },
+        { "hours", 1.0 / 3600, "hr" },
     };
     for(size_t k = 0; k < sizeof(timing) / sizeof(timing[0]); ++k)
     {
@@ -478,10 +490,18 @@ TM_TEST(settings_units)
         double      bytes;
         const char* repr;
     } memory[] = {
-        { "", 1e6, "MB" },        { "B", 1, "byte" },        { "byte", 1, "byte" },
-        { "KB", 1e3, "kb" },      { "kB", 1e3, "kb" },       { "kilobyte", 1e3, "kb" },
-        { "MB", 1e6, "mb" },      { "GB", 1e9, "gb" },       { "tb", 1e12, "tb" },
-        { "KiB", 1024, "kib" },   { "MiB", 1048576, "mib" }, { "gib", 1073741824.0, "gib" },
+        { "", 1e6, "MB" },
+        { "B", 1, "byte" },
+        { "byte", 1, "byte" },
+        { "KB", 1e3, "kb" },
+        { "kB", 1e3, "kb" },
+        { "kilobyte", 1e3, "kb" },
+        { "MB", 1e6, "mb" },
+        { "GB", 1e9, "gb" },
+        { "tb", 1e12, "tb" },
+        { "KiB", 1024, "kib" },
+        { "MiB", 1048576, "mib" },
+        { "gib", 1073741824.0, "gib" },
         { "pebibyte", 1125899906842624.0, "pib" },
     };
     for(size_t k = 0; k < sizeof(memory) / sizeof(memory[0]); ++k)
@@ -522,7 +542,7 @@ TM_TEST(settings_config_text)
                        "no_such_setting = 1\n"
                        "TIMEMORY_PRECISION = banana\n"
                        "timing_units\t=\tmsec";
-    char path[256];
+    char        path[256];
     CHECK_INT(write_temp(text, ".cfg", path, sizeof(path)), 0);
     tm_capture cap;
     tm_capture_begin(&cap, 2);
@@ -561,7 +581,7 @@ TM_TEST(settings_config_json)
                        "  \"TIMEMORY_PAPI_EVENTS\": {\"value\": \"A\\u0042\\t\\u00e9\"},\n"
                        "  \"TIMEMORY_TIMING_UNITS\": \"usec\"\n"
                        "}}}";
-    char path[256];
+    char        path[256];
     CHECK_INT(write_temp(text, ".json", path, sizeof(path)), 0);
     CHECK_INT(timemory_settings_read_config(path), 0);
     unlink(path);
@@ -575,7 +595,10 @@ TM_TEST(settings_config_json)
     timemory_settings_reset();
     const char* broken[] = {
         "{\"timemory\": {\"settings\": {\"TIMEMORY_MAX_DEPTH\": {\"value\": 5}", /* truncated */
-        "{\"timemory\": {\"other\": {}}}", "[1, 2", "", "{\"a\": 1} x",
+        "{\"timemory\": {\"other\": {}}}",
+        "[1, 2",
+        "",
+        "{\"a\": 1} x",
     };
     for(size_t k = 0; k < sizeof(broken) / sizeof(broken[0]); ++k)
     {
@@ -690,7 +713,7 @@ TM_TEST(settings_config_files_list)
 
 static void* flip_prefix(void* arg)
 {
-    (void) arg;
+    (void)arg;
     for(int k = 0; k < 5000; ++k)
         timemory_settings_set_string("output_prefix", (k % 2) ? "odd-value" : "even");
     return NULL;
@@ -713,10 +736,10 @@ TM_TEST(settings_strings_thread_safe)
                 CHECK_STR(copy, "even");
             free(copy);
         }
-        (void) tm__timing_unit_repr();
+        (void)tm__timing_unit_repr();
     }
     pthread_join(t, NULL);
-    (void) odd;
+    (void)odd;
     timemory_settings_reset();
 }
 
@@ -727,8 +750,8 @@ TM_TEST(settings_env_bad_value_warned_once)
     setenv("TIMEMORY_PRECISION", "not-a-number", 1);
     tm_capture c;
     tm_capture_begin(&c, 2);
-    int bad1 = timemory_settings_parse_env();
-    int bad2 = timemory_settings_parse_env();
+    int   bad1 = timemory_settings_parse_env();
+    int   bad2 = timemory_settings_parse_env();
     char* text = tm_capture_end(&c);
     CHECK_INT(bad1, 1);
     CHECK_INT(bad2, 1);
@@ -756,7 +779,7 @@ TM_TEST(settings_config_nul_byte_refuses_one_line)
     CHECK(fd >= 0);
     static const char text[] = "TIMEMORY_MAX_DEPTH = 21\nTIMEMORY_PRECISION = 4\0junk\n"
                                "TIMEMORY_WIDTH = 19\n";
-    CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t) (sizeof(text) - 1));
+    CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1));
     close(fd);
     tm_capture c;
     tm_capture_begin(&c, 2);

@@ -41,18 +41,16 @@ static long long tm_sig_laps(const char* dir, const char* prefix)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/wall.json", dir);
-    tm__json_error  err;
-    tm__jtree*      tree  = tm__jtree_read_file(path, NULL, &err);
-    long long       laps  = -1;
-    const tm__jnode* wall = tree ? tm__jnode_member(tm__jnode_member(tm__jtree_root(tree),
-                                                                     "timemory"),
-                                                    "wall_clock")
-                                 : NULL;
+    tm__json_error   err;
+    tm__jtree*       tree = tm__jtree_read_file(path, NULL, &err);
+    long long        laps = -1;
+    const tm__jnode* wall =
+        tree ? tm__jnode_member(tm__jnode_member(tm__jtree_root(tree), "timemory"), "wall_clock")
+             : NULL;
     const tm__jnode* ranks = tm__jnode_member(wall, "ranks");
-    const tm__jnode* graph =
-        ranks && ranks->kind == TM_JSON_ARRAY && ranks->u.items.first
-            ? tm__jnode_member(ranks->u.items.first, "graph")
-            : NULL;
+    const tm__jnode* graph = ranks && ranks->kind == TM_JSON_ARRAY && ranks->u.items.first
+                                 ? tm__jnode_member(ranks->u.items.first, "graph")
+                                 : NULL;
     for(const tm__jnode* e = graph ? graph->u.items.first : NULL; e; e = e->next)
     {
         const tm__jnode* p = tm__jnode_member(e, "prefix");
@@ -107,19 +105,21 @@ static void tm_sig_report(int fd, int signum)
 {
     char text[64];
     int  n = snprintf(text, sizeof(text), "EXTRA REPORT %d\n", signum);
-    if(write(fd, text, (size_t) n) < 0) return;
+    if(write(fd, text, (size_t)n) < 0) return;
 }
 
 static void tm_sig_segfault(void)
 {
     /* a real fault: an unmapped address (not NULL, which the sanitizers check themselves) */
-    *(volatile int*) (uintptr_t) 4096 = 1;
+    *(volatile int*)(uintptr_t)4096 = 1;
 }
 
 static int tm_sig_wait(pid_t pid)
 {
     int status = -1;
-    while(waitpid(pid, &status, 0) < 0) {}
+    while(waitpid(pid, &status, 0) < 0)
+    {
+    }
     return status;
 }
 
@@ -134,15 +134,15 @@ TM_TEST(signals_default_set_and_environment)
 #else
     int expected[] = { SIGQUIT, SIGILL, SIGABRT, SIGBUS, SIGSEGV, SIGFPE };
 #endif
-    CHECK_INT(n, (int) (sizeof(expected) / sizeof(expected[0])));
-    for(int i = 0; i < n && i < (int) (sizeof(expected) / sizeof(expected[0])); ++i)
+    CHECK_INT(n, (int)(sizeof(expected) / sizeof(expected[0])));
+    for(int i = 0; i < n && i < (int)(sizeof(expected) / sizeof(expected[0])); ++i)
         CHECK_INT(set[i], expected[i]);
 
     setenv("SIGNAL_ENABLE_USER2", " 1 ", 1);
     setenv("SIGNAL_DISABLE_QUIT", "ON", 1);
     setenv("SIGNAL_ENABLE_PIPE", "off", 1);
     setenv("SIGNAL_ENABLE_KILL", "1", 1);
-    n = timemory_signal_default_set(set, 32);
+    n         = timemory_signal_default_set(set, 32);
     bool usr2 = false, quit = false, pipe = false, kill = false;
     for(int i = 0; i < n; ++i)
     {
@@ -179,7 +179,7 @@ TM_TEST(signals_default_set_and_environment)
 static volatile sig_atomic_t tm_sig_plain_count;
 static void                  tm_sig_plain(int sig)
 {
-    (void) sig;
+    (void)sig;
     ++tm_sig_plain_count;
 }
 
@@ -212,7 +212,7 @@ TM_TEST(signals_enable_disable_restore_the_previous_handler)
     CHECK((now.sa_flags & SA_SIGINFO) && (now.sa_flags & SA_ONSTACK));
     stack_t alt;
     CHECK(sigaltstack(NULL, &alt) == 0 && !(alt.ss_flags & SS_DISABLE) &&
-          alt.ss_size >= (size_t) 32 << 10);
+          alt.ss_size >= (size_t)32 << 10);
 
     CHECK_INT(timemory_signal_handler_disable(), TIMEMORY_OK);
     CHECK_INT(timemory_signal_handler_signals(out, 8), 0);
@@ -274,7 +274,7 @@ TM_TEST(signals_segfault_reports_writes_and_ends_with_the_signal)
     snprintf(line, sizeof(line),
              "\n### ERROR ###  [ rank : 0 ] Error code : %d @ 0x1000 : SegFault (Segmentation "
              "fault). Address not mapped to object.\n[PID=%ld][TID=%ld][0/",
-             SIGSEGV, (long) pid, (long) pid);
+             SIGSEGV, (long)pid, (long)pid);
     CHECK(err && strstr(err, line));
     snprintf(line, sizeof(line), "EXTRA REPORT %d\nFinalizing after signal: %d :: SegFault\n",
              SIGSEGV, SIGSEGV);
@@ -290,7 +290,7 @@ TM_TEST(signals_segfault_reports_writes_and_ends_with_the_signal)
     free(text);
     /* the tree names the crashed process, not the writer */
     char* tree = tm_sig_file(out, "wall.tree.json");
-    snprintf(line, sizeof(line), "\"pid\":[%ld]", (long) pid);
+    snprintf(line, sizeof(line), "\"pid\":[%ld]", (long)pid);
     CHECK(tree && strstr(tree, line));
     free(tree);
     CHECK_INT(tm_sig_count_named(out, ".tmp."), 0);
@@ -327,7 +327,7 @@ TM_TEST(signals_abort_reports_writes_and_ends_with_the_signal)
     snprintf(line, sizeof(line), "Error code : %d @ ", SIGABRT);
     CHECK(err && strstr(err, line));
     snprintf(line, sizeof(line), " : Abort (Aborted). Sent by tkill()/raise() from process %ld.\n",
-             (long) pid);
+             (long)pid);
     CHECK(err && strstr(err, line));
     CHECK(err && strstr(err, "Finalizing after signal: 6 :: Abort\n"));
     free(err);
@@ -375,22 +375,22 @@ TM_TEST(signals_writer_that_hangs_is_stopped)
 
 /* A worker thread's stack overflows: the report runs on the alternate stack the thread got at
  * its first push; the report also measures how much of that stack the handler used. */
-static char* tm_sig_alt_base;
+static char*  tm_sig_alt_base;
 static size_t tm_sig_alt_size;
 
 static void tm_sig_stack_report(int fd, int signum)
 {
-    (void) signum;
+    (void)signum;
     size_t used = 0;
     for(size_t i = 0; i < tm_sig_alt_size; ++i)
-        if((unsigned char) tm_sig_alt_base[i] != 0xA5)
+        if((unsigned char)tm_sig_alt_base[i] != 0xA5)
         {
             used = tm_sig_alt_size - i;
             break;
         }
     char text[64];
     int  n = snprintf(text, sizeof(text), "ALTSTACK USED %zu\n", used);
-    if(write(fd, text, (size_t) n) < 0) return;
+    if(write(fd, text, (size_t)n) < 0) return;
 }
 
 static volatile int tm_sig_deeper = 1; /* always: the compiler cannot know it */
@@ -398,20 +398,20 @@ static volatile int tm_sig_deeper = 1; /* always: the compiler cannot know it */
 static int tm_sig_recurse(int depth)
 {
     volatile char pad[512];
-    pad[0] = (char) depth;
+    pad[0] = (char)depth;
     return (tm_sig_deeper ? tm_sig_recurse(depth + 1) : 0) + pad[0];
 }
 
 static void* tm_sig_worker(void* arg)
 {
-    (void) arg;
+    (void)arg;
     timemory_push_region("worker");
     stack_t alt;
     if(sigaltstack(NULL, &alt) != 0 || (alt.ss_flags & SS_DISABLE)) _exit(94);
     tm_sig_alt_base = alt.ss_sp;
     tm_sig_alt_size = alt.ss_size;
     memset(tm_sig_alt_base, 0xA5, tm_sig_alt_size);
-    return (void*) (intptr_t) tm_sig_recurse(0);
+    return (void*)(intptr_t)tm_sig_recurse(0);
 }
 
 TM_TEST(signals_stack_overflow_on_a_worker_thread)
@@ -435,7 +435,7 @@ TM_TEST(signals_stack_overflow_on_a_worker_thread)
         tm_sig_measure();
         pthread_attr_t attr;
         pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, (size_t) 256 << 10);
+        pthread_attr_setstacksize(&attr, (size_t)256 << 10);
         pthread_t t;
         pthread_create(&t, &attr, tm_sig_worker, NULL);
         pthread_join(t, NULL);
@@ -458,7 +458,7 @@ TM_TEST(signals_stack_overflow_on_a_worker_thread)
     snprintf(out, sizeof(out), "%s/out", dir);
     /* the main thread's "outer" is still open there: no record, "inner" moves up */
     CHECK_INT(tm_sig_laps(out, ">>> inner"), 3);
-    CHECK_INT(tm_sig_laps(out, ">>> worker"), 1);  /* the crashed thread's, popped */
+    CHECK_INT(tm_sig_laps(out, ">>> worker"), 1); /* the crashed thread's, popped */
     CHECK_INT(tm_sig_count_named(out, ".tmp."), 0);
     tm_remove_tree(dir);
     free(dir);

@@ -9,8 +9,8 @@
 
 static void* tm_te_worker(void* arg)
 {
-    int      open_one = arg != NULL;
-    uint64_t a = timemory_get_hash("te-a"), b = timemory_get_hash("te-b");
+    int                         open_one = arg != NULL;
+    uint64_t                    a = timemory_get_hash("te-a"), b = timemory_get_hash("te-b");
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     for(int i = 0; i < 3; ++i)
     {
@@ -28,12 +28,12 @@ TM_TEST(thread_exit_compacts_the_graph_and_keeps_the_data)
     timemory_clear(0);
     timemory_add_hash_id("te-a");
     timemory_add_hash_id("te-b");
-    size_t       before  = tm__graphs_memory();
-    const int    threads = 2000;
+    size_t    before  = tm__graphs_memory();
+    const int threads = 2000;
     for(int i = 0; i < threads; ++i)
     {
         pthread_t t;
-        if(pthread_create(&t, NULL, tm_te_worker, (i % 100 == 7) ? (void*) 1 : NULL) != 0) break;
+        if(pthread_create(&t, NULL, tm_te_worker, (i % 100 == 7) ? (void*)1 : NULL) != 0) break;
         pthread_join(t, NULL);
     }
     size_t per_thread = (tm__graphs_memory() - before) / threads;

@@ -19,7 +19,7 @@ static const timemory_components_t WALL = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_C
 static int64_t tm_tl_now, tm_tl_ticks;
 static int64_t tm_tl_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? tm_tl_now : 0;
 }
 static int64_t tm_tl_tick_source(void)
@@ -85,7 +85,7 @@ static char* tm_tl_trace(void)
     tm__buf_init(&b);
     tm__write_timeline(&b);
     CHECK(!b.failed);
-    char* text = tm__buf_take(&b);
+    char*          text = tm__buf_take(&b);
     tm__json_error err;
     tm__jtree*     tree = tm__jtree_parse(text, strlen(text), NULL, &err);
     CHECK(tree != NULL);
@@ -107,7 +107,7 @@ static uint64_t tm_tl_a, tm_tl_b, tm_tl_c, tm_tl_h, tm_tl_n;
 
 static void tm_tl_sequence(tm_tl_run* run)
 {
-    (void) run;
+    (void)run;
     static int code;
     tm_tl_now = 100;
     timemory_push(tm_tl_a, WALL, TIMEMORY_SCOPE_TREE);
@@ -136,11 +136,11 @@ static void tm_tl_sequence(tm_tl_run* run)
 
 TM_TEST(timeline_exact_events_of_a_known_sequence)
 {
-    tm_tl_a = timemory_add_hash_id("tl-a");
-    tm_tl_b = timemory_add_hash_id("tl-b");
-    tm_tl_c = timemory_add_hash_id("tl-c");
-    tm_tl_h = timemory_add_hash_id("tl-hook");
-    tm_tl_n = timemory_add_hash_id("tl-node-only");
+    tm_tl_a           = timemory_add_hash_id("tl-a");
+    tm_tl_b           = timemory_add_hash_id("tl-b");
+    tm_tl_c           = timemory_add_hash_id("tl-c");
+    tm_tl_h           = timemory_add_hash_id("tl-hook");
+    tm_tl_n           = timemory_add_hash_id("tl-node-only");
     tm_tl_saved saved = tm_tl_begin(1024);
     /* the caller's ticks: 1000 at 500 ns, 3000 at 1500 ns when the trace is made: half a
      * nanosecond a tick */
@@ -161,10 +161,10 @@ TM_TEST(timeline_exact_events_of_a_known_sequence)
         uint64_t key;
         uint32_t depth;
         bool     end;
-    } want[8] = { { 100, tm_tl_a, 0, false }, { 110, tm_tl_b, 1, false },
-                  { 130, tm_tl_b, 1, true },  { 140, tm_tl_c, 1, false },
+    } want[8] = { { 100, tm_tl_a, 0, false },  { 110, tm_tl_b, 1, false },
+                  { 130, tm_tl_b, 1, true },   { 140, tm_tl_c, 1, false },
                   { 1000, tm_tl_h, 2, false }, { 1250, tm_tl_h, 2, true },
-                  { 150, tm_tl_c, 1, true },  { 200, tm_tl_a, 0, true } };
+                  { 150, tm_tl_c, 1, true },   { 200, tm_tl_a, 0, true } };
     for(size_t i = 0; i < n && i < 8; ++i)
     {
         CHECK_INT(ev[i].ts, want[i].ts);
@@ -179,16 +179,16 @@ TM_TEST(timeline_exact_events_of_a_known_sequence)
 
     /* the trace: one X per call in order of start, microseconds; the hook call's ticks
      * converted (500 .. 625 ns) and its parents stretched to hold it */
-    tm_tl_ticks = 3000;
-    tm_tl_now   = 1500;
-    char* text  = tm_tl_trace();
-    char  line[256];
-    long  pid = tm__data_pid();
+    tm_tl_ticks      = 3000;
+    tm_tl_now        = 1500;
+    char*       text = tm_tl_trace();
+    char        line[256];
+    long        pid         = tm__data_pid();
     const char* calls[4][3] = { { "tl-a", "0.100", "0.525" },
                                 { "tl-b", "0.110", "0.020" },
                                 { "tl-c", "0.140", "0.485" },
                                 { "tl-hook", "0.500", "0.125" } };
-    const char* at = text;
+    const char* at          = text;
     for(int i = 0; i < 4; ++i)
     {
         snprintf(line, sizeof(line),
@@ -196,8 +196,10 @@ TM_TEST(timeline_exact_events_of_a_known_sequence)
                  calls[i][0], calls[i][1], calls[i][2], pid, run.tid);
         const char* found = strstr(at, line);
         CHECK(found != NULL);
-        if(!found) fprintf(stderr, "  missing, or out of order: %s\n", line);
-        else at = found;
+        if(!found)
+            fprintf(stderr, "  missing, or out of order: %s\n", line);
+        else
+            at = found;
     }
     CHECK_INT(tm_tl_count(text, "\"ph\":\"X\""), 4);
     CHECK(strstr(text, "tl-node-only") == NULL);
@@ -208,8 +210,7 @@ TM_TEST(timeline_exact_events_of_a_known_sequence)
     CHECK(strstr(text, line) != NULL);
     CHECK(strstr(text, "{\"name\":\"process_name\",\"ph\":\"M\"") != NULL);
     CHECK(strstr(text, "\"otherData\":{\"producer\":\"timemory ") != NULL);
-    CHECK(strstr(text, "\"events\":8,\"dropped_events\":0,\"capacity_per_thread\":1024}}") !=
-          NULL);
+    CHECK(strstr(text, "\"events\":8,\"dropped_events\":0,\"capacity_per_thread\":1024}}") != NULL);
     free(text);
     timemory_timeline_set_tick_source(NULL);
     tm_tl_end(saved);
@@ -276,15 +277,14 @@ TM_TEST(timeline_threads_have_distinct_tids_and_names)
     CHECK(ev[0].key == timemory_add_hash_id("tl-one"));
     CHECK_INT(tm__timeline_events(two.tid, ev, 4, NULL), 2);
     CHECK(ev[0].key == timemory_add_hash_id("tl-two"));
-    char* text = tm_tl_trace();
-    long  pid  = tm__data_pid();
-    char  line[256];
+    char*            text = tm_tl_trace();
+    long             pid  = tm__data_pid();
+    char             line[256];
     const tm_tl_run* runs[2] = { &one, &two };
     for(int i = 0; i < 2; ++i)
     {
-        snprintf(line, sizeof(line),
-                 "\"tid\":%d,\"args\":{\"name\":\"%s\",\"dropped_events\":0}}", runs[i]->tid,
-                 runs[i]->name);
+        snprintf(line, sizeof(line), "\"tid\":%d,\"args\":{\"name\":\"%s\",\"dropped_events\":0}}",
+                 runs[i]->tid, runs[i]->name);
         CHECK(strstr(text, line) != NULL);
         snprintf(line, sizeof(line), "\"name\":\"%s\",\"ph\":\"X\"", i ? "tl-two" : "tl-one");
         const char* x = strstr(text, line);
@@ -299,7 +299,7 @@ TM_TEST(timeline_threads_have_distinct_tids_and_names)
 
 static void tm_tl_out_of_order(tm_tl_run* run)
 {
-    (void) run;
+    (void)run;
     uint64_t a = timemory_add_hash_id("tl-gen-a"), b = timemory_add_hash_id("tl-gen-b");
     tm_tl_now = 10;
     timemory_push(a, WALL, TIMEMORY_SCOPE_TREE);
@@ -311,14 +311,14 @@ static void tm_tl_out_of_order(tm_tl_run* run)
     CHECK_INT(timemory_pop(b), TIMEMORY_OK);
 }
 
-static pthread_mutex_t tm_tl_gate    = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t  tm_tl_cond    = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t tm_tl_gate = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t  tm_tl_cond = PTHREAD_COND_INITIALIZER;
 static int             tm_tl_stage;
 
 static void* tm_tl_running(void* arg)
 {
-    int* tid = arg;
-    *tid     = tm__graph_thread_tid();
+    int* tid   = arg;
+    *tid       = tm__graph_thread_tid();
     uint64_t k = timemory_add_hash_id("tl-running");
     tm_tl_now  = 70;
     timemory_push(k, WALL, TIMEMORY_SCOPE_TREE);
@@ -411,15 +411,15 @@ TM_TEST(timeline_fork_child_starts_empty)
 
 TM_TEST(timeline_written_at_output)
 {
-    tm_tl_saved saved = tm_tl_begin(64);
-    char*       dir   = tm_temp_dir("tm_timeline");
-    char*       old   = tm__settings_string_copy("output_path");
-    bool        keep[6] = { tm__settings.text_output, tm__settings.json_output,
-                            tm__settings.tree_output, tm__settings.flamegraph_output,
-                            tm__settings.cout_output, tm__settings.file_output };
+    tm_tl_saved saved        = tm_tl_begin(64);
+    char*       dir          = tm_temp_dir("tm_timeline");
+    char*       old          = tm__settings_string_copy("output_path");
+    bool        keep[6]      = { tm__settings.text_output, tm__settings.json_output,
+                                 tm__settings.tree_output, tm__settings.flamegraph_output,
+                                 tm__settings.cout_output, tm__settings.file_output };
     tm__settings.text_output = tm__settings.json_output = tm__settings.tree_output = false;
     tm__settings.flamegraph_output = tm__settings.cout_output = false;
-    tm__settings.file_output       = true;
+    tm__settings.file_output                                  = true;
     timemory_settings_set_string("output_path", dir);
     tm_tl_run run = { tm_tl_one_call, -1, NULL, false, 0 };
     tm_tl_on_thread(&run);
@@ -439,8 +439,8 @@ TM_TEST(timeline_written_at_output)
         tm__json_error err;
         tm__jtree*     tree = tm__jtree_parse(text, strlen(text), NULL, &err);
         CHECK(tree != NULL);
-        const tm__jnode* events = tree ? tm__jnode_member(tm__jtree_root(tree), "traceEvents")
-                                       : NULL;
+        const tm__jnode* events =
+            tree ? tm__jnode_member(tm__jtree_root(tree), "traceEvents") : NULL;
         CHECK(events && events->kind == TM_JSON_ARRAY);
         int x = 0;
         for(const tm__jnode* e = events ? events->u.items.first : NULL; e; e = e->next)
@@ -491,7 +491,7 @@ static void tm_tl_alloc(tm_tl_run* run)
     tm_tl_loops(100); /* warm-up: the buffer, nodes, records */
     unsigned long before = tm_test_allocations;
     tm_tl_loops(20000); /* fills the buffer of 4096 events: the rest is dropped */
-    run->arg = (int) (tm_test_allocations - before);
+    run->arg = (int)(tm_test_allocations - before);
 }
 
 TM_TEST(timeline_hot_path_allocates_nothing_after_warm_up)
@@ -514,13 +514,13 @@ TM_TEST(timeline_hot_path_allocates_nothing_after_warm_up)
 static void tm_tl_own_stack(tm_tl_run* run)
 {
     uint64_t f = timemory_add_hash_id("tl-traced-f"), g = timemory_add_hash_id("tl-traced-g");
-    tm_tl_now  = 10;
-    int tf     = timemory_timeline_begin(f, TIMEMORY_TIMELINE_NOW);
-    int tg     = timemory_timeline_begin(g, 40); /* ticks: ns without a tick source */
+    tm_tl_now = 10;
+    int tf    = timemory_timeline_begin(f, TIMEMORY_TIMELINE_NOW);
+    int tg    = timemory_timeline_begin(g, 40); /* ticks: ns without a tick source */
     timemory_timeline_end(g, 45, tg);
     tm_tl_now = 60;
     timemory_timeline_end(f, TIMEMORY_TIMELINE_NOW, tf);
-    run->arg = tf > 0 && tg > 0;
+    run->arg              = tf > 0 && tg > 0;
     tm__settings.timeline = false;
     run->arg &= timemory_timeline_begin(f, TIMEMORY_TIMELINE_NOW) == 0;
     timemory_timeline_end(f, 0, 0);

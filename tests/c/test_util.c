@@ -21,8 +21,8 @@ TM_TEST(util_buffer_and_json)
     tm__buf_free(&b);
 
     static const double values[]   = { 0.080856527, 1.0, 0.0, -2.5e-12, 1e300, 0.1 + 0.2 };
-    static const char*  expected[] = { "0.080856527", "1.0", "0.0", "-2.5e-12", "1e+300",
-                                       "0.30000000000000004" };
+    static const char*  expected[] = { "0.080856527", "1.0",    "0.0",
+                                       "-2.5e-12",    "1e+300", "0.30000000000000004" };
     for(size_t i = 0; i < 6; ++i)
     {
         tm__buf_json_double(&b, values[i]);
@@ -44,7 +44,7 @@ TM_TEST(util_atomic_write)
     char path[256];
     snprintf(path, sizeof(path), "%s/a/b/c.txt", dir);
     CHECK_INT(tm__write_file_atomic(path, "hello", 5), TIMEMORY_OK);
-    FILE* f = fopen(path, "r");
+    FILE* f        = fopen(path, "r");
     char  text[16] = { 0 };
     CHECK(f && fread(text, 1, sizeof(text) - 1, f) == 5);
     if(f) fclose(f);

@@ -16,7 +16,7 @@
 static int64_t tm_chain_now;
 static int64_t tm_chain_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? ++tm_chain_now : 0;
 }
 
@@ -62,14 +62,14 @@ static void* tm_chain_work(void* arg)
     if(tree)
     {
         /* timemory.wall_clock.graph[0][0]: the placeholder root, then one child per level */
-        const tm__jnode* n = tm__jnode_member(tm__jnode_member(tm__jtree_root(tree), "timemory"),
-                                              "wall_clock");
+        const tm__jnode* n =
+            tm__jnode_member(tm__jnode_member(tm__jtree_root(tree), "timemory"), "wall_clock");
         n = tm__jnode_member(n, "graph");
         n = n && n->u.items.first ? n->u.items.first->u.items.first : NULL;
         while(n)
         {
             const tm__jnode* kids = tm__jnode_member(n, "children");
-            n = kids && kids->u.items.count == 1 ? kids->u.items.first : NULL;
+            n                     = kids && kids->u.items.count == 1 ? kids->u.items.first : NULL;
             if(n) ++job->tree_depth;
         }
         tm__jtree_free(tree);
@@ -94,8 +94,8 @@ TM_TEST(writers_deep_chain_small_stack)
     uint16_t max_depth     = tm__settings.max_depth;
     tm__settings.max_depth = 65535;
     tm__set_test_reader(tm_chain_reader);
-    tm__fast_wall = false;
-    tm_chain_now  = 0;
+    tm__fast_wall                    = false;
+    tm_chain_now                     = 0;
     const timemory_components_t wall = TIMEMORY_COMPONENT_BIT(TIMEMORY_WALL_CLOCK);
     uint64_t*                   ids  = malloc(TM_CHAIN_DEPTH * sizeof(uint64_t));
     if(!ids) return;
@@ -142,13 +142,13 @@ static void tm_flame_starts(const tm__result* r, double* ts)
     int max_depth = 0;
     for(size_t i = 0; i < r->nentries; ++i)
         if(r->entries[i].depth > max_depth) max_depth = r->entries[i].depth;
-    size_t  levels = (size_t) max_depth + 1;
+    size_t  levels = (size_t)max_depth + 1;
     double* next   = calloc(levels, sizeof(double));
     double* last   = calloc(levels, sizeof(double));
     bool*   has    = calloc(levels, sizeof(bool));
     for(size_t i = 0; i < r->nentries && next && last && has; ++i)
     {
-        size_t d = r->entries[i].depth < 0 ? 0 : (size_t) r->entries[i].depth;
+        size_t d = r->entries[i].depth < 0 ? 0 : (size_t)r->entries[i].depth;
         if(has[d])
         {
             next[d] += last[d];
@@ -160,7 +160,7 @@ static void tm_flame_starts(const tm__result* r, double* ts)
             has[d] = false;
         }
         ts[i]   = next[d];
-        last[d] = (double) r->entries[i].accum[0] / 1000.0;
+        last[d] = (double)r->entries[i].accum[0] / 1000.0;
         has[d]  = true;
     }
     free(next);
@@ -184,16 +184,16 @@ TM_TEST(writers_flamegraph_starts)
         int depth = 0;
         for(size_t i = 0; i < r.nentries; ++i)
         {
-            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-            unsigned step = (unsigned) (rng >> 33) % 7;
+            rng           = rng * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned step = (unsigned)(rng >> 33) % 7;
             if(round % 2 == 0) /* pre-order: one deeper at most */
-                depth = step < 3 ? depth + 1 : (step < 5 ? depth : depth - (int) (step - 4));
+                depth = step < 3 ? depth + 1 : (step < 5 ? depth : depth - (int)(step - 4));
             else
-                depth = (int) (step * 3 % 11);
+                depth = (int)(step * 3 % 11);
             if(depth < 0) depth = 0;
             r.entries[i].depth    = depth;
-            r.entries[i].prefix   = (char*) "x";
-            r.entries[i].accum[0] = (int64_t) (rng >> 40) % 100000 + 1;
+            r.entries[i].prefix   = (char*)"x";
+            r.entries[i].accum[0] = (int64_t)(rng >> 40) % 100000 + 1;
         }
         tm_flame_starts(&r, ts);
         tm__buf b;
@@ -207,8 +207,8 @@ TM_TEST(writers_flamegraph_starts)
             if(!p) break;
             double got = strtod(p + 5, NULL);
             if(got != ts[i] && seen++ < 3)
-                fprintf(stderr, "  round %d entry %zu: ts %.17g, expected %.17g\n", round, i,
-                        got, ts[i]);
+                fprintf(stderr, "  round %d entry %zu: ts %.17g, expected %.17g\n", round, i, got,
+                        ts[i]);
             ++p;
         }
         CHECK_INT(seen, 0);
@@ -219,7 +219,8 @@ TM_TEST(writers_flamegraph_starts)
     }
 }
 
-/* ---- dart names ------------------------------------------------------------------------------- */
+/* ---- dart names -------------------------------------------------------------------------------
+ */
 
 TM_TEST(writers_dart_names_follow_parents)
 {
@@ -237,16 +238,16 @@ TM_TEST(writers_dart_names_follow_parents)
     {
         r.entries[i].depth    = depths[i];
         r.entries[i].label    = labels[i];
-        r.entries[i].prefix   = (char*) labels[i];
+        r.entries[i].prefix   = (char*)labels[i];
         r.entries[i].laps     = 1;
         r.entries[i].accum[0] = 1000000000;
     }
     tm__settings_store saved = tm__settings;
     tm__settings.file_output = tm__settings.cout_output = false;
-    tm__settings.dart_output = true;
-    tm__settings.dart_label  = false;
-    tm__settings.dart_count  = 0;
-    tm__settings.max_depth   = 65535;
+    tm__settings.dart_output                            = true;
+    tm__settings.dart_label                             = false;
+    tm__settings.dart_count                             = 0;
+    tm__settings.max_depth                              = 65535;
     tm_capture cap;
     tm_capture_begin(&cap, 1);
     tm__output_result(&r);
@@ -254,8 +255,8 @@ TM_TEST(writers_dart_names_follow_parents)
     /* the nearest entry one level up before each entry, and so on up: "h" (depth 2) follows
      * "f" at depth 0 with no depth-1 entry between, so its chain is e's, under a; "j" is
      * under h */
-    static const char* const names[] = { "WALL//a//sec",   "WALL//ab_c//sec", "WALL//ab_cd//sec",
-                                         "WALL//ae//sec",  "WALL//f_g//sec",  "WALL//aeh//sec",
+    static const char* const names[] = { "WALL//a//sec",    "WALL//ab_c//sec", "WALL//ab_cd//sec",
+                                         "WALL//ae//sec",   "WALL//f_g//sec",  "WALL//aeh//sec",
                                          "WALL//f_gi//sec", "WALL//aehj//sec" };
     CHECK_INT(tm_count(out, "<DartMeasurement"), n);
     const char* p = out;
@@ -277,7 +278,8 @@ TM_TEST(writers_dart_names_follow_parents)
     free(r.entries);
 }
 
-/* ---- a previous run matched by hashing -------------------------------------------------------- */
+/* ---- a previous run matched by hashing --------------------------------------------------------
+ */
 
 TM_TEST(writers_diff_matching_is_linear)
 {
@@ -302,7 +304,7 @@ TM_TEST(writers_diff_matching_is_linear)
         c->prefix       = tm__strdup(prefix);
         c->label        = c->prefix + 4;
         c->laps         = 1;
-        c->accum[0]     = 5000 + (int64_t) i;
+        c->accum[0]     = 5000 + (int64_t)i;
         /* the previous run listed them in reverse */
         tm__entry* p = &prev.entries[N - 1 - i];
         *p           = *c;
@@ -318,7 +320,7 @@ TM_TEST(writers_diff_matching_is_linear)
     tm__diff_probes         = 0;
     CHECK_INT(tm__diff_compute(&cur, &prev, "prev.json", &out), TIMEMORY_OK);
     CHECK_INT(out.nentries, N);
-    CHECK(tm__diff_probes < 4 * (size_t) N);
+    CHECK(tm__diff_probes < 4 * (size_t)N);
     CHECK_INT(out.entries[0].accum[0], 5000 + N - 1 - 1000);
     CHECK_INT(out.entries[N - 1].accum[0], 5000 - 1000);
     CHECK_STR(out.entries[N - 1].prefix, ">>> |_entry-0");
@@ -327,12 +329,13 @@ TM_TEST(writers_diff_matching_is_linear)
     tm__result_free(&prev);
 }
 
-/* ---- functions.json --------------------------------------------------------------------------- */
+/* ---- functions.json ---------------------------------------------------------------------------
+ */
 
 static int64_t tm_fn_now;
 static int64_t tm_fn_reader(int comp, int idx)
 {
-    (void) comp;
+    (void)comp;
     return idx == 0 ? (tm_fn_now += 1000) : 0;
 }
 
@@ -345,21 +348,21 @@ TM_TEST(writers_functions_json_sorted)
         rng = rng * 6364136223846793005ull + 1442695040888963407ull;
         char name[96];
         snprintf(name, sizeof(name), "writers/a-rather-long/common/prefix/%s%u%s",
-                 (rng >> 60) & 1 ? "\xc3\xa9" : "", (unsigned) (rng >> 35) % 100000u,
+                 (rng >> 60) & 1 ? "\xc3\xa9" : "", (unsigned)(rng >> 35) % 100000u,
                  (rng >> 59) & 1 ? "" : "/tail");
         timemory_add_hash_id(name);
     }
     timemory_add_hash_id("writers/a-rather-long/common/prefix/");
     timemory_add_hash_id("writers/a-rather-long/common/prefix");
 
-    char tmpl[] = "/tmp/tm_writers_XXXXXX";
-    char* dir   = mkdtemp(tmpl);
+    char  tmpl[] = "/tmp/tm_writers_XXXXXX";
+    char* dir    = mkdtemp(tmpl);
     if(!dir) return;
-    char* saved_path            = tm__settings_string_copy("output_path");
-    tm__settings_store saved    = tm__settings;
+    char*              saved_path = tm__settings_string_copy("output_path");
+    tm__settings_store saved      = tm__settings;
     timemory_settings_set_string("output_path", dir);
-    tm__settings.file_output    = true;
-    tm__settings.json_output    = true;
+    tm__settings.file_output = true;
+    tm__settings.json_output = true;
     tm__settings.tree_output = tm__settings.text_output = tm__settings.flamegraph_output = false;
     tm__settings.cout_output = tm__settings.dart_output = tm__settings.ctest_notes = false;
     tm__settings.diff_output = tm__settings.time_output = false;
@@ -386,11 +389,11 @@ TM_TEST(writers_functions_json_sorted)
              : NULL;
     CHECK(fns && fns->kind == TM_JSON_OBJECT && fns->u.items.count > 5000);
     size_t      out_of_order = 0, ids = 0;
-    const char* last         = NULL;
+    const char* last = NULL;
     for(const tm__jnode* m = fns ? fns->u.items.first : NULL; m; m = m->next)
     {
         if(last && strcmp(last, m->key) >= 0) ++out_of_order;
-        last = m->key;
+        last              = m->key;
         uint64_t previous = 0;
         for(const tm__jnode* v = m->u.items.first; v; v = v->next, ++ids)
         {
@@ -421,12 +424,13 @@ TM_TEST(writers_functions_json_sorted)
     CHECK_INT(system(cmd), 0);
 }
 
-/* ---- a buffer streamed to its file ------------------------------------------------------------ */
+/* ---- a buffer streamed to its file ------------------------------------------------------------
+ */
 
 TM_TEST(writers_stream_whole_or_nothing)
 {
-    char tmpl[] = "/tmp/tm_stream_XXXXXX";
-    char* dir   = mkdtemp(tmpl);
+    char  tmpl[] = "/tmp/tm_stream_XXXXXX";
+    char* dir    = mkdtemp(tmpl);
     if(!dir) return;
     char path[512];
     snprintf(path, sizeof(path), "%s/sub/out.txt", dir);
@@ -438,11 +442,11 @@ TM_TEST(writers_stream_whole_or_nothing)
     tm__buf_init(&expected);
     for(int i = 0; i < 200000; ++i)
     {
-        char line[64];
-        int  n = snprintf(line, sizeof(line), "line %d,", i);
+        char   line[64];
+        int    n    = snprintf(line, sizeof(line), "line %d,", i);
         size_t mark = tm__buf_hold(&b);
-        tm__buf_append(&b, line, (size_t) n);
-        tm__buf_append(&expected, line, (size_t) n);
+        tm__buf_append(&b, line, (size_t)n);
+        tm__buf_append(&expected, line, (size_t)n);
         if(i % 1000 == 0)
         {
             /* more than a chunk after the mark: still there to copy */
@@ -450,14 +454,14 @@ TM_TEST(writers_stream_whole_or_nothing)
             for(int k = 0; k < 3000; ++k)
                 tm__buf_puts(&expected, "0123456789abcdef0123456789abcdef");
         }
-        char* p = tm__buf_space(&b, (size_t) n);
+        char* p = tm__buf_space(&b, (size_t)n);
         if(p)
         {
-            memcpy(p, tm__buf_held(&b, mark), (size_t) n);
+            memcpy(p, tm__buf_held(&b, mark), (size_t)n);
             tm__buf_commit(&b, p + n);
         }
         tm__buf_release(&b);
-        tm__buf_append(&expected, line, (size_t) n);
+        tm__buf_append(&expected, line, (size_t)n);
     }
     struct stat st;
     CHECK(stat(path, &st) != 0); /* nothing under the name until it is complete */

@@ -10,13 +10,13 @@
 #include <string.h>
 
 #define THREADS 3
-#define PAIRS 20000
+#define PAIRS   20000
 
 static atomic_int started;
 
 static void* record(void* arg)
 {
-    (void) arg;
+    (void)arg;
     char name[32];
     atomic_fetch_add(&started, 1);
     for(int i = 0; i < PAIRS; ++i)
@@ -35,7 +35,9 @@ int main(void)
     timemory_settings_set_bool("auto_output", false);
     pthread_t threads[THREADS];
     for(int i = 0; i < THREADS; ++i) pthread_create(&threads[i], NULL, record, NULL);
-    while(atomic_load(&started) < THREADS) {}
+    while(atomic_load(&started) < THREADS)
+    {
+    }
     for(int k = 0; k < 30; ++k)
     {
         char* out = NULL;
@@ -53,7 +55,7 @@ int main(void)
         if(laps) total += atol(laps + 7);
     }
     free(text);
-    if(total != (long) THREADS * PAIRS)
+    if(total != (long)THREADS * PAIRS)
     {
         fprintf(stderr, "tsan-inner laps: %ld, expected %d\n", total, THREADS * PAIRS);
         return 1;
