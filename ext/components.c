@@ -247,6 +247,16 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
         Py_RETURN_NONE;
     }
     if(self->running) Py_RETURN_NONE;
+    if(self->id == TIMEMORY_PAPI_VECTOR || self->id == TIMEMORY_PAPI_ARRAY)
+    {
+        /* their events are a group of members recorded by a push: never a made-up value */
+        PyErr_Format(PyExc_NotImplementedError,
+                     "%s counts the events of settings.papi_events inside markers, the Profiler "
+                     "and bundles (name it among their components); the standalone class does "
+                     "not count",
+                     self->id == TIMEMORY_PAPI_VECTOR ? "papi_vector" : "papi_array");
+        return NULL;
+    }
     if(self->nvalues > 0)
     {
         int rc = timemory_component_record(self->id, self->start);

@@ -19,6 +19,7 @@ typedef struct tm_runtime_source {
     void*                      context;
     int                        first; /* dense index of member 0 */
     int                        nmembers;
+    int                        owner; /* table row it stands for (papi_vector), -1: none */
 } tm_runtime_source;
 
 static pthread_mutex_t   tm_register_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -114,7 +115,7 @@ static int tm_member_count(const timemory_component_spec* spec)
 }
 
 /* The reason spec cannot be registered (a warning names it), or NULL. */
-static const char* tm_check_spec(const timemory_component_spec* spec, const char** what)
+static const char* tm_check_spec(const timemory_component_spec* spec, const char** what, bool owned)
 {
     *what = spec && spec->name ? spec->name : "";
     if(!spec) return "no spec";
@@ -133,7 +134,8 @@ static const char* tm_check_spec(const timemory_component_spec* spec, const char
         if(timemory_component_find(name) >= 0) return "the name is taken by another component";
         for(int k = 0; k < i; ++k)
             if(strcasecmp(tm_member_name(spec, k), name) == 0) return "the name is given twice";
-        if(spec->member_labels && !tm_word_ok(spec->member_labels[i], "-."))
+        /* an owned group's labels are event names ("perf::TASK-CLOCK"): never file names */
+        if(spec->member_labels && !tm_word_ok(spec->member_labels[i], owned ? "-.:" : "-."))
             return "its label is not 1-63 of [A-Za-z0-9_.-]";
     }
     return NULL;
@@ -141,9 +143,20 @@ static const char* tm_check_spec(const timemory_component_spec* spec, const char
 
 int timemory_component_register(const timemory_component_spec* spec)
 {
+    return tm__component_register_owned(spec, -1);
+}
+
+int tm__component_owner(int comp)
+{
+    if(!tm__comp_valid(comp) || comp < TM_NTABLE) return -1;
+    return tm_sources[tm__components[comp].source_index].owner;
+}
+
+int tm__component_register_owned(const timemory_component_spec* spec, int owner)
+{
     pthread_mutex_lock(&tm_register_mutex);
     const char* what = NULL;
-    const char* why  = tm_check_spec(spec, &what);
+    const char* why  = tm_check_spec(spec, &what, owner >= 0);
     int         base = tm__ncomp();
     int         rc   = TIMEMORY_EINVAL;
     int         n    = why ? 0 : tm_member_count(spec);
@@ -188,7 +201,7 @@ int timemory_component_register(const timemory_component_spec* spec)
             return TIMEMORY_ENOMEM; /* the copies made stay: a few bytes, once */
         }
     }
-    tm_sources[tm_nsources++] = (tm_runtime_source){ spec->read, spec->context, base, n };
+    tm_sources[tm_nsources++] = (tm_runtime_source){ spec->read, spec->context, base, n, owner };
     /* the rows are complete before anyone sees the count that includes them */
     __atomic_store_n(&tm__ncomponents, base + n, __ATOMIC_RELEASE);
     for(int i = 0; i < n; ++i) tm__recordable_add(base + i);

@@ -95,6 +95,9 @@ static void tm__note_component_use(int comp)
 
 void tm__recordable_add(int comp)
 {
+    /* the hardware-counter rows are never recorded themselves (and asking whether they are
+     * available loads libpapi: done when one is named) */
+    if(tm__hwc_row(comp)) return;
     if(tm__components[comp].nvalues > 0 && !tm__unavailable_reason(comp))
         __atomic_fetch_or(&tm__recordable.bits[comp >> 6], (uint64_t)1 << (comp & 63),
                           __ATOMIC_RELAXED);
@@ -113,6 +116,15 @@ tm__cset tm__trim(const tm__cset* comps)
 {
     tm__cset out = { { 0 } };
     int      n   = 0;
+    /* papi_vector / papi_array: the members of their group (registered at the first use) */
+    tm__cset in = *comps;
+    for(int c = TIMEMORY_PAPI_ARRAY; c <= TIMEMORY_PAPI_VECTOR; ++c)
+    {
+        if(!tm__cset_has(&in, c)) continue;
+        int first = 0, k = tm__hwc_row_reason(c) ? 0 : tm__hwc_group(c, &first);
+        for(int i = 0; i < k; ++i) tm__cset_add(&in, first + i);
+    }
+    comps = &in;
     for(int w = 0; w < TM_CSET_WORDS; ++w)
     {
         uint64_t m = comps->bits[w] & __atomic_load_n(&tm__recordable.bits[w], __ATOMIC_RELAXED);

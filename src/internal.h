@@ -175,6 +175,19 @@ typedef struct tm__runtime_sample {
     int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
 } tm__runtime_sample;
 void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2]);
+/* timemory_component_register for a table row that stands for a run-time group (papi_vector,
+ * papi_array: owner = its dense index); the members' owner is then tm__component_owner
+ * (-1 for a plugin's members and for table rows). */
+int tm__component_register_owned(const timemory_component_spec* spec, int owner);
+int tm__component_owner(int comp);
+/* Hardware-counter rows (hwc_components.c): papi_vector/papi_array stand for a group of the
+ * settings' events, registered at their first use; cpu_roofline_* need PAPI FP events.
+ * tm__hwc_row: comp is one of them (never recorded itself). tm__hwc_row_reason: NULL when
+ * available, else why. tm__hwc_group: the dense indices of the group comp stands for
+ * (*first, returns the count; 0 with a warning when papi_events is empty or nothing counts). */
+bool        tm__hwc_row(int comp);
+const char* tm__hwc_row_reason(int comp);
+int         tm__hwc_group(int comp, int* first);
 
 extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
                                                        * tm__ncomp() are empty */
@@ -529,12 +542,29 @@ typedef struct tm__result {
     tm__result_part* parts; /* one per "ranks" element */
     size_t           nparts;
     tm__rank_stat*   rank_stats; /* one per entry when ranks were merged, else NULL */
+    /* a group written as one component (result_group.c): comp is the row the group stands
+     * for (papi_vector), members[0..ngroup) the members' results (aligned entry by entry),
+     * entries/nentries borrowed from members[0]; 0/NULL otherwise */
+    int                ngroup;
+    struct tm__result* members;
 } tm__result;
 
 /* Builds the merged result of one component from every graph (collapse_threads decides the
  * flat view); _tree also each thread's own tree (r->threads), for the tree JSON and the
  * exchange. Returns TIMEMORY_ENOTFOUND when the component has no data. */
-int  tm__result_build(int comp, tm__result* out);
+int tm__result_build(int comp, tm__result* out);
+/* Folds the results of an owned group's members (tm__component_owner) into one group result
+ * (tm__result.ngroup) in the first member's place, the others removed; results of flat
+ * builds only. Returns the new count. */
+int tm__results_fold_groups(tm__result* results, int n);
+/* The flat JSON's "ranks" elements of a group result (output_json_group.c): values are arrays
+ * of the members' values, in order. */
+void tm__write_json_group_ranks(tm__buf* b, const tm__result* r);
+/* The tree layout's "graph" of a group result: this process's merged tree (members' roots),
+ * then the closing brace of the component; tm__group_trees_aligned: two members' trees have
+ * one shape (result_group.c folds only those). */
+void tm__write_json_group_tree(tm__buf* b, const tm__result* r);
+bool tm__group_trees_aligned(const tm__rnode* a, const tm__rnode* b);
 int  tm__result_build_tree(int comp, tm__result* out);
 void tm__result_free(tm__result* r);
 /* Child comparisons made while merging (a test checks that merging N siblings is linear). */

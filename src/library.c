@@ -372,14 +372,21 @@ static int tm__collect(const tm__cset* comps, tm__result* results, int* n, bool 
     *n         = 0;
     for(int i = 0; i < nused; ++i)
     {
-        int c = order[i];
-        if(!all && !tm__cset_has(comps, c)) continue;
+        int c     = order[i];
+        int owner = tm__component_owner(c); /* papi_vector asked for: its members */
+        if(!all && !tm__cset_has(comps, c) && !(owner >= 0 && tm__cset_has(comps, owner))) continue;
         int rc = (tree ? tm__result_build_tree : tm__result_build)(c, &results[*n]);
         if(rc == TIMEMORY_OK)
             ++*n;
         else if(rc != TIMEMORY_ENOTFOUND)
+        {
+            for(int j = 0; j < *n; ++j) tm__result_free(&results[j]);
+            *n = 0;
             return rc;
+        }
     }
+    /* a group written as one (papi_vector): one result */
+    *n = tm__results_fold_groups(results, *n);
     return TIMEMORY_OK;
 }
 

@@ -481,9 +481,12 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     bool have_text = false;
     /* the previous run is read before this run's files can replace it */
     tm__result diff;
-    bool       have_diff = tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
+    /* a group (papi_vector, result_group.c): text, flat and tree JSON; no diff, dart or
+     * summary (its table instead) */
+    bool group     = r->ngroup > 0;
+    bool have_diff = !group && tm__settings.diff_output && tm__diff_build(r, &diff) == TIMEMORY_OK;
     /* stdout: the whole table, or the summary (output_summary.c) */
-    bool whole = tm__settings.cout_output && tm__cout_whole_table(r);
+    bool whole = tm__settings.cout_output && (group || tm__cout_whole_table(r));
     tm__ctx_files_clear(ctx);
 
     if(tm__settings.file_output)
@@ -556,7 +559,7 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     else
         printf("\n");
     tm__buf_free(&text);
-    if(tm__settings.dart_output) tm__dart(r);
+    if(tm__settings.dart_output && !group) tm__dart(r);
     if(have_diff)
     {
         tm__output_diff(&diff, ctx);
@@ -564,6 +567,28 @@ static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
     }
     tm__ctx_files_clear(ctx);
     fflush(stdout);
+}
+
+/* The members of an owned group (papi_vector's events) written as one component, when ids[i]
+ * is the first of them in ids (the caller's loop runs backwards: it is the last call). */
+static void tm__output_group(const int* ids, int n, int i, tm__output_ctx* ctx)
+{
+    int first_id = 0, k = 0;
+    if(timemory_component_source(tm__comp_id(ids[i]), &first_id, &k) != TIMEMORY_OK) return;
+    int first = tm__comp_index(first_id);
+    for(int j = 0; j < i; ++j)
+        if(ids[j] >= first && ids[j] < first + k) return; /* not the last: done there */
+    tm__result rs[TIMEMORY_COMPONENT_RUNTIME_MAX];
+    int        m = 0;
+    for(int j = i; j < n && m < TIMEMORY_COMPONENT_RUNTIME_MAX; ++j)
+        if(ids[j] >= first && ids[j] < first + k && tm__result_build(ids[j], &rs[m]) == TIMEMORY_OK)
+            ++m;
+    m = tm__results_fold_groups(rs, m);
+    for(int x = 0; x < m; ++x)
+    {
+        tm__output_one(&rs[x], ctx);
+        tm__result_free(&rs[x]);
+    }
 }
 
 /* The per-call timeline, when it holds anything: <output_path>/<output_prefix>timeline.json */
@@ -738,6 +763,11 @@ static int tm__output_all_in_phase(void)
     {
         tm__result r;
         bool       tree = tm__settings.file_output && tm__settings.tree_output;
+        if(tm__component_owner(ids[i]) >= 0)
+        {
+            tm__output_group(ids, n, i, &ctx);
+            continue;
+        }
         if((tree ? tm__result_build_tree : tm__result_build)(ids[i], &r) != TIMEMORY_OK) continue;
         tm__output_one(&r, &ctx);
         tm__result_free(&r);

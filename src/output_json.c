@@ -284,7 +284,38 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
     tm__buf_puts(b, ",\"ids\":");
     tm__put_ids(b, row);
     tm__buf_puts(b, "},\"type\":");
-    if(k == 2)
+    if(r->ngroup > 0)
+    {
+        /* a group (result_group.c): one element per member, in order */
+        const char* parts[3] = { "[", ",\"description\":", ",\"unit_value\":[" };
+        for(int what = 0; what < 3; ++what)
+        {
+            tm__buf_puts(b, parts[what]);
+            if(what == 1)
+            {
+                tm__buf_json_string(b, row->description);
+                continue;
+            }
+            for(int m = 0; m < r->ngroup; ++m)
+            {
+                const tm__component_row* mr = tm__row(r->members[m].comp);
+                if(m > 0) tm__buf_putc(b, ',');
+                if(what == 0)
+                    tm__buf_json_string(b, mr->label);
+                else
+                    tm__put_plain_number(b, mr->unit[0]);
+            }
+            tm__buf_putc(b, ']');
+        }
+        tm__buf_puts(b, ",\"unit_repr\":[");
+        for(int m = 0; m < r->ngroup; ++m)
+        {
+            if(m > 0) tm__buf_putc(b, ',');
+            tm__buf_json_string(b, tm__row(r->members[m].comp)->repr[0]);
+        }
+        tm__buf_putc(b, ']');
+    }
+    else if(k == 2)
     {
         tm__buf_putc(b, '[');
         tm__buf_json_string(b, row->labels[0]);
@@ -294,10 +325,15 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
     }
     else
         tm__buf_json_string(b, row->label);
-    tm__buf_puts(b, ",\"description\":");
-    tm__buf_json_string(b, row->description);
-    tm__buf_puts(b, ",\"unit_value\":");
-    if(k == 2 && tm__is_array_valued(r->comp))
+    if(r->ngroup == 0)
+    {
+        tm__buf_puts(b, ",\"description\":");
+        tm__buf_json_string(b, row->description);
+        tm__buf_puts(b, ",\"unit_value\":");
+    }
+    if(r->ngroup > 0)
+        ;
+    else if(k == 2 && tm__is_array_valued(r->comp))
     {
         tm__buf_putc(b, '[');
         tm__put_plain_number(b, row->unit[0]);
@@ -315,8 +351,10 @@ void tm__write_json_metadata(tm__buf* b, const tm__result* r)
     }
     else
         tm__put_plain_number(b, row->unit[0]);
-    tm__buf_puts(b, ",\"unit_repr\":");
-    if(k == 2)
+    if(r->ngroup == 0) tm__buf_puts(b, ",\"unit_repr\":");
+    if(r->ngroup > 0)
+        ;
+    else if(k == 2)
     {
         tm__buf_putc(b, '[');
         tm__buf_json_string(b, row->repr[0]);
@@ -396,6 +434,12 @@ void tm__write_json_flat(tm__buf* b, const tm__result* const* r, size_t n)
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, res);
         tm__buf_puts(b, ",\"ranks\":[");
+        if(res->ngroup > 0)
+        {
+            tm__write_json_group_ranks(b, res);
+            tm__buf_puts(b, "]}");
+            continue;
+        }
         /* one element per rank or node group with MPI (ranks.c), else this process */
         tm__result_part one;
         memset(&one, 0, sizeof(one));
@@ -620,7 +664,10 @@ void tm__write_json_tree(tm__buf* b, const tm__result* const* r, size_t n)
         tm__put_component_key(b, r[i]->comp);
         tm__buf_putc(b, '{');
         tm__write_json_metadata(b, r[i]);
-        tm__put_tree_elements(b, &doc, r[i]);
+        if(r[i]->ngroup > 0)
+            tm__write_json_group_tree(b, r[i]); /* output_json_group.c */
+        else
+            tm__put_tree_elements(b, &doc, r[i]);
     }
     tm__buf_puts(b, "}}\n");
 }

@@ -235,13 +235,21 @@ static void tm__self_percent(const double value[2], const double children[2], bo
     }
 }
 
-static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, int k,
-                                const tm__number_format* fmt, const double children[2],
-                                bool has_children)
+/* What sub-row i of an entry shows: element elem of result r's entry (r: the table's result,
+ * or a group member's, result_group.c), with its children's sums in kids. */
+typedef struct tm__subrow {
+    const tm__result* r;
+    int               elem;
+    const char*       metric;
+    double (*kids)[2];
+    bool* has_kids;
+} tm__subrow;
+
+static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx,
+                                const tm__subrow* subs, int k, const tm__number_format* fmt)
 {
-    const tm__component_row* row     = &tm__components[r->comp];
-    const tm__entry*         e       = &r->entries[idx];
-    const bool*              present = t->present;
+    const tm__entry* e       = &r->entries[idx];
+    const bool*      present = t->present;
     if(e->laps == 0)
     {
         /* a region that never completed (a traced line never run): the label alone */
@@ -250,12 +258,16 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, i
         tm__row_end(t);
         return;
     }
-    double value[2], self[2];
-    tm__entry_get(r->comp, e, value);
-    tm__self_percent(value, children, has_children, k, self);
     tm__number_format percent = { 1, false, false };
     for(int i = 0; i < k; ++i)
     {
+        const tm__result* sr   = subs[i].r;
+        const tm__entry*  se   = &sr->entries[idx];
+        int               comp = sr->comp;
+        int               el   = subs[i].elem;
+        double            value[2], self[2];
+        tm__entry_get(comp, se, value);
+        tm__self_percent(value, subs[i].kids[idx], subs[i].has_kids[idx], el + 1, self);
         tm__row_begin(t);
         if(i == 0)
         {
@@ -263,34 +275,34 @@ static void tm__fill_entry_rows(tm__table* t, const tm__result* r, size_t idx, i
             tm__integer_cell(t, COL_COUNT, (long long)e->laps);
             tm__integer_cell(t, COL_DEPTH, e->depth);
         }
-        tm__text_cell(t, COL_METRIC, k > 1 ? row->labels[i] : row->label);
+        tm__text_cell(t, COL_METRIC, subs[i].metric);
         if(present[COL_UNITS])
         {
-            const char* unit = timemory_component_display_unit(r->comp, i);
+            const char* unit = timemory_component_display_unit(comp, el);
             tm__text_cell(t, COL_UNITS, unit ? unit : "");
         }
-        if(present[COL_SUM]) tm__number_cell(t, COL_SUM, fmt, value[i]);
-        if(present[COL_MEAN]) tm__number_cell(t, COL_MEAN, fmt, value[i] / (double)e->laps);
+        if(present[COL_SUM]) tm__number_cell(t, COL_SUM, fmt, value[el]);
+        if(present[COL_MEAN]) tm__number_cell(t, COL_MEAN, fmt, value[el] / (double)se->laps);
 
-        double f    = tm__display_factor(r->comp, i);
-        double n    = (double)e->stats.count;
-        double sum  = e->stats.sum[i] * f;
-        double sqr  = e->stats.sqr[i] * f * f;
+        double f    = tm__display_factor(comp, el);
+        double n    = (double)se->stats.count;
+        double sum  = se->stats.sum[el] * f;
+        double sqr  = se->stats.sqr[el] * f * f;
         double var  = n >= 2 ? (sqr - sum * sum / n) / (n - 1.0) : 0.0;
         double sdev = sqrt(fabs(var));
-        if(present[COL_MIN]) tm__number_cell(t, COL_MIN, fmt, e->stats.min[i] * f);
-        if(present[COL_MAX]) tm__number_cell(t, COL_MAX, fmt, e->stats.max[i] * f);
+        if(present[COL_MIN]) tm__number_cell(t, COL_MIN, fmt, se->stats.min[el] * f);
+        if(present[COL_MAX]) tm__number_cell(t, COL_MAX, fmt, se->stats.max[el] * f);
         if(present[COL_VAR]) tm__number_cell(t, COL_VAR, fmt, var);
         if(present[COL_STDDEV]) tm__number_cell(t, COL_STDDEV, fmt, sdev);
-        if(present[COL_SELF]) tm__number_cell(t, COL_SELF, &percent, self[i]);
-        if(present[COL_RANK_MIN] && r->rank_stats)
+        if(present[COL_SELF]) tm__number_cell(t, COL_SELF, &percent, self[el]);
+        if(present[COL_RANK_MIN] && sr->rank_stats)
         {
-            const tm__rank_stat* rs = &r->rank_stats[idx];
-            tm__number_cell(t, COL_RANK_MIN, fmt, rs->min[i]);
-            tm__number_cell(t, COL_RANK_MEAN, fmt, rs->mean[i]);
-            tm__number_cell(t, COL_RANK_MAX, fmt, rs->max[i]);
+            const tm__rank_stat* rs = &sr->rank_stats[idx];
+            tm__number_cell(t, COL_RANK_MIN, fmt, rs->min[el]);
+            tm__number_cell(t, COL_RANK_MEAN, fmt, rs->mean[el]);
+            tm__number_cell(t, COL_RANK_MAX, fmt, rs->max[el]);
             if(i == 0) tm__integer_cell(t, COL_RANK_AT, rs->max_rank);
-            tm__number_cell(t, COL_IMBALANCE, &percent, 100.0 * tm__rank_imbalance(rs, i));
+            tm__number_cell(t, COL_IMBALANCE, &percent, 100.0 * tm__rank_imbalance(rs, el));
         }
         tm__row_end(t);
     }
@@ -383,10 +395,12 @@ static void tm__header_row(tm__buf* b, const int width[NCOLS], const bool presen
 void tm__write_text(tm__buf* b, const tm__result* r)
 {
     if(!b || !r || !tm__comp_valid(r->comp)) return;
-    const tm__component_row* row       = &tm__components[r->comp];
-    unsigned                 flags     = row->flags;
-    bool                     stats     = !(flags & TIMEMORY_CFLAG_NO_STATS);
-    bool                     print_min = tm__env_flag("TIMEMORY_PRINT_MIN", true);
+    const tm__component_row* row = &tm__components[r->comp];
+    /* a group (papi_vector): its members' flags and format; one sub-row per member */
+    int      fcomp     = r->ngroup > 0 ? r->members[0].comp : r->comp;
+    unsigned flags     = tm__components[fcomp].flags;
+    bool     stats     = !(flags & TIMEMORY_CFLAG_NO_STATS);
+    bool     print_min = tm__env_flag("TIMEMORY_PRINT_MIN", true);
 
     tm__table t;
     memset(&t, 0, sizeof(t));
@@ -406,7 +420,7 @@ void tm__write_text(tm__buf* b, const tm__result* r)
 
     int  min_width = 8, precision = 3;
     bool scientific = false;
-    tm__format(r->comp, &min_width, &precision, &scientific);
+    tm__format(fcomp, &min_width, &precision, &scientific);
     tm__number_format fmt = { precision < 0 ? 0 : precision, scientific,
                               (flags & TIMEMORY_CFLAG_INTEGER) != 0 };
     for(int c = 0; c < NCOLS; ++c)
@@ -415,12 +429,31 @@ void tm__write_text(tm__buf* b, const tm__result* r)
         t.width[c] = title > min_width ? title : min_width;
     }
 
-    int       k      = tm__display_count(r->comp);
-    long long max_d  = (long long)tm__settings.max_depth;
-    long long every  = (long long)tm__settings.separator_frequency;
-    double(*kids)[2] = calloc(r->nentries ? r->nentries : 1, sizeof(*kids));
-    bool* has_kids   = calloc(r->nentries ? r->nentries : 1, sizeof(bool));
-    if(!kids || !has_kids || !tm__children_sums(r, kids, has_kids)) t.failed = true;
+    int       nres      = r->ngroup > 0 ? r->ngroup : 1;
+    int       k         = r->ngroup > 0 ? r->ngroup : tm__display_count(r->comp);
+    long long max_d     = (long long)tm__settings.max_depth;
+    long long every     = (long long)tm__settings.separator_frequency;
+    size_t    ne        = r->nentries ? r->nentries : 1;
+    double(*kids)[2]    = calloc(ne * (size_t)nres, sizeof(*kids));
+    bool*      has_kids = calloc(ne * (size_t)nres, sizeof(bool));
+    tm__subrow subs[TIMEMORY_COMPONENT_RUNTIME_MAX > 2 ? TIMEMORY_COMPONENT_RUNTIME_MAX : 2];
+    for(int m = 0; m < nres && kids && has_kids; ++m)
+    {
+        const tm__result* mr = r->ngroup > 0 ? &r->members[m] : r;
+        if(!tm__children_sums(mr, kids + ne * (size_t)m, has_kids + ne * (size_t)m))
+            t.failed = true;
+    }
+    if(!kids || !has_kids) t.failed = true;
+    for(int i = 0; i < k && !t.failed; ++i)
+    {
+        bool group       = r->ngroup > 0;
+        subs[i].r        = group ? &r->members[i] : r;
+        subs[i].elem     = group ? 0 : i;
+        subs[i].metric   = group ? tm__components[r->members[i].comp].label
+                                 : (k > 1 ? row->labels[i] : row->label);
+        subs[i].kids     = kids + ne * (size_t)(group ? i : 0);
+        subs[i].has_kids = has_kids + ne * (size_t)(group ? i : 0);
+    }
     const int* width = t.width;
     long       total = 0;
     /* pass 0 measures, pass 1 writes */
@@ -458,7 +491,7 @@ void tm__write_text(tm__buf* b, const tm__result* r)
             if(e->depth < 0 || (long long)e->depth > max_d) continue;
             if(pass == 1 && every > 0 && shown > 0 && shown % every == 0 && t.nrows > 0)
                 tm__rule(b, width, present, '|');
-            tm__fill_entry_rows(&t, r, i, k, &fmt, kids[i], has_kids[i]);
+            tm__fill_entry_rows(&t, r, i, subs, k, &fmt);
             ++shown;
         }
     }

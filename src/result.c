@@ -583,6 +583,14 @@ int tm__result_build_tree(int comp, tm__result* out)
 
 void tm__result_free(tm__result* r)
 {
+    if(r->ngroup > 0)
+    {
+        for(int m = 0; m < r->ngroup; ++m) tm__result_free(&r->members[m]);
+        free(r->members);
+        free(r->banner);
+        memset(r, 0, sizeof(*r));
+        return;
+    }
     for(size_t i = 0; i < r->nentries; ++i) free(r->entries[i].prefix);
     free(r->entries);
     free(r->banner);

@@ -36,18 +36,18 @@
     X(CPU_ROOFLINE_DP_FLOPS, 5, "cpu_roofline_dp_flops", "CpuRooflineDpFlops",                     \
       "cpu_roofline_double_op", "cpu_roofline_dp,cpu_roofline_double", NONE, 2, 0, 1.0, "", NULL,  \
       1.0, "", NULL,                                                                               \
-      "requires PAPI (libpapi) floating-point counters; this build has no PAPI support",           \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak possible performance  on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_FLOPS, 6, "cpu_roofline_flops", "CpuRooflineFlops", "cpu_roofline_op",          \
       "cpu_roofline", NONE, 2, 0, 1.0, "", NULL, 1.0, "", NULL,                                    \
-      "requires PAPI (libpapi) floating-point counters; this build has no PAPI support",           \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak possible performance on a CPU "      \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_SP_FLOPS, 7, "cpu_roofline_sp_flops", "CpuRooflineSpFlops",                     \
       "cpu_roofline_single_op", "cpu_roofline_sp,cpu_roofline_single", NONE, 2, 0, 1.0, "", NULL,  \
       1.0, "", NULL,                                                                               \
-      "requires PAPI (libpapi) floating-point counters; this build has no PAPI support",           \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak  possible performance on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_UTIL, 8, "cpu_util", "CpuUtil", "cpu_util", "cpu_utilization", UTIL_CPU, 2,              \
@@ -190,11 +190,9 @@
       "Amount of memory allocated in pages of memory. Unlike peak_rss, value will fluctuate as "   \
       "memory is freed/allocated")                                                                 \
     X(PAPI_ARRAY, 38, "papi_array", "PapiArray", "papi_array", "papi_array_t", NONE, 1, 0, 1.0,    \
-      "", NULL, 0.0, "", NULL, "requires PAPI (libpapi); this build has no PAPI support",          \
-      "Fixed-size array of PAPI HW counters")                                                      \
+      "", NULL, 0.0, "", NULL, NULL, "Fixed-size array of PAPI HW counters")                       \
     X(PAPI_VECTOR, 39, "papi_vector", "PapiVector", "papi_vector", "papi", NONE, 1, 0, 1.0, "",    \
-      NULL, 0.0, "", NULL, "requires PAPI (libpapi); this build has no PAPI support",              \
-      "Dynamically allocated array of PAPI HW counters")                                           \
+      NULL, 0.0, "", NULL, NULL, "Dynamically allocated array of PAPI HW counters")                \
     X(PEAK_RSS, 40, "peak_rss", "PeakRss", "peak_rss", "", RUSAGE_MAXRSS, 1,                       \
       TIMEMORY_CFLAG_MEMORY, 1e6, "MB", NULL, 0.0, "", NULL, NULL,                                 \
       "Measures changes in the high-water mark for the amount of memory allocated in RAM. May "    \

@@ -34,7 +34,7 @@ def test_components_default(capsys):
     assert rows[0] == ["COMPONENT", "AVAILABLE"]
     assert [row[0] for row in rows[1:]] == [row["name"] for row in TABLE]
     found = dict(rows[1:])
-    assert found["wall_clock"] == "true" and found["papi_vector"] == "false"
+    assert found["wall_clock"] == "true" and found["cpu_roofline_flops"] == "false"
     assert {name for name, flag in found.items() if flag == "true"} == {
         row["name"] for row in TABLE if row["available"]
     }
@@ -53,8 +53,8 @@ def test_component_columns(capsys):
                          '"wall_clock"  "real_clock"  "virtual_clock"', "wall"]  # fmt: skip
     assert wall[6] == "Real-clock timer (i.e. wall-clock timer)"
     assert by_name["read_bytes"][1] == "int64[2]" and by_name["caliper"][1] == "void"
-    papi = {row["name"]: row for row in TABLE}["papi_vector"]
-    assert by_name["papi_vector"][6] == f"{papi['description']} (not available: {papi['reason']})"
+    roof = {row["name"]: row for row in TABLE}["cpu_roofline_flops"]
+    assert by_name["cpu_roofline_flops"][6] == f"{roof['description']} (not available: {roof['reason']})"
 
 
 def test_markdown_shape(capsys):

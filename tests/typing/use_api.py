@@ -28,7 +28,7 @@ from timemory import (
     signals,
     units,
 )
-from timemory.component import CpuUtil, PapiVector, PeakRss, WallClock, WrittenBytes
+from timemory.component import CpuRooflineFlops, CpuUtil, PeakRss, WallClock, WrittenBytes
 from timemory.profiler import Config as ProfilerConfig
 from timemory.profiler import FakeProfiler, Profiler, profile
 from timemory.storage import (
@@ -142,14 +142,14 @@ rss.sample()
 peak: float = rss.get()
 util_raw: tuple[int, int] = CpuUtil.record()
 written: list[float] = WrittenBytes().get()
-why: str | None = component.reason(PapiVector)  # not available in this build
-assert not PapiVector.available and why
+why: str | None = component.reason(CpuRooflineFlops)  # no PAPI FP events here
+assert not CpuRooflineFlops.available and why
 generated = component.get_generator("wall_clock")()
 if generated is not None:
     generated.start()
     generated.stop()
 names_available: list[str] = component.get_available_types()
-assert component.is_available("wall_clock") and not component.is_available(PapiVector)
+assert component.is_available("wall_clock") and not component.is_available(CpuRooflineFlops)
 
 
 # ---- the profiler and the tracer -----------------------------------------------------------

@@ -10,7 +10,7 @@ import asyncio
 
 import timemory
 from timemory import component, hardware_counters, region, settings, units
-from timemory.component import PapiVector, WallClock
+from timemory.component import CpuRooflineFlops, WallClock
 from timemory.profiler import Config as ProfilerConfig
 from timemory.profiler import Profiler
 from timemory.storage import WallClockStorage
@@ -30,7 +30,7 @@ wall.rekey(5)  # E: arg-type
 wall.start(1)  # E: call-arg
 label: str = wall.get()  # E: assignment
 pair: tuple[int, int] = WallClock.record()  # E: assignment
-PapiVector().get() + 1  # E: func-returns-value, operator
+CpuRooflineFlops().get() + 1  # E: func-returns-value, operator
 WallClock(key=3)  # E: arg-type
 
 

@@ -171,6 +171,11 @@ def component_table(brief=False, value=False, enum=False, language=False, string
             text = row["description"] or ""
             if not row["available"] and row["reason"]:
                 text += f" (not available: {row['reason']})"
+            elif row["name"] in ("papi_vector", "papi_array"):
+                # the events of papi_events, counted by PAPI where it works, else perf_event
+                text += " (counted by {})".format(
+                    "PAPI" if _lib.hwcounters_reason() is None else "perf_event"
+                )
             cells.append(text)
         rows.append(cells)
     centered = {1} if not brief else set()
