@@ -744,99 +744,7 @@ int tm__output_all(void);
 
 extern volatile int tm__state; /* 0 loaded, 1 initialized, 2 finalizing, 3 finalized */
 
-/* ---- added by task "Results people can compare" (json_reader.c, diff.c) ---- */
-/* Strict JSON (RFC 8259) read into a tree without recursion (json_reader.c). Nodes and
- * decoded strings (UTF-8, NUL-terminated, with their length) belong to the tree. */
-typedef enum tm__jnode_kind {
-    TM_JSON_NULL,
-    TM_JSON_FALSE,
-    TM_JSON_TRUE,
-    TM_JSON_NUMBER,
-    TM_JSON_STRING,
-    TM_JSON_ARRAY,
-    TM_JSON_OBJECT
-} tm__jnode_kind;
-
-typedef struct tm__jnode {
-    struct tm__jnode* next; /* the next element or member of the parent */
-    const char*       key;  /* member name when the parent is an object, else NULL */
-    size_t            key_len;
-    tm__jnode_kind    kind;
-    unsigned          line; /* 1-based line where the value starts */
-    union {
-        struct {
-            const char* text;
-            size_t      len;
-        } string;
-        struct {
-            double   value;
-            uint64_t magnitude; /* |value| when integer */
-            bool     integer;   /* no fraction or exponent, and |value| < 2^64 */
-            bool     negative;
-        } number;
-        struct {
-            struct tm__jnode* first;
-            size_t            count;
-        } items; /* arrays and objects */
-    } u;
-} tm__jnode;
-
-typedef struct tm__jtree tm__jtree;
-
-/* 0 in a field = the default */
-typedef struct tm__json_limits {
-    size_t   max_bytes;
-    size_t   max_values;
-    unsigned max_depth;
-} tm__json_limits;
-#define TM_JSON_DEFAULT_MAX_BYTES  ((size_t)512 << 20)
-#define TM_JSON_DEFAULT_MAX_VALUES ((size_t)16 << 20)
-#define TM_JSON_DEFAULT_MAX_DEPTH  512u
-
-typedef struct tm__json_error {
-    int      code;   /* TIMEMORY_EFORMAT, _EIO, _ERANGE (a limit), _ENOMEM, _EINVAL */
-    size_t   offset; /* syntax errors: byte offset, line and column (1-based) */
-    unsigned line;
-    unsigned column;
-    char     message[256]; /* "line 3, column 17: expected ',' or '}' in an object, found 'x'" */
-} tm__json_error;
-
-tm__jtree*       tm__jtree_parse(const char* text, size_t len, const tm__json_limits* limits,
-                                 tm__json_error* err);
-tm__jtree*       tm__jtree_read_file(const char* path, const tm__json_limits* limits,
-                                     tm__json_error* err);
-void             tm__jtree_free(tm__jtree* tree);
-const tm__jnode* tm__jtree_root(const tm__jtree* tree);
-/* The first member named key; NULL when missing or when object is not an object. */
-const tm__jnode* tm__jnode_member(const tm__jnode* object, const char* key);
-/* Exact integer conversions: false for a non-number, a fraction, or out of range. */
-bool        tm__jnode_u64(const tm__jnode* v, uint64_t* out);
-bool        tm__jnode_i64(const tm__jnode* v, int64_t* out);
-bool        tm__jnode_double(const tm__jnode* v, double* out);
-const char* tm__jnode_kind_name(tm__jnode_kind kind); /* "an object", "a number" */
-
-/* Difference output (diff.c), OUTPUT.md §6 and SETTINGS.md §4.4. */
-/* The candidate input files of a component label: input_path (default output_path) +
- * input_prefix (default output_prefix) + label + ".json" and each input_extensions entry,
- * without repeats. Returns the count (at most max); each out[i] is malloc'd. */
-int tm__diff_input_candidates(const char* label, char** out, int max);
-/* The first rank of a previous run's flat JSON document (OUTPUT.md §3) as a result of comp:
- * entries with owned prefixes, statistics back in base units. TIMEMORY_EFORMAT with why
- * filled ("timemory.wall_clock.ranks[0].graph[3].depth: expected an integer") when the
- * document is not that. */
-int tm__diff_load(const tm__jnode* root, int comp, tm__result* prev, char* why, size_t len);
-/* current minus previous for entries matching in (depth, hash, rolling_hash, prefix), in the
- * previous run's order; banner "<DESCRIPTION> vs. <input_name>". */
-int tm__diff_compute(const tm__result* current, const tm__result* prev, const char* input_name,
-                     tm__result* out);
-/* The whole step for one component when diff_output is on: probe the candidates ("Checking
- * for existing input at PATH..."), read the first one found ("[L]|0> Reading 'PATH'..."),
- * compute the difference. TIMEMORY_ENOTFOUND when there is no difference to write (nothing
- * found, or the input is unusable: one message on stderr naming the file and why). */
-int tm__diff_build(const tm__result* current, tm__result* out);
-/* Entry comparisons tm__diff_compute made (matching is hash-based: a test checks it is linear). */
-extern size_t tm__diff_probes;
-/* ---- end of block added by "Results people can compare" ---- */
+#include "json_diff.h"
 
 /* ---- added by task "Results people can look at" (output_svg.c) ---- */
 /* Self-contained SVG flame graph of r's merged tree (<label>.flamegraph.svg): widths
@@ -861,67 +769,9 @@ int  tm__folder_lock(const char* dir);
 void tm__folder_unlock(int fd);
 /* ---- end of block added by "Output folders" ---- */
 
-/* ---- added by task "MPI" (mpi.c: finds and drives the plugin libtimemory-mpi.so) ---- */
-/* MPI is initialized and not finalized (the plugin is loaded only when the process has an MPI
- * library); rank and size of MPI_COMM_WORLD, 0 and 1 otherwise. */
-bool tm__mpi_active(int* rank, int* size);
-/* Rank and size as last seen while MPI was active (size > 1); no lock, no MPI call. */
-bool tm__mpi_last_seen(int* rank, int* size);
-/* MPI was finalized before timemory could gather: rank/size as last seen, or from the
- * launcher's environment when timemory never saw MPI active (size > 1). */
-bool tm__mpi_finalized_unseen(int* rank, int* size);
-/* Collective: every rank's bytes to rank 0 (*all end to end, *lens one per rank; NULL on
- * other ranks). TIMEMORY_EIO (with a warning) when MPI fails. */
-int           tm__mpi_gather(const char* data, size_t len, char** all, size_t** lens);
-extern size_t tm__mpi_gather_chunk; /* bytes per message above which pieces travel (0: INT_MAX) */
+#include "ranks.h"
 
-/* Every rank's data at rank 0 (ranks.c). */
-typedef struct tm__ranks {
-    int            rank;
-    int            size;
-    tm__proc_data* procs; /* rank 0: one per rank, by rank (ncomps 0 when one was lost) */
-    int            comps[TM_COMP_CAP]; /* components any rank has: rank 0's order, then new ones */
-    int            ncomps;
-} tm__ranks;
-/* Collective: packs this process's data and gathers every rank's at rank 0, which decodes
- * them (out->procs stays NULL on other ranks). */
-int  tm__ranks_gather(tm__ranks* out);
-void tm__ranks_free(tm__ranks* r);
-/* At rank 0: comp over every rank, as collapse_processes and node_count say (parts, prefixes
- * "|<rank>" or "|<first>:<last>", rank statistics of merged entries). TIMEMORY_ENOTFOUND
- * when no rank has data of comp. */
-int tm__result_build_ranks(int comp, tm__ranks* ranks, tm__result* out);
-/* Flattens the children of root into r's entries (pre-order, prefixes "<part>>>> ...");
- * *cap is the entries allocated (0 at first). The entries added, or -1 when out of memory. */
-long tm__result_append_tree(tm__result* r, size_t* cap, const tm__rnode* root, const char* part);
-/* The child of parent with (id, key), or NULL; indexes parent's children when it has many. */
-tm__rnode* tm__rnode_find_child(tm__rnode* parent, uint64_t id, uint64_t key);
-/* ---- end of block added by "MPI" ---- */
-
-/* ---- added by task "timeline" (timeline.c: the per-call timeline) ---- */
-/* The graph id of the calling thread (0 = the main thread), registering it (graph.c). */
-int tm__graph_thread_tid(void);
-/* Begin of a measured push (the setting `timeline` is on): tid = its graph's id, depth = its
- * index on the frame stack, ts = CLOCK_MONOTONIC ns, or the caller's ticks with TM__TL_TICKS.
- * Returns what the frame keeps for tm__timeline_end: 0 nothing, 1 dropped, else recorded. */
-#define TM__TL_END   1u
-#define TM__TL_TICKS 2u
-uint8_t tm__timeline_begin(int tid, uint64_t key, uint32_t depth, int64_t ts, unsigned flags);
-void    tm__timeline_end(uint8_t state, uint64_t key, uint32_t depth, int64_t ts, unsigned flags);
-int64_t tm__timeline_now(void);   /* wall_clock's clock (a test's injected reader too) */
-void    tm__timeline_clear(void); /* timemory_clear: every thread's timeline emptied */
-bool    tm__timeline_has_data(void);
-/* The Chrome / Perfetto trace of every thread's timeline (docs/outputs.md). */
-void tm__write_timeline(tm__buf* b);
-/* Tests: the events of thread tid's timeline in order (at most max) and its dropped count. */
-typedef struct tm__timeline_event {
-    int64_t  ts;
-    uint64_t key;
-    uint32_t depth;
-    bool     end;
-} tm__timeline_event;
-size_t tm__timeline_events(int tid, tm__timeline_event* out, size_t max, uint64_t* dropped);
-/* ---- end of block added by "timeline" ---- */
+#include "timeline.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* test hooks                                                                                  */
