@@ -77,7 +77,8 @@ tvenv="$root/.venv-tsan"
     -Ccmake.define.TIMEMORY_SANITIZE_THREAD=ON -Cbuild-dir=build-py-tsan .
 (cd tests/python && TSAN_OPTIONS="$tsan_options" \
     LD_PRELOAD="$(gcc -print-file-name=libtsan.so)" "$tvenv/bin/python" -m pytest -q \
-    -p no:cacheprovider test_threads.py test_ext.py test_profiler.py test_trace.py -k thread)
+    -p no:cacheprovider test_threads.py test_ext.py test_ext_components.py test_profiler.py \
+    test_trace.py -k thread)
 
 # The extension (profiler, tracer, markers) under the same sanitizers, on this Python: the
 # library is preloaded into an uninstrumented interpreter, leaks (CPython's own) not checked.
@@ -90,7 +91,8 @@ avenv="$root/.venv-asan"
     -Ccmake.define.TIMEMORY_SANITIZE=ON -Cbuild-dir=build-py-asan .
 (cd tests/python && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     LD_PRELOAD="$(gcc -print-file-name=libasan.so)" "$avenv/bin/python" -m pytest -q \
-    -p no:cacheprovider test_ext.py test_profiler.py test_trace.py test_hot_path.py \
+    -p no:cacheprovider test_ext.py test_ext_components.py test_profiler.py test_trace.py \
+    test_hot_path.py \
     test_session.py)
 
 # A component added the way docs/adding-a-component.md says (one table row, one sampler): the
@@ -132,7 +134,8 @@ for v in $versions; do
     "$vvenv/bin/python" -m pip install -q --upgrade pip
     "$vvenv/bin/python" -m pip install -q ".[test]"
     (cd tests/python && "$vvenv/bin/python" -m pytest -q -p no:cacheprovider \
-        test_ext.py test_package.py test_util.py test_hot_path.py test_session.py \
+        test_ext.py test_ext_components.py test_package.py test_util.py test_hot_path.py \
+        test_session.py \
         $(ls test_profiler*.py test_trace*.py 2>/dev/null))
 done
 

@@ -136,3 +136,19 @@ def seed_hook_example(kind):
         "tracer": dict(module="trace", cls="Tracer", verb="trace", verb_ing="tracing"),
     }[kind]
     return _SEED_HOOK_EXAMPLE.format(**words)
+
+
+@pytest.fixture(scope="module")
+def ext_quiet(tmp_path_factory):
+    """The extension's tests (test_ext*.py): their settings saved and restored, output off."""
+    from ext_common import quiet_library
+
+    yield from quiet_library(tmp_path_factory)
+
+
+@pytest.fixture
+def wall_mask():
+    import timemory.libs.libpytimemory as ext
+
+    return ext.parse_components("wall_clock")
+
