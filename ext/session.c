@@ -571,8 +571,12 @@ int tm_session_add_type(PyObject* module, const char* qualified, const char* doc
     /* the garbage collector's flag and functions come from Session */
     PyType_Spec spec = { qualified, sizeof(tm_session), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
                          slots };
-    PyObject*   type = PyType_FromModuleAndSpec(module, &spec, base);
+    /* the bases as a tuple: CPython 3.9 takes nothing else */
+    PyObject* bases = PyTuple_Pack(1, base);
     Py_DECREF(base);
+    if(!bases) return -1;
+    PyObject* type = PyType_FromModuleAndSpec(module, &spec, bases);
+    Py_DECREF(bases);
     if(!type) return -1;
     if(PyObject_SetAttrString(type, function_name, function) < 0 ||
        PyModule_AddObject(module, name, type) < 0)
