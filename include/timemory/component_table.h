@@ -36,19 +36,16 @@
       "Total CPU time spent in both user- and kernel-mode")                                        \
     X(CPU_ROOFLINE_DP_FLOPS, 5, "cpu_roofline_dp_flops", "CpuRooflineDpFlops",                     \
       "cpu_roofline_double_op", "cpu_roofline_dp,cpu_roofline_double", NONE, 2, 0, 1.0, "", NULL,  \
-      1.0, "", NULL,                                                                               \
-      NULL,                                                                                        \
+      1.0, "", NULL, NULL,                                                                         \
       "Model used to provide performance relative to the peak possible performance  on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_FLOPS, 6, "cpu_roofline_flops", "CpuRooflineFlops", "cpu_roofline_op",          \
-      "cpu_roofline", NONE, 2, 0, 1.0, "", NULL, 1.0, "", NULL,                                    \
-      NULL,                                                                                        \
+      "cpu_roofline", NONE, 2, 0, 1.0, "", NULL, 1.0, "", NULL, NULL,                              \
       "Model used to provide performance relative to the peak possible performance on a CPU "      \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_SP_FLOPS, 7, "cpu_roofline_sp_flops", "CpuRooflineSpFlops",                     \
       "cpu_roofline_single_op", "cpu_roofline_sp,cpu_roofline_single", NONE, 2, 0, 1.0, "", NULL,  \
-      1.0, "", NULL,                                                                               \
-      NULL,                                                                                        \
+      1.0, "", NULL, NULL,                                                                         \
       "Model used to provide performance relative to the peak  possible performance on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_UTIL, 8, "cpu_util", "CpuUtil", "cpu_util", "cpu_utilization", UTIL_CPU, 2,              \
