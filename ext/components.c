@@ -257,6 +257,16 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
                      self->id == TIMEMORY_PAPI_VECTOR ? "papi_vector" : "papi_array");
         return NULL;
     }
+    if(self->id == TIMEMORY_CPU_ROOFLINE_DP_FLOPS || self->id == TIMEMORY_CPU_ROOFLINE_FLOPS ||
+       self->id == TIMEMORY_CPU_ROOFLINE_SP_FLOPS)
+    {
+        /* likewise a group (wall time and the roofline mode's counters) recorded by a push */
+        PyErr_SetString(PyExc_NotImplementedError,
+                        "the cpu_roofline components count inside markers, the Profiler and "
+                        "bundles (name one among their components); the standalone class does "
+                        "not count");
+        return NULL;
+    }
     if(self->nvalues > 0)
     {
         int rc = timemory_component_record(self->id, self->start);

@@ -613,7 +613,7 @@ const char* tm__unavailable_reason(int comp)
 {
     if(!tm_valid(comp)) return "no such component";
     const tm__component_row* row = &tm__components[comp];
-    if(tm__hwc_row(comp)) return tm__hwc_row_reason(comp);
+    if(tm__hwc_row(comp)) return tm__hwc_row_reason(comp); /* before needs: found at run time */
     if(row->needs) return row->needs;
     if(comp == TIMEMORY_GPERFTOOLS_CPU_PROFILER || comp == TIMEMORY_GPERFTOOLS_HEAP_PROFILER)
         return tm__gperftools_unavailable(comp); /* found at run time */

@@ -4,8 +4,7 @@
  * values. `source` names a TM_SRC_<source> sampler of src/components.c (NONE: no value, or a
  * tool this build lacks). `needs` is NULL for what is measured here; otherwise the reason the
  * component is unavailable (the gperftools rows are NULL: src/gperftools.c finds the libraries
- * at run time and says why they are missing; so are the hardware-counter rows: papi_*,
- * cpu_roofline_*, src/hwc_components.c and src/hwc_roofline.c). Descriptions are the seed's
+ * at run time and says why they are missing). Descriptions are the seed's
  * help(timemory.component.id) strings.
  * For caliper, sys_clock and papi_array the first id is the 3.2 primary id (properties.id).
  * malloc_gotcha samples nothing (NONE): its laps come from allocation events (src/events.c).
@@ -36,16 +35,19 @@
       "Total CPU time spent in both user- and kernel-mode")                                        \
     X(CPU_ROOFLINE_DP_FLOPS, 5, "cpu_roofline_dp_flops", "CpuRooflineDpFlops",                     \
       "cpu_roofline_double_op", "cpu_roofline_dp,cpu_roofline_double", NONE, 2, 0, 1.0, "", NULL,  \
-      1.0, "", NULL, NULL,                                                                         \
+      1.0, "", NULL,                                                                               \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak possible performance  on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_FLOPS, 6, "cpu_roofline_flops", "CpuRooflineFlops", "cpu_roofline_op",          \
-      "cpu_roofline", NONE, 2, 0, 1.0, "", NULL, 1.0, "", NULL, NULL,                              \
+      "cpu_roofline", NONE, 2, 0, 1.0, "", NULL, 1.0, "", NULL,                                    \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak possible performance on a CPU "      \
       "architecture.")                                                                             \
     X(CPU_ROOFLINE_SP_FLOPS, 7, "cpu_roofline_sp_flops", "CpuRooflineSpFlops",                     \
       "cpu_roofline_single_op", "cpu_roofline_sp,cpu_roofline_single", NONE, 2, 0, 1.0, "", NULL,  \
-      1.0, "", NULL, NULL,                                                                         \
+      1.0, "", NULL,                                                                               \
+      "requires PAPI floating-point events (PAPI_FP_OPS, PAPI_DP_OPS, PAPI_SP_OPS) on a CPU PMU",  \
       "Model used to provide performance relative to the peak  possible performance on a CPU "     \
       "architecture.")                                                                             \
     X(CPU_UTIL, 8, "cpu_util", "CpuUtil", "cpu_util", "cpu_utilization", UTIL_CPU, 2,              \
