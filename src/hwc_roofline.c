@@ -235,7 +235,7 @@ int tm__roofline_group(int comp, int* first)
         /* members: <row>_<mode>_runtime_ns, _flops, _PAPI_DP_OPS ... labelled runtime_ns, flops,
          * PAPI_DP_OPS (the names python/timemory/roofline looks for) */
         char        prefix[48];
-        char        mnames[TM_HWC_MAX_EVENTS][96];
+        char        mnames[TM_HWC_MAX_EVENTS][128];
         char        mlabels[TM_HWC_MAX_EVENTS][64];
         const char* pnames[TM_HWC_MAX_EVENTS];
         const char* plabels[TM_HWC_MAX_EVENTS];

@@ -179,8 +179,11 @@ def test_points_from_the_group_layout(ert_file, tmp_path):
         for i, e in enumerate(chosen):
             ns = round(e["counter"]["repr_data"] * 1e9)
             # load/store instructions: one load and one store of 8 bytes per element
-            values = [ns, e["total-ops"], e["total-ops"]] if mode == "op" else [
-                ns, e["total-bytes"] // 8, 7]
+            values = (
+                [ns, e["total-ops"], e["total-ops"]]
+                if mode == "op"
+                else [ns, e["total-bytes"] // 8, 7]
+            )
             graph.append(
                 {
                     "hash": 7 + i,
