@@ -289,14 +289,15 @@ int tm__roofline_group(int comp, int* first)
         tm_roof_groups[slot][ai] = made; /* a replaced group stays: its members exist */
         g                        = made;
     }
-    /* the files: cpu_roofline_<mode>, cpu_roofline_<type>_<mode> with type labels */
+    /* the files: cpu_roofline_<mode>, cpu_roofline_<type>_<mode> with type labels (written
+     * only when it changes: the output reads it) */
     static const char* const types[TM_NROOF] = { "double", "", "float" };
+    char                     label[64];
     if(tm__settings.roofline_type_labels && types[slot][0])
-        snprintf(tm_roof_labels[slot], sizeof(tm_roof_labels[slot]), "cpu_roofline_%s_%s",
-                 types[slot], ai ? "ai" : "op");
+        snprintf(label, sizeof(label), "cpu_roofline_%s_%s", types[slot], ai ? "ai" : "op");
     else
-        snprintf(tm_roof_labels[slot], sizeof(tm_roof_labels[slot]), "cpu_roofline_%s",
-                 ai ? "ai" : "op");
+        snprintf(label, sizeof(label), "cpu_roofline_%s", ai ? "ai" : "op");
+    if(strcmp(label, tm_roof_labels[slot]) != 0) memcpy(tm_roof_labels[slot], label, sizeof(label));
     *first = tm_roof_first[slot][ai];
     int n  = 1 + (g->nfp > 0) + g->nev;
     pthread_mutex_unlock(&tm_roof_lock);
