@@ -188,11 +188,9 @@ int tm__component_owner(int comp);
 bool        tm__hwc_row(int comp);
 const char* tm__hwc_row_reason(int comp);
 int         tm__hwc_group(int comp, int* first);
-/* cpu_roofline_* (hwc_roofline.c): why the row cannot count in the current roofline mode (NULL:
- * it can), its group (as tm__hwc_group), the label its files are named by (cpu_roofline_<mode>;
- * NULL before its group exists), whether the mode is ai. The test reader, when set, makes the
- * rows available and replaces the clock and the counters: values[0] the wall time in ns, then
- * the counts of the mode's events in order (n in all); it returns 0 or a negative error. */
+/* cpu_roofline_* (hwc_roofline.c): the reason in the current mode, the group, the files' label
+ * (NULL before the group), whether the mode is ai. The test reader makes the rows available and
+ * fills values[0] (wall ns) and the mode's counts (n in all); returns 0 or a negative error. */
 typedef int (*tm__roofline_reader)(int comp, int64_t* values, int n);
 const char* tm__roofline_reason(int comp);
 int         tm__roofline_group(int comp, int* first);
