@@ -247,14 +247,17 @@ static PyObject* tm_py_component_start(PyObject* op, PyObject* unused)
         Py_RETURN_NONE;
     }
     if(self->running) Py_RETURN_NONE;
-    if(self->id == TIMEMORY_PAPI_VECTOR || self->id == TIMEMORY_PAPI_ARRAY)
+    if(self->id == TIMEMORY_PAPI_VECTOR || self->id == TIMEMORY_PAPI_ARRAY ||
+       (self->id >= TIMEMORY_CPU_ROOFLINE_DP_FLOPS && self->id <= TIMEMORY_CPU_ROOFLINE_SP_FLOPS))
     {
         /* their events are a group of members recorded by a push: never a made-up value */
         PyErr_Format(PyExc_NotImplementedError,
-                     "%s counts the events of settings.papi_events inside markers, the Profiler "
-                     "and bundles (name it among their components); the standalone class does "
-                     "not count",
-                     self->id == TIMEMORY_PAPI_VECTOR ? "papi_vector" : "papi_array");
+                     "%s counts hardware counters (papi_events, or the roofline mode's) inside "
+                     "markers, the Profiler and bundles (name it among their components); the "
+                     "standalone class does not count",
+                     self->id == TIMEMORY_PAPI_VECTOR  ? "papi_vector"
+                     : self->id == TIMEMORY_PAPI_ARRAY ? "papi_array"
+                                                       : "cpu_roofline");
         return NULL;
     }
     if(self->nvalues > 0)

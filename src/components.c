@@ -613,7 +613,7 @@ const char* tm__unavailable_reason(int comp)
 {
     if(!tm_valid(comp)) return "no such component";
     const tm__component_row* row = &tm__components[comp];
-    if(tm__hwc_row(comp)) return tm__hwc_row_reason(comp);
+    if(tm__hwc_row(comp)) return tm__hwc_row_reason(comp); /* before needs: found at run time */
     if(row->needs) return row->needs;
     if(comp == TIMEMORY_GPERFTOOLS_CPU_PROFILER || comp == TIMEMORY_GPERFTOOLS_HEAP_PROFILER)
         return tm__gperftools_unavailable(comp); /* found at run time */
@@ -656,8 +656,8 @@ int timemory_component_record(int id, int64_t raw[2])
 {
     if((id = tm__comp_index(id)) < 0 || !raw) return TIMEMORY_EINVAL;
     if(tm__unavailable_reason(id)) return TIMEMORY_EUNAVAILABLE;
-    /* papi_vector/papi_array have no value of their own: a push records their group's members
-     * (hwc_components.c); cpu_roofline_* are never available */
+    /* papi_vector/papi_array/cpu_roofline_* have no value of their own: a push records their
+     * group's members (hwc_components.c, hwc_roofline.c) */
     if(tm__hwc_row(id)) return TIMEMORY_EINVAL;
     int64_t  one[1][2];
     tm__cset set = tm__cset_one(id);

@@ -116,11 +116,12 @@ tm__cset tm__trim(const tm__cset* comps)
 {
     tm__cset out = { { 0 } };
     int      n   = 0;
-    /* papi_vector / papi_array: the members of their group (registered at the first use) */
+    /* papi_vector / papi_array / cpu_roofline_*: the members of their group (registered at the
+     * first use) */
     tm__cset in = *comps;
-    for(int c = TIMEMORY_PAPI_ARRAY; c <= TIMEMORY_PAPI_VECTOR; ++c)
+    for(int c = TIMEMORY_CPU_ROOFLINE_DP_FLOPS; c <= TIMEMORY_PAPI_VECTOR; ++c)
     {
-        if(!tm__cset_has(&in, c)) continue;
+        if(!tm__hwc_row(c) || !tm__cset_has(&in, c)) continue;
         int first = 0, k = tm__hwc_row_reason(c) ? 0 : tm__hwc_group(c, &first);
         for(int i = 0; i < k; ++i) tm__cset_add(&in, first + i);
     }

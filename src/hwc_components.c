@@ -2,8 +2,8 @@
  * stand for a run-time group (component_register.c) whose members are the events of the
  * setting papi_events, read together with one tm__hwc_read per sample; they are registered at
  * the first push of a set naming the row (tm__trim), and again when the event list changed.
- * cpu_roofline_* need PAPI's floating-point events: their availability is whether those count
- * here. Nothing here is on the hot path but the group's read function. */
+ * cpu_roofline_* are groups of their own (hwc_roofline.c). Nothing here is on the hot path but the
+ * group's read function. */
 #include "hwcounters.h"
 #include "internal.h"
 
@@ -49,67 +49,6 @@ static void tm_backend_check(void)
              papi ? papi : "not usable", why[0] ? why : "perf_event_open refused");
 }
 
-/* The PAPI floating-point event a roofline row needs. */
-static const char* tm_roofline_event(int comp)
-{
-    switch(comp)
-    {
-    case TIMEMORY_CPU_ROOFLINE_DP_FLOPS:
-        return "PAPI_DP_OPS";
-    case TIMEMORY_CPU_ROOFLINE_SP_FLOPS:
-        return "PAPI_SP_OPS";
-    default:
-        return "PAPI_FP_OPS";
-    }
-}
-
-enum { TM_NROOF = 3 };
-static pthread_once_t tm_roof_once = PTHREAD_ONCE_INIT;
-static char           tm_roof_reason[TM_NROOF][768];
-
-static int tm_roof_slot(int comp)
-{
-    return comp == TIMEMORY_CPU_ROOFLINE_DP_FLOPS ? 0 : comp == TIMEMORY_CPU_ROOFLINE_FLOPS ? 1 : 2;
-}
-
-static void tm_roof_check(void)
-{
-    static const int rows[TM_NROOF] = { TIMEMORY_CPU_ROOFLINE_DP_FLOPS, TIMEMORY_CPU_ROOFLINE_FLOPS,
-                                        TIMEMORY_CPU_ROOFLINE_SP_FLOPS };
-    bool             papi           = tm__hwc_papi_load() == 0;
-    for(int i = 0; i < TM_NROOF; ++i)
-    {
-        const char*   event    = tm_roofline_event(rows[i]);
-        char*         out      = tm_roof_reason[tm_roof_slot(rows[i])];
-        size_t        cap      = sizeof(tm_roof_reason[0]);
-        char          why[512] = "";
-        tm__hwc_event ev;
-        memset(&ev, 0, sizeof(ev));
-        snprintf(ev.name, sizeof(ev.name), "%s", event);
-        if(!papi)
-        {
-            const char* r = tm__hwc_papi_reason();
-            snprintf(out, cap,
-                     "requires the PAPI preset %s (floating-point operations), which needs PAPI "
-                     "with a CPU PMU: %s",
-                     event, r ? r : "libpapi is not usable");
-            continue;
-        }
-        int rc = tm__hwc_papi_resolve(event, &ev, why, (int)sizeof(why));
-        if(rc == 0) rc = tm__hwc_papi_probe(&ev, why, (int)sizeof(why));
-        if(rc != 0)
-            snprintf(out, cap,
-                     "requires %s (floating-point operations), which cannot be counted on this "
-                     "machine: no PMU has it (%s)",
-                     event, why[0] ? why : "PAPI does not have it");
-        else /* it counts, but the roofline measurement itself is not written yet */
-            snprintf(out, cap,
-                     "requires the cpu_roofline measurement, not implemented in this build (%s "
-                     "can be counted here)",
-                     event);
-    }
-}
-
 const char* tm__hwc_row_reason(int comp)
 {
     if(comp == TIMEMORY_PAPI_VECTOR || comp == TIMEMORY_PAPI_ARRAY)
@@ -117,8 +56,7 @@ const char* tm__hwc_row_reason(int comp)
         pthread_once(&tm_backend_once, tm_backend_check);
         return tm_backend_ok ? NULL : tm_backend_reason;
     }
-    pthread_once(&tm_roof_once, tm_roof_check);
-    return tm_roof_reason[tm_roof_slot(comp)];
+    return tm__roofline_reason(comp); /* hwc_roofline.c */
 }
 
 /* ---- the groups --------------------------------------------------------------------------- */
@@ -192,7 +130,8 @@ static int tm_configure(void)
 
 int tm__hwc_group(int comp, int* first)
 {
-    if(comp != TIMEMORY_PAPI_VECTOR && comp != TIMEMORY_PAPI_ARRAY) return 0;
+    if(comp != TIMEMORY_PAPI_VECTOR && comp != TIMEMORY_PAPI_ARRAY)
+        return tm__hwc_row(comp) ? tm__roofline_group(comp, first) : 0;
     const char* name = tm__components[comp].name;
     int         slot = comp == TIMEMORY_PAPI_VECTOR;
     pthread_mutex_lock(&tm_group_lock);

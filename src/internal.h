@@ -188,6 +188,15 @@ int tm__component_owner(int comp);
 bool        tm__hwc_row(int comp);
 const char* tm__hwc_row_reason(int comp);
 int         tm__hwc_group(int comp, int* first);
+/* cpu_roofline_* (hwc_roofline.c): the reason in the current mode, the group, the files' label
+ * (NULL before the group), whether the mode is ai. The test reader makes the rows available and
+ * fills values[0] (wall ns) and the mode's counts (n in all); returns 0 or a negative error. */
+typedef int (*tm__roofline_reader)(int comp, int64_t* values, int n);
+const char* tm__roofline_reason(int comp);
+int         tm__roofline_group(int comp, int* first);
+const char* tm__roofline_label(int comp);
+bool        tm__roofline_ai(void);
+void        tm__roofline_set_test_reader(tm__roofline_reader fn);
 
 extern tm__component_row tm__components[TM_COMP_CAP]; /* by dense index; rows past
                                                        * tm__ncomp() are empty */

@@ -474,7 +474,9 @@ static bool tm__parallel_write(const tm__result* r)
 static void tm__output_one(const tm__result* r, tm__output_ctx* ctx)
 {
     const tm__component_row* row   = &tm__components[r->comp];
-    const char*              label = row->label;
+    const char*              label = tm__hwc_row(r->comp) && tm__roofline_label(r->comp)
+                                         ? tm__roofline_label(r->comp) /* cpu_roofline_<mode> */
+                                         : row->label;
     char                     tag[256];
     tm__buf                  text;
     tm__buf_init(&text);

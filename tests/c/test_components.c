@@ -354,7 +354,7 @@ TM_TEST(components_availability)
     for(size_t i = 0; i < sizeof(bundles) / sizeof(bundles[0]); ++i)
         CHECK_INT(tm__components[bundles[i]].nvalues, 0);
     CHECK(tm__unavailable_reason(TIMEMORY_PAPI_VECTOR) == NULL);
-    CHECK(strstr(tm__unavailable_reason(TIMEMORY_CPU_ROOFLINE_FLOPS), "PAPI_FP_OPS") != NULL);
+    CHECK(strstr(tm__unavailable_reason(TIMEMORY_CPU_ROOFLINE_FLOPS), "PAPI_SP_OPS") != NULL);
     CHECK(strstr(tm__unavailable_reason(TIMEMORY_CUDA_EVENT), "CUDA") != NULL);
     CHECK(strstr(tm__unavailable_reason(TIMEMORY_USER_MPIP_BUNDLE), "MPI") != NULL);
     CHECK(tm__unavailable_reason(-1) != NULL);

@@ -157,6 +157,75 @@ def test_regions_as_points(ert_file, tmp_path):
     assert marked > 50
 
 
+def test_points_from_the_group_layout(ert_file, tmp_path):
+    """The layout timemory's cpu_roofline_* groups write (tests/c/test_hwc_roofline.c checks
+    it byte for byte from a push/pop with known counts): files cpu_roofline_<mode>.json, the
+    members as the "type" list, repr_data a list in that order, the wall time in ns. The
+    values are those of two measured ERT points."""
+    roof = ert.read(ert_file)
+    chosen = [
+        max(
+            (e for e in roof["ert"] if e["dtype"] == "double" and e["ops-per-set"] == ops),
+            key=lambda e: e["total-ops"] / e["counter"]["repr_data"],
+        )
+        for ops in (1, 16)
+    ]
+    types = {
+        "op": ["runtime_ns", "flops", "PAPI_DP_OPS"],
+        "ai": ["runtime_ns", "PAPI_LST_INS", "PAPI_L1_DCM"],
+    }
+    for mode in ("ai", "op"):
+        graph = []
+        for i, e in enumerate(chosen):
+            ns = round(e["counter"]["repr_data"] * 1e9)
+            # load/store instructions: one load and one store of 8 bytes per element
+            values = (
+                [ns, e["total-ops"], e["total-ops"]]
+                if mode == "op"
+                else [ns, e["total-bytes"] // 8, 7]
+            )
+            graph.append(
+                {
+                    "hash": 7 + i,
+                    "prefix": f">>> region_{e['ops-per-set']}",
+                    "depth": 0,
+                    "entry": {"laps": 1, "value": values, "accum": values, "repr_data": values},
+                }
+            )
+        doc = {
+            "timemory": {
+                "cpu_roofline_dp_flops": {
+                    "properties": {"id": "cpu_roofline_dp_flops"},
+                    "type": types[mode],
+                    "ranks": [{"rank": 0, "graph_size": len(graph), "graph": graph}],
+                }
+            }
+        }
+        (tmp_path / f"cpu_roofline_{mode}.json").write_text(json.dumps(doc))
+    spots = roofline.hotspots(tmp_path / "cpu_roofline_ai.json", tmp_path / "cpu_roofline_op.json")
+    assert [s["label"] for s in spots] == ["region_1", "region_16"]
+    for spot, e in zip(spots, chosen):
+        assert spot["intensity"] == pytest.approx(e["total-ops"] / (e["total-bytes"] // 8))
+        assert spot["runtime"] == pytest.approx(e["counter"]["repr_data"], rel=1e-6)
+        assert spot["gflops"] == pytest.approx(
+            e["total-ops"] / e["counter"]["repr_data"] / 1e9, rel=1e-6
+        )
+    path = roofline.plot_roofline(
+        tmp_path / "cpu_roofline_ai.json",
+        tmp_path / "cpu_roofline_op.json",
+        ert=ert_file,
+        output_dir=tmp_path,
+        output_file="group",
+    )
+    _, rgb = _pixels(path)
+    marked = (
+        ((rgb[..., 0] == 255) & (rgb[..., 1] == 0) & (rgb[..., 2] == 0))
+        | ((rgb[..., 0] == 255) & (rgb[..., 1] == 140) & (rgb[..., 2] == 0))
+        | ((rgb[..., 0] == 0) & (rgb[..., 1] == 128) & (rgb[..., 2] == 0))
+    ).sum()
+    assert marked > 50
+
+
 def test_cli(ert_file, tmp_path):
     result = subprocess.run(
         [

@@ -164,6 +164,16 @@ def _pick(values, names):
     return None
 
 
+def _runtime(values):
+    """A region's run time in seconds: a runtime value, or runtime_ns (timemory's cpu_roofline_*
+    groups record the wall time in nanoseconds beside the counts)."""
+    seconds = _pick(values, _RUNTIME)
+    if seconds is None:
+        nanoseconds = _pick(values, ("runtime_ns",))
+        seconds = nanoseconds * 1.0e-9 if nanoseconds else None
+    return seconds
+
+
 def _graph(data, rank):
     ranks = data.get("ranks")
     if isinstance(ranks, list) and ranks:
@@ -193,7 +203,7 @@ def hotspots(ai_data, op_data, rank=0):
             ai_values = _values(other, ai.get("type"))
             flops = _pick(op_values, _FLOPS)
             moved = _pick(ai_values, _BYTES) or _pick(ai_values, _MEMORY_OPS)
-            times = [t for t in (_pick(op_values, _RUNTIME), _pick(ai_values, _RUNTIME)) if t]
+            times = [t for t in (_runtime(op_values), _runtime(ai_values)) if t]
             if not flops or not moved or not times:
                 continue
             runtime = sum(times) / len(times)
@@ -443,7 +453,9 @@ def run(
     outputs = {}
     for mode in ("ai", "op"):
         folder = _os.path.join(output_dir, f"roofline-{mode}")
-        outputs[mode] = _os.path.join(folder, f"{name}.json")
+        # the cpu_roofline_* groups write cpu_roofline_<mode>.json (type labels off here)
+        base = f"cpu_roofline_{mode}" if rtype.startswith("cpu_") else name
+        outputs[mode] = _os.path.join(folder, f"{base}.json")
         if rerun is not None and mode != rerun:
             continue
         child = dict(_os.environ if env is None else env)
@@ -456,6 +468,7 @@ def run(
                 "TIMEMORY_OUTPUT_PATH": folder,
                 "TIMEMORY_JSON_OUTPUT": "ON",
                 "TIMEMORY_TIME_OUTPUT": "OFF",
+                "TIMEMORY_ROOFLINE_TYPE_LABELS": "OFF",
             }
         )
         if num_threads:
