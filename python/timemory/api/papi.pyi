@@ -1,5 +1,6 @@
-"""Type stub of timemory.api.papi: the PAPI interface (spec API.md 5.1). This build has no
-PAPI: every function raises RuntimeError (REASON)."""
+"""Type stub of timemory.api.papi: PAPI's own event-set interface (spec API.md 5.1), not part
+of this build: every function raises RuntimeError (REASON). PAPI events are counted by the
+papi_vector/papi_array components."""
 
 __all__ = [
     "REASON",
