@@ -254,7 +254,7 @@ int tm__roofline_group(int comp, int* first)
         }
         for(int i = 0; i < m; ++i)
         {
-            snprintf(mnames[i], sizeof(mnames[i]), "%s_%s", prefix, mlabels[i]);
+            snprintf(mnames[i], sizeof(mnames[i]), "%.47s_%.63s", prefix, mlabels[i]);
             pnames[i]  = mnames[i];
             plabels[i] = mlabels[i];
         }
