@@ -322,8 +322,11 @@ def main():
     from timemory.libs import libpytimemory as lib
 
     timemory.settings.auto_output = False
-    print(f"line profiler: Python {platform.python_version()}, tracer backend "
-          f"{lib.TracerSession._backend()}")  # fmt: skip
+    from timemory.line_profiler import _rewrite
+
+    # 3.11: the profiled functions run rewritten (no trace hook) unless that is off
+    backend = "rewrite" if not _rewrite.reason() else f"tracer {lib.TracerSession._backend()}"
+    print(f"line profiler: Python {platform.python_version()}, backend {backend}")
     if args.callgrind:  # numpy's import and code would drown the line events
         return callgrind_main(args, make_workloads(args.n, args.records, args.calls))
     workloads = make_workloads(args.n, args.records, args.calls, numpy_iters=2000)

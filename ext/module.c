@@ -644,6 +644,7 @@ static PyMethodDef tm_py_methods[] = {
 int tm_py_add_signals(PyObject* module);       /* ext/signals.c: the fatal-signal handler */
 int tm_py_add_timeline(PyObject* module);      /* ext/timeline.c: Python thread names */
 int tm_py_add_line_profiler(PyObject* module); /* ext/line_profiler.c: the tracer's lines */
+int tm_py_add_line_rewrite(PyObject* module);  /* ext/line_rewrite.c: its 3.11 backend */
 int tm_py_add_mallocp(PyObject* module);       /* ext/mallocp.c: Python allocation hooks */
 int tm_py_add_hwcounters(PyObject* module);    /* ext/hwcounters.c: hardware counters */
 int tm_py_add_ert(PyObject* module);           /* ext/ert.c: the ERT micro-kernels */
@@ -673,7 +674,7 @@ static int tm_py_module_exec(PyObject* module)
     if(tm_py_add_regions(module) < 0) return -1;
     if(tm_py_add_signals(module) < 0) return -1;
     if(tm_py_add_timeline(module) < 0) return -1;
-    if(tm_py_add_line_profiler(module) < 0) return -1;
+    if(tm_py_add_line_profiler(module) < 0 || tm_py_add_line_rewrite(module) < 0) return -1;
     if(tm_py_add_mallocp(module) < 0) return -1;
     if(tm_py_add_hwcounters(module) < 0) return -1;
     if(tm_py_add_ert(module) < 0) return -1;

@@ -18,7 +18,7 @@
 /* ------------------------------------------------------------------------------------------ */
 /* state                                                                                       */
 
-const char* const tm_tr_backend_names[] = { "auto", "legacy", "monitoring", "scoped" };
+const char* const tm_tr_backend_names[] = { "auto", "legacy", "monitoring", "scoped", "rewrite" };
 
 tm_tr_state tm_tr_T;
 
@@ -328,7 +328,9 @@ int tm_tr_uninstall(void)
     if(!T.active) return 0;
     T.active     = false;
     int replaced = 0;
-    if(T.backend == TM_TR_LEGACY)
+    if(T.backend == TM_TR_REWRITE)
+        ;
+    else if(T.backend == TM_TR_LEGACY)
     {
         replaced = tm_hook_legacy_remove_all(true, tm_tr_legacy);
         tm_hook_threading_restore(true, T.saved_thread_hook);
@@ -358,6 +360,9 @@ int tm_tr_uninstall(void)
 
 int tm_tr_resolve_backend(void)
 {
+#if TM_TR_HAVE_REWRITE
+    if(T.lines_select && T.lines_rewrite) return TM_TR_REWRITE;
+#endif
 #if TM_HOOKS_HAVE_MONITORING
     return T.backend_choice == TM_TR_LEGACY ? TM_TR_LEGACY : TM_TR_MONITORING;
 #else
@@ -373,6 +378,11 @@ int tm_tr_install(void)
     tm_tr_close_parked();
     T.backend = tm_tr_resolve_backend();
     ++T.session;
+    if(T.backend == TM_TR_REWRITE) /* the rewritten code calls in: nothing to install */
+    {
+        T.active = true;
+        return 0;
+    }
 #if TM_TR_HAVE_SCOPED
     if(T.backend == TM_TR_SCOPED)
     {
@@ -408,6 +418,7 @@ void tm_tr_reset_codes(void)
         tm_tr_thread_release_data((tm_tr_thread*)l);
     ++T.session;
     tm_code_table_clear(&T.codes, NULL);
+    tm_lr_reset_entries();
     size_t       n       = T.nentries;
     tm_tr_code** entries = T.entries;
     T.entries            = NULL;

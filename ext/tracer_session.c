@@ -82,7 +82,7 @@ static PyObject* tm_tr_py_start(PyObject* self, PyObject* unused)
         T.timeline = timeline;
         if(tm_tr_install() < 0) return NULL;
     }
-    return PyUnicode_FromString(T.backend == TM_TR_LEGACY ? "legacy" : "monitoring");
+    return PyUnicode_FromString(tm_tr_backend_names[T.backend]);
 }
 
 /* Returns the number of threads whose hook another tool had replaced (-1: an exception). */
@@ -215,7 +215,7 @@ static PyObject* tm_tr_py_set_backend(PyObject* self, PyObject* arg)
            PyUnicode_CompareWithASCIIString(arg, tm_tr_backend_names[i]) != 0)
             continue;
         if((i == TM_TR_MONITORING && !TM_HOOKS_HAVE_MONITORING) ||
-           (i == TM_TR_SCOPED && !TM_TR_HAVE_SCOPED))
+           (i == TM_TR_SCOPED && !TM_TR_HAVE_SCOPED) || i == TM_TR_REWRITE)
         {
             PyErr_Format(PyExc_ValueError, "the %s tracer backend is not for this Python",
                          tm_tr_backend_names[i]);
@@ -269,6 +269,8 @@ static const char* tm_tr_replaced_what(void)
         return "sys.settrace / PyEval_SetTrace";
     case TM_TR_SCOPED:
         return "the PEP 523 frame-evaluation hook";
+    case TM_TR_REWRITE:
+        return "the rewritten functions' code";
     default:
         return tm_tr_backend_names[backend];
     }

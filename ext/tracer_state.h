@@ -65,13 +65,20 @@ enum {
     TM_TR_LEGACY     = 1,
     TM_TR_MONITORING = 2,
     TM_TR_SCOPED     = 3, /* 3.9-3.11: PyEval_SetTrace switched on only in selected frames */
-    TM_TR_NBACKENDS  = 4
+    TM_TR_REWRITE    = 4, /* 3.11, line profiler: rewritten bytecode calls in (line_rewrite.c) */
+    TM_TR_NBACKENDS  = 5
 };
 
 #if PY_VERSION_HEX < 0x030C0000
 #    define TM_TR_HAVE_SCOPED 1
 #else
 #    define TM_TR_HAVE_SCOPED 0
+#endif
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+#    define TM_TR_HAVE_REWRITE 1
+#else
+#    define TM_TR_HAVE_REWRITE 0
 #endif
 
 typedef struct tm_tr_state {
@@ -109,6 +116,7 @@ typedef struct tm_tr_state {
     /* the line profiler's mode (ext/line_profiler.c, tracer.h): a set of the code objects
      * selected (the filter is not asked); NULL in the tracer's own mode */
     PyObject* lines_select;
+    bool      lines_rewrite; /* ... run as rewritten bytecode (TM_TR_REWRITE) */
 #if TM_HOOKS_HAVE_MONITORING
     tm_monitor mon;
     int        mon_registered;
@@ -153,6 +161,9 @@ void                     tm_tr_thread_free(tm_thread_link* link);
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 void tm_tr_find_trace_lines(void);
 #endif
+
+/* line_rewrite.c: the cached entries of its code ids dropped (tm_tr_reset_codes) */
+void tm_lr_reset_entries(void);
 
 /* tracer_legacy.c: the PyEval_SetTrace callback and its callable form */
 int tm_tr_legacy(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg);

@@ -86,13 +86,13 @@ echo "== the extension under AddressSanitizer + UndefinedBehaviorSanitizer"
 avenv="$root/.venv-asan"
 [ -x "$avenv/bin/python" ] || "$python" -m venv "$avenv"
 "$avenv/bin/python" -m pip install -q --upgrade pip
-"$avenv/bin/python" -m pip install -q pytest numpy
+"$avenv/bin/python" -m pip install -q pytest numpy bytecode
 "$avenv/bin/python" -m pip install -q --no-deps -Ccmake.build-type=Debug \
     -Ccmake.define.TIMEMORY_SANITIZE=ON -Cbuild-dir=build-py-asan .
 (cd tests/python && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     LD_PRELOAD="$(gcc -print-file-name=libasan.so)" "$avenv/bin/python" -m pytest -q \
     -p no:cacheprovider test_ext.py test_ext_components.py test_profiler.py test_trace.py \
-    test_hot_path.py \
+    test_hot_path.py test_line_profiler.py test_line_rewrite.py \
     test_session.py)
 
 # A component added the way docs/adding-a-component.md says (one table row, one sampler): the

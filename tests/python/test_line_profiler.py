@@ -20,13 +20,22 @@ from pathlib import Path
 
 import pytest
 from conftest import clean_environment
-from timemory.line_profiler import LineProfiler, LineStats, load_stats
+from timemory.line_profiler import LineProfiler, LineStats, _rewrite, load_stats
 from timemory.line_profiler.line_profiler import _label
 
 try:
     import line_profiler as peer
 except ImportError:  # the peer is optional (the test extra installs it)
     peer = None
+
+
+# CPython 3.11 runs the profiled functions rewritten (test_line_rewrite.py); every test here
+# runs with that backend and with the traced one
+@pytest.fixture(autouse=True, params=["auto"] + (["trace"] if not _rewrite.reason() else []))
+def line_backend(request, monkeypatch):
+    monkeypatch.setenv("TIMEMORY_LINE_PROFILER_BACKEND", request.param)
+    yield request.param
+    gc.collect()  # the profilers of the test gone: their functions run their original code
 
 
 def branches(n):

@@ -21,6 +21,7 @@ import weakref as _weakref
 from ..libs import libpytimemory as _lib
 from ..profiler._hooks import warn_replaced as _warn_replaced
 from ..trace import tracer as _trace
+from . import _rewrite
 
 __all__ = ["LineProfiler", "LineStats", "load_stats", "is_coroutine", "is_generator"]
 
@@ -83,6 +84,8 @@ class _SharedTracer:
         self.codes = None  # the selected code objects; None: not in the line profiler's mode
         self.mask = 0
         self.ready = None  # weak reference to the profiler marked ready
+        self.functions = _rewrite.Functions()  # those running rewritten code (3.11)
+        self.rewrite = False  # the selected codes run rewritten (line_profiler_rewrite)
 
     def _owners(self):
         return [prof for prof in (ref() for ref in self.owners) if prof is not None]
@@ -154,9 +157,36 @@ class _SharedTracer:
             self.bank()
             self._stop()
             _lib.TracerSession._configure(mask)
+        rewrite = self._rewrite(enabled, codes, mask)
+        if rewrite != self.rewrite:
+            self.bank()
+            self._stop()
+            _lib.line_profiler_rewrite(rewrite)
+            self.rewrite = rewrite
         self.codes, self.mask = codes, mask
         if not _lib.TracerSession._is_active():
             _lib.TracerSession._install()
+
+    def adopt(self, prof, holders):
+        """prof profiles the functions in holders (_rewrite.Functions.adopt)."""
+        if prof._mask == 1 << _WALL_CLOCK:
+            with self.lock:
+                self.functions.adopt(prof, holders)
+
+    def _rewrite(self, profilers, codes, mask):
+        """Whether the selected codes run rewritten (the rewrite backend): when every
+        function holding them does and wall_clock is the only component; else (the tracer's
+        hooks) those functions run their original code again."""
+        holders = [h for code in codes for h in self._holders_of(profilers, code)]
+        if mask == 1 << _WALL_CLOCK and all(self._holders_of(profilers, c) for c in codes):
+            if self.functions.all_rewritten(holders):
+                return True
+        self.functions.restore(holders)
+        return False
+
+    @staticmethod
+    def _holders_of(profilers, code):
+        return [h for prof in profilers for h in prof._holders.get(code, ())]
 
     @staticmethod
     def _stop():
@@ -207,6 +237,7 @@ class _SharedTracer:
         left as it is (this runs from a finalizer: in the middle of this class's own work the
         mark has been taken back, and nothing happens)."""
         with self.lock:
+            self.functions.forget(prof)
             ready = self.ready() if self.ready is not None else None
             if self.ready is None or ready not in (None, prof) or self.enabled:
                 return
@@ -358,28 +389,31 @@ def load_stats(filename, *more):
 # LineProfiler
 
 
-def _code_of(obj):
+def _code_of(obj, found=None):
     """(code objects, what to profile) of a function-like object: functions, methods,
     class/static methods, properties, partials and objects wrapping a function
-    (``__wrapped__``, e.g. functools.lru_cache)."""
+    (``__wrapped__``, e.g. functools.lru_cache). The original code of a function running
+    rewritten code (_rewrite); the objects holding the codes are appended to found."""
     if isinstance(obj, (classmethod, staticmethod)):
-        return _code_of(obj.__func__)
+        return _code_of(obj.__func__, found)
     if isinstance(obj, property):
         codes = []
         for part in (obj.fget, obj.fset, obj.fdel):
             if part is not None:
-                codes.extend(_code_of(part))
+                codes.extend(_code_of(part, found))
         return codes
     if isinstance(obj, _functools.partial):
-        return _code_of(obj.func)
+        return _code_of(obj.func, found)
     if isinstance(obj, _types.MethodType):
-        return _code_of(obj.__func__)
+        return _code_of(obj.__func__, found)
     code = getattr(obj, "__code__", None)
     if isinstance(code, _types.CodeType):
-        return [code]
+        if found is not None:
+            found.append(obj)
+        return [_rewrite.original(code)]
     wrapped = getattr(obj, "__wrapped__", None)
     if wrapped is not None and wrapped is not obj:
-        return _code_of(wrapped)
+        return _code_of(wrapped, found)
     return []
 
 
@@ -406,6 +440,7 @@ class LineProfiler:
         self._max_accum = {cid: bool(row["flags"] & _MAX_ACCUM) for cid, row in self._columns}
         self.functions = []
         self._codes = {}  # code object -> {lineno: [hits, time_ns, {component id: raw pair}]}
+        self._holders = {}  # code object -> the functions (or others) holding it
         self._frozen = None
         self._token = object()  # this profiler's identity in C (never reused while held)
         # enable count, enabled, resumed through the ready mark (see _SharedTracer), in C:
@@ -440,7 +475,8 @@ class LineProfiler:
         """Profile func's lines (a function, method, class/static method, property,
         functools.partial or a wrapper with __wrapped__). Returns how many code objects were
         added; warns when func has none (a builtin, say)."""
-        codes = _code_of(func)
+        holders = []
+        codes = _code_of(func, holders)
         if not codes:
             _warnings.warn(
                 f"Could not extract a code object for the object {func!r}",
@@ -452,6 +488,11 @@ class LineProfiler:
             if code not in self._codes:
                 self._codes[code] = {}
                 added += 1
+        for holder in holders:
+            owners = self._holders.setdefault(_rewrite.original(holder.__code__), [])
+            if not any(holder is known for known in owners):
+                owners.append(holder)
+        _shared.adopt(self, holders)
         if func not in self.functions:
             self.functions.append(func)
         if added:
