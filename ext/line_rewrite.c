@@ -70,15 +70,25 @@ static void tm_lr_settle(tm_tr_thread* t, const void* fr, tm_tr_code* e)
     tm_tr_enter(t, fr, e);
 }
 
+/* What both calls start with: the key's entry when it is recorded now, with this thread's
+ * state; NULL when the call has nothing to do. */
+static inline tm_tr_code* tm_lr_begin(PyObject* key, long* k, tm_tr_thread** t)
+{
+    if(TM_HOOK_UNLIKELY(!T.active || T.backend != TM_TR_REWRITE || T.calibrating)) return NULL;
+    *k            = PyLong_AsLong(key);
+    tm_tr_code* e = tm_lr_entry((uint32_t)(*k >> TM_LR_LINE_BITS));
+    if(TM_HOOK_UNLIKELY(!e || e->verdict != TM_HOOK_SELECT)) return NULL;
+    *t = tm_tr_thread_get();
+    return TM_HOOK_LIKELY(*t != NULL) ? e : NULL;
+}
+
 static PyObject* tm_lr_py_line(PyObject* self, PyObject* key)
 {
     (void)self;
-    if(TM_HOOK_UNLIKELY(!T.active || T.backend != TM_TR_REWRITE || T.calibrating)) Py_RETURN_NONE;
-    long        k = PyLong_AsLong(key);
-    tm_tr_code* e = tm_lr_entry((uint32_t)(k >> TM_LR_LINE_BITS));
-    if(TM_HOOK_UNLIKELY(!e || e->verdict != TM_HOOK_SELECT)) Py_RETURN_NONE;
-    tm_tr_thread* t = tm_tr_thread_get();
-    if(TM_HOOK_UNLIKELY(!t)) Py_RETURN_NONE;
+    long          k;
+    tm_tr_thread* t;
+    tm_tr_code*   e = tm_lr_begin(key, &k, &t);
+    if(!e) Py_RETURN_NONE;
     const void* fr = tm_lr_frame();
     if(TM_HOOK_UNLIKELY(t->depth == 0 || t->stack[t->depth - 1].id != fr ||
                         t->stack[t->depth - 1].entry != e))
@@ -93,12 +103,10 @@ static PyObject* tm_lr_py_line(PyObject* self, PyObject* key)
 static PyObject* tm_lr_py_leave(PyObject* self, PyObject* key)
 {
     (void)self;
-    if(TM_HOOK_UNLIKELY(!T.active || T.backend != TM_TR_REWRITE || T.calibrating)) Py_RETURN_NONE;
-    long        k = PyLong_AsLong(key);
-    tm_tr_code* e = tm_lr_entry((uint32_t)(k >> TM_LR_LINE_BITS));
-    if(TM_HOOK_UNLIKELY(!e || e->verdict != TM_HOOK_SELECT)) Py_RETURN_NONE;
-    tm_tr_thread* t = tm_tr_thread_get();
-    if(TM_HOOK_UNLIKELY(!t)) Py_RETURN_NONE;
+    long          k;
+    tm_tr_thread* t;
+    tm_tr_code*   e = tm_lr_begin(key, &k, &t);
+    if(!e) Py_RETURN_NONE;
     const void* fr = tm_lr_frame();
     size_t      d  = t->depth;
     while(d > 0 && t->stack[d - 1].id != fr) --d;

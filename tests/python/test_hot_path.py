@@ -47,10 +47,10 @@ def peak_growth(func=empty) -> int:
 LEGACY_HOOKS = sys.version_info < (3, 12)
 
 
-def interpreter_growth() -> int:
+def interpreter_growth(func=empty) -> int:
     """The growth the interpreter itself causes for a C profile hook: under cProfile before
     3.12 (frame objects for the hook), the bare growth from 3.12 on."""
-    bare = peak_growth()
+    bare = peak_growth(func)
     if not LEGACY_HOOKS:
         return bare
     import cProfile
@@ -58,7 +58,7 @@ def interpreter_growth() -> int:
     profile = cProfile.Profile()
     profile.enable()
     try:
-        return max(bare, peak_growth())
+        return max(bare, peak_growth(func))
     finally:
         profile.disable()
 
@@ -105,3 +105,29 @@ def test_tracer_line_events_create_no_objects():
 def test_marker_calls_create_no_objects():
     decorated = marker(["wall_clock"], key="hot-path-marker")(empty)
     assert peak_growth(decorated) == peak_growth(empty)
+
+
+def lines(n=3):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def test_line_profiler_lines_create_no_objects():
+    """The line profiler's events add nothing to a loop of calls of a profiled function but
+    the interpreter's own; exactly nothing with the rewrite backend (3.11: calls from the
+    rewritten bytecode, no hook that the interpreter hands frames to)."""
+    from timemory.line_profiler import LineProfiler, _rewrite
+
+    prof = LineProfiler(lines)
+    rewritten = lines.__code__ is not _rewrite.original(lines.__code__)
+    allowed = peak_growth(lines) if rewritten else interpreter_growth(lines)
+    prof.enable()
+    try:
+        profiled = peak_growth(lines)
+    finally:
+        prof.disable()
+    counted = prof.code_map[_rewrite.original(lines.__code__)]
+    assert sum(hits for hits, _ in counted.values()) == 4 * 200 * 9  # 9 line events a call
+    assert profiled <= allowed
