@@ -61,10 +61,14 @@ const char* tm__hwc_row_reason(int comp)
 
 /* ---- the groups --------------------------------------------------------------------------- */
 
+/* papi_array holds a fixed array of this many counters (the spec's array[8]); papi_vector
+ * holds the whole list */
+#define TM_PAPI_ARRAY_SIZE 8
+
 /* A registered group: what its read function checks (the list it was made for). */
 typedef struct tm_group {
-    const char* tag; /* tm__hwc_event_name(0) of its list: a new list has a new pointer */
-    int         n;
+    const char* tag;   /* tm__hwc_event_name(0) of its list: a new list has a new pointer */
+    int         n;     /* members: the list's events, papi_array's first TM_PAPI_ARRAY_SIZE */
     int         first; /* dense index of member 0 */
 } tm_group;
 
@@ -79,8 +83,16 @@ static int tm_group_read(void* ctx, int64_t* values)
 {
     const tm_group* g = ctx;
     if(TM_UNLIKELY(tm__hwc_event_name(0) != g->tag)) return TIMEMORY_EIO; /* list replaced */
-    int rc = tm__hwc_read(values);
-    return rc < 0 ? rc : 0;
+    if(TM_LIKELY(g->n == tm__hwc_nevents()))
+    {
+        int rc = tm__hwc_read(values);
+        return rc < 0 ? rc : 0;
+    }
+    int64_t all[TM_HWC_MAX_EVENTS]; /* papi_array of a longer list: its first events */
+    int     rc = tm__hwc_read(all);
+    if(rc < 0) return rc;
+    memcpy(values, all, (size_t)g->n * sizeof(int64_t));
+    return 0;
 }
 
 /* "perf::TASK-CLOCK" -> "perf_TASK_CLOCK" */
@@ -161,6 +173,14 @@ int tm__hwc_group(int comp, int* first)
         /* the members: papi_vector_perf_TASK_CLOCK, ... (papi_vector2_... after the list
          * changed), labelled with the event names (the METRIC of the group's table, result_group.c)
          */
+        if(comp == TIMEMORY_PAPI_ARRAY && n > TM_PAPI_ARRAY_SIZE)
+        {
+            tm__warn("papi_array: holds %d counters and papi_events lists %d: it records the "
+                     "first %d, from %s on only papi_vector does",
+                     TM_PAPI_ARRAY_SIZE, n, TM_PAPI_ARRAY_SIZE,
+                     tm__hwc_event_name(TM_PAPI_ARRAY_SIZE));
+            n = TM_PAPI_ARRAY_SIZE;
+        }
         char        prefix[32];
         char        names[TM_HWC_MAX_EVENTS][64];
         const char* pnames[TM_HWC_MAX_EVENTS];

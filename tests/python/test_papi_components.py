@@ -113,3 +113,22 @@ def test_avail_lists_them_with_their_backend(capsys):
 def test_standalone_class_refuses_rather_than_inventing_zeros():
     with pytest.raises(NotImplementedError, match="markers, the Profiler"):
         component.PapiVector().start()
+
+
+def _software_events():
+    from timemory import hardware_counters
+
+    return [e.symbol() for e in hardware_counters.events(available_only=True)
+            if "software event" in e.long_description()]  # fmt: skip
+
+
+@pytest.mark.skipif(len(_software_events()) < 9, reason="fewer than 9 countable events here")
+def test_papi_array_holds_eight_counters_papi_vector_all(run_python, tmp_path):
+    events = _software_events()[:9]
+    comps, data, out, err = _run(run_python, tmp_path, "papi_array", ",".join(events))
+    assert data["type"] == events[:8]
+    assert len(data["ranks"][0]["graph"][0]["entry"]["accum"]) == 8
+    assert err.count("papi_array: holds 8 counters and papi_events lists 9") == 1, err
+    assert f"from {events[8]} on only papi_vector does" in err
+    comps, data, out, err = _run(run_python, tmp_path, "papi_vector", ",".join(events))
+    assert data["type"] == events and "warning" not in err
