@@ -82,9 +82,14 @@ static inline tm_tr_code* tm_lr_begin(PyObject* key, long* k, tm_tr_thread** t)
     return TM_HOOK_LIKELY(*t != NULL) ? e : NULL;
 }
 
-static PyObject* tm_lr_py_line(PyObject* self, PyObject* key)
+/* Both are METH_FASTCALL: 3.11's specialised call of such a builtin (PRECALL_NO_KW_BUILTIN_FAST)
+ * does not count a level of recursion, as METH_O's does -- a program recursing up to its limit
+ * must not fail one level earlier because its lines are counted. */
+static PyObject* tm_lr_py_line(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
+    (void)nargs; /* one: the rewritten bytecode's call */
+    PyObject*     key = args[0];
     long          k;
     tm_tr_thread* t;
     tm_tr_code*   e = tm_lr_begin(key, &k, &t);
@@ -100,9 +105,11 @@ static PyObject* tm_lr_py_line(PyObject* self, PyObject* key)
     Py_RETURN_NONE;
 }
 
-static PyObject* tm_lr_py_leave(PyObject* self, PyObject* key)
+static PyObject* tm_lr_py_leave(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
+    (void)nargs;
+    PyObject*     key = args[0];
     long          k;
     tm_tr_thread* t;
     tm_tr_code*   e = tm_lr_begin(key, &k, &t);
@@ -168,10 +175,10 @@ static PyObject* tm_lr_py_rewrite(PyObject* self, PyObject* flag)
 }
 
 static PyMethodDef tm_lr_methods[] = {
-    { "line_profiler_line", tm_lr_py_line, METH_O,
+    { "line_profiler_line", (PyCFunction)(void (*)(void))tm_lr_py_line, METH_FASTCALL,
       "line_profiler_line(key)\n--\n\nCalled by rewritten bytecode as a line starts "
       "(key: code id << 20 | line number)." },
-    { "line_profiler_leave", tm_lr_py_leave, METH_O,
+    { "line_profiler_leave", (PyCFunction)(void (*)(void))tm_lr_py_leave, METH_FASTCALL,
       "line_profiler_leave(key)\n--\n\nCalled by rewritten bytecode before a return or a yield "
       "(key as line_profiler_line's)." },
     { "line_profiler_code_id", tm_lr_py_code_id, METH_O,

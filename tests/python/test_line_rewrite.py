@@ -7,6 +7,7 @@ backend for what cannot run rewritten (closures, extra components)."""
 
 import gc
 import importlib
+import json
 import sys
 import time
 
@@ -137,6 +138,14 @@ def runcoro(n):
     return asyncio.run(coro(n))
 
 
+def oneliner(x): return x * 2
+
+
+def formatted(obj):
+    return ("<%s with id=%s>"
+            % (type(obj).__name__, id(obj)))
+
+
 def matchy(v):
     match v:
         case 1:
@@ -152,9 +161,10 @@ def matchy(v):
 CALLS = [(loops, (60,)), (excs, (6,)), (multiline, (5, 3)), (multiline, (2, 7)),
          (boolops, (1, 0)), (boolops, (0, 1)), (boolops, (1, 1)), (usegen, (5,)),
          (catcher, (6,)), (recurse, (5,)), (runcoro, (3,)), (matchy, (1,)),
-         (matchy, ([1, 2],)), (matchy, ({"k": 3},)), (matchy, (9,))]
+         (matchy, ([1, 2],)), (matchy, ({"k": 3},)), (matchy, (9,)), (oneliner, (2,)),
+         (formatted, (3,))]
 FUNCS = [loops, excs, multiline, boolops, gen, usegen, raiser, catcher, recurse, coro,
-         runcoro, matchy]
+         runcoro, matchy, oneliner, formatted]
 '''
 
 
@@ -276,3 +286,41 @@ def test_calls_made_before_enable_are_counted_and_the_hooks_are_inert_when_off()
     got = {ln - first: h for ln, (h, _) in prof.code_map[_code(stepper)].items()}
     assert got == {1: 3, 2: 2}
     assert lib.TracerSession._is_active() is False
+
+
+SUITES = '''
+import importlib, io, json, sys, unittest
+import timemory
+from timemory.line_profiler import LineProfiler
+from timemory.line_profiler.line_profiler import _shared
+timemory.settings.auto_output = False
+prof = LineProfiler()
+for name in sys.argv[1].split(","):
+    prof.add_module(importlib.import_module(name))
+suite = unittest.defaultTestLoader.loadTestsFromNames(sys.argv[2].split(","))
+with prof:
+    result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
+hits = {f"{c.co_filename}:{c.co_name}:{n}": line[0]
+        for c, lines in prof.code_map.items() for n, line in lines.items()}
+print(json.dumps([len(_shared.functions.held), result.testsRun,
+                  len(result.failures) + len(result.errors), hits]))
+'''
+
+
+def test_stdlib_suites_run_rewritten_with_the_traced_hits(run_python):
+    """The standard library's own tests of textwrap, difflib, json and shlex pass with every
+    function of those modules rewritten, and count what the traced backend counts."""
+    pytest.importorskip("test.test_textwrap")
+    modules = "textwrap,difflib,json.decoder,json.encoder,json.scanner,shlex"
+    suites = "test.test_textwrap,test.test_difflib,test.test_json,test.test_shlex"
+    found = {}
+    for backend in ("auto", "trace"):
+        env = {"TIMEMORY_LINE_PROFILER_BACKEND": backend, "PYTHONHASHSEED": "0"}
+        out = run_python(SUITES, modules, suites, env=env, check=True).stdout
+        found[backend] = json.loads(out.splitlines()[-1])
+    (rewritten, run, failed, hits), (untouched, run2, failed2, traced) = (
+        found["auto"], found["trace"])  # fmt: skip
+    assert rewritten > 80 and untouched == 0
+    assert run == run2 > 300 and failed == failed2 == 0
+    assert len(hits) > 800
+    assert hits == traced

@@ -9,6 +9,7 @@ where CPython's tracing would report a line, the rewritten code calls
 keeps its specialised instructions.
 
 Where a line event is due follows CPython 3.11's tracing rule: an instruction reports its line
+when it is the first of the function's body (after ``RESUME 0``, even on the ``def`` line),
 when it is reached from an instruction of another line, or by a jump backwards (not the
 ``SEND`` of ``await``/``yield from``), or as an exception handler. Fall-through and jumps into
 one instruction can differ; then the jumps that report enter before the call and the others
@@ -222,8 +223,8 @@ def _instrument(code, code_id):
                 out += _call(leave_hook, leave_key, line if line is not None else lineno)
             if line is not None:
                 lineno = line
-        if isinstance(item, Instr):
-            previous = item
+        if isinstance(item, Instr) and id(item) in body:
+            previous = item  # None at the body's start: its first line always reports
         out.append(item)
     for item in items:
         if isinstance(item, Instr) and isinstance(item.arg, Label):
