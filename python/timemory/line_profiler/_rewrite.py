@@ -103,8 +103,16 @@ class Functions:
                 self.held[func] = (code, _weakref.WeakSet((prof,)))
 
     def all_rewritten(self, funcs):
-        """Whether every one of funcs runs its rewritten code (rewriting on: reason())."""
-        return not reason() and all(func in self.held for func in funcs)
+        """Whether every one of funcs runs its rewritten code (rewriting on: reason()). One
+        whose code was replaced by an equal one (a reload that updates functions in place,
+        IPython's autoreload) runs the rewritten code again."""
+        if reason() or not all(func in self.held for func in funcs):
+            return False
+        for func in funcs:
+            code = self.held[func][0]
+            if func.__code__ is not _cache.get(code) and func.__code__ == code:
+                func.__code__ = _cache[code]
+        return True
 
     def restore(self, funcs):
         """funcs run their original code again."""
