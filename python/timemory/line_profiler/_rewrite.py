@@ -15,7 +15,8 @@ when it is reached from an instruction of another line, or by a jump backwards (
 one instruction can differ; then the jumps that report enter before the call and the others
 after it (a ``JUMP_FORWARD`` takes the fall-through past the call when only jumps report).
 
-The bytecode is read and written with the ``bytecode`` package (PyPI; installed on 3.11).
+The bytecode is read and written with the ``bytecode`` package (PyPI, 0.19+; a dependency on
+3.11). If it cannot rewrite a function (it raises), that function keeps the traced backend.
 """
 
 import os as _os
