@@ -70,12 +70,31 @@ static void tm_lr_settle(tm_tr_thread* t, const void* fr, tm_tr_code* e)
     tm_tr_enter(t, fr, e);
 }
 
+/* None, or the TypeError of a call that rewritten bytecode would not make (one int key). */
+static PyObject* tm_lr_done(Py_ssize_t nargs)
+{
+    if(TM_HOOK_UNLIKELY(nargs != 1))
+    {
+        PyErr_Format(PyExc_TypeError, "takes one key (code id << 20 | line number), %zd given",
+                     nargs);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 /* What both calls start with: the key's entry when it is recorded now, with this thread's
  * state; NULL when the call has nothing to do. */
-static inline tm_tr_code* tm_lr_begin(PyObject* key, long* k, tm_tr_thread** t)
+static inline tm_tr_code* tm_lr_begin(PyObject* const* args, Py_ssize_t nargs, long* k,
+                                      tm_tr_thread** t)
 {
+    if(TM_HOOK_UNLIKELY(nargs != 1 || !PyLong_CheckExact(args[0]))) return NULL;
     if(TM_HOOK_UNLIKELY(!T.active || T.backend != TM_TR_REWRITE || T.calibrating)) return NULL;
-    *k            = PyLong_AsLong(key);
+    *k = PyLong_AsLong(args[0]);
+    if(TM_HOOK_UNLIKELY(*k < 0))
+    {
+        PyErr_Clear(); /* not a key (too large: OverflowError): ignored */
+        return NULL;
+    }
     tm_tr_code* e = tm_lr_entry((uint32_t)(*k >> TM_LR_LINE_BITS));
     if(TM_HOOK_UNLIKELY(!e || e->verdict != TM_HOOK_SELECT)) return NULL;
     *t = tm_tr_thread_get();
@@ -88,12 +107,10 @@ static inline tm_tr_code* tm_lr_begin(PyObject* key, long* k, tm_tr_thread** t)
 static PyObject* tm_lr_py_line(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    (void)nargs; /* one: the rewritten bytecode's call */
-    PyObject*     key = args[0];
     long          k;
     tm_tr_thread* t;
-    tm_tr_code*   e = tm_lr_begin(key, &k, &t);
-    if(!e) Py_RETURN_NONE;
+    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t);
+    if(!e) return tm_lr_done(nargs);
     const void* fr = tm_lr_frame();
     if(TM_HOOK_UNLIKELY(t->depth == 0 || t->stack[t->depth - 1].id != fr ||
                         t->stack[t->depth - 1].entry != e))
@@ -108,12 +125,10 @@ static PyObject* tm_lr_py_line(PyObject* self, PyObject* const* args, Py_ssize_t
 static PyObject* tm_lr_py_leave(PyObject* self, PyObject* const* args, Py_ssize_t nargs)
 {
     (void)self;
-    (void)nargs;
-    PyObject*     key = args[0];
     long          k;
     tm_tr_thread* t;
-    tm_tr_code*   e = tm_lr_begin(key, &k, &t);
-    if(!e) Py_RETURN_NONE;
+    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t);
+    if(!e) return tm_lr_done(nargs);
     const void* fr = tm_lr_frame();
     size_t      d  = t->depth;
     while(d > 0 && t->stack[d - 1].id != fr) --d;

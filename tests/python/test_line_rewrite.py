@@ -345,3 +345,13 @@ def test_a_function_given_an_equal_code_again_runs_rewritten():
         reloaded(1)
     assert reloaded.__code__ is not _code(reloaded)
     assert prof.code_map[original] == {original.co_firstlineno + 1: (1, pytest.approx(0, abs=1e7))}
+
+
+def test_the_calls_of_rewritten_code_refuse_other_calls():
+    with pytest.raises(TypeError, match="takes one key"):
+        lib.line_profiler_line()
+    with pytest.raises(TypeError, match="takes one key"):
+        lib.line_profiler_leave(1, 2)
+    for key in (-1, 1 << 80, "x", (1 << 40) | 7):  # not keys, or unknown code ids: ignored
+        assert lib.line_profiler_line(key) is None
+        assert lib.line_profiler_leave(key) is None
