@@ -83,9 +83,9 @@ static PyObject* tm_lr_done(Py_ssize_t nargs)
 }
 
 /* What both calls start with: the key's entry when it is recorded now, with this thread's
- * state; NULL when the call has nothing to do. */
+ * state and the calling frame; NULL when the call has nothing to do. */
 static inline tm_tr_code* tm_lr_begin(PyObject* const* args, Py_ssize_t nargs, long* k,
-                                      tm_tr_thread** t)
+                                      tm_tr_thread** t, const void** fr)
 {
     if(TM_HOOK_UNLIKELY(nargs != 1 || !PyLong_CheckExact(args[0]))) return NULL;
     if(TM_HOOK_UNLIKELY(!T.active || T.backend != TM_TR_REWRITE || T.calibrating)) return NULL;
@@ -98,7 +98,9 @@ static inline tm_tr_code* tm_lr_begin(PyObject* const* args, Py_ssize_t nargs, l
     tm_tr_code* e = tm_lr_entry((uint32_t)(*k >> TM_LR_LINE_BITS));
     if(TM_HOOK_UNLIKELY(!e || e->verdict != TM_HOOK_SELECT)) return NULL;
     *t = tm_tr_thread_get();
-    return TM_HOOK_LIKELY(*t != NULL) ? e : NULL;
+    if(TM_HOOK_UNLIKELY(*t == NULL)) return NULL;
+    *fr = tm_lr_frame();
+    return e;
 }
 
 /* Both are METH_FASTCALL: 3.11's specialised call of such a builtin (PRECALL_NO_KW_BUILTIN_FAST)
@@ -109,9 +111,9 @@ static PyObject* tm_lr_py_line(PyObject* self, PyObject* const* args, Py_ssize_t
     (void)self;
     long          k;
     tm_tr_thread* t;
-    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t);
+    const void*   fr;
+    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t, &fr);
     if(!e) return tm_lr_done(nargs);
-    const void* fr = tm_lr_frame();
     if(TM_HOOK_UNLIKELY(t->depth == 0 || t->stack[t->depth - 1].id != fr ||
                         t->stack[t->depth - 1].entry != e))
     {
@@ -127,10 +129,10 @@ static PyObject* tm_lr_py_leave(PyObject* self, PyObject* const* args, Py_ssize_
     (void)self;
     long          k;
     tm_tr_thread* t;
-    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t);
+    const void*   fr;
+    tm_tr_code*   e = tm_lr_begin(args, nargs, &k, &t, &fr);
     if(!e) return tm_lr_done(nargs);
-    const void* fr = tm_lr_frame();
-    size_t      d  = t->depth;
+    size_t d = t->depth;
     while(d > 0 && t->stack[d - 1].id != fr) --d;
     if(d == 0 || t->stack[d - 1].entry != e) Py_RETURN_NONE; /* entered before the start */
     while(t->depth >= d) tm_tr_exit(t);

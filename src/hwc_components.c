@@ -61,6 +61,23 @@ const char* tm__hwc_row_reason(int comp)
 
 /* ---- the groups --------------------------------------------------------------------------- */
 
+int tm__hwc_register_group(int comp, const char* name, int n, const char* const* names,
+                           const char* const* labels, timemory_component_read_fn read, void* ctx)
+{
+    timemory_component_spec spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.name          = name;
+    spec.description   = tm__components[comp].description;
+    spec.flags         = TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS;
+    spec.nmembers      = n;
+    spec.member_names  = names;
+    spec.member_labels = labels;
+    spec.read          = read;
+    spec.context       = ctx;
+    int id             = tm__component_register_owned(&spec, comp);
+    return id < 0 ? -1 : tm__comp_index(id);
+}
+
 /* papi_array holds a fixed array of this many counters (the spec's array[8]); papi_vector
  * holds the whole list */
 #define TM_PAPI_ARRAY_SIZE 8
@@ -213,26 +230,14 @@ int tm__hwc_group(int comp, int* first)
         }
         made->tag = tm_conf_tag;
         made->n   = n;
-        timemory_component_spec spec;
-        memset(&spec, 0, sizeof(spec));
-        spec.name          = prefix;
-        spec.description   = comp == TIMEMORY_PAPI_VECTOR
-                                 ? "Dynamically allocated array of PAPI HW counters"
-                                 : "Fixed-size array of PAPI HW counters";
-        spec.flags         = TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS;
-        spec.nmembers      = n;
-        spec.member_names  = pnames;
-        spec.member_labels = plabels;
-        spec.read          = tm_group_read;
-        spec.context       = made;
-        int id             = tm__component_register_owned(&spec, comp);
-        if(id < 0)
+        int first = tm__hwc_register_group(comp, prefix, n, pnames, plabels, tm_group_read, made);
+        if(first < 0)
         {
             free(made);
             pthread_mutex_unlock(&tm_group_lock);
             return 0;
         }
-        made->first     = tm__comp_index(id);
+        made->first     = first;
         tm_groups[slot] = made; /* a replaced group stays: its members exist */
         g               = made;
     }

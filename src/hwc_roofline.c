@@ -268,24 +268,14 @@ int tm__roofline_group(int comp, int* first)
         made->tag  = fake ? NULL : tm__hwc_event_name(0);
         made->nfp  = nfp;
         made->nev  = nev;
-        timemory_component_spec spec;
-        memset(&spec, 0, sizeof(spec));
-        spec.name          = prefix;
-        spec.description   = tm__components[comp].description;
-        spec.flags         = TIMEMORY_CFLAG_INTEGER | TIMEMORY_CFLAG_NO_UNITS;
-        spec.nmembers      = m;
-        spec.member_names  = pnames;
-        spec.member_labels = plabels;
-        spec.read          = tm_roof_read;
-        spec.context       = made;
-        int id             = tm__component_register_owned(&spec, comp);
-        if(id < 0)
+        int first  = tm__hwc_register_group(comp, prefix, m, pnames, plabels, tm_roof_read, made);
+        if(first < 0)
         {
             free(made);
             pthread_mutex_unlock(&tm_roof_lock);
             return 0;
         }
-        tm_roof_first[slot][ai]  = tm__comp_index(id);
+        tm_roof_first[slot][ai]  = first;
         tm_roof_groups[slot][ai] = made; /* a replaced group stays: its members exist */
         g                        = made;
     }

@@ -188,6 +188,10 @@ int tm__component_owner(int comp);
 bool        tm__hwc_row(int comp);
 const char* tm__hwc_row_reason(int comp);
 int         tm__hwc_group(int comp, int* first);
+/* The group a hardware-counter row stands for, registered: n integer members (names, labels)
+ * under the row's description, read by read(ctx). The dense index of member 0, or -1. */
+int tm__hwc_register_group(int comp, const char* name, int n, const char* const* names,
+                           const char* const* labels, timemory_component_read_fn read, void* ctx);
 /* cpu_roofline_* (hwc_roofline.c): the reason in the current mode, the group, the files' label
  * (NULL before the group), whether the mode is ai. The test reader makes the rows available and
  * fills values[0] (wall ns) and the mode's counts (n in all); returns 0 or a negative error. */

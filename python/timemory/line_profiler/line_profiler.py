@@ -177,16 +177,13 @@ class _SharedTracer:
         """Whether the selected codes run rewritten (the rewrite backend): when every
         function holding them does and wall_clock is the only component; else (the tracer's
         hooks) those functions run their original code again."""
-        holders = [h for code in codes for h in self._holders_of(profilers, code)]
-        if mask == 1 << _WALL_CLOCK and all(self._holders_of(profilers, c) for c in codes):
-            if self.functions.all_rewritten(holders):
-                return True
+        per_code = [[h for prof in profilers for h in prof._holders.get(code, ())]
+                    for code in codes]  # fmt: skip
+        holders = [h for found in per_code for h in found]
+        if mask == 1 << _WALL_CLOCK and all(per_code) and self.functions.all_rewritten(holders):
+            return True
         self.functions.restore(holders)
         return False
-
-    @staticmethod
-    def _holders_of(profilers, code):
-        return [h for prof in profilers for h in prof._holders.get(code, ())]
 
     @staticmethod
     def _stop():
