@@ -273,15 +273,16 @@ import time
 
 
 def leaf():
-    time.sleep(0.06)
+    time.sleep(0.12)
 
 
-def calls_leaf():  # inclusive ~0.06 s, self ~0
+def calls_leaf():  # inclusive ~0.13 s, self ~0.01 s (well above often's few microseconds)
+    time.sleep(0.01)
     leaf()
 
 
-def sleeps_itself():  # inclusive = self ~0.03 s
-    time.sleep(0.03)
+def sleeps_itself():  # inclusive = self ~0.05 s
+    time.sleep(0.05)
 
 
 def often():  # 3 calls, short
