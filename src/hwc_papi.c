@@ -20,6 +20,7 @@
 
 #define TM_PAPI_OK                0
 #define TM_PAPI_NULL              -1
+#define TM_PAPI_EISRUN            -10 /* PAPI_EISRUN: the thread already counts a set */
 #define TM_PAPI_PRESET_MASK       ((int)0x80000000u)
 #define TM_PAPI_NATIVE_MASK       0x40000000
 #define TM_PAPI_ENUM_EVENTS       0
@@ -187,8 +188,25 @@ const char* tm__hwc_papi_reason(void)
     return tm_papi_status == 0 ? NULL : tm_papi_why;
 }
 
+void tm__hwc_papi_thread_register(void)
+{
+    if(tm__settings.papi_threading && tm_papi.PAPI_register_thread) tm_papi.PAPI_register_thread();
+}
+
+void tm__hwc_papi_thread_unregister(void)
+{
+    if(tm__settings.papi_threading && tm_papi.PAPI_unregister_thread)
+        tm_papi.PAPI_unregister_thread();
+}
+
 int tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len)
 {
+    /* with thread support, PAPI 7 dereferences the calling thread's record in name lookups */
+    if(!tm__hwc_papi_thread_ready())
+    {
+        snprintf(why, (size_t)len, "out of memory");
+        return TIMEMORY_ENOMEM;
+    }
     int code = 0, rc = tm_papi.PAPI_event_name_to_code(name, &code);
     if(rc != TM_PAPI_OK)
     {
@@ -238,17 +256,23 @@ static int tm_papi_fill(int* set, const tm__hwc_event* evs, int n, bool multiple
 
 int tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len)
 {
+    if(!tm__hwc_papi_thread_ready())
+    {
+        snprintf(why, (size_t)len, "out of memory");
+        return TIMEMORY_ENOMEM;
+    }
     int set = TM_PAPI_NULL, rc = tm_papi_fill(&set, ev, 1, false, why, len);
     if(rc == TM_PAPI_OK)
     {
         long long value = 0;
         rc              = tm_papi.PAPI_start(set);
+        if(rc == TM_PAPI_EISRUN && tm__hwc_papi_pause_running()) rc = tm_papi.PAPI_start(set);
         if(rc == TM_PAPI_OK)
             tm_papi.PAPI_stop(set, &value);
         else
             snprintf(why, (size_t)len, "PAPI_start: %s", tm_papi_err(rc));
     }
-    if(set != TM_PAPI_NULL) tm__hwc_papi_close(&set, false);
+    if(set != TM_PAPI_NULL) tm__hwc_papi_close(&set);
     return rc == TM_PAPI_OK ? 0 : TIMEMORY_EUNAVAILABLE;
 }
 
@@ -266,7 +290,6 @@ static void tm_papi_on_overflow(int set, void* address, long long vector, void* 
 int tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
                       uint64_t* overflow_counter)
 {
-    if(tm__settings.papi_threading) tm_papi.PAPI_register_thread();
     *set   = TM_PAPI_NULL;
     int rc = tm_papi_fill(set, evs, n, multiplex, NULL, 0);
     if(rc == TM_PAPI_OK && overflow > 0 && n > 0)
@@ -277,7 +300,7 @@ int tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overf
     if(rc == TM_PAPI_OK) rc = tm_papi.PAPI_start(*set);
     if(rc != TM_PAPI_OK)
     {
-        if(*set != TM_PAPI_NULL) tm__hwc_papi_close(set, false);
+        if(*set != TM_PAPI_NULL) tm__hwc_papi_close(set);
         return TIMEMORY_EUNAVAILABLE;
     }
     return 0;
@@ -290,7 +313,7 @@ int tm__hwc_papi_read(int set, int n, long long* buf, int64_t* values)
     return n;
 }
 
-void tm__hwc_papi_close(int* set, bool unregister)
+void tm__hwc_papi_close(int* set)
 {
     if(*set != TM_PAPI_NULL)
     {
@@ -300,7 +323,6 @@ void tm__hwc_papi_close(int* set, bool unregister)
         tm_papi.PAPI_destroy_eventset(set);
         *set = TM_PAPI_NULL;
     }
-    if(unregister && tm__settings.papi_threading) tm_papi.PAPI_unregister_thread();
 }
 
 static int tm_papi_list_one(int code, tm_papi_event_info* info,
@@ -328,6 +350,7 @@ int tm__hwc_papi_list(void (*fn)(void* arg, const char* name, const char* descri
 {
     pthread_once(&tm_papi_once, tm_papi_load_once);
     if(!tm_papi.PAPI_enum_event || !tm_papi.PAPI_is_initialized()) return 0;
+    if(!tm__hwc_papi_thread_ready()) return 0;
     tm_papi_event_info* info = calloc(1, sizeof(*info));
     if(!info) return 0;
     int count = 0;

@@ -41,13 +41,16 @@ typedef struct tm_hwc_thread {
     int                   status; /* 0, or the error of opening cfg */
     bool                  open;
     bool                  registered;
-    bool                  papi_forked; /* a fork child cannot reuse PAPI's event sets */
+    bool                  papi_forked;     /* a fork child cannot reuse PAPI's event sets */
+    bool                  papi_registered; /* PAPI_register_thread done for this thread */
     int                   backend;
     int                   n;
     bool                  multiplex;
     tm__hwc_perf_set      perf;
     int                   papi_set;
     uint64_t              overflows;
+    const tm_hwc_config*  paused_cfg; /* the list whose counts papi_base holds, or NULL */
+    int64_t               papi_base[TM_HWC_MAX_EVENTS];
     struct tm_hwc_thread* prev;
     struct tm_hwc_thread* next;
     union {
@@ -64,17 +67,23 @@ static pthread_mutex_t              tm_hwc_threads_lock = PTHREAD_MUTEX_INITIALI
 static pthread_key_t                tm_hwc_key;
 static pthread_once_t               tm_hwc_once = PTHREAD_ONCE_INIT;
 
-static void tm_hwc_close(tm_hwc_thread* t, bool unregister_papi)
+static void tm_hwc_close(tm_hwc_thread* t)
 {
     if(t->open)
     {
         if(t->backend == TM_HWC_PERF)
             tm__hwc_perf_close(&t->perf);
         else if(t->backend == TM_HWC_PAPI && !t->papi_forked)
-            tm__hwc_papi_close(&t->papi_set, unregister_papi);
+            tm__hwc_papi_close(&t->papi_set);
     }
     t->open = false;
     t->cfg  = NULL;
+}
+
+static void tm_hwc_papi_unregister(tm_hwc_thread* t)
+{
+    if(t->papi_registered && !t->papi_forked) tm__hwc_papi_thread_unregister();
+    t->papi_registered = false;
 }
 
 static void tm_hwc_unregister(tm_hwc_thread* t)
@@ -92,7 +101,8 @@ static void tm_hwc_unregister(tm_hwc_thread* t)
 static void tm_hwc_thread_exit(void* arg)
 {
     tm_hwc_thread* t = arg;
-    tm_hwc_close(t, true);
+    tm_hwc_close(t);
+    tm_hwc_papi_unregister(t);
     tm_hwc_unregister(t);
     if(tm_hwc_me == t) tm_hwc_me = NULL;
     free(t);
@@ -116,8 +126,8 @@ static void tm_hwc_fork_child(void)
     for(tm_hwc_thread *t = tm_hwc_threads, *next = NULL; t; t = next)
     {
         next = t->next;
-        if(t->open && t->backend == TM_HWC_PAPI) t->papi_forked = true;
-        tm_hwc_close(t, false);
+        if((t->open && t->backend == TM_HWC_PAPI) || t->papi_registered) t->papi_forked = true;
+        tm_hwc_close(t);
         if(t != self) free(t); /* its thread is not in the child */
     }
     tm_hwc_threads = self;
@@ -134,7 +144,8 @@ static void tm_hwc_init_once(void)
 /* The slow path of a read: this thread opens cfg (once per cfg, failed or not). */
 static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
 {
-    tm_hwc_close(t, false);
+    tm_hwc_close(t);
+    if(t->paused_cfg != cfg) t->paused_cfg = NULL; /* another list: its counts start at 0 */
     t->cfg    = cfg;
     t->status = 0;
     if(!cfg || cfg->n == 0) return 0;
@@ -150,8 +161,12 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
     if(cfg->backend == TM_HWC_PERF)
         rc = tm__hwc_perf_open(cfg->ev, cfg->n, cfg->multiplex, &t->perf);
     else
+    {
+        if(!t->papi_registered) tm__hwc_papi_thread_register();
+        t->papi_registered = true;
         rc = tm__hwc_papi_open(cfg->ev, cfg->n, cfg->multiplex, cfg->overflow, &t->papi_set,
                                &t->overflows);
+    }
     if(rc != 0)
     {
         /* perf: -errno (out of file descriptors, ...); PAPI: a TIMEMORY_* code */
@@ -199,7 +214,7 @@ int tm__hwc_read(int64_t* values)
     {
         if(!cfg || cfg->n == 0)
         {
-            if(t && t->open) tm_hwc_close(t, false); /* the list was emptied */
+            if(t && t->open) tm_hwc_close(t); /* the list was emptied */
             return 0;
         }
         if(!t && !(t = tm_hwc_thread_new())) return TIMEMORY_ENOMEM;
@@ -211,14 +226,42 @@ int tm__hwc_read(int64_t* values)
         if(!t->open) return t->status < 0 ? t->status : 0;
     }
     if(t->backend == TM_HWC_PERF) return tm__hwc_perf_read(&t->perf, t->buf.perf, values);
-    return tm__hwc_papi_read(t->papi_set, t->n, t->buf.papi, values);
+    int rc = tm__hwc_papi_read(t->papi_set, t->n, t->buf.papi, values);
+    if(TM_UNLIKELY(t->paused_cfg != NULL) && rc > 0)
+        for(int i = 0; i < t->n; ++i) values[i] += t->papi_base[i];
+    return rc;
+}
+
+bool tm__hwc_papi_pause_running(void)
+{
+    tm_hwc_thread* t = tm_hwc_me;
+    if(!t || !t->open || t->backend != TM_HWC_PAPI || t->papi_forked) return false;
+    int64_t now[TM_HWC_MAX_EVENTS];
+    if(tm__hwc_read(now) != t->n) return false;
+    memcpy(t->papi_base, now, (size_t)t->n * sizeof(int64_t));
+    t->paused_cfg = t->cfg;
+    tm_hwc_close(t); /* reopened at this thread's next read */
+    return true;
 }
 
 void tm__hwc_thread_stop(void)
 {
     if(!tm_hwc_me) return;
-    tm_hwc_close(tm_hwc_me, true);
+    tm_hwc_close(tm_hwc_me);
+    tm_hwc_papi_unregister(tm_hwc_me);
     tm_hwc_me->status = 0;
+}
+
+bool tm__hwc_papi_thread_ready(void)
+{
+    tm_hwc_thread* t = tm_hwc_me;
+    if(!t && !(t = tm_hwc_thread_new())) return false;
+    if(!t->papi_registered && !t->papi_forked)
+    {
+        tm__hwc_papi_thread_register();
+        t->papi_registered = true;
+    }
+    return true;
 }
 
 uint64_t tm__hwc_overflows(void)

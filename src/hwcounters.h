@@ -43,6 +43,11 @@ const char* tm__hwc_unavailable_reason(void);
 int tm__hwc_read(int64_t* values);
 /* Closes this thread's counters (done by itself at thread exit; a forked child reopens). */
 void tm__hwc_thread_stop(void);
+/* PAPI runs one event set per thread at a time, so a probe on a thread whose set is counting
+ * fails (PAPI_EISRUN): this stops that set, keeping its counts so far; they are added to its
+ * reads when it reopens the same list (a configure that failed), so a region open across the
+ * probe still measures exactly. Returns whether a set was stopped (the probe may retry). */
+bool tm__hwc_papi_pause_running(void);
 /* PAPI overflows seen by this thread (settings.papi_overflow > 0 with PAPI). */
 uint64_t tm__hwc_overflows(void);
 
@@ -99,7 +104,14 @@ int         tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len);
 int  tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
                        uint64_t* overflow_counter);
 int  tm__hwc_papi_read(int set, int n, long long* buf, int64_t* values);
-void tm__hwc_papi_close(int* set, bool unregister);
+void tm__hwc_papi_close(int* set);
+/* PAPI_register_thread / PAPI_unregister_thread where settings.papi_threading is on. */
+void tm__hwc_papi_thread_register(void);
+void tm__hwc_papi_thread_unregister(void);
+/* For the PAPI backend, from hwcounters.c: registers the calling thread with PAPI once (PAPI
+ * 7 with thread support crashes looking an event up on an unregistered thread); it is
+ * unregistered when the thread exits. false when out of memory. */
+bool tm__hwc_papi_thread_ready(void);
 /* Calls fn for every PAPI preset and native event of an enabled component; count returned.
  * available: PAPI says it exists here and it could be added and started. */
 int tm__hwc_papi_list(void (*fn)(void* arg, const char* name, const char* description,

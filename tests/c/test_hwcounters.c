@@ -345,6 +345,30 @@ TM_TEST(hwc_fork_child_counts_its_own)
     tm__hwc_set_backend("auto");
 }
 
+/* Whether the engine's list says PAPI can count name here. */
+static bool tm_hwc_test_papi_lists(const char* name)
+{
+    int                      n    = timemory_hwcounters_list(NULL, 0);
+    timemory_hwcounter_info* list = n > 0 ? calloc((size_t)n, sizeof(*list)) : NULL;
+    bool                     yes  = false;
+    if(list) n = timemory_hwcounters_list(list, n);
+    for(int i = 0; list && i < n; ++i)
+        if(strcmp(list[i].name, name) == 0 && strcmp(list[i].backend, "papi") == 0)
+            yes = list[i].available;
+    free(list);
+    return yes;
+}
+
+/* configures one PAPI event and reads it on a new thread: *arg = what the read returned */
+static void* tm_hwc_test_configure_main(void* arg)
+{
+    int64_t v[1];
+    int     n  = tm__hwc_configure("perf::TASK-CLOCK", false);
+    *(int*)arg = n == 1 ? tm__hwc_read(v) : n;
+    tm__hwc_thread_stop();
+    return NULL;
+}
+
 TM_TEST(hwc_papi_backend)
 {
     size_t offsets[6];
@@ -372,6 +396,28 @@ TM_TEST(hwc_papi_backend)
             CHECK_INT(tm__hwc_read(b), 2);
             CHECK(b[0] > a[0]);
             CHECK(b[1] - a[1] >= 200);
+            /* PAPI counts one set per thread: a probe on this counting thread (a configure
+             * that fails, the event list) stops it and keeps its counts, so they go on */
+            tm_capture quiet;
+            tm_capture_begin(&quiet, 2);
+            CHECK_INT(tm__hwc_configure("perf::TASK-CLOCK,no-such-papi-event", true),
+                      TIMEMORY_EUNKNOWN);
+            free(tm_capture_end(&quiet));
+            int64_t c[2];
+            CHECK_INT(tm__hwc_read(c), 2);
+            CHECK(c[0] >= b[0] && c[1] >= b[1]);
+            CHECK(tm_hwc_test_papi_lists("perf::PAGE-FAULTS")); /* available while counting */
+            tm_hwc_test_work(256);
+            int64_t d[2];
+            CHECK_INT(tm__hwc_read(d), 2);
+            CHECK(d[0] > c[0] && d[1] - c[1] >= 200);
+            /* a thread whose first PAPI call is a configure (PAPI 7 looked up its
+             * unregistered thread record and crashed) */
+            pthread_t thread;
+            int       counted = -1;
+            CHECK_INT(pthread_create(&thread, NULL, tm_hwc_test_configure_main, &counted), 0);
+            pthread_join(thread, NULL);
+            CHECK_INT(counted, 1);
         }
     }
     else
