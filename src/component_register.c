@@ -39,6 +39,7 @@ void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2])
     {
         const tm_runtime_source* src = &tm_sources[row->source_index];
         int                      rc  = src->read(src->context, rt->values);
+        rt->failed                   = rc < 0;
         if(TM_UNLIKELY(rc < 0))
         {
             memset(rt->values, 0, (size_t)src->nmembers * sizeof(int64_t));
@@ -47,7 +48,7 @@ void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2])
         rt->source = row->source_index;
     }
     out[0] = rt->values[row->member];
-    out[1] = 0;
+    out[1] = TM_UNLIKELY(rt->failed) ? TM__SAMPLE_FAILED : 0;
 }
 
 int timemory_component_source(int id, int* first, int* nmembers)

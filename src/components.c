@@ -344,6 +344,7 @@ static inline __attribute__((always_inline)) void tm_record_words(const uint64_t
     tm_read_sources(&smp, reads);
     tm__runtime_sample rt;
     rt.source = -1;
+    rt.failed = false;
     int i     = 0;
     for(int w = 0; w < nwords; ++w)
         for(uint64_t s = bits[w]; s; s &= s - 1, ++i)
@@ -662,9 +663,10 @@ int timemory_component_record(int id, int64_t raw[2])
     int64_t  one[1][2];
     tm__cset set = tm__cset_one(id);
     tm__record_set(&set, one);
-    raw[0] = one[0][0];
-    raw[1] = one[0][1];
-    return TIMEMORY_OK;
+    bool failed = one[0][1] == TM__SAMPLE_FAILED; /* its source could not be read */
+    raw[0]      = one[0][0];
+    raw[1]      = failed ? 0 : one[0][1];
+    return failed ? TIMEMORY_EIO : TIMEMORY_OK;
 }
 
 int timemory_component_delta(int id, const int64_t start[2], const int64_t stop[2],

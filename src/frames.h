@@ -67,6 +67,9 @@ struct tm__graph {
     timemory_components_t last_mask; /* ... and the last compact set (timemory_push) */
     bool                  last_mask_wall_only;
     tm__cset              last_mask_trimmed;
+    /* tm__hwc_list_generation when each was trimmed */
+    unsigned              last_hwc_generation;
+    unsigned              last_mask_hwc_generation;
     struct tm__suspended* suspended; /* coroutines' pushes between their steps (suspend.c) */
 };
 

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,8 @@ typedef struct tm_group {
     const char* tag;   /* tm__hwc_event_name(0) of its list: a new list has a new pointer */
     int         n;     /* members: the list's events, papi_array's first TM_PAPI_ARRAY_SIZE */
     int         first; /* dense index of member 0 */
+    int         comp;  /* papi_vector or papi_array */
+    atomic_bool warned_replaced;
 } tm_group;
 
 static pthread_mutex_t tm_group_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -98,8 +101,16 @@ static char*           tm_warned_events; /* the list the "nothing to count" warn
 
 static int tm_group_read(void* ctx, int64_t* values)
 {
-    const tm_group* g = ctx;
-    if(TM_UNLIKELY(tm__hwc_event_name(0) != g->tag)) return TIMEMORY_EIO; /* list replaced */
+    tm_group* g = ctx;
+    if(TM_UNLIKELY(tm__hwc_event_name(0) != g->tag))
+    {
+        /* the list was replaced: a region pushed with this group records no counter value */
+        if(!atomic_exchange(&g->warned_replaced, true))
+            tm__warn("%s: papi_events changed while a region counting the former list was "
+                     "open: that region's hardware counters are not recorded",
+                     tm__components[g->comp].name);
+        return TIMEMORY_EIO;
+    }
     if(TM_LIKELY(g->n == tm__hwc_nevents()))
     {
         int rc = tm__hwc_read(values);
@@ -228,9 +239,10 @@ int tm__hwc_group(int comp, int* first)
             pthread_mutex_unlock(&tm_group_lock);
             return 0;
         }
-        made->tag = tm_conf_tag;
-        made->n   = n;
-        int first = tm__hwc_register_group(comp, prefix, n, pnames, plabels, tm_group_read, made);
+        made->tag  = tm_conf_tag;
+        made->n    = n;
+        made->comp = comp;
+        int first  = tm__hwc_register_group(comp, prefix, n, pnames, plabels, tm_group_read, made);
         if(first < 0)
         {
             free(made);

@@ -128,6 +128,9 @@ const char* tm__settings_default_config_files(void);
 char* tm__settings_string_copy(const char* name);
 /* Bumped on every settings change: cached derived values (units, default components) check it. */
 extern volatile unsigned tm__settings_generation;
+/* Bumped when papi_events changes: each thread's last pushed set trims again (push.c), so
+ * papi_vector/papi_array name the group of the new list. */
+extern volatile unsigned tm__hwc_list_generation;
 /* Setting entries "<ENV>": {...} for metadata.json. */
 void tm__settings_metadata_json(tm__buf* b);
 
@@ -172,8 +175,12 @@ typedef struct tm__component_row {
 /* One sample's reads of run-time sources: each source read once (component_register.c). */
 typedef struct tm__runtime_sample {
     int     source; /* the source values holds, -1: none yet */
+    bool    failed; /* its read failed (the error is recorded with tm__set_error) */
     int64_t values[TIMEMORY_COMPONENT_RUNTIME_MAX];
 } tm__runtime_sample;
+/* out[1] of a run-time member whose source could not be read: the sample is no value, so a
+ * pop with it at either end adds nothing to the record (push.c), instead of a made-up delta. */
+#define TM__SAMPLE_FAILED INT64_MIN
 void tm__runtime_value(int comp, tm__runtime_sample* rt, int64_t out[2]);
 /* timemory_component_register for a table row that stands for a run-time group (papi_vector,
  * papi_array: owner = its dense index); the members' owner is then tm__component_owner

@@ -316,6 +316,16 @@ static inline tm__graph* tm__push_graph(void)
     return g;
 }
 
+/* Whether papi_events changed since *seen (a thread's cache of a trimmed set, updated): the
+ * set trims again (papi_vector names the new list's group). */
+static inline bool tm__hwc_list_changed(unsigned* seen)
+{
+    unsigned now = __atomic_load_n(&tm__hwc_list_generation, __ATOMIC_RELAXED);
+    if(TM_LIKELY(now == *seen)) return false;
+    *seen = now;
+    return true;
+}
+
 /* The two front ends keep their own last set and what it trims to. */
 __attribute__((noinline)) static int tm__push_mask(uint64_t key, timemory_components_t mask,
                                                    unsigned scope)
@@ -323,7 +333,7 @@ __attribute__((noinline)) static int tm__push_mask(uint64_t key, timemory_compon
     if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
     tm__graph* g = tm__push_graph();
     if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
-    if(TM_UNLIKELY(mask != g->last_mask))
+    if(TM_UNLIKELY(mask != g->last_mask || tm__hwc_list_changed(&g->last_mask_hwc_generation)))
     {
         tm__cset set           = { { mask } };
         g->last_mask           = mask;
@@ -345,7 +355,8 @@ __attribute__((noinline)) static int tm__push(uint64_t key, const tm__cset* set,
     if(TM_UNLIKELY(tm__state >= 2)) return tm__refused_after_finalize();
     tm__graph* g = tm__push_graph();
     if(TM_UNLIKELY(!g)) return TIMEMORY_ENOMEM;
-    if(TM_UNLIKELY(!tm__cset_eq(set, &g->last_comps)))
+    if(TM_UNLIKELY(!tm__cset_eq(set, &g->last_comps) ||
+                   tm__hwc_list_changed(&g->last_hwc_generation)))
     {
         g->last_comps     = *set;
         g->last_trimmed   = tm__trim(set);
@@ -451,6 +462,8 @@ static inline void tm__frame_stop(tm__frame* f, size_t idx)
         for(int i = 0; i < f->ncomp; ++i)
         {
             int64_t delta[2];
+            if(TM_UNLIKELY(now[i][1] == TM__SAMPLE_FAILED || f->start[i][1] == TM__SAMPLE_FAILED))
+                continue; /* a hardware-counter group that could not be read: no value */
             tm__delta(f->rec[i]->comp, f->start[i], now[i], delta);
             tm__record_add(f->rec[i], delta, 1);
         }

@@ -21,6 +21,7 @@
 
 tm__settings_store tm__settings;
 volatile unsigned  tm__settings_generation;
+volatile unsigned  tm__hwc_list_generation;
 
 /* ------------------------------------------------------------------------------------------ */
 /* the table, as data                                                                          */
@@ -299,6 +300,7 @@ void tm__setting_store(int i, setting_value* v, int source)
     }
     /* atomic: readers compare the generation without the lock */
     __atomic_add_fetch(&tm__settings_generation, 1u, __ATOMIC_RELEASE);
+    if(i == TM_IDX_papi_events) __atomic_add_fetch(&tm__hwc_list_generation, 1u, __ATOMIC_RELEASE);
     if(debug_settings && source != SRC_DEFAULT)
     {
         tm__buf b;

@@ -175,9 +175,11 @@ TM_TEST(component_register_read_failure_is_a_sticky_error)
     timemory_take_errors(NULL);
     int64_t raw[2] = { -1, -1 };
     tst_fail       = 1;
-    CHECK_INT(timemory_component_record(tst_group_first + 1, raw), TIMEMORY_OK);
+    /* a read that failed is an error, not a value (the sample reads 0) */
+    CHECK_INT(timemory_component_record(tst_group_first + 1, raw), TIMEMORY_EIO);
     tst_fail = 0;
     CHECK_INT(raw[0], 0);
+    CHECK_INT(raw[1], 0);
     int first = 0;
     CHECK_INT(timemory_take_errors(&first), 1);
     CHECK_INT(first, TIMEMORY_EIO);

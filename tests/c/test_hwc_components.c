@@ -179,6 +179,52 @@ TM_TEST(hwc_components_missing_event_one_warning)
     timemory_clear(0);
 }
 
+TM_TEST(hwc_components_list_changed_between_regions)
+{
+    /* the same set pushed again on this thread after papi_events changed counts the new list */
+    timemory_clear(0);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK,perf::PAGE-FAULTS"), 0);
+    tst_busy_region(TIMEMORY_PAPI_VECTOR);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::PAGE-FAULTS"), 0);
+    timemory_clear(0);
+    tst_busy_region(TIMEMORY_PAPI_VECTOR);
+    CHECK_INT(timemory_take_errors(NULL), 0);
+    CHECK(tst_accum(TIMEMORY_PAPI_VECTOR, 0) >= 1000); /* the page faults: the only column */
+    CHECK_INT(tst_accum(TIMEMORY_PAPI_VECTOR, 1), -1);
+    timemory_clear(0);
+}
+
+TM_TEST(hwc_components_list_changed_while_a_region_is_open)
+{
+    /* the region open across the change records no counter value (no made-up delta), says
+     * why once, and its inner region counts the new list */
+    timemory_clear(0);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::TASK-CLOCK,perf::PAGE-FAULTS"), 0);
+    timemory_component_set s = { { 0 } };
+    timemory_component_set_add(&s, TIMEMORY_WALL_CLOCK);
+    timemory_component_set_add(&s, TIMEMORY_PAPI_VECTOR);
+    uint64_t outer = timemory_add_hash_id("hwc-outer");
+    CHECK_INT(timemory_push_set(outer, &s, TIMEMORY_SCOPE_TREE), TIMEMORY_OK);
+    CHECK_INT(timemory_settings_set_string("papi_events", "perf::PAGE-FAULTS"), 0);
+    tm_capture cap;
+    tm_capture_begin(&cap, 2);
+    tst_busy_region(TIMEMORY_PAPI_VECTOR);
+    CHECK_INT(timemory_pop(outer), TIMEMORY_OK);
+    char* said = tm_capture_end(&cap);
+    CHECK(said && strstr(said, "papi_vector: papi_events changed while a region counting the "
+                               "former list was open"));
+    free(said);
+    CHECK_INT(timemory_take_errors(NULL), 1);
+    timemory_component_set g = { { 0 } };
+    timemory_component_set_add(&g, TIMEMORY_PAPI_VECTOR);
+    char* json = NULL;
+    CHECK_INT(timemory_get_json_set(&g, false, &json), TIMEMORY_OK);
+    CHECK(json && strstr(json, "hwc-region") && !strstr(json, "hwc-outer"));
+    CHECK(json && !strstr(json, ":-") && !strstr(json, "[-") && !strstr(json, ",-"));
+    timemory_free(json);
+    timemory_clear(0);
+}
+
 TM_TEST(hwc_components_empty_list_says_set_papi_events)
 {
     timemory_clear(0);
