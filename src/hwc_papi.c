@@ -20,6 +20,7 @@
 
 #define TM_PAPI_OK                0
 #define TM_PAPI_NULL              -1
+#define TM_PAPI_ENOEVNT           -7  /* PAPI_ENOEVNT: no such event */
 #define TM_PAPI_EISRUN            -10 /* PAPI_EISRUN: the thread already counts a set */
 #define TM_PAPI_PRESET_MASK       ((int)0x80000000u)
 #define TM_PAPI_NATIVE_MASK       0x40000000
@@ -249,7 +250,16 @@ static int tm_papi_fill(int* set, const tm__hwc_event* evs, int n, bool multiple
         if(rc == TM_PAPI_OK) rc = tm_papi.PAPI_set_multiplex(*set);
     }
     for(int i = 0; rc == TM_PAPI_OK && i < n; ++i)
+    {
         rc = tm_papi.PAPI_add_event(*set, evs[i].papi_code);
+        /* PAPI 7 may renumber native events (listing them does): look the name up again */
+        tm__hwc_event again;
+        char          ignored[64];
+        memset(&again, 0, sizeof(again));
+        if(rc == TM_PAPI_ENOEVNT && evs[i].name[0] &&
+           tm__hwc_papi_resolve(evs[i].name, &again, ignored, (int)sizeof(ignored)) == 0)
+            rc = tm_papi.PAPI_add_event(*set, again.papi_code);
+    }
     if(rc != TM_PAPI_OK && why) snprintf(why, (size_t)len, "PAPI: %s", tm_papi_err(rc));
     return rc;
 }
@@ -261,18 +271,22 @@ int tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len)
         snprintf(why, (size_t)len, "out of memory");
         return TIMEMORY_ENOMEM;
     }
-    int set = TM_PAPI_NULL, rc = tm_papi_fill(&set, ev, 1, false, why, len);
+    int  set = TM_PAPI_NULL, rc = tm_papi_fill(&set, ev, 1, false, why, len);
+    bool paused = false;
     if(rc == TM_PAPI_OK)
     {
         long long value = 0;
         rc              = tm_papi.PAPI_start(set);
-        if(rc == TM_PAPI_EISRUN && tm__hwc_papi_pause_running()) rc = tm_papi.PAPI_start(set);
+        /* this thread counts a set: it steps aside for the probe (hwcounters.c) */
+        if(rc == TM_PAPI_EISRUN && (paused = tm__hwc_papi_pause_running()))
+            rc = tm_papi.PAPI_start(set);
         if(rc == TM_PAPI_OK)
             tm_papi.PAPI_stop(set, &value);
         else
             snprintf(why, (size_t)len, "PAPI_start: %s", tm_papi_err(rc));
     }
     if(set != TM_PAPI_NULL) tm__hwc_papi_close(&set);
+    if(paused) tm__hwc_papi_resume_paused();
     return rc == TM_PAPI_OK ? 0 : TIMEMORY_EUNAVAILABLE;
 }
 
@@ -288,16 +302,20 @@ static void tm_papi_on_overflow(int set, void* address, long long vector, void* 
 }
 
 int tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
-                      uint64_t* overflow_counter)
+                      uint64_t* overflow_counter, char* why, int len)
 {
     *set   = TM_PAPI_NULL;
-    int rc = tm_papi_fill(set, evs, n, multiplex, NULL, 0);
+    int rc = tm_papi_fill(set, evs, n, multiplex, why, len);
     if(rc == TM_PAPI_OK && overflow > 0 && n > 0)
     {
         tm_papi_overflow_counter = overflow_counter;
         rc = tm_papi.PAPI_overflow(*set, evs[0].papi_code, overflow, 0, tm_papi_on_overflow);
     }
-    if(rc == TM_PAPI_OK) rc = tm_papi.PAPI_start(*set);
+    if(rc == TM_PAPI_OK)
+    {
+        rc = tm_papi.PAPI_start(*set);
+        if(rc != TM_PAPI_OK) snprintf(why, (size_t)len, "PAPI_start: %s", tm_papi_err(rc));
+    }
     if(rc != TM_PAPI_OK)
     {
         if(*set != TM_PAPI_NULL) tm__hwc_papi_close(set);

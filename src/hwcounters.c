@@ -154,10 +154,11 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
         t->status = TIMEMORY_EUNAVAILABLE;
         return t->status;
     }
-    t->backend   = cfg->backend;
-    t->n         = cfg->n;
-    t->multiplex = cfg->multiplex;
-    int rc       = 0;
+    t->backend    = cfg->backend;
+    t->n          = cfg->n;
+    t->multiplex  = cfg->multiplex;
+    int  rc       = 0;
+    char why[256] = "";
     if(cfg->backend == TM_HWC_PERF)
         rc = tm__hwc_perf_open(cfg->ev, cfg->n, cfg->multiplex, &t->perf);
     else
@@ -165,7 +166,7 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
         if(!t->papi_registered) tm__hwc_papi_thread_register();
         t->papi_registered = true;
         rc = tm__hwc_papi_open(cfg->ev, cfg->n, cfg->multiplex, cfg->overflow, &t->papi_set,
-                               &t->overflows);
+                               &t->overflows, why, (int)sizeof(why));
     }
     if(rc != 0)
     {
@@ -179,8 +180,8 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
                          cfg->n, strerror(-rc));
             else
                 tm__warn("hardware counters: PAPI could not start this thread's event set of %d "
-                         "events",
-                         cfg->n);
+                         "events (%s)",
+                         cfg->n, why);
         }
         return t->status;
     }
@@ -240,8 +241,14 @@ bool tm__hwc_papi_pause_running(void)
     if(tm__hwc_read(now) != t->n) return false;
     memcpy(t->papi_base, now, (size_t)t->n * sizeof(int64_t));
     t->paused_cfg = t->cfg;
-    tm_hwc_close(t); /* reopened at this thread's next read */
+    tm_hwc_close(t);
     return true;
+}
+
+void tm__hwc_papi_resume_paused(void)
+{
+    tm_hwc_thread* t = tm_hwc_me;
+    if(t && !t->open && t->paused_cfg) tm_hwc_thread_open(t, t->paused_cfg);
 }
 
 void tm__hwc_thread_stop(void)
@@ -345,17 +352,66 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
     return 0;
 }
 
+/* The next name of a list (comma/semicolon/space separated) into name; NULL after the last.
+ * A name too long for name ends in '.' (refused by tm_hwc_add). */
+static const char* tm_hwc_next(const char* p, char (*name)[TM_HWC_NAME_LEN + 8])
+{
+    p += strspn(p, ",; \t\n\r");
+    size_t len = strcspn(p, ",; \t\n\r");
+    if(len == 0) return NULL;
+    size_t cap = sizeof(*name);
+    snprintf(*name, cap, "%.*s", (int)(len < cap - 1 ? len : cap - 1), p);
+    if(len >= cap - 1) (*name)[cap - 2] = '.';
+    return p + len;
+}
+
+/* How many names of list backend counts here (resolved and opened; nothing said). */
+static int tm_hwc_countable(int backend, const char* list, int* total)
+{
+    char name[TM_HWC_NAME_LEN + 8];
+    int  n = 0;
+    *total = 0;
+    for(const char* p = list; (p = tm_hwc_next(p, &name)) != NULL; ++*total)
+    {
+        tm__hwc_event ev;
+        char          why[512];
+        memset(&ev, 0, sizeof(ev));
+        int rc = backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, &ev, why, (int)sizeof(why))
+                                        : tm__hwc_perf_resolve(name, &ev);
+        if(rc == 0)
+            rc = backend == TM_HWC_PAPI ? tm__hwc_papi_probe(&ev, why, (int)sizeof(why))
+                                        : tm__hwc_perf_probe(&ev, why, (int)sizeof(why));
+        n += rc == 0;
+    }
+    return n;
+}
+
 int tm__hwc_configure(const char* list, bool fail_on_error)
 {
     tm_hwc_config* cfg = calloc(1, sizeof(*cfg));
     if(!cfg) return TIMEMORY_ENOMEM;
     pthread_mutex_lock(&tm_hwc_lock);
-    cfg->multiplex = tm__settings.papi_multiplexing;
-    cfg->overflow  = tm__settings.papi_overflow;
-    int want       = tm_hwc_wanted_backend();
-    int rc         = 0;
+    cfg->multiplex    = tm__settings.papi_multiplexing;
+    cfg->overflow     = tm__settings.papi_overflow;
+    int         want  = tm_hwc_wanted_backend();
+    int         rc    = 0;
+    const char* names = list ? list : "";
     if(want != TM_HWC_PERF && tm__hwc_papi_load() == 0)
+    {
         cfg->backend = TM_HWC_PAPI;
+        /* auto: PAPI, unless perf_event counts more of the list (perf's own names PAPI does
+         * not know, e.g. alignment-faults) */
+        int total = 0,
+            papi  = want == TM_HWC_NONE ? tm_hwc_countable(TM_HWC_PAPI, names, &total) : 0;
+        int perf  = papi < total ? tm_hwc_countable(TM_HWC_PERF, names, &total) : 0;
+        if(perf > papi)
+        {
+            cfg->backend = TM_HWC_PERF;
+            snprintf(cfg->reason, sizeof(cfg->reason),
+                     "perf_event counts more of the events listed (%d of %d) than PAPI (%d)", perf,
+                     total, papi);
+        }
+    }
     else
     {
         const char* why =
@@ -368,18 +424,9 @@ int tm__hwc_configure(const char* list, bool fail_on_error)
             rc = TIMEMORY_EUNAVAILABLE;
         }
     }
-    const char* p = list ? list : "";
-    while(rc == 0 && *p)
+    char name[TM_HWC_NAME_LEN + 8];
+    for(const char* p = names; rc == 0 && (p = tm_hwc_next(p, &name)) != NULL;)
     {
-        size_t skip = strspn(p, ",; \t\n\r");
-        p += skip;
-        size_t len = strcspn(p, ",; \t\n\r");
-        if(len == 0) break;
-        char name[TM_HWC_NAME_LEN + 8];
-        snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) - 1 ? len : sizeof(name) - 1),
-                 p);
-        if(len >= sizeof(name) - 1) name[sizeof(name) - 2] = '.'; /* too long: refused below */
-        p += len;
         int err = tm_hwc_add(cfg, name, fail_on_error);
         if(err != 0 && fail_on_error) rc = err;
     }

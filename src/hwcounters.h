@@ -44,10 +44,11 @@ int tm__hwc_read(int64_t* values);
 /* Closes this thread's counters (done by itself at thread exit; a forked child reopens). */
 void tm__hwc_thread_stop(void);
 /* PAPI runs one event set per thread at a time, so a probe on a thread whose set is counting
- * fails (PAPI_EISRUN): this stops that set, keeping its counts so far; they are added to its
- * reads when it reopens the same list (a configure that failed), so a region open across the
- * probe still measures exactly. Returns whether a set was stopped (the probe may retry). */
+ * fails (PAPI_EISRUN): pause stops that set, keeping its counts so far, and returns whether
+ * it did (the probe then retries); resume starts it again at once, its reads adding the kept
+ * counts, so a region open across a probe measures on (all but the microseconds between). */
 bool tm__hwc_papi_pause_running(void);
+void tm__hwc_papi_resume_paused(void);
 /* PAPI overflows seen by this thread (settings.papi_overflow > 0 with PAPI). */
 uint64_t tm__hwc_overflows(void);
 
@@ -102,7 +103,7 @@ int         tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why,
 int         tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len);
 /* This thread's event set: created, filled, started; *set receives it. 0 or TIMEMORY_*. */
 int  tm__hwc_papi_open(const tm__hwc_event* evs, int n, bool multiplex, int overflow, int* set,
-                       uint64_t* overflow_counter);
+                       uint64_t* overflow_counter, char* why, int len);
 int  tm__hwc_papi_read(int set, int n, long long* buf, int64_t* values);
 void tm__hwc_papi_close(int* set);
 /* PAPI_register_thread / PAPI_unregister_thread where settings.papi_threading is on. */

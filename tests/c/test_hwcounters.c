@@ -419,6 +419,17 @@ TM_TEST(hwc_papi_backend)
             pthread_join(thread, NULL);
             CHECK_INT(counted, 1);
         }
+        /* auto counts every event one backend can: perf's own names PAPI does not know
+         * (alignment-faults) go to perf_event, with the reason saying so */
+        tm__hwc_set_backend("auto");
+        if(tm_hwc_test_can_count("alignment-faults") && tm_hwc_test_can_count("task-clock"))
+        {
+            CHECK_INT(tm__hwc_configure("task-clock,alignment-faults", false), 2);
+            if(strcmp(tm__hwc_backend(), "perf_event") == 0)
+                CHECK(strstr(tm__hwc_unavailable_reason(), "perf_event counts more"));
+        }
+        CHECK_INT(tm__hwc_configure("perf::TASK-CLOCK", false), 1);
+        CHECK_STR(tm__hwc_backend(), "papi");
     }
     else
     {
