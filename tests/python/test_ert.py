@@ -99,8 +99,11 @@ def test_ceilings_recorded(small_run):
     levels = [band["level"] for band in ceilings["bandwidth"]]
     assert levels, ceilings
     assert levels[0] in ("L1", "L2")
-    if roofline["caches"]:
+    last = max((c["size"] * c["shared_cpus"] for c in roofline["caches"].values()), default=0)
+    if roofline["caches"] and _largest_set() > 2 * last:
         assert levels[-1] == "DRAM"  # the largest working sets are past every cache
+    else:  # a last-level cache beyond the run's 512 MiB cap (a VM here reports 480 MiB x 2)
+        assert "DRAM" not in levels[:-1]
     for band in ceilings["bandwidth"]:
         assert band["GB/s"] > 0
     lines = ert.summary_lines(roofline)
