@@ -200,14 +200,18 @@ void tm__hwc_papi_thread_unregister(void)
         tm_papi.PAPI_unregister_thread();
 }
 
+/* The calling thread registered with PAPI (with thread support, PAPI 7 dereferences the
+ * thread's record in name lookups and event sets); false, saying why, when out of memory. */
+static bool tm_papi_thread_ok(char* why, int len)
+{
+    if(tm__hwc_papi_thread_ready()) return true;
+    snprintf(why, (size_t)len, "out of memory");
+    return false;
+}
+
 int tm__hwc_papi_resolve(const char* name, tm__hwc_event* ev, char* why, int len)
 {
-    /* with thread support, PAPI 7 dereferences the calling thread's record in name lookups */
-    if(!tm__hwc_papi_thread_ready())
-    {
-        snprintf(why, (size_t)len, "out of memory");
-        return TIMEMORY_ENOMEM;
-    }
+    if(!tm_papi_thread_ok(why, len)) return TIMEMORY_ENOMEM;
     int code = 0, rc = tm_papi.PAPI_event_name_to_code(name, &code);
     if(rc != TM_PAPI_OK)
     {
@@ -252,13 +256,15 @@ static int tm_papi_fill(int* set, const tm__hwc_event* evs, int n, bool multiple
     for(int i = 0; rc == TM_PAPI_OK && i < n; ++i)
     {
         rc = tm_papi.PAPI_add_event(*set, evs[i].papi_code);
-        /* PAPI 7 may renumber native events (listing them does): look the name up again */
-        tm__hwc_event again;
-        char          ignored[64];
-        memset(&again, 0, sizeof(again));
-        if(rc == TM_PAPI_ENOEVNT && evs[i].name[0] &&
-           tm__hwc_papi_resolve(evs[i].name, &again, ignored, (int)sizeof(ignored)) == 0)
-            rc = tm_papi.PAPI_add_event(*set, again.papi_code);
+        if(rc == TM_PAPI_ENOEVNT && evs[i].name[0])
+        {
+            /* PAPI 7 may renumber native events (listing them does): look the name up again */
+            tm__hwc_event again;
+            char          ignored[64];
+            memset(&again, 0, sizeof(again));
+            if(tm__hwc_papi_resolve(evs[i].name, &again, ignored, (int)sizeof(ignored)) == 0)
+                rc = tm_papi.PAPI_add_event(*set, again.papi_code);
+        }
     }
     if(rc != TM_PAPI_OK && why) snprintf(why, (size_t)len, "PAPI: %s", tm_papi_err(rc));
     return rc;
@@ -266,11 +272,7 @@ static int tm_papi_fill(int* set, const tm__hwc_event* evs, int n, bool multiple
 
 int tm__hwc_papi_probe(const tm__hwc_event* ev, char* why, int len)
 {
-    if(!tm__hwc_papi_thread_ready())
-    {
-        snprintf(why, (size_t)len, "out of memory");
-        return TIMEMORY_ENOMEM;
-    }
+    if(!tm_papi_thread_ok(why, len)) return TIMEMORY_ENOMEM;
     int  set = TM_PAPI_NULL, rc = tm_papi_fill(&set, ev, 1, false, why, len);
     bool paused = false;
     if(rc == TM_PAPI_OK)

@@ -80,6 +80,13 @@ static void tm_hwc_close(tm_hwc_thread* t)
     t->cfg  = NULL;
 }
 
+static void tm_hwc_papi_register(tm_hwc_thread* t)
+{
+    if(t->papi_registered || t->papi_forked) return;
+    tm__hwc_papi_thread_register();
+    t->papi_registered = true;
+}
+
 static void tm_hwc_papi_unregister(tm_hwc_thread* t)
 {
     if(t->papi_registered && !t->papi_forked) tm__hwc_papi_thread_unregister();
@@ -163,8 +170,7 @@ static int tm_hwc_thread_open(tm_hwc_thread* t, const tm_hwc_config* cfg)
         rc = tm__hwc_perf_open(cfg->ev, cfg->n, cfg->multiplex, &t->perf);
     else
     {
-        if(!t->papi_registered) tm__hwc_papi_thread_register();
-        t->papi_registered = true;
+        tm_hwc_papi_register(t);
         rc = tm__hwc_papi_open(cfg->ev, cfg->n, cfg->multiplex, cfg->overflow, &t->papi_set,
                                &t->overflows, why, (int)sizeof(why));
     }
@@ -263,11 +269,7 @@ bool tm__hwc_papi_thread_ready(void)
 {
     tm_hwc_thread* t = tm_hwc_me;
     if(!t && !(t = tm_hwc_thread_new())) return false;
-    if(!t->papi_registered && !t->papi_forked)
-    {
-        tm__hwc_papi_thread_register();
-        t->papi_registered = true;
-    }
+    tm_hwc_papi_register(t);
     return true;
 }
 
@@ -303,6 +305,18 @@ static int tm_hwc_wanted_backend(void)
     return TM_HWC_NONE;
 }
 
+/* Whether backend counts name here: 0, TIMEMORY_EUNKNOWN (no such name) or
+ * TIMEMORY_EUNAVAILABLE (it did not open; why says so). ev receives the resolved event. */
+static int tm_hwc_check(int backend, const char* name, tm__hwc_event* ev, char* why, int len)
+{
+    int rc = backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, ev, why, len)
+                                    : tm__hwc_perf_resolve(name, ev);
+    if(rc != 0) return rc;
+    rc = backend == TM_HWC_PAPI ? tm__hwc_papi_probe(ev, why, len)
+                                : tm__hwc_perf_probe(ev, why, len);
+    return rc == 0 ? 0 : TIMEMORY_EUNAVAILABLE;
+}
+
 /* One event of the list: 0 when counted, else the error (and the warning, unless quiet). */
 static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
 {
@@ -328,8 +342,7 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
     }
     memcpy(ev->name, name, strlen(name) + 1); /* fits: checked above */
     char why[512] = "";
-    int  rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, ev, why, (int)sizeof(why))
-                                          : tm__hwc_perf_resolve(name, ev);
+    int  rc       = tm_hwc_check(cfg->backend, name, ev, why, (int)sizeof(why));
     if(rc == TIMEMORY_EUNKNOWN)
     {
         if(!tm__settings.papi_quiet)
@@ -338,9 +351,6 @@ static int tm_hwc_add(tm_hwc_config* cfg, const char* name, bool fail_on_error)
                      name, backend, what);
         return rc;
     }
-    if(rc == 0)
-        rc = cfg->backend == TM_HWC_PAPI ? tm__hwc_papi_probe(ev, why, (int)sizeof(why))
-                                         : tm__hwc_perf_probe(ev, why, (int)sizeof(why));
     if(rc != 0)
     {
         if(!tm__settings.papi_quiet)
@@ -376,12 +386,7 @@ static int tm_hwc_countable(int backend, const char* list, int* total)
         tm__hwc_event ev;
         char          why[512];
         memset(&ev, 0, sizeof(ev));
-        int rc = backend == TM_HWC_PAPI ? tm__hwc_papi_resolve(name, &ev, why, (int)sizeof(why))
-                                        : tm__hwc_perf_resolve(name, &ev);
-        if(rc == 0)
-            rc = backend == TM_HWC_PAPI ? tm__hwc_papi_probe(&ev, why, (int)sizeof(why))
-                                        : tm__hwc_perf_probe(&ev, why, (int)sizeof(why));
-        n += rc == 0;
+        n += tm_hwc_check(backend, name, &ev, why, (int)sizeof(why)) == 0;
     }
     return n;
 }
